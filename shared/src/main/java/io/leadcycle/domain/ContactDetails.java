@@ -1,0 +1,77 @@
+package io.leadcycle.domain;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What is known about a person: the standard contact fields plus free attributes (any other form
+ * field). {@code null} means "not given".
+ */
+public record ContactDetails(
+    String email,
+    String firstName,
+    String lastName,
+    String phone,
+    String companyName,
+    String jobTitle,
+    String country,
+    Map<String, String> attributes) {
+
+  /** The standard fields, by wire name; every other submitted field is an attribute. */
+  public static final java.util.List<String> STANDARD_FIELDS =
+      java.util.List.of("email", "firstName", "lastName", "phone", "companyName", "jobTitle", "country");
+
+  public ContactDetails {
+    attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+  }
+
+  public String get(MatchField field) {
+    return switch (field) {
+      case EMAIL -> email;
+      case FIRST_NAME -> firstName;
+      case LAST_NAME -> lastName;
+      case PHONE -> phone;
+      case COMPANY_NAME -> companyName;
+      case MARKETING_CONTEXT_ID -> null;
+    };
+  }
+
+  /**
+   * This record updated with {@code incoming}: every field the submission carries replaces the old
+   * value, every field it lacks keeps it. A missing field never blanks a stored one.
+   */
+  public ContactDetails updatedWith(ContactDetails incoming) {
+    Map<String, String> mergedAttributes = new LinkedHashMap<>(attributes);
+    mergedAttributes.putAll(incoming.attributes);
+    return new ContactDetails(
+        Objects.requireNonNullElse(incoming.email, email),
+        Objects.requireNonNullElse(incoming.firstName, firstName),
+        Objects.requireNonNullElse(incoming.lastName, lastName),
+        Objects.requireNonNullElse(incoming.phone, phone),
+        Objects.requireNonNullElse(incoming.companyName, companyName),
+        Objects.requireNonNullElse(incoming.jobTitle, jobTitle),
+        Objects.requireNonNullElse(incoming.country, country),
+        mergedAttributes);
+  }
+
+  /** The fields as a flat map by wire name (standard fields first, then attributes), without nulls. */
+  public Map<String, String> asFieldMap() {
+    Map<String, String> map = new LinkedHashMap<>();
+    putIfPresent(map, "email", email);
+    putIfPresent(map, "firstName", firstName);
+    putIfPresent(map, "lastName", lastName);
+    putIfPresent(map, "phone", phone);
+    putIfPresent(map, "companyName", companyName);
+    putIfPresent(map, "jobTitle", jobTitle);
+    putIfPresent(map, "country", country);
+    map.putAll(attributes);
+    return map;
+  }
+
+  private static void putIfPresent(Map<String, String> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}

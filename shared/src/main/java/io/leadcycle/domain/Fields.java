@@ -1,0 +1,62 @@
+package io.leadcycle.domain;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Small readers for request bodies that record what is wrong instead of throwing at the first error. */
+final class Fields {
+
+  private Fields() {
+  }
+
+  static String requiredText(Map<String, ?> body, String field, int maxLength, List<FieldError> errors) {
+    Object value = body.get(field);
+    if (value == null) {
+      errors.add(new FieldError(field, "required"));
+      return null;
+    }
+    return text(field, value, maxLength, errors);
+  }
+
+  static String optionalText(Map<String, ?> body, String field, int maxLength, List<FieldError> errors) {
+    Object value = body.get(field);
+    return value == null ? null : text(field, value, maxLength, errors);
+  }
+
+  private static String text(String field, Object value, int maxLength, List<FieldError> errors) {
+    if (!(value instanceof String text) || text.isBlank()) {
+      errors.add(new FieldError(field, "must be a non-empty string"));
+      return null;
+    }
+    if (text.length() > maxLength) {
+      errors.add(new FieldError(field, "longer than " + maxLength + " characters"));
+      return null;
+    }
+    return text.strip();
+  }
+
+  static <E> E requiredEnum(Map<String, ?> body, String field, Function<String, Optional<E>> lookup,
+      List<String> allowed, List<FieldError> errors) {
+    Object value = body.get(field);
+    Optional<E> parsed = value instanceof String s ? lookup.apply(s) : Optional.empty();
+    if (parsed.isEmpty()) {
+      errors.add(new FieldError(field, (value == null ? "required, one of: " : "must be one of: ")
+          + String.join(", ", allowed)));
+    }
+    return parsed.orElse(null);
+  }
+
+  static boolean optionalBoolean(Map<String, ?> body, String field, boolean defaultValue, List<FieldError> errors) {
+    Object value = body.get(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    errors.add(new FieldError(field, "must be true or false"));
+    return defaultValue;
+  }
+}

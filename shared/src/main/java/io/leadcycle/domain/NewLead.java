@@ -1,0 +1,15 @@
+package io.leadcycle.domain;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** A lead about to be created: it starts in stage inquiry, open, with no flags set. */
+public record NewLead(
+    String topic,
+    UUID contactId,
+    UUID accountId,
+    String contextKind,
+    String contextId,
+    String contextName,
+    Map<String, String> submittedFields) {
+}

@@ -1,0 +1,54 @@
+package io.leadcycle.domain;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * How two values are compared when matching: an email is trimmed and lower-cased, a phone number
+ * keeps only its digits, other text is trimmed, has its inner whitespace collapsed and is case-folded.
+ * A value that normalizes to nothing is absent ({@code null}).
+ */
+public final class Normalize {
+
+  private Normalize() {
+  }
+
+  public static String email(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    return v.isEmpty() ? null : v;
+  }
+
+  public static String phone(String value) {
+    if (value == null) {
+      return null;
+    }
+    StringBuilder digits = new StringBuilder(value.length());
+    value.codePoints().filter(Character::isDigit)
+        .map(c -> Character.forDigit(Character.digit(c, 10), 10))
+        .forEach(digits::appendCodePoint);
+    return digits.length() == 0 ? null : digits.toString();
+  }
+
+  public static String text(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = Normalizer.normalize(value, Normalizer.Form.NFKC).strip().replaceAll("\\s+", " ");
+    if (v.isEmpty()) {
+      return null;
+    }
+    // Upper then lower approximates Unicode case folding ("Straße" and "STRASSE" compare equal).
+    return v.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+  }
+
+  /** Ids (of forms, events, campaigns) are compared exactly, only trimmed. */
+  public static String identifier(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return value.strip();
+  }
+}

@@ -1,0 +1,169 @@
+package io.leadcycle.domain;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One validated marketing-page submission or event registration: who the person says they are, when
+ * and with what consent. Built only by {@link #parse}, which names every invalid field.
+ */
+public record Submission(String submissionId, Instant submittedAt, ContactDetails contact, Map<String, Object> consent) {
+
+  public static final int MAX_EMAIL_LENGTH = 254;
+  public static final int MAX_PHONE_LENGTH = 50;
+  public static final int MAX_TEXT_LENGTH = 200;
+  public static final int MAX_ATTRIBUTE_LENGTH = 2000;
+  public static final int MAX_ATTRIBUTES = 50;
+  public static final int MAX_SUBMISSION_ID_LENGTH = 200;
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s.]+$");
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_.-]{0,63}$");
+
+  /**
+   * Validates a submission for {@code form}.
+   *
+   * @param submissionId the client's id of the submission, or null
+   * @param submittedAt an ISO-8601 time, or null for "now"
+   * @param fields the submitted fields by name (strings, numbers or booleans)
+   * @param consent the consent object as sent, or null
+   * @throws InvalidInput naming every field that is missing, malformed or too long
+   */
+  public static Submission parse(Object submissionId, Object submittedAt, Map<String, ?> fields, Object consent, Form form) {
+    List<FieldError> errors = new ArrayList<>();
+    String id = optionalText("submissionId", submissionId, MAX_SUBMISSION_ID_LENGTH, errors);
+    Instant at = instant("submittedAt", submittedAt, errors);
+    Map<String, Object> consentMap = consentMap(consent, errors);
+
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> attributes = new LinkedHashMap<>();
+    if (fields == null) {
+      errors.add(new FieldError("fields", "required: an object of submitted fields"));
+    } else {
+      for (Map.Entry<String, ?> entry : fields.entrySet()) {
+        String name = entry.getKey();
+        String path = "fields." + name;
+        String value = scalar(path, entry.getValue(), errors);
+        if (value == null) {
+          continue;
+        }
+        if (ContactDetails.STANDARD_FIELDS.contains(name)) {
+          checkStandardField(path, name, value, errors);
+          values.put(name, value);
+        } else if (!ATTRIBUTE_NAME.matcher(name).matches()) {
+          errors.add(new FieldError(path, "field names start with a letter and use letters, digits, '_', '.', '-' (64 at most)"));
+        } else if (value.length() > MAX_ATTRIBUTE_LENGTH) {
+          errors.add(new FieldError(path, "longer than " + MAX_ATTRIBUTE_LENGTH + " characters"));
+        } else {
+          attributes.put(name, value);
+        }
+      }
+      if (attributes.size() > MAX_ATTRIBUTES) {
+        errors.add(new FieldError("fields", "more than " + MAX_ATTRIBUTES + " custom fields"));
+      }
+    }
+    ContactDetails contact = new ContactDetails(values.get("email"), values.get("firstName"), values.get("lastName"),
+        values.get("phone"), values.get("companyName"), values.get("jobTitle"), values.get("country"), attributes);
+
+    // Every field the form's strategies match on must be present, or the submission cannot be matched.
+    if (fields != null) {
+      for (MatchingStrategy strategy : form.strategiesInUse()) {
+        for (MatchField field : strategy.fields()) {
+          String path = "fields." + field.wireName();
+          if (field != MatchField.MARKETING_CONTEXT_ID && field.normalize(contact.get(field)) == null
+              && errors.stream().noneMatch(e -> e.field().equals(path))) {
+            errors.add(new FieldError(path, "required by matching strategy " + strategy.id()));
+          }
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInput(errors);
+    }
+    return new Submission(id, at, contact, consentMap);
+  }
+
+  private static void checkStandardField(String path, String name, String value, List<FieldError> errors) {
+    switch (name) {
+      case "email" -> {
+        if (value.length() > MAX_EMAIL_LENGTH) {
+          errors.add(new FieldError(path, "longer than " + MAX_EMAIL_LENGTH + " characters"));
+        } else if (!EMAIL.matcher(value).matches()) {
+          errors.add(new FieldError(path, "not an email address"));
+        }
+      }
+      case "phone" -> {
+        if (value.length() > MAX_PHONE_LENGTH) {
+          errors.add(new FieldError(path, "longer than " + MAX_PHONE_LENGTH + " characters"));
+        } else if (Normalize.phone(value) == null) {
+          errors.add(new FieldError(path, "a phone number needs digits"));
+        }
+      }
+      default -> {
+        if (value.length() > MAX_TEXT_LENGTH) {
+          errors.add(new FieldError(path, "longer than " + MAX_TEXT_LENGTH + " characters"));
+        }
+      }
+    }
+  }
+
+  /** A string, number or boolean as trimmed text; null when absent or blank. */
+  private static String scalar(String path, Object value, List<FieldError> errors) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      String text = value.toString().strip();
+      return text.isEmpty() ? null : text;
+    }
+    errors.add(new FieldError(path, "must be a string, number or boolean"));
+    return null;
+  }
+
+  private static String optionalText(String path, Object value, int maxLength, List<FieldError> errors) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.isBlank()) {
+      errors.add(new FieldError(path, "must be a non-empty string"));
+      return null;
+    }
+    if (text.length() > maxLength) {
+      errors.add(new FieldError(path, "longer than " + maxLength + " characters"));
+      return null;
+    }
+    return text;
+  }
+
+  private static Instant instant(String path, Object value, List<FieldError> errors) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text) {
+      try {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        // reported below
+      }
+    }
+    errors.add(new FieldError(path, "must be an ISO-8601 time with an offset, e.g. 2026-11-27T10:15:00Z"));
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> consentMap(Object consent, List<FieldError> errors) {
+    if (consent == null) {
+      return null;
+    }
+    if (consent instanceof Map<?, ?> map) {
+      return (Map<String, Object>) map;
+    }
+    errors.add(new FieldError("consent", "must be an object"));
+    return null;
+  }
+}

@@ -1,0 +1,110 @@
+package io.leadcycle.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An HTTP request as a handler sees it, whichever host delivered it: header names lower-cased, the
+ * body already decoded from base64, path parameters by name.
+ */
+public record HttpRequest(
+    String method,
+    String path,
+    Map<String, String> pathParameters,
+    Map<String, String> query,
+    Map<String, String> headers,
+    byte[] body,
+    String requestId) {
+
+  public String header(String name) {
+    return headers.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  public String pathParameter(String name) {
+    return pathParameters.get(name);
+  }
+
+  public String queryParameter(String name) {
+    return query.get(name);
+  }
+
+  /** The media type without parameters, lower-cased ("application/json"), or null. */
+  public String mediaType() {
+    String contentType = header("content-type");
+    if (contentType == null) {
+      return null;
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  public boolean isJson() {
+    String type = mediaType();
+    return type != null && (type.equals("application/json") || type.endsWith("+json"));
+  }
+
+  public boolean isFormUrlEncoded() {
+    return "application/x-www-form-urlencoded".equals(mediaType());
+  }
+
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** The body as a JSON object; 415 unless it is JSON, 400 unless it parses to an object. */
+  public JsonObject jsonBody() {
+    if (!isJson()) {
+      throw Problem.unsupportedMediaType("Send application/json (got " + describeMediaType() + ").");
+    }
+    return parseJsonObject();
+  }
+
+  JsonObject parseJsonObject() {
+    String text = bodyText();
+    if (text.isBlank()) {
+      throw Problem.malformed("The body is empty; a JSON object is expected.");
+    }
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(text);
+      if (parsed instanceof JsonObject object) {
+        return object;
+      }
+    } catch (DecodeException e) {
+      throw Problem.malformed("The body is not valid JSON.");
+    }
+    throw Problem.malformed("The body must be a JSON object.");
+  }
+
+  /** The body as form fields ({@code application/x-www-form-urlencoded}); a repeated key keeps its last value. */
+  public Map<String, String> formBody() {
+    Map<String, String> fields = new LinkedHashMap<>();
+    String text = bodyText();
+    if (text.isBlank()) {
+      return fields;
+    }
+    try {
+      for (String pair : text.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        fields.put(key, value);
+      }
+    } catch (IllegalArgumentException e) {
+      throw Problem.malformed("The form-encoded body has a malformed escape sequence.");
+    }
+    return fields;
+  }
+
+  String describeMediaType() {
+    String type = mediaType();
+    return type == null ? "no Content-Type" : type;
+  }
+}

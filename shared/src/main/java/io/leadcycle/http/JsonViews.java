@@ -1,0 +1,68 @@
+package io.leadcycle.http;
+
+import io.leadcycle.domain.Contact;
+import io.leadcycle.domain.Form;
+import io.leadcycle.domain.MatchField;
+import io.leadcycle.domain.MatchingStrategy;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Function;
+
+/** How domain records look on the wire (API.md): camelCase, ISO-8601 UTC times. */
+public final class JsonViews {
+
+  private JsonViews() {
+  }
+
+  public static JsonObject contact(Contact c) {
+    JsonArray leadIds = new JsonArray();
+    c.openLeadIds().forEach(id -> leadIds.add(id.toString()));
+    return new JsonObject()
+        .put("id", c.id().toString())
+        .put("email", c.details().email())
+        .put("firstName", c.details().firstName())
+        .put("lastName", c.details().lastName())
+        .put("phone", c.details().phone())
+        .put("companyName", c.details().companyName())
+        .put("jobTitle", c.details().jobTitle())
+        .put("country", c.details().country())
+        .put("accountId", c.accountId() == null ? null : c.accountId().toString())
+        .put("attributes", new JsonObject(new LinkedHashMap<>(c.details().attributes())))
+        .put("consent", c.consent() == null ? null : new JsonObject(c.consent()))
+        .put("leadIds", leadIds)
+        .put("createdAt", c.createdAt().toString())
+        .put("updatedAt", c.updatedAt().toString());
+  }
+
+  /** A form as the management API shows it: never with its signing secret. */
+  public static JsonObject form(Form f) {
+    return new JsonObject()
+        .put("id", f.id())
+        .put("name", f.name())
+        .put("kind", f.kind().wireName())
+        .put("contactStrategyId", f.contactStrategy().id())
+        .put("leadStrategyId", f.leadStrategy().id())
+        .put("updateMode", f.updateMode().wireName())
+        .put("generateLeadsWithoutMatching", f.generateLeadsWithoutMatching())
+        .put("requireSignature", f.requireSignature());
+  }
+
+  public static JsonObject strategy(MatchingStrategy s) {
+    JsonArray fields = new JsonArray();
+    s.fields().stream().map(MatchField::wireName).forEach(fields::add);
+    return new JsonObject()
+        .put("id", s.id())
+        .put("name", s.name())
+        .put("entity", s.entity().wireName())
+        .put("fields", fields);
+  }
+
+  /** A list page: {@code {"items": [...], "next": cursor | null}}. */
+  public static <T> JsonObject page(List<T> items, Function<T, JsonObject> view, String next) {
+    JsonArray array = new JsonArray();
+    items.forEach(item -> array.add(view.apply(item)));
+    return new JsonObject().put("items", array).put("next", next);
+  }
+}

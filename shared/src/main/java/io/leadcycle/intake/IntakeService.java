@@ -1,0 +1,130 @@
+package io.leadcycle.intake;
+
+import io.leadcycle.domain.ContactDetails;
+import io.leadcycle.domain.Form;
+import io.leadcycle.domain.MatchKey;
+import io.leadcycle.domain.NewLead;
+import io.leadcycle.domain.Submission;
+import io.leadcycle.intake.IntakeResult.RecordOutcome;
+import io.leadcycle.runtime.Database;
+import io.leadcycle.store.AdvisoryLocks;
+import io.leadcycle.store.ContactStore;
+import io.leadcycle.store.ContactStore.MatchedContact;
+import io.leadcycle.store.InteractionStore;
+import io.leadcycle.store.InteractionStore.NewInteraction;
+import io.leadcycle.store.IntakeReceiptStore;
+import io.leadcycle.store.LeadStore;
+import io.leadcycle.store.RescoringMarks;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The intake path every source shares (marketing pages, events, later LinkedIn): in one transaction,
+ * claim the submission, find or create the contact, find or create the lead, record the interaction
+ * and mark the contact for rescoring. Either all of it happens or none of it does.
+ */
+public final class IntakeService {
+
+  /** What a stored replay answers: its response, marked {@code replayed}, always with status 200. */
+  public record Answer(int status, JsonObject body) {
+  }
+
+  private final Database database;
+  private final IntakeReceiptStore receipts = new IntakeReceiptStore();
+  private final AdvisoryLocks locks = new AdvisoryLocks();
+  private final ContactStore contacts = new ContactStore();
+  private final LeadStore leads = new LeadStore();
+  private final InteractionStore interactions = new InteractionStore();
+  private final RescoringMarks rescoring = new RescoringMarks();
+
+  public IntakeService(Database database) {
+    this.database = database;
+  }
+
+  /**
+   * Takes in one submission to {@code form}.
+   *
+   * @param deliveryId the webhook delivery id, used as idempotency key when the body has no submissionId
+   */
+  public Future<Answer> submit(Form form, Submission submission, String deliveryId) {
+    String key = submission.submissionId() != null ? submission.submissionId()
+        : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
+    return database.inTransaction(conn -> receipts.claim(conn, form.id(), key).compose(claimed -> claimed
+        ? process(conn, form, submission, key).compose(result ->
+            receipts.complete(conn, form.id(), key, result.status(), result.toJson())
+                .map(v -> new Answer(result.status(), result.toJson())))
+        : receipts.response(conn, form.id(), key).map(stored -> new Answer(200, IntakeResult.replayOf(stored)))));
+  }
+
+  private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, String key) {
+    ContactDetails incoming = submission.contact();
+    MatchKey contactKey = MatchKey.of(form.contactStrategy(), incoming, form.id())
+        .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
+    return locks.lock(conn, contactKey.lockName())
+        .compose(v -> contacts.findMatch(conn, contactKey))
+        .compose(match -> upsertContact(conn, form, submission, match)
+            .compose(contact -> {
+              UUID accountId = match == null ? null : match.accountId();
+              return upsertLead(conn, form, incoming, contact.id(), accountId)
+                  .compose(lead -> recordInteraction(conn, form, submission, contact.id(), key)
+                      .compose(interactionId -> rescoring.mark(conn, contact.id())
+                          .map(v -> new IntakeResult(key, contact, lead, interactionId, false))));
+            }));
+  }
+
+  private Future<RecordOutcome> upsertContact(SqlConnection conn, Form form, Submission submission,
+      MatchedContact match) {
+    if (match == null) {
+      return contacts.insert(conn, submission.contact(), submission.consent())
+          .map(id -> new RecordOutcome(id, true, false));
+    }
+    ContactDetails updated = match.details().updatedWith(submission.contact());
+    boolean changes = !updated.equals(match.details()) || submission.consent() != null;
+    if (!form.updateMode().updatesContacts() || !changes) {
+      return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
+    }
+    return contacts.update(conn, match.id(), updated, submission.consent())
+        .map(v -> new RecordOutcome(match.id(), false, true));
+  }
+
+  private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
+      UUID accountId) {
+    Map<String, String> submitted = incoming.asFieldMap();
+    NewLead newLead = new NewLead(form.name(), contactId, accountId, form.kind().contextKind(), form.id(),
+        form.name(), submitted);
+    if (form.generateLeadsWithoutMatching()) {
+      return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));
+    }
+    MatchKey leadKey = MatchKey.of(form.leadStrategy(), incoming, form.id())
+        .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
+    return locks.lock(conn, leadKey.lockName())
+        .compose(v -> leads.findOpenMatch(conn, leadKey))
+        .compose(match -> {
+          if (match == null) {
+            return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));
+          }
+          Map<String, String> merged = new LinkedHashMap<>(match.submittedFields());
+          merged.putAll(submitted);
+          if (!form.updateMode().updatesLeads() || merged.equals(match.submittedFields())) {
+            return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
+          }
+          return leads.updateSubmittedFields(conn, match.id(), merged).map(v -> new RecordOutcome(match.id(), false, true));
+        });
+  }
+
+  private Future<UUID> recordInteraction(SqlConnection conn, Form form, Submission submission, UUID contactId,
+      String key) {
+    JsonObject payload = new JsonObject().put("fields", new JsonObject(new LinkedHashMap<>(submission.contact().asFieldMap())));
+    if (submission.consent() != null) {
+      payload.put("consent", new JsonObject(submission.consent()));
+    }
+    Instant occurredAt = submission.submittedAt() != null ? submission.submittedAt() : Instant.now();
+    return interactions.record(conn, new NewInteraction(contactId, form.kind().interactionType(), occurredAt,
+        form.kind().contextKind(), form.id(), form.name(), "form:" + form.id() + ":" + key, payload));
+  }
+}

@@ -1,0 +1,81 @@
+package io.leadcycle.runtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** The connection pool and the one way to run a transaction. */
+public final class Database {
+
+  private final Pool pool;
+
+  public Database(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /**
+   * A small pool with short lifetimes: a Lambda environment serves one request at a time and may be
+   * frozen for minutes, so connections must not outlive a freeze for long.
+   */
+  public static Pool createPool(Vertx vertx, DatabaseSettings settings) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setDatabase(settings.database())
+        .setUser(settings.user())
+        .setPassword(settings.password())
+        // No named statements: behind RDS Proxy they would pin sessions.
+        .setCachePreparedStatements(false);
+    switch (settings.sslMode()) {
+      case "disable" -> connect.setSslMode(SslMode.DISABLE);
+      case "require" -> connect.setSslMode(SslMode.REQUIRE)
+          .setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      case "verify-full" -> connect.setSslMode(SslMode.VERIFY_FULL);
+      default -> connect.setSslMode(SslMode.PREFER).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+    }
+    PoolOptions options = new PoolOptions()
+        .setMaxSize(settings.poolSize())
+        .setMaxWaitQueueSize(1_000)
+        .setConnectionTimeout(10)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxLifetime(5)
+        .setMaxLifetimeUnit(TimeUnit.MINUTES);
+    return PgBuilder.pool()
+        .with(options)
+        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * Runs {@code work} in one transaction. A transaction that failed because its connection was closed
+   * (a frozen Lambda), or that PostgreSQL aborted as a deadlock or serialization failure, is run once
+   * more: every caller's work is idempotent or fully rolled back, so a second run is safe.
+   */
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work)
+        .recover(failure -> Failures.isRetryable(failure) ? pool.withTransaction(work) : Future.failedFuture(failure));
+  }
+
+  /** Runs read-only work, retried once on a closed connection. */
+  public <T> Future<T> read(Function<SqlConnection, Future<T>> work) {
+    return pool.withConnection(work)
+        .recover(failure -> Failures.isClosedConnection(failure) ? pool.withConnection(work) : Future.failedFuture(failure));
+  }
+}

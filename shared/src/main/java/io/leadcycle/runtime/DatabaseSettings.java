@@ -1,0 +1,100 @@
+package io.leadcycle.runtime;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where the database is and how to log in, read from environment variables:
+ * <ul>
+ *   <li>{@code DATABASE_URL} ({@code postgresql://user:password@host:5432/db?sslmode=require}), or</li>
+ *   <li>{@code DB_HOST}, {@code DB_PORT} (5432), {@code DB_NAME}, {@code DB_USER} and either
+ *       {@code DB_PASSWORD} or {@code DB_SECRET_ID} (a Secrets Manager secret holding
+ *       {@code {"username","password"}}, as RDS writes it);</li>
+ *   <li>{@code DB_SSL_MODE}: {@code disable}, {@code prefer} or {@code require}; {@code DB_POOL_SIZE} (2).</li>
+ * </ul>
+ */
+public record DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
+    int poolSize) {
+
+  @Override
+  public String toString() {
+    // Never print the password.
+    return "DatabaseSettings[" + user + "@" + host + ":" + port + "/" + database + ", sslmode=" + sslMode
+        + ", pool=" + poolSize + "]";
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
+  }
+
+  /** Reads the settings; {@code secrets} resolves a Secrets Manager secret id to its JSON text. */
+  public static DatabaseSettings fromEnvironment(Map<String, String> env, Function<String, String> secrets) {
+    int poolSize = Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "2"));
+    String url = blankToNull(env.get("DATABASE_URL"));
+    if (url != null) {
+      return fromUrl(url, poolSize);
+    }
+    String host = required(env, "DB_HOST");
+    int port = Integer.parseInt(env.getOrDefault("DB_PORT", "5432"));
+    String database = required(env, "DB_NAME");
+    String user = blankToNull(env.get("DB_USER"));
+    String password = blankToNull(env.get("DB_PASSWORD"));
+    String secretId = blankToNull(env.get("DB_SECRET_ID"));
+    if (password == null && secretId != null) {
+      io.vertx.core.json.JsonObject secret = new io.vertx.core.json.JsonObject(secrets.apply(secretId));
+      password = secret.getString("password");
+      if (user == null) {
+        user = secret.getString("username");
+      }
+    }
+    if (user == null) {
+      throw new IllegalStateException("Set DB_USER (or a DB_SECRET_ID whose secret has a username).");
+    }
+    return new DatabaseSettings(host, port, database, user, password == null ? "" : password,
+        env.getOrDefault("DB_SSL_MODE", "prefer"), poolSize);
+  }
+
+  static DatabaseSettings fromUrl(String url, int poolSize) {
+    URI uri = URI.create(url.replaceFirst("^postgres(ql)?://", "postgresql://"));
+    if (!"postgresql".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalStateException("DATABASE_URL must look like postgresql://user:password@host:5432/database");
+    }
+    String user = "postgres";
+    String password = "";
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = decode(parts[0]);
+      password = parts.length > 1 ? decode(parts[1]) : "";
+    }
+    String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+    String sslMode = "prefer";
+    if (uri.getQuery() != null) {
+      for (String pair : uri.getQuery().split("&")) {
+        if (pair.startsWith("sslmode=")) {
+          sslMode = pair.substring("sslmode=".length());
+        }
+      }
+    }
+    return new DatabaseSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, user, password,
+        sslMode, poolSize);
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      throw new IllegalStateException("Set DATABASE_URL, or " + name + " and the other DB_* variables.");
+    }
+    return value;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,113 @@
+package io.leadcycle.store;
+
+import io.leadcycle.domain.Contact;
+import io.leadcycle.domain.ContactDetails;
+import io.leadcycle.domain.MatchField;
+import io.leadcycle.domain.MatchKey;
+import io.leadcycle.domain.Normalize;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Contacts: the people every marketing activity targets. */
+public final class ContactStore {
+
+  /** A contact found by a matching strategy, locked for the rest of the transaction. */
+  public record MatchedContact(UUID id, UUID accountId, ContactDetails details) {
+  }
+
+  private static final String COLUMNS = """
+      id, account_id, email, first_name, last_name, phone, company_name, job_title, country, attributes, consent,
+      created_at, updated_at""";
+
+  private final LeadStore leads = new LeadStore();
+
+  /** The oldest contact whose normalized fields equal the key (several can exist under other strategies). */
+  public Future<MatchedContact> findMatch(SqlClient client, MatchKey key) {
+    String sql = "SELECT " + COLUMNS + " FROM contacts c WHERE " + MatchColumns.where(key, "c", "l", 1)
+        + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE";
+    return client.preparedQuery(sql).execute(MatchColumns.values(key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row));
+        });
+  }
+
+  public Future<UUID> insert(SqlClient client, ContactDetails details, Map<String, Object> consent) {
+    String sql = """
+        INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country, attributes,
+                              consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        RETURNING id""";
+    return client.preparedQuery(sql).execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** Replaces the stored fields with {@code details} (already merged by the caller); consent merges in. */
+  public Future<Void> update(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent) {
+    String sql = """
+        UPDATE contacts SET email = $1, first_name = $2, last_name = $3, phone = $4, company_name = $5,
+               job_title = $6, country = $7, attributes = $8,
+               consent = CASE WHEN $9::jsonb IS NULL THEN consent ELSE coalesce(consent, '{}'::jsonb) || $9::jsonb END,
+               email_norm = $10, first_name_norm = $11, last_name_norm = $12, phone_norm = $13,
+               company_name_norm = $14, updated_at = now()
+         WHERE id = $15""";
+    return client.preparedQuery(sql)
+        .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(id))
+        .mapEmpty();
+  }
+
+  public Future<Contact> findById(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1").execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : withLeads(client, rows.iterator().next()));
+  }
+
+  /** Contacts whose normalized email equals {@code email}'s, oldest first. */
+  public Future<List<Contact>> findByEmail(SqlClient client, String email) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE email_norm = $1 ORDER BY created_at, id LIMIT 100")
+        .execute(Tuple.of(Normalize.email(email)))
+        .compose(rows -> {
+          List<Future<Contact>> contacts = new ArrayList<>();
+          rows.forEach(row -> contacts.add(withLeads(client, row)));
+          return Future.all(contacts).map(all -> all.<Contact>list());
+        });
+  }
+
+  private Future<Contact> withLeads(SqlClient client, Row row) {
+    UUID id = row.getUUID("id");
+    return leads.openLeadIds(client, id).map(leadIds -> new Contact(id, row.getUUID("account_id"), details(row),
+        row.getJsonObject("consent") == null ? null : row.getJsonObject("consent").getMap(), leadIds,
+        Rows.instant(row, "created_at"), Rows.instant(row, "updated_at")));
+  }
+
+  private static ContactDetails details(Row row) {
+    return new ContactDetails(row.getString("email"), row.getString("first_name"), row.getString("last_name"),
+        row.getString("phone"), row.getString("company_name"), row.getString("job_title"), row.getString("country"),
+        Rows.stringMap(row.getJsonObject("attributes")));
+  }
+
+  private static Tuple fieldValues(ContactDetails d) {
+    return Tuple.tuple()
+        .addString(d.email()).addString(d.firstName()).addString(d.lastName()).addString(d.phone())
+        .addString(d.companyName()).addString(d.jobTitle()).addString(d.country())
+        .addValue(new JsonObject(new java.util.LinkedHashMap<>(d.attributes())));
+  }
+
+  private static Tuple withNormalized(Tuple tuple, ContactDetails d) {
+    return tuple
+        .addString(MatchField.EMAIL.normalize(d.email()))
+        .addString(MatchField.FIRST_NAME.normalize(d.firstName()))
+        .addString(MatchField.LAST_NAME.normalize(d.lastName()))
+        .addString(MatchField.PHONE.normalize(d.phone()))
+        .addString(MatchField.COMPANY_NAME.normalize(d.companyName()));
+  }
+}

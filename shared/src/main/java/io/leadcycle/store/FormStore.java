@@ -1,0 +1,73 @@
+package io.leadcycle.store;
+
+import io.leadcycle.domain.Form;
+import io.leadcycle.domain.FormDefinition;
+import io.leadcycle.domain.FormKind;
+import io.leadcycle.domain.UpdateMode;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/** Marketing pages and events, read together with their two matching strategies. */
+public final class FormStore {
+
+  private static final String FIND = """
+      SELECT f.id, f.name, f.kind, f.update_mode, f.generate_leads_without_matching, f.require_signature,
+             f.signing_secret,
+             cs.id AS c_id, cs.name AS c_name, cs.entity AS c_entity, cs.fields AS c_fields,
+             ls.id AS l_id, ls.name AS l_name, ls.entity AS l_entity, ls.fields AS l_fields
+        FROM forms f
+        JOIN matching_strategies cs ON cs.id = f.contact_strategy_id
+        JOIN matching_strategies ls ON ls.id = f.lead_strategy_id
+       WHERE f.id = $1
+      """;
+
+  /** xmax = 0 tells an inserted row from an updated one; the secret is set on insert only. */
+  private static final String UPSERT = """
+      INSERT INTO forms (id, name, kind, contact_strategy_id, lead_strategy_id, update_mode,
+                         generate_leads_without_matching, require_signature, signing_secret)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, kind = excluded.kind,
+        contact_strategy_id = excluded.contact_strategy_id, lead_strategy_id = excluded.lead_strategy_id,
+        update_mode = excluded.update_mode,
+        generate_leads_without_matching = excluded.generate_leads_without_matching,
+        require_signature = excluded.require_signature, updated_at = now()
+      RETURNING (xmax = 0) AS created
+      """;
+
+  public Future<Form> find(SqlClient client, String id) {
+    return client.preparedQuery(FIND).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toForm(rows.iterator().next()));
+  }
+
+  /** Creates or replaces a form; true when it was created (and so took {@code newSecret}). */
+  public Future<Boolean> put(SqlClient client, FormDefinition definition, String newSecret) {
+    return client.preparedQuery(UPSERT)
+        .execute(Tuple.tuple()
+            .addString(definition.id())
+            .addString(definition.name())
+            .addString(definition.kind().wireName())
+            .addString(definition.contactStrategyId())
+            .addString(definition.leadStrategyId())
+            .addString(definition.updateMode().wireName())
+            .addBoolean(definition.generateLeadsWithoutMatching())
+            .addBoolean(definition.requireSignature())
+            .addString(newSecret))
+        .map(rows -> rows.iterator().next().getBoolean("created"));
+  }
+
+  private static Form toForm(Row row) {
+    return new Form(
+        row.getString("id"),
+        row.getString("name"),
+        FormKind.fromWireName(row.getString("kind")).orElseThrow(),
+        MatchingStrategyStore.toStrategy(row, "c_"),
+        MatchingStrategyStore.toStrategy(row, "l_"),
+        UpdateMode.fromWireName(row.getString("update_mode")).orElseThrow(),
+        row.getBoolean("generate_leads_without_matching"),
+        row.getBoolean("require_signature"),
+        row.getString("signing_secret"));
+  }
+}

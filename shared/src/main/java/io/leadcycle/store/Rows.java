@@ -1,0 +1,32 @@
+package io.leadcycle.store;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Conversions between rows and domain values that several stores need. */
+final class Rows {
+
+  private Rows() {
+  }
+
+  static Instant instant(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant();
+  }
+
+  static Map<String, String> stringMap(Object json) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (json instanceof JsonObject object) {
+      object.forEach(e -> map.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString()));
+    }
+    return map;
+  }
+
+  static JsonObject json(Map<String, ?> map) {
+    return map == null ? null : new JsonObject(new LinkedHashMap<>(map));
+  }
+}
