@@ -2,7 +2,6 @@ package io.leadcycle.domain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What is known about a person: the standard contact fields plus free attributes (any other form
@@ -45,13 +44,13 @@ public record ContactDetails(
     Map<String, String> mergedAttributes = new LinkedHashMap<>(attributes);
     mergedAttributes.putAll(incoming.attributes);
     return new ContactDetails(
-        Objects.requireNonNullElse(incoming.email, email),
-        Objects.requireNonNullElse(incoming.firstName, firstName),
-        Objects.requireNonNullElse(incoming.lastName, lastName),
-        Objects.requireNonNullElse(incoming.phone, phone),
-        Objects.requireNonNullElse(incoming.companyName, companyName),
-        Objects.requireNonNullElse(incoming.jobTitle, jobTitle),
-        Objects.requireNonNullElse(incoming.country, country),
+        orElse(incoming.email, email),
+        orElse(incoming.firstName, firstName),
+        orElse(incoming.lastName, lastName),
+        orElse(incoming.phone, phone),
+        orElse(incoming.companyName, companyName),
+        orElse(incoming.jobTitle, jobTitle),
+        orElse(incoming.country, country),
         mergedAttributes);
   }
 
@@ -67,6 +66,10 @@ public record ContactDetails(
     putIfPresent(map, "country", country);
     map.putAll(attributes);
     return map;
+  }
+
+  private static String orElse(String incoming, String stored) {
+    return incoming != null ? incoming : stored;
   }
 
   private static void putIfPresent(Map<String, String> map, String key, String value) {

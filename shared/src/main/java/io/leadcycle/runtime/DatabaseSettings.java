@@ -26,6 +26,15 @@ public record DatabaseSettings(String host, int port, String database, String us
         + ", pool=" + poolSize + "]";
   }
 
+  public DatabaseSettings withPoolSize(int size) {
+    return new DatabaseSettings(host, port, database, user, password, sslMode, size);
+  }
+
+  /** True when the environment names a database (otherwise the local server starts an embedded one). */
+  public static boolean configured(Map<String, String> env) {
+    return blankToNull(env.get("DATABASE_URL")) != null || blankToNull(env.get("DB_HOST")) != null;
+  }
+
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
   }

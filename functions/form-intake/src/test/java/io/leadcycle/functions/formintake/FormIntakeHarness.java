@@ -1,0 +1,188 @@
+package io.leadcycle.functions.formintake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.leadcycle.testing.HttpEvents;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every form-intake handler test needs: the handler wired to the test database, short ways to
+ * build real-shaped events for its routes, and readers for responses and rows. Everything goes through
+ * {@link FormIntakeHandler#handleRequest}; the database is read only to check what a request did.
+ */
+abstract class FormIntakeHarness {
+
+  static final String SUBMISSIONS = "POST /v1/forms/{formId}/submissions";
+  static final String REGISTRATIONS = "POST /v1/events/{eventId}/registrations";
+
+  /** The tables intake writes to; a rejected request must leave every one of them as it was. */
+  static final List<String> INTAKE_TABLES =
+      List.of("contacts", "leads", "interactions", "intake_receipts", "contacts_to_rescore", "forms",
+          "matching_strategies");
+
+  final FormIntakeHandler handler = new FormIntakeHandler(TestDatabase::database, Clock.systemUTC());
+
+  // ---- calling the handler ----
+
+  APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+    assertThat(response).isNotNull();
+    assertThat(response.getStatusCode())
+        .as("never a 500 for a client's request: %s", response.getBody())
+        .isNotEqualTo(500);
+    return response;
+  }
+
+  /** {@code PUT /v1/forms/{formId}} with a JSON body. */
+  APIGatewayV2HTTPResponse putForm(String formId, String json) {
+    return call(HttpEvents.request("PUT /v1/forms/{formId}", "/v1/forms/" + formId)
+        .pathParameter("formId", formId).json(json).build());
+  }
+
+  /** Creates a form and returns its signing secret. */
+  String createForm(String formId, String json) {
+    APIGatewayV2HTTPResponse response = putForm(formId, json);
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    String secret = body(response).getString("signingSecret");
+    assertThat(secret).startsWith("whsec_");
+    return secret;
+  }
+
+  /** Creates a marketing page with every default and returns its signing secret. */
+  String createPage(String formId) {
+    return createForm(formId, "{\"name\":\"Page " + formId + "\",\"kind\":\"marketing_page\"}");
+  }
+
+  APIGatewayV2HTTPResponse getForm(String formId) {
+    return call(HttpEvents.request("GET /v1/forms/{formId}", "/v1/forms/" + formId)
+        .pathParameter("formId", formId).build());
+  }
+
+  APIGatewayV2HTTPResponse createStrategy(String json) {
+    return call(HttpEvents.request("POST /v1/matching-strategies", "/v1/matching-strategies").json(json).build());
+  }
+
+  APIGatewayV2HTTPResponse listStrategies() {
+    return call(HttpEvents.request("GET /v1/matching-strategies", "/v1/matching-strategies").build());
+  }
+
+  APIGatewayV2HTTPResponse getContact(String contactId) {
+    return call(HttpEvents.request("GET /v1/contacts/{contactId}", "/v1/contacts/" + contactId)
+        .pathParameter("contactId", contactId).build());
+  }
+
+  APIGatewayV2HTTPResponse findContacts(String email) {
+    return call(HttpEvents.request("GET /v1/contacts", "/v1/contacts").query("email", email).build());
+  }
+
+  /** A submission event to a marketing page, not yet signed or built. */
+  static HttpEvents submission(String formId) {
+    return HttpEvents.request(SUBMISSIONS, "/v1/forms/" + formId + "/submissions").pathParameter("formId", formId);
+  }
+
+  /** A registration event to an event, not yet signed or built. */
+  static HttpEvents registration(String eventId) {
+    return HttpEvents.request(REGISTRATIONS, "/v1/events/" + eventId + "/registrations")
+        .pathParameter("eventId", eventId);
+  }
+
+  /** A JSON submission signed with {@code secret} under a fresh webhook-id. */
+  APIGatewayV2HTTPResponse submit(String formId, String secret, String json) {
+    return call(submission(formId).json(json).signed(secret).build());
+  }
+
+  // ---- reading responses ----
+
+  static JsonObject body(APIGatewayV2HTTPResponse response) {
+    return new JsonObject(response.getBody());
+  }
+
+  static String contentType(APIGatewayV2HTTPResponse response) {
+    return response.getHeaders().get("content-type");
+  }
+
+  /** Asserts a problem-details answer with {@code status} and returns its body. */
+  static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
+    assertThat(contentType(response)).isEqualTo("application/problem+json");
+    JsonObject problem = body(response);
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("type")).isNotBlank();
+    assertThat(problem.getString("title")).isNotBlank();
+    assertThat(problem.getString("detail")).isNotBlank();
+    assertThat(problem.getJsonArray("errors")).isNotNull();
+    assertThat(problem.encode()).doesNotContain("Exception").doesNotContain("\tat ");
+    return problem;
+  }
+
+  /** The {@code field} of every entry in a problem's {@code errors}. */
+  static List<String> errorFields(JsonObject problem) {
+    List<String> fields = new ArrayList<>();
+    JsonArray errors = problem.getJsonArray("errors");
+    for (int i = 0; i < errors.size(); i++) {
+      fields.add(errors.getJsonObject(i).getString("field"));
+    }
+    return fields;
+  }
+
+  static String contactId(JsonObject result) {
+    return result.getJsonObject("contact").getString("id");
+  }
+
+  static String leadId(JsonObject result) {
+    return result.getJsonObject("lead").getString("id");
+  }
+
+  // ---- reading the database ----
+
+  static long count(String sql) {
+    return TestDatabase.count(sql);
+  }
+
+  /** The row count of every intake table, to prove that a rejected request wrote nothing. */
+  static Map<String, Long> tableCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String table : INTAKE_TABLES) {
+      counts.put(table, TestDatabase.count("SELECT count(*) FROM " + table));
+    }
+    return counts;
+  }
+
+  static RowSet<Row> query(String sql, Object... parameters) {
+    return TestDatabase.database().pool().preparedQuery(sql).execute(Tuple.from(parameters)).await();
+  }
+
+  /** The single row {@code sql} returns. */
+  static Row row(String sql, Object... parameters) {
+    RowSet<Row> rows = query(sql, parameters);
+    assertThat(rows.size()).as("rows of %s", sql).isEqualTo(1);
+    return rows.iterator().next();
+  }
+
+  static Row leadRow(String leadId) {
+    return row("SELECT id::text AS id, contact_id::text AS contact_id, topic, stage, status, context_kind, context_id,"
+        + " context_name, submitted_fields FROM leads WHERE id = $1", java.util.UUID.fromString(leadId));
+  }
+
+  static Row contactRow(String contactId) {
+    return row("SELECT id::text AS id, email, email_norm, first_name, last_name, phone, company_name, job_title,"
+        + " country, attributes, consent FROM contacts WHERE id = $1", java.util.UUID.fromString(contactId));
+  }
+
+  static Row interactionRow(String interactionId) {
+    return row("SELECT id::text AS id, contact_id::text AS contact_id, type, occurred_at, context_kind, context_id,"
+        + " context_name, source_key, payload FROM interactions WHERE id = $1", java.util.UUID.fromString(interactionId));
+  }
+}

@@ -1,0 +1,89 @@
+package io.leadcycle.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.leadcycle.http.Route;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns a Vert.x Web request into the event API Gateway's HTTP API (payload 2.0) would deliver, and
+ * the handler's response event back into an HTTP response: lower-cased header names, repeated
+ * headers and query values comma-joined, non-text bodies base64-encoded.
+ */
+final class HttpEventConverter {
+
+  private HttpEventConverter() {
+  }
+
+  static APIGatewayV2HTTPEvent toEvent(RoutingContext ctx, Route route) {
+    String requestId = UUID.randomUUID().toString();
+    Map<String, String> headers = joined(ctx.request().headers(), true);
+    Map<String, String> query = joined(ctx.queryParams(), false);
+    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    boolean text = isText(headers.get("content-type"));
+    return APIGatewayV2HTTPEvent.builder()
+        .withVersion("2.0")
+        .withRouteKey(route.routeKey())
+        .withRawPath(ctx.request().path())
+        .withRawQueryString(ctx.request().query() == null ? "" : ctx.request().query())
+        .withHeaders(headers)
+        .withQueryStringParameters(query.isEmpty() ? null : query)
+        .withPathParameters(ctx.pathParams().isEmpty() ? null : new LinkedHashMap<>(ctx.pathParams()))
+        .withBody(body.length == 0 ? null
+            : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+        .withIsBase64Encoded(body.length > 0 && !text)
+        .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+            .withRequestId(requestId)
+            .withRouteKey(route.routeKey())
+            .withStage("$default")
+            .withTimeEpoch(System.currentTimeMillis())
+            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                .withMethod(route.method())
+                .withPath(ctx.request().path())
+                .withProtocol("HTTP/1.1")
+                .withSourceIp(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress())
+                .withUserAgent(headers.get("user-agent"))
+                .build())
+            .build())
+        .build();
+  }
+
+  static void writeResponse(RoutingContext ctx, APIGatewayV2HTTPResponse response) {
+    var http = ctx.response().setStatusCode(response.getStatusCode());
+    if (response.getHeaders() != null) {
+      response.getHeaders().forEach(http::putHeader);
+    }
+    String body = response.getBody();
+    if (body == null) {
+      http.end();
+    } else if (response.getIsBase64Encoded()) {
+      http.end(io.vertx.core.buffer.Buffer.buffer(Base64.getDecoder().decode(body)));
+    } else {
+      http.end(body);
+    }
+  }
+
+  /** HTTP API passes text bodies as they are and base64-encodes the rest (forms included). */
+  private static boolean isText(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.toLowerCase(Locale.ROOT);
+    return type.startsWith("application/json") || type.startsWith("text/") || type.contains("+json");
+  }
+
+  private static Map<String, String> joined(MultiMap values, boolean lowerCaseNames) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String name : values.names()) {
+      map.put(lowerCaseNames ? name.toLowerCase(Locale.ROOT) : name, String.join(",", values.getAll(name)));
+    }
+    return map;
+  }
+}

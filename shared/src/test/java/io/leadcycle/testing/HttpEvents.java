@@ -1,0 +1,122 @@
+package io.leadcycle.testing;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import io.leadcycle.http.StandardWebhooks;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds API Gateway HTTP API (payload 2.0) events from a real-shaped fixture and deserializes them
+ * with the AWS Lambda runtime's own serializer, exactly as a deployed handler receives them.
+ */
+public final class HttpEvents {
+
+  private static final PojoSerializer<APIGatewayV2HTTPEvent> SERIALIZER =
+      LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, HttpEvents.class.getClassLoader());
+
+  private final JsonObject event;
+  private final Map<String, String> headers = new LinkedHashMap<>();
+  private byte[] body = new byte[0];
+  private boolean base64;
+
+  private HttpEvents(JsonObject event) {
+    this.event = event;
+    event.getJsonObject("headers").forEach(e -> headers.put(e.getKey(), (String) e.getValue()));
+  }
+
+  /** An event for {@code routeKey} (e.g. {@code "POST /v1/forms/{formId}/submissions"}) at {@code rawPath}. */
+  public static HttpEvents request(String routeKey, String rawPath) {
+    JsonObject fixture = new JsonObject(resource("events/http-api-request.json"));
+    String method = routeKey.substring(0, routeKey.indexOf(' '));
+    fixture.put("routeKey", routeKey).put("rawPath", rawPath);
+    fixture.getJsonObject("requestContext").put("routeKey", routeKey).put("requestId", UUID.randomUUID().toString())
+        .getJsonObject("http").put("method", method).put("path", rawPath);
+    fixture.put("pathParameters", new JsonObject());
+    return new HttpEvents(fixture);
+  }
+
+  public HttpEvents pathParameter(String name, String value) {
+    event.getJsonObject("pathParameters").put(name, value);
+    return this;
+  }
+
+  public HttpEvents query(String name, String value) {
+    JsonObject query = event.getJsonObject("queryStringParameters");
+    if (query == null) {
+      query = new JsonObject();
+      event.put("queryStringParameters", query);
+    }
+    query.put(name, value);
+    event.put("rawQueryString", name + "=" + value);
+    return this;
+  }
+
+  /** Sets a header; HTTP API delivers names lower-cased, and so does this. */
+  public HttpEvents header(String name, String value) {
+    headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
+    return this;
+  }
+
+  public HttpEvents withoutHeader(String name) {
+    headers.remove(name.toLowerCase(java.util.Locale.ROOT));
+    return this;
+  }
+
+  public HttpEvents json(String json) {
+    header("content-type", "application/json");
+    return body(json.getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  /** A form-encoded body, which HTTP API always delivers base64-encoded. */
+  public HttpEvents formEncoded(String form) {
+    header("content-type", "application/x-www-form-urlencoded");
+    return body(form.getBytes(StandardCharsets.UTF_8), true);
+  }
+
+  public HttpEvents body(byte[] bytes, boolean base64Encoded) {
+    this.body = bytes;
+    this.base64 = base64Encoded;
+    return this;
+  }
+
+  /** Adds Standard Webhooks headers signed with {@code secret} at {@code at}. */
+  public HttpEvents signed(String secret, String webhookId, Instant at) {
+    header("webhook-id", webhookId);
+    header("webhook-timestamp", Long.toString(at.getEpochSecond()));
+    header("webhook-signature", StandardWebhooks.sign(secret, webhookId, at.getEpochSecond(), body));
+    return this;
+  }
+
+  public HttpEvents signed(String secret) {
+    return signed(secret, "msg_" + UUID.randomUUID(), Instant.now());
+  }
+
+  public APIGatewayV2HTTPEvent build() {
+    headers.put("content-length", Integer.toString(body.length));
+    event.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
+    event.put("isBase64Encoded", base64);
+    event.put("body", base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
+    return SERIALIZER.fromJson(event.encode());
+  }
+
+  static String resource(String name) {
+    try (InputStream in = HttpEvents.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.leadcycle.testing;
+
+import io.leadcycle.database.EmbeddedDatabase;
+import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.DatabaseSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * One real PostgreSQL per test JVM (embedded, migrated once). Tests isolate themselves by calling
+ * {@link #reset()}, which empties every table but keeps the built-in matching strategies.
+ */
+public final class TestDatabase {
+
+  private static EmbeddedDatabase postgres;
+  private static Vertx vertx;
+  private static Database database;
+
+  private TestDatabase() {
+  }
+
+  public static synchronized Database database() {
+    if (database == null) {
+      postgres = EmbeddedDatabase.temporary();
+      postgres.migrate();
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+      database = new Database(Database.createPool(vertx, settingsOf(postgres, 16)));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        vertx.close().await();
+        postgres.close();
+      }));
+    }
+    return database;
+  }
+
+  /** Connection settings of the test database, for code that builds its own pool. */
+  public static DatabaseSettings settings(int poolSize) {
+    database();
+    return settingsOf(postgres, poolSize);
+  }
+
+  private static DatabaseSettings settingsOf(EmbeddedDatabase db, int poolSize) {
+    return new DatabaseSettings(db.host(), db.port(), EmbeddedDatabase.DATABASE, EmbeddedDatabase.USER, "", "disable",
+        poolSize);
+  }
+
+  public static EmbeddedDatabase postgres() {
+    database();
+    return postgres;
+  }
+
+  public static Vertx vertx() {
+    database();
+    return vertx;
+  }
+
+  /** Empties all data tables; the default strategies stay. */
+  public static void reset() {
+    database().pool().query("""
+        TRUNCATE intake_receipts, contacts_to_rescore, interactions, leads, contacts, accounts, forms;
+        DELETE FROM matching_strategies WHERE id NOT IN ('default-contact', 'default-lead');
+        """).execute().await();
+  }
+
+  /** A single number from a query (e.g. {@code SELECT count(*) FROM contacts}). */
+  public static long count(String sql) {
+    return database().pool().query(sql).execute().await().iterator().next().getLong(0);
+  }
+}
