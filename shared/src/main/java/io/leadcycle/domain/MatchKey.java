@@ -37,10 +37,13 @@ public record MatchKey(StrategyEntity entity, List<MatchField> fields, List<Stri
    * definition of "the same person" also share the lock.
    */
   public String lockName() {
-    StringBuilder name = new StringBuilder(entity.wireName());
+    // Fields in a fixed order: [email, phone] and [phone, email] are the same definition.
+    java.util.TreeMap<MatchField, String> byField = new java.util.TreeMap<>();
     for (int i = 0; i < fields.size(); i++) {
-      name.append('\u001f').append(fields.get(i).wireName()).append('=').append(values.get(i));
+      byField.put(fields.get(i), values.get(i));
     }
+    StringBuilder name = new StringBuilder(entity.wireName());
+    byField.forEach((field, value) -> name.append('\u001f').append(field.wireName()).append('=').append(value));
     return name.toString();
   }
 }

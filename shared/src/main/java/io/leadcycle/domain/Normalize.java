@@ -41,7 +41,8 @@ public final class Normalize {
       return null;
     }
     // Upper then lower approximates Unicode case folding ("Straße" and "STRASSE" compare equal).
-    return v.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    // The capital sharp s has no upper-case expansion, so it is folded by hand.
+    return v.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replace("ß", "ss");
   }
 
   /** Ids (of forms, events, campaigns) are compared exactly, only trimmed. */

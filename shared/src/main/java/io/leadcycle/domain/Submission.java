@@ -22,7 +22,7 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
   public static final int MAX_ATTRIBUTES = 50;
   public static final int MAX_SUBMISSION_ID_LENGTH = 200;
 
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s.]+$");
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s.\\p{Cntrl}]+$");
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_.-]{0,63}$");
 
   /**

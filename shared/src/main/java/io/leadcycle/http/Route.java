@@ -53,8 +53,12 @@ public record Route(String method, String path, Access access, Endpoint endpoint
     Map<String, String> parameters = new HashMap<>();
     List<String> names = parameterNames();
     for (int i = 0; i < names.size(); i++) {
-      parameters.put(names.get(i), java.net.URLDecoder.decode(values.group(i + 1).replace("+", "%2B"),
-          java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        parameters.put(names.get(i), java.net.URLDecoder.decode(values.group(i + 1).replace("+", "%2B"),
+            java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException badEscape) {
+        return null; // "%zz" names nothing we have: the caller answers 404
+      }
     }
     return parameters;
   }

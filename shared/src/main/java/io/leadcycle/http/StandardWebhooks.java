@@ -55,7 +55,8 @@ public final class StandardWebhooks {
     } catch (NumberFormatException e) {
       throw Problem.unauthorized("webhook-timestamp must be unix seconds.");
     }
-    if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
+    long nowSeconds = now.getEpochSecond();
+    if (seconds < nowSeconds - TOLERANCE.toSeconds() || seconds > nowSeconds + TOLERANCE.toSeconds()) {
       throw Problem.unauthorized("webhook-timestamp is more than 5 minutes off; the delivery is stale or replayed.");
     }
     byte[] expected = hmac(secret, id, seconds, request.body());

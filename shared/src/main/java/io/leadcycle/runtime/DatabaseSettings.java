@@ -92,7 +92,8 @@ public record DatabaseSettings(String host, int port, String database, String us
   }
 
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    // Percent-decoding of a URL part: unlike form data, '+' is a plus.
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class RouteTest {
@@ -93,9 +92,6 @@ class RouteTest {
     assertThat(SUBMISSIONS.routeKey()).isEqualTo("POST /v1/forms/{formId}/submissions");
   }
 
-  @Disabled("BUG: Route.match throws IllegalArgumentException (from URLDecoder) for a malformed %-escape in a path "
-      + "parameter, e.g. /v1/forms/%zz/submissions; HttpFunction turns that into a 500 for a client's mistake "
-      + "(API.md: never a 500 for a client's mistake) - it should be no match (404) or a 400 Problem")
   @Test
   void aMalformedEscapeIsNotAServerError() {
     Throwable thrown = catchThrowable(() -> SUBMISSIONS.match("/v1/forms/%zz/submissions"));

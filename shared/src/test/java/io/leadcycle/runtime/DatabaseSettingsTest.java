@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class DatabaseSettingsTest {
@@ -185,9 +184,6 @@ class DatabaseSettingsTest {
     }
   }
 
-  @Disabled("BUG: DatabaseSettings.fromUrl decodes the user info with URLDecoder (form encoding), which turns a "
-      + "literal '+' into a space: DATABASE_URL=postgresql://u:pa+ss@h/db yields password \"pa ss\" "
-      + "(in a URI, and for libpq, '+' is a literal plus; only %-escapes are decoded)")
   @Test
   void aPlusInThePasswordStaysAPlus() {
     assertThat(fromUrl("postgresql://u:pa+ss@h/db").password()).isEqualTo("pa+ss");

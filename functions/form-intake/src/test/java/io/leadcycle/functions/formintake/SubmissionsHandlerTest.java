@@ -1,0 +1,307 @@
+package io.leadcycle.functions.formintake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Marketing-page submissions and event registrations through the handler, checked in the database. */
+class SubmissionsHandlerTest extends FormIntakeHarness {
+
+  private String secret;
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.reset();
+    secret = createForm("spring-webinar", "{\"name\":\"Spring webinar\",\"kind\":\"marketing_page\"}");
+  }
+
+  @Test
+  void aSignedJsonSubmissionCreatesContactLeadInteractionAndRescoringMark() {
+    APIGatewayV2HTTPResponse response = submit("spring-webinar", secret, """
+        {"submissionId": "sub-1", "submittedAt": "2026-03-01T09:30:00Z",
+         "fields": {"email": "  Ada.Lovelace@Example.COM ", "firstName": "Ada", "lastName": "Lovelace",
+                    "phone": "+44 20 7946 0000", "companyName": "Analytical Engines", "jobTitle": "CTO",
+                    "country": "GB"},
+         "consent": {"marketingEmail": true}}""");
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    assertThat(contentType(response)).isEqualTo("application/json");
+    JsonObject result = body(response);
+    assertThat(result.getString("submissionId")).isEqualTo("sub-1");
+    assertThat(result.getBoolean("replayed")).isFalse();
+    assertThat(result.getJsonObject("contact").getBoolean("created")).isTrue();
+    assertThat(result.getJsonObject("contact").getBoolean("updated")).isFalse();
+    assertThat(result.getJsonObject("lead").getBoolean("created")).isTrue();
+    assertThat(result.getJsonObject("lead").getBoolean("updated")).isFalse();
+    String contactId = contactId(result);
+    String leadId = leadId(result);
+    String interactionId = result.getString("interactionId");
+    assertThat(interactionId).isNotNull();
+
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+    Row contact = contactRow(contactId);
+    assertThat(contact.getString("email")).isEqualTo("Ada.Lovelace@Example.COM");
+    assertThat(contact.getString("email_norm")).isEqualTo("ada.lovelace@example.com");
+    assertThat(contact.getString("first_name")).isEqualTo("Ada");
+    assertThat(contact.getString("last_name")).isEqualTo("Lovelace");
+    assertThat(contact.getString("phone")).isEqualTo("+44 20 7946 0000");
+    assertThat(contact.getString("company_name")).isEqualTo("Analytical Engines");
+    assertThat(contact.getString("job_title")).isEqualTo("CTO");
+    assertThat(contact.getString("country")).isEqualTo("GB");
+    assertThat(contact.getJsonObject("consent").getBoolean("marketingEmail")).isTrue();
+
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
+    Row lead = leadRow(leadId);
+    assertThat(lead.getString("stage")).isEqualTo("inquiry");
+    assertThat(lead.getString("status")).isEqualTo("open");
+    assertThat(lead.getString("context_kind")).isEqualTo("marketing_page");
+    assertThat(lead.getString("context_id")).isEqualTo("spring-webinar");
+    assertThat(lead.getString("context_name")).isEqualTo("Spring webinar");
+    assertThat(lead.getString("topic")).isEqualTo("Spring webinar");
+    assertThat(lead.getString("contact_id")).isEqualTo(contactId);
+    assertThat(lead.getJsonObject("submitted_fields").getString("firstName")).isEqualTo("Ada");
+
+    assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(1);
+    Row interaction = interactionRow(interactionId);
+    assertThat(interaction.getString("type")).isEqualTo("form_submitted");
+    assertThat(interaction.getString("contact_id")).isEqualTo(contactId);
+    assertThat(interaction.getString("context_kind")).isEqualTo("marketing_page");
+    assertThat(interaction.getString("context_id")).isEqualTo("spring-webinar");
+    assertThat(interaction.getString("source_key")).isEqualTo("form:spring-webinar:sub-1");
+    assertThat(interaction.getOffsetDateTime("occurred_at").toInstant()).isEqualTo(Instant.parse("2026-03-01T09:30:00Z"));
+
+    assertThat(query("SELECT contact_id FROM contacts_to_rescore").iterator().next().getUUID(0))
+        .isEqualTo(UUID.fromString(contactId));
+    assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isEqualTo(1);
+    assertThat(row("SELECT status, response FROM intake_receipts WHERE form_id = 'spring-webinar' AND submission_key = 'sub-1'")
+        .getInteger("status")).isEqualTo(201);
+  }
+
+  @Test
+  void withoutSubmissionIdTheWebhookIdIsTheSubmissionId() {
+    APIGatewayV2HTTPResponse response = call(submission("spring-webinar")
+        .json("{\"fields\":{\"email\":\"ada@example.com\"}}")
+        .signed(secret, "msg_2fQh1", Instant.now())
+        .build());
+    assertThat(response.getStatusCode()).isEqualTo(201);
+    JsonObject result = body(response);
+    assertThat(result.getString("submissionId")).isEqualTo("msg_2fQh1");
+    assertThat(interactionRow(result.getString("interactionId")).getString("source_key"))
+        .isEqualTo("form:spring-webinar:msg_2fQh1");
+  }
+
+  @Test
+  void aFormThatDoesNotRequireSignaturesAcceptsUnsignedSubmissions() {
+    createForm("open-page", "{\"name\":\"Open page\",\"kind\":\"marketing_page\",\"requireSignature\":false}");
+
+    APIGatewayV2HTTPResponse response = call(submission("open-page")
+        .json("{\"submissionId\":\"u-1\",\"fields\":{\"email\":\"unsigned@example.com\"}}").build());
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    JsonObject result = body(response);
+    assertThat(contactRow(contactId(result)).getString("email_norm")).isEqualTo("unsigned@example.com");
+    assertThat(leadRow(leadId(result)).getString("context_id")).isEqualTo("open-page");
+    assertThat(interactionRow(result.getString("interactionId")).getString("source_key")).isEqualTo("form:open-page:u-1");
+    // A form that does require signatures still refuses the same unsigned request.
+    assertProblem(call(submission("spring-webinar")
+        .json("{\"submissionId\":\"u-1\",\"fields\":{\"email\":\"unsigned@example.com\"}}").build()), 401);
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsignedSubmissionWithoutSubmissionIdStillWorksAndEachIsItsOwnSubmission() {
+    createForm("open-page", "{\"name\":\"Open page\",\"kind\":\"marketing_page\",\"requireSignature\":false}");
+    String json = "{\"fields\":{\"email\":\"unsigned@example.com\"}}";
+
+    APIGatewayV2HTTPResponse first = call(submission("open-page").json(json).build());
+    APIGatewayV2HTTPResponse second = call(submission("open-page").json(json).build());
+
+    assertThat(first.getStatusCode()).isEqualTo(201);
+    assertThat(second.getStatusCode()).isEqualTo(200);
+    assertThat(body(first).getString("submissionId")).isNotBlank().isNotEqualTo(body(second).getString("submissionId"));
+    assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(2);
+  }
+
+  @Test
+  void anEventRegistrationRecordsEventRegisteredAndAnEventLead() {
+    String eventSecret = createForm("expo-2026", "{\"name\":\"Expo 2026\",\"kind\":\"event\"}");
+
+    APIGatewayV2HTTPResponse response = call(registration("expo-2026")
+        .json("{\"fields\":{\"email\":\"grace@example.com\",\"firstName\":\"Grace\"}}")
+        .signed(eventSecret)
+        .build());
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    JsonObject result = body(response);
+    Row lead = leadRow(leadId(result));
+    assertThat(lead.getString("context_kind")).isEqualTo("event");
+    assertThat(lead.getString("context_id")).isEqualTo("expo-2026");
+    assertThat(lead.getString("stage")).isEqualTo("inquiry");
+    assertThat(lead.getString("contact_id")).isEqualTo(contactId(result));
+    Row interaction = interactionRow(result.getString("interactionId"));
+    assertThat(interaction.getString("type")).isEqualTo("event_registered");
+    assertThat(interaction.getString("context_kind")).isEqualTo("event");
+    assertThat(interaction.getString("context_id")).isEqualTo("expo-2026");
+    assertThat(interaction.getString("contact_id")).isEqualTo(contactId(result));
+  }
+
+  @Test
+  void anEventIdUnderFormsSubmissionsIs404AndAPageUnderEventsIs404() {
+    String eventSecret = createForm("expo-2026", "{\"name\":\"Expo 2026\",\"kind\":\"event\"}");
+    Map<String, Long> before = tableCounts();
+
+    assertProblem(call(submission("expo-2026")
+        .json("{\"fields\":{\"email\":\"grace@example.com\"}}").signed(eventSecret).build()), 404);
+    assertProblem(call(registration("spring-webinar")
+        .json("{\"fields\":{\"email\":\"grace@example.com\"}}").signed(secret).build()), 404);
+
+    assertThat(tableCounts()).isEqualTo(before);
+  }
+
+  @Test
+  void aFormEncodedBase64BodyWorks() {
+    APIGatewayV2HTTPEvent event = submission("spring-webinar")
+        .formEncoded("email=Ada%40Example.com&firstName=Ada+Augusta&submissionId=form-sub-7&favouriteColour=blue")
+        .signed(secret)
+        .build();
+    assertThat(event.getIsBase64Encoded()).isTrue();
+
+    APIGatewayV2HTTPResponse response = call(event);
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    JsonObject result = body(response);
+    assertThat(result.getString("submissionId")).isEqualTo("form-sub-7");
+    Row contact = contactRow(contactId(result));
+    assertThat(contact.getString("email_norm")).isEqualTo("ada@example.com");
+    assertThat(contact.getString("first_name")).isEqualTo("Ada Augusta");
+    // submissionId is the idempotency key, not a contact attribute.
+    assertThat(contact.getJsonObject("attributes").getMap()).containsExactly(Map.entry("favouriteColour", "blue"));
+    assertThat(interactionRow(result.getString("interactionId")).getString("source_key"))
+        .isEqualTo("form:spring-webinar:form-sub-7");
+    assertThat(leadRow(leadId(result)).getString("context_id")).isEqualTo("spring-webinar");
+  }
+
+  @Test
+  void theSameEmailInAnotherCaseMatchesTheSameContactAndLeadAndAMissingFieldNeverBlanksAStoredOne() {
+    JsonObject first = body(submit("spring-webinar", secret, """
+        {"fields": {"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace",
+                    "phone": "+44 20 7946 0000", "companyName": "Analytical Engines"}}"""));
+
+    APIGatewayV2HTTPResponse response = submit("spring-webinar", secret, """
+        {"fields": {"email": "  ADA@Example.COM ", "firstName": "Augusta", "jobTitle": "Countess"}}""");
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    JsonObject second = body(response);
+    assertThat(contactId(second)).isEqualTo(contactId(first));
+    assertThat(leadId(second)).isEqualTo(leadId(first));
+    assertThat(second.getJsonObject("contact").getBoolean("created")).isFalse();
+    assertThat(second.getJsonObject("contact").getBoolean("updated")).isTrue();
+    assertThat(second.getJsonObject("lead").getBoolean("created")).isFalse();
+    assertThat(second.getJsonObject("lead").getBoolean("updated")).isTrue();
+    assertThat(second.getString("interactionId")).isNotEqualTo(first.getString("interactionId"));
+
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM interactions WHERE contact_id = '" + contactId(first) + "'")).isEqualTo(2);
+
+    APIGatewayV2HTTPResponse got = getContact(contactId(first));
+    assertThat(got.getStatusCode()).isEqualTo(200);
+    JsonObject contact = body(got);
+    assertThat(contact.getString("firstName")).isEqualTo("Augusta");
+    assertThat(contact.getString("jobTitle")).isEqualTo("Countess");
+    // Not sent the second time: kept, never blanked.
+    assertThat(contact.getString("lastName")).isEqualTo("Lovelace");
+    assertThat(contact.getString("phone")).isEqualTo("+44 20 7946 0000");
+    assertThat(contact.getString("companyName")).isEqualTo("Analytical Engines");
+    assertThat(contact.getJsonArray("leadIds")).containsExactly(leadId(first));
+    assertThat(contactRow(contactId(first)).getString("email_norm")).isEqualTo("ada@example.com");
+
+    JsonObject submitted = leadRow(leadId(first)).getJsonObject("submitted_fields");
+    assertThat(submitted.getString("firstName")).isEqualTo("Augusta");
+    assertThat(submitted.getString("lastName")).isEqualTo("Lovelace");
+    assertThat(submitted.getString("jobTitle")).isEqualTo("Countess");
+  }
+
+  @Test
+  void anIdenticalResubmissionUpdatesNothingButIsStillRecorded() {
+    String json = "{\"fields\":{\"email\":\"ada@example.com\",\"firstName\":\"Ada\"}}";
+    JsonObject first = body(submit("spring-webinar", secret, json));
+
+    APIGatewayV2HTTPResponse response = submit("spring-webinar", secret, json);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    JsonObject second = body(response);
+    assertThat(second.getJsonObject("contact").getBoolean("updated")).isFalse();
+    assertThat(second.getJsonObject("lead").getBoolean("updated")).isFalse();
+    assertThat(second.getBoolean("replayed")).isFalse();
+    assertThat(contactId(second)).isEqualTo(contactId(first));
+    assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(2);
+  }
+
+  @Test
+  void extraFieldsBecomeContactAttributes() {
+    JsonObject result = body(submit("spring-webinar", secret, """
+        {"fields": {"email": "ada@example.com", "favouriteColour": "green", "newsletter": true, "seats": 3}}"""));
+
+    JsonObject contact = body(getContact(contactId(result)));
+    assertThat(contact.getJsonObject("attributes").getMap())
+        .containsOnly(Map.entry("favouriteColour", "green"), Map.entry("newsletter", "true"), Map.entry("seats", "3"));
+    assertThat(contact.getString("email")).isEqualTo("ada@example.com");
+    assertThat(contactRow(contactId(result)).getJsonObject("attributes").getString("favouriteColour")).isEqualTo("green");
+
+    // A later submission adds attributes and overwrites the ones it carries, keeping the others.
+    submit("spring-webinar", secret, "{\"fields\": {\"email\": \"ada@example.com\", \"favouriteColour\": \"red\"}}");
+    assertThat(body(getContact(contactId(result))).getJsonObject("attributes").getMap())
+        .containsOnly(Map.entry("favouriteColour", "red"), Map.entry("newsletter", "true"), Map.entry("seats", "3"));
+  }
+
+  @Test
+  void contactsAreFoundByEmailCaseInsensitivelyWithTheirOpenLeads() {
+    String otherSecret = createPage("autumn-offer");
+    JsonObject spring = body(submit("spring-webinar", secret, "{\"fields\":{\"email\":\"ada@example.com\"}}"));
+    JsonObject autumn = body(submit("autumn-offer", otherSecret, "{\"fields\":{\"email\":\"Ada@example.com\"}}"));
+    submit("spring-webinar", secret, "{\"fields\":{\"email\":\"someone.else@example.com\"}}");
+    assertThat(contactId(autumn)).isEqualTo(contactId(spring));
+    assertThat(leadId(autumn)).isNotEqualTo(leadId(spring));
+    assertThat(autumn.getJsonObject("lead").getBoolean("created")).isTrue();
+
+    APIGatewayV2HTTPResponse response = findContacts("  ADA@EXAMPLE.com");
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    JsonArray items = body(response).getJsonArray("items");
+    assertThat(items).hasSize(1);
+    JsonObject contact = items.getJsonObject(0);
+    assertThat(contact.getString("id")).isEqualTo(contactId(spring));
+    assertThat(contact.getJsonArray("leadIds")).containsExactlyInAnyOrder(leadId(spring), leadId(autumn));
+  }
+
+  @Test
+  void findingContactsOfAnUnknownEmailIsAnEmptyList() {
+    APIGatewayV2HTTPResponse response = findContacts("nobody@example.com");
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(body(response).getJsonArray("items")).isEmpty();
+  }
+
+  @Test
+  void findingContactsWithoutAnEmailIs400NamingEmail() {
+    APIGatewayV2HTTPResponse response = call(io.leadcycle.testing.HttpEvents.request("GET /v1/contacts", "/v1/contacts").build());
+    assertThat(errorFields(assertProblem(response, 400))).containsExactly("email");
+  }
+
+  @Test
+  void anUnknownOrMalformedContactIdIs404() {
+    assertProblem(getContact(UUID.randomUUID().toString()), 404);
+    assertProblem(getContact("not-a-uuid"), 404);
+  }
+}

@@ -1,0 +1,165 @@
+package io.leadcycle.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadcycle.http.StandardWebhooks;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** End to end over real HTTP: the local server in front of the real handlers and a real PostgreSQL. */
+class LocalServerTest {
+
+  private static final String TOKEN = "test-token-123";
+  private static LocalServer server;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    var settings = TestDatabase.settings(8);
+    server = LocalServer.start(Map.of(
+        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
+            + settings.database() + "?sslmode=disable"), 0, TOKEN);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.reset();
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path));
+  }
+
+  private static HttpRequest.Builder management(String path) {
+    return request(path).header("Authorization", "Bearer " + TOKEN);
+  }
+
+  private static String createForm(String id, String kind) throws Exception {
+    HttpResponse<String> created = send(management("/v1/forms/" + id)
+        .header("Content-Type", "application/json")
+        .PUT(BodyPublishers.ofString("{\"name\": \"Spring launch\", \"kind\": \"" + kind + "\"}")));
+    assertThat(created.statusCode()).isEqualTo(201);
+    return new JsonObject(created.body()).getString("signingSecret");
+  }
+
+  private static HttpRequest.Builder signed(String path, String secret, String contentType, String body,
+      String webhookId) {
+    long now = Instant.now().getEpochSecond();
+    return request(path)
+        .header("Content-Type", contentType)
+        .header("Webhook-Id", webhookId)
+        .header("Webhook-Timestamp", Long.toString(now))
+        .header("Webhook-Signature", StandardWebhooks.sign(secret, webhookId, now, body.getBytes(StandardCharsets.UTF_8)))
+        .POST(BodyPublishers.ofString(body));
+  }
+
+  @Test
+  void healthReportsTheDatabase() throws Exception {
+    HttpResponse<String> health = send(request("/health").GET());
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(health.body())).isEqualTo(new JsonObject().put("status", "ok").put("database", "ok"));
+  }
+
+  @Test
+  void managementRoutesNeedTheBearerToken() throws Exception {
+    HttpResponse<String> missing = send(request("/v1/matching-strategies").GET());
+    HttpResponse<String> wrong = send(request("/v1/matching-strategies").header("Authorization", "Bearer nope").GET());
+    HttpResponse<String> right = send(management("/v1/matching-strategies").GET());
+
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(right.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(right.body()).getJsonArray("items")).hasSize(2);
+  }
+
+  @Test
+  void aSignedSubmissionCreatesAContactAndLeadThatManagementCanSee() throws Exception {
+    String secret = createForm("spring-launch", "marketing_page");
+    String body = "{\"fields\": {\"email\": \"Grace@Example.com\", \"firstName\": \"Grace\", \"favouriteColour\": \"teal\"}}";
+
+    HttpResponse<String> submitted = send(signed("/v1/forms/spring-launch/submissions", secret, "application/json",
+        body, "msg_1"));
+
+    assertThat(submitted.statusCode()).isEqualTo(201);
+    JsonObject result = new JsonObject(submitted.body());
+    assertThat(result.getJsonObject("contact").getBoolean("created")).isTrue();
+    assertThat(result.getBoolean("replayed")).isFalse();
+    String contactId = result.getJsonObject("contact").getString("id");
+
+    HttpResponse<String> contact = send(management("/v1/contacts/" + contactId).GET());
+    JsonObject view = new JsonObject(contact.body());
+    assertThat(view.getString("email")).isEqualTo("Grace@Example.com");
+    assertThat(view.getJsonObject("attributes").getString("favouriteColour")).isEqualTo("teal");
+    assertThat(view.getJsonArray("leadIds")).containsExactly(result.getJsonObject("lead").getString("id"));
+
+    HttpResponse<String> byEmail = send(management("/v1/contacts?email=grace%40example.com").GET());
+    assertThat(new JsonObject(byEmail.body()).getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  void aReplayedDeliveryReturnsTheFirstResultAndWritesNothing() throws Exception {
+    String secret = createForm("webinar", "event");
+    String body = "email=ada%40example.com&firstName=Ada&submissionId=reg-42";
+
+    HttpResponse<String> first = send(signed("/v1/events/webinar/registrations", secret,
+        "application/x-www-form-urlencoded", body, "msg_a"));
+    HttpResponse<String> again = send(signed("/v1/events/webinar/registrations", secret,
+        "application/x-www-form-urlencoded", body, "msg_b"));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(again.statusCode()).isEqualTo(200);
+    JsonObject replay = new JsonObject(again.body());
+    assertThat(replay.getBoolean("replayed")).isTrue();
+    assertThat(replay.getJsonObject("lead")).isEqualTo(new JsonObject(first.body()).getJsonObject("lead"));
+    assertThat(TestDatabase.count("SELECT count(*) FROM interactions WHERE type = 'event_registered'")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsignedSubmissionIsRejected() throws Exception {
+    createForm("spring-launch", "marketing_page");
+
+    HttpResponse<String> response = send(request("/v1/forms/spring-launch/submissions")
+        .header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"fields\": {\"email\": \"x@example.com\"}}")));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void unknownRoutesAndHugeBodiesGetProblemDetails() throws Exception {
+    HttpResponse<String> unknown = send(request("/v1/nothing-here").GET());
+    HttpResponse<String> huge = send(request("/v1/forms/x/submissions")
+        .header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"fields\": {\"a\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}}")));
+
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.body()).getInteger("status")).isEqualTo(404);
+    assertThat(huge.statusCode()).isEqualTo(413);
+    assertThat(huge.headers().firstValue("content-type")).hasValue("application/problem+json");
+  }
+}
