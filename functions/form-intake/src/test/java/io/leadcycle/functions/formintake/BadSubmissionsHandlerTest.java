@@ -140,6 +140,38 @@ class BadSubmissionsHandlerTest extends FormIntakeHarness {
   }
 
   @Test
+  void aBodyMarkedBase64ThatIsNotIs400() {
+    var event = submission("page").formEncoded("email=ada%40example.com").signed(secret).build();
+    event.setBody("%%% not base64 %%%");
+    assertProblem(call(event), 400);
+  }
+
+  @Test
+  void consentThatIsNotAnObjectIs400NamingConsent() {
+    JsonObject problem = assertProblem(submit("page", secret,
+        "{\"fields\":{\"email\":\"ada@example.com\"},\"consent\":\"yes\"}"), 400);
+    assertThat(errorFields(problem)).containsExactly("consent");
+  }
+
+  @Test
+  void tooManyCustomFieldsIs400NamingFields() {
+    StringBuilder json = new StringBuilder("{\"fields\":{\"email\":\"ada@example.com\"");
+    for (int i = 0; i < 51; i++) {
+      json.append(",\"custom").append(i).append("\":\"v\"");
+    }
+    json.append("}}");
+    JsonObject problem = assertProblem(submit("page", secret, json.toString()), 400);
+    assertThat(errorFields(problem)).containsExactly("fields");
+  }
+
+  @Test
+  void aCustomFieldNameThatIsNotAnIdentifierIs400() {
+    JsonObject problem = assertProblem(submit("page", secret,
+        "{\"fields\":{\"email\":\"ada@example.com\",\"drop table; --\":\"x\"}}"), 400);
+    assertThat(errorFields(problem)).containsExactly("fields.drop table; --");
+  }
+
+  @Test
   void aBodyOver256KiBIs413() {
     String padding = "x".repeat(1000);
     StringBuilder json = new StringBuilder("{\"fields\":{\"email\":\"ada@example.com\"");

@@ -170,6 +170,16 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
   }
 
   @Test
+  void aFormIdThatIsNotAnIdentifierIs400NamingFormId() {
+    APIGatewayV2HTTPResponse response = call(HttpEvents.request("PUT /v1/forms/{formId}", "/v1/forms/bad%20id!")
+        .pathParameter("formId", "bad id!")
+        .json("{\"name\":\"F\",\"kind\":\"marketing_page\"}")
+        .build());
+    assertThat(errorFields(assertProblem(response, 400))).containsExactly("formId");
+    assertThat(count("SELECT count(*) FROM forms")).isZero();
+  }
+
+  @Test
   void aNonJsonFormBodyIs415() {
     Map<String, Long> before = tableCounts();
     APIGatewayV2HTTPResponse response = call(HttpEvents.request("PUT /v1/forms/{formId}", "/v1/forms/f1")

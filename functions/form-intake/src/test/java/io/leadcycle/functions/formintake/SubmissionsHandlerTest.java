@@ -133,6 +133,24 @@ class SubmissionsHandlerTest extends FormIntakeHarness {
   }
 
   @Test
+  void anyOfSeveralSignaturesMayMatchDuringKeyRotation() {
+    String json = "{\"fields\":{\"email\":\"rotating@example.com\"}}";
+    long now = Instant.now().getEpochSecond();
+    byte[] raw = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String oldKey = io.leadcycle.http.StandardWebhooks.sign(io.leadcycle.http.StandardWebhooks.newSecret(), "msg_rot", now, raw);
+    String current = io.leadcycle.http.StandardWebhooks.sign(secret, "msg_rot", now, raw);
+
+    APIGatewayV2HTTPResponse response = call(submission("spring-webinar").json(json)
+        .header("webhook-id", "msg_rot")
+        .header("webhook-timestamp", Long.toString(now))
+        .header("webhook-signature", oldKey + " " + current)
+        .build());
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    assertThat(count("SELECT count(*) FROM contacts WHERE email_norm = 'rotating@example.com'")).isEqualTo(1);
+  }
+
+  @Test
   void anEventRegistrationRecordsEventRegisteredAndAnEventLead() {
     String eventSecret = createForm("expo-2026", "{\"name\":\"Expo 2026\",\"kind\":\"event\"}");
 
