@@ -53,7 +53,8 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
       response = HttpResponse.problem(problem);
     } catch (InvalidInput invalid) {
       response = HttpResponse.problem(Problem.invalid(invalid.errors()));
-    } catch (RuntimeException | Error failure) {
+    } catch (Exception | Error failure) {
+      // Exception, not RuntimeException: Future.await() rethrows checked causes (ConnectException) as they are.
       Problem problem = Failures.isDatabaseUnavailable(failure)
           ? Problem.unavailable("The database is not reachable right now; retry later.")
           : Problem.internal();

@@ -103,7 +103,7 @@ public final class IntakeService {
     MatchKey leadKey = MatchKey.of(form.leadStrategy(), incoming, form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
     return locks.lock(conn, leadKey.lockName())
-        .compose(v -> leads.findOpenMatch(conn, leadKey))
+        .compose(v -> leads.findOpenMatch(conn, contactId, leadKey))
         .compose(match -> {
           if (match == null) {
             return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));

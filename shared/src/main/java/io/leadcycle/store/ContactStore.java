@@ -32,7 +32,7 @@ public final class ContactStore {
   public Future<MatchedContact> findMatch(SqlClient client, MatchKey key) {
     String sql = "SELECT " + COLUMNS + " FROM contacts c WHERE " + MatchColumns.where(key, "c", "l", 1)
         + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE";
-    return client.preparedQuery(sql).execute(MatchColumns.values(key))
+    return client.preparedQuery(sql).execute(MatchColumns.values(Tuple.tuple(), key))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;

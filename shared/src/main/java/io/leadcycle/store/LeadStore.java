@@ -19,14 +19,14 @@ public final class LeadStore {
   }
 
   /**
-   * The oldest open lead whose contact's normalized fields and marketing context equal the key.
-   * Contact fields of a lead strategy are the fields of the lead's contact.
+   * The oldest open lead of {@code contactId} whose marketing context and contact fields equal the key.
+   * Leads of other contacts never match: one person's submission must not update another's lead.
    */
-  public Future<MatchedLead> findOpenMatch(SqlClient client, MatchKey key) {
+  public Future<MatchedLead> findOpenMatch(SqlClient client, UUID contactId, MatchKey key) {
     String sql = "SELECT l.id, l.submitted_fields FROM leads l JOIN contacts c ON c.id = l.contact_id"
-        + " WHERE l.status = 'open' AND " + MatchColumns.where(key, "c", "l", 1)
+        + " WHERE l.status = 'open' AND l.contact_id = $1 AND " + MatchColumns.where(key, "c", "l", 2)
         + " ORDER BY l.created_at, l.id LIMIT 1 FOR UPDATE OF l";
-    return client.preparedQuery(sql).execute(MatchColumns.values(key))
+    return client.preparedQuery(sql).execute(MatchColumns.values(Tuple.of(contactId), key))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;

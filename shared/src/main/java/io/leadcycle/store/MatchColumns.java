@@ -37,8 +37,8 @@ final class MatchColumns {
     return where.toString();
   }
 
-  static Tuple values(MatchKey key) {
-    Tuple tuple = Tuple.tuple();
+  /** {@code tuple} with the key's values appended, in the order of {@link #where}'s parameters. */
+  static Tuple values(Tuple tuple, MatchKey key) {
     key.values().forEach(tuple::addString);
     return tuple;
   }

@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /health}, unknown routes, {@code $default} routing, and a database that is down. */
@@ -99,9 +98,6 @@ class HealthAndRoutingHandlerTest extends FormIntakeHarness {
   }
 
   @Test
-  @Disabled("BUG: HttpFunction.handleRequest catches only RuntimeException | Error (HttpFunction.java:56), but "
-      + "Future.await() rethrows the pool's checked java.net.ConnectException unchanged, so the exception escapes "
-      + "the Lambda handler (an invocation error, a bare 500 from HTTP API) instead of becoming the 503 problem")
   void aSubmissionWithTheDatabaseDownIs503NotA500() {
     Database unreachable = unreachableDatabase();
     try {

@@ -190,11 +190,6 @@ class UpdateModesHandlerTest extends FormIntakeHarness {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("BUG: IntakeService.upsertLead (IntakeService.java:103-106) looks the lead up with "
-      + "LeadStore.findOpenMatch (LeadStore.java:25), which matches the lead strategy's contact fields against ANY "
-      + "contact, not the contact just matched or created. With contact strategy [email, lastName] and the default "
-      + "lead strategy, a second person sharing the email gets a new contact but no lead: the first person's lead is "
-      + "returned as 'updated' and its submitted_fields are overwritten with the second person's name")
   void aSecondPersonSharingAnEmailGetsTheirOwnLeadAndLeavesTheFirstPersonsLeadAlone() {
     String strategyId = body(createStrategy(
         "{\"name\":\"Email and last name\",\"entity\":\"contact\",\"fields\":[\"email\",\"lastName\"]}")).getString("id");

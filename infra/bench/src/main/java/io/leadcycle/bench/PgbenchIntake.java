@@ -1,0 +1,179 @@
+package io.leadcycle.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The ceiling: pgbench running, per transaction, the statements {@code IntakeService} runs for a
+ * brand-new contact on a form with the default strategies (contact by email, lead by email and
+ * marketing context), in the same order, with the same SQL text as the stores in
+ * {@code shared/src/main/java/io/leadcycle/store/}. Values that the product binds as parameters are
+ * literals or expressions here; ids come back through {@code \gset} as they come back to the product.
+ */
+final class PgbenchIntake {
+
+  /** What pgbench reported. */
+  record Result(double tps, double latencyAverageMs, long transactions, long failed, Histogram latencyMicros,
+      String command, String output) {
+  }
+
+  private PgbenchIntake() {
+  }
+
+  /** True when {@code pgbench} is on the PATH. */
+  static boolean available() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "pgbench"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The transaction script. {@code protocol} is pgbench's {@code -M}: in {@code simple} mode pgbench
+   * substitutes variables as text (so a uuid is quoted), in {@code extended} mode it sends them as
+   * parameters (so it must not be).
+   */
+  static String script(String formId, String formName, String protocol) {
+    boolean simple = protocol.equals("simple");
+    // The submission key (the product uses the webhook-id) and the email, unique per transaction.
+    String key = "('pgb-' || CAST(:client_id AS text) || '-' || CAST(:n AS text))";
+    String email = "('pgb-' || CAST(:client_id AS text) || '-' || CAST(:n AS text) || '@example.com')";
+    String form = "'" + formId + "'";
+    String name = "'" + formName + "'";
+    String contactId = uuid("contact_id", simple);
+    String leadId = uuid("lead_id", simple);
+    String interactionId = uuid("interaction_id", simple);
+    String fields = "jsonb_build_object('email', " + email + ", 'firstName', 'Bench')";
+    List<String> lines = new ArrayList<>();
+    lines.add("-- Leadcycle intake, brand-new contact: the statements of IntakeService.submit, in its order.");
+    lines.add("\\set n random(1, 1000000000000)");
+    lines.add("BEGIN;");
+    // IntakeReceiptStore.claim
+    lines.add("INSERT INTO intake_receipts (form_id, submission_key) VALUES (" + form + ", " + key + ")"
+        + " ON CONFLICT (form_id, submission_key) DO NOTHING;");
+    // AdvisoryLocks.lock(contact key): MatchKey.lockName() = entity, then field=value, separated by U+001F
+    lines.add("SELECT pg_advisory_xact_lock(hashtextextended('contact' || chr(31) || 'email=' || " + email + ", 0));");
+    // ContactStore.findMatch
+    lines.add("SELECT id, account_id, email, first_name, last_name, phone, company_name, job_title, country,"
+        + " attributes, consent, created_at, updated_at FROM contacts c WHERE c.email_norm = " + email
+        + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE;");
+    // ContactStore.insert
+    lines.add("INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country,"
+        + " attributes, consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm)"
+        + " VALUES (" + email + ", 'Bench', NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, NULL, " + email
+        + ", 'bench', NULL, NULL, NULL) RETURNING id AS contact_id \\gset");
+    // AdvisoryLocks.lock(lead key)
+    lines.add("SELECT pg_advisory_xact_lock(hashtextextended('lead' || chr(31) || 'email=' || " + email
+        + " || chr(31) || 'marketingContextId=' || " + form + ", 0));");
+    // LeadStore.findOpenMatch
+    lines.add("SELECT l.id, l.submitted_fields FROM leads l JOIN contacts c ON c.id = l.contact_id"
+        + " WHERE l.status = 'open' AND c.email_norm = " + email + " AND l.context_id = " + form
+        + " ORDER BY l.created_at, l.id LIMIT 1 FOR UPDATE OF l;");
+    // LeadStore.insert
+    lines.add("INSERT INTO leads (topic, contact_id, account_id, context_kind, context_id, context_name,"
+        + " submitted_fields) VALUES (" + name + ", " + contactId + ", NULL, 'marketing_page', " + form + ", "
+        + name + ", " + fields + ") RETURNING id AS lead_id \\gset");
+    // InteractionStore.record
+    lines.add("INSERT INTO interactions (contact_id, type, occurred_at, context_kind, context_id, context_name,"
+        + " source_key, payload) VALUES (" + contactId + ", 'form_submitted', now(), 'marketing_page', " + form
+        + ", " + name + ", 'form:' || " + form + " || ':' || " + key + ", jsonb_build_object('fields', " + fields
+        + ")) RETURNING id AS interaction_id \\gset");
+    // RescoringMarks.mark
+    lines.add("INSERT INTO contacts_to_rescore (contact_id) VALUES (" + contactId + ")"
+        + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now();");
+    // IntakeReceiptStore.complete, with the response IntakeResult.toJson() stores
+    lines.add("UPDATE intake_receipts SET status = 201, response = jsonb_build_object('submissionId', " + key
+        + ", 'contact', jsonb_build_object('id', " + contactId + ", 'created', true, 'updated', false)"
+        + ", 'lead', jsonb_build_object('id', " + leadId + ", 'created', true, 'updated', false)"
+        + ", 'interactionId', " + interactionId + ", 'replayed', false)"
+        + " WHERE form_id = " + form + " AND submission_key = " + key + ";");
+    lines.add("COMMIT;");
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static String uuid(String variable, boolean simple) {
+    return simple ? "':" + variable + "'::uuid" : "CAST(:" + variable + " AS text)::uuid";
+  }
+
+  /** Runs pgbench for {@code seconds} with {@code clients} connections, logging every transaction. */
+  static Result run(Path workDirectory, String script, int port, int clients, int seconds, String protocol,
+      java.util.function.Consumer<ProcessHandle> started) {
+    try {
+      Path scriptFile = workDirectory.resolve("intake.pgbench.sql");
+      Files.writeString(scriptFile, script, StandardCharsets.UTF_8);
+      Path logDirectory = Files.createDirectories(workDirectory.resolve("pgbench-log"));
+      int threads = Math.min(2, clients);
+      List<String> command = List.of("pgbench", "-n", "-c", Integer.toString(clients), "-j", Integer.toString(threads),
+          "-T", Integer.toString(seconds), "-M", protocol, "-f", scriptFile.toString(),
+          "--log", "--log-prefix=" + logDirectory.resolve("tx"),
+          "-h", "localhost", "-p", Integer.toString(port), "-U", "postgres", "postgres");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().put("PGSSLMODE", "disable");
+      Process process = builder.start();
+      started.accept(process.toHandle());
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("pgbench did not finish:\n" + output);
+      }
+      String shown = String.join(" ", command);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("pgbench failed (exit " + process.exitValue() + "): " + shown + "\n" + output
+            + "\nscript (" + scriptFile + "):\n" + script);
+      }
+      double tps = number(output, "tps = ([0-9.]+) \\(without initial connection time\\)");
+      double latency = number(output, "latency average = ([0-9.]+) ms");
+      long transactions = (long) number(output, "number of transactions actually processed: ([0-9]+)");
+      Matcher failedMatch = Pattern.compile("number of failed transactions: ([0-9]+)").matcher(output);
+      long failed = failedMatch.find() ? Long.parseLong(failedMatch.group(1)) : 0;
+      return new Result(tps, latency, transactions, failed, latencies(logDirectory), shown, output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double number(String output, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(output);
+    if (!m.find()) {
+      throw new IllegalStateException("cannot find /" + regex + "/ in pgbench's output:\n" + output);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** Per-transaction log lines: {@code client_id transaction_no latency_us script_no epoch us}. */
+  private static Histogram latencies(Path logDirectory) throws IOException {
+    Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    try (Stream<Path> files = Files.list(logDirectory)) {
+      for (Path file : files.toList()) {
+        try (Stream<String> lines = Files.lines(file)) {
+          lines.forEach(line -> {
+            String[] f = line.split(" ");
+            if (f.length >= 3 && f[2].chars().allMatch(Character::isDigit)) {
+              histogram.recordValue(Math.max(1, Long.parseLong(f[2])));
+            }
+          });
+        }
+      }
+    }
+    return histogram;
+  }
+}
