@@ -21,6 +21,10 @@ public record ContactDetails(
   public static final java.util.List<String> STANDARD_FIELDS =
       java.util.List.of("email", "firstName", "lastName", "phone", "companyName", "jobTitle", "country");
 
+  /** What a contact body of the management API may carry: the standard fields, the account, attributes. */
+  public static final java.util.List<String> INPUT_FIELDS = java.util.List.of("email", "firstName", "lastName", "phone",
+      "companyName", "jobTitle", "country", "accountId", "attributes");
+
   public ContactDetails {
     attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
   }

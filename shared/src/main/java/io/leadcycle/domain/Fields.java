@@ -59,4 +59,31 @@ final class Fields {
     errors.add(new FieldError(field, "must be true or false"));
     return defaultValue;
   }
+
+  /** A UUID given as a string; null when absent (or JSON null). */
+  static java.util.UUID optionalUuid(Map<String, ?> body, String field, List<FieldError> errors) {
+    Object value = body.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text) {
+      try {
+        return java.util.UUID.fromString(text.strip());
+      } catch (IllegalArgumentException e) {
+        // reported below
+      }
+    }
+    errors.add(new FieldError(field, "must be an id (a UUID)"));
+    return null;
+  }
+
+  /** Names of {@code body} that are not in {@code allowed}: each is an error (a typo must not pass silently). */
+  static void rejectUnknown(Map<String, ?> body, java.util.Collection<String> allowed, String prefix,
+      List<FieldError> errors) {
+    for (String key : body.keySet()) {
+      if (!allowed.contains(key)) {
+        errors.add(new FieldError(prefix + key, "unknown field; allowed: " + String.join(", ", allowed)));
+      }
+    }
+  }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One validated marketing-page submission or event registration: who the person says they are, when
@@ -22,8 +21,6 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
   public static final int MAX_ATTRIBUTES = 50;
   public static final int MAX_SUBMISSION_ID_LENGTH = 200;
 
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s.\\p{Cntrl}]+$");
-  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_.-]{0,63}$");
 
   /**
    * Validates a submission for {@code form}.
@@ -53,10 +50,10 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
           continue;
         }
         if (ContactDetails.STANDARD_FIELDS.contains(name)) {
-          checkStandardField(path, name, value, errors);
+          ContactFields.checkStandardField(path, name, value, errors);
           values.put(name, value);
-        } else if (!ATTRIBUTE_NAME.matcher(name).matches()) {
-          errors.add(new FieldError(path, "field names start with a letter and use letters, digits, '_', '.', '-' (64 at most)"));
+        } else if (!ContactFields.isAttributeName(name)) {
+          errors.add(new FieldError(path, ContactFields.ATTRIBUTE_NAME_RULE));
         } else if (value.length() > MAX_ATTRIBUTE_LENGTH) {
           errors.add(new FieldError(path, "longer than " + MAX_ATTRIBUTE_LENGTH + " characters"));
         } else {
@@ -86,30 +83,6 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
       throw new InvalidInput(errors);
     }
     return new Submission(id, at, contact, consentMap);
-  }
-
-  private static void checkStandardField(String path, String name, String value, List<FieldError> errors) {
-    switch (name) {
-      case "email" -> {
-        if (value.length() > MAX_EMAIL_LENGTH) {
-          errors.add(new FieldError(path, "longer than " + MAX_EMAIL_LENGTH + " characters"));
-        } else if (!EMAIL.matcher(value).matches()) {
-          errors.add(new FieldError(path, "not an email address"));
-        }
-      }
-      case "phone" -> {
-        if (value.length() > MAX_PHONE_LENGTH) {
-          errors.add(new FieldError(path, "longer than " + MAX_PHONE_LENGTH + " characters"));
-        } else if (Normalize.phone(value) == null) {
-          errors.add(new FieldError(path, "a phone number needs digits"));
-        }
-      }
-      default -> {
-        if (value.length() > MAX_TEXT_LENGTH) {
-          errors.add(new FieldError(path, "longer than " + MAX_TEXT_LENGTH + " characters"));
-        }
-      }
-    }
   }
 
   /** A string, number or boolean as trimmed text; null when absent or blank. */

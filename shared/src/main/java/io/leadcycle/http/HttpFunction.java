@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.leadcycle.domain.Conflict;
 import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.NotFound;
 import io.leadcycle.runtime.Failures;
 import io.leadcycle.runtime.JsonLog;
 import io.vertx.core.json.JsonObject;
@@ -53,6 +55,12 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
       response = HttpResponse.problem(problem);
     } catch (InvalidInput invalid) {
       response = HttpResponse.problem(Problem.invalid(invalid.errors()));
+    } catch (NotFound missing) {
+      response = HttpResponse.problem(Problem.notFound(missing.getMessage()));
+    } catch (Conflict conflict) {
+      Problem problem = Problem.conflict(conflict.getMessage());
+      response = HttpResponse.problem(conflict.existingId() == null ? problem
+          : problem.with("existingId", conflict.existingId().toString()));
     } catch (Exception | Error failure) {
       // Exception, not RuntimeException: Future.await() rethrows checked causes (ConnectException) as they are.
       Problem problem = Failures.isDatabaseUnavailable(failure)
@@ -107,7 +115,17 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
     Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
     return new HttpRequest(method, path, Map.copyOf(pathParameters), Map.copyOf(query), Map.copyOf(headers), body,
-        requestId);
+        requestId, principal(event));
+  }
+
+  /** The JWT subject the API Gateway authorizer verified, if any: who did it, for timelines. */
+  private static String principal(APIGatewayV2HTTPEvent event) {
+    var context = event.getRequestContext();
+    if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
+        || context.getAuthorizer().getJwt().getClaims() == null) {
+      return null;
+    }
+    return context.getAuthorizer().getJwt().getClaims().get("sub");
   }
 
   private static byte[] body(APIGatewayV2HTTPEvent event) {

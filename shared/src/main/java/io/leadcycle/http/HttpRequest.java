@@ -19,7 +19,14 @@ public record HttpRequest(
     Map<String, String> query,
     Map<String, String> headers,
     byte[] body,
-    String requestId) {
+    String requestId,
+    String principal) {
+
+  /** A request with no authenticated principal (webhooks, or management behind a shared token). */
+  public HttpRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
+      Map<String, String> headers, byte[] body, String requestId) {
+    this(method, path, pathParameters, query, headers, body, requestId, null);
+  }
 
   public String header(String name) {
     return headers.get(name.toLowerCase(Locale.ROOT));
@@ -62,6 +69,34 @@ public record HttpRequest(
       throw Problem.unsupportedMediaType("Send application/json (got " + describeMediaType() + ").");
     }
     return parseJsonObject();
+  }
+
+  /**
+   * The JSON body as plain maps and lists (no Vert.x JSON types), which is what the domain's parsers
+   * read; 415 unless it is JSON, 400 unless it is an object.
+   */
+  public Map<String, Object> jsonMap() {
+    return plain(jsonBody());
+  }
+
+  /** A JSON object as plain nested {@code Map}s and {@code List}s. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> plain(JsonObject object) {
+    return (Map<String, Object>) plainValue(object);
+  }
+
+  private static Object plainValue(Object value) {
+    if (value instanceof JsonObject object) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      object.forEach(e -> map.put(e.getKey(), plainValue(e.getValue())));
+      return map;
+    }
+    if (value instanceof io.vertx.core.json.JsonArray array) {
+      java.util.List<Object> list = new java.util.ArrayList<>();
+      array.forEach(item -> list.add(plainValue(item)));
+      return list;
+    }
+    return value;
   }
 
   JsonObject parseJsonObject() {

@@ -1,6 +1,9 @@
 package io.leadcycle.http;
 
+import io.leadcycle.domain.Account;
 import io.leadcycle.domain.Contact;
+import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchingStrategy;
@@ -34,6 +37,60 @@ public final class JsonViews {
         .put("leadIds", leadIds)
         .put("createdAt", c.createdAt().toString())
         .put("updatedAt", c.updatedAt().toString());
+  }
+
+  public static JsonObject account(Account a) {
+    return new JsonObject()
+        .put("id", a.id().toString())
+        .put("name", a.details().name())
+        .put("domain", a.details().domain())
+        .put("industry", a.details().industry())
+        .put("employeeCount", a.details().employeeCount())
+        .put("annualRevenue", a.details().annualRevenue() == null ? null : a.details().annualRevenue().doubleValue())
+        .put("country", a.details().country())
+        .put("createdAt", a.createdAt().toString())
+        .put("updatedAt", a.updatedAt().toString());
+  }
+
+  /**
+   * A lead without its timeline: list items and outbox payloads. {@code scores} stays empty until
+   * score recalculation exists.
+   */
+  public static JsonObject lead(Lead l) {
+    return new JsonObject()
+        .put("id", l.id().toString())
+        .put("topic", l.topic())
+        .put("contactId", l.contactId() == null ? null : l.contactId().toString())
+        .put("accountId", l.accountId() == null ? null : l.accountId().toString())
+        .put("context", new JsonObject().put("kind", l.context().kind()).put("id", l.context().id())
+            .put("name", l.context().name()))
+        .put("stage", l.state().stage())
+        .put("status", l.state().status().wireName())
+        .put("salesReady", l.state().salesReady())
+        .put("telemarketingReady", l.state().telemarketingReady())
+        .put("telemarketingAccepted", l.state().telemarketingAccepted())
+        .put("salesAccepted", l.state().salesAccepted())
+        .put("ownerId", l.state().ownerId())
+        .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
+        .put("scores", new JsonArray())
+        .put("unscorableReason", l.unscorableReason())
+        .put("disqualificationReason", l.disqualificationReason())
+        .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
+        .put("createdAt", l.createdAt().toString())
+        .put("updatedAt", l.updatedAt().toString());
+  }
+
+  /** A lead with its timeline, oldest entry first: {@code GET /v1/leads/{id}}. */
+  public static JsonObject lead(Lead l, List<TimelineEntry> timeline) {
+    JsonArray entries = new JsonArray();
+    timeline.forEach(e -> entries.add(new JsonObject()
+        .put("field", e.field())
+        .put("from", e.from())
+        .put("to", e.to())
+        .put("at", e.at().toString())
+        .put("actor", e.actor())
+        .put("reason", e.reason())));
+    return lead(l).put("timeline", entries);
   }
 
   /** A form as the management API shows it: never with its signing secret. */

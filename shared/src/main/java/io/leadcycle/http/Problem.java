@@ -15,13 +15,25 @@ public class Problem extends RuntimeException {
   private final String type;
   private final String title;
   private final List<FieldError> errors;
+  private final JsonObject extensions;
 
   public Problem(int status, String type, String title, String detail, List<FieldError> errors) {
+    this(status, type, title, detail, errors, new JsonObject());
+  }
+
+  private Problem(int status, String type, String title, String detail, List<FieldError> errors,
+      JsonObject extensions) {
     super(detail, null, false, false);
     this.status = status;
     this.type = type;
     this.title = title;
     this.errors = List.copyOf(errors);
+    this.extensions = extensions;
+  }
+
+  /** This problem with one more member (RFC 9457 extension), e.g. the id of the existing record. */
+  public Problem with(String member, Object value) {
+    return new Problem(status, type, title, getMessage(), errors, extensions.copy().put(member, value));
   }
 
   public static Problem invalid(List<FieldError> errors) {
@@ -83,7 +95,7 @@ public class Problem extends RuntimeException {
   public JsonObject toJson() {
     JsonArray fieldErrors = new JsonArray();
     errors.forEach(e -> fieldErrors.add(new JsonObject().put("field", e.field()).put("message", e.message())));
-    return new JsonObject()
+    return extensions.copy()
         .put("type", "urn:leadcycle:problem:" + type)
         .put("title", title)
         .put("status", status)

@@ -30,9 +30,19 @@ public final class ContactStore {
 
   /** The oldest contact whose normalized fields equal the key (several can exist under other strategies). */
   public Future<MatchedContact> findMatch(SqlClient client, MatchKey key) {
-    String sql = "SELECT " + COLUMNS + " FROM contacts c WHERE " + MatchColumns.where(key, "c", "l", 1)
-        + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE";
-    return client.preparedQuery(sql).execute(MatchColumns.values(Tuple.tuple(), key))
+    return findMatch(client, key, null);
+  }
+
+  /** As {@link #findMatch(SqlClient, MatchKey)}, ignoring the contact {@code except} (the one being edited). */
+  public Future<MatchedContact> findMatch(SqlClient client, MatchKey key, UUID except) {
+    Tuple params = MatchColumns.values(Tuple.tuple(), key);
+    String sql = "SELECT " + COLUMNS + " FROM contacts c WHERE " + MatchColumns.where(key, "c", "l", 1);
+    if (except != null) {
+      params.addUUID(except);
+      sql += " AND c.id <> $" + params.size();
+    }
+    sql += " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE";
+    return client.preparedQuery(sql).execute(params)
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
@@ -43,12 +53,18 @@ public final class ContactStore {
   }
 
   public Future<UUID> insert(SqlClient client, ContactDetails details, Map<String, Object> consent) {
+    return insert(client, details, consent, null);
+  }
+
+  public Future<UUID> insert(SqlClient client, ContactDetails details, Map<String, Object> consent, UUID accountId) {
     String sql = """
         INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country, attributes,
-                              consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                              consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,
+                              account_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
         RETURNING id""";
-    return client.preparedQuery(sql).execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details))
+    return client.preparedQuery(sql)
+        .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(accountId))
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
@@ -64,6 +80,28 @@ public final class ContactStore {
     return client.preparedQuery(sql)
         .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(id))
         .mapEmpty();
+  }
+
+  public Future<Void> setAccount(SqlClient client, UUID id, UUID accountId) {
+    return client.preparedQuery("UPDATE contacts SET account_id = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, accountId))
+        .mapEmpty();
+  }
+
+  /** The contact's details, its row locked for the rest of the transaction; null when it does not exist. */
+  public Future<MatchedContact> lock(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row));
+        });
+  }
+
+  public Future<Boolean> exists(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT 1 FROM contacts WHERE id = $1").execute(Tuple.of(id)).map(rows -> rows.size() > 0);
   }
 
   public Future<Contact> findById(SqlClient client, UUID id) {

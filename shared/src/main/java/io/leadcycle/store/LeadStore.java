@@ -1,7 +1,14 @@
 package io.leadcycle.store;
 
+import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.NewLead;
+import io.leadcycle.process.LeadState;
+import io.leadcycle.process.LeadStatus;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -64,5 +71,109 @@ public final class LeadStore {
           rows.forEach(row -> ids.add(row.getUUID("id")));
           return ids;
         });
+  }
+
+  /** The lists users work from. Each condition is a fixed string backed by its own index (V2 migration). */
+  public enum View {
+    /** Telemarketing-ready, not yet accepted by telemarketing (and not sales-ready: those skip telemarketing). */
+    TELEMARKETING("l.status = 'open' AND l.telemarketing_ready AND NOT l.telemarketing_accepted AND NOT l.sales_ready"),
+    /** Sales-ready leads only: salespeople never see leads that are not. */
+    SALES("l.status = 'open' AND l.sales_ready"),
+    ALL("TRUE");
+
+    private final String condition;
+
+    View(String condition) {
+      this.condition = condition;
+    }
+  }
+
+  /** A page of a view, in (created, id) order, starting after {@code afterCreated}/{@code afterId}. */
+  public record Page(List<Lead> items, Lead last, boolean more) {
+  }
+
+  private static final String LEAD_COLUMNS = """
+      l.id, l.topic, l.contact_id, l.account_id, l.context_kind, l.context_id, l.context_name, l.stage, l.status,
+      l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
+      l.disqualification_reason, l.created_at, l.updated_at, o.id AS opportunity_id""";
+
+  public Future<Lead> find(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT " + LEAD_COLUMNS
+            + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE l.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toLead(rows.iterator().next()));
+  }
+
+  /** Locks the lead's row for the rest of the transaction: concurrent changes to one lead queue up. */
+  public Future<Lead> lock(SqlClient client, UUID id) {
+    return client.preparedQuery("SELECT id FROM leads WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : find(client, id));
+  }
+
+  public Future<Void> updateState(SqlClient client, UUID id, LeadState state, String disqualificationReason) {
+    return client.preparedQuery("""
+            UPDATE leads SET stage = $2, status = $3, telemarketing_ready = $4, telemarketing_accepted = $5,
+                   sales_ready = $6, sales_accepted = $7, owner_id = $8,
+                   disqualification_reason = coalesce($9, disqualification_reason),
+                   version = version + 1, updated_at = now()
+             WHERE id = $1""")
+        .execute(Tuple.tuple().addUUID(id).addString(state.stage()).addString(state.status().wireName())
+            .addBoolean(state.telemarketingReady()).addBoolean(state.telemarketingAccepted())
+            .addBoolean(state.salesReady()).addBoolean(state.salesAccepted()).addString(state.ownerId())
+            .addString(disqualificationReason))
+        .mapEmpty();
+  }
+
+  public Future<Void> updateDetails(SqlClient client, UUID id, String topic, UUID contactId, UUID accountId,
+      Map<String, String> qualification) {
+    return client.preparedQuery("""
+            UPDATE leads SET topic = $2, contact_id = $3, account_id = $4, qualification = $5,
+                   version = version + 1, updated_at = now()
+             WHERE id = $1""")
+        .execute(Tuple.tuple().addUUID(id).addString(topic).addUUID(contactId).addUUID(accountId)
+            .addValue(qualification.isEmpty() ? null : Rows.json(qualification)))
+        .mapEmpty();
+  }
+
+  /** One page of {@code view}, optionally only leads in {@code stage}, after the cursor position. */
+  public Future<Page> list(SqlClient client, View view, String stage, Instant afterCreated, UUID afterId, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
+        + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
+    Tuple params = Tuple.tuple();
+    if (stage != null) {
+      params.addString(stage);
+      sql.append(" AND l.stage = $").append(params.size());
+    }
+    if (afterId != null) {
+      params.addOffsetDateTime(afterCreated.atOffset(ZoneOffset.UTC)).addUUID(afterId);
+      sql.append(" AND (l.created_at, l.id) > ($").append(params.size() - 1).append(", $").append(params.size()).append(')');
+    }
+    params.addInteger(limit + 1);
+    sql.append(" ORDER BY l.created_at, l.id LIMIT $").append(params.size());
+    return client.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      List<Lead> leads = new ArrayList<>();
+      rows.forEach(row -> leads.add(toLead(row)));
+      boolean more = leads.size() > limit;
+      List<Lead> page = more ? leads.subList(0, limit) : leads;
+      return new Page(page, page.isEmpty() ? null : page.get(page.size() - 1), more);
+    });
+  }
+
+  private static Lead toLead(Row row) {
+    JsonObject qualification = row.getJsonObject("qualification");
+    return new Lead(
+        row.getUUID("id"),
+        row.getString("topic"),
+        row.getUUID("contact_id"),
+        row.getUUID("account_id"),
+        new MarketingContext(row.getString("context_kind"), row.getString("context_id"), row.getString("context_name")),
+        new LeadState(row.getString("stage"), LeadStatus.fromWireName(row.getString("status")).orElseThrow(),
+            row.getBoolean("telemarketing_ready"), row.getBoolean("telemarketing_accepted"),
+            row.getBoolean("sales_ready"), row.getBoolean("sales_accepted"), row.getString("owner_id")),
+        qualification == null ? Map.of() : Rows.stringMap(qualification),
+        row.getString("disqualification_reason"),
+        row.getUUID("opportunity_id"),
+        Rows.instant(row, "created_at"),
+        Rows.instant(row, "updated_at"));
   }
 }

@@ -19,6 +19,17 @@ final class CpuMeter {
       double serverSeconds, double postgresSeconds, double pgbenchSeconds) {
 
     /** "1.23 cores" of {@code seconds} over the wall time. */
+    Usage plus(Usage o) {
+      return new Usage(wallSeconds + o.wallSeconds, machineBusySeconds + o.machineBusySeconds,
+          machineTotalSeconds + o.machineTotalSeconds, benchSeconds + o.benchSeconds,
+          sum(serverSeconds, o.serverSeconds), sum(postgresSeconds, o.postgresSeconds),
+          sum(pgbenchSeconds, o.pgbenchSeconds));
+    }
+
+    private static double sum(double a, double b) {
+      return a < 0 || b < 0 ? -1 : a + b;
+    }
+
     String cores(double seconds) {
       return seconds < 0 ? "n/a" : String.format("%.2f cores", seconds / wallSeconds);
     }
@@ -42,12 +53,19 @@ final class CpuMeter {
     this.postmasterPid = postmasterPid;
   }
 
-  Snapshot snapshot(ProcessHandle server, ProcessHandle pgbench) {
+  /**
+   * CPU used so far. pgbench's share is this JVM's reaped children (cutime + cstime): pgbench is the only
+   * child that exits during a run, and its time is added there once the JVM has waited for it.
+   */
+  Snapshot snapshot(ProcessHandle server) {
     long[] machine = machineTicks();
+    long self = ProcessHandle.current().pid();
+    long selfWithChildren = ownTicks(self, true);
+    long selfOnly = ownTicks(self, false);
     return new Snapshot(System.nanoTime(), machine[0], machine[1], benchCpuNanos(),
-        server == null ? 0 : ownTicks(server.pid(), false),
+        ownTicks(server.pid(), false),
         postgresTicks(),
-        pgbench == null ? 0 : ownTicks(pgbench.pid(), false));
+        selfWithChildren < 0 || selfOnly < 0 ? -1 : selfWithChildren - selfOnly);
   }
 
   static Usage between(Snapshot a, Snapshot b) {

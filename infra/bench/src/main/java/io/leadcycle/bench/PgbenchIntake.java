@@ -112,12 +112,12 @@ final class PgbenchIntake {
   }
 
   /** Runs pgbench for {@code seconds} with {@code clients} connections, logging every transaction. */
-  static Result run(Path workDirectory, String script, int port, int clients, int seconds, String protocol,
-      java.util.function.Consumer<ProcessHandle> started) {
+  static Result run(Path workDirectory, String name, String script, int port, int clients, int seconds,
+      String protocol) {
     try {
       Path scriptFile = workDirectory.resolve("intake.pgbench.sql");
       Files.writeString(scriptFile, script, StandardCharsets.UTF_8);
-      Path logDirectory = Files.createDirectories(workDirectory.resolve("pgbench-log"));
+      Path logDirectory = Files.createDirectories(workDirectory.resolve("pgbench-log-" + name));
       int threads = Math.min(2, clients);
       List<String> command = List.of("pgbench", "-n", "-c", Integer.toString(clients), "-j", Integer.toString(threads),
           "-T", Integer.toString(seconds), "-M", protocol, "-f", scriptFile.toString(),
@@ -126,7 +126,6 @@ final class PgbenchIntake {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
       builder.environment().put("PGSSLMODE", "disable");
       Process process = builder.start();
-      started.accept(process.toHandle());
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -149,6 +148,28 @@ final class PgbenchIntake {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Several runs as one: tps weighted by each run's duration, latencies merged. */
+  static Result combine(List<Result> runs) {
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    long transactions = 0;
+    long failed = 0;
+    double seconds = 0;
+    double latencyTotal = 0;
+    Histogram latencies = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    for (Result run : runs) {
+      transactions += run.transactions();
+      failed += run.failed();
+      seconds += run.transactions() / run.tps();
+      latencyTotal += run.latencyAverageMs() * run.transactions();
+      latencies.add(run.latencyMicros());
+    }
+    Result last = runs.get(runs.size() - 1);
+    return new Result(transactions / seconds, latencyTotal / transactions, transactions, failed, latencies,
+        last.command() + "   (x" + runs.size() + ")", last.output());
   }
 
   private static double number(String output, String regex) {

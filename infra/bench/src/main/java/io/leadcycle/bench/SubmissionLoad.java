@@ -28,6 +28,15 @@ final class SubmissionLoad {
     double throughput() {
       return requests / seconds;
     }
+
+    Result plus(Result o) {
+      Histogram merged = latencyMicros.copy();
+      merged.add(o.latencyMicros);
+      List<String> samples = new ArrayList<>(failureSamples);
+      samples.addAll(o.failureSamples);
+      return new Result(requests + o.requests, created + o.created, failed + o.failed, samples, seconds + o.seconds,
+          merged);
+    }
   }
 
   private final Vertx vertx;

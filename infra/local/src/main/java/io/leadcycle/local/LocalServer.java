@@ -46,7 +46,8 @@ public final class LocalServer implements AutoCloseable {
 
   /** Every function the server hosts, by the handler class that template.yaml names. */
   public static final List<String> HANDLER_CLASSES = List.of(
-      "io.leadcycle.functions.formintake.FormIntakeHandler");
+      "io.leadcycle.functions.formintake.FormIntakeHandler",
+      "io.leadcycle.functions.leadmanagement.LeadManagementHandler");
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
   private static final long MAX_BODY_BYTES = 1024 * 1024;

@@ -105,15 +105,14 @@ public final class FormIntakeHandler extends HttpFunction {
       throw Problem.unsupportedMediaType(
           "Send application/json or application/x-www-form-urlencoded (got " + describe(request) + ").");
     }
-    JsonObject body = request.jsonBody();
-    Object fields = body.getValue("fields");
-    if (fields != null && !(fields instanceof JsonObject)) {
+    Map<String, Object> body = request.jsonMap();
+    Object fields = body.get("fields");
+    if (fields != null && !(fields instanceof Map)) {
       throw Problem.invalid("fields", "must be an object of submitted fields");
     }
-    Object consent = body.getValue("consent");
-    return Submission.parse(body.getValue("submissionId"), body.getValue("submittedAt"),
-        fields == null ? null : ((JsonObject) fields).getMap(), consent instanceof JsonObject c ? c.getMap() : consent,
-        form);
+    @SuppressWarnings("unchecked")
+    Map<String, ?> fieldMap = (Map<String, ?>) fields;
+    return Submission.parse(body.get("submissionId"), body.get("submittedAt"), fieldMap, body.get("consent"), form);
   }
 
   private static String describe(HttpRequest request) {
@@ -123,7 +122,7 @@ public final class FormIntakeHandler extends HttpFunction {
 
   private HttpResponse putForm(HttpRequest request) {
     String formId = request.pathParameter("formId");
-    FormDefinition definition = FormDefinition.parse(formId, request.jsonBody().getMap());
+    FormDefinition definition = FormDefinition.parse(formId, request.jsonMap());
     Database db = database.get();
     MatchingStrategy contactStrategy = await(db.read(conn -> strategies.find(conn, definition.contactStrategyId())));
     MatchingStrategy leadStrategy = await(db.read(conn -> strategies.find(conn, definition.leadStrategyId())));
@@ -149,7 +148,7 @@ public final class FormIntakeHandler extends HttpFunction {
   }
 
   private HttpResponse createStrategy(HttpRequest request) {
-    StrategyDefinition definition = StrategyDefinition.parse(request.jsonBody().getMap());
+    StrategyDefinition definition = StrategyDefinition.parse(request.jsonMap());
     MatchingStrategy strategy = await(database.get().inTransaction(conn -> strategies.create(conn, definition)));
     return HttpResponse.json(201, JsonViews.strategy(strategy));
   }

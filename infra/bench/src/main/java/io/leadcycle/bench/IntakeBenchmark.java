@@ -1,0 +1,603 @@
+package io.leadcycle.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Intake throughput and latency against the ceiling, in one command (see /BENCHMARKS.md):
+ *
+ * <ol>
+ *   <li>a fresh temporary embedded PostgreSQL, migrated;</li>
+ *   <li>the local server ({@code infra/local/target/leadcycle-local.jar}) as a child process on it, with
+ *       {@code DB_POOL_SIZE} = the concurrency;</li>
+ *   <li>a warm-up, then N signed submissions (each a new person) at concurrency C, latencies in an
+ *       HdrHistogram; any answer but 201 fails the run;</li>
+ *   <li>pgbench running the same transaction (see {@link PgbenchIntake}) with C clients on the same,
+ *       now loaded, database;</li>
+ *   <li>a report: throughput, p50/p90/p99/max, pgbench tps, the ratio and the targets
+ *       (ratio &gt;= 0.7, p99 &lt; 50 ms), plus who used the CPU in each phase.</li>
+ * </ol>
+ *
+ * <p>Run it with {@code infra/bench/run-intake.sh [options]}; {@code --help} lists the options.
+ */
+public final class IntakeBenchmark {
+
+  static final double TARGET_RATIO = 0.7;
+  static final double TARGET_P99_MS = 50;
+
+  private static final String USAGE = """
+      Usage: infra/bench/run-intake.sh [options]
+        --requests N            measured submissions (default 20000)
+        --concurrency C         submissions in flight, pgbench clients and DB_POOL_SIZE (default 16)
+        --warmup W              submissions before measuring (default 2000)
+        --pgbench-seconds S     pgbench duration (default 20)
+        --pgbench-protocol P    pgbench -M: simple (default) or extended (the product's protocol:
+                                unnamed prepared statements)
+        --fsync X               on (default, as in production) or off (the project's EmbeddedDatabase,
+                                which starts PostgreSQL with -F for tests)
+        --synchronous-commit X  on (default: commits wait for the WAL flush, as in production) or off
+                                (the embedded PostgreSQL's own default); applies to both sides
+        --rounds R              alternate R product phases of N/R requests with R pgbench phases of S/R
+                                seconds (default 1: all of the product, then pgbench); R > 1 evens out
+                                background noise on a shared machine
+        --no-analyze            do not ANALYZE after the warm-up and before pgbench (by default both
+                                phases run on fresh planner statistics)
+        --handler-threads T     LEADCYCLE_HANDLER_THREADS of the local server (default: its own, 64)
+        --server-jvm-arg ARG    extra JVM argument for the local server (repeatable), e.g. a JFR recording
+        --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
+        --keep-files            keep the work directory (pgbench script and logs, server log)
+      """;
+
+  record Options(int requests, int concurrency, int warmup, int pgbenchSeconds, int rounds, String pgbenchProtocol,
+      boolean fsync, String synchronousCommit, boolean analyze, Integer handlerThreads, List<String> serverJvmArgs,
+      Path localJar, boolean keepFiles) {
+
+    static Options parse(String[] args) {
+      int requests = 20_000;
+      int concurrency = 16;
+      int warmup = 2_000;
+      int pgbenchSeconds = 20;
+      int rounds = 1;
+      String protocol = "simple";
+      boolean fsync = true;
+      String synchronousCommit = "on";
+      boolean analyze = true;
+      Integer handlerThreads = null;
+      List<String> jvmArgs = new ArrayList<>();
+      Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
+      boolean keep = false;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+        if (name.equals("--help") || name.equals("-h")) {
+          System.out.print(USAGE);
+          System.exit(0);
+        }
+        if (name.equals("--keep-files")) {
+          keep = true;
+          continue;
+        }
+        if (name.equals("--no-analyze")) {
+          analyze = false;
+          continue;
+        }
+        if (inline == null && i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
+        }
+        String value = inline != null ? inline : args[++i];
+        switch (name) {
+          case "--requests" -> requests = positive(name, value, 1);
+          case "--concurrency" -> concurrency = positive(name, value, 1);
+          case "--warmup" -> warmup = positive(name, value, 0);
+          case "--pgbench-seconds" -> pgbenchSeconds = positive(name, value, 1);
+          case "--rounds" -> rounds = positive(name, value, 1);
+          case "--pgbench-protocol" -> protocol = oneOf(name, value, "simple", "extended");
+          case "--fsync" -> fsync = oneOf(name, value, "on", "off").equals("on");
+          case "--synchronous-commit" -> synchronousCommit = oneOf(name, value, "on", "off");
+          case "--handler-threads" -> handlerThreads = positive(name, value, 1);
+          case "--server-jvm-arg" -> jvmArgs.add(value);
+          case "--local-jar" -> localJar = Path.of(value);
+          default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
+        }
+      }
+      if (rounds > requests) {
+        throw new IllegalArgumentException("--rounds must not exceed --requests");
+      }
+      return new Options(requests, concurrency, warmup, pgbenchSeconds, rounds, protocol, fsync, synchronousCommit, analyze,
+          handlerThreads, List.copyOf(jvmArgs), localJar, keep);
+    }
+
+    private static int positive(String name, String value, int min) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= min) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw new IllegalArgumentException(name + " must be an integer >= " + min + ", got " + value);
+    }
+
+    private static String oneOf(String name, String value, String... allowed) {
+      if (List.of(allowed).contains(value)) {
+        return value;
+      }
+      throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got " + value);
+    }
+  }
+
+  /** Everything started by a run, stopped in reverse order on success, failure and Ctrl-C alike. */
+  private static final class Resources implements AutoCloseable {
+    volatile BenchDatabase database;
+    volatile Process server;
+    volatile Process pgbench;
+    volatile Vertx vertx;
+    volatile Path workDirectory;
+    volatile boolean keepFiles;
+    private boolean closed;
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (pgbench != null && pgbench.isAlive()) {
+        pgbench.destroyForcibly();
+      }
+      if (vertx != null) {
+        try {
+          vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          System.err.println("bench: closing Vert.x: " + e);
+        }
+      }
+      if (server != null && server.isAlive()) {
+        server.destroy();
+        try {
+          if (!server.waitFor(15, TimeUnit.SECONDS)) {
+            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          }
+        } catch (InterruptedException e) {
+          server.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (database != null) {
+        try {
+          database.close();
+        } catch (RuntimeException e) {
+          System.err.println("bench: stopping PostgreSQL: " + e);
+        }
+      }
+      if (workDirectory != null && !keepFiles) {
+        deleteTree(workDirectory);
+      }
+    }
+  }
+
+  private IntakeBenchmark() {
+  }
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (!PgbenchIntake.available()) {
+      System.err.println("bench: pgbench is not on the PATH. It comes with the PostgreSQL client tools: "
+          + "apt-get install postgresql-client");
+      System.exit(2);
+    }
+    if (!Files.isRegularFile(options.localJar())) {
+      System.err.println("bench: " + options.localJar().toAbsolutePath() + " does not exist. Run infra/bench/run-intake.sh "
+          + "(it builds it), or ./mvnw -q -B -DskipTests package -pl infra/local -am from the repository root.");
+      System.exit(2);
+    }
+    Resources resources = new Resources();
+    Thread hook = new Thread(resources::close, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int exit;
+    try {
+      run(options, args, resources);
+      exit = 0;
+    } catch (Throwable failure) {
+      System.err.println();
+      System.err.println("BENCHMARK FAILED: " + failure.getMessage());
+      if (!(failure instanceof BenchmarkFailure)) {
+        failure.printStackTrace();
+      }
+      if (resources.workDirectory != null) {
+        resources.keepFiles = true;
+        System.err.println("bench: kept " + resources.workDirectory + " (server.log, pgbench script and logs)");
+      }
+      exit = 1;
+    }
+    resources.close();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    System.exit(exit);
+  }
+
+  /** A failure whose message says it all (no stack trace). */
+  static final class BenchmarkFailure extends RuntimeException {
+    BenchmarkFailure(String message) {
+      super(message);
+    }
+  }
+
+  private static void run(Options o, String[] args, Resources resources) throws Exception {
+    String startedAt = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    resources.keepFiles = o.keepFiles();
+    Path work = Files.createTempDirectory("leadcycle-bench-");
+    resources.workDirectory = work;
+
+    progress("starting a fresh embedded PostgreSQL and migrating it");
+    String loadBefore = loadAverage();
+    BenchDatabase database = BenchDatabase.startMigrated(o.fsync());
+    resources.database = database;
+    DatabaseInfo dbInfo = prepareDatabase(database, o.synchronousCommit());
+
+    int port = freePort();
+    String token = HexFormat.of().formatHex(randomBytes(16));
+    Path serverLog = work.resolve("server.log");
+    progress("starting the local server on port " + port + " (log: " + serverLog + ")");
+    Process server = startServer(o, database, port, token, serverLog);
+    resources.server = server;
+    waitForHealth(server, port, serverLog);
+
+    String runId = HexFormat.of().formatHex(randomBytes(4));
+    String formId = "bench-" + runId;
+    String formName = "Bench";
+    String secret = createForm(port, token, formId, formName);
+
+    Vertx vertx = Vertx.vertx();
+    resources.vertx = vertx;
+    WebClient client = WebClient.create(vertx,
+        new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setUserAgent("leadcycle-bench"),
+        new PoolOptions().setHttp1MaxSize(o.concurrency()));
+    SubmissionLoad load = new SubmissionLoad(vertx, client, port, formId, secret, runId);
+
+    if (o.warmup() > 0) {
+      progress("warm-up: " + o.warmup() + " submissions at concurrency " + o.concurrency());
+      SubmissionLoad.Result warm = load.run("warm-up", 0, o.warmup(), o.concurrency());
+      requireAllCreated(warm, serverLog);
+    }
+    if (o.analyze()) {
+      analyze(database);
+    }
+    CpuMeter cpu = new CpuMeter(dbInfo.postmasterPid());
+    // Measured phases alternate (product, pgbench) round by round, so that both see the same
+    // background noise on a shared machine; with --rounds 1 it is one product phase, then pgbench.
+    String script = PgbenchIntake.script(formId, formName, o.pgbenchProtocol());
+    SubmissionLoad.Result product = null;
+    CpuMeter.Usage productCpu = null;
+    List<PgbenchIntake.Result> ceilings = new ArrayList<>();
+    CpuMeter.Usage pgbenchCpu = null;
+    int sent = o.warmup();
+    for (int round = 1; round <= o.rounds(); round++) {
+      int requests = o.requests() / o.rounds() + (round <= o.requests() % o.rounds() ? 1 : 0);
+      String of = o.rounds() == 1 ? "" : " (round " + round + " of " + o.rounds() + ")";
+      progress("measuring: " + requests + " submissions at concurrency " + o.concurrency() + of);
+      CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
+      SubmissionLoad.Result part = load.run("measured", sent, requests, o.concurrency());
+      CpuMeter.Usage partCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
+      requireAllCreated(part, serverLog);
+      sent += requests;
+      product = product == null ? part : product.plus(part);
+      productCpu = productCpu == null ? partCpu : productCpu.plus(partCpu);
+
+      if (o.analyze()) {
+        analyze(database);
+      }
+      int seconds = Math.max(1, Math.round((float) o.pgbenchSeconds() / o.rounds()));
+      progress("pgbench: the same transaction, " + o.concurrency() + " clients, " + seconds + " s, -M "
+          + o.pgbenchProtocol() + of);
+      before = cpu.snapshot(server.toHandle());
+      PgbenchIntake.Result ceiling = PgbenchIntake.run(work, Integer.toString(round), script, database.port(),
+          o.concurrency(), seconds, o.pgbenchProtocol());
+      CpuMeter.Usage ceilingCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
+      if (ceiling.failed() > 0) {
+        throw new BenchmarkFailure("pgbench reported " + ceiling.failed() + " failed transactions:\n"
+            + ceiling.output());
+      }
+      ceilings.add(ceiling);
+      pgbenchCpu = pgbenchCpu == null ? ceilingCpu : pgbenchCpu.plus(ceilingCpu);
+      if (o.analyze() && round < o.rounds()) {
+        analyze(database);
+      }
+    }
+    long stored = countContacts(database, "bench-" + runId + "-%");
+    if (stored != sent) {
+      throw new BenchmarkFailure("expected " + sent + " new contacts from the HTTP run in the database, found " + stored);
+    }
+    PgbenchIntake.Result ceiling = PgbenchIntake.combine(ceilings);
+
+    String command = System.getenv().getOrDefault("LEADCYCLE_BENCH_COMMAND",
+        ("java -jar infra/bench/target/leadcycle-bench.jar " + String.join(" ", args)).strip());
+    report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, product, productCpu,
+        ceiling, pgbenchCpu, serverLog);
+  }
+
+  private record DatabaseInfo(String version, String fsync, String synchronousCommit, String sharedBuffers,
+      long postmasterPid) {
+  }
+
+  /** Sets synchronous_commit for every later session and reads what the report shows. */
+  private static DatabaseInfo prepareDatabase(BenchDatabase database, String synchronousCommit) throws SQLException {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+        Statement s = c.createStatement()) {
+      // A database-level setting overrides the server's command line (embedded PostgreSQL starts with "off").
+      s.execute("ALTER DATABASE " + BenchDatabase.DATABASE + " SET synchronous_commit = " + synchronousCommit);
+      String version = single(s, "SHOW server_version");
+      String fsync = single(s, "SHOW fsync");
+      String sharedBuffers = single(s, "SHOW shared_buffers");
+      long backend = Long.parseLong(single(s, "SELECT pg_backend_pid()"));
+      long postmaster = CpuMeter.parentPid(backend);
+      try (Connection fresh = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+          Statement t = fresh.createStatement()) {
+        String effective = single(t, "SHOW synchronous_commit");
+        return new DatabaseInfo(version, fsync, effective, sharedBuffers, postmaster);
+      }
+    }
+  }
+
+  private static String single(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Fresh planner statistics, as autovacuum would have them on a database that is not brand new. */
+  private static void analyze(BenchDatabase database) throws SQLException {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+        Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+    }
+  }
+
+  private static long countContacts(BenchDatabase database, String emailPattern) throws SQLException {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+        var ps = c.prepareStatement("SELECT count(*) FROM contacts WHERE email_norm LIKE ?")) {
+      ps.setString(1, emailPattern);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static Process startServer(Options o, BenchDatabase database, int port, String token, Path log)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(o.serverJvmArgs());
+    command.add("-jar");
+    command.add(o.localJar().toAbsolutePath().toString());
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("LEADCYCLE_PORT", Integer.toString(port));
+    env.put("LEADCYCLE_API_TOKEN", token);
+    env.put("DATABASE_URL", "postgresql://" + BenchDatabase.USER + "@localhost:" + database.port() + "/"
+        + BenchDatabase.DATABASE + "?sslmode=disable");
+    env.put("DB_POOL_SIZE", Integer.toString(o.concurrency()));
+    env.remove("DB_HOST");
+    if (o.handlerThreads() != null) {
+      env.put("LEADCYCLE_HANDLER_THREADS", Integer.toString(o.handlerThreads()));
+    }
+    return builder.start();
+  }
+
+  private static void waitForHealth(Process server, int port, Path log) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new BenchmarkFailure("the local server exited with " + server.exitValue() + ":\n" + tail(log));
+      }
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
+            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new BenchmarkFailure("the local server did not answer GET /health with 200 within 90 s:\n" + tail(log));
+  }
+
+  private static String createForm(int port, String token, String formId, String name) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String body = new JsonObject().put("name", name).put("kind", "marketing_page").encode();
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/v1/forms/" + formId))
+        .header("authorization", "Bearer " + token)
+        .header("content-type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 201) {
+      throw new BenchmarkFailure("PUT /v1/forms/" + formId + " answered " + response.statusCode() + ": "
+          + response.body());
+    }
+    String secret = new JsonObject(response.body()).getString("signingSecret");
+    if (secret == null) {
+      throw new BenchmarkFailure("PUT /v1/forms/" + formId + " returned no signingSecret: " + response.body());
+    }
+    return secret;
+  }
+
+  private static void requireAllCreated(SubmissionLoad.Result result, Path serverLog) {
+    if (result.failed() > 0) {
+      throw new BenchmarkFailure(result.failed() + " of " + result.requests()
+          + " submissions were not answered with 201. First ones:\n  " + String.join("\n  ", result.failureSamples())
+          + "\nserver log (tail):\n" + tail(serverLog));
+    }
+  }
+
+  private static void report(Options o, String command, String startedAt, String load, DatabaseInfo db,
+      SubmissionLoad.Result product, CpuMeter.Usage productCpu, PgbenchIntake.Result ceiling,
+      CpuMeter.Usage pgbenchCpu, Path serverLog) {
+    Histogram h = product.latencyMicros();
+    Histogram p = ceiling.latencyMicros();
+    double ratio = product.throughput() / ceiling.tps();
+    double p99 = ms(h.getValueAtPercentile(99));
+    boolean ratioMet = ratio >= TARGET_RATIO;
+    boolean p99Met = p99 < TARGET_P99_MS;
+    StringBuilder r = new StringBuilder();
+    r.append('\n');
+    r.append("==== Leadcycle intake benchmark ====\n");
+    line(r, "command", command);
+    line(r, "date", startedAt);
+    line(r, "machine", Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory() + " memory, "
+        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+        + System.getProperty("java.version"));
+    line(r, "load avg", load + " (other work on the machine skews both phases)");
+    line(r, "postgresql", db.version() + " (embedded, fresh), fsync=" + db.fsync() + ", synchronous_commit="
+        + db.synchronousCommit() + ", shared_buffers=" + db.sharedBuffers()
+        + (o.analyze() ? ", ANALYZE after warm-up and before pgbench" : ", no ANALYZE"));
+    line(r, "load", String.format("%d signed submissions (after %d warm-up), concurrency %d, DB_POOL_SIZE=%d, "
+        + "handler threads %s; each a new contact + lead%s", o.requests(), o.warmup(), o.concurrency(),
+        o.concurrency(), o.handlerThreads() == null ? "64 (default)" : o.handlerThreads(),
+        o.rounds() == 1 ? "" : "; " + o.rounds() + " alternating rounds of product and pgbench"));
+    r.append('\n');
+    r.append("Product: HTTP -> local server (signature, validation, matching) -> PostgreSQL\n");
+    line(r, "throughput", String.format("%.0f req/s  (%d requests in %.2f s, %d non-201)", product.throughput(),
+        product.requests(), product.seconds(), product.failed()));
+    line(r, "latency", latencies(h));
+    line(r, "cpu", "load generator " + productCpu.cores(productCpu.benchSeconds()) + ", local server "
+        + productCpu.cores(productCpu.serverSeconds()) + ", postgres " + productCpu.cores(productCpu.postgresSeconds())
+        + "; machine busy " + productCpu.machineBusy());
+    r.append('\n');
+    r.append("Ceiling: pgbench, same statements in one transaction, same database, same clients\n");
+    line(r, "command", ceiling.command());
+    line(r, "throughput", String.format("%.0f tps  (%d transactions, %d failed)", ceiling.tps(),
+        ceiling.transactions(), ceiling.failed()));
+    line(r, "latency", String.format("average %.2f ms; ", ceiling.latencyAverageMs()) + latencies(p));
+    line(r, "cpu", "pgbench " + pgbenchCpu.cores(pgbenchCpu.pgbenchSeconds()) + ", postgres "
+        + pgbenchCpu.cores(pgbenchCpu.postgresSeconds()) + "; machine busy " + pgbenchCpu.machineBusy());
+    r.append('\n');
+    r.append("Result\n");
+    line(r, "ratio", String.format("%.2f  (product %.0f req/s / pgbench %.0f tps)   target >= %.1f: %s", ratio,
+        product.throughput(), ceiling.tps(), TARGET_RATIO, ratioMet ? "MET" : "NOT MET"));
+    line(r, "p99", String.format("%.2f ms   target < %.0f ms: %s", p99, TARGET_P99_MS, p99Met ? "MET" : "NOT MET"));
+    line(r, "verdict", ratioMet && p99Met ? "both targets met" : "target(s) not met");
+    if (o.keepFiles()) {
+      line(r, "files", serverLog.getParent().toString());
+    }
+    System.out.print(r);
+    System.out.flush();
+  }
+
+  private static String latencies(Histogram h) {
+    return String.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+        ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+  }
+
+  private static void line(StringBuilder r, String label, String value) {
+    r.append(String.format("  %-11s %s%n", label, value));
+  }
+
+  private static double ms(long micros) {
+    return micros / 1000.0;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  private static String memory() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+      return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+          .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
+          .orElse("unknown");
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static void progress(String message) {
+    System.out.println("bench: " + message);
+    System.out.flush();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(no server log: " + e + ")";
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          // best effort
+        }
+      });
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}

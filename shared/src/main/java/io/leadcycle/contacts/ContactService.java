@@ -1,0 +1,102 @@
+package io.leadcycle.contacts;
+
+import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.Contact;
+import io.leadcycle.domain.ContactDetails;
+import io.leadcycle.domain.ContactInput;
+import io.leadcycle.domain.ContactPatch;
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.MatchKey;
+import io.leadcycle.domain.MatchingStrategy;
+import io.leadcycle.domain.NotFound;
+import io.leadcycle.runtime.Database;
+import io.leadcycle.store.AccountStore;
+import io.leadcycle.store.AdvisoryLocks;
+import io.leadcycle.store.ContactStore;
+import io.leadcycle.store.MatchingStrategyStore;
+import io.leadcycle.store.RescoringMarks;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Contacts created and edited by hand. The default contact strategy guards them exactly as it guards
+ * intake (same lock, same match), so a person typed in by a user is never a second copy of one that
+ * a form created.
+ */
+public final class ContactService {
+
+  private final Database database;
+  private final ContactStore contacts = new ContactStore();
+  private final AccountStore accounts = new AccountStore();
+  private final MatchingStrategyStore strategies = new MatchingStrategyStore();
+  private final AdvisoryLocks locks = new AdvisoryLocks();
+  private final RescoringMarks rescoring = new RescoringMarks();
+
+  public ContactService(Database database) {
+    this.database = database;
+  }
+
+  /** Creates the contact; a {@link Conflict} naming the existing contact when the default strategy matches. */
+  public Future<Contact> create(ContactInput input) {
+    return database.inTransaction(conn -> requireAccount(conn, input.accountId())
+        .compose(v -> lockAndFindDuplicate(conn, input.details(), null))
+        .compose(v -> contacts.insert(conn, input.details(), null, input.accountId()))
+        .compose(id -> contacts.findById(conn, id)));
+  }
+
+  /** Applies a merge patch; changing the email to one another contact has is a {@link Conflict}. */
+  public Future<Contact> patch(UUID id, ContactPatch patch) {
+    return database.inTransaction(conn -> contacts.findById(conn, id).compose(current -> {
+      if (current == null) {
+        throw new NotFound("No contact with id " + id + ".");
+      }
+      ContactDetails wanted = patch.applyTo(current.details());
+      // Match-key lock first, row lock second: the order intake takes them in.
+      return lockAndFindDuplicate(conn, wanted, id)
+          .compose(v -> contacts.lock(conn, id))
+          .compose(locked -> {
+            ContactDetails updated = patch.applyTo(locked.details());
+            Future<Void> account = patch.changesAccount()
+                ? requireAccount(conn, patch.accountId()).compose(x -> contacts.setAccount(conn, id, patch.accountId()))
+                : Future.succeededFuture();
+            return account
+                .compose(x -> updated.equals(locked.details()) ? Future.<Void>succeededFuture()
+                    : contacts.update(conn, id, updated, null))
+                .compose(x -> rescoring.mark(conn, id))
+                .compose(x -> contacts.findById(conn, id));
+          });
+    }));
+  }
+
+  private Future<Void> lockAndFindDuplicate(SqlConnection conn, ContactDetails details, UUID except) {
+    return strategies.find(conn, MatchingStrategy.DEFAULT_CONTACT).compose(strategy -> {
+      Optional<MatchKey> key = MatchKey.of(strategy, details, null);
+      if (key.isEmpty()) {
+        return Future.succeededFuture(); // nothing to match on (e.g. no email): cannot be a duplicate
+      }
+      return locks.lock(conn, key.get().lockName())
+          .compose(v -> contacts.findMatch(conn, key.get(), except))
+          .map(existing -> {
+            if (existing != null) {
+              throw new Conflict("A contact matching " + strategy.id() + " already exists: " + existing.id() + ".",
+                  existing.id());
+            }
+            return null;
+          });
+    });
+  }
+
+  private Future<Void> requireAccount(SqlConnection conn, UUID accountId) {
+    if (accountId == null) {
+      return Future.succeededFuture();
+    }
+    return accounts.exists(conn, accountId).map(exists -> {
+      if (!exists) {
+        throw new InvalidInput("accountId", "no account with id " + accountId);
+      }
+      return null;
+    });
+  }
+}

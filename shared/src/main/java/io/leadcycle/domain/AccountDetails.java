@@ -1,0 +1,47 @@
+package io.leadcycle.domain;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A company's firmographic data, as a user enters it ({@code POST /v1/accounts}), validated. */
+public record AccountDetails(String name, String domain, String industry, Integer employeeCount,
+    BigDecimal annualRevenue, String country) {
+
+  private static final List<String> ALLOWED =
+      List.of("name", "domain", "industry", "employeeCount", "annualRevenue", "country");
+
+  public static AccountDetails parse(Map<String, ?> body) {
+    List<FieldError> errors = new ArrayList<>();
+    Fields.rejectUnknown(body, ALLOWED, "", errors);
+    String name = Fields.requiredText(body, "name", Submission.MAX_TEXT_LENGTH, errors);
+    String domain = Fields.optionalText(body, "domain", 253, errors);
+    String industry = Fields.optionalText(body, "industry", Submission.MAX_TEXT_LENGTH, errors);
+    String country = Fields.optionalText(body, "country", Submission.MAX_TEXT_LENGTH, errors);
+    Integer employees = null;
+    Object rawEmployees = body.get("employeeCount");
+    if (rawEmployees != null) {
+      if (rawEmployees instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() >= 0
+          && n.longValue() <= Integer.MAX_VALUE) {
+        employees = n.intValue();
+      } else {
+        errors.add(new FieldError("employeeCount", "must be a whole number, 0 or more"));
+      }
+    }
+    BigDecimal revenue = null;
+    Object rawRevenue = body.get("annualRevenue");
+    if (rawRevenue != null) {
+      if (rawRevenue instanceof Number n && new BigDecimal(n.toString()).signum() >= 0
+          && new BigDecimal(n.toString()).precision() <= 20) {
+        revenue = new BigDecimal(n.toString());
+      } else {
+        errors.add(new FieldError("annualRevenue", "must be a number, 0 or more"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInput(errors);
+    }
+    return new AccountDetails(name, domain, industry, employees, revenue, country);
+  }
+}

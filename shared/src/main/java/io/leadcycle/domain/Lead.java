@@ -1,0 +1,29 @@
+package io.leadcycle.domain;
+
+import io.leadcycle.process.LeadState;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A stored lead: what it is about, whom it belongs to, and where it stands in the process. */
+public record Lead(
+    UUID id,
+    String topic,
+    UUID contactId,
+    UUID accountId,
+    MarketingContext context,
+    LeadState state,
+    Map<String, String> qualification,
+    String disqualificationReason,
+    UUID opportunityId,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public static final String UNSCORABLE_WITHOUT_PARENT = "The lead has neither a contact nor an account, so journeys "
+      + "cannot reach it and no model can score it. Link one with PATCH /v1/leads/{id}.";
+
+  /** Why models cannot score this lead, or null when they can. */
+  public String unscorableReason() {
+    return contactId == null && accountId == null ? UNSCORABLE_WITHOUT_PARENT : null;
+  }
+}

@@ -1,0 +1,25 @@
+package io.leadcycle.process;
+
+import java.util.List;
+
+/**
+ * The outcome of one action: the state after it, every field that changed (for the timeline), and
+ * the events subscribers are told about (for the outbox).
+ */
+public record Transition(LeadState before, LeadState after, List<Change> changes, List<String> events, String reason) {
+
+  public static final String STAGE_CHANGED = "lead.stage_changed";
+  public static final String SALES_READY = "lead.sales_ready";
+  public static final String TELEMARKETING_READY = "lead.telemarketing_ready";
+  public static final String CONVERTED = "lead.converted";
+  public static final String DISQUALIFIED = "lead.disqualified";
+
+  public Transition {
+    changes = List.copyOf(changes);
+    events = List.copyOf(events);
+  }
+
+  public boolean changedAnything() {
+    return !changes.isEmpty();
+  }
+}

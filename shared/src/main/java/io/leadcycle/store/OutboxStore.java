@@ -1,0 +1,27 @@
+package io.leadcycle.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The transactional outbox: events written in the same transaction as the change they announce, so
+ * subscribers hear of every change that committed and of nothing that did not.
+ */
+public final class OutboxStore {
+
+  public Future<Void> add(SqlClient client, List<String> types, UUID leadId, JsonObject payload) {
+    if (types.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>();
+    types.forEach(type -> batch.add(Tuple.of(type, leadId, payload)));
+    return client.preparedQuery("INSERT INTO outbox (type, lead_id, payload) VALUES ($1, $2, $3)")
+        .executeBatch(batch)
+        .mapEmpty();
+  }
+}

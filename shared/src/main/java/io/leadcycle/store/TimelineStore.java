@@ -1,0 +1,40 @@
+package io.leadcycle.store;
+
+import io.leadcycle.domain.TimelineEntry;
+import io.leadcycle.process.Change;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Each lead's timeline: every stage, flag, owner, status and link change, oldest first. */
+public final class TimelineStore {
+
+  public Future<Void> append(SqlClient client, UUID leadId, List<Change> changes, String actor, String reason) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>();
+    for (Change change : changes) {
+      batch.add(Tuple.of(leadId, change.field(), change.from(), change.to(), actor, reason));
+    }
+    return client.preparedQuery(
+            "INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+        .executeBatch(batch)
+        .mapEmpty();
+  }
+
+  public Future<List<TimelineEntry>> list(SqlClient client, UUID leadId) {
+    return client.preparedQuery(
+            "SELECT field, from_value, to_value, at, actor, reason FROM lead_timeline WHERE lead_id = $1 ORDER BY id")
+        .execute(Tuple.of(leadId))
+        .map(rows -> {
+          List<TimelineEntry> entries = new ArrayList<>();
+          rows.forEach(row -> entries.add(new TimelineEntry(row.getString("field"), row.getString("from_value"),
+              row.getString("to_value"), Rows.instant(row, "at"), row.getString("actor"), row.getString("reason"))));
+          return entries;
+        });
+  }
+}
