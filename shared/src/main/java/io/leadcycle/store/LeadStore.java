@@ -137,26 +137,35 @@ public final class LeadStore {
 
   /** One page of {@code view}, optionally only leads in {@code stage}, after the cursor position. */
   public Future<Page> list(SqlClient client, View view, String stage, Instant afterCreated, UUID afterId, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
-        + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
     Tuple params = Tuple.tuple();
     if (stage != null) {
       params.addString(stage);
-      sql.append(" AND l.stage = $").append(params.size());
     }
     if (afterId != null) {
       params.addOffsetDateTime(afterCreated.atOffset(ZoneOffset.UTC)).addUUID(afterId);
-      sql.append(" AND (l.created_at, l.id) > ($").append(params.size() - 1).append(", $").append(params.size()).append(')');
     }
     params.addInteger(limit + 1);
-    sql.append(" ORDER BY l.created_at, l.id LIMIT $").append(params.size());
-    return client.preparedQuery(sql.toString()).execute(params).map(rows -> {
+    return client.preparedQuery(viewQuery(view, stage != null, afterId != null)).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
       rows.forEach(row -> leads.add(toLead(row)));
       boolean more = leads.size() > limit;
       List<Lead> page = more ? leads.subList(0, limit) : leads;
       return new Page(page, page.isEmpty() ? null : page.get(page.size() - 1), more);
     });
+  }
+
+  /** The SQL of one view page; parameters in order: stage?, cursor time and id?, limit. */
+  static String viewQuery(View view, boolean byStage, boolean afterCursor) {
+    StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
+        + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
+    int parameter = 0;
+    if (byStage) {
+      sql.append(" AND l.stage = $").append(++parameter);
+    }
+    if (afterCursor) {
+      sql.append(" AND (l.created_at, l.id) > ($").append(++parameter).append(", $").append(++parameter).append(')');
+    }
+    return sql.append(" ORDER BY l.created_at, l.id LIMIT $").append(++parameter).toString();
   }
 
   private static Lead toLead(Row row) {

@@ -73,17 +73,18 @@ final class PgbenchIntake {
     lines.add("SELECT id, account_id, email, first_name, last_name, phone, company_name, job_title, country,"
         + " attributes, consent, created_at, updated_at FROM contacts c WHERE c.email_norm = " + email
         + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE;");
-    // ContactStore.insert
+    // ContactStore.insert (no account)
     lines.add("INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country,"
-        + " attributes, consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm)"
-        + " VALUES (" + email + ", 'Bench', NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, NULL, " + email
-        + ", 'bench', NULL, NULL, NULL) RETURNING id AS contact_id \\gset");
+        + " attributes, consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,"
+        + " account_id) VALUES (" + email + ", 'Bench', NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, NULL, " + email
+        + ", 'bench', NULL, NULL, NULL, NULL) RETURNING id AS contact_id \\gset");
     // AdvisoryLocks.lock(lead key)
     lines.add("SELECT pg_advisory_xact_lock(hashtextextended('lead' || chr(31) || 'email=' || " + email
         + " || chr(31) || 'marketingContextId=' || " + form + ", 0));");
-    // LeadStore.findOpenMatch
+    // LeadStore.findOpenMatch (within the matched contact)
     lines.add("SELECT l.id, l.submitted_fields FROM leads l JOIN contacts c ON c.id = l.contact_id"
-        + " WHERE l.status = 'open' AND c.email_norm = " + email + " AND l.context_id = " + form
+        + " WHERE l.status = 'open' AND l.contact_id = " + contactId + " AND c.email_norm = " + email
+        + " AND l.context_id = " + form
         + " ORDER BY l.created_at, l.id LIMIT 1 FOR UPDATE OF l;");
     // LeadStore.insert
     lines.add("INSERT INTO leads (topic, contact_id, account_id, context_kind, context_id, context_name,"

@@ -1,0 +1,104 @@
+package io.leadcycle.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The views stay fast as leads pile up: on a seeded table of 200,000 leads each view's page query is an
+ * index scan on that view's own index (no sequential scan, no sort of the table), first page or later.
+ * Plans, not timings: the test cannot be flaky on a busy machine.
+ */
+class LeadViewsTest {
+
+  private static final int LEADS = 200_000;
+
+  @BeforeAll
+  static void seed() {
+    TestDatabase.reset();
+    // A realistic mix: most leads early in the process, few in the telemarketing and sales queues.
+    TestDatabase.database().pool().query("""
+        INSERT INTO leads (topic, context_kind, context_id, stage, status, telemarketing_ready,
+                           telemarketing_accepted, sales_ready, sales_accepted, owner_id, created_at)
+        SELECT 'seeded', 'campaign', 'c' || (n % 50),
+               CASE WHEN n % 100 = 1 THEN 'telemarketing_acceptance'
+                    WHEN n % 100 = 2 THEN 'telemarketing_qualification'
+                    WHEN n % 100 IN (3, 4) THEN 'sales_acceptance'
+                    WHEN n % 2 = 0 THEN 'automated_marketing_qualification' ELSE 'inquiry' END,
+               CASE WHEN n % 1000 = 4 THEN 'converted' ELSE 'open' END,
+               n % 100 IN (1, 2), n % 100 = 2, n % 100 IN (3, 4), n % 1000 = 4,
+               CASE WHEN n % 1000 = 4 THEN 'sam' END,
+               timestamptz '2026-01-01' + n * interval '1 second'
+          FROM generate_series(1, LEADS) AS n;
+        ANALYZE leads;
+        """.replace("LEADS", Integer.toString(LEADS))).execute().await();
+  }
+
+  @AfterAll
+  static void clean() {
+    TestDatabase.reset();
+  }
+
+  private static String plan(String sql, Tuple params) {
+    StringBuilder plan = new StringBuilder();
+    for (Row row : TestDatabase.database().pool().preparedQuery("EXPLAIN " + sql).execute(params).await()) {
+      plan.append(row.getString(0)).append('\n');
+    }
+    return plan.toString();
+  }
+
+  private static Tuple cursor() {
+    return Tuple.of(OffsetDateTime.of(2026, 1, 2, 0, 0, 0, 0, ZoneOffset.UTC), UUID.randomUUID());
+  }
+
+  @Test
+  void theSalesViewScansItsPartialIndex() {
+    String first = plan(LeadStore.viewQuery(LeadStore.View.SALES, false, false), Tuple.of(51));
+    String later = plan(LeadStore.viewQuery(LeadStore.View.SALES, false, true), cursor().addInteger(51));
+
+    assertThat(first).contains("leads_view_sales").doesNotContain("Seq Scan on leads").doesNotContain("Sort");
+    assertThat(later).contains("leads_view_sales").doesNotContain("Seq Scan on leads").doesNotContain("Sort");
+  }
+
+  @Test
+  void theTelemarketingViewScansItsPartialIndex() {
+    String first = plan(LeadStore.viewQuery(LeadStore.View.TELEMARKETING, false, false), Tuple.of(51));
+    String later = plan(LeadStore.viewQuery(LeadStore.View.TELEMARKETING, false, true), cursor().addInteger(51));
+
+    assertThat(first).contains("leads_view_telemarketing").doesNotContain("Seq Scan on leads");
+    assertThat(later).contains("leads_view_telemarketing").doesNotContain("Seq Scan on leads");
+  }
+
+  @Test
+  void aStageFilterScansTheStageIndex() {
+    String plan = plan(LeadStore.viewQuery(LeadStore.View.ALL, true, true),
+        Tuple.of("telemarketing_qualification").addOffsetDateTime(OffsetDateTime.of(2026, 1, 2, 0, 0, 0, 0,
+            ZoneOffset.UTC)).addUUID(UUID.randomUUID()).addInteger(51));
+
+    assertThat(plan).contains("leads_view_stage").doesNotContain("Seq Scan on leads").doesNotContain("Sort");
+  }
+
+  @Test
+  void allLeadsPageThroughTheCreationIndex() {
+    String plan = plan(LeadStore.viewQuery(LeadStore.View.ALL, false, true), cursor().addInteger(51));
+
+    assertThat(plan).contains("leads_view_all").doesNotContain("Seq Scan on leads").doesNotContain("Sort");
+  }
+
+  @Test
+  void theSeededSalesViewHoldsOnlySalesReadyOpenLeads() {
+    long inView = TestDatabase.count("SELECT count(*) FROM leads l WHERE l.status = 'open' AND l.sales_ready");
+    long total = TestDatabase.count("SELECT count(*) FROM leads");
+
+    assertThat(total).isEqualTo(LEADS);
+    assertThat(inView).isEqualTo(LEADS / 50 - LEADS / 1000);
+  }
+}
