@@ -8,6 +8,7 @@ import io.leadcycle.domain.ContactPatch;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.MatchingStrategy;
+import io.leadcycle.domain.Normalize;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.store.AccountStore;
@@ -53,8 +54,14 @@ public final class ContactService {
         throw new NotFound("No contact with id " + id + ".");
       }
       ContactDetails wanted = patch.applyTo(current.details());
+      // Only a change of what the default strategy matches on can make a duplicate; contacts that already
+      // share an email (created under a stricter form strategy) stay editable.
+      Future<Void> duplicateCheck = Normalize.email(wanted.email()) == null
+          || Normalize.email(wanted.email()).equals(Normalize.email(current.details().email()))
+          ? Future.succeededFuture()
+          : lockAndFindDuplicate(conn, wanted, id);
       // Match-key lock first, row lock second: the order intake takes them in.
-      return lockAndFindDuplicate(conn, wanted, id)
+      return duplicateCheck
           .compose(v -> contacts.lock(conn, id))
           .compose(locked -> {
             ContactDetails updated = patch.applyTo(locked.details());

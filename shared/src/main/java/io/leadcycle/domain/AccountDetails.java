@@ -9,6 +9,9 @@ import java.util.Map;
 public record AccountDetails(String name, String domain, String industry, Integer employeeCount,
     BigDecimal annualRevenue, String country) {
 
+  /** The column is numeric(20, 2): 18 digits before the point. */
+  private static final BigDecimal MAX_REVENUE = new BigDecimal("1e18");
+
   private static final List<String> ALLOWED =
       List.of("name", "domain", "industry", "employeeCount", "annualRevenue", "country");
 
@@ -32,11 +35,11 @@ public record AccountDetails(String name, String domain, String industry, Intege
     BigDecimal revenue = null;
     Object rawRevenue = body.get("annualRevenue");
     if (rawRevenue != null) {
-      if (rawRevenue instanceof Number n && new BigDecimal(n.toString()).signum() >= 0
-          && new BigDecimal(n.toString()).precision() <= 20) {
-        revenue = new BigDecimal(n.toString());
+      BigDecimal value = rawRevenue instanceof Number n ? new BigDecimal(n.toString()) : null;
+      if (value != null && value.signum() >= 0 && value.compareTo(MAX_REVENUE) < 0) {
+        revenue = value.setScale(2, java.math.RoundingMode.HALF_UP);
       } else {
-        errors.add(new FieldError("annualRevenue", "must be a number, 0 or more"));
+        errors.add(new FieldError("annualRevenue", "must be a number from 0 to below 10^18"));
       }
     }
     if (!errors.isEmpty()) {

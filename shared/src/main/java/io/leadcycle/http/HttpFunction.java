@@ -114,6 +114,8 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
       pathParameters = matched == null ? Map.of() : matched;
     }
     Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    pathParameters.forEach(HttpRequest::requireText);
+    query.forEach(HttpRequest::requireText);
     return new HttpRequest(method, path, Map.copyOf(pathParameters), Map.copyOf(query), Map.copyOf(headers), body,
         requestId, principal(event));
   }

@@ -82,19 +82,38 @@ public record HttpRequest(
   /** A JSON object as plain nested {@code Map}s and {@code List}s. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> plain(JsonObject object) {
-    return (Map<String, Object>) plainValue(object);
+    return (Map<String, Object>) plainValue(object, "");
   }
 
-  private static Object plainValue(Object value) {
+  private static Object plainValue(Object value, String path) {
     if (value instanceof JsonObject object) {
       Map<String, Object> map = new LinkedHashMap<>();
-      object.forEach(e -> map.put(e.getKey(), plainValue(e.getValue())));
+      object.forEach(e -> {
+        String member = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        map.put(requireText(member, e.getKey()), plainValue(e.getValue(), member));
+      });
       return map;
     }
     if (value instanceof io.vertx.core.json.JsonArray array) {
       java.util.List<Object> list = new java.util.ArrayList<>();
-      array.forEach(item -> list.add(plainValue(item)));
+      for (int i = 0; i < array.size(); i++) {
+        list.add(plainValue(array.getValue(i), path + "[" + i + "]"));
+      }
       return list;
+    }
+    if (value instanceof String text) {
+      return requireText(path, text);
+    }
+    return value;
+  }
+
+  /**
+   * PostgreSQL cannot store the NUL character in text, so no request may carry one; rejecting it here
+   * once covers every field of every route.
+   */
+  static String requireText(String field, String value) {
+    if (value != null && value.indexOf('\0') >= 0) {
+      throw Problem.invalid(field.isEmpty() ? "body" : field, "must not contain the NUL character");
     }
     return value;
   }
@@ -107,6 +126,7 @@ public record HttpRequest(
     try {
       Object parsed = io.vertx.core.json.Json.decodeValue(text);
       if (parsed instanceof JsonObject object) {
+        plain(object); // rejects NUL characters anywhere in the body
         return object;
       }
     } catch (DecodeException e) {
@@ -130,7 +150,7 @@ public record HttpRequest(
         int eq = pair.indexOf('=');
         String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
         String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        fields.put(key, value);
+        fields.put(requireText(key, key), requireText(key, value));
       }
     } catch (IllegalArgumentException e) {
       throw Problem.malformed("The form-encoded body has a malformed escape sequence.");
