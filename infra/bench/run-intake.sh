@@ -22,7 +22,9 @@ stale() {
 
 if stale "$local_jar" || stale "$bench_jar"; then
   echo "bench: building $local_jar and $bench_jar" >&2
-  ./mvnw -q -B -DskipTests package -pl infra/local,infra/bench -am
+  # A build running at the same time in this tree can make the shade step fail once: retry.
+  ./mvnw -q -B -DskipTests package -pl infra/local,infra/bench -am \
+    || { sleep 10; ./mvnw -q -B -DskipTests package -pl infra/local,infra/bench -am; }
 fi
 
 export LEADCYCLE_BENCH_COMMAND="infra/bench/run-intake.sh${*:+ $*}"

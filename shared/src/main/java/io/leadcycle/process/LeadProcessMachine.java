@@ -36,6 +36,10 @@ public final class LeadProcessMachine {
     if (state.status() != LeadStatus.OPEN) {
       throw new ProcessConflict("The lead is " + state.status().wireName() + "; a closed lead takes no more actions.");
     }
+    if (process.roleOf(state.stage()).isEmpty() && action != ProcessAction.MOVE) {
+      throw new ProcessConflict("The lead is in stage " + state.stage() + ", which process " + process.id()
+          + " does not have; move it to one of: " + String.join(", ", process.stageNames()) + ".");
+    }
     LeadState after = switch (action) {
       case MARK_TELEMARKETING_READY -> markTelemarketingReady(state);
       case ACCEPT_TELEMARKETING -> acceptTelemarketing(state);
@@ -157,7 +161,8 @@ public final class LeadProcessMachine {
     return roleMatchesFlags
         && (!s.telemarketingAccepted() || s.telemarketingReady())
         && (!s.salesAccepted() || s.salesReady())
-        && (s.salesAccepted() == (s.ownerId() != null))
+        && (s.salesAccepted() == (s.ownerId() != null && !s.ownerId().isBlank()))
+        && (s.ownerId() == null || !s.ownerId().isBlank())
         && (s.status() != LeadStatus.CONVERTED || s.salesAccepted());
   }
 

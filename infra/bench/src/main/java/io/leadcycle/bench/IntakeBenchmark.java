@@ -60,8 +60,8 @@ public final class IntakeBenchmark {
         --concurrency C         submissions in flight, pgbench clients and DB_POOL_SIZE (default 16)
         --warmup W              submissions before measuring (default 2000)
         --pgbench-seconds S     pgbench duration (default 20)
-        --pgbench-protocol P    pgbench -M: simple (default) or extended (the product's protocol:
-                                unnamed prepared statements)
+        --pgbench-protocol P    pgbench -M: simple (default), extended (what the product sends today:
+                                unnamed statements, parsed and planned every time) or prepared
         --fsync X               on (default, as in production) or off (the project's EmbeddedDatabase,
                                 which starts PostgreSQL with -F for tests)
         --synchronous-commit X  on (default: commits wait for the WAL flush, as in production) or off
@@ -121,7 +121,7 @@ public final class IntakeBenchmark {
           case "--warmup" -> warmup = positive(name, value, 0);
           case "--pgbench-seconds" -> pgbenchSeconds = positive(name, value, 1);
           case "--rounds" -> rounds = positive(name, value, 1);
-          case "--pgbench-protocol" -> protocol = oneOf(name, value, "simple", "extended");
+          case "--pgbench-protocol" -> protocol = oneOf(name, value, "simple", "extended", "prepared");
           case "--fsync" -> fsync = oneOf(name, value, "on", "off").equals("on");
           case "--synchronous-commit" -> synchronousCommit = oneOf(name, value, "on", "off");
           case "--handler-threads" -> handlerThreads = positive(name, value, 1);
@@ -271,6 +271,8 @@ public final class IntakeBenchmark {
     BenchDatabase database = BenchDatabase.startMigrated(o.fsync());
     resources.database = database;
     DatabaseInfo dbInfo = prepareDatabase(database, o.synchronousCommit());
+    progress("PostgreSQL " + dbInfo.version() + " on port " + database.port() + " (psql -h localhost -p "
+        + database.port() + " -U postgres)");
 
     int port = freePort();
     String token = HexFormat.of().formatHex(randomBytes(16));

@@ -46,8 +46,8 @@ final class PgbenchIntake {
 
   /**
    * The transaction script. {@code protocol} is pgbench's {@code -M}: in {@code simple} mode pgbench
-   * substitutes variables as text (so a uuid is quoted), in {@code extended} mode it sends them as
-   * parameters (so it must not be).
+   * substitutes variables as text (so a uuid is quoted), in {@code extended} and {@code prepared} mode
+   * it sends them as parameters (so it must not be).
    */
   static String script(String formId, String formName, String protocol) {
     boolean simple = protocol.equals("simple");
