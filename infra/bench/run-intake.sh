@@ -11,13 +11,13 @@ cd "$root"
 local_jar=infra/local/target/leadcycle-local.jar
 bench_jar=infra/bench/target/leadcycle-bench.jar
 
-# Rebuilds when a jar is missing or any source or pom it is built from is newer than it.
+# True when a jar is missing or a pom or main source (Java or resource) of the modules is newer than it.
 stale() {
   local jar=$1
   [[ -f $jar ]] || return 0
   [[ -n $(find pom.xml shared functions infra/database infra/local infra/bench \
-      \( -path '*/target' -prune \) -o \( -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
-      -newer "$jar" -print \) 2>/dev/null | head -n 1) ]]
+      \( -name target -prune \) -o \( -type f \( -name pom.xml -o -path '*/src/main/*' \) -newer "$jar" -print \) \
+      2>/dev/null | head -n 1) ]]
 }
 
 if stale "$local_jar" || stale "$bench_jar"; then
