@@ -37,8 +37,8 @@ public final class Database {
         .setDatabase(settings.database())
         .setUser(settings.user())
         .setPassword(settings.password())
-        // No named statements: behind RDS Proxy they would pin sessions.
-        .setCachePreparedStatements(false);
+        // Parsed and planned once per connection; off behind RDS Proxy, where named statements pin sessions.
+        .setCachePreparedStatements(settings.preparedStatements());
     switch (settings.sslMode()) {
       case "disable" -> connect.setSslMode(SslMode.DISABLE);
       case "require" -> connect.setSslMode(SslMode.REQUIRE)

@@ -14,20 +14,28 @@ import java.util.function.Function;
  *       {@code DB_PASSWORD} or {@code DB_SECRET_ID} (a Secrets Manager secret holding
  *       {@code {"username","password"}}, as RDS writes it);</li>
  *   <li>{@code DB_SSL_MODE}: {@code disable}, {@code prefer} or {@code require}; {@code DB_POOL_SIZE} (2).</li>
+ *   <li>{@code DB_PREPARED_STATEMENTS} ({@code true}): cache named prepared statements per connection.
+ *       Turn it off behind RDS Proxy, where named statements pin sessions.</li>
  * </ul>
  */
 public record DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
-    int poolSize) {
+    int poolSize, boolean preparedStatements) {
+
+  /** Settings with prepared-statement caching on. */
+  public DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
+      int poolSize) {
+    this(host, port, database, user, password, sslMode, poolSize, true);
+  }
 
   @Override
   public String toString() {
     // Never print the password.
     return "DatabaseSettings[" + user + "@" + host + ":" + port + "/" + database + ", sslmode=" + sslMode
-        + ", pool=" + poolSize + "]";
+        + ", pool=" + poolSize + ", preparedStatements=" + preparedStatements + "]";
   }
 
   public DatabaseSettings withPoolSize(int size) {
-    return new DatabaseSettings(host, port, database, user, password, sslMode, size);
+    return new DatabaseSettings(host, port, database, user, password, sslMode, size, preparedStatements);
   }
 
   /** True when the environment names a database (otherwise the local server starts an embedded one). */
@@ -42,9 +50,11 @@ public record DatabaseSettings(String host, int port, String database, String us
   /** Reads the settings; {@code secrets} resolves a Secrets Manager secret id to its JSON text. */
   public static DatabaseSettings fromEnvironment(Map<String, String> env, Function<String, String> secrets) {
     int poolSize = Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "2"));
+    boolean prepared = !"false".equalsIgnoreCase(env.getOrDefault("DB_PREPARED_STATEMENTS", "true").strip());
     String url = blankToNull(env.get("DATABASE_URL"));
     if (url != null) {
-      return fromUrl(url, poolSize);
+      DatabaseSettings s = fromUrl(url, poolSize);
+      return new DatabaseSettings(s.host, s.port, s.database, s.user, s.password, s.sslMode, poolSize, prepared);
     }
     String host = required(env, "DB_HOST");
     int port = Integer.parseInt(env.getOrDefault("DB_PORT", "5432"));
@@ -63,7 +73,7 @@ public record DatabaseSettings(String host, int port, String database, String us
       throw new IllegalStateException("Set DB_USER (or a DB_SECRET_ID whose secret has a username).");
     }
     return new DatabaseSettings(host, port, database, user, password == null ? "" : password,
-        env.getOrDefault("DB_SSL_MODE", "prefer"), poolSize);
+        env.getOrDefault("DB_SSL_MODE", "prefer"), poolSize, prepared);
   }
 
   static DatabaseSettings fromUrl(String url, int poolSize) {

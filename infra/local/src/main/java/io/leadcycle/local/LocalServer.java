@@ -14,6 +14,7 @@ import io.leadcycle.runtime.LeadcycleRuntime;
 import io.leadcycle.runtime.SecretsManagerSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -96,7 +97,10 @@ public final class LocalServer implements AutoCloseable {
     settings = settings.withPoolSize(Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "16")));
     Migrations.migrate(settings.jdbcUrl(), settings.user(), settings.password());
 
-    Vertx vertx = Vertx.vertx();
+    // One event loop, as in Lambda: the handlers run on their own threads, so more loops only add hops
+    // between threads (the intake benchmark's latency tail came from that).
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(Integer.parseInt(env.getOrDefault("LEADCYCLE_EVENT_LOOPS", "1"))));
     LeadcycleRuntime.install(new Database(Database.createPool(vertx, settings)));
     // Handlers block until their database work is done, so they run on plain threads, as in Lambda,
     // never on a Vert.x event loop or worker thread.

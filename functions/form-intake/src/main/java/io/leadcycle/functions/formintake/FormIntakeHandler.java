@@ -43,6 +43,7 @@ public final class FormIntakeHandler extends HttpFunction {
   private final FormStore forms = new FormStore();
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
   private final ContactStore contacts = new ContactStore();
+  private final RecentForms recentForms = new RecentForms(RecentForms.TIME_TO_LIVE);
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public FormIntakeHandler() {
@@ -80,7 +81,7 @@ public final class FormIntakeHandler extends HttpFunction {
   }
 
   private HttpResponse submit(HttpRequest request, String formId, FormKind kind) {
-    Form form = await(database.get().read(conn -> forms.find(conn, formId)));
+    Form form = recentForms.get(formId, clock.instant(), () -> await(database.get().read(conn -> forms.find(conn, formId))));
     if (form == null || form.kind() != kind) {
       throw Problem.notFound("No " + kind.wireName().replace('_', ' ') + " with id " + formId + ".");
     }
@@ -129,6 +130,7 @@ public final class FormIntakeHandler extends HttpFunction {
     definition.checkStrategies(contactStrategy, leadStrategy);
     String secret = StandardWebhooks.newSecret();
     boolean created = await(db.inTransaction(conn -> forms.put(conn, definition, secret)));
+    recentForms.forget(formId);
     Form form = await(db.read(conn -> forms.find(conn, formId)));
     JsonObject body = JsonViews.form(form);
     if (created) {
