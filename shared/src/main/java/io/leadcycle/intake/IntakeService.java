@@ -54,31 +54,51 @@ public final class IntakeService {
   public Future<Answer> submit(Form form, Submission submission, String deliveryId) {
     String key = submission.submissionId() != null ? submission.submissionId()
         : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
-    return database.inTransaction(conn -> receipts.claim(conn, form.id(), key).compose(claimed -> claimed
-        ? process(conn, form, submission, key).map(result -> new Answer(result.status(), result.toJson()))
-        : receipts.response(conn, form.id(), key).map(stored -> new Answer(200, IntakeResult.replayOf(stored)))));
-  }
-
-  private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, String key) {
-    ContactDetails incoming = submission.contact();
-    MatchKey contactKey = MatchKey.of(form.contactStrategy(), incoming, form.id())
+    MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
-    return locks.lock(conn, contactKey.lockName())
-        .compose(v -> contacts.findMatch(conn, contactKey))
-        .compose(match -> upsertContact(conn, form, submission, match)
-            .compose(contact -> {
-              UUID accountId = match == null ? null : match.accountId();
-              return upsertLead(conn, form, incoming, contact.id(), accountId)
-                  .compose(lead -> finish(conn, form, submission, key, contact, lead));
-            }));
+    return database.inTransaction(conn -> {
+      // Sent together (pipelined): PostgreSQL runs them in this order, so the match query starts only
+      // once the lock is held and sees whatever the previous holder committed. A replay pays for a lock
+      // it does not need, which is cheaper than a round trip for every first delivery.
+      Future<Boolean> claimed = receipts.claim(conn, form.id(), key);
+      Future<Void> locked = locks.lock(conn, contactKey.lockName());
+      Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
+      return Future.all(claimed, locked, match).compose(all -> claimed.result()
+          ? process(conn, form, submission, key, match.result()).map(result -> new Answer(result.status(), result.toJson()))
+          : receipts.response(conn, form.id(), key).map(stored -> new Answer(200, IntakeResult.replayOf(stored))));
+    });
   }
 
-  private Future<RecordOutcome> upsertContact(SqlConnection conn, Form form, Submission submission,
+  private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, String key,
       MatchedContact match) {
     if (match == null) {
-      return contacts.insert(conn, submission.contact(), submission.consent())
-          .map(id -> new RecordOutcome(id, true, false));
+      return newPerson(conn, form, submission, key);
     }
+    return updateContact(conn, form, submission, match)
+        .compose(contact -> upsertLead(conn, form, submission.contact(), contact.id(), match.accountId())
+            .compose(lead -> finish(conn, form, submission, key, contact, lead)));
+  }
+
+  /**
+   * A person seen for the first time. Their new contact has no leads yet, so there is no lead to
+   * match (leads are matched within their contact) and nothing to wait for: every write goes out at once.
+   */
+  private Future<IntakeResult> newPerson(SqlConnection conn, Form form, Submission submission, String key) {
+    RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
+    RecordOutcome lead = new RecordOutcome(UUID.randomUUID(), true, false);
+    Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
+    Future<UUID> leadInserted = leads.insert(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null));
+    Future<IntakeResult> finished = finish(conn, form, submission, key, contact, lead);
+    return Future.all(contactInserted, leadInserted, finished).map(all -> finished.result());
+  }
+
+  private static NewLead newLead(Form form, ContactDetails incoming, UUID contactId, UUID accountId) {
+    return new NewLead(form.name(), contactId, accountId, form.kind().contextKind(), form.id(), form.name(),
+        incoming.asFieldMap());
+  }
+
+  private Future<RecordOutcome> updateContact(SqlConnection conn, Form form, Submission submission,
+      MatchedContact match) {
     ContactDetails updated = match.details().updatedWith(submission.contact());
     boolean changes = !updated.equals(match.details()) || submission.consent() != null;
     if (!form.updateMode().updatesContacts() || !changes) {
@@ -91,15 +111,16 @@ public final class IntakeService {
   private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
       UUID accountId) {
     Map<String, String> submitted = incoming.asFieldMap();
-    NewLead newLead = new NewLead(form.name(), contactId, accountId, form.kind().contextKind(), form.id(),
-        form.name(), submitted);
+    NewLead newLead = newLead(form, incoming, contactId, accountId);
     if (form.generateLeadsWithoutMatching()) {
       return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));
     }
     MatchKey leadKey = MatchKey.of(form.leadStrategy(), incoming, form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
-    return locks.lock(conn, leadKey.lockName())
-        .compose(v -> leads.findOpenMatch(conn, contactId, leadKey))
+    // Pipelined like the contact's lock and match.
+    Future<Void> locked = locks.lock(conn, leadKey.lockName());
+    Future<LeadStore.MatchedLead> found = leads.findOpenMatch(conn, contactId, leadKey);
+    return Future.all(locked, found).map(all -> found.result())
         .compose(match -> {
           if (match == null) {
             return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));

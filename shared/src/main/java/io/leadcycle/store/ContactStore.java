@@ -57,15 +57,21 @@ public final class ContactStore {
   }
 
   public Future<UUID> insert(SqlClient client, ContactDetails details, Map<String, Object> consent, UUID accountId) {
+    return insert(client, UUID.randomUUID(), details, consent, accountId);
+  }
+
+  /** Inserts with an id chosen by the caller, so that later statements can be sent without waiting. */
+  public Future<UUID> insert(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent,
+      UUID accountId) {
     String sql = """
         INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country, attributes,
                               consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,
-                              account_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-        RETURNING id""";
+                              account_id, id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
     return client.preparedQuery(sql)
-        .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(accountId))
-        .map(rows -> rows.iterator().next().getUUID("id"));
+        .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(accountId)
+            .addUUID(id))
+        .map(rows -> id);
   }
 
   /** Replaces the stored fields with {@code details} (already merged by the caller); consent merges in. */

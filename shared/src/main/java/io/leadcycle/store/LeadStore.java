@@ -44,16 +44,20 @@ public final class LeadStore {
   }
 
   public Future<UUID> insert(SqlClient client, NewLead lead) {
+    return insert(client, UUID.randomUUID(), lead);
+  }
+
+  /** Inserts with an id chosen by the caller, so that later statements can be sent without waiting. */
+  public Future<UUID> insert(SqlClient client, UUID id, NewLead lead) {
     String sql = """
-        INSERT INTO leads (topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
-        RETURNING id""";
+        INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
     return client.preparedQuery(sql)
-        .execute(Tuple.tuple()
+        .execute(Tuple.tuple().addUUID(id)
             .addString(lead.topic()).addUUID(lead.contactId()).addUUID(lead.accountId())
             .addString(lead.contextKind()).addString(lead.contextId()).addString(lead.contextName())
             .addValue(Rows.json(lead.submittedFields())))
-        .map(rows -> rows.iterator().next().getUUID("id"));
+        .map(rows -> id);
   }
 
   public Future<Void> updateSubmittedFields(SqlClient client, UUID id, Map<String, String> submittedFields) {

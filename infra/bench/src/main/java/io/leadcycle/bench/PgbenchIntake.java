@@ -45,20 +45,19 @@ final class PgbenchIntake {
   }
 
   /**
-   * The transaction script. {@code protocol} is pgbench's {@code -M}: in {@code simple} mode pgbench
-   * substitutes variables as text (so a uuid is quoted), in {@code extended} and {@code prepared} mode
-   * it sends them as parameters (so it must not be).
+   * The transaction script; it reads the same in every pgbench protocol ({@code -M simple, extended,
+   * prepared}) because its only variables are numbers.
    */
   static String script(String formId, String formName, String protocol) {
-    boolean simple = protocol.equals("simple");
     // The submission key (the product uses the webhook-id) and the email, unique per transaction.
     String key = "('pgb-' || CAST(:client_id AS text) || '-' || CAST(:n AS text))";
     String email = "('pgb-' || CAST(:client_id AS text) || '-' || CAST(:n AS text) || '@example.com')";
     String form = "'" + formId + "'";
     String name = "'" + formName + "'";
-    String contactId = uuid("contact_id", simple);
-    String leadId = uuid("lead_id", simple);
-    String interactionId = uuid("interaction_id", simple);
+    // The product chooses its ids in Java; here they are derived from the key inline, at no extra round trip.
+    String contactId = "CAST(md5('c' || " + key + ") AS uuid)";
+    String leadId = "CAST(md5('l' || " + key + ") AS uuid)";
+    String interactionId = "CAST(md5('i' || " + key + ") AS uuid)";
     String fields = "jsonb_build_object('email', " + email + ", 'firstName', 'Bench')";
     List<String> lines = new ArrayList<>();
     lines.add("-- Leadcycle intake, brand-new contact: the statements of IntakeService.submit, in its order.");
@@ -73,28 +72,20 @@ final class PgbenchIntake {
     lines.add("SELECT id, account_id, email, first_name, last_name, phone, company_name, job_title, country,"
         + " attributes, consent, created_at, updated_at FROM contacts c WHERE c.email_norm = " + email
         + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE;");
-    // ContactStore.insert (no account)
+    // No match: IntakeService.newPerson. ContactStore.insert (no account)
     lines.add("INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country,"
         + " attributes, consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,"
-        + " account_id) VALUES (" + email + ", 'Bench', NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, NULL, " + email
-        + ", 'bench', NULL, NULL, NULL, NULL) RETURNING id AS contact_id \\gset");
-    // AdvisoryLocks.lock(lead key)
-    lines.add("SELECT pg_advisory_xact_lock(hashtextextended('lead' || chr(31) || 'email=' || " + email
-        + " || chr(31) || 'marketingContextId=' || " + form + ", 0));");
-    // LeadStore.findOpenMatch (within the matched contact)
-    lines.add("SELECT l.id, l.submitted_fields FROM leads l JOIN contacts c ON c.id = l.contact_id"
-        + " WHERE l.status = 'open' AND l.contact_id = " + contactId + " AND c.email_norm = " + email
-        + " AND l.context_id = " + form
-        + " ORDER BY l.created_at, l.id LIMIT 1 FOR UPDATE OF l;");
-    // LeadStore.insert
-    lines.add("INSERT INTO leads (topic, contact_id, account_id, context_kind, context_id, context_name,"
-        + " submitted_fields) VALUES (" + name + ", " + contactId + ", NULL, 'marketing_page', " + form + ", "
-        + name + ", " + fields + ") RETURNING id AS lead_id \\gset");
+        + " account_id, id) VALUES (" + email + ", 'Bench', NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, NULL, " + email
+        + ", 'bench', NULL, NULL, NULL, NULL, " + contactId + ");");
+    // LeadStore.insert: a new contact has no lead to match
+    lines.add("INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name,"
+        + " submitted_fields) VALUES (" + leadId + ", " + name + ", " + contactId + ", NULL, 'marketing_page', "
+        + form + ", " + name + ", " + fields + ");");
     // InteractionStore.record
-    lines.add("INSERT INTO interactions (contact_id, type, occurred_at, context_kind, context_id, context_name,"
-        + " source_key, payload) VALUES (" + contactId + ", 'form_submitted', now(), 'marketing_page', " + form
-        + ", " + name + ", 'form:' || " + form + " || ':' || " + key + ", jsonb_build_object('fields', " + fields
-        + ")) RETURNING id AS interaction_id \\gset");
+    lines.add("INSERT INTO interactions (id, contact_id, type, occurred_at, context_kind, context_id, context_name,"
+        + " source_key, payload) VALUES (" + interactionId + ", " + contactId + ", 'form_submitted', now(),"
+        + " 'marketing_page', " + form + ", " + name + ", 'form:' || " + form + " || ':' || " + key
+        + ", jsonb_build_object('fields', " + fields + ")) RETURNING id;");
     // RescoringMarks.mark
     lines.add("INSERT INTO contacts_to_rescore (contact_id) VALUES (" + contactId + ")"
         + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now();");
@@ -106,10 +97,6 @@ final class PgbenchIntake {
         + " WHERE form_id = " + form + " AND submission_key = " + key + ";");
     lines.add("COMMIT;");
     return String.join("\n", lines) + "\n";
-  }
-
-  private static String uuid(String variable, boolean simple) {
-    return simple ? "':" + variable + "'::uuid" : "CAST(:" + variable + " AS text)::uuid";
   }
 
   /** Runs pgbench for {@code seconds} with {@code clients} connections, logging every transaction. */
