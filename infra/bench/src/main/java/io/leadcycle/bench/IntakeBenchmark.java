@@ -60,8 +60,9 @@ public final class IntakeBenchmark {
         --concurrency C         submissions in flight, pgbench clients and DB_POOL_SIZE (default 16)
         --warmup W              submissions before measuring (default 2000)
         --pgbench-seconds S     pgbench duration (default 20)
-        --pgbench-protocol P    pgbench -M: simple (default), extended (what the product sends today:
-                                unnamed statements, parsed and planned every time) or prepared
+        --pgbench-protocol P    pgbench -M: prepared (default: like the product, which caches its
+                                prepared statements), extended (unnamed statements, as the product with
+                                DB_PREPARED_STATEMENTS=false) or simple (pgbench's own default)
         --fsync X               on (default, as in production) or off (the project's EmbeddedDatabase,
                                 which starts PostgreSQL with -F for tests)
         --synchronous-commit X  on (default: commits wait for the WAL flush, as in production) or off
@@ -87,7 +88,7 @@ public final class IntakeBenchmark {
       int warmup = 2_000;
       int pgbenchSeconds = 20;
       int rounds = 1;
-      String protocol = "simple";
+      String protocol = "prepared";
       boolean fsync = true;
       String synchronousCommit = "on";
       boolean analyze = true;
