@@ -67,7 +67,6 @@ CREATE TABLE leads (
 );
 -- Lead matching looks for an open lead of a contact in a marketing context.
 CREATE INDEX leads_open_by_contact_context ON leads (contact_id, context_id) WHERE status = 'open';
-CREATE INDEX leads_open_by_context ON leads (context_id) WHERE status = 'open';
 CREATE INDEX leads_account ON leads (account_id);
 
 CREATE TABLE interactions (
@@ -124,6 +123,7 @@ CREATE TABLE intake_receipts (
   created_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (form_id, submission_key)
 );
+-- For the retention job that will delete old receipts (not built yet).
 CREATE INDEX intake_receipts_created ON intake_receipts (created_at);
 
 -- Contacts whose facts changed since scoring last ran; score recalculation drains it.

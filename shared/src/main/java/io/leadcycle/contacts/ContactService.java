@@ -64,6 +64,11 @@ public final class ContactService {
       return duplicateCheck
           .compose(v -> contacts.lock(conn, id))
           .compose(locked -> {
+            if (!java.util.Objects.equals(Normalize.email(locked.details().email()),
+                Normalize.email(current.details().email()))) {
+              // Its email changed between our read and our lock: the duplicate check above is stale.
+              throw new Conflict("The contact was changed by another request meanwhile; retry the patch.");
+            }
             ContactDetails updated = patch.applyTo(locked.details());
             Future<Void> account = patch.changesAccount()
                 ? requireAccount(conn, patch.accountId()).compose(x -> contacts.setAccount(conn, id, patch.accountId()))

@@ -25,9 +25,10 @@ public record AccountDetails(String name, String domain, String industry, Intege
     Integer employees = null;
     Object rawEmployees = body.get("employeeCount");
     if (rawEmployees != null) {
-      if (rawEmployees instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() >= 0
-          && n.longValue() <= Integer.MAX_VALUE) {
-        employees = n.intValue();
+      BigDecimal value = decimal(rawEmployees);
+      if (value != null && value.signum() >= 0 && value.stripTrailingZeros().scale() <= 0
+          && value.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
+        employees = value.intValueExact();
       } else {
         errors.add(new FieldError("employeeCount", "must be a whole number, 0 or more"));
       }
@@ -35,7 +36,7 @@ public record AccountDetails(String name, String domain, String industry, Intege
     BigDecimal revenue = null;
     Object rawRevenue = body.get("annualRevenue");
     if (rawRevenue != null) {
-      BigDecimal value = rawRevenue instanceof Number n ? new BigDecimal(n.toString()) : null;
+      BigDecimal value = decimal(rawRevenue);
       if (value != null && value.signum() >= 0 && value.compareTo(MAX_REVENUE) < 0) {
         revenue = value.setScale(2, java.math.RoundingMode.HALF_UP);
       } else {
@@ -46,5 +47,20 @@ public record AccountDetails(String name, String domain, String industry, Intege
       throw new InvalidInput(errors);
     }
     return new AccountDetails(name, domain, industry, employees, revenue, country);
+  }
+
+  /** A JSON number as an exact decimal; null for anything else, including overflowing (infinite) numbers. */
+  private static BigDecimal decimal(Object raw) {
+    if (!(raw instanceof Number n)) {
+      return null;
+    }
+    if ((n instanceof Double d && !Double.isFinite(d)) || (n instanceof Float f && !Float.isFinite(f))) {
+      return null;
+    }
+    try {
+      return new BigDecimal(n.toString());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 }

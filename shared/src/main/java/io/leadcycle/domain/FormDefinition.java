@@ -28,6 +28,8 @@ public record FormDefinition(
 
   public static FormDefinition parse(String id, Map<String, ?> body) {
     List<FieldError> errors = new ArrayList<>();
+    Fields.rejectUnknown(body, List.of("name", "kind", "contactStrategyId", "leadStrategyId", "updateMode",
+        "generateLeadsWithoutMatching", "requireSignature"), "", errors);
     if (!isValidId(id)) {
       errors.add(new FieldError("formId", "use letters, digits, '.', '_', '-' (100 at most)"));
     }

@@ -11,6 +11,7 @@ public record StrategyDefinition(String name, StrategyEntity entity, List<MatchF
 
   public static StrategyDefinition parse(Map<String, ?> body) {
     List<FieldError> errors = new ArrayList<>();
+    Fields.rejectUnknown(body, List.of("name", "entity", "fields"), "", errors);
     String name = Fields.requiredText(body, "name", Submission.MAX_TEXT_LENGTH, errors);
     StrategyEntity entity = Fields.requiredEnum(body, "entity", StrategyEntity::fromWireName,
         List.of("contact", "lead"), errors);

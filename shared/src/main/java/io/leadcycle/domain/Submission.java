@@ -20,6 +20,8 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
   public static final int MAX_ATTRIBUTE_LENGTH = 2000;
   public static final int MAX_ATTRIBUTES = 50;
   public static final int MAX_SUBMISSION_ID_LENGTH = 200;
+  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
 
   /**
@@ -119,12 +121,16 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
     }
     if (value instanceof String text) {
       try {
-        return OffsetDateTime.parse(text).toInstant();
+        Instant at = OffsetDateTime.parse(text).toInstant();
+        if (at.isAfter(EARLIEST) && at.isBefore(LATEST)) {
+          return at;
+        }
       } catch (DateTimeParseException e) {
         // reported below
       }
     }
-    errors.add(new FieldError(path, "must be an ISO-8601 time with an offset, e.g. 2026-11-27T10:15:00Z"));
+    errors.add(new FieldError(path, "must be an ISO-8601 time with an offset between the years 2000 and 9999, "
+        + "e.g. 2026-11-27T10:15:00Z"));
     return null;
   }
 

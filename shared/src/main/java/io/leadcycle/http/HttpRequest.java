@@ -158,7 +158,8 @@ public record HttpRequest(
     return fields;
   }
 
-  String describeMediaType() {
+  /** The media type for messages: "application/xml", or "no Content-Type". */
+  public String describeMediaType() {
     String type = mediaType();
     return type == null ? "no Content-Type" : type;
   }

@@ -46,7 +46,7 @@ public final class JsonViews {
         .put("domain", a.details().domain())
         .put("industry", a.details().industry())
         .put("employeeCount", a.details().employeeCount())
-        .put("annualRevenue", a.details().annualRevenue() == null ? null : a.details().annualRevenue().doubleValue())
+        .put("annualRevenue", a.details().annualRevenue())
         .put("country", a.details().country())
         .put("createdAt", a.createdAt().toString())
         .put("updatedAt", a.updatedAt().toString());

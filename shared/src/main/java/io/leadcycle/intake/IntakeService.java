@@ -56,7 +56,7 @@ public final class IntakeService {
         : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
-    return database.inTransaction(conn -> {
+    return database.inIdempotentTransaction(conn -> {
       // Sent together (pipelined): PostgreSQL runs them in this order, so the match query starts only
       // once the lock is held and sees whatever the previous holder committed. A replay pays for a lock
       // it does not need, which is cheaper than a round trip for every first delivery.
@@ -100,12 +100,22 @@ public final class IntakeService {
   private Future<RecordOutcome> updateContact(SqlConnection conn, Form form, Submission submission,
       MatchedContact match) {
     ContactDetails updated = match.details().updatedWith(submission.contact());
-    boolean changes = !updated.equals(match.details()) || submission.consent() != null;
+    boolean changes = !updated.equals(match.details()) || consentChanges(match.consent(), submission.consent());
     if (!form.updateMode().updatesContacts() || !changes) {
       return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
     }
     return contacts.update(conn, match.id(), updated, submission.consent())
         .map(v -> new RecordOutcome(match.id(), false, true));
+  }
+
+  /** Whether merging {@code incoming} consent into {@code stored} (as the update does) changes it. */
+  private static boolean consentChanges(Map<String, Object> stored, Map<String, Object> incoming) {
+    if (incoming == null) {
+      return false;
+    }
+    JsonObject before = stored == null ? new JsonObject() : new JsonObject(new LinkedHashMap<>(stored));
+    JsonObject after = before.copy().mergeIn(new JsonObject(new LinkedHashMap<>(incoming)));
+    return stored == null || !after.equals(before);
   }
 
   private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
@@ -117,10 +127,9 @@ public final class IntakeService {
     }
     MatchKey leadKey = MatchKey.of(form.leadStrategy(), incoming, form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
-    // Pipelined like the contact's lock and match.
-    Future<Void> locked = locks.lock(conn, leadKey.lockName());
-    Future<LeadStore.MatchedLead> found = leads.findOpenMatch(conn, contactId, leadKey);
-    return Future.all(locked, found).map(all -> found.result())
+    // No lock of its own: leads are matched within their contact, whose row this transaction holds,
+    // so two submissions for one contact already run one after the other.
+    return leads.findOpenMatch(conn, contactId, leadKey)
         .compose(match -> {
           if (match == null) {
             return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));

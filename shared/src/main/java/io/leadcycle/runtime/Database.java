@@ -44,7 +44,8 @@ public final class Database {
       case "require" -> connect.setSslMode(SslMode.REQUIRE)
           .setSslOptions(new ClientSSLOptions().setTrustAll(true));
       case "verify-full" -> connect.setSslMode(SslMode.VERIFY_FULL);
-      default -> connect.setSslMode(SslMode.PREFER).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      case "prefer" -> connect.setSslMode(SslMode.PREFER).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      default -> throw new IllegalStateException("unknown SSL mode " + settings.sslMode());
     }
     PoolOptions options = new PoolOptions()
         .setMaxSize(settings.poolSize())
@@ -64,13 +65,23 @@ public final class Database {
   }
 
   /**
-   * Runs {@code work} in one transaction. A transaction that failed because its connection was closed
-   * (a frozen Lambda), or that PostgreSQL aborted as a deadlock or serialization failure, is run once
-   * more: every caller's work is idempotent or fully rolled back, so a second run is safe.
+   * Runs {@code work} in one transaction. One that PostgreSQL aborted as a deadlock or serialization
+   * failure is run once more: it was rolled back, so a second run is safe.
    */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(work)
-        .recover(failure -> Failures.isRetryable(failure) ? pool.withTransaction(work) : Future.failedFuture(failure));
+        .recover(failure -> Failures.isAbortedByServer(failure) ? pool.withTransaction(work) : Future.failedFuture(failure));
+  }
+
+  /**
+   * As {@link #inTransaction}, and also once more when the connection closed under it (a frozen Lambda):
+   * then nobody knows whether the commit happened, so only work that is idempotent by itself (intake,
+   * with its receipts) may use this.
+   */
+  public <T> Future<T> inIdempotentTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work)
+        .recover(failure -> Failures.isAbortedByServer(failure) || Failures.isClosedConnection(failure)
+            ? pool.withTransaction(work) : Future.failedFuture(failure));
   }
 
   /** Runs read-only work, retried once on a closed connection. */

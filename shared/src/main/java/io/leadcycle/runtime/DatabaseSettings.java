@@ -13,7 +13,8 @@ import java.util.function.Function;
  *   <li>{@code DB_HOST}, {@code DB_PORT} (5432), {@code DB_NAME}, {@code DB_USER} and either
  *       {@code DB_PASSWORD} or {@code DB_SECRET_ID} (a Secrets Manager secret holding
  *       {@code {"username","password"}}, as RDS writes it);</li>
- *   <li>{@code DB_SSL_MODE}: {@code disable}, {@code prefer} or {@code require}; {@code DB_POOL_SIZE} (2).</li>
+ *   <li>{@code DB_SSL_MODE}: {@code disable}, {@code prefer} (default), {@code require} or {@code verify-full};
+ *       {@code DB_POOL_SIZE} (2).</li>
  *   <li>{@code DB_PREPARED_STATEMENTS} ({@code true}): cache named prepared statements per connection.
  *       Turn it off behind RDS Proxy, where named statements pin sessions.</li>
  * </ul>
@@ -73,11 +74,28 @@ public record DatabaseSettings(String host, int port, String database, String us
       throw new IllegalStateException("Set DB_USER (or a DB_SECRET_ID whose secret has a username).");
     }
     return new DatabaseSettings(host, port, database, user, password == null ? "" : password,
-        env.getOrDefault("DB_SSL_MODE", "prefer"), poolSize, prepared);
+        sslMode(env.getOrDefault("DB_SSL_MODE", "prefer")), poolSize, prepared);
+  }
+
+  /** The SSL modes {@link Database} knows; anything else is a configuration error, never a silent downgrade. */
+  static final java.util.List<String> SSL_MODES = java.util.List.of("disable", "prefer", "require", "verify-full");
+
+  private static String sslMode(String mode) {
+    if (!SSL_MODES.contains(mode)) {
+      throw new IllegalStateException("DB_SSL_MODE / sslmode must be one of " + SSL_MODES + ", not " + mode);
+    }
+    return mode;
   }
 
   static DatabaseSettings fromUrl(String url, int poolSize) {
-    URI uri = URI.create(url.replaceFirst("^postgres(ql)?://", "postgresql://"));
+    URI uri;
+    try {
+      uri = URI.create(url.replaceFirst("^postgres(ql)?://", "postgresql://"));
+    } catch (IllegalArgumentException e) {
+      // The parser's message quotes the URL, password included: never pass it on.
+      throw new IllegalStateException("DATABASE_URL is not a valid URL (percent-encode special characters in the "
+          + "user and password)");
+    }
     if (!"postgresql".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalStateException("DATABASE_URL must look like postgresql://user:password@host:5432/database");
     }
@@ -98,7 +116,7 @@ public record DatabaseSettings(String host, int port, String database, String us
       }
     }
     return new DatabaseSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, user, password,
-        sslMode, poolSize);
+        sslMode(sslMode), poolSize);
   }
 
   private static String decode(String s) {

@@ -25,10 +25,8 @@ public final class Failures {
     return false;
   }
 
-  public static boolean isRetryable(Throwable failure) {
-    if (isClosedConnection(failure)) {
-      return true;
-    }
+  /** PostgreSQL rolled the transaction back and asks for it to be run again. */
+  public static boolean isAbortedByServer(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof PgException pg && RETRYABLE_STATES.contains(pg.getSqlState())) {
         return true;

@@ -22,9 +22,10 @@ public final class LeadcycleRuntime {
       synchronized (LeadcycleRuntime.class) {
         db = database;
         if (db == null) {
-          Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+          // Settings first: when they (or the secret) fail, no Vert.x threads are left behind.
           DatabaseSettings settings = DatabaseSettings.fromEnvironment(System.getenv(),
               secretId -> SecretsManagerSecrets.fromEnvironment().apply(secretId));
+          Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
           db = new Database(Database.createPool(vertx, settings));
           database = db;
         }

@@ -19,7 +19,7 @@ import java.util.UUID;
 public final class ContactStore {
 
   /** A contact found by a matching strategy, locked for the rest of the transaction. */
-  public record MatchedContact(UUID id, UUID accountId, ContactDetails details) {
+  public record MatchedContact(UUID id, UUID accountId, ContactDetails details, Map<String, Object> consent) {
   }
 
   private static final String COLUMNS = """
@@ -41,14 +41,14 @@ public final class ContactStore {
       params.addUUID(except);
       sql += " AND c.id <> $" + params.size();
     }
-    sql += " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE";
+    sql += " ORDER BY c.created_at, c.id LIMIT 1 FOR NO KEY UPDATE";
     return client.preparedQuery(sql).execute(params)
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
           }
           Row row = rows.iterator().next();
-          return new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row));
+          return new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row), consent(row));
         });
   }
 
@@ -96,13 +96,13 @@ public final class ContactStore {
 
   /** The contact's details, its row locked for the rest of the transaction; null when it does not exist. */
   public Future<MatchedContact> lock(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
           }
           Row row = rows.iterator().next();
-          return new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row));
+          return new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row), consent(row));
         });
   }
 
@@ -131,6 +131,10 @@ public final class ContactStore {
     return leads.openLeadIds(client, id).map(leadIds -> new Contact(id, row.getUUID("account_id"), details(row),
         row.getJsonObject("consent") == null ? null : row.getJsonObject("consent").getMap(), leadIds,
         Rows.instant(row, "created_at"), Rows.instant(row, "updated_at")));
+  }
+
+  private static Map<String, Object> consent(Row row) {
+    return row.getJsonObject("consent") == null ? null : row.getJsonObject("consent").getMap();
   }
 
   private static ContactDetails details(Row row) {

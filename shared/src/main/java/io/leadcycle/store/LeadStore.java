@@ -32,7 +32,7 @@ public final class LeadStore {
   public Future<MatchedLead> findOpenMatch(SqlClient client, UUID contactId, MatchKey key) {
     String sql = "SELECT l.id, l.submitted_fields FROM leads l JOIN contacts c ON c.id = l.contact_id"
         + " WHERE l.status = 'open' AND l.contact_id = $1 AND " + MatchColumns.where(key, "c", "l", 2)
-        + " ORDER BY l.created_at, l.id LIMIT 1 FOR UPDATE OF l";
+        + " ORDER BY l.created_at, l.id LIMIT 1 FOR NO KEY UPDATE OF l";
     return client.preparedQuery(sql).execute(MatchColumns.values(Tuple.of(contactId), key))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -110,7 +110,7 @@ public final class LeadStore {
 
   /** Locks the lead's row for the rest of the transaction: concurrent changes to one lead queue up. */
   public Future<Lead> lock(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT id FROM leads WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+    return client.preparedQuery("SELECT id FROM leads WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(id))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : find(client, id));
   }
 

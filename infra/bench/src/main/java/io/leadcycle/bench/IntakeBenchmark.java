@@ -306,7 +306,7 @@ public final class IntakeBenchmark {
     CpuMeter cpu = new CpuMeter(dbInfo.postmasterPid());
     // Measured phases alternate (product, pgbench) round by round, so that both see the same
     // background noise on a shared machine; with --rounds 1 it is one product phase, then pgbench.
-    String script = PgbenchIntake.script(formId, formName, o.pgbenchProtocol());
+    String script = PgbenchIntake.script(formId, formName);
     SubmissionLoad.Result product = null;
     CpuMeter.Usage productCpu = null;
     List<PgbenchIntake.Result> ceilings = new ArrayList<>();

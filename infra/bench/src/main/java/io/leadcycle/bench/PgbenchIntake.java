@@ -46,9 +46,10 @@ final class PgbenchIntake {
 
   /**
    * The transaction script; it reads the same in every pgbench protocol ({@code -M simple, extended,
-   * prepared}) because its only variables are numbers.
+   * prepared}) because its only variables are numbers. Intake takes no lead lock: a new contact has no
+   * lead to match.
    */
-  static String script(String formId, String formName, String protocol) {
+  static String script(String formId, String formName) {
     // The submission key (the product uses the webhook-id) and the email, unique per transaction.
     String key = "('pgb-' || CAST(:client_id AS text) || '-' || CAST(:n AS text))";
     String email = "('pgb-' || CAST(:client_id AS text) || '-' || CAST(:n AS text) || '@example.com')";

@@ -149,8 +149,10 @@ public final class LocalServer implements AutoCloseable {
 
   private static void writeProblem(RoutingContext ctx, Problem problem) {
     HttpResponse response = HttpResponse.problem(problem);
+    java.util.Map<String, String> headers = new java.util.HashMap<>(response.headers());
+    headers.put("x-request-id", java.util.UUID.randomUUID().toString());
     APIGatewayV2HTTPResponse event = APIGatewayV2HTTPResponse.builder()
-        .withStatusCode(response.status()).withHeaders(response.headers()).withBody(response.body()).build();
+        .withStatusCode(response.status()).withHeaders(headers).withBody(response.body()).build();
     HttpEventConverter.writeResponse(ctx, event);
   }
 

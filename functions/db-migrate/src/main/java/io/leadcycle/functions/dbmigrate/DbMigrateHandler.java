@@ -74,7 +74,8 @@ public final class DbMigrateHandler implements RequestHandler<Map<String, Object
         response.put("Status", "SUCCESS");
         response.put("Data", Map.of("MigrationsApplied", applied));
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Every failure must reach CloudFormation, or the stack waits an hour for an answer.
       JsonLog.error(null, "database migration failed", e);
       response.put("Status", "FAILED");
       response.put("Reason", "Migration failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()

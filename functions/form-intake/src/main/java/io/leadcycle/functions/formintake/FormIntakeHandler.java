@@ -89,8 +89,11 @@ public final class FormIntakeHandler extends HttpFunction {
       StandardWebhooks.verify(form.signingSecret(), request, clock.instant());
     }
     Submission submission = parseSubmission(request, form);
-    IntakeService.Answer answer = await(new IntakeService(database.get())
-        .submit(form, submission, request.header("webhook-id")));
+    String deliveryId = request.header("webhook-id");
+    if (deliveryId != null && deliveryId.length() > Submission.MAX_SUBMISSION_ID_LENGTH) {
+      throw Problem.invalid("webhook-id", "longer than " + Submission.MAX_SUBMISSION_ID_LENGTH + " characters");
+    }
+    IntakeService.Answer answer = await(new IntakeService(database.get()).submit(form, submission, deliveryId));
     return HttpResponse.json(answer.status(), answer.body());
   }
 
@@ -104,7 +107,7 @@ public final class FormIntakeHandler extends HttpFunction {
     }
     if (!request.isJson()) {
       throw Problem.unsupportedMediaType(
-          "Send application/json or application/x-www-form-urlencoded (got " + describe(request) + ").");
+          "Send application/json or application/x-www-form-urlencoded (got " + request.describeMediaType() + ").");
     }
     Map<String, Object> body = request.jsonMap();
     Object fields = body.get("fields");
@@ -114,11 +117,6 @@ public final class FormIntakeHandler extends HttpFunction {
     @SuppressWarnings("unchecked")
     Map<String, ?> fieldMap = (Map<String, ?>) fields;
     return Submission.parse(body.get("submissionId"), body.get("submittedAt"), fieldMap, body.get("consent"), form);
-  }
-
-  private static String describe(HttpRequest request) {
-    String type = request.mediaType();
-    return type == null ? "no Content-Type" : type;
   }
 
   private HttpResponse putForm(HttpRequest request) {

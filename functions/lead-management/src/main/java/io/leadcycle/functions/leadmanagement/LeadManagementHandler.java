@@ -40,6 +40,7 @@ public final class LeadManagementHandler extends HttpFunction {
 
   static final int DEFAULT_PAGE_SIZE = 50;
   static final int MAX_PAGE_SIZE = 200;
+  private static final List<String> PROCESS_FIELDS = List.of("action", "ownerId", "stage", "reason", "actor");
 
   private final Supplier<Database> database;
   private final AccountStore accounts = new AccountStore();
@@ -113,6 +114,11 @@ public final class LeadManagementHandler extends HttpFunction {
   private HttpResponse process(HttpRequest request) {
     UUID id = id(request, "leadId", "lead");
     JsonObject body = request.jsonBody();
+    for (String field : body.fieldNames()) {
+      if (!PROCESS_FIELDS.contains(field)) {
+        throw new InvalidInput(field, "unknown field; allowed: " + String.join(", ", PROCESS_FIELDS));
+      }
+    }
     Object action = body.getValue("action");
     ProcessAction parsed = action instanceof String name ? ProcessAction.fromWireName(name).orElse(null) : null;
     if (parsed == null) {
