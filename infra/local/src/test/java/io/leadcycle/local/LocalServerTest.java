@@ -91,6 +91,7 @@ class LocalServerTest {
 
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(missing.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(missing.headers().firstValue("x-request-id")).isPresent();
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(right.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(right.body()).getJsonArray("items")).hasSize(2);
