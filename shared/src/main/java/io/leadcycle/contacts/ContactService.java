@@ -18,6 +18,7 @@ import io.leadcycle.store.MatchingStrategyStore;
 import io.leadcycle.store.RescoringMarks;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -49,7 +50,7 @@ public final class ContactService {
 
   /** Applies a merge patch; changing the email to one another contact has is a {@link Conflict}. */
   public Future<Contact> patch(UUID id, ContactPatch patch) {
-    return database.inTransaction(conn -> contacts.findById(conn, id).compose(current -> {
+    return database.inTransaction(conn -> contacts.read(conn, id).compose(current -> {
       if (current == null) {
         throw new NotFound("No contact with id " + id + ".");
       }
@@ -64,7 +65,7 @@ public final class ContactService {
       return duplicateCheck
           .compose(v -> contacts.lock(conn, id))
           .compose(locked -> {
-            if (!java.util.Objects.equals(Normalize.email(locked.details().email()),
+            if (!Objects.equals(Normalize.email(locked.details().email()),
                 Normalize.email(current.details().email()))) {
               // Its email changed between our read and our lock: the duplicate check above is stale.
               throw new Conflict("The contact was changed by another request meanwhile; retry the patch.");

@@ -7,8 +7,7 @@ import java.util.UUID;
  * What one submission did: the contact and lead it created or updated and the interaction it recorded.
  * Stored as the receipt's response, so a replay answers exactly the same.
  */
-public record IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId,
-    boolean replayed) {
+public record IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId) {
 
   /** One record touched by intake. */
   public record RecordOutcome(UUID id, boolean created, boolean updated) {
@@ -18,10 +17,10 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
     }
   }
 
-  /** 201 when a contact or lead was created; 200 otherwise, and always for a replay. */
+  /** 201 when a contact or lead was created, 200 otherwise (a replay answers 200: see {@link #replayOf}). */
   public int status() {
     boolean createdSomething = (contact != null && contact.created()) || (lead != null && lead.created());
-    return !replayed && createdSomething ? 201 : 200;
+    return createdSomething ? 201 : 200;
   }
 
   public JsonObject toJson() {
@@ -30,7 +29,7 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
         .put("contact", contact == null ? null : contact.toJson())
         .put("lead", lead == null ? null : lead.toJson())
         .put("interactionId", interactionId == null ? null : interactionId.toString())
-        .put("replayed", replayed);
+        .put("replayed", false);
   }
 
   /** The stored first result, marked as a replay. */

@@ -150,7 +150,7 @@ public final class IntakeService {
   private Future<IntakeResult> finish(SqlConnection conn, Form form, Submission submission, String key,
       RecordOutcome contact, RecordOutcome lead) {
     UUID interactionId = UUID.randomUUID();
-    IntakeResult result = new IntakeResult(key, contact, lead, interactionId, false);
+    IntakeResult result = new IntakeResult(key, contact, lead, interactionId);
     return Future.all(
             recordInteraction(conn, form, submission, interactionId, contact.id(), key),
             rescoring.mark(conn, contact.id()),

@@ -96,7 +96,16 @@ public final class ContactStore {
 
   /** The contact's details, its row locked for the rest of the transaction; null when it does not exist. */
   public Future<MatchedContact> lock(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(id))
+    return details(client, id, " FOR NO KEY UPDATE");
+  }
+
+  /** The contact's details without a lock; null when it does not exist. */
+  public Future<MatchedContact> read(SqlClient client, UUID id) {
+    return details(client, id, "");
+  }
+
+  private Future<MatchedContact> details(SqlClient client, UUID id, String lockClause) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1" + lockClause).execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
