@@ -40,6 +40,16 @@ public final class ContactService {
     this.database = database;
   }
 
+  /** The contact with its open lead ids, or null. */
+  public Future<Contact> find(UUID id) {
+    return database.read(conn -> contacts.findById(conn, id));
+  }
+
+  /** The contacts whose normalized email equals {@code email}'s, oldest first. */
+  public Future<java.util.List<Contact>> findByEmail(String email) {
+    return database.read(conn -> contacts.findByEmail(conn, email));
+  }
+
   /** Creates the contact; a {@link Conflict} naming the existing contact when the default strategy matches. */
   public Future<Contact> create(ContactInput input) {
     return database.inTransaction(conn -> requireAccount(conn, input.accountId())

@@ -1,6 +1,6 @@
 package io.leadcycle.domain;
 
-import io.leadcycle.process.LeadState;
+import io.leadcycle.domain.LeadState;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;

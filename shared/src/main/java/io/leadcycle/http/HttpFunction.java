@@ -1,105 +1,95 @@
 package io.leadcycle.http;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.leadcycle.domain.Conflict;
-import io.leadcycle.domain.InvalidInput;
-import io.leadcycle.domain.NotFound;
-import io.leadcycle.runtime.Failures;
-import io.leadcycle.runtime.JsonLog;
-import io.vertx.core.json.JsonObject;
+import io.leadcycle.platform.Failure;
+import io.leadcycle.platform.FailureKind;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.LeadcycleFunction;
+import io.leadcycle.runtime.Database;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * The HTTP adapter every HTTP-triggered function extends: an API Gateway HTTP API (payload 2.0) event
- * in, a response event out. It normalizes headers, decodes base64 bodies, enforces the body limit,
- * dispatches on the route key and turns every failure into a problem-details body without stack traces.
+ * The HTTP trigger kind: an API Gateway HTTP API (payload 2.0) event in, a response event out. It
+ * normalizes headers, decodes base64 bodies, enforces the body limit, dispatches on the route and turns
+ * every failure into problem details without stack traces. The base does the rest (database, log
+ * context, timing, failure classification).
  */
-public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
   public static final int MAX_BODY_BYTES = 256 * 1024;
 
-  private volatile List<Route> routes;
+  private volatile RouteTable<HttpFunction> routes;
+
+  /** Lambda's constructor: the database comes from the environment, on first use. */
+  protected HttpFunction() {
+  }
+
+  protected HttpFunction(Supplier<Database> database) {
+    super(database);
+  }
 
   /** The routes this function serves; each is also listed in template.yaml. */
   protected abstract List<Route> defineRoutes();
 
   public final List<Route> routes() {
+    return routeTable().entries().stream().map(RouteTable.Entry::route).toList();
+  }
+
+  private RouteTable<HttpFunction> routeTable() {
     if (routes == null) {
-      routes = List.copyOf(defineRoutes());
+      routes = RouteTable.of(this, defineRoutes());
     }
     return routes;
   }
 
   @Override
-  public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    long started = System.nanoTime();
-    String requestId = requestId(event, context);
+  public final Class<APIGatewayV2HTTPEvent> eventType() {
+    return APIGatewayV2HTTPEvent.class;
+  }
+
+  @Override
+  protected final String triggerRequestId(APIGatewayV2HTTPEvent event) {
+    return event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
+  }
+
+  @Override
+  protected final APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Invocation invocation) {
     String method = method(event);
     String path = event.getRawPath() == null ? "/" : event.getRawPath();
-    HttpResponse response;
-    String routeKey = null;
-    try {
-      Route route = findRoute(event, method, path);
-      routeKey = route.routeKey();
-      response = route.endpoint().handle(toRequest(event, route, method, path, requestId));
-    } catch (Problem problem) {
-      response = HttpResponse.problem(problem);
-    } catch (InvalidInput invalid) {
-      response = HttpResponse.problem(Problem.invalid(invalid.errors()));
-    } catch (NotFound missing) {
-      response = HttpResponse.problem(Problem.notFound(missing.getMessage()));
-    } catch (Conflict conflict) {
-      Problem problem = Problem.conflict(conflict.getMessage());
-      response = HttpResponse.problem(conflict.existingId() == null ? problem
-          : problem.with("existingId", conflict.existingId().toString()));
-    } catch (Exception | Error failure) {
-      // Exception, not RuntimeException: Future.await() rethrows checked causes (ConnectException) as they are.
-      Problem problem = Failures.isDatabaseUnavailable(failure)
-          ? Problem.unavailable("The database is not reachable right now; retry later.")
-          : Problem.internal();
-      JsonLog.error(requestId, "request failed", failure);
-      response = HttpResponse.problem(problem);
-    }
-    JsonLog.info(requestId, "request", new JsonObject()
-        .put("method", method)
-        .put("route", routeKey)
-        .put("status", response.status())
-        .put("durationMs", (System.nanoTime() - started) / 1_000_000.0));
-    return toEvent(response, requestId);
+    invocation.put("method", method);
+    RouteTable.Match<HttpFunction> match = routeTable().find(event.getRouteKey(), method, path);
+    invocation.put("route", match.route().routeKey());
+    HttpResponse response = match.route().endpoint()
+        .handle(toRequest(event, match, method, path, invocation.requestId()));
+    invocation.put("status", response.status());
+    return toEvent(response, invocation.requestId());
   }
 
-  private Route findRoute(APIGatewayV2HTTPEvent event, String method, String path) {
-    String routeKey = event.getRouteKey();
-    for (Route route : routes()) {
-      if (route.routeKey().equals(routeKey)) {
-        return route;
-      }
+  @Override
+  protected final APIGatewayV2HTTPResponse onFailure(APIGatewayV2HTTPEvent event, Failure failure,
+      Invocation invocation) {
+    if (failure.kind() == FailureKind.BUG || failure.kind() == FailureKind.UNAVAILABLE) {
+      invocation.failed("request failed", failure, null);
     }
-    // "$default" or a proxy route: match the raw path ourselves.
-    boolean pathKnown = false;
-    for (Route route : routes()) {
-      if (route.match(path) != null) {
-        if (route.method().equals(method)) {
-          return route;
-        }
-        pathKnown = true;
-      }
-    }
-    throw pathKnown ? Problem.methodNotAllowed(method + " is not allowed on " + path)
-        : Problem.notFound("No route for " + method + " " + path);
+    Problem problem = Problem.of(failure);
+    invocation.put("status", problem.status());
+    return problemEvent(problem, invocation.requestId());
   }
 
-  private static HttpRequest toRequest(APIGatewayV2HTTPEvent event, Route route, String method, String path,
-      String requestId) {
+  /** The response event of a problem, for answers a host gives before any function runs. */
+  public static APIGatewayV2HTTPResponse problemEvent(Problem problem, String requestId) {
+    return toEvent(HttpResponse.problem(problem), requestId);
+  }
+
+  private static HttpRequest toRequest(APIGatewayV2HTTPEvent event, RouteTable.Match<HttpFunction> match,
+      String method, String path, String requestId) {
     Map<String, String> headers = new HashMap<>();
     if (event.getHeaders() != null) {
       event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
@@ -110,8 +100,7 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
     Map<String, String> pathParameters = event.getPathParameters();
     if (pathParameters == null || pathParameters.isEmpty()) {
-      Map<String, String> matched = route.match(path);
-      pathParameters = matched == null ? Map.of() : matched;
+      pathParameters = match.pathParameters();
     }
     Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
     pathParameters.forEach(HttpRequest::requireText);
@@ -152,16 +141,6 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
     String routeKey = event.getRouteKey();
     return routeKey != null && routeKey.contains(" ") ? routeKey.substring(0, routeKey.indexOf(' ')) : "GET";
-  }
-
-  private static String requestId(APIGatewayV2HTTPEvent event, Context context) {
-    if (event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
-      return event.getRequestContext().getRequestId();
-    }
-    if (context != null && context.getAwsRequestId() != null) {
-      return context.getAwsRequestId();
-    }
-    return UUID.randomUUID().toString();
   }
 
   private static APIGatewayV2HTTPResponse toEvent(HttpResponse response, String requestId) {

@@ -36,6 +36,49 @@ public record HttpRequest(
     return pathParameters.get(name);
   }
 
+  /**
+   * A path id that must be a UUID; one that is not names nothing, so it is a 404 like any unknown id.
+   *
+   * @param what the kind of record, for the message ("lead")
+   */
+  public java.util.UUID uuidPathParameter(String name, String what) {
+    String raw = pathParameter(name);
+    try {
+      return java.util.UUID.fromString(raw);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new io.leadcycle.domain.NotFound("No " + what + " with id " + raw + ".");
+    }
+  }
+
+  /**
+   * Who acted, for timelines: the JWT subject in AWS; locally, where one token is shared, the body's
+   * optional {@code actor} (at most 200 characters); else "api".
+   */
+  public String actor(Map<String, Object> body) {
+    if (principal != null) {
+      return principal;
+    }
+    Object actor = body.get("actor");
+    if (actor == null || actor instanceof String text && text.isBlank()) {
+      return "api";
+    }
+    if (!(actor instanceof String text)) {
+      throw new io.leadcycle.domain.InvalidInput("actor", "must be a string");
+    }
+    if (text.length() > 200) {
+      throw new io.leadcycle.domain.InvalidInput("actor", "longer than 200 characters");
+    }
+    return text.strip();
+  }
+
+  /** 415 unless the body is {@code application/json} or form fields ({@code x-www-form-urlencoded}). */
+  public void requireJsonOrForm() {
+    if (!isJson() && !isFormUrlEncoded()) {
+      throw Problem.unsupportedMediaType(
+          "Send application/json or application/x-www-form-urlencoded (got " + describeMediaType() + ").");
+    }
+  }
+
   public String queryParameter(String name) {
     return query.get(name);
   }

@@ -1,15 +1,19 @@
 package io.leadcycle.http;
 
 import io.leadcycle.domain.FieldError;
+import io.leadcycle.platform.Failure;
+import io.leadcycle.platform.FailureKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * An RFC 9457 problem: the answer to a request that cannot be served. Thrown anywhere below a handler
- * and written by {@link HttpFunction} as {@code application/problem+json}.
+ * An RFC 9457 problem: the answer to a request that cannot be served, written by {@link HttpFunction}
+ * as {@code application/problem+json}. Thrown only by the HTTP layer itself, for what is about HTTP
+ * (signatures, media types, body size, routing); handlers and services throw the domain's failures,
+ * which {@link #of(Failure)} turns into problems.
  */
-public class Problem extends RuntimeException {
+public class Problem extends RuntimeException implements Failure.Classified {
 
   private final int status;
   private final String type;
@@ -34,6 +38,37 @@ public class Problem extends RuntimeException {
   /** This problem with one more member (RFC 9457 extension), e.g. the id of the existing record. */
   public Problem with(String member, Object value) {
     return new Problem(status, type, title, getMessage(), errors, extensions.copy().put(member, value));
+  }
+
+  /** The problem that answers a classified failure. */
+  public static Problem of(Failure failure) {
+    if (failure.cause() instanceof Problem problem) {
+      return problem;
+    }
+    return switch (failure.kind()) {
+      case INVALID_INPUT -> failure.cause() instanceof io.leadcycle.domain.InvalidInput invalid
+          ? invalid(invalid.errors()) : malformed(failure.message());
+      case NOT_FOUND -> notFound(failure.message());
+      case CONFLICT -> {
+        Problem conflict = conflict(failure.message());
+        yield failure.cause() instanceof io.leadcycle.domain.Conflict c && c.existingId() != null
+            ? conflict.with("existingId", c.existingId().toString()) : conflict;
+      }
+      case UNAVAILABLE -> unavailable(failure.cause() instanceof io.leadcycle.domain.Unavailable
+          ? failure.message() : "The database is not reachable right now; retry later.");
+      case BUG -> internal();
+    };
+  }
+
+  @Override
+  public FailureKind failureKind() {
+    return switch (status) {
+      case 404 -> FailureKind.NOT_FOUND;
+      case 409 -> FailureKind.CONFLICT;
+      case 503 -> FailureKind.UNAVAILABLE;
+      case 500 -> FailureKind.BUG;
+      default -> FailureKind.INVALID_INPUT;
+    };
   }
 
   public static Problem invalid(List<FieldError> errors) {

@@ -4,10 +4,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
- * What one submission did: the contact and lead it created or updated and the interaction it recorded.
- * Stored as the receipt's response, so a replay answers exactly the same.
+ * What one submission did: the contact and lead it created or updated and the interaction it recorded,
+ * or, for a replay, what its first delivery did. Stored with the receipt, so a replay answers exactly
+ * the same. Each source decides what this means for its caller (HTTP: 201 when something was created).
  */
-public record IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId) {
+public record IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId,
+    boolean replayed) {
 
   /** One record touched by intake. */
   public record RecordOutcome(UUID id, boolean created, boolean updated) {
@@ -15,12 +17,16 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
     JsonObject toJson() {
       return new JsonObject().put("id", id.toString()).put("created", created).put("updated", updated);
     }
+
+    static RecordOutcome fromJson(JsonObject json) {
+      return json == null ? null
+          : new RecordOutcome(UUID.fromString(json.getString("id")), json.getBoolean("created"), json.getBoolean("updated"));
+    }
   }
 
-  /** 201 when a contact or lead was created, 200 otherwise (a replay answers 200: see {@link #replayOf}). */
-  public int status() {
-    boolean createdSomething = (contact != null && contact.created()) || (lead != null && lead.created());
-    return createdSomething ? 201 : 200;
+  /** True when this submission (not a replay) created a contact or a lead. */
+  public boolean createdSomething() {
+    return !replayed && ((contact != null && contact.created()) || (lead != null && lead.created()));
   }
 
   public JsonObject toJson() {
@@ -29,11 +35,15 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
         .put("contact", contact == null ? null : contact.toJson())
         .put("lead", lead == null ? null : lead.toJson())
         .put("interactionId", interactionId == null ? null : interactionId.toString())
-        .put("replayed", false);
+        .put("replayed", replayed);
   }
 
-  /** The stored first result, marked as a replay. */
-  public static JsonObject replayOf(JsonObject stored) {
-    return stored.copy().put("replayed", true);
+  /** The stored first result, as a replay. */
+  static IntakeResult replayOf(JsonObject stored) {
+    String interactionId = stored.getString("interactionId");
+    return new IntakeResult(stored.getString("submissionId"),
+        RecordOutcome.fromJson(stored.getJsonObject("contact")),
+        RecordOutcome.fromJson(stored.getJsonObject("lead")),
+        interactionId == null ? null : UUID.fromString(interactionId), true);
   }
 }

@@ -30,10 +30,6 @@ import java.util.UUID;
  */
 public final class IntakeService {
 
-  /** What a stored replay answers: its response, marked {@code replayed}, always with status 200. */
-  public record Answer(int status, JsonObject body) {
-  }
-
   private final Database database;
   private final IntakeReceiptStore receipts = new IntakeReceiptStore();
   private final AdvisoryLocks locks = new AdvisoryLocks();
@@ -51,7 +47,7 @@ public final class IntakeService {
    *
    * @param deliveryId the webhook delivery id, used as idempotency key when the body has no submissionId
    */
-  public Future<Answer> submit(Form form, Submission submission, String deliveryId) {
+  public Future<IntakeResult> submit(Form form, Submission submission, String deliveryId) {
     String key = submission.submissionId() != null ? submission.submissionId()
         : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
@@ -64,8 +60,8 @@ public final class IntakeService {
       Future<Void> locked = locks.lock(conn, contactKey.lockName());
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
       return Future.all(claimed, locked, match).compose(all -> claimed.result()
-          ? process(conn, form, submission, key, match.result()).map(result -> new Answer(result.status(), result.toJson()))
-          : receipts.response(conn, form.id(), key).map(stored -> new Answer(200, IntakeResult.replayOf(stored))));
+          ? process(conn, form, submission, key, match.result())
+          : receipts.response(conn, form.id(), key).map(IntakeResult::replayOf));
     });
   }
 
@@ -123,7 +119,7 @@ public final class IntakeService {
     Map<String, String> submitted = incoming.asFieldMap();
     NewLead newLead = newLead(form, incoming, contactId, accountId);
     if (form.generateLeadsWithoutMatching()) {
-      return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));
+      return leads.insert(conn, UUID.randomUUID(), newLead).map(id -> new RecordOutcome(id, true, false));
     }
     MatchKey leadKey = MatchKey.of(form.leadStrategy(), incoming, form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
@@ -132,7 +128,7 @@ public final class IntakeService {
     return leads.findOpenMatch(conn, contactId, leadKey)
         .compose(match -> {
           if (match == null) {
-            return leads.insert(conn, newLead).map(id -> new RecordOutcome(id, true, false));
+            return leads.insert(conn, UUID.randomUUID(), newLead).map(id -> new RecordOutcome(id, true, false));
           }
           Map<String, String> merged = new LinkedHashMap<>(match.submittedFields());
           merged.putAll(submitted);
@@ -150,11 +146,11 @@ public final class IntakeService {
   private Future<IntakeResult> finish(SqlConnection conn, Form form, Submission submission, String key,
       RecordOutcome contact, RecordOutcome lead) {
     UUID interactionId = UUID.randomUUID();
-    IntakeResult result = new IntakeResult(key, contact, lead, interactionId);
+    IntakeResult result = new IntakeResult(key, contact, lead, interactionId, false);
     return Future.all(
             recordInteraction(conn, form, submission, interactionId, contact.id(), key),
             rescoring.mark(conn, contact.id()),
-            receipts.complete(conn, form.id(), key, result.status(), result.toJson()))
+            receipts.complete(conn, form.id(), key, result.createdSomething(), result.toJson()))
         .map(done -> result);
   }
 

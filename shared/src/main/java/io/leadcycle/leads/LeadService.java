@@ -8,11 +8,11 @@ import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.TimelineEntry;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.Change;
 import io.leadcycle.process.LeadProcess;
 import io.leadcycle.process.LeadProcessMachine;
-import io.leadcycle.process.LeadStatus;
+import io.leadcycle.domain.LeadStatus;
 import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.process.Transition;
@@ -59,11 +59,10 @@ public final class LeadService {
 
   public Future<LeadWithTimeline> create(NewLeadInput input, String actor) {
     return database.inTransaction(conn -> requireParents(conn, input.contactId(), input.accountId())
-        .compose(v -> leads.insert(conn, new NewLead(input.topic(), input.contactId(), input.accountId(),
+        .compose(v -> leads.create(conn, new NewLead(input.topic(), input.contactId(), input.accountId(),
             input.context().kind(), input.context().id(), input.context().name(), Map.of())))
-        .compose(id -> timeline.append(conn, id,
-                List.of(new Change("stage", null, machine.process().stageNames().get(0))), actor, "created")
-            .compose(v -> withTimeline(conn, id))));
+        .compose(lead -> appendAndRead(conn, lead,
+            List.of(new Change("stage", null, machine.process().stageNames().get(0))), actor, "created")));
   }
 
   public Future<LeadWithTimeline> get(UUID id) {
@@ -90,28 +89,44 @@ public final class LeadService {
       return requireParents(conn, patch.changesContact() ? contactId : null, patch.changesAccount() ? accountId : null)
           .compose(v -> leads.updateDetails(conn, id, topic, contactId, accountId,
               patch.qualificationAfter(lead.qualification())))
-          .compose(v -> timeline.append(conn, id, changes, actor, "edited"))
-          .compose(v -> withTimeline(conn, id));
+          .compose(updated -> appendAndRead(conn, updated, changes, actor, "edited"));
     }));
   }
 
-  /** Applies one process action; a {@link io.leadcycle.process.ProcessConflict} when it does not fit. */
+  /**
+   * Applies one process action; a {@link io.leadcycle.process.ProcessConflict} when it does not fit.
+   * Round trips: lock-and-read, (the opportunity,) update-and-read, then the timeline entries, the
+   * outbox events and the timeline read sent together.
+   */
   public Future<LeadWithTimeline> act(UUID id, ProcessRequest request, String actor) {
     return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
       Transition transition = machine.apply(lead.state(), request);
       if (!transition.changedAnything()) {
-        return withTimeline(conn, id);
+        return timeline.list(conn, id).map(entries -> new LeadWithTimeline(lead, entries));
       }
       String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
-      return leads.updateState(conn, id, transition.after(), disqualification)
-          .compose(v -> request.action() == ProcessAction.CONVERT
-              ? opportunities.create(conn, lead, transition.after().ownerId()).mapEmpty()
-              : Future.<Void>succeededFuture())
-          .compose(v -> timeline.append(conn, id, transition.changes(), actor, transition.reason()))
-          .compose(v -> leads.find(conn, id))
-          .compose(updated -> outbox.add(conn, transition.events(), id, JsonViews.lead(updated)))
-          .compose(v -> withTimeline(conn, id));
+      Future<?> opportunity = request.action() == ProcessAction.CONVERT
+          ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
+      return opportunity
+          .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))
+          .compose(updated -> {
+            Future<Void> events = outbox.add(conn, transition.events(), id,
+                LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
+            Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
+            return Future.all(events, read).map(all -> read.result());
+          });
     }));
+  }
+
+  /**
+   * Appends the timeline entries and reads the whole timeline back, sent together: PostgreSQL runs
+   * them in order on the connection, so the read sees the new entries.
+   */
+  private Future<LeadWithTimeline> appendAndRead(SqlConnection conn, Lead lead, List<Change> changes, String actor,
+      String reason) {
+    Future<Void> appended = timeline.append(conn, lead.id(), changes, actor, reason);
+    Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
+    return Future.all(appended, entries).map(all -> new LeadWithTimeline(lead, entries.result()));
   }
 
   private Future<Lead> lock(SqlConnection conn, UUID id) {
@@ -132,12 +147,15 @@ public final class LeadService {
     });
   }
 
+  /** The lead and its timeline, asked for together. */
   private Future<LeadWithTimeline> withTimeline(SqlConnection conn, UUID id) {
-    return leads.find(conn, id).compose(lead -> {
-      if (lead == null) {
+    Future<Lead> lead = leads.find(conn, id);
+    Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+    return Future.all(lead, entries).map(all -> {
+      if (lead.result() == null) {
         throw new NotFound("No lead with id " + id + ".");
       }
-      return timeline.list(conn, id).map(entries -> new LeadWithTimeline(lead, entries));
+      return new LeadWithTimeline(lead.result(), entries.result());
     });
   }
 

@@ -1,5 +1,6 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,11 @@ public record LeadProcess(String id, List<Stage> stages) {
     if (stages.stream().map(Stage::name).distinct().count() != stages.size()) {
       throw new IllegalArgumentException("process " + id + " has two stages with one name");
     }
+  }
+
+  /** A new lead's state in this process: its inquiry stage, open, no flags, no owner. */
+  public LeadState newLeadState() {
+    return LeadState.newLead(stageFor(StageRole.INQUIRY));
   }
 
   public String stageFor(StageRole role) {

@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import io.leadcycle.domain.InvalidInput;
 import java.util.ArrayList;
 import java.util.List;

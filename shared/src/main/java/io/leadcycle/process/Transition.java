@@ -1,5 +1,7 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+
 import java.util.List;
 
 /**

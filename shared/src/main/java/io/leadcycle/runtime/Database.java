@@ -2,6 +2,7 @@ package io.leadcycle.runtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -14,12 +15,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** The connection pool and the one way to run a transaction. */
-public final class Database {
+public final class Database implements AutoCloseable {
 
   private final Pool pool;
+  private final Vertx ownVertx;
 
   public Database(Pool pool) {
+    this(pool, null);
+  }
+
+  private Database(Pool pool, Vertx ownVertx) {
     this.pool = pool;
+    this.ownVertx = ownVertx;
+  }
+
+  /**
+   * The one place a database handle is built, for every host: Lambda (one event loop, a pool of
+   * {@code DB_POOL_SIZE}), the local server and the tests. It owns a Vert.x of {@code eventLoops}
+   * loops, closed with it.
+   */
+  public static Database connect(DatabaseSettings settings, int eventLoops) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1));
+    return new Database(createPool(vertx, settings), vertx);
+  }
+
+  public Vertx vertx() {
+    return ownVertx;
+  }
+
+  @Override
+  public void close() {
+    pool.close().await();
+    if (ownVertx != null) {
+      ownVertx.close().await();
+    }
   }
 
   public Pool pool() {

@@ -18,6 +18,10 @@ public final class JsonLog {
     write("INFO", requestId, message, details);
   }
 
+  public static void warn(String requestId, String message, JsonObject details) {
+    write("WARN", requestId, message, details);
+  }
+
   public static void error(String requestId, String message, Throwable error) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));

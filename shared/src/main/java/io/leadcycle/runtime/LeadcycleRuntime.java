@@ -1,16 +1,19 @@
 package io.leadcycle.runtime;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.platform.SqsDeadLetters;
 
 /**
- * The per-execution-environment singletons: one {@link Vertx} with one event loop and one small
- * pool, built on first use (not at class load, so paths that never touch the database, such as
- * LinkedIn's challenge, stay fast on a cold start) and reused by every later invocation.
+ * The per-execution-environment singletons: the database (one {@link io.vertx.core.Vertx} with one
+ * event loop and one small pool) and the dead-letter queue, built from the environment on first use
+ * (not at class load, so paths that never touch them, such as LinkedIn's challenge, stay fast on a
+ * cold start) and reused by every later invocation. A host that builds its own (the local server)
+ * installs them before it creates handlers.
  */
 public final class LeadcycleRuntime {
 
   private static volatile Database database;
+  private static volatile DeadLetters deadLetters;
 
   private LeadcycleRuntime() {
   }
@@ -25,8 +28,7 @@ public final class LeadcycleRuntime {
           // Settings first: when they (or the secret) fail, no Vert.x threads are left behind.
           DatabaseSettings settings = DatabaseSettings.fromEnvironment(System.getenv(),
               secretId -> SecretsManagerSecrets.fromEnvironment().apply(secretId));
-          Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-          db = new Database(Database.createPool(vertx, settings));
+          db = Database.connect(settings, 1);
           database = db;
         }
       }
@@ -34,8 +36,27 @@ public final class LeadcycleRuntime {
     return db;
   }
 
+  /** Where refused queue messages go: {@code DEAD_LETTER_QUEUE_URL}, or nowhere (the redrive policy ends them). */
+  public static DeadLetters deadLetters() {
+    DeadLetters letters = deadLetters;
+    if (letters == null) {
+      synchronized (LeadcycleRuntime.class) {
+        if (deadLetters == null) {
+          deadLetters = SqsDeadLetters.fromEnvironment(System.getenv());
+        }
+        letters = deadLetters;
+      }
+    }
+    return letters;
+  }
+
   /** For a host that builds its own pool (the local server): handlers created afterwards use it. */
   public static synchronized void install(Database shared) {
     database = shared;
+  }
+
+  /** For a host with its own dead-letter lists (the local server). */
+  public static synchronized void install(DeadLetters shared) {
+    deadLetters = shared;
   }
 }

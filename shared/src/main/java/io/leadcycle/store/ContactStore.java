@@ -26,7 +26,10 @@ public final class ContactStore {
       id, account_id, email, first_name, last_name, phone, company_name, job_title, country, attributes, consent,
       created_at, updated_at""";
 
-  private final LeadStore leads = new LeadStore();
+  /** A contact's open leads, oldest first, read in the same statement as the contact. */
+  private static final String OPEN_LEAD_IDS = """
+      coalesce((SELECT array_agg(l.id ORDER BY l.created_at, l.id) FROM leads l
+                 WHERE l.contact_id = c.id AND l.status = 'open'), '{}') AS open_lead_ids""";
 
   /** The oldest contact whose normalized fields equal the key (several can exist under other strategies). */
   public Future<MatchedContact> findMatch(SqlClient client, MatchKey key) {
@@ -119,27 +122,28 @@ public final class ContactStore {
     return client.preparedQuery("SELECT 1 FROM contacts WHERE id = $1").execute(Tuple.of(id)).map(rows -> rows.size() > 0);
   }
 
+  /** The contact with its open lead ids, or null. */
   public Future<Contact> findById(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = $1").execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : withLeads(client, rows.iterator().next()));
+    return client.preparedQuery("SELECT " + COLUMNS + ", " + OPEN_LEAD_IDS + " FROM contacts c WHERE c.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toContact(rows.iterator().next()));
   }
 
-  /** Contacts whose normalized email equals {@code email}'s, oldest first. */
+  /** Contacts whose normalized email equals {@code email}'s, oldest first, each with its open lead ids. */
   public Future<List<Contact>> findByEmail(SqlClient client, String email) {
-    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE email_norm = $1 ORDER BY created_at, id LIMIT 100")
+    return client.preparedQuery("SELECT " + COLUMNS + ", " + OPEN_LEAD_IDS
+            + " FROM contacts c WHERE c.email_norm = $1 ORDER BY c.created_at, c.id LIMIT 100")
         .execute(Tuple.of(Normalize.email(email)))
-        .compose(rows -> {
-          List<Future<Contact>> contacts = new ArrayList<>();
-          rows.forEach(row -> contacts.add(withLeads(client, row)));
-          return Future.all(contacts).map(all -> all.<Contact>list());
+        .map(rows -> {
+          List<Contact> contacts = new ArrayList<>();
+          rows.forEach(row -> contacts.add(toContact(row)));
+          return contacts;
         });
   }
 
-  private Future<Contact> withLeads(SqlClient client, Row row) {
-    UUID id = row.getUUID("id");
-    return leads.openLeadIds(client, id).map(leadIds -> new Contact(id, row.getUUID("account_id"), details(row),
-        row.getJsonObject("consent") == null ? null : row.getJsonObject("consent").getMap(), leadIds,
-        Rows.instant(row, "created_at"), Rows.instant(row, "updated_at")));
+  private static Contact toContact(Row row) {
+    return new Contact(row.getUUID("id"), row.getUUID("account_id"), details(row), consent(row),
+        List.of(row.getArrayOfUUIDs("open_lead_ids")), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
   }
 
   private static Map<String, Object> consent(Row row) {

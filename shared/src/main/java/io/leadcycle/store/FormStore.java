@@ -8,11 +8,13 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Marketing pages and events, read together with their two matching strategies. */
 public final class FormStore {
 
-  private static final String FIND = """
+  private static final String SELECT = """
       SELECT f.id, f.name, f.kind, f.update_mode, f.generate_leads_without_matching, f.require_signature,
              f.signing_secret,
              cs.id AS c_id, cs.name AS c_name, cs.entity AS c_entity, cs.fields AS c_fields,
@@ -20,7 +22,6 @@ public final class FormStore {
         FROM forms f
         JOIN matching_strategies cs ON cs.id = f.contact_strategy_id
         JOIN matching_strategies ls ON ls.id = f.lead_strategy_id
-       WHERE f.id = $1
       """;
 
   /** xmax = 0 tells an inserted row from an updated one; the secret is set on insert only. */
@@ -38,8 +39,19 @@ public final class FormStore {
       """;
 
   public Future<Form> find(SqlClient client, String id) {
-    return client.preparedQuery(FIND).execute(Tuple.of(id))
+    return client.preparedQuery(SELECT + " WHERE f.id = $1").execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toForm(rows.iterator().next()));
+  }
+
+  /** Up to {@code limit} forms in id order, after the form {@code afterId} (null: from the first). */
+  public Future<List<Form>> list(SqlClient client, String afterId, int limit) {
+    return client.preparedQuery(SELECT + " WHERE $1::text IS NULL OR f.id > $1 ORDER BY f.id LIMIT $2")
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> {
+          List<Form> forms = new ArrayList<>();
+          rows.forEach(row -> forms.add(toForm(row)));
+          return forms;
+        });
   }
 
   /** Creates or replaces a form; true when it was created (and so took {@code newSecret}). */

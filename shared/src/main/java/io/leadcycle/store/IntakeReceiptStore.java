@@ -27,10 +27,15 @@ public final class IntakeReceiptStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("response"));
   }
 
-  public Future<Void> complete(SqlClient client, String formId, String submissionKey, int status, JsonObject response) {
+  /**
+   * Stores what the submission did, for replays to answer with. {@code status} is kept for support
+   * queries: 201 when the submission created a contact or lead, else 200 (what an HTTP source answered).
+   */
+  public Future<Void> complete(SqlClient client, String formId, String submissionKey, boolean createdSomething,
+      JsonObject response) {
     return client.preparedQuery(
             "UPDATE intake_receipts SET status = $3, response = $4 WHERE form_id = $1 AND submission_key = $2")
-        .execute(Tuple.of(formId, submissionKey, status, response))
+        .execute(Tuple.of(formId, submissionKey, createdSomething ? 201 : 200, response))
         .mapEmpty();
   }
 }

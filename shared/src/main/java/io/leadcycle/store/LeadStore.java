@@ -4,8 +4,8 @@ import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.NewLead;
-import io.leadcycle.process.LeadState;
-import io.leadcycle.process.LeadStatus;
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -43,21 +43,27 @@ public final class LeadStore {
         });
   }
 
-  public Future<UUID> insert(SqlClient client, NewLead lead) {
-    return insert(client, UUID.randomUUID(), lead);
+  /** Inserts a lead and reads it back in the same statement. */
+  public Future<Lead> create(SqlClient client, NewLead lead) {
+    return client.preparedQuery("WITH l AS (" + INSERT + " RETURNING *)" + FROM_UPDATED)
+        .execute(insertValues(UUID.randomUUID(), lead))
+        .map(rows -> toLead(rows.iterator().next()));
   }
 
   /** Inserts with an id chosen by the caller, so that later statements can be sent without waiting. */
   public Future<UUID> insert(SqlClient client, UUID id, NewLead lead) {
-    String sql = """
-        INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
-    return client.preparedQuery(sql)
-        .execute(Tuple.tuple().addUUID(id)
-            .addString(lead.topic()).addUUID(lead.contactId()).addUUID(lead.accountId())
-            .addString(lead.contextKind()).addString(lead.contextId()).addString(lead.contextName())
-            .addValue(Rows.json(lead.submittedFields())))
-        .map(rows -> id);
+    return client.preparedQuery(INSERT).execute(insertValues(id, lead)).map(rows -> id);
+  }
+
+  private static final String INSERT = """
+      INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+
+  private static Tuple insertValues(UUID id, NewLead lead) {
+    return Tuple.tuple().addUUID(id)
+        .addString(lead.topic()).addUUID(lead.contactId()).addUUID(lead.accountId())
+        .addString(lead.contextKind()).addString(lead.contextId()).addString(lead.contextName())
+        .addValue(Rows.json(lead.submittedFields()));
   }
 
   public Future<Void> updateSubmittedFields(SqlClient client, UUID id, Map<String, String> submittedFields) {
@@ -65,16 +71,6 @@ public final class LeadStore {
             "UPDATE leads SET submitted_fields = $1, updated_at = now(), version = version + 1 WHERE id = $2")
         .execute(Tuple.of(Rows.json(submittedFields), id))
         .mapEmpty();
-  }
-
-  public Future<List<UUID>> openLeadIds(SqlClient client, UUID contactId) {
-    return client.preparedQuery("SELECT id FROM leads WHERE contact_id = $1 AND status = 'open' ORDER BY created_at, id")
-        .execute(Tuple.of(contactId))
-        .map(rows -> {
-          List<UUID> ids = new ArrayList<>();
-          rows.forEach(row -> ids.add(row.getUUID("id")));
-          return ids;
-        });
   }
 
   /** The lists users work from. Each condition is a fixed string backed by its own index (V2 migration). */
@@ -108,36 +104,50 @@ public final class LeadStore {
         .map(rows -> rows.size() == 0 ? null : toLead(rows.iterator().next()));
   }
 
-  /** Locks the lead's row for the rest of the transaction: concurrent changes to one lead queue up. */
+  /**
+   * Reads the lead and locks its row for the rest of the transaction, in one statement: concurrent
+   * changes to one lead queue up. Null when it does not exist.
+   */
   public Future<Lead> lock(SqlClient client, UUID id) {
-    return client.preparedQuery("SELECT id FROM leads WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(null) : find(client, id));
+    return client.preparedQuery("SELECT " + LEAD_COLUMNS
+            + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE l.id = $1 FOR NO KEY UPDATE OF l")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toLead(rows.iterator().next()));
   }
 
-  public Future<Void> updateState(SqlClient client, UUID id, LeadState state, String disqualificationReason) {
+  /** Writes the process state and returns the lead as it now is. */
+  public Future<Lead> updateState(SqlClient client, UUID id, LeadState state, String disqualificationReason) {
     return client.preparedQuery("""
-            UPDATE leads SET stage = $2, status = $3, telemarketing_ready = $4, telemarketing_accepted = $5,
-                   sales_ready = $6, sales_accepted = $7, owner_id = $8,
-                   disqualification_reason = coalesce($9, disqualification_reason),
-                   version = version + 1, updated_at = now()
-             WHERE id = $1""")
+            WITH l AS (
+              UPDATE leads SET stage = $2, status = $3, telemarketing_ready = $4, telemarketing_accepted = $5,
+                     sales_ready = $6, sales_accepted = $7, owner_id = $8,
+                     disqualification_reason = coalesce($9, disqualification_reason),
+                     version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
         .execute(Tuple.tuple().addUUID(id).addString(state.stage()).addString(state.status().wireName())
             .addBoolean(state.telemarketingReady()).addBoolean(state.telemarketingAccepted())
             .addBoolean(state.salesReady()).addBoolean(state.salesAccepted()).addString(state.ownerId())
             .addString(disqualificationReason))
-        .mapEmpty();
+        .map(rows -> toLead(rows.iterator().next()));
   }
 
-  public Future<Void> updateDetails(SqlClient client, UUID id, String topic, UUID contactId, UUID accountId,
+  /** Writes topic, links and qualification findings and returns the lead as it now is. */
+  public Future<Lead> updateDetails(SqlClient client, UUID id, String topic, UUID contactId, UUID accountId,
       Map<String, String> qualification) {
     return client.preparedQuery("""
-            UPDATE leads SET topic = $2, contact_id = $3, account_id = $4, qualification = $5,
-                   version = version + 1, updated_at = now()
-             WHERE id = $1""")
+            WITH l AS (
+              UPDATE leads SET topic = $2, contact_id = $3, account_id = $4, qualification = $5,
+                     version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
         .execute(Tuple.tuple().addUUID(id).addString(topic).addUUID(contactId).addUUID(accountId)
             .addValue(qualification.isEmpty() ? null : Rows.json(qualification)))
-        .mapEmpty();
+        .map(rows -> toLead(rows.iterator().next()));
   }
+
+  /** Reads back the rows of a {@code WITH l AS (... RETURNING *)} in the shape {@link #toLead} takes. */
+  private static final String FROM_UPDATED = " SELECT " + LEAD_COLUMNS + " FROM l LEFT JOIN opportunities o ON o.lead_id = l.id";
 
   /** One page of {@code view}, optionally only leads in {@code stage}, after the cursor position. */
   public Future<Page> list(SqlClient client, View view, String stage, Instant afterCreated, UUID afterId, int limit) {

@@ -47,19 +47,19 @@ class IntakeServiceTest {
     int submissions = 64;
     ExecutorService pool = Executors.newFixedThreadPool(submissions);
     CountDownLatch start = new CountDownLatch(1);
-    List<Future<IntakeService.Answer>> answers = new ArrayList<>();
+    List<Future<IntakeResult>> answers = new ArrayList<>();
     for (int i = 0; i < submissions; i++) {
       String email = i % 2 == 0 ? "Ada@Example.com" : "  ada@example.COM ";
       Submission s = submission(form, "s-" + i, Map.of("email", email, "firstName", "Ada"));
-      answers.add(pool.submit((Callable<IntakeService.Answer>) () -> {
+      answers.add(pool.submit((Callable<IntakeResult>) () -> {
         start.await();
         return intake.submit(form, s, null).await();
       }));
     }
     start.countDown();
     List<JsonObject> bodies = new ArrayList<>();
-    for (Future<IntakeService.Answer> answer : answers) {
-      bodies.add(answer.get().body());
+    for (Future<IntakeResult> answer : answers) {
+      bodies.add(answer.get().toJson());
     }
     pool.shutdown();
 

@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import static io.leadcycle.process.ProcessAction.ACCEPT_SALES;
 import static io.leadcycle.process.ProcessAction.ACCEPT_TELEMARKETING;
 import static io.leadcycle.process.ProcessAction.CONVERT;
@@ -41,7 +44,7 @@ class CustomLeadProcessTest {
 
     @Test
     void aNewLeadStartsInTheInquiryRoleWhereverItIsListed() {
-      LeadState lead = LeadState.newLead(CUSTOM);
+      LeadState lead = CUSTOM.newLeadState();
 
       assertThat(lead).isEqualTo(open("new", false, false, false, false, null));
       assertThat(machine.isConsistent(lead)).isTrue();
@@ -49,7 +52,7 @@ class CustomLeadProcessTest {
 
     @Test
     void theTelemarketingPathUsesTheCustomNames() {
-      LeadState s = LeadState.newLead(CUSTOM);
+      LeadState s = CUSTOM.newLeadState();
       Transition scored = machine.apply(s, ProcessRequest.of(FIRST_SCORED));
       assertThat(scored.changes()).containsExactly(new Change("stage", "new", "scoring"));
       s = scored.after();
@@ -111,7 +114,7 @@ class CustomLeadProcessTest {
           .isEqualTo(open("tm-queue", true, false, false, false, null));
       assertThat(machine.apply(accepted, move("new", "back")).after())
           .isEqualTo(open("new", false, false, false, false, null));
-      LeadState fresh = LeadState.newLead(CUSTOM);
+      LeadState fresh = CUSTOM.newLeadState();
       assertThat(machine.apply(fresh, move("sales", "VIP")).after())
           .isEqualTo(open("sales", false, false, true, false, null));
       assertThat(machine.apply(fresh, move("tm-call", "called")).after())
@@ -122,12 +125,12 @@ class CustomLeadProcessTest {
 
     @Test
     void theDefaultStageNamesAreUnknownToACustomProcess() {
-      FieldError error = assertInvalid(() -> machine.apply(LeadState.newLead(CUSTOM), move("sales_acceptance", "x")),
+      FieldError error = assertInvalid(() -> machine.apply(CUSTOM.newLeadState(), move("sales_acceptance", "x")),
           "stage");
 
       assertThat(error.message()).contains("new", "scoring", "tm-queue", "tm-call", "sales");
       assertThat(machine.isConsistent(open("inquiry", false, false, false, false, null))).isFalse();
-      assertThat(new LeadProcessMachine(LeadProcess.DEFAULT).isConsistent(LeadState.newLead(CUSTOM))).isFalse();
+      assertThat(new LeadProcessMachine(LeadProcess.DEFAULT).isConsistent(CUSTOM.newLeadState())).isFalse();
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import static io.leadcycle.process.ProcessAction.ACCEPT_SALES;
 import static io.leadcycle.process.ProcessAction.ACCEPT_TELEMARKETING;
 import static io.leadcycle.process.ProcessAction.CONVERT;
@@ -121,7 +124,7 @@ class LeadProcessMachineActionsTest {
     }
     Set<LeadState> seen = new LinkedHashSet<>();
     Deque<LeadState> todo = new ArrayDeque<>();
-    LeadState start = LeadState.newLead(LeadProcess.DEFAULT);
+    LeadState start = LeadProcess.DEFAULT.newLeadState();
     seen.add(start);
     todo.add(start);
     while (!todo.isEmpty()) {
@@ -146,7 +149,7 @@ class LeadProcessMachineActionsTest {
 
   @Test
   void aNewLeadIsOpenInInquiryWithoutFlagsOrOwner() {
-    LeadState lead = LeadState.newLead(LeadProcess.DEFAULT);
+    LeadState lead = LeadProcess.DEFAULT.newLeadState();
 
     assertThat(lead.stage()).isEqualTo("inquiry");
     assertThat(lead.status()).isEqualTo(LeadStatus.OPEN);

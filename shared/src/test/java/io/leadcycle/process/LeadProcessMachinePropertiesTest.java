@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -129,7 +132,7 @@ class LeadProcessMachinePropertiesTest {
   /** Walks {@code requests} from a new lead and returns every state visited, the new lead first. */
   private static List<LeadState> walk(LeadProcessMachine machine, List<ProcessRequest> requests) {
     List<LeadState> states = new ArrayList<>();
-    LeadState state = LeadState.newLead(machine.process());
+    LeadState state = machine.process().newLeadState();
     states.add(state);
     for (ProcessRequest r : requests) {
       Step step = step(machine, state, r);
@@ -234,7 +237,7 @@ class LeadProcessMachinePropertiesTest {
     LeadProcess process = scenario.process();
     List<ProcessRequest> requests = scenario.requests();
     LeadProcessMachine machine = scenario.machine();
-    LeadState state = LeadState.newLead(process);
+    LeadState state = process.newLeadState();
     assertInvariants(machine, state);
     for (ProcessRequest r : requests) {
       Step step = step(machine, state, r);
@@ -261,7 +264,7 @@ class LeadProcessMachinePropertiesTest {
     LeadProcess process = scenario.process();
     List<ProcessRequest> requests = scenario.requests();
     LeadProcessMachine machine = scenario.machine();
-    LeadState state = LeadState.newLead(process);
+    LeadState state = process.newLeadState();
     for (ProcessRequest r : requests) {
       Step step = step(machine, state, r);
       if (step.ok()) {
@@ -311,7 +314,7 @@ class LeadProcessMachinePropertiesTest {
     List<ProcessRequest> requests = scenario.requests();
     LeadProcessMachine machine = scenario.machine();
     LeadProcessMachine other = scenario.machine();
-    LeadState state = LeadState.newLead(process);
+    LeadState state = process.newLeadState();
     for (ProcessRequest r : requests) {
       LeadState snapshot = copyOf(state);
       Step first = step(machine, state, r);
@@ -345,7 +348,7 @@ class LeadProcessMachinePropertiesTest {
     LeadProcess process = scenario.process();
     List<ProcessRequest> requests = scenario.requests();
     LeadProcessMachine machine = scenario.machine();
-    LeadState state = LeadState.newLead(process);
+    LeadState state = process.newLeadState();
     for (ProcessRequest r : requests) {
       Step step = step(machine, state, r);
       if (!step.ok()) {

@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import static io.leadcycle.process.ProcessFixtures.AMQ_STAGE;
 import static io.leadcycle.process.ProcessFixtures.INQUIRY_STAGE;
 import static io.leadcycle.process.ProcessFixtures.OWNER;

@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

@@ -1,5 +1,8 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
+
 import static io.leadcycle.process.ProcessAction.ACCEPT_SALES;
 import static io.leadcycle.process.ProcessAction.ACCEPT_TELEMARKETING;
 import static io.leadcycle.process.ProcessAction.CONVERT;

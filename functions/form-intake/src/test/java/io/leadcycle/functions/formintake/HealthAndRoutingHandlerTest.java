@@ -57,7 +57,8 @@ class HealthAndRoutingHandlerTest extends FormIntakeHarness {
   @Test
   void anUnknownPostOnTheDefaultRouteIs404AndWritesNothing() {
     Map<String, Long> before = tableCounts();
-    APIGatewayV2HTTPEvent event = HttpEvents.request("POST /v1/forms", "/v1/forms")
+    // (POST /v1/forms used to be unknown; GET /v1/forms now exists, so that path would be a 405.)
+    APIGatewayV2HTTPEvent event = HttpEvents.request("POST /v1/form-list", "/v1/form-list")
         .json("{\"name\":\"x\",\"kind\":\"marketing_page\"}").build();
     event.setRouteKey("$default");
     assertProblem(call(event), 404);

@@ -233,9 +233,7 @@ class SubmissionsHandlerTest extends FormIntakeHarness {
     assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM interactions WHERE contact_id = '" + contactId(first) + "'")).isEqualTo(2);
 
-    APIGatewayV2HTTPResponse got = getContact(contactId(first));
-    assertThat(got.getStatusCode()).isEqualTo(200);
-    JsonObject contact = body(got);
+    JsonObject contact = contactView(contactId(first));
     assertThat(contact.getString("firstName")).isEqualTo("Augusta");
     assertThat(contact.getString("jobTitle")).isEqualTo("Countess");
     // Not sent the second time: kept, never blanked.
@@ -272,7 +270,7 @@ class SubmissionsHandlerTest extends FormIntakeHarness {
     JsonObject result = body(submit("spring-webinar", secret, """
         {"fields": {"email": "ada@example.com", "favouriteColour": "green", "newsletter": true, "seats": 3}}"""));
 
-    JsonObject contact = body(getContact(contactId(result)));
+    JsonObject contact = contactView(contactId(result));
     assertThat(contact.getJsonObject("attributes").getMap())
         .containsOnly(Map.entry("favouriteColour", "green"), Map.entry("newsletter", "true"), Map.entry("seats", "3"));
     assertThat(contact.getString("email")).isEqualTo("ada@example.com");
@@ -280,46 +278,7 @@ class SubmissionsHandlerTest extends FormIntakeHarness {
 
     // A later submission adds attributes and overwrites the ones it carries, keeping the others.
     submit("spring-webinar", secret, "{\"fields\": {\"email\": \"ada@example.com\", \"favouriteColour\": \"red\"}}");
-    assertThat(body(getContact(contactId(result))).getJsonObject("attributes").getMap())
+    assertThat(contactView(contactId(result)).getJsonObject("attributes").getMap())
         .containsOnly(Map.entry("favouriteColour", "red"), Map.entry("newsletter", "true"), Map.entry("seats", "3"));
-  }
-
-  @Test
-  void contactsAreFoundByEmailCaseInsensitivelyWithTheirOpenLeads() {
-    String otherSecret = createPage("autumn-offer");
-    JsonObject spring = body(submit("spring-webinar", secret, "{\"fields\":{\"email\":\"ada@example.com\"}}"));
-    JsonObject autumn = body(submit("autumn-offer", otherSecret, "{\"fields\":{\"email\":\"Ada@example.com\"}}"));
-    submit("spring-webinar", secret, "{\"fields\":{\"email\":\"someone.else@example.com\"}}");
-    assertThat(contactId(autumn)).isEqualTo(contactId(spring));
-    assertThat(leadId(autumn)).isNotEqualTo(leadId(spring));
-    assertThat(autumn.getJsonObject("lead").getBoolean("created")).isTrue();
-
-    APIGatewayV2HTTPResponse response = findContacts("  ADA@EXAMPLE.com");
-
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
-    JsonArray items = body(response).getJsonArray("items");
-    assertThat(items).hasSize(1);
-    JsonObject contact = items.getJsonObject(0);
-    assertThat(contact.getString("id")).isEqualTo(contactId(spring));
-    assertThat(contact.getJsonArray("leadIds")).containsExactlyInAnyOrder(leadId(spring), leadId(autumn));
-  }
-
-  @Test
-  void findingContactsOfAnUnknownEmailIsAnEmptyList() {
-    APIGatewayV2HTTPResponse response = findContacts("nobody@example.com");
-    assertThat(response.getStatusCode()).isEqualTo(200);
-    assertThat(body(response).getJsonArray("items")).isEmpty();
-  }
-
-  @Test
-  void findingContactsWithoutAnEmailIs400NamingEmail() {
-    APIGatewayV2HTTPResponse response = call(io.leadcycle.testing.HttpEvents.request("GET /v1/contacts", "/v1/contacts").build());
-    assertThat(errorFields(assertProblem(response, 400))).containsExactly("email");
-  }
-
-  @Test
-  void anUnknownOrMalformedContactIdIs404() {
-    assertProblem(getContact(UUID.randomUUID().toString()), 404);
-    assertProblem(getContact("not-a-uuid"), 404);
   }
 }

@@ -154,7 +154,7 @@ class UpdateModesHandlerTest extends FormIntakeHarness {
     String contactId = contactIds.iterator().next();
     assertThat(count("SELECT count(*) FROM leads WHERE contact_id = '" + contactId
         + "' AND context_id = 'page' AND stage = 'inquiry'")).isEqualTo(3);
-    assertThat(body(getContact(contactId)).getJsonArray("leadIds")).hasSize(3);
+    assertThat(contactView(contactId).getJsonArray("leadIds")).hasSize(3);
   }
 
   @Test
@@ -204,7 +204,7 @@ class UpdateModesHandlerTest extends FormIntakeHarness {
     assertThat(contactId(byron)).isNotEqualTo(contactId(lovelace));
     // The lead in the answer belongs to the contact in the answer.
     assertThat(leadRow(leadId(byron)).getString("contact_id")).isEqualTo(contactId(byron));
-    assertThat(body(getContact(contactId(byron))).getJsonArray("leadIds")).containsExactly(leadId(byron));
+    assertThat(contactView(contactId(byron)).getJsonArray("leadIds")).containsExactly(leadId(byron));
     // One person's submission never rewrites another person's lead.
     JsonObject lovelaceFields = leadRow(leadId(lovelace)).getJsonObject("submitted_fields");
     assertThat(lovelaceFields.getString("lastName")).isEqualTo("Lovelace");

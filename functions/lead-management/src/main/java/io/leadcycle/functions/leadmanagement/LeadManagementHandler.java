@@ -3,6 +3,7 @@ package io.leadcycle.functions.leadmanagement;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.AccountDetails;
+import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactInput;
 import io.leadcycle.domain.ContactPatch;
 import io.leadcycle.domain.InvalidInput;
@@ -14,49 +15,43 @@ import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
 import io.leadcycle.http.JsonViews;
+import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.leads.LeadService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
-import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.runtime.Database;
-import io.leadcycle.runtime.LeadcycleRuntime;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.LeadStore;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Lead management: contacts and accounts by hand, leads by hand, the five-stage process actions, the
- * telemarketing and sales views, and each lead's timeline. Every route is a management route.
+ * Lead management: contacts (every {@code /v1/contacts} route), accounts and leads by hand, the
+ * five-stage process actions, the telemarketing and sales views, and each lead's timeline. Every route
+ * is a management route.
  */
 public final class LeadManagementHandler extends HttpFunction {
 
-  static final int DEFAULT_PAGE_SIZE = 50;
-  static final int MAX_PAGE_SIZE = 200;
-  private static final List<String> PROCESS_FIELDS = List.of("action", "ownerId", "stage", "reason", "actor");
-
-  private final Supplier<Database> database;
   private final AccountStore accounts = new AccountStore();
 
+  /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public LeadManagementHandler() {
-    this(LeadcycleRuntime::database);
   }
 
   public LeadManagementHandler(Supplier<Database> database) {
-    this.database = database;
+    super(database);
   }
 
   @Override
   protected List<Route> defineRoutes() {
     return List.of(
         new Route("POST", "/v1/contacts", Access.MANAGEMENT, this::createContact),
+        new Route("GET", "/v1/contacts", Access.MANAGEMENT, this::findContacts),
+        new Route("GET", "/v1/contacts/{contactId}", Access.MANAGEMENT, this::getContact),
         new Route("PATCH", "/v1/contacts/{contactId}", Access.MANAGEMENT, this::patchContact),
         new Route("POST", "/v1/accounts", Access.MANAGEMENT, this::createAccount),
         new Route("GET", "/v1/accounts/{accountId}", Access.MANAGEMENT, this::getAccount),
@@ -69,24 +64,42 @@ public final class LeadManagementHandler extends HttpFunction {
 
   private HttpResponse createContact(HttpRequest request) {
     ContactInput input = ContactInput.parse(request.jsonMap());
-    return HttpResponse.json(201, JsonViews.contact(new ContactService(database.get()).create(input).await()));
+    return HttpResponse.json(201, JsonViews.contact(contacts().create(input).await()));
+  }
+
+  private HttpResponse getContact(HttpRequest request) {
+    UUID id = request.uuidPathParameter("contactId", "contact");
+    Contact contact = contacts().find(id).await();
+    if (contact == null) {
+      throw new NotFound("No contact with id " + id + ".");
+    }
+    return HttpResponse.json(200, JsonViews.contact(contact));
+  }
+
+  /** {@code ?email=}: the contacts with that normalized email (normally one). */
+  private HttpResponse findContacts(HttpRequest request) {
+    String email = request.queryParameter("email");
+    if (email == null || email.isBlank()) {
+      throw new InvalidInput("email", "required: the email address to look up");
+    }
+    return HttpResponse.json(200, JsonViews.page(contacts().findByEmail(email).await(), JsonViews::contact, null));
   }
 
   private HttpResponse patchContact(HttpRequest request) {
-    UUID id = id(request, "contactId", "contact");
+    UUID id = request.uuidPathParameter("contactId", "contact");
     ContactPatch patch = ContactPatch.parse(request.jsonMap());
-    return HttpResponse.json(200, JsonViews.contact(new ContactService(database.get()).patch(id, patch).await()));
+    return HttpResponse.json(200, JsonViews.contact(contacts().patch(id, patch).await()));
   }
 
   private HttpResponse createAccount(HttpRequest request) {
     AccountDetails details = AccountDetails.parse(request.jsonMap());
-    Account account = database.get().inTransaction(conn -> accounts.create(conn, details)).await();
+    Account account = database().inTransaction(conn -> accounts.create(conn, details)).await();
     return HttpResponse.json(201, JsonViews.account(account));
   }
 
   private HttpResponse getAccount(HttpRequest request) {
-    UUID id = id(request, "accountId", "account");
-    Account account = database.get().read(conn -> accounts.find(conn, id)).await();
+    UUID id = request.uuidPathParameter("accountId", "account");
+    Account account = database().read(conn -> accounts.find(conn, id)).await();
     if (account == null) {
       throw new NotFound("No account with id " + id + ".");
     }
@@ -94,42 +107,31 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   private HttpResponse createLead(HttpRequest request) {
-    JsonObject body = request.jsonBody();
+    Map<String, Object> body = request.jsonMap();
     NewLeadInput input = NewLeadInput.parse(withoutActor(body));
-    return leadResponse(201, leads().create(input, actor(request, body)).await());
+    return leadResponse(201, leads().create(input, request.actor(body)).await());
   }
 
   private HttpResponse getLead(HttpRequest request) {
-    return leadResponse(200, leads().get(id(request, "leadId", "lead")).await());
+    return leadResponse(200, leads().get(request.uuidPathParameter("leadId", "lead")).await());
   }
 
   private HttpResponse patchLead(HttpRequest request) {
-    UUID id = id(request, "leadId", "lead");
-    JsonObject body = request.jsonBody();
+    UUID id = request.uuidPathParameter("leadId", "lead");
+    Map<String, Object> body = request.jsonMap();
     LeadPatch patch = LeadPatch.parse(withoutActor(body));
-    return leadResponse(200, leads().patch(id, patch, actor(request, body)).await());
+    return leadResponse(200, leads().patch(id, patch, request.actor(body)).await());
   }
 
   /** {@code {"action": ..., "ownerId"?, "stage"?, "reason"?, "actor"?}}. */
   private HttpResponse process(HttpRequest request) {
-    UUID id = id(request, "leadId", "lead");
-    JsonObject body = request.jsonBody();
-    for (String field : body.fieldNames()) {
-      if (!PROCESS_FIELDS.contains(field)) {
-        throw new InvalidInput(field, "unknown field; allowed: " + String.join(", ", PROCESS_FIELDS));
-      }
-    }
-    Object action = body.getValue("action");
-    ProcessAction parsed = action instanceof String name ? ProcessAction.fromWireName(name).orElse(null) : null;
-    if (parsed == null) {
-      throw new InvalidInput("action", "one of: mark-telemarketing-ready, accept-telemarketing, ready-for-sales, "
-          + "mark-sales-ready, accept-sales, move, disqualify, convert");
-    }
-    ProcessRequest processRequest = new ProcessRequest(parsed, text(body, "ownerId"), text(body, "stage"),
-        text(body, "reason"));
-    return leadResponse(200, leads().act(id, processRequest, actor(request, body)).await());
+    UUID id = request.uuidPathParameter("leadId", "lead");
+    Map<String, Object> body = request.jsonMap();
+    ProcessRequest processRequest = ProcessRequest.parse(body);
+    return leadResponse(200, leads().act(id, processRequest, request.actor(body)).await());
   }
 
+  /** {@code ?view=telemarketing|sales|all&stage=&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
@@ -138,87 +140,30 @@ public final class LeadManagementHandler extends HttpFunction {
     } catch (IllegalArgumentException e) {
       throw new InvalidInput("view", "one of: telemarketing, sales, all");
     }
-    int limit = limit(request.queryParameter("limit"));
-    Instant afterCreated = null;
-    UUID afterId = null;
-    String after = request.queryParameter("after");
-    if (after != null) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
-        afterCreated = Instant.parse(parts[0]);
-        afterId = UUID.fromString(parts[1]);
-      } catch (RuntimeException e) {
-        throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
-      }
-    }
-    LeadStore.Page page = leads().list(view, request.queryParameter("stage"), afterCreated, afterId, limit).await();
-    String next = page.more() ? Base64.getUrlEncoder().withoutPadding().encodeToString(
-        (page.last().createdAt() + "|" + page.last().id()).getBytes(StandardCharsets.UTF_8)) : null;
+    int limit = Paging.limit(request);
+    Paging.Cursor after = Paging.after(request);
+    LeadStore.Page page = leads().list(view, request.queryParameter("stage"),
+        after == null ? null : after.created(), after == null ? null : after.id(), limit).await();
+    String next = page.more() ? Paging.next(page.last().createdAt(), page.last().id()) : null;
     return HttpResponse.json(200, JsonViews.page(page.items(), JsonViews::lead, next));
   }
 
+  private ContactService contacts() {
+    return new ContactService(database());
+  }
+
   private LeadService leads() {
-    return new LeadService(database.get());
+    return new LeadService(database());
   }
 
   private static HttpResponse leadResponse(int status, LeadWithTimeline lead) {
     return HttpResponse.json(status, JsonViews.lead(lead.lead(), lead.timeline()));
   }
 
-  private static int limit(String raw) {
-    if (raw == null) {
-      return DEFAULT_PAGE_SIZE;
-    }
-    try {
-      int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= MAX_PAGE_SIZE) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new InvalidInput("limit", "a whole number from 1 to " + MAX_PAGE_SIZE);
-  }
-
-  /** An id in the path that is not a UUID names nothing: 404, like any unknown id. */
-  private static UUID id(HttpRequest request, String parameter, String what) {
-    String raw = request.pathParameter(parameter);
-    try {
-      return UUID.fromString(raw);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new NotFound("No " + what + " with id " + raw + ".");
-    }
-  }
-
-  /**
-   * Who acted, for the timeline: the JWT subject in AWS; locally, where one token is shared, the
-   * body's optional {@code actor}; else "api".
-   */
-  private static String actor(HttpRequest request, JsonObject body) {
-    if (request.principal() != null) {
-      return request.principal();
-    }
-    String actor = text(body, "actor");
-    if (actor != null && actor.length() > 200) {
-      throw new InvalidInput("actor", "longer than 200 characters");
-    }
-    return actor != null ? actor : "api";
-  }
-
-  private static java.util.Map<String, Object> withoutActor(JsonObject body) {
-    java.util.Map<String, Object> map = HttpRequest.plain(body);
-    map.remove("actor");
-    return map;
-  }
-
-  private static String text(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof String text)) {
-      throw new InvalidInput(field, "must be a string");
-    }
-    return text.isBlank() ? null : text.strip();
+  /** The body without {@code actor}, which {@link HttpRequest#actor} reads: the domain parsers reject unknown fields. */
+  private static Map<String, Object> withoutActor(Map<String, Object> body) {
+    Map<String, Object> rest = new java.util.LinkedHashMap<>(body);
+    rest.remove("actor");
+    return rest;
   }
 }

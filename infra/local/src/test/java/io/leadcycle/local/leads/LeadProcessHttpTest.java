@@ -48,7 +48,7 @@ class LeadProcessHttpTest extends LeadApiTestBase {
 
   /** The outbox rows of one lead as "type stage" lines, payload read with SQL. */
   private static List<String> outbox(String leadId) {
-    return rows("SELECT type, payload->>'id' AS id, payload->>'stage' AS stage FROM outbox WHERE lead_id = $1"
+    return rows("SELECT type, payload->'lead'->>'id' AS id, payload->'lead'->>'stage' AS stage FROM outbox WHERE lead_id = $1"
         + " ORDER BY type", uuid(leadId)).stream()
         .map(row -> {
           assertThat(row.getString("id")).isEqualTo(leadId);
@@ -309,7 +309,7 @@ class LeadProcessHttpTest extends LeadApiTestBase {
     assertThat(outboxRows()).isEqualTo(2);
     List<Row> payloads = rows("SELECT payload FROM outbox WHERE lead_id = $1", uuid(id));
     for (Row row : payloads) {
-      JsonObject payload = row.getJsonObject("payload");
+      JsonObject payload = row.getJsonObject("payload").getJsonObject("lead");
       assertThat(payload.getBoolean("telemarketingReady")).isTrue();
       assertThat(payload.getString("updatedAt")).isEqualTo(lead.getString("updatedAt"));
       assertThat(payload.containsKey("timeline")).isFalse();
@@ -327,7 +327,7 @@ class LeadProcessHttpTest extends LeadApiTestBase {
 
     assertThat(outbox(id)).containsExactlyInAnyOrder("lead.sales_ready sales_acceptance",
         "lead.stage_changed sales_acceptance");
-    assertThat(count("SELECT count(*) FROM outbox WHERE (payload->>'salesReady')::boolean")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM outbox WHERE (payload->'lead'->>'salesReady')::boolean")).isEqualTo(2);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.leadcycle.process;
+package io.leadcycle.domain;
 
 /** The part of a lead the process rules look at and change: its stage, status, flags and owner. */
 public record LeadState(
@@ -10,8 +10,8 @@ public record LeadState(
     boolean salesAccepted,
     String ownerId) {
 
-  /** A new lead: first stage, open, no flags, no owner. */
-  public static LeadState newLead(LeadProcess process) {
-    return new LeadState(process.stageFor(StageRole.INQUIRY), LeadStatus.OPEN, false, false, false, false, null);
+  /** A new lead in {@code stage} (its process's inquiry stage): open, no flags, no owner. */
+  public static LeadState newLead(String stage) {
+    return new LeadState(stage, LeadStatus.OPEN, false, false, false, false, null);
   }
 }

@@ -1,4 +1,4 @@
-package io.leadcycle.process;
+package io.leadcycle.domain;
 
 import java.util.Arrays;
 import java.util.Optional;

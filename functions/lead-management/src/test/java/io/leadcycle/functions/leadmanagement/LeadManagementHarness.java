@@ -1,0 +1,273 @@
+package io.leadcycle.functions.leadmanagement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.leadcycle.domain.Form;
+import io.leadcycle.domain.FormDefinition;
+import io.leadcycle.domain.Submission;
+import io.leadcycle.forms.FormService;
+import io.leadcycle.http.HttpRequest;
+import io.leadcycle.intake.IntakeService;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What every lead-management handler test needs: the handler wired to the test database, short ways
+ * to build real-shaped events for its routes, and readers for responses and rows. Everything goes
+ * through {@link LeadManagementHandler#handleRequest}; the database is read only to check what a
+ * request did. Every response is checked on the way back: never a 500, always the event's request id
+ * in {@code x-request-id}, JSON for answers and problem details (without stack traces) for refusals.
+ */
+abstract class LeadManagementHarness {
+
+  static final String MANUAL_CONTEXT = "{\"kind\": \"manual\", \"id\": \"desk\", \"name\": \"Sales desk\"}";
+
+  final LeadManagementHandler handler = new LeadManagementHandler(TestDatabase::database);
+
+  // ---- calling the handler ----
+
+  APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+    assertThat(response).isNotNull();
+    assertThat(response.getStatusCode())
+        .as("never a 500 for a client's request: %s", response.getBody())
+        .isNotEqualTo(500);
+    assertThat(response.getIsBase64Encoded()).isFalse();
+    assertThat(response.getHeaders()).containsEntry("x-request-id", event.getRequestContext().getRequestId());
+    if (response.getStatusCode() < 400) {
+      assertThat(contentType(response)).as(response.getBody()).isEqualTo("application/json");
+    } else {
+      assertProblem(response, response.getStatusCode());
+    }
+    return response;
+  }
+
+  static ManagementEvents request(String routeKey, String rawPath) {
+    return ManagementEvents.request(routeKey, rawPath);
+  }
+
+  APIGatewayV2HTTPResponse postContact(String json) {
+    return call(request("POST /v1/contacts", "/v1/contacts").json(json).build());
+  }
+
+  /** Creates a contact and returns it as the API shows it. */
+  JsonObject createContact(String json) {
+    return created(postContact(json));
+  }
+
+  APIGatewayV2HTTPResponse getContact(String contactId) {
+    return call(request("GET /v1/contacts/{contactId}", "/v1/contacts/" + contactId)
+        .pathParameter("contactId", contactId).build());
+  }
+
+  APIGatewayV2HTTPResponse findContacts(String email) {
+    return call(request("GET /v1/contacts", "/v1/contacts").query("email", email).build());
+  }
+
+  APIGatewayV2HTTPResponse patchContact(String contactId, String json) {
+    return call(request("PATCH /v1/contacts/{contactId}", "/v1/contacts/" + contactId)
+        .pathParameter("contactId", contactId).json(json).build());
+  }
+
+  APIGatewayV2HTTPResponse postAccount(String json) {
+    return call(request("POST /v1/accounts", "/v1/accounts").json(json).build());
+  }
+
+  JsonObject createAccount(String json) {
+    return created(postAccount(json));
+  }
+
+  APIGatewayV2HTTPResponse getAccount(String accountId) {
+    return call(request("GET /v1/accounts/{accountId}", "/v1/accounts/" + accountId)
+        .pathParameter("accountId", accountId).build());
+  }
+
+  APIGatewayV2HTTPResponse postLead(String json) {
+    return call(request("POST /v1/leads", "/v1/leads").json(json).build());
+  }
+
+  /** Creates a lead without parents in the manual context and returns it with its timeline. */
+  JsonObject createLead(String topic) {
+    return created(postLead("{\"topic\": \"" + topic + "\", \"context\": " + MANUAL_CONTEXT + "}"));
+  }
+
+  APIGatewayV2HTTPResponse getLead(String leadId) {
+    return call(request("GET /v1/leads/{leadId}", "/v1/leads/" + leadId).pathParameter("leadId", leadId).build());
+  }
+
+  APIGatewayV2HTTPResponse patchLead(String leadId, String json) {
+    return call(request("PATCH /v1/leads/{leadId}", "/v1/leads/" + leadId)
+        .pathParameter("leadId", leadId).json(json).build());
+  }
+
+  /** {@code GET /v1/leads} with query parameters given as name, value, name, value, ... */
+  APIGatewayV2HTTPResponse listLeads(String... nameValuePairs) {
+    ManagementEvents event = request("GET /v1/leads", "/v1/leads");
+    for (int i = 0; i < nameValuePairs.length; i += 2) {
+      event.query(nameValuePairs[i], nameValuePairs[i + 1]);
+    }
+    return call(event.build());
+  }
+
+  /** A {@code POST /v1/leads/{leadId}/process} event, not yet built. */
+  static ManagementEvents processEvent(String leadId) {
+    return request("POST /v1/leads/{leadId}/process", "/v1/leads/" + leadId + "/process")
+        .pathParameter("leadId", leadId);
+  }
+
+  APIGatewayV2HTTPResponse process(String leadId, String json) {
+    return call(processEvent(leadId).json(json).build());
+  }
+
+  /** Applies {@code action}, which must succeed, and returns the lead. */
+  JsonObject act(String leadId, String action) {
+    APIGatewayV2HTTPResponse response = process(leadId, "{\"action\": \"" + action + "\"}");
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    return body(response);
+  }
+
+  // ---- intake, for contacts with leads from forms ----
+
+  /**
+   * Creates a marketing page with every default. Functions never call each other, so these tests
+   * reach intake through the shared service form-intake itself uses.
+   */
+  static void createPage(String formId) {
+    FormDefinition page = FormDefinition.parse(formId, Map.of("name", "Page " + formId, "kind", "marketing_page"));
+    new FormService(TestDatabase.database()).put(page, "whsec_c2VjcmV0").await();
+  }
+
+  /**
+   * A submission ({@code {"fields": {...}, "submissionId"?, ...}}) to a page, taken in by the intake
+   * service; answers what form-intake's handler would: {@code {submissionId, contact, lead, ...}}.
+   */
+  static JsonObject submit(String formId, String json) {
+    Map<String, Object> submitted = HttpRequest.plain(new JsonObject(json));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields = (Map<String, Object>) submitted.get("fields");
+    Form form = new FormService(TestDatabase.database()).find(formId).await();
+    Submission submission = Submission.parse(submitted.get("submissionId"), submitted.get("submittedAt"), fields,
+        submitted.get("consent"), form);
+    return new IntakeService(TestDatabase.database()).submit(form, submission, "msg_" + UUID.randomUUID()).await()
+        .toJson();
+  }
+
+  static String contactId(JsonObject result) {
+    return result.getJsonObject("contact").getString("id");
+  }
+
+  static String leadId(JsonObject result) {
+    return result.getJsonObject("lead").getString("id");
+  }
+
+  // ---- reading responses ----
+
+  static JsonObject body(APIGatewayV2HTTPResponse response) {
+    return new JsonObject(response.getBody());
+  }
+
+  static String contentType(APIGatewayV2HTTPResponse response) {
+    return response.getHeaders().get("content-type");
+  }
+
+  /** Asserts a 201 and returns its body. */
+  static JsonObject created(APIGatewayV2HTTPResponse response) {
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    return body(response);
+  }
+
+  /** Asserts a 200 and returns its body. */
+  static JsonObject ok(APIGatewayV2HTTPResponse response) {
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    return body(response);
+  }
+
+  /** Asserts a problem-details answer with {@code status} and returns its body. */
+  static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
+    assertThat(contentType(response)).isEqualTo("application/problem+json");
+    JsonObject problem = body(response);
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("type")).startsWith("urn:leadcycle:problem:");
+    assertThat(problem.getString("title")).isNotBlank();
+    assertThat(problem.getString("detail")).isNotBlank();
+    assertThat(problem.getJsonArray("errors")).isNotNull();
+    assertThat(problem.encode()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("io.leadcycle.");
+    return problem;
+  }
+
+  /** Asserts a 400 problem and returns the {@code field} of each of its errors. */
+  static List<String> invalidFields(APIGatewayV2HTTPResponse response) {
+    return errorFields(assertProblem(response, 400));
+  }
+
+  /** The {@code field} of every entry in a problem's {@code errors}. */
+  static List<String> errorFields(JsonObject problem) {
+    List<String> fields = new ArrayList<>();
+    JsonArray errors = problem.getJsonArray("errors");
+    for (int i = 0; i < errors.size(); i++) {
+      fields.add(errors.getJsonObject(i).getString("field"));
+    }
+    return fields;
+  }
+
+  /** The ids of a list page's items, in order. */
+  static List<String> ids(JsonObject page) {
+    List<String> ids = new ArrayList<>();
+    JsonArray items = page.getJsonArray("items");
+    for (int i = 0; i < items.size(); i++) {
+      ids.add(items.getJsonObject(i).getString("id"));
+    }
+    return ids;
+  }
+
+  /** A lead's timeline entries as {@code "field from->to actor reason"} lines, oldest first. */
+  static List<String> timeline(JsonObject lead) {
+    List<String> lines = new ArrayList<>();
+    JsonArray entries = lead.getJsonArray("timeline");
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject e = entries.getJsonObject(i);
+      lines.add(e.getString("field") + " " + e.getString("from") + "->" + e.getString("to") + " "
+          + e.getString("actor") + " " + e.getString("reason"));
+    }
+    return lines;
+  }
+
+  // ---- reading the database ----
+
+  static long count(String sql) {
+    return TestDatabase.count(sql);
+  }
+
+  static RowSet<Row> query(String sql, Object... parameters) {
+    return TestDatabase.database().pool().preparedQuery(sql).execute(Tuple.from(parameters)).await();
+  }
+
+  static List<Row> rows(String sql, Object... parameters) {
+    List<Row> rows = new ArrayList<>();
+    query(sql, parameters).forEach(rows::add);
+    return rows;
+  }
+
+  /** The single row {@code sql} returns. */
+  static Row row(String sql, Object... parameters) {
+    List<Row> rows = rows(sql, parameters);
+    assertThat(rows).as("rows of %s", sql).hasSize(1);
+    return rows.get(0);
+  }
+
+  static UUID uuid(String id) {
+    return UUID.fromString(id);
+  }
+}

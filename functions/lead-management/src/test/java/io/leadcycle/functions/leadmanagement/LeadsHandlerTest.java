@@ -1,0 +1,203 @@
+package io.leadcycle.functions.leadmanagement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.leadcycle.domain.Lead;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Leads by hand through the handler: create, read, edit, and the telemarketing, sales and all views. */
+class LeadsHandlerTest extends LeadManagementHarness {
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.reset();
+  }
+
+  @Test
+  void postCreatesALeadInInquiryWithItsCreationOnTheTimeline() {
+    APIGatewayV2HTTPResponse response = postLead("""
+        {"topic": "Pricing request", "context": {"kind": "campaign", "id": "q4-push", "name": "Q4 push"}}""");
+
+    JsonObject lead = created(response);
+    String id = lead.getString("id");
+    assertThat(lead.getString("topic")).isEqualTo("Pricing request");
+    assertThat(lead.getJsonObject("context"))
+        .isEqualTo(new JsonObject().put("kind", "campaign").put("id", "q4-push").put("name", "Q4 push"));
+    assertThat(lead.getString("stage")).isEqualTo("inquiry");
+    assertThat(lead.getString("status")).isEqualTo("open");
+    assertThat(lead.getBoolean("telemarketingReady")).isFalse();
+    assertThat(lead.getBoolean("salesReady")).isFalse();
+    assertThat(lead.getString("ownerId")).isNull();
+    assertThat(lead.getString("contactId")).isNull();
+    assertThat(lead.getString("unscorableReason")).isEqualTo(Lead.UNSCORABLE_WITHOUT_PARENT);
+    assertThat(lead.getJsonArray("scores")).isEmpty();
+    assertThat(timeline(lead)).containsExactly("stage null->inquiry api created");
+    Row stored = row("SELECT topic, stage, status, context_kind, context_id FROM leads WHERE id = $1", uuid(id));
+    assertThat(stored.getString("stage")).isEqualTo("inquiry");
+    assertThat(stored.getString("context_kind")).isEqualTo("campaign");
+    assertThat(stored.getString("context_id")).isEqualTo("q4-push");
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+  }
+
+  @Test
+  void aLeadOfAContactIsScorableAndAmongTheContactsOpenLeads() {
+    String contactId = createContact("{\"email\": \"ada@example.com\"}").getString("id");
+
+    JsonObject lead = created(postLead(
+        "{\"topic\": \"Demo\", \"contactId\": \"" + contactId + "\", \"context\": " + MANUAL_CONTEXT + "}"));
+
+    assertThat(lead.getString("contactId")).isEqualTo(contactId);
+    assertThat(lead.getString("unscorableReason")).isNull();
+    assertThat(ok(getContact(contactId)).getJsonArray("leadIds")).containsExactly(lead.getString("id"));
+  }
+
+  @Test
+  void anUnknownContactIdIs400NamingItAndWritesNothing() {
+    APIGatewayV2HTTPResponse response = postLead(
+        "{\"topic\": \"Demo\", \"contactId\": \"" + UUID.randomUUID() + "\", \"context\": " + MANUAL_CONTEXT + "}");
+
+    assertThat(invalidFields(response)).containsExactly("contactId");
+    assertThat(count("SELECT count(*) FROM leads")).isZero();
+    assertThat(count("SELECT count(*) FROM lead_timeline")).isZero();
+  }
+
+  @Test
+  void aBadContextKindAndUnknownFieldsAre400NamingEach() {
+    APIGatewayV2HTTPResponse response = postLead(
+        "{\"topic\": \"Demo\", \"priority\": \"high\", \"context\": {\"kind\": \"billboard\", \"url\": \"x\"}}");
+
+    assertThat(invalidFields(response)).containsExactlyInAnyOrder("priority", "context.kind", "context.url");
+    assertThat(count("SELECT count(*) FROM leads")).isZero();
+  }
+
+  @Test
+  void getShowsTheLeadWithItsTimeline() {
+    JsonObject lead = createLead("Pricing request");
+
+    JsonObject fetched = ok(getLead(lead.getString("id")));
+
+    assertThat(fetched).isEqualTo(lead);
+    assertThat(fetched.getJsonArray("timeline")).hasSize(1);
+  }
+
+  @Test
+  void anUnknownOrMalformedLeadIdIs404() {
+    assertProblem(getLead(UUID.randomUUID().toString()), 404);
+    assertProblem(getLead("not-a-uuid"), 404);
+    assertProblem(patchLead(UUID.randomUUID().toString(), "{\"topic\": \"x\"}"), 404);
+  }
+
+  @Test
+  void patchRenamesTheTopicOnTheTimelineAndMergesQualificationFindings() {
+    String id = createLead("Pricing request").getString("id");
+
+    JsonObject lead = ok(patchLead(id, """
+        {"topic": "Pricing for 250 seats", "qualification": {"budget": "50k EUR", "need": "replace spreadsheets"},
+         "actor": "tina"}"""));
+
+    assertThat(lead.getString("topic")).isEqualTo("Pricing for 250 seats");
+    assertThat(lead.getJsonObject("qualification").getMap())
+        .containsOnly(Map.entry("budget", "50k EUR"), Map.entry("need", "replace spreadsheets"));
+    assertThat(timeline(lead)).containsExactly("stage null->inquiry api created",
+        "topic Pricing request->Pricing for 250 seats tina edited");
+
+    JsonObject again = ok(patchLead(id, "{\"qualification\": {\"budget\": null, \"timeframe\": \"Q1\"}}"));
+
+    assertThat(again.getJsonObject("qualification").getMap())
+        .containsOnly(Map.entry("need", "replace spreadsheets"), Map.entry("timeframe", "Q1"));
+    assertThat(again.getJsonArray("timeline")).hasSize(2);
+    assertThat(row("SELECT topic FROM leads WHERE id = $1", uuid(id)).getString("topic"))
+        .isEqualTo("Pricing for 250 seats");
+  }
+
+  @Test
+  void anUnknownQualificationFindingIs400NamingIt() {
+    String id = createLead("Pricing request").getString("id");
+
+    APIGatewayV2HTTPResponse response = patchLead(id, "{\"qualification\": {\"mood\": \"keen\"}}");
+
+    assertThat(invalidFields(response)).containsExactly("qualification.mood");
+    assertThat(ok(getLead(id)).getJsonObject("qualification").isEmpty()).isTrue();
+  }
+
+  @Test
+  void aClosedLeadCannotBeEdited() {
+    String id = createLead("Pricing request").getString("id");
+    assertThat(process(id, "{\"action\": \"disqualify\", \"reason\": \"student project\"}").getStatusCode())
+        .isEqualTo(200);
+
+    APIGatewayV2HTTPResponse response = patchLead(id, "{\"topic\": \"Renamed\", \"qualification\": {\"need\": \"x\"}}");
+
+    JsonObject problem = assertProblem(response, 409);
+    assertThat(problem.getString("detail")).contains("disqualified");
+    JsonObject lead = ok(getLead(id));
+    assertThat(lead.getString("topic")).isEqualTo("Pricing request");
+    assertThat(lead.getJsonObject("qualification").isEmpty()).isTrue();
+  }
+
+  @Test
+  void theViewsShowTelemarketingReadySalesReadyAndAllLeadsInCreationOrder() {
+    String inquiry = createLead("Inquiry").getString("id");
+    String telemarketing = createLead("Telemarketing").getString("id");
+    String sales = createLead("Sales").getString("id");
+    String accepted = createLead("Accepted by telemarketing").getString("id");
+    act(telemarketing, "mark-telemarketing-ready");
+    act(sales, "mark-sales-ready");
+    act(accepted, "mark-telemarketing-ready");
+    act(accepted, "accept-telemarketing");
+
+    JsonObject telemarketingView = ok(listLeads("view", "telemarketing"));
+    JsonObject salesView = ok(listLeads("view", "sales"));
+    JsonObject allView = ok(listLeads("view", "all"));
+    JsonObject byDefault = ok(listLeads());
+    JsonObject inquiryStage = ok(listLeads("view", "all", "stage", "inquiry"));
+
+    assertThat(ids(telemarketingView)).containsExactly(telemarketing);
+    assertThat(ids(salesView)).containsExactly(sales);
+    assertThat(ids(allView)).containsExactly(inquiry, telemarketing, sales, accepted);
+    assertThat(byDefault).isEqualTo(allView);
+    assertThat(ids(inquiryStage)).containsExactly(inquiry);
+    assertThat(allView.getValue("next")).isNull();
+    assertThat(salesView.getJsonArray("items").getJsonObject(0).containsKey("timeline")).isFalse();
+  }
+
+  @Test
+  void theAfterCursorPagesThroughAView() {
+    String first = createLead("First").getString("id");
+    String second = createLead("Second").getString("id");
+    String third = createLead("Third").getString("id");
+
+    JsonObject page1 = ok(listLeads("view", "all", "limit", "2"));
+    JsonObject page2 = ok(listLeads("view", "all", "limit", "2", "after", page1.getString("next")));
+
+    assertThat(ids(page1)).containsExactly(first, second);
+    assertThat(page1.getString("next")).isNotBlank();
+    assertThat(ids(page2)).containsExactly(third);
+    assertThat(page2.getValue("next")).isNull();
+  }
+
+  @Test
+  void invalidViewLimitAfterAndStageAre400NamingTheParameter() {
+    createLead("Some lead");
+    String wellFormedButWrong = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("yesterday|someone".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(invalidFields(listLeads("view", "marketing"))).containsExactly("view");
+    assertThat(invalidFields(listLeads("view", ""))).containsExactly("view");
+    assertThat(invalidFields(listLeads("view", "sales", "limit", "0"))).containsExactly("limit");
+    assertThat(invalidFields(listLeads("view", "sales", "limit", "201"))).containsExactly("limit");
+    assertThat(invalidFields(listLeads("view", "sales", "limit", "ten"))).containsExactly("limit");
+    assertThat(invalidFields(listLeads("view", "sales", "after", "not-a-cursor"))).containsExactly("after");
+    assertThat(invalidFields(listLeads("view", "sales", "after", wellFormedButWrong))).containsExactly("after");
+    assertThat(invalidFields(listLeads("view", "all", "stage", "negotiation"))).containsExactly("stage");
+  }
+}

@@ -1,0 +1,61 @@
+package io.leadcycle.events;
+
+import io.leadcycle.domain.Lead;
+import io.leadcycle.process.Change;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The payload of every lead event in the outbox ({@code lead.sales_ready}, {@code lead.stage_changed},
+ * ...): a versioned schema of its own, independent of the HTTP views, because subscribers depend on it.
+ * Documented in docs/events.md; a change that removes or renames a member needs a new version.
+ *
+ * <pre>{@code {"schemaVersion": 1, "lead": {...}, "changes": [{"field", "from", "to"}], "actor", "reason"}}</pre>
+ */
+public final class LeadEventPayload {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  private LeadEventPayload() {
+  }
+
+  /** The payload for a change of {@code lead} (as it is after the change), made by {@code actor}. */
+  public static JsonObject of(Lead lead, List<Change> changes, String actor, String reason) {
+    JsonArray changed = new JsonArray();
+    changes.forEach(c -> changed.add(new JsonObject().put("field", c.field()).put("from", c.from()).put("to", c.to())));
+    return new JsonObject()
+        .put("schemaVersion", SCHEMA_VERSION)
+        .put("lead", lead(lead))
+        .put("changes", changed)
+        .put("actor", actor)
+        .put("reason", reason);
+  }
+
+  /** The lead as it stands after the event (schema version 1). */
+  static JsonObject lead(Lead l) {
+    return new JsonObject()
+        .put("id", l.id().toString())
+        .put("topic", l.topic())
+        .put("contactId", l.contactId() == null ? null : l.contactId().toString())
+        .put("accountId", l.accountId() == null ? null : l.accountId().toString())
+        .put("context", new JsonObject().put("kind", l.context().kind()).put("id", l.context().id())
+            .put("name", l.context().name()))
+        .put("stage", l.state().stage())
+        .put("status", l.state().status().wireName())
+        .put("salesReady", l.state().salesReady())
+        .put("telemarketingReady", l.state().telemarketingReady())
+        .put("telemarketingAccepted", l.state().telemarketingAccepted())
+        .put("salesAccepted", l.state().salesAccepted())
+        .put("ownerId", l.state().ownerId())
+        .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
+        // Filled by score recalculation (same shape as GET /v1/leads/{id}); empty until a model scores the lead.
+        .put("scores", new JsonArray())
+        .put("unscorableReason", l.unscorableReason())
+        .put("disqualificationReason", l.disqualificationReason())
+        .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
+        .put("createdAt", l.createdAt().toString())
+        .put("updatedAt", l.updatedAt().toString());
+  }
+}

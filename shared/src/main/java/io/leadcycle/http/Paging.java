@@ -1,0 +1,79 @@
+package io.leadcycle.http;
+
+import io.leadcycle.domain.InvalidInput;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * List pages the same way on every route: {@code limit} (1–200, 50 by default) and an opaque
+ * {@code after} cursor that names the last item of the previous page by (creation time, id).
+ */
+public final class Paging {
+
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 200;
+
+  /** A position in a list ordered by (created, id). */
+  public record Cursor(Instant created, UUID id) {
+  }
+
+  private Paging() {
+  }
+
+  /** The {@code limit} query parameter; 400 naming it unless a whole number from 1 to 200. */
+  public static int limit(HttpRequest request) {
+    String raw = request.queryParameter("limit");
+    if (raw == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidInput("limit", "a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  /** The {@code after} query parameter, or null on the first page; 400 unless a cursor we made. */
+  public static Cursor after(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
+      return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+    } catch (RuntimeException e) {
+      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+    }
+  }
+
+  /** The {@code after} query parameter of a list ordered by a text key (form ids), or null on the first page. */
+  public static String afterKey(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      return new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+    }
+  }
+
+  /** The {@code next} of a page ordered by a text key whose last item has {@code key}. */
+  public static String next(String key) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The {@code next} of a page whose last item is (created, id). */
+  public static String next(Instant created, UUID id) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString((created + "|" + id).getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,69 @@
+package io.leadcycle.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the route of a request among the routes of one function (in Lambda) or of every hosted
+ * function (on the local server): the one routing rule both hosts share.
+ *
+ * @param <T> what owns each route (the function that serves it)
+ */
+public final class RouteTable<T> {
+
+  /** A route with its owner. */
+  public record Entry<T>(T owner, Route route) {
+  }
+
+  /** The route a request goes to, and its path parameters, decoded. */
+  public record Match<T>(T owner, Route route, Map<String, String> pathParameters) {
+  }
+
+  private final List<Entry<T>> entries;
+
+  public RouteTable(List<Entry<T>> entries) {
+    this.entries = List.copyOf(entries);
+  }
+
+  /** The routes of one owner. */
+  public static <T> RouteTable<T> of(T owner, List<Route> routes) {
+    List<Entry<T>> entries = new ArrayList<>();
+    routes.forEach(route -> entries.add(new Entry<>(owner, route)));
+    return new RouteTable<>(entries);
+  }
+
+  public List<Entry<T>> entries() {
+    return entries;
+  }
+
+  /**
+   * The route for {@code routeKey} when API Gateway named one, else the route whose path fits
+   * {@code path} and whose method is {@code method}.
+   *
+   * @throws Problem 404 when no route has the path, 405 when routes have it but not for this method
+   */
+  public Match<T> find(String routeKey, String method, String path) {
+    if (routeKey != null) {
+      for (Entry<T> entry : entries) {
+        if (entry.route().routeKey().equals(routeKey)) {
+          Map<String, String> parameters = entry.route().match(path);
+          return new Match<>(entry.owner(), entry.route(), parameters == null ? Map.of() : parameters);
+        }
+      }
+    }
+    // "$default", a proxy route, or the local server: match the raw path.
+    boolean pathKnown = false;
+    for (Entry<T> entry : entries) {
+      Map<String, String> parameters = entry.route().match(path);
+      if (parameters != null) {
+        if (entry.route().method().equals(method)) {
+          return new Match<>(entry.owner(), entry.route(), parameters);
+        }
+        pathKnown = true;
+      }
+    }
+    throw pathKnown ? Problem.methodNotAllowed(method + " is not allowed on " + path)
+        : Problem.notFound("No route for " + method + " " + path);
+  }
+}

@@ -1,0 +1,50 @@
+package io.leadcycle.platform;
+
+import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.NotFound;
+import io.leadcycle.domain.Unavailable;
+import io.leadcycle.runtime.Failures;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A failure of one invocation (or one queue message), classified once, here, for every trigger kind.
+ * Handlers and services throw the domain's failures ({@link InvalidInput}, {@link NotFound},
+ * {@link Conflict}, {@link Unavailable}); a database that cannot be reached counts as unavailable, and
+ * anything else is a bug.
+ */
+public record Failure(FailureKind kind, String message, Throwable cause) {
+
+  /** An exception that knows its own kind (the HTTP layer's problems). */
+  public interface Classified {
+    FailureKind failureKind();
+  }
+
+  public static Failure of(Throwable thrown) {
+    Throwable t = unwrap(thrown);
+    FailureKind kind;
+    if (t instanceof Classified classified) {
+      kind = classified.failureKind();
+    } else if (t instanceof InvalidInput) {
+      kind = FailureKind.INVALID_INPUT;
+    } else if (t instanceof NotFound) {
+      kind = FailureKind.NOT_FOUND;
+    } else if (t instanceof Conflict) {
+      kind = FailureKind.CONFLICT;
+    } else if (t instanceof Unavailable || Failures.isDatabaseUnavailable(t) || Failures.isAbortedByServer(t)) {
+      // An aborted transaction was already retried once by Database; another try later may well pass.
+      kind = FailureKind.UNAVAILABLE;
+    } else {
+      kind = FailureKind.BUG;
+    }
+    String message = kind == FailureKind.BUG ? t.getClass().getName() + ": " + t.getMessage() : t.getMessage();
+    return new Failure(kind, message, t);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

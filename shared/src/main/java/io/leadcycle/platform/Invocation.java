@@ -1,0 +1,85 @@
+package io.leadcycle.platform;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.leadcycle.runtime.JsonLog;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * One call of a function: the id its log lines carry, what it is about (collected for the closing log
+ * line), and how long it took. Request ids are made here and nowhere else.
+ */
+public final class Invocation {
+
+  private final String requestId;
+  private final String function;
+  private final long startedNanos = System.nanoTime();
+  private final JsonObject details = new JsonObject();
+
+  private Invocation(String requestId, String function) {
+    this.requestId = requestId;
+    this.function = function;
+  }
+
+  /**
+   * Starts an invocation of {@code function}. Its id is the trigger's own when it has one (API
+   * Gateway's request id, which the caller also sees), else Lambda's {@code awsRequestId}, else new.
+   */
+  public static Invocation start(String function, String triggerRequestId, Context context) {
+    String id = triggerRequestId != null ? triggerRequestId
+        : context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
+        : newRequestId();
+    return new Invocation(id, function);
+  }
+
+  /** A fresh id for work no trigger named (the local server's own answers, local events). */
+  public static String newRequestId() {
+    return UUID.randomUUID().toString();
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public String function() {
+    return function;
+  }
+
+  /** Adds a member to the closing log line (route, status, counts...): never secrets or bodies. */
+  public Invocation put(String name, Object value) {
+    details.put(name, value);
+    return this;
+  }
+
+  public double elapsedMillis() {
+    return (System.nanoTime() - startedNanos) / 1_000_000.0;
+  }
+
+  public void info(String message, JsonObject more) {
+    JsonLog.info(requestId, message, context(more));
+  }
+
+  public void warn(String message, JsonObject more) {
+    JsonLog.warn(requestId, message, context(more));
+  }
+
+  /** Logs what went wrong: bugs with their stack trace, everything else as one line with its kind. */
+  public void failed(String message, Failure failure, JsonObject more) {
+    if (failure.kind() == FailureKind.BUG) {
+      JsonLog.error(requestId, message, failure.cause());
+    } else {
+      warn(message, (more == null ? new JsonObject() : more.copy())
+          .put("failure", failure.kind().name()).put("reason", failure.message()));
+    }
+  }
+
+  /** The closing line: the function, everything put so far, and the duration. */
+  void finish() {
+    JsonLog.info(requestId, "invocation", context(details).put("durationMs", elapsedMillis()));
+  }
+
+  private JsonObject context(JsonObject more) {
+    JsonObject line = new JsonObject().put("function", function);
+    return more == null ? line : line.mergeIn(more);
+  }
+}
