@@ -12,6 +12,7 @@ import io.leadcycle.platform.SqsDeadLetters;
  */
 public final class LeadcycleRuntime {
 
+  private static volatile DatabaseSettings settings;
   private static volatile Database database;
   private static volatile DeadLetters deadLetters;
 
@@ -26,14 +27,27 @@ public final class LeadcycleRuntime {
         db = database;
         if (db == null) {
           // Settings first: when they (or the secret) fail, no Vert.x threads are left behind.
-          DatabaseSettings settings = DatabaseSettings.fromEnvironment(System.getenv(),
-              secretId -> SecretsManagerSecrets.fromEnvironment().apply(secretId));
-          db = Database.connect(settings, 1);
+          db = Database.connect(databaseSettings(), 1);
           database = db;
         }
       }
     }
     return db;
+  }
+
+  /** Where the database is, read from the environment (and Secrets Manager) once. */
+  public static DatabaseSettings databaseSettings() {
+    DatabaseSettings known = settings;
+    if (known == null) {
+      synchronized (LeadcycleRuntime.class) {
+        if (settings == null) {
+          settings = DatabaseSettings.fromEnvironment(System.getenv(),
+              secretId -> SecretsManagerSecrets.fromEnvironment().apply(secretId));
+        }
+        known = settings;
+      }
+    }
+    return known;
   }
 
   /** Where refused queue messages go: {@code DEAD_LETTER_QUEUE_URL}, or nowhere (the redrive policy ends them). */
@@ -51,7 +65,8 @@ public final class LeadcycleRuntime {
   }
 
   /** For a host that builds its own pool (the local server): handlers created afterwards use it. */
-  public static synchronized void install(Database shared) {
+  public static synchronized void install(DatabaseSettings where, Database shared) {
+    settings = where;
     database = shared;
   }
 

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Turns a Vert.x Web request into the event API Gateway's HTTP API (payload 2.0) would deliver, and
@@ -22,8 +21,8 @@ final class HttpEventConverter {
   private HttpEventConverter() {
   }
 
-  static APIGatewayV2HTTPEvent toEvent(RoutingContext ctx, Route route) {
-    String requestId = UUID.randomUUID().toString();
+  static APIGatewayV2HTTPEvent toEvent(RoutingContext ctx, Route route, Map<String, String> pathParameters,
+      String requestId) {
     Map<String, String> headers = joined(ctx.request().headers(), true);
     Map<String, String> query = joined(ctx.queryParams(), false);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
@@ -35,7 +34,7 @@ final class HttpEventConverter {
         .withRawQueryString(ctx.request().query() == null ? "" : ctx.request().query())
         .withHeaders(headers)
         .withQueryStringParameters(query.isEmpty() ? null : query)
-        .withPathParameters(ctx.pathParams().isEmpty() ? null : new LinkedHashMap<>(ctx.pathParams()))
+        .withPathParameters(pathParameters.isEmpty() ? null : new LinkedHashMap<>(pathParameters))
         .withBody(body.length == 0 ? null
             : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
         .withIsBase64Encoded(body.length > 0 && !text)

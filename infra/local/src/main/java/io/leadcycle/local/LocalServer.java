@@ -2,193 +2,429 @@ package io.leadcycle.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.database.EmbeddedDatabase;
-import io.leadcycle.database.Migrations;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
-import io.leadcycle.http.HttpResponse;
 import io.leadcycle.http.Problem;
-import io.leadcycle.http.Route;
+import io.leadcycle.http.RouteTable;
+import io.leadcycle.platform.CustomResourceFunction;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.LeadcycleFunction;
+import io.leadcycle.platform.S3Function;
+import io.leadcycle.platform.ScheduledFunction;
+import io.leadcycle.platform.SqsFunction;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.DatabaseSettings;
+import io.leadcycle.runtime.JavaLogging;
+import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.LeadcycleRuntime;
 import io.leadcycle.runtime.SecretsManagerSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
- * Runs every Leadcycle function on one machine: a Vert.x Web server that turns each request into
- * the API Gateway event the function's Lambda handler takes, calls that very handler class, and
- * writes its response back. Management routes need {@code Authorization: Bearer <token>}, as the
- * API Gateway authorizer demands in AWS. Without a configured database it starts an embedded
- * PostgreSQL whose data stays in {@code LEADCYCLE_DATA_DIR}.
- *
- * <p>Configuration (environment): {@code LEADCYCLE_PORT} (8080), {@code LEADCYCLE_API_TOKEN}
- * (generated and printed when unset), {@code LEADCYCLE_DATA_DIR} ({@code ./.leadcycle}),
- * {@code DATABASE_URL} or {@code DB_*} as for the functions.
+ * Runs every Leadcycle function on one machine, each by its trigger, calling the very handler class
+ * that Lambda calls with the event AWS would send:
+ * <ul>
+ *   <li>HTTP functions: every request becomes the API Gateway HTTP API event of its route (management
+ *       routes need {@code Authorization: Bearer <token>}, as the JWT authorizer demands in AWS);</li>
+ *   <li>scheduled functions: a timer sends EventBridge's scheduled event every few seconds;</li>
+ *   <li>queue functions: an in-process queue ({@link LocalQueue}) delivers SQS records, redelivers
+ *       failed ones and keeps a dead-letter list;</li>
+ *   <li>object-created functions: a directory under the data directory stands in for the bucket
+ *       ({@link LocalBucket});</li>
+ *   <li>custom resources (db-migrate): invoked once at start, as the deploy step runs before the
+ *       functions update.</li>
+ * </ul>
+ * {@code POST /_local/invoke/{function}} feeds any function an event by hand. Without a configured
+ * database it starts an embedded PostgreSQL whose data stays in the data directory.
  */
 public final class LocalServer implements AutoCloseable {
 
-  /** Every function the server hosts, by the handler class that template.yaml names. */
-  public static final List<String> HANDLER_CLASSES = List.of(
-      "io.leadcycle.functions.formintake.FormIntakeHandler",
-      "io.leadcycle.functions.leadmanagement.LeadManagementHandler");
+  /** A function as the local server hosts it: its module name (as in template.yaml's CodeUri) and handler. */
+  public record HostedFunction(String name, String handlerClass) {
+  }
+
+  /** Every function template.yaml declares; TemplateMatchesLocalServerTest keeps the two in step. */
+  public static final List<HostedFunction> FUNCTIONS = List.of(
+      new HostedFunction("db-migrate", "io.leadcycle.functions.dbmigrate.DbMigrateHandler"),
+      new HostedFunction("form-intake", "io.leadcycle.functions.formintake.FormIntakeHandler"),
+      new HostedFunction("lead-management", "io.leadcycle.functions.leadmanagement.LeadManagementHandler"));
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
   private static final long MAX_BODY_BYTES = 1024 * 1024;
 
+  private record Hosted(String name, LeadcycleFunction<?, ?> handler) {
+  }
+
   private final Vertx vertx;
   private final HttpServer server;
   private final ExecutorService handlerThreads;
+  private final Database database;
   private final EmbeddedDatabase embedded;
+  private final List<Long> timers;
+  private final Map<String, LocalQueue> queues;
+  private final Map<String, LocalBucket> buckets;
 
-  private LocalServer(Vertx vertx, HttpServer server, ExecutorService handlerThreads, EmbeddedDatabase embedded) {
+  private LocalServer(Vertx vertx, HttpServer server, ExecutorService handlerThreads, Database database,
+      EmbeddedDatabase embedded, List<Long> timers, Map<String, LocalQueue> queues, Map<String, LocalBucket> buckets) {
     this.vertx = vertx;
     this.server = server;
     this.handlerThreads = handlerThreads;
+    this.database = database;
     this.embedded = embedded;
+    this.timers = timers;
+    this.queues = queues;
+    this.buckets = buckets;
   }
 
   public static void main(String[] args) {
+    JavaLogging.routeToJson();
     Map<String, String> env = System.getenv();
-    String token = env.get("LEADCYCLE_API_TOKEN");
-    if (token == null || token.isBlank()) {
-      token = generateToken();
-      System.out.println("LEADCYCLE_API_TOKEN was not set; management API token for this run: " + token);
-    }
-    LocalServer server = start(env, Integer.parseInt(env.getOrDefault("LEADCYCLE_PORT", "8080")), token);
+    ApiToken token = ApiToken.resolve(env, dataDirectory(env));
+    LocalServer server = start(env, Integer.parseInt(env.getOrDefault("LEADCYCLE_PORT", "8080")), token.value());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    System.out.println("Leadcycle is listening on http://localhost:" + server.port()
-        + " (GET /health; functions: " + String.join(", ", HANDLER_CLASSES) + ")");
+    JsonLog.info(null, token.describe(), null);
+    JsonLog.info(null, "Leadcycle is listening on http://localhost:" + server.port()
+        + " (GET /health, GET /openapi.json)", new JsonObject().put("dataDirectory", dataDirectory(env).toString()));
   }
 
   /**
-   * Starts the server on {@code port} (0 picks a free one) with the database the environment names,
-   * or an embedded one in {@code LEADCYCLE_DATA_DIR}.
+   * Starts the server on {@code port} (0 picks a free one) with every function of the template, on the
+   * database the environment names or an embedded one in {@code LEADCYCLE_DATA_DIR}.
    */
   public static LocalServer start(Map<String, String> env, int port, String apiToken) {
+    return start(env, port, apiToken, FUNCTIONS);
+  }
+
+  /** As {@link #start(Map, int, String)}, hosting {@code functions}. */
+  public static LocalServer start(Map<String, String> env, int port, String apiToken, List<HostedFunction> functions) {
+    Path dataDirectory = dataDirectory(env);
     EmbeddedDatabase embedded = null;
     DatabaseSettings settings;
     if (DatabaseSettings.configured(env)) {
       settings = DatabaseSettings.fromEnvironment(env, id -> SecretsManagerSecrets.fromEnvironment().apply(id));
     } else {
-      Path dataDirectory = Path.of(env.getOrDefault("LEADCYCLE_DATA_DIR", ".leadcycle")).toAbsolutePath();
       embedded = EmbeddedDatabase.persistent(dataDirectory.resolve("postgres"));
-      settings = new DatabaseSettings(embedded.host(), embedded.port(), EmbeddedDatabase.DATABASE,
-          EmbeddedDatabase.USER, "", "disable", 2);
+      settings = DatabaseSettings.fromEnvironment(Map.of("DATABASE_URL", embedded.databaseUrl() + "?sslmode=disable"),
+          id -> null);
     }
-    // One local process serves many requests at once, unlike one Lambda environment.
-    settings = settings.withPoolSize(Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "16")));
-    Migrations.migrate(settings.jdbcUrl(), settings.user(), settings.password());
+    // One local process serves many requests at once, unlike one Lambda environment. One event loop, as
+    // in Lambda: handlers run on their own threads, so more loops only add hops between threads.
+    settings = settings.withPoolSize(setting(env, "DB_POOL_SIZE", 16));
+    Database database = Database.connect(settings, setting(env, "LEADCYCLE_EVENT_LOOPS", 1));
+    LeadcycleRuntime.install(settings, database);
+    Vertx vertx = database.vertx();
 
-    // One event loop, as in Lambda: the handlers run on their own threads, so more loops only add hops
-    // between threads (the intake benchmark's latency tail came from that).
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(Integer.parseInt(env.getOrDefault("LEADCYCLE_EVENT_LOOPS", "1"))));
-    LeadcycleRuntime.install(new Database(Database.createPool(vertx, settings)));
-    // Handlers block until their database work is done, so they run on plain threads, as in Lambda,
-    // never on a Vert.x event loop or worker thread.
-    ExecutorService handlerThreads = Executors.newFixedThreadPool(
-        Integer.parseInt(env.getOrDefault("LEADCYCLE_HANDLER_THREADS", "64")));
-    Router router = router(vertx, handlerThreads, apiToken);
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port).await();
-    return new LocalServer(vertx, server, handlerThreads, embedded);
-  }
-
-  private static Router router(Vertx vertx, ExecutorService handlerThreads, String apiToken) {
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    for (HttpFunction function : instantiateHandlers()) {
-      for (Route route : function.routes()) {
-        router.route(HttpMethod.valueOf(route.method()), vertxPath(route.path()))
-            .handler(ctx -> serve(ctx, function, route, handlerThreads, apiToken));
+    List<Hosted> hosted = instantiate(functions);
+    // Handlers block until their work is done, so they run on plain threads, as in Lambda, never on a
+    // Vert.x event loop or worker thread.
+    ExecutorService handlerThreads = Executors.newFixedThreadPool(setting(env, "LEADCYCLE_HANDLER_THREADS", 64));
+    Map<String, LocalQueue> queues = new LinkedHashMap<>();
+    Map<String, LocalBucket> buckets = new LinkedHashMap<>();
+    List<HttpFunction> http = new ArrayList<>();
+    List<Long> timers = new ArrayList<>();
+    for (Hosted function : hosted) {
+      LeadcycleFunction<?, ?> handler = function.handler();
+      if (handler instanceof CustomResourceFunction custom) {
+        custom.handleRequest(Map.of(), null); // db-migrate: migrate now, before any function runs
+      } else if (handler instanceof HttpFunction httpFunction) {
+        http.add(httpFunction);
+      } else if (handler instanceof ScheduledFunction scheduled) {
+        int seconds = setting(env, "LEADCYCLE_SCHEDULE_SECONDS_" + variable(function.name()),
+            setting(env, "LEADCYCLE_SCHEDULE_SECONDS", 5));
+        if (seconds > 0) {
+          timers.add(every(vertx, seconds * 1000L, handlerThreads,
+              () -> scheduled.handleRequest(LocalEvents.scheduled(function.name(), Instant.now()), null)));
+        }
+      } else if (handler instanceof SqsFunction queued) {
+        queues.put(function.name(), new LocalQueue(function.name(), queued,
+            setting(env, "LEADCYCLE_QUEUE_MAX_RECEIVES", 3),
+            Duration.ofMillis(setting(env, "LEADCYCLE_QUEUE_RETRY_MILLIS", 1000))));
+      } else if (handler instanceof S3Function objects) {
+        buckets.put(function.name(), new LocalBucket("leadcycle-" + function.name(),
+            dataDirectory.resolve("buckets").resolve(function.name()), objects));
+      } else {
+        throw new IllegalStateException(function.name() + " has no trigger kind the local server hosts");
       }
     }
-    router.route().last().handler(ctx -> writeProblem(ctx,
-        Problem.notFound("No route for " + ctx.request().method() + " " + ctx.request().path())));
-    router.route().failureHandler(ctx -> writeProblem(ctx, ctx.statusCode() == 413
-        ? Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes.")
-        : Problem.internal()));
-    return router;
-  }
-
-  private static void serve(RoutingContext ctx, HttpFunction function, Route route, ExecutorService threads,
-      String apiToken) {
-    if (route.access() == Access.MANAGEMENT && !authorized(ctx.request().getHeader("authorization"), apiToken)) {
-      writeProblem(ctx, Problem.unauthorized("Send Authorization: Bearer <LEADCYCLE_API_TOKEN>."));
-      return;
+    Map<String, LocalQueue> queuesByArn = new LinkedHashMap<>();
+    queues.values().forEach(q -> queuesByArn.put(q.arn(), q));
+    LeadcycleRuntime.install(new LocalDeadLetters(queuesByArn));
+    for (LocalQueue queue : queues.values()) {
+      timers.add(every(vertx, 100, handlerThreads, () -> {
+        while (queue.deliverBatch()) {
+          // drain what is visible now
+        }
+      }));
     }
-    var event = HttpEventConverter.toEvent(ctx, route);
-    Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> function.handleRequest(event, null), threads),
-            ctx.vertx().getOrCreateContext())
-        .onSuccess(response -> HttpEventConverter.writeResponse(ctx, response))
-        .onFailure(ctx::fail);
+    for (LocalBucket bucket : buckets.values()) {
+      timers.add(every(vertx, setting(env, "LEADCYCLE_BUCKET_SCAN_MILLIS", 1000), handlerThreads, bucket::scan));
+    }
+
+    RouteTable<HttpFunction> routes = new RouteTable<>(http.stream()
+        .flatMap(f -> f.routes().stream().map(r -> new RouteTable.Entry<>(f, r))).toList());
+    Router router = Router.router(vertx);
+    LocalServer[] self = new LocalServer[1];
+    Api api = new Api(routes, hosted, queues, handlerThreads, apiToken, dataDirectory);
+    api.register(router);
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port).await();
+    self[0] = new LocalServer(vertx, server, handlerThreads, database, embedded, timers, queues, buckets);
+    return self[0];
   }
 
-  private static boolean authorized(String header, String apiToken) {
-    String expected = "Bearer " + apiToken;
-    return header != null && MessageDigest.isEqual(
-        header.strip().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+  /** The HTTP side: the functions' routes through one route table, and the local server's own routes. */
+  private record Api(RouteTable<HttpFunction> routes, List<Hosted> functions, Map<String, LocalQueue> queues,
+      ExecutorService threads, String apiToken, Path dataDirectory) {
+
+    void register(Router router) {
+      router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+          .end(OpenApiDocument.json()));
+      router.post("/_local/invoke/:function").handler(ctx -> management(ctx, this::invoke));
+      router.post("/_local/queues/:function/messages").handler(ctx -> management(ctx, this::sendToQueue));
+      router.get("/_local/queues/:function").handler(ctx -> management(ctx, this::queueStatus));
+      router.route().handler(this::serveFunction);
+      router.route().failureHandler(ctx -> writeProblem(ctx, ctx.statusCode() == 413
+          ? Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes.")
+          : Problem.internal()));
+    }
+
+    /** Every other request: its route in the table, the function that owns it, the event AWS would send. */
+    private void serveFunction(RoutingContext ctx) {
+      RouteTable.Match<HttpFunction> match;
+      try {
+        match = routes.find(null, ctx.request().method().name(), ctx.request().path());
+      } catch (Problem problem) {
+        writeProblem(ctx, problem);
+        return;
+      }
+      if (match.route().access() == Access.MANAGEMENT && !authorized(ctx)) {
+        writeProblem(ctx, unauthorized());
+        return;
+      }
+      var event = HttpEventConverter.toEvent(ctx, match.route(), match.pathParameters(), Invocation.newRequestId());
+      HttpFunction function = match.owner();
+      onHandlerThread(ctx, () -> function.handleRequest(event, null))
+          .onSuccess(response -> HttpEventConverter.writeResponse(ctx, response));
+    }
+
+    /** {@code POST /_local/invoke/{function}}: the body is the event; the answer is what the handler returned. */
+    @SuppressWarnings("unchecked")
+    private void invoke(RoutingContext ctx) {
+      Hosted hosted = function(ctx);
+      if (hosted == null) {
+        return;
+      }
+      LeadcycleFunction<Object, Object> handler = (LeadcycleFunction<Object, Object>) hosted.handler();
+      Object event;
+      try {
+        event = LambdaJson.read(handler.eventType(), ctx.body().asString());
+      } catch (RuntimeException e) {
+        writeProblem(ctx, Problem.malformed("The body is not a " + handler.eventType().getSimpleName()
+            + " event in the JSON AWS sends."));
+        return;
+      }
+      onHandlerThread(ctx, () -> {
+        try {
+          return LambdaJson.write(handler.handleRequest(event, null));
+        } catch (RuntimeException e) {
+          // As Lambda's Invoke API reports a function error: 200, X-Amz-Function-Error, the error as JSON.
+          return "!" + new JsonObject().put("errorMessage", e.getMessage()).put("errorType", e.getClass().getName()).encode();
+        }
+      }).onSuccess(answer -> {
+        boolean failed = answer.startsWith("!");
+        var response = ctx.response().putHeader("content-type", "application/json");
+        if (failed) {
+          response.putHeader("x-amz-function-error", "Unhandled");
+        }
+        response.end(failed ? answer.substring(1) : answer);
+      });
+    }
+
+    /** {@code POST /_local/queues/{function}/messages} {@code {"messages": [{"body", "attributes"?}]}}. */
+    private void sendToQueue(RoutingContext ctx) {
+      LocalQueue queue = queue(ctx);
+      if (queue == null) {
+        return;
+      }
+      JsonArray messages;
+      try {
+        messages = ctx.body().asJsonObject().getJsonArray("messages");
+        if (messages == null || messages.isEmpty()) {
+          throw new IllegalArgumentException();
+        }
+        JsonArray ids = new JsonArray();
+        for (int i = 0; i < messages.size(); i++) {
+          JsonObject message = messages.getJsonObject(i);
+          Object body = message.getValue("body");
+          Map<String, String> attributes = new LinkedHashMap<>();
+          JsonObject given = message.getJsonObject("attributes", new JsonObject());
+          given.forEach(e -> attributes.put(e.getKey(), String.valueOf(e.getValue())));
+          ids.add(queue.send(body instanceof String text ? text : io.vertx.core.json.Json.encode(body), attributes));
+        }
+        ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("messageIds", ids).encode());
+      } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {
+        writeProblem(ctx, Problem.invalid("messages",
+            "send {\"messages\": [{\"body\": \"...\" or {...}, \"attributes\"?: {\"name\": \"value\"}}]}"));
+      }
+    }
+
+    private void queueStatus(RoutingContext ctx) {
+      LocalQueue queue = queue(ctx);
+      if (queue != null) {
+        ctx.response().putHeader("content-type", "application/json").end(queue.status().encode());
+      }
+    }
+
+    private Hosted function(RoutingContext ctx) {
+      String name = ctx.pathParam("function");
+      for (Hosted hosted : functions) {
+        if (hosted.name().equals(name)) {
+          return hosted;
+        }
+      }
+      writeProblem(ctx, Problem.notFound("No function " + name + "; hosted: "
+          + String.join(", ", functions.stream().map(Hosted::name).toList())));
+      return null;
+    }
+
+    private LocalQueue queue(RoutingContext ctx) {
+      LocalQueue queue = queues.get(ctx.pathParam("function"));
+      if (queue == null) {
+        writeProblem(ctx, Problem.notFound("No queue-triggered function " + ctx.pathParam("function")
+            + "; queues: " + String.join(", ", queues.keySet())));
+      }
+      return queue;
+    }
+
+    private void management(RoutingContext ctx, java.util.function.Consumer<RoutingContext> action) {
+      if (!authorized(ctx)) {
+        writeProblem(ctx, unauthorized());
+        return;
+      }
+      action.accept(ctx);
+    }
+
+    private Problem unauthorized() {
+      return Problem.unauthorized("Send Authorization: Bearer <token>. The local server prints its token when it "
+          + "starts (it is kept in " + dataDirectory.resolve(ApiToken.FILE_NAME) + "), or set your own with "
+          + ApiToken.ENVIRONMENT_VARIABLE + ".");
+    }
+
+    private boolean authorized(RoutingContext ctx) {
+      String header = ctx.request().getHeader("authorization");
+      String expected = "Bearer " + apiToken;
+      return header != null && MessageDigest.isEqual(
+          header.strip().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs blocking handler work off the event loop and comes back to it with the result. */
+    private <T> Future<T> onHandlerThread(RoutingContext ctx, Supplier<T> work) {
+      return Future.fromCompletionStage(CompletableFuture.supplyAsync(work, threads), ctx.vertx().getOrCreateContext())
+          .onFailure(ctx::fail);
+    }
   }
 
   private static void writeProblem(RoutingContext ctx, Problem problem) {
-    HttpResponse response = HttpResponse.problem(problem);
-    java.util.Map<String, String> headers = new java.util.HashMap<>(response.headers());
-    headers.put("x-request-id", java.util.UUID.randomUUID().toString());
-    APIGatewayV2HTTPResponse event = APIGatewayV2HTTPResponse.builder()
-        .withStatusCode(response.status()).withHeaders(headers).withBody(response.body()).build();
-    HttpEventConverter.writeResponse(ctx, event);
+    APIGatewayV2HTTPResponse response = HttpFunction.problemEvent(problem, Invocation.newRequestId());
+    HttpEventConverter.writeResponse(ctx, response);
   }
 
-  /** {@code /v1/forms/{formId}} (SAM) becomes {@code /v1/forms/:formId} (Vert.x Web). */
-  static String vertxPath(String samPath) {
-    return samPath.replaceAll("\\{([A-Za-z0-9]+)}", ":$1");
+  /** A timer that runs {@code work} on a handler thread, never twice at once (a slow run skips a tick). */
+  private static long every(Vertx vertx, long millis, ExecutorService threads, Runnable work) {
+    AtomicBoolean running = new AtomicBoolean();
+    return vertx.setPeriodic(millis, id -> {
+      if (running.compareAndSet(false, true)) {
+        threads.execute(() -> {
+          try {
+            work.run();
+          } catch (RuntimeException | Error e) {
+            JsonLog.error(null, "local timer work failed", e);
+          } finally {
+            running.set(false);
+          }
+        });
+      }
+    });
   }
 
   /** Creates each handler with the no-argument constructor Lambda uses. */
-  public static List<HttpFunction> instantiateHandlers() {
-    List<HttpFunction> functions = new ArrayList<>();
-    for (String className : HANDLER_CLASSES) {
-      try {
-        functions.add((HttpFunction) Class.forName(className).getDeclaredConstructor().newInstance());
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot create handler " + className, e);
-      }
+  private static List<Hosted> instantiate(List<HostedFunction> functions) {
+    List<Hosted> hosted = new ArrayList<>();
+    for (HostedFunction function : functions) {
+      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass())));
     }
-    return functions;
+    return hosted;
   }
 
-  private static String generateToken() {
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  /** A handler of template.yaml, created the way Lambda creates it. */
+  public static LeadcycleFunction<?, ?> instantiate(String handlerClass) {
+    try {
+      return (LeadcycleFunction<?, ?>) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create handler " + handlerClass, e);
+    }
+  }
+
+  private static Path dataDirectory(Map<String, String> env) {
+    return Path.of(env.getOrDefault("LEADCYCLE_DATA_DIR", ".leadcycle")).toAbsolutePath();
+  }
+
+  private static int setting(Map<String, String> env, String name, int defaultValue) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(name + " must be a whole number, not " + value);
+    }
+  }
+
+  /** {@code lead-management} → {@code LEAD_MANAGEMENT}, for per-function settings. */
+  static String variable(String functionName) {
+    return functionName.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
   public int port() {
     return server.actualPort();
   }
 
+  /** Where the object-created function {@code function} watches for files. */
+  public Path bucketDirectory(String function) {
+    return buckets.get(function).directory();
+  }
+
   @Override
   public void close() {
+    timers.forEach(vertx::cancelTimer);
     server.close().await();
     handlerThreads.shutdownNow();
-    vertx.close().await();
+    database.close();
     if (embedded != null) {
       embedded.close();
     }

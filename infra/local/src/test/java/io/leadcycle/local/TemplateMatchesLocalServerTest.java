@@ -2,96 +2,59 @@ package io.leadcycle.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadcycle.http.Access;
-import io.leadcycle.http.HttpFunction;
-import io.leadcycle.http.Route;
+import io.leadcycle.local.TemplateFunctions.Declared;
+import io.leadcycle.local.TemplateFunctions.Trigger;
+import io.leadcycle.local.examples.Examples;
+import io.leadcycle.local.examples.RecordingQueueFunction;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
- * The local server and AWS must serve the same API: every route a hosted handler defines is an HttpApi
- * event of the function with that handler class in template.yaml, with the same authorization, and
- * every HttpApi function in the template is hosted locally.
+ * The local server and AWS must run the same functions the same way: every function template.yaml
+ * declares is hosted locally with the same handler class and the same trigger kind (HTTP routes with
+ * the same authorization, schedules, queues, buckets, custom resources), and nothing else is hosted.
  */
 class TemplateMatchesLocalServerTest {
 
   private static final Path TEMPLATE = Path.of("../../template.yaml");
 
-  /** A route as the template declares it: method, path and whether the JWT authorizer guards it. */
-  record DeclaredRoute(String method, String path, boolean management) {
-  }
+  /** A template with one function of every trigger kind, and the test functions that implement them. */
+  private static final Path EVERY_TRIGGER = Path.of("src/test/resources/template-every-trigger.yaml");
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> template() throws IOException {
-    // CloudFormation's short-form tags (!Ref, !If ...) are irrelevant here; drop them so plain YAML parses.
-    String text = Files.readString(TEMPLATE).replaceAll("!(Ref|Sub|GetAtt|If|Not|Equals|Join|Select|Split)\\b", "");
-    return new Yaml().load(text);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Set<DeclaredRoute>> routesByHandler() throws IOException {
-    Map<String, Object> resources = (Map<String, Object>) template().get("Resources");
-    Map<String, Set<DeclaredRoute>> byHandler = new HashMap<>();
-    resources.forEach((name, value) -> {
-      Map<String, Object> resource = (Map<String, Object>) value;
-      if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
-        return;
-      }
-      Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
-      String handler = ((String) properties.get("Handler")).replace("::handleRequest", "");
-      Set<DeclaredRoute> routes = new HashSet<>();
-      Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
-      events.values().forEach(e -> {
-        Map<String, Object> event = (Map<String, Object>) e;
-        if (!"HttpApi".equals(event.get("Type"))) {
-          return;
-        }
-        Map<String, Object> props = (Map<String, Object>) event.get("Properties");
-        Map<String, Object> auth = (Map<String, Object>) props.get("Auth");
-        boolean open = auth != null && "NONE".equals(auth.get("Authorizer"));
-        assertThat(props.get("PayloadFormatVersion")).as(name + " payload format").isEqualTo("2.0");
-        routes.add(new DeclaredRoute((String) props.get("Method"), (String) props.get("Path"), !open));
-      });
-      byHandler.put(handler, routes);
-    });
-    return byHandler;
+  @Test
+  void everyFunctionOfTheTemplateIsHostedLocallyWithTheSameHandlerTriggerAndRoutes() throws IOException {
+    assertThat(TemplateFunctions.differences(TemplateFunctions.read(TEMPLATE), LocalServer.FUNCTIONS)).isEmpty();
   }
 
   @Test
-  void everyHostedRouteIsDeclaredWithTheSameHandlerAndAuthorization() throws IOException {
-    Map<String, Set<DeclaredRoute>> declared = routesByHandler();
-    for (HttpFunction function : LocalServer.instantiateHandlers()) {
-      Set<DeclaredRoute> hosted = new HashSet<>();
-      for (Route route : function.routes()) {
-        hosted.add(new DeclaredRoute(route.method(), route.path(), route.access() == Access.MANAGEMENT));
-      }
-      assertThat(declared).as("template.yaml has a function with handler " + function.getClass().getName())
-          .containsKey(function.getClass().getName());
-      assertThat(declared.get(function.getClass().getName())).containsExactlyInAnyOrderElementsOf(hosted);
-    }
+  void theCheckCoversEveryTriggerKind() throws IOException {
+    List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER);
+
+    assertThat(declared).flatExtracting(Declared::triggers).containsExactlyInAnyOrder(Trigger.values());
+    assertThat(TemplateFunctions.differences(declared, Examples.HOSTED)).isEmpty();
   }
 
   @Test
-  void everyHttpFunctionOfTheTemplateIsHostedLocally() throws IOException {
-    routesByHandler().forEach((handler, routes) -> {
-      if (!routes.isEmpty()) {
-        assertThat(LocalServer.HANDLER_CLASSES).contains(handler);
-      }
-    });
+  void aFunctionHostedUnderAnotherTriggerOrMissingIsReported() throws IOException {
+    List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER);
+    List<LocalServer.HostedFunction> swapped = Examples.HOSTED.stream()
+        .map(h -> h.name().equals("tick-counter")
+            ? new LocalServer.HostedFunction("tick-counter", RecordingQueueFunction.class.getName()) : h)
+        .filter(h -> !h.name().equals("recording-bucket"))
+        .toList();
+
+    assertThat(TemplateFunctions.differences(declared, swapped))
+        .anySatisfy(d -> assertThat(d).startsWith("tick-counter: template handler"))
+        .anySatisfy(d -> assertThat(d).contains("(recording-bucket) is not hosted"));
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void functionsRunOnJava21AndPointAtTheShadedJarOfTheirModule() throws IOException {
-    Map<String, Object> template = template();
+    Map<String, Object> template = TemplateFunctions.load(TEMPLATE);
     Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals")).get("Function");
     assertThat(globals.get("Runtime")).isEqualTo("java21");
     Map<String, Object> resources = (Map<String, Object>) template.get("Resources");

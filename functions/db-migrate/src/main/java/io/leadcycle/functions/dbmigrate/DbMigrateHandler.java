@@ -4,7 +4,7 @@ import io.leadcycle.database.Migrations;
 import io.leadcycle.platform.CustomResourceFunction;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.runtime.DatabaseSettings;
-import io.leadcycle.runtime.SecretsManagerSecrets;
+import io.leadcycle.runtime.LeadcycleRuntime;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.util.Map;
@@ -22,9 +22,9 @@ public final class DbMigrateHandler extends CustomResourceFunction {
 
   private final Supplier<DatabaseSettings> settings;
 
+  /** Lambda's constructor (and the local server's): the database named by the environment. */
   public DbMigrateHandler() {
-    this(() -> DatabaseSettings.fromEnvironment(System.getenv(),
-        id -> SecretsManagerSecrets.fromEnvironment().apply(id)), HttpClient.newHttpClient());
+    this(LeadcycleRuntime::databaseSettings, HttpClient.newHttpClient());
   }
 
   public DbMigrateHandler(Supplier<DatabaseSettings> settings, HttpClient http) {

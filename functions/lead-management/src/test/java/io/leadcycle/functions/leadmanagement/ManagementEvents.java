@@ -35,6 +35,7 @@ final class ManagementEvents {
   private final Map<String, String> query = new LinkedHashMap<>();
   private byte[] body = new byte[0];
   private boolean base64;
+  private String rawBody;
 
   private ManagementEvents(JsonObject event) {
     this.event = event;
@@ -94,6 +95,15 @@ final class ManagementEvents {
   ManagementEvents body(byte[] bytes, boolean base64Encoded) {
     this.body = bytes;
     this.base64 = base64Encoded;
+    this.rawBody = null;
+    return this;
+  }
+
+  /** The body exactly as {@code body} appears in the event, e.g. text that is marked base64 but is not. */
+  ManagementEvents rawBody(String text, boolean base64Encoded) {
+    this.body = text.getBytes(StandardCharsets.UTF_8);
+    this.base64 = base64Encoded;
+    this.rawBody = text;
     return this;
   }
 
@@ -121,7 +131,8 @@ final class ManagementEvents {
       event.put("queryStringParameters", new JsonObject(new LinkedHashMap<>(query)));
     }
     event.put("isBase64Encoded", base64);
-    event.put("body", base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
+    String text = base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8);
+    event.put("body", rawBody != null ? rawBody : text);
     return SERIALIZER.fromJson(event.encode());
   }
 

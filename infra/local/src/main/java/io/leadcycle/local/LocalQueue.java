@@ -1,0 +1,155 @@
+package io.leadcycle.local;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.SqsFunction;
+import io.leadcycle.runtime.JsonLog;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An in-process stand-in for an SQS queue with a redrive policy, in front of one queue-triggered
+ * function: messages are delivered in batches of up to 10 as SQS records; those the function reports
+ * failed come back after a growing delay with a higher receive count, and after {@code maxReceives}
+ * receives they end in the queue's dead-letter list, as with {@code maxReceiveCount}. Messages the
+ * function refuses outright are parked there at once ({@link LocalDeadLetters}).
+ */
+final class LocalQueue {
+
+  /** A message as the queue keeps it. */
+  record Message(String id, String body, Map<String, String> attributes, long sentAt, int receiveCount,
+      long visibleAt, long firstReceivedAt) {
+
+    Message received(long now) {
+      return new Message(id, body, attributes, sentAt, receiveCount + 1, visibleAt, firstReceivedAt == 0 ? now : firstReceivedAt);
+    }
+
+    Message hiddenUntil(long at) {
+      return new Message(id, body, attributes, sentAt, receiveCount, at, firstReceivedAt);
+    }
+  }
+
+  /** A message that ended in the dead-letter list, and why. */
+  record DeadLetter(String messageId, String body, int receiveCount, String reason, Instant at) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("messageId", messageId).put("body", body).put("receiveCount", receiveCount)
+          .put("reason", reason).put("at", at.toString());
+    }
+  }
+
+  static final int BATCH_SIZE = 10;
+
+  private final String name;
+  private final SqsFunction function;
+  private final int maxReceives;
+  private final Duration retryDelay;
+  private final List<Message> waiting = new ArrayList<>();
+  private final List<DeadLetter> deadLetters = new ArrayList<>();
+  private int inFlight;
+
+  LocalQueue(String name, SqsFunction function, int maxReceives, Duration retryDelay) {
+    this.name = name;
+    this.function = function;
+    this.maxReceives = maxReceives;
+    this.retryDelay = retryDelay;
+  }
+
+  String name() {
+    return name;
+  }
+
+  String arn() {
+    return LocalEvents.queueArn(name);
+  }
+
+  /** Adds a message; its id, as SQS's SendMessage answers. */
+  synchronized String send(String body, Map<String, String> attributes) {
+    String id = Invocation.newRequestId();
+    waiting.add(new Message(id, body, Map.copyOf(attributes), System.currentTimeMillis(), 0, 0, 0));
+    return id;
+  }
+
+  /** Delivers one batch of visible messages to the function, if any; true when it delivered one. */
+  boolean deliverBatch() {
+    long now = System.currentTimeMillis();
+    List<Message> batch = take(now);
+    if (batch.isEmpty()) {
+      return false;
+    }
+    List<JsonObject> records = new ArrayList<>();
+    batch.forEach(m -> records.add(LocalEvents.sqsRecord(name, m, m.firstReceivedAt())));
+    Set<String> failed = new HashSet<>();
+    String reason;
+    try {
+      SQSBatchResponse response = function.handleRequest(LocalEvents.sqs(records), null);
+      if (response != null && response.getBatchItemFailures() != null) {
+        response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+      }
+      reason = "reported failed on each of " + maxReceives + " receives (maxReceiveCount)";
+    } catch (RuntimeException | Error e) {
+      // A handler that throws fails the whole batch, as in Lambda.
+      batch.forEach(m -> failed.add(m.id()));
+      reason = "the function failed (" + e.getClass().getSimpleName() + ") on each of " + maxReceives + " receives";
+      JsonLog.error(null, "queue " + name + ": the function threw; the batch will be delivered again", e);
+    }
+    settle(batch, failed, reason, System.currentTimeMillis());
+    return true;
+  }
+
+  private synchronized List<Message> take(long now) {
+    List<Message> batch = new ArrayList<>();
+    for (Iterator<Message> it = waiting.iterator(); it.hasNext() && batch.size() < BATCH_SIZE; ) {
+      Message message = it.next();
+      if (message.visibleAt() <= now) {
+        it.remove();
+        batch.add(message.received(now));
+      }
+    }
+    inFlight += batch.size();
+    return batch;
+  }
+
+  private synchronized void settle(List<Message> batch, Set<String> failed, String reason, long now) {
+    inFlight -= batch.size();
+    for (Message message : batch) {
+      if (!failed.contains(message.id())) {
+        continue; // done (or parked by the function itself): SQS deletes it
+      }
+      if (message.receiveCount() >= maxReceives) {
+        deadLetters.add(new DeadLetter(message.id(), message.body(), message.receiveCount(), reason, Instant.ofEpochMilli(now)));
+      } else {
+        waiting.add(message.hiddenUntil(now + retryDelay.toMillis() * message.receiveCount()));
+      }
+    }
+  }
+
+  /** A message the function refused (it is in the current batch): straight to the dead-letter list. */
+  synchronized void park(SQSMessage message, String reason) {
+    int receiveCount = Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+    deadLetters.add(new DeadLetter(message.getMessageId(), message.getBody(), receiveCount, reason, Instant.now()));
+  }
+
+  synchronized JsonObject status() {
+    JsonArray dead = new JsonArray();
+    deadLetters.forEach(d -> dead.add(d.toJson()));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("queue", name);
+    json.put("arn", arn());
+    json.put("waiting", waiting.size());
+    json.put("inFlight", inFlight);
+    json.put("maxReceives", maxReceives);
+    json.put("deadLetters", dead);
+    return new JsonObject(json);
+  }
+}
