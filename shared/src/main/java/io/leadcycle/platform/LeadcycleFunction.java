@@ -3,6 +3,7 @@ package io.leadcycle.platform;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.LeadcycleRuntime;
 import java.util.function.Supplier;
 
@@ -18,6 +19,11 @@ import java.util.function.Supplier;
  * @param <O> what the function answers
  */
 public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O> {
+
+  static {
+    // Libraries (Vert.x, Netty, Flyway, the AWS SDK) log through java.util.logging or SLF4J: one JSON format for all.
+    JavaLogging.routeToJson();
+  }
 
   private final Supplier<Database> database;
 

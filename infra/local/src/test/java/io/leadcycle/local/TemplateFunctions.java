@@ -83,7 +83,10 @@ final class TemplateFunctions {
             }
             routes.add(new DeclaredRoute((String) props.get("Method"), (String) props.get("Path"), !open));
           }
-          case "Schedule", "ScheduleV2" -> triggers.add(Trigger.SCHEDULE);
+          case "Schedule" -> triggers.add(Trigger.SCHEDULE);
+          // EventBridge Scheduler sends "detail" as a JSON string, which ScheduledEvent cannot read.
+          case "ScheduleV2" -> throw new AssertionError(name + ": use an EventBridge rule (Type: Schedule), "
+              + "not ScheduleV2, whose events a ScheduledFunction cannot read");
           case "SQS" -> triggers.add(Trigger.QUEUE);
           case "S3" -> triggers.add(Trigger.BUCKET);
           default -> throw new AssertionError(name + ": event type " + event.get("Type") + " has no local host");
