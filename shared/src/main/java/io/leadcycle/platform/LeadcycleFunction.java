@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.JavaLogging;
-import io.leadcycle.runtime.LeadcycleRuntime;
 import java.util.function.Supplier;
 
 /**

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.leadcycle.runtime.Database;
-import io.leadcycle.runtime.LeadcycleRuntime;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

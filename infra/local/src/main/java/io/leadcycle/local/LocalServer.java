@@ -16,7 +16,7 @@ import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.DatabaseSettings;
 import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.JsonLog;
-import io.leadcycle.runtime.LeadcycleRuntime;
+import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.runtime.SecretsManagerSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -4,7 +4,7 @@ import io.leadcycle.database.Migrations;
 import io.leadcycle.platform.CustomResourceFunction;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.runtime.DatabaseSettings;
-import io.leadcycle.runtime.LeadcycleRuntime;
+import io.leadcycle.platform.LeadcycleRuntime;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.util.Map;

@@ -1,7 +1,8 @@
-package io.leadcycle.runtime;
+package io.leadcycle.platform;
 
-import io.leadcycle.platform.DeadLetters;
-import io.leadcycle.platform.SqsDeadLetters;
+import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.DatabaseSettings;
+import io.leadcycle.runtime.SecretsManagerSecrets;
 
 /**
  * The per-execution-environment singletons: the database (one {@link io.vertx.core.Vertx} with one

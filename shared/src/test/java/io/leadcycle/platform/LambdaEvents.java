@@ -1,0 +1,29 @@
+package io.leadcycle.platform;
+
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Event fixtures from test resources, deserialized the way the AWS Java runtime does it. */
+final class LambdaEvents {
+
+  private LambdaEvents() {
+  }
+
+  static <T> T read(Class<T> type, String json) {
+    return LambdaEventSerializers.serializerFor(type, LambdaEvents.class.getClassLoader()).fromJson(json);
+  }
+
+  static String resource(String name) {
+    try (InputStream in = LambdaEvents.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
