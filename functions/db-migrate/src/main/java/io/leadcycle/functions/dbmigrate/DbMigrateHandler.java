@@ -21,6 +21,7 @@ public final class DbMigrateHandler extends CustomResourceFunction {
   static final String PHYSICAL_RESOURCE_ID = "leadcycle-database-schema";
 
   private final Supplier<DatabaseSettings> settings;
+  private final int connectRetries;
 
   /** Lambda's constructor (and the local server's): the database named by the environment. */
   public DbMigrateHandler() {
@@ -28,8 +29,13 @@ public final class DbMigrateHandler extends CustomResourceFunction {
   }
 
   public DbMigrateHandler(Supplier<DatabaseSettings> settings, HttpClient http) {
+    this(settings, http, Migrations.CONNECT_RETRIES);
+  }
+
+  public DbMigrateHandler(Supplier<DatabaseSettings> settings, HttpClient http, int connectRetries) {
     super(http);
     this.settings = settings;
+    this.connectRetries = connectRetries;
   }
 
   @Override
@@ -54,7 +60,7 @@ public final class DbMigrateHandler extends CustomResourceFunction {
 
   private int migrate(Invocation invocation) {
     DatabaseSettings db = settings.get();
-    int applied = Migrations.migrate(db.jdbcUrl(), db.user(), db.password());
+    int applied = Migrations.migrate(db.jdbcUrl(), db.user(), db.password(), connectRetries);
     invocation.info("database migrated", new JsonObject().put("migrationsApplied", applied).put("database", db.toString()));
     return applied;
   }
