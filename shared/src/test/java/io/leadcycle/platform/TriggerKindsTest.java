@@ -13,6 +13,7 @@ import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.testing.LambdaEvents;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ConnectException;

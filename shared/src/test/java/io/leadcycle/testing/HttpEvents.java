@@ -5,9 +5,6 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import io.leadcycle.http.StandardWebhooks;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -36,7 +33,7 @@ public final class HttpEvents {
 
   /** An event for {@code routeKey} (e.g. {@code "POST /v1/forms/{formId}/submissions"}) at {@code rawPath}. */
   public static HttpEvents request(String routeKey, String rawPath) {
-    JsonObject fixture = new JsonObject(resource("events/http-api-request.json"));
+    JsonObject fixture = new JsonObject(LambdaEvents.resource("events/http-api-request.json"));
     String method = routeKey.substring(0, routeKey.indexOf(' '));
     fixture.put("routeKey", routeKey).put("rawPath", rawPath);
     fixture.getJsonObject("requestContext").put("routeKey", routeKey).put("requestId", UUID.randomUUID().toString())
@@ -107,16 +104,5 @@ public final class HttpEvents {
     event.put("isBase64Encoded", base64);
     event.put("body", base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
     return SERIALIZER.fromJson(event.encode());
-  }
-
-  static String resource(String name) {
-    try (InputStream in = HttpEvents.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no test resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -106,11 +104,5 @@ final class LocalBucket {
       throw new UncheckedIOException("cannot list the bucket directory " + directory, e);
     }
     return files;
-  }
-
-  Set<String> keys() {
-    Set<String> keys = new HashSet<>();
-    announced.keySet().forEach(p -> keys.add(directory.relativize(p).toString()));
-    return keys;
   }
 }

@@ -6,18 +6,17 @@ import io.leadcycle.local.examples.Examples;
 import io.leadcycle.local.examples.RecordingBucketFunction;
 import io.leadcycle.local.examples.RecordingQueueFunction;
 import io.leadcycle.local.examples.TickCounter;
+import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -129,8 +128,8 @@ class LocalTriggersTest {
 
   @Test
   void anyFunctionCanBeInvokedByHandWithAnEventFixture() throws Exception {
-    HttpResponse<String> scheduled = post("/_local/invoke/tick-counter", new JsonObject(resource("events/scheduled-event.json")));
-    HttpResponse<String> queued = post("/_local/invoke/recording-queue", new JsonObject(resource("events/sqs-event.json")));
+    HttpResponse<String> scheduled = post("/_local/invoke/tick-counter", new JsonObject(LambdaEvents.resource("events/scheduled-event.json")));
+    HttpResponse<String> queued = post("/_local/invoke/recording-queue", new JsonObject(LambdaEvents.resource("events/sqs-event.json")));
     HttpResponse<String> http = post("/_local/invoke/echo", new JsonObject()
         .put("version", "2.0").put("routeKey", "GET /examples/echo/{word}").put("rawPath", "/examples/echo/hello")
         .put("pathParameters", new JsonObject().put("word", "hello"))
@@ -220,12 +219,6 @@ class LocalTriggersTest {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
-    }
-  }
-
-  private static String resource(String name) throws IOException {
-    try (InputStream in = LocalTriggersTest.class.getClassLoader().getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 }

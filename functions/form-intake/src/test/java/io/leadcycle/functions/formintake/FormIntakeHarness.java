@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.http.JsonViews;
 import io.leadcycle.testing.HttpEvents;
+import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -116,26 +117,12 @@ abstract class FormIntakeHarness {
 
   /** Asserts a problem-details answer with {@code status} and returns its body. */
   static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
-    assertThat(contentType(response)).isEqualTo("application/problem+json");
-    JsonObject problem = body(response);
-    assertThat(problem.getInteger("status")).isEqualTo(status);
-    assertThat(problem.getString("type")).isNotBlank();
-    assertThat(problem.getString("title")).isNotBlank();
-    assertThat(problem.getString("detail")).isNotBlank();
-    assertThat(problem.getJsonArray("errors")).isNotNull();
-    assertThat(problem.encode()).doesNotContain("Exception").doesNotContain("\tat ");
-    return problem;
+    return ProblemAssertions.assertProblem(response, status);
   }
 
   /** The {@code field} of every entry in a problem's {@code errors}. */
   static List<String> errorFields(JsonObject problem) {
-    List<String> fields = new ArrayList<>();
-    JsonArray errors = problem.getJsonArray("errors");
-    for (int i = 0; i < errors.size(); i++) {
-      fields.add(errors.getJsonObject(i).getString("field"));
-    }
-    return fields;
+    return ProblemAssertions.errorFields(problem);
   }
 
   static String contactId(JsonObject result) {

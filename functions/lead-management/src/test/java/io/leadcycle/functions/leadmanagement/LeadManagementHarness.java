@@ -10,6 +10,7 @@ import io.leadcycle.domain.Submission;
 import io.leadcycle.forms.FormService;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.intake.IntakeService;
+import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -195,16 +196,7 @@ abstract class LeadManagementHarness {
 
   /** Asserts a problem-details answer with {@code status} and returns its body. */
   static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
-    assertThat(contentType(response)).isEqualTo("application/problem+json");
-    JsonObject problem = body(response);
-    assertThat(problem.getInteger("status")).isEqualTo(status);
-    assertThat(problem.getString("type")).startsWith("urn:leadcycle:problem:");
-    assertThat(problem.getString("title")).isNotBlank();
-    assertThat(problem.getString("detail")).isNotBlank();
-    assertThat(problem.getJsonArray("errors")).isNotNull();
-    assertThat(problem.encode()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("io.leadcycle.");
-    return problem;
+    return ProblemAssertions.assertProblem(response, status);
   }
 
   /** Asserts a 400 problem and returns the {@code field} of each of its errors. */
@@ -214,12 +206,7 @@ abstract class LeadManagementHarness {
 
   /** The {@code field} of every entry in a problem's {@code errors}. */
   static List<String> errorFields(JsonObject problem) {
-    List<String> fields = new ArrayList<>();
-    JsonArray errors = problem.getJsonArray("errors");
-    for (int i = 0; i < errors.size(); i++) {
-      fields.add(errors.getJsonObject(i).getString("field"));
-    }
-    return fields;
+    return ProblemAssertions.errorFields(problem);
   }
 
   /** The ids of a list page's items, in order. */

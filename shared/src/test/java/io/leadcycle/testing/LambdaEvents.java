@@ -1,4 +1,4 @@
-package io.leadcycle.platform;
+package io.leadcycle.testing;
 
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.IOException;
@@ -6,17 +6,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Event fixtures from test resources, deserialized the way the AWS Java runtime does it. */
-final class LambdaEvents {
+/** Event fixtures from test resources (events/*.json), deserialized the way the AWS Java runtime does it. */
+public final class LambdaEvents {
 
   private LambdaEvents() {
   }
 
-  static <T> T read(Class<T> type, String json) {
+  public static <T> T read(Class<T> type, String json) {
     return LambdaEventSerializers.serializerFor(type, LambdaEvents.class.getClassLoader()).fromJson(json);
   }
 
-  static String resource(String name) {
+  public static String resource(String name) {
     try (InputStream in = LambdaEvents.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalArgumentException("no test resource " + name);
