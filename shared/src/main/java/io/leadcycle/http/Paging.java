@@ -47,20 +47,26 @@ public final class Paging {
     }
     try {
       String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
-      return new Cursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+      Instant created = Instant.parse(parts[0]);
+      created.atOffset(java.time.ZoneOffset.UTC); // the database's timestamps have a narrower range than Instant's
+      return new Cursor(created, UUID.fromString(parts[1]));
     } catch (RuntimeException e) {
       throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
     }
   }
 
-  /** The {@code after} query parameter of a list ordered by a text key (form ids), or null on the first page. */
+  /** The {@code after} query parameter of a list ordered by an id (form ids), or null on the first page. */
   public static String afterKey(HttpRequest request) {
     String after = request.queryParameter("after");
     if (after == null) {
       return null;
     }
     try {
-      return new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+      String key = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+      if (!io.leadcycle.domain.FormDefinition.isValidId(key)) {
+        throw new IllegalArgumentException("not an id");
+      }
+      return key;
     } catch (IllegalArgumentException e) {
       throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
     }

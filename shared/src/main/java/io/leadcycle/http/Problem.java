@@ -55,7 +55,10 @@ public class Problem extends RuntimeException implements Failure.Classified {
             ? conflict.with("existingId", c.existingId().toString()) : conflict;
       }
       case UNAVAILABLE -> unavailable(failure.cause() instanceof io.leadcycle.domain.Unavailable
-          ? failure.message() : "The database is not reachable right now; retry later.");
+          ? failure.message()
+          : io.leadcycle.runtime.Failures.isAbortedByServer(failure.cause())
+              ? "The database could not finish this request because of concurrent changes; retry."
+              : "The database is not reachable right now; retry later.");
       case BUG -> internal();
     };
   }

@@ -57,11 +57,6 @@ public abstract class CustomResourceFunction extends LeadcycleFunction<Map<Strin
   }
 
   @Override
-  protected final String triggerRequestId(Map<String, Object> event) {
-    return null;
-  }
-
-  @Override
   protected final Map<String, Object> handle(Map<String, Object> event, Invocation invocation) {
     Object responseUrl = event == null ? null : event.get("ResponseURL");
     if (responseUrl == null) {

@@ -66,7 +66,7 @@ public final class Invocation {
   /** Logs what went wrong: bugs with their stack trace, everything else as one line with its kind. */
   public void failed(String message, Failure failure, JsonObject more) {
     if (failure.kind() == FailureKind.BUG) {
-      JsonLog.error(requestId, message, failure.cause());
+      JsonLog.error(requestId, message, failure.cause(), context(more));
     } else {
       warn(message, (more == null ? new JsonObject() : more.copy())
           .put("failure", failure.kind().name()).put("reason", failure.message()));

@@ -46,7 +46,7 @@ public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O> {
 
   @Override
   public final O handleRequest(I event, Context context) {
-    Invocation invocation = Invocation.start(functionName(), triggerRequestId(event), context);
+    Invocation invocation = Invocation.start(functionName(), event == null ? null : triggerRequestId(event), context);
     try {
       return handle(event, invocation);
     } catch (Exception | Error thrown) {

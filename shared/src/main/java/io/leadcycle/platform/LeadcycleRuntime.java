@@ -2,7 +2,6 @@ package io.leadcycle.platform;
 
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.DatabaseSettings;
-import io.leadcycle.runtime.SecretsManagerSecrets;
 
 /**
  * The per-execution-environment singletons: the database (one {@link io.vertx.core.Vertx} with one
@@ -42,8 +41,7 @@ public final class LeadcycleRuntime {
     if (known == null) {
       synchronized (LeadcycleRuntime.class) {
         if (settings == null) {
-          settings = DatabaseSettings.fromEnvironment(System.getenv(),
-              secretId -> SecretsManagerSecrets.fromEnvironment().apply(secretId));
+          settings = DatabaseSettings.fromEnvironment(System.getenv());
         }
         known = settings;
       }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.runtime.Database;
+import io.vertx.core.json.JsonObject;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +47,16 @@ public abstract class S3Function extends LeadcycleFunction<S3Event, Void> {
             s3.getObject().getSizeAsLong() == null ? 0 : s3.getObject().getSizeAsLong(), s3.getObject().geteTag(),
             record.getEventName());
         invocation.put("bucket", object.bucket()).put("key", object.key());
-        objectCreated(object, invocation);
+        try {
+          objectCreated(object, invocation);
+        } catch (Exception | Error e) {
+          Failure failure = Failure.of(e);
+          if (!failure.kind().isClientError()) {
+            throw e; // Lambda retries the whole event; the objects before this one must be safe to see twice
+          }
+          // A file that can never be read: logged, and the event's other objects still handled.
+          invocation.failed("object refused; not retried", failure, new JsonObject().put("key", object.key()));
+        }
         objects++;
       }
     }
@@ -54,12 +64,9 @@ public abstract class S3Function extends LeadcycleFunction<S3Event, Void> {
     return null;
   }
 
+  /** Only a failure that a later try may fix gets here: thrown, so that Lambda retries the event. */
   @Override
   protected final Void onFailure(S3Event event, Failure failure, Invocation invocation) {
-    if (failure.kind().isClientError()) {
-      invocation.failed("object refused; not retried", failure, null);
-      return null;
-    }
     invocation.failed("object failed; Lambda retries the event", failure, null);
     throw new Unavailable("processing the object failed: " + failure.message(), failure.cause());
   }

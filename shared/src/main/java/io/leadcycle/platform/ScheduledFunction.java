@@ -36,11 +36,6 @@ public abstract class ScheduledFunction extends LeadcycleFunction<ScheduledEvent
   }
 
   @Override
-  protected final String triggerRequestId(ScheduledEvent event) {
-    return null; // the event's id names the schedule's firing; Lambda's id names this invocation
-  }
-
-  @Override
   protected final Map<String, Object> handle(ScheduledEvent event, Invocation invocation) {
     invocation.put("scheduledEventId", event == null ? null : event.getId());
     Map<String, Object> summary = new LinkedHashMap<>(run(event, invocation));

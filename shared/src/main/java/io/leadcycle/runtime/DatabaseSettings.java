@@ -48,6 +48,11 @@ public record DatabaseSettings(String host, int port, String database, String us
     return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
   }
 
+  /** Reads the settings; a {@code DB_SECRET_ID} is read from Secrets Manager (the only case that builds its client). */
+  public static DatabaseSettings fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, secretId -> SecretsManagerSecrets.fromEnvironment().apply(secretId));
+  }
+
   /** Reads the settings; {@code secrets} resolves a Secrets Manager secret id to its JSON text. */
   public static DatabaseSettings fromEnvironment(Map<String, String> env, Function<String, String> secrets) {
     int poolSize = Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "2"));

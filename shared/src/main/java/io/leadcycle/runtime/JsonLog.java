@@ -23,9 +23,15 @@ public final class JsonLog {
   }
 
   public static void error(String requestId, String message, Throwable error) {
+    error(requestId, message, error, null);
+  }
+
+  /** An error with its stack trace and what it was about (a message id, a route). */
+  public static void error(String requestId, String message, Throwable error, JsonObject details) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
-    write("ERROR", requestId, message, new JsonObject()
+    JsonObject line = details == null ? new JsonObject() : details.copy();
+    write("ERROR", requestId, message, line
         .put("error", error.getClass().getName() + ": " + error.getMessage())
         .put("stackTrace", trace.toString()));
   }

@@ -37,6 +37,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return start(EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false)
+          // The local server stops it itself, after its handlers; the library's own hook would race them.
+          .setRegisterShutdownHook(false)
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on"));

@@ -16,9 +16,10 @@ import java.util.stream.Stream;
  * An S3 bucket stood in for by a directory: a file that appears there (or is replaced) becomes an
  * {@code ObjectCreated:Put} event for the bucket's function, with the file's path below the directory
  * as the key. A file is announced once it has kept its size and time for one scan, so one still being
- * written is not read half-way (copying it in under another name and renaming it is best). Files there
- * when the server starts were announced when they arrived and are not announced again. A failed event
- * is retried twice, as Lambda retries asynchronous invocations.
+ * written is not read half-way (copying it in under another name and renaming it is best). What was
+ * announced is kept beside the directory ({@code .<function>.announced}), so a file that arrived while
+ * the server was stopped is announced at the next start, and one already announced is not announced
+ * again. A failed event is retried twice, as Lambda retries asynchronous invocations.
  */
 final class LocalBucket {
 
@@ -30,6 +31,7 @@ final class LocalBucket {
   private final String bucket;
   private final Path directory;
   private final S3Function function;
+  private final Path index;
   private final Map<Path, Seen> announced = new HashMap<>();
   private final Map<Path, Seen> pending = new HashMap<>();
   private final Map<Path, Integer> failures = new HashMap<>();
@@ -38,12 +40,20 @@ final class LocalBucket {
     this.bucket = bucket;
     this.directory = directory;
     this.function = function;
+    this.index = directory.resolveSibling("." + directory.getFileName() + ".announced");
     try {
       Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the bucket directory " + directory, e);
+      if (Files.exists(index)) {
+        for (String line : Files.readAllLines(index, java.nio.charset.StandardCharsets.UTF_8)) {
+          String[] parts = line.split(" ", 3); // size, time, key
+          if (parts.length == 3) {
+            announced.put(directory.resolve(parts[2]), new Seen(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the bucket directory " + directory + " or " + index, e);
     }
-    files().forEach((path, seen) -> announced.put(path, seen));
   }
 
   Path directory() {
@@ -68,12 +78,32 @@ final class LocalBucket {
         announced.put(path, seen);
         pending.remove(path);
         failures.remove(path);
+        save();
       }
     }
   }
 
+  /** Writes the index of announced files (to a temporary file first, so a crash leaves the old one). */
+  private void save() {
+    StringBuilder lines = new StringBuilder();
+    announced.forEach((path, seen) -> lines.append(seen.size()).append(' ').append(seen.modified()).append(' ')
+        .append(key(path)).append('\n'));
+    try {
+      Path temporary = index.resolveSibling(index.getFileName() + ".tmp");
+      Files.writeString(temporary, lines);
+      Files.move(temporary, index, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + index, e);
+    }
+  }
+
+  private String key(Path path) {
+    return directory.relativize(path).toString().replace('\\', '/');
+  }
+
   private boolean announce(Path path, Seen seen) {
-    String key = directory.relativize(path).toString().replace('\\', '/');
+    String key = key(path);
     String eTag = LocalEvents.md5(key + ":" + seen.size() + ":" + seen.modified());
     try {
       function.handleRequest(LocalEvents.objectCreated(bucket, key, seen.size(), eTag, Instant.now()), null);

@@ -136,7 +136,8 @@ final class LocalQueue {
 
   /** A message the function refused (it is in the current batch): straight to the dead-letter list. */
   synchronized void park(SQSMessage message, String reason) {
-    int receiveCount = Integer.parseInt(message.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+    Map<String, String> attributes = message.getAttributes() == null ? Map.of() : message.getAttributes();
+    int receiveCount = Integer.parseInt(attributes.getOrDefault("ApproximateReceiveCount", "1"));
     deadLetters.add(new DeadLetter(message.getMessageId(), message.getBody(), receiveCount, reason, Instant.now()));
   }
 

@@ -17,7 +17,6 @@ import io.leadcycle.runtime.DatabaseSettings;
 import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.platform.LeadcycleRuntime;
-import io.leadcycle.runtime.SecretsManagerSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -66,11 +65,10 @@ public final class LocalServer implements AutoCloseable {
   public record HostedFunction(String name, String handlerClass) {
   }
 
-  /** Every function template.yaml declares; TemplateMatchesLocalServerTest keeps the two in step. */
-  public static final List<HostedFunction> FUNCTIONS = List.of(
-      new HostedFunction("db-migrate", "io.leadcycle.functions.dbmigrate.DbMigrateHandler"),
-      new HostedFunction("form-intake", "io.leadcycle.functions.formintake.FormIntakeHandler"),
-      new HostedFunction("lead-management", "io.leadcycle.functions.leadmanagement.LeadManagementHandler"));
+  /** Every function template.yaml declares, read from the copy packed into this jar. */
+  public static final List<HostedFunction> FUNCTIONS = SamTemplate.bundled().stream()
+      .map(function -> new HostedFunction(function.module(), function.handlerClass()))
+      .toList();
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
   private static final long MAX_BODY_BYTES = 1024 * 1024;
@@ -84,26 +82,32 @@ public final class LocalServer implements AutoCloseable {
   private final Database database;
   private final EmbeddedDatabase embedded;
   private final List<Long> timers;
-  private final Map<String, LocalQueue> queues;
   private final Map<String, LocalBucket> buckets;
 
   private LocalServer(Vertx vertx, HttpServer server, ExecutorService handlerThreads, Database database,
-      EmbeddedDatabase embedded, List<Long> timers, Map<String, LocalQueue> queues, Map<String, LocalBucket> buckets) {
+      EmbeddedDatabase embedded, List<Long> timers, Map<String, LocalBucket> buckets) {
     this.vertx = vertx;
     this.server = server;
     this.handlerThreads = handlerThreads;
     this.database = database;
     this.embedded = embedded;
     this.timers = timers;
-    this.queues = queues;
     this.buckets = buckets;
   }
 
   public static void main(String[] args) {
     JavaLogging.routeToJson();
     Map<String, String> env = System.getenv();
-    ApiToken token = ApiToken.resolve(env, dataDirectory(env));
-    LocalServer server = start(env, Integer.parseInt(env.getOrDefault("LEADCYCLE_PORT", "8080")), token.value());
+    LocalServer server;
+    ApiToken token;
+    try {
+      token = ApiToken.resolve(env, dataDirectory(env));
+      server = start(env, setting(env, "LEADCYCLE_PORT", 8080), token.value());
+    } catch (RuntimeException | Error e) {
+      JsonLog.error(null, "Leadcycle could not start: " + e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     JsonLog.info(null, token.describe(), null);
     JsonLog.info(null, "Leadcycle is listening on http://localhost:" + server.port()
@@ -122,93 +126,109 @@ public final class LocalServer implements AutoCloseable {
   public static LocalServer start(Map<String, String> env, int port, String apiToken, List<HostedFunction> functions) {
     Path dataDirectory = dataDirectory(env);
     EmbeddedDatabase embedded = null;
-    DatabaseSettings settings;
-    if (DatabaseSettings.configured(env)) {
-      settings = DatabaseSettings.fromEnvironment(env, id -> SecretsManagerSecrets.fromEnvironment().apply(id));
-    } else {
-      embedded = EmbeddedDatabase.persistent(dataDirectory.resolve("postgres"));
-      settings = DatabaseSettings.fromEnvironment(Map.of("DATABASE_URL", embedded.databaseUrl() + "?sslmode=disable"),
-          id -> null);
-    }
-    // One local process serves many requests at once, unlike one Lambda environment. One event loop, as
-    // in Lambda: handlers run on their own threads, so more loops only add hops between threads.
-    settings = settings.withPoolSize(setting(env, "DB_POOL_SIZE", 16));
-    Database database = Database.connect(settings, setting(env, "LEADCYCLE_EVENT_LOOPS", 1));
-    LeadcycleRuntime.install(settings, database);
-    Vertx vertx = database.vertx();
-
-    List<Hosted> hosted = instantiate(functions);
-    // Handlers block until their work is done, so they run on plain threads, as in Lambda, never on a
-    // Vert.x event loop or worker thread.
-    ExecutorService handlerThreads = Executors.newFixedThreadPool(setting(env, "LEADCYCLE_HANDLER_THREADS", 64));
-    Map<String, LocalQueue> queues = new LinkedHashMap<>();
-    Map<String, LocalBucket> buckets = new LinkedHashMap<>();
-    List<HttpFunction> http = new ArrayList<>();
+    Database database = null;
+    ExecutorService handlerThreads = null;
     List<Long> timers = new ArrayList<>();
-    for (Hosted function : hosted) {
-      LeadcycleFunction<?, ?> handler = function.handler();
-      if (handler instanceof CustomResourceFunction custom) {
-        custom.handleRequest(Map.of(), null); // db-migrate: migrate now, before any function runs
-      } else if (handler instanceof HttpFunction httpFunction) {
-        http.add(httpFunction);
-      } else if (handler instanceof ScheduledFunction scheduled) {
-        int seconds = setting(env, "LEADCYCLE_SCHEDULE_SECONDS_" + variable(function.name()),
-            setting(env, "LEADCYCLE_SCHEDULE_SECONDS", 5));
-        if (seconds > 0) {
-          timers.add(every(vertx, seconds * 1000L, handlerThreads,
-              () -> scheduled.handleRequest(LocalEvents.scheduled(function.name(), Instant.now()), null)));
-        }
-      } else if (handler instanceof SqsFunction queued) {
-        queues.put(function.name(), new LocalQueue(function.name(), queued,
-            setting(env, "LEADCYCLE_QUEUE_MAX_RECEIVES", 3),
-            Duration.ofMillis(setting(env, "LEADCYCLE_QUEUE_RETRY_MILLIS", 1000))));
-      } else if (handler instanceof S3Function objects) {
-        buckets.put(function.name(), new LocalBucket("leadcycle-" + function.name(),
-            dataDirectory.resolve("buckets").resolve(function.name()), objects));
+    try {
+      DatabaseSettings settings;
+      if (DatabaseSettings.configured(env)) {
+        settings = DatabaseSettings.fromEnvironment(env);
       } else {
-        throw new IllegalStateException(function.name() + " has no trigger kind the local server hosts");
+        embedded = EmbeddedDatabase.persistent(dataDirectory.resolve("postgres"));
+        settings = DatabaseSettings.fromEnvironment(Map.of("DATABASE_URL", embedded.databaseUrl() + "?sslmode=disable"));
       }
-    }
-    Map<String, LocalQueue> queuesByArn = new LinkedHashMap<>();
-    queues.values().forEach(q -> queuesByArn.put(q.arn(), q));
-    LeadcycleRuntime.install(new LocalDeadLetters(queuesByArn));
-    for (LocalQueue queue : queues.values()) {
-      timers.add(every(vertx, 100, handlerThreads, () -> {
-        while (queue.deliverBatch()) {
-          // drain what is visible now
-        }
-      }));
-    }
-    for (LocalBucket bucket : buckets.values()) {
-      timers.add(every(vertx, setting(env, "LEADCYCLE_BUCKET_SCAN_MILLIS", 1000), handlerThreads, bucket::scan));
-    }
+      // One local process serves many requests at once, unlike one Lambda environment. One event loop, as
+      // in Lambda: handlers run on their own threads, so more loops only add hops between threads.
+      settings = settings.withPoolSize(positive(env, "DB_POOL_SIZE", 16));
+      database = Database.connect(settings, positive(env, "LEADCYCLE_EVENT_LOOPS", 1));
+      LeadcycleRuntime.install(settings, database);
+      Vertx vertx = database.vertx();
+      // Handlers block until their work is done, so they run on plain threads, as in Lambda, never on a
+      // Vert.x event loop or worker thread.
+      handlerThreads = Executors.newFixedThreadPool(positive(env, "LEADCYCLE_HANDLER_THREADS", 64));
 
-    RouteTable<HttpFunction> routes = new RouteTable<>(http.stream()
-        .flatMap(f -> f.routes().stream().map(r -> new RouteTable.Entry<>(f, r))).toList());
-    Router router = Router.router(vertx);
-    LocalServer[] self = new LocalServer[1];
-    Api api = new Api(routes, hosted, queues, handlerThreads, apiToken, dataDirectory);
-    api.register(router);
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port).await();
-    self[0] = new LocalServer(vertx, server, handlerThreads, database, embedded, timers, queues, buckets);
-    return self[0];
+      List<Hosted> hosted = instantiate(functions);
+      Map<String, LocalQueue> queues = new LinkedHashMap<>();
+      Map<String, LocalBucket> buckets = new LinkedHashMap<>();
+      List<HttpFunction> http = new ArrayList<>();
+      for (Hosted function : hosted) {
+        LeadcycleFunction<?, ?> handler = function.handler();
+        if (handler instanceof CustomResourceFunction custom) {
+          custom.handleRequest(Map.of(), null); // db-migrate: migrate now, before any function runs
+        } else if (handler instanceof HttpFunction httpFunction) {
+          http.add(httpFunction);
+        } else if (handler instanceof ScheduledFunction scheduled) {
+          int seconds = setting(env, "LEADCYCLE_SCHEDULE_SECONDS_" + variable(function.name()),
+              setting(env, "LEADCYCLE_SCHEDULE_SECONDS", 5));
+          if (seconds > 0) {
+            timers.add(every(vertx, seconds * 1000L, handlerThreads,
+                () -> scheduled.handleRequest(LocalEvents.scheduled(function.name(), Instant.now()), null)));
+          }
+        } else if (handler instanceof SqsFunction queued) {
+          queues.put(function.name(), new LocalQueue(function.name(), queued,
+              positive(env, "LEADCYCLE_QUEUE_MAX_RECEIVES", 3),
+              Duration.ofMillis(positive(env, "LEADCYCLE_QUEUE_RETRY_MILLIS", 1000))));
+        } else if (handler instanceof S3Function objects) {
+          buckets.put(function.name(), new LocalBucket("leadcycle-" + function.name(),
+              dataDirectory.resolve("buckets").resolve(function.name()), objects));
+        } else {
+          throw new IllegalStateException(function.name() + " has no trigger kind the local server hosts");
+        }
+      }
+      Map<String, LocalQueue> queuesByArn = new LinkedHashMap<>();
+      queues.values().forEach(q -> queuesByArn.put(q.arn(), q));
+      LeadcycleRuntime.install(new LocalDeadLetters(queuesByArn));
+      for (LocalQueue queue : queues.values()) {
+        timers.add(every(vertx, 100, handlerThreads, () -> {
+          while (queue.deliverBatch()) {
+            // drain what is visible now
+          }
+        }));
+      }
+      int scanMillis = positive(env, "LEADCYCLE_BUCKET_SCAN_MILLIS", 1000);
+      for (LocalBucket bucket : buckets.values()) {
+        timers.add(every(vertx, scanMillis, handlerThreads, bucket::scan));
+      }
+
+      RouteTable<HttpFunction> routes = new RouteTable<>(http.stream()
+          .flatMap(f -> f.routes().stream().map(r -> new RouteTable.Entry<>(f, r))).toList());
+      Router router = Router.router(vertx);
+      String tokenVariable = env.get(ApiToken.ENVIRONMENT_VARIABLE);
+      new Api(routes, hosted, queues, handlerThreads, apiToken, tokenVariable != null && !tokenVariable.isBlank(),
+          dataDirectory).register(router);
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port).await();
+      return new LocalServer(vertx, server, handlerThreads, database, embedded, timers, buckets);
+    } catch (RuntimeException | Error e) {
+      // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits.
+      stop(database, handlerThreads, timers, embedded);
+      throw e;
+    }
   }
 
   /** The HTTP side: the functions' routes through one route table, and the local server's own routes. */
   private record Api(RouteTable<HttpFunction> routes, List<Hosted> functions, Map<String, LocalQueue> queues,
-      ExecutorService threads, String apiToken, Path dataDirectory) {
+      ExecutorService threads, String apiToken, boolean tokenFromEnvironment, Path dataDirectory) {
 
     void register(Router router) {
-      router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      // The raw body goes to the functions, which parse forms themselves (as in Lambda).
+      router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setMergeFormAttributes(false));
       router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
           .end(OpenApiDocument.json()));
       router.post("/_local/invoke/:function").handler(ctx -> management(ctx, this::invoke));
       router.post("/_local/queues/:function/messages").handler(ctx -> management(ctx, this::sendToQueue));
       router.get("/_local/queues/:function").handler(ctx -> management(ctx, this::queueStatus));
       router.route().handler(this::serveFunction);
-      router.route().failureHandler(ctx -> writeProblem(ctx, ctx.statusCode() == 413
-          ? Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes.")
-          : Problem.internal()));
+      router.route().failureHandler(ctx -> {
+        if (ctx.statusCode() == 413) {
+          writeProblem(ctx, Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes."));
+        } else if (ctx.statusCode() == 400) {
+          writeProblem(ctx, Problem.malformed("The request could not be read."));
+        } else {
+          JsonLog.error(null, "local server: " + ctx.request().method() + " " + ctx.request().path() + " failed",
+              ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure());
+          writeProblem(ctx, Problem.internal());
+        }
+      });
     }
 
     /** Every other request: its route in the table, the function that owns it, the event AWS would send. */
@@ -263,33 +283,39 @@ public final class LocalServer implements AutoCloseable {
       });
     }
 
-    /** {@code POST /_local/queues/{function}/messages} {@code {"messages": [{"body", "attributes"?}]}}. */
+    /** {@code POST /_local/queues/{function}/messages} {@code {"messages": [{"body", "attributes"?}]}}: all or none. */
     private void sendToQueue(RoutingContext ctx) {
       LocalQueue queue = queue(ctx);
       if (queue == null) {
         return;
       }
-      JsonArray messages;
+      record Outgoing(String body, Map<String, String> attributes) {
+      }
+      List<Outgoing> outgoing = new ArrayList<>();
       try {
-        messages = ctx.body().asJsonObject().getJsonArray("messages");
-        if (messages == null || messages.isEmpty()) {
-          throw new IllegalArgumentException();
-        }
-        JsonArray ids = new JsonArray();
+        JsonArray messages = ctx.body().asJsonObject().getJsonArray("messages");
         for (int i = 0; i < messages.size(); i++) {
           JsonObject message = messages.getJsonObject(i);
           Object body = message.getValue("body");
+          if (body == null) {
+            throw new IllegalArgumentException("no body");
+          }
           Map<String, String> attributes = new LinkedHashMap<>();
-          JsonObject given = message.getJsonObject("attributes", new JsonObject());
-          given.forEach(e -> attributes.put(e.getKey(), String.valueOf(e.getValue())));
-          ids.add(queue.send(body instanceof String text ? text : io.vertx.core.json.Json.encode(body), attributes));
+          message.getJsonObject("attributes", new JsonObject()).forEach(e -> attributes.put(e.getKey(), String.valueOf(e.getValue())));
+          outgoing.add(new Outgoing(body instanceof String text ? text : io.vertx.core.json.Json.encode(body), attributes));
         }
-        ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("messageIds", ids).encode());
-      } catch (DecodeException | ClassCastException | IllegalArgumentException | NullPointerException e) {
+        if (outgoing.isEmpty()) {
+          throw new IllegalArgumentException("no messages");
+        }
+      } catch (RuntimeException e) {
         writeProblem(ctx, Problem.invalid("messages",
             "send {\"messages\": [{\"body\": \"...\" or {...}, \"attributes\"?: {\"name\": \"value\"}}]}"));
+        return;
       }
+      JsonArray ids = new JsonArray();
+      outgoing.forEach(m -> ids.add(queue.send(m.body(), m.attributes())));
+      ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("messageIds", ids).encode());
     }
 
     private void queueStatus(RoutingContext ctx) {
@@ -329,9 +355,11 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private Problem unauthorized() {
-      return Problem.unauthorized("Send Authorization: Bearer <token>. The local server prints its token when it "
-          + "starts (it is kept in " + dataDirectory.resolve(ApiToken.FILE_NAME) + "), or set your own with "
-          + ApiToken.ENVIRONMENT_VARIABLE + ".");
+      return Problem.unauthorized(tokenFromEnvironment
+          ? "Send Authorization: Bearer <token>, with the token set in " + ApiToken.ENVIRONMENT_VARIABLE + "."
+          : "Send Authorization: Bearer <token>. The local server prints its token when it starts (it is kept in "
+              + dataDirectory.resolve(ApiToken.FILE_NAME) + "), or set your own with "
+              + ApiToken.ENVIRONMENT_VARIABLE + ".");
     }
 
     private boolean authorized(RoutingContext ctx) {
@@ -405,6 +433,14 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
+  private static int positive(Map<String, String> env, String name, int defaultValue) {
+    int value = setting(env, name, defaultValue);
+    if (value < 1) {
+      throw new IllegalStateException(name + " must be 1 or more, not " + value);
+    }
+    return value;
+  }
+
   /** {@code lead-management} → {@code LEAD_MANAGEMENT}, for per-function settings. */
   static String variable(String functionName) {
     return functionName.toUpperCase(Locale.ROOT).replace('-', '_');
@@ -419,12 +455,32 @@ public final class LocalServer implements AutoCloseable {
     return buckets.get(function).directory();
   }
 
+  /** Stops taking requests, lets running handlers finish (a few seconds at most), then stops the database. */
   @Override
   public void close() {
-    timers.forEach(vertx::cancelTimer);
     server.close().await();
-    handlerThreads.shutdownNow();
-    database.close();
+    stop(database, handlerThreads, timers, embedded);
+  }
+
+  private static void stop(Database database, ExecutorService handlerThreads, List<Long> timers,
+      EmbeddedDatabase embedded) {
+    if (database != null) {
+      timers.forEach(database.vertx()::cancelTimer);
+    }
+    if (handlerThreads != null) {
+      handlerThreads.shutdown();
+      try {
+        if (!handlerThreads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+          handlerThreads.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        handlerThreads.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (database != null) {
+      database.close();
+    }
     if (embedded != null) {
       embedded.close();
     }

@@ -2,14 +2,15 @@ package io.leadcycle.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.leadcycle.local.TemplateFunctions.Declared;
-import io.leadcycle.local.TemplateFunctions.Trigger;
+import io.leadcycle.local.SamTemplate.Declared;
+import io.leadcycle.local.SamTemplate.Trigger;
 import io.leadcycle.local.examples.Examples;
 import io.leadcycle.local.examples.RecordingQueueFunction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,11 @@ class TemplateMatchesLocalServerTest {
   }
 
   @Test
+  void theLocalServerReadsTheTemplateOfThisRepository() throws IOException {
+    assertThat(SamTemplate.bundled()).containsExactlyInAnyOrderElementsOf(TemplateFunctions.read(TEMPLATE));
+  }
+
+  @Test
   void theCheckCoversEveryTriggerKind() throws IOException {
     List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER);
 
@@ -38,17 +44,22 @@ class TemplateMatchesLocalServerTest {
   }
 
   @Test
-  void aFunctionHostedUnderAnotherTriggerOrMissingIsReported() throws IOException {
-    List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER);
-    List<LocalServer.HostedFunction> swapped = Examples.HOSTED.stream()
+  void anotherHandlerAnotherTriggerOrAMissingFunctionIsReported() throws IOException {
+    List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER).stream()
+        .map(d -> d.module().equals("echo")  // the template says: a queue triggers echo
+            ? new Declared(d.logicalId(), d.module(), d.handlerClass(), Set.of(Trigger.QUEUE), d.routes()) : d)
+        .toList();
+    List<LocalServer.HostedFunction> hosted = Examples.HOSTED.stream()
         .map(h -> h.name().equals("tick-counter")
             ? new LocalServer.HostedFunction("tick-counter", RecordingQueueFunction.class.getName()) : h)
         .filter(h -> !h.name().equals("recording-bucket"))
         .toList();
 
-    assertThat(TemplateFunctions.differences(declared, swapped))
-        .anySatisfy(d -> assertThat(d).startsWith("tick-counter: template handler"))
-        .anySatisfy(d -> assertThat(d).contains("(recording-bucket) is not hosted"));
+    assertThat(TemplateFunctions.differences(declared, hosted)).containsExactlyInAnyOrder(
+        "echo: template triggers [QUEUE], handler is HTTP",
+        "tick-counter: template handler io.leadcycle.local.examples.TickCounter, local "
+            + RecordingQueueFunction.class.getName(),
+        "RecordingBucketFunction (recording-bucket) is not hosted by the local server");
   }
 
   @Test

@@ -105,6 +105,35 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
   }
 
   @Test
+  void formsAreListedInIdOrderPageByPageWithoutTheirSecrets() {
+    createPage("c-page");
+    createPage("a-page");
+    createForm("b-event", "{\"name\":\"B\",\"kind\":\"event\"}");
+
+    JsonObject first = body(call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("limit", "2").build()));
+    JsonObject second = body(call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("limit", "2")
+        .query("after", first.getString("next")).build()));
+
+    assertThat(first.getJsonArray("items").stream().map(f -> ((JsonObject) f).getString("id")))
+        .containsExactly("a-page", "b-event");
+    assertThat(first.getJsonArray("items").getJsonObject(1).getString("kind")).isEqualTo("event");
+    assertThat(first.encode()).doesNotContain("signingSecret").doesNotContain("whsec_");
+    assertThat(second.getJsonArray("items").stream().map(f -> ((JsonObject) f).getString("id")))
+        .containsExactly("c-page");
+    assertThat(second.getValue("next")).isNull();
+  }
+
+  @Test
+  void aListCursorOrLimitThatWeDidNotMakeIs400NamingIt() {
+    for (String after : new String[] {"AA", "not base64!", java.util.Base64.getUrlEncoder().encodeToString("a b".getBytes())}) {
+      APIGatewayV2HTTPResponse response = call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("after", after).build());
+      assertThat(errorFields(assertProblem(response, 400))).as(after).containsExactly("after");
+    }
+    APIGatewayV2HTTPResponse limit = call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("limit", "0").build());
+    assertThat(errorFields(assertProblem(limit, 400))).containsExactly("limit");
+  }
+
+  @Test
   void getOfAnUnknownFormIs404() {
     JsonObject problem = assertProblem(getForm("nope"), 404);
     assertThat(problem.getString("detail")).contains("nope");

@@ -198,6 +198,9 @@ class LeadsHandlerTest extends LeadManagementHarness {
     assertThat(invalidFields(listLeads("view", "sales", "limit", "ten"))).containsExactly("limit");
     assertThat(invalidFields(listLeads("view", "sales", "after", "not-a-cursor"))).containsExactly("after");
     assertThat(invalidFields(listLeads("view", "sales", "after", wellFormedButWrong))).containsExactly("after");
+    String beyondTheDatabasesRange = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("+1000000000-12-31T23:59:59Z|" + java.util.UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+    assertThat(invalidFields(listLeads("view", "sales", "after", beyondTheDatabasesRange))).containsExactly("after");
     assertThat(invalidFields(listLeads("view", "all", "stage", "negotiation"))).containsExactly("stage");
   }
 }

@@ -133,6 +133,22 @@ class ProcessHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void convertingAnnouncesTheLeadWithItsOpportunity() {
+    act(leadId, "mark-sales-ready");
+    ok(process(leadId, "{\"action\": \"accept-sales\", \"ownerId\": \"sam\"}"));
+
+    String opportunityId = act(leadId, "convert").getString("opportunityId");
+
+    List<Row> converted = rows("SELECT payload FROM outbox WHERE lead_id = $1 AND type = 'lead.converted'",
+        java.util.UUID.fromString(leadId));
+    assertThat(converted).hasSize(1);
+    JsonObject payload = converted.get(0).getJsonObject("payload");
+    assertThat(payload.getJsonObject("lead").getString("opportunityId")).isEqualTo(opportunityId);
+    assertThat(payload.getJsonObject("lead").getString("status")).isEqualTo("converted");
+    assertThat(payload.getJsonArray("changes").encode()).contains("\"field\":\"status\"").contains("\"to\":\"converted\"");
+  }
+
+  @Test
   void anUnknownOrMissingActionIs400NamingAction() {
     assertThat(invalidFields(process(leadId, "{\"action\": \"escalate\"}"))).containsExactly("action");
     assertThat(invalidFields(process(leadId, "{\"action\": \"first-scored\"}"))).containsExactly("action");

@@ -1,0 +1,107 @@
+package io.leadcycle.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The functions template.yaml declares, as the local server reads them from the copy packed into its
+ * jar: so a function added to the template is hosted locally with no second list to keep in step.
+ */
+public final class SamTemplate {
+
+  /** How a function is triggered, in the template and on the local server. */
+  public enum Trigger { HTTP, SCHEDULE, QUEUE, BUCKET, CUSTOM_RESOURCE }
+
+  /** A route as the template declares it: method, path and whether the JWT authorizer guards it. */
+  public record DeclaredRoute(String method, String path, boolean management) {
+  }
+
+  /** One {@code AWS::Serverless::Function}: its module (from its CodeUri), handler class and triggers. */
+  public record Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
+      Set<DeclaredRoute> routes) {
+  }
+
+  private SamTemplate() {
+  }
+
+  /** The template packed into the local server's jar (built from the repository's template.yaml). */
+  public static List<Declared> bundled() {
+    try (InputStream in = SamTemplate.class.getClassLoader().getResourceAsStream("template.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("template.yaml is not on the class path (packed from the repository root)");
+      }
+      return functions(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> load(String text) {
+    // CloudFormation's short-form tags (!Ref, !If ...) are irrelevant here; drop them so plain YAML parses.
+    return new Yaml().load(text.replaceAll("!(Ref|Sub|GetAtt|If|Not|Equals|Join|Select|Split)\\b", ""));
+  }
+
+  @SuppressWarnings("unchecked")
+  public static List<Declared> functions(String text) {
+    Map<String, Object> resources = (Map<String, Object>) load(text).get("Resources");
+    Set<String> customResourceTargets = new HashSet<>();
+    resources.values().forEach(value -> {
+      Map<String, Object> resource = (Map<String, Object>) value;
+      String type = (String) resource.get("Type");
+      if (type != null && (type.startsWith("Custom::") || type.equals("AWS::CloudFormation::CustomResource"))) {
+        Object token = ((Map<String, Object>) resource.get("Properties")).get("ServiceToken");
+        customResourceTargets.add(String.valueOf(token).replace(".Arn", "").strip());
+      }
+    });
+    List<Declared> functions = new ArrayList<>();
+    resources.forEach((name, value) -> {
+      Map<String, Object> resource = (Map<String, Object>) value;
+      if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+        return;
+      }
+      Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
+      String handler = ((String) properties.get("Handler")).replace("::handleRequest", "");
+      String module = ((String) properties.get("CodeUri")).replaceAll("^functions/([a-z0-9-]+)/target/.*$", "$1");
+      Set<Trigger> triggers = EnumSet.noneOf(Trigger.class);
+      Set<DeclaredRoute> routes = new HashSet<>();
+      Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
+      events.values().forEach(e -> {
+        Map<String, Object> event = (Map<String, Object>) e;
+        Map<String, Object> props = (Map<String, Object>) event.get("Properties");
+        switch ((String) event.get("Type")) {
+          case "HttpApi" -> {
+            triggers.add(Trigger.HTTP);
+            Map<String, Object> auth = (Map<String, Object>) props.get("Auth");
+            boolean open = auth != null && "NONE".equals(auth.get("Authorizer"));
+            if (!"2.0".equals(props.get("PayloadFormatVersion"))) {
+              throw new IllegalStateException(name + ": HttpApi events must use payload format 2.0");
+            }
+            routes.add(new DeclaredRoute((String) props.get("Method"), (String) props.get("Path"), !open));
+          }
+          case "Schedule" -> triggers.add(Trigger.SCHEDULE);
+          // EventBridge Scheduler sends "detail" as a JSON string, which ScheduledEvent cannot read.
+          case "ScheduleV2" -> throw new IllegalStateException(name + ": use an EventBridge rule (Type: Schedule), "
+              + "not ScheduleV2, whose events a ScheduledFunction cannot read");
+          case "SQS" -> triggers.add(Trigger.QUEUE);
+          case "S3" -> triggers.add(Trigger.BUCKET);
+          default -> throw new IllegalStateException(name + ": event type " + event.get("Type") + " has no local host");
+        }
+      });
+      if (customResourceTargets.contains(name)) {
+        triggers.add(Trigger.CUSTOM_RESOURCE);
+      }
+      functions.add(new Declared(name, module, handler, triggers, routes));
+    });
+    return functions;
+  }
+}
