@@ -1,5 +1,7 @@
 package io.leadcycle.http;
 
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.NotFound;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
@@ -7,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * An HTTP request as a handler sees it, whichever host delivered it: header names lower-cased, the
@@ -41,12 +44,12 @@ public record HttpRequest(
    *
    * @param what the kind of record, for the message ("lead")
    */
-  public java.util.UUID uuidPathParameter(String name, String what) {
+  public UUID uuidPathParameter(String name, String what) {
     String raw = pathParameter(name);
     try {
-      return java.util.UUID.fromString(raw);
+      return UUID.fromString(raw);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new io.leadcycle.domain.NotFound("No " + what + " with id " + raw + ".");
+      throw new NotFound("No " + what + " with id " + raw + ".");
     }
   }
 
@@ -63,10 +66,10 @@ public record HttpRequest(
       return "api";
     }
     if (!(actor instanceof String text)) {
-      throw new io.leadcycle.domain.InvalidInput("actor", "must be a string");
+      throw new InvalidInput("actor", "must be a string");
     }
     if (text.length() > 200) {
-      throw new io.leadcycle.domain.InvalidInput("actor", "longer than 200 characters");
+      throw new InvalidInput("actor", "longer than 200 characters");
     }
     return text.strip();
   }

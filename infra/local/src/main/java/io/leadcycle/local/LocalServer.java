@@ -20,7 +20,6 @@ import io.leadcycle.platform.LeadcycleRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -76,7 +75,6 @@ public final class LocalServer implements AutoCloseable {
   private record Hosted(String name, LeadcycleFunction<?, ?> handler) {
   }
 
-  private final Vertx vertx;
   private final HttpServer server;
   private final ExecutorService handlerThreads;
   private final Database database;
@@ -84,9 +82,8 @@ public final class LocalServer implements AutoCloseable {
   private final List<Long> timers;
   private final Map<String, LocalBucket> buckets;
 
-  private LocalServer(Vertx vertx, HttpServer server, ExecutorService handlerThreads, Database database,
+  private LocalServer(HttpServer server, ExecutorService handlerThreads, Database database,
       EmbeddedDatabase embedded, List<Long> timers, Map<String, LocalBucket> buckets) {
-    this.vertx = vertx;
     this.server = server;
     this.handlerThreads = handlerThreads;
     this.database = database;
@@ -197,7 +194,7 @@ public final class LocalServer implements AutoCloseable {
       new Api(routes, hosted, queues, handlerThreads, apiToken, tokenVariable != null && !tokenVariable.isBlank(),
           dataDirectory).register(router);
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port).await();
-      return new LocalServer(vertx, server, handlerThreads, database, embedded, timers, buckets);
+      return new LocalServer(server, handlerThreads, database, embedded, timers, buckets);
     } catch (RuntimeException | Error e) {
       // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits.
       stop(database, handlerThreads, timers, embedded);
@@ -266,20 +263,22 @@ public final class LocalServer implements AutoCloseable {
             + " event in the JSON AWS sends."));
         return;
       }
+      record Answer(String json, boolean functionError) {
+      }
       onHandlerThread(ctx, () -> {
         try {
-          return LambdaJson.write(handler.handleRequest(event, null));
+          return new Answer(LambdaJson.write(handler.handleRequest(event, null)), false);
         } catch (RuntimeException e) {
           // As Lambda's Invoke API reports a function error: 200, X-Amz-Function-Error, the error as JSON.
-          return "!" + new JsonObject().put("errorMessage", e.getMessage()).put("errorType", e.getClass().getName()).encode();
+          return new Answer(new JsonObject().put("errorMessage", e.getMessage()).put("errorType", e.getClass().getName())
+              .encode(), true);
         }
       }).onSuccess(answer -> {
-        boolean failed = answer.startsWith("!");
         var response = ctx.response().putHeader("content-type", "application/json");
-        if (failed) {
+        if (answer.functionError()) {
           response.putHeader("x-amz-function-error", "Unhandled");
         }
-        response.end(failed ? answer.substring(1) : answer);
+        response.end(answer.json());
       });
     }
 
