@@ -74,7 +74,7 @@ public abstract class SqsFunction extends LeadcycleFunction<SQSEvent, SQSBatchRe
     return new SQSBatchResponse(failures);
   }
 
-  /** Nothing got past {@link #handle}'s own catch but a failure before the first message: retry them all. */
+  /** {@link #handle} catches each message's failure, so this is a failure outside any message: retry them all. */
   @Override
   protected final SQSBatchResponse onFailure(SQSEvent event, Failure failure, Invocation invocation) {
     invocation.failed("batch failed", failure, null);

@@ -23,8 +23,10 @@ public final class HttpEvents {
 
   private final JsonObject event;
   private final Map<String, String> headers = new LinkedHashMap<>();
+  private final Map<String, String> query = new LinkedHashMap<>();
   private byte[] body = new byte[0];
   private boolean base64;
+  private String rawBody;
 
   private HttpEvents(JsonObject event) {
     this.event = event;
@@ -42,19 +44,24 @@ public final class HttpEvents {
     return new HttpEvents(fixture);
   }
 
+  /**
+   * An event as HTTP API sends it to a catch-all {@code $default} route: route key {@code $default},
+   * no path parameters, only the method and the raw path to route by.
+   */
+  public static HttpEvents defaultRoute(String method, String rawPath) {
+    HttpEvents events = request(method + " " + rawPath, rawPath);
+    events.event.put("routeKey", "$default").remove("pathParameters");
+    events.event.getJsonObject("requestContext").put("routeKey", "$default");
+    return events;
+  }
+
   public HttpEvents pathParameter(String name, String value) {
     event.getJsonObject("pathParameters").put(name, value);
     return this;
   }
 
   public HttpEvents query(String name, String value) {
-    JsonObject query = event.getJsonObject("queryStringParameters");
-    if (query == null) {
-      query = new JsonObject();
-      event.put("queryStringParameters", query);
-    }
     query.put(name, value);
-    event.put("rawQueryString", name + "=" + value);
     return this;
   }
 
@@ -80,9 +87,38 @@ public final class HttpEvents {
     return body(form.getBytes(StandardCharsets.UTF_8), true);
   }
 
+  /** A JSON body that API Gateway chose to deliver base64-encoded ({@code isBase64Encoded: true}). */
+  public HttpEvents base64Json(String json) {
+    header("content-type", "application/json");
+    return body(json.getBytes(StandardCharsets.UTF_8), true);
+  }
+
   public HttpEvents body(byte[] bytes, boolean base64Encoded) {
     this.body = bytes;
     this.base64 = base64Encoded;
+    this.rawBody = null;
+    return this;
+  }
+
+  /** The body exactly as {@code body} appears in the event, e.g. text that is marked base64 but is not. */
+  public HttpEvents rawBody(String text, boolean base64Encoded) {
+    this.body = text.getBytes(StandardCharsets.UTF_8);
+    this.base64 = base64Encoded;
+    this.rawBody = text;
+    return this;
+  }
+
+  /** The caller as the HTTP API's JWT authorizer verified it: {@code requestContext.authorizer.jwt.claims}. */
+  public HttpEvents jwtSubject(String subject) {
+    JsonObject claims = new JsonObject()
+        .put("sub", subject)
+        .put("iss", "https://auth.leadcycle.example/")
+        .put("aud", "leadcycle-api")
+        .put("iat", "1795774200")
+        .put("exp", "1795777800")
+        .put("scope", "leads:write");
+    event.getJsonObject("requestContext").put("authorizer", new JsonObject()
+        .put("jwt", new JsonObject().put("claims", claims).put("scopes", new io.vertx.core.json.JsonArray())));
     return this;
   }
 
@@ -101,8 +137,19 @@ public final class HttpEvents {
   public APIGatewayV2HTTPEvent build() {
     headers.put("content-length", Integer.toString(body.length));
     event.put("headers", new JsonObject(new LinkedHashMap<>(headers)));
+    if (!query.isEmpty()) {
+      java.util.StringJoiner raw = new java.util.StringJoiner("&");
+      query.forEach((name, value) -> raw.add(encode(name) + "=" + encode(value)));
+      event.put("rawQueryString", raw.toString());
+      event.put("queryStringParameters", new JsonObject(new LinkedHashMap<>(query)));
+    }
     event.put("isBase64Encoded", base64);
-    event.put("body", base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8));
+    String text = base64 ? Base64.getEncoder().encodeToString(body) : new String(body, StandardCharsets.UTF_8);
+    event.put("body", rawBody != null ? rawBody : text);
     return SERIALIZER.fromJson(event.encode());
+  }
+
+  private static String encode(String text) {
+    return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 }

@@ -46,7 +46,7 @@ final class LocalEvents {
   }
 
   /** One SQS record as Lambda's event source mapping delivers it. */
-  static JsonObject sqsRecord(String queue, LocalQueue.Message message, long firstReceivedAt) {
+  static JsonObject sqsRecord(String queue, LocalQueue.Message message) {
     JsonObject attributes = new JsonObject();
     message.attributes().forEach((name, value) -> attributes.put(name, new JsonObject()
         .put("stringValue", value).put("stringListValues", new JsonArray()).put("binaryListValues", new JsonArray())
@@ -59,7 +59,7 @@ final class LocalEvents {
             .put("ApproximateReceiveCount", Integer.toString(message.receiveCount()))
             .put("SentTimestamp", Long.toString(message.sentAt()))
             .put("SenderId", ACCOUNT)
-            .put("ApproximateFirstReceiveTimestamp", Long.toString(firstReceivedAt)))
+            .put("ApproximateFirstReceiveTimestamp", Long.toString(message.firstReceivedAt())))
         .put("messageAttributes", attributes)
         .put("md5OfBody", md5(message.body()))
         .put("eventSource", "aws:sqs")

@@ -88,7 +88,7 @@ final class LocalQueue {
       return false;
     }
     List<JsonObject> records = new ArrayList<>();
-    batch.forEach(m -> records.add(LocalEvents.sqsRecord(name, m, m.firstReceivedAt())));
+    batch.forEach(m -> records.add(LocalEvents.sqsRecord(name, m)));
     Set<String> failed = new HashSet<>();
     String reason;
     try {

@@ -29,11 +29,7 @@ class HealthAndRoutingHandlerTest extends FormIntakeHarness {
 
   /** An event as HTTP API sends it to a {@code $default} (catch-all) route: no route key, no path parameters. */
   private static APIGatewayV2HTTPEvent defaultRoute(String method, String rawPath) {
-    APIGatewayV2HTTPEvent event = HttpEvents.request(method + " " + rawPath, rawPath).build();
-    event.setRouteKey("$default");
-    event.getRequestContext().setRouteKey("$default");
-    event.setPathParameters(null);
-    return event;
+    return HttpEvents.defaultRoute(method, rawPath).build();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.leadcycle.domain.Submission;
 import io.leadcycle.forms.FormService;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.intake.IntakeService;
+import io.leadcycle.testing.HttpEvents;
 import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -54,9 +55,17 @@ abstract class LeadManagementHarness {
     return response;
   }
 
-  static ManagementEvents request(String routeKey, String rawPath) {
-    return ManagementEvents.request(routeKey, rawPath);
+  /** An event for a management route: the caller sends its token, which the JWT authorizer checked. */
+  static HttpEvents request(String routeKey, String rawPath) {
+    return HttpEvents.request(routeKey, rawPath).header("authorization", BEARER);
   }
+
+  /** A management request sent to a catch-all {@code $default} route, routed by its raw path. */
+  static HttpEvents defaultRoute(String method, String rawPath) {
+    return HttpEvents.defaultRoute(method, rawPath).header("authorization", BEARER);
+  }
+
+  private static final String BEARER = "Bearer eyJhbGciOiJSUzI1NiJ9.test.signature";
 
   APIGatewayV2HTTPResponse postContact(String json) {
     return call(request("POST /v1/contacts", "/v1/contacts").json(json).build());
@@ -114,7 +123,7 @@ abstract class LeadManagementHarness {
 
   /** {@code GET /v1/leads} with query parameters given as name, value, name, value, ... */
   APIGatewayV2HTTPResponse listLeads(String... nameValuePairs) {
-    ManagementEvents event = request("GET /v1/leads", "/v1/leads");
+    HttpEvents event = request("GET /v1/leads", "/v1/leads");
     for (int i = 0; i < nameValuePairs.length; i += 2) {
       event.query(nameValuePairs[i], nameValuePairs[i + 1]);
     }
@@ -122,7 +131,7 @@ abstract class LeadManagementHarness {
   }
 
   /** A {@code POST /v1/leads/{leadId}/process} event, not yet built. */
-  static ManagementEvents processEvent(String leadId) {
+  static HttpEvents processEvent(String leadId) {
     return request("POST /v1/leads/{leadId}/process", "/v1/leads/" + leadId + "/process")
         .pathParameter("leadId", leadId);
   }

@@ -217,8 +217,8 @@ class ProcessHandlerTest extends LeadManagementHarness {
 
   @Test
   void aDefaultRouteEventIsRoutedByItsRawPath() {
-    APIGatewayV2HTTPEvent read = ManagementEvents.defaultRoute("GET", "/v1/leads/" + leadId).build();
-    APIGatewayV2HTTPEvent act = ManagementEvents.defaultRoute("POST", "/v1/leads/" + leadId + "/process")
+    APIGatewayV2HTTPEvent read = defaultRoute("GET", "/v1/leads/" + leadId).build();
+    APIGatewayV2HTTPEvent act = defaultRoute("POST", "/v1/leads/" + leadId + "/process")
         .json("{\"action\": \"mark-telemarketing-ready\"}").build();
     assertThat(read.getRouteKey()).isEqualTo("$default");
     assertThat(read.getPathParameters()).isNull();
@@ -234,16 +234,16 @@ class ProcessHandlerTest extends LeadManagementHarness {
 
   @Test
   void aDefaultRouteEventWithAnUnknownPathIs404() {
-    JsonObject problem = assertProblem(call(ManagementEvents.defaultRoute("GET", "/v1/lead/" + leadId).build()), 404);
+    JsonObject problem = assertProblem(call(defaultRoute("GET", "/v1/lead/" + leadId).build()), 404);
 
     assertThat(problem.getString("detail")).contains("/v1/lead/" + leadId);
   }
 
   @Test
   void aWrongMethodOnAKnownPathIs405() {
-    JsonObject deleteLead = assertProblem(call(ManagementEvents.defaultRoute("DELETE", "/v1/leads/" + leadId)
+    JsonObject deleteLead = assertProblem(call(defaultRoute("DELETE", "/v1/leads/" + leadId)
         .build()), 405);
-    JsonObject getProcess = assertProblem(call(ManagementEvents.defaultRoute("GET", "/v1/leads/" + leadId + "/process")
+    JsonObject getProcess = assertProblem(call(defaultRoute("GET", "/v1/leads/" + leadId + "/process")
         .build()), 405);
 
     assertThat(deleteLead.getString("type")).isEqualTo("urn:leadcycle:problem:method-not-allowed");
