@@ -13,10 +13,28 @@ public record Form(
     UpdateMode updateMode,
     boolean generateLeadsWithoutMatching,
     boolean requireSignature,
-    String signingSecret) {
+    String signingSecret,
+    AccountLinking accountLinking,
+    BrowserSettings browser) {
 
-  /** The strategies whose fields a submission must carry. */
+  /** The settings a user gave this form, as {@code PUT} takes them and {@code PATCH} changes them. */
+  public FormDefinition definition() {
+    return new FormDefinition(id, name, kind, contactStrategy.id(), leadStrategy.id(), updateMode,
+        generateLeadsWithoutMatching, requireSignature, accountLinking, browser);
+  }
+
+  /**
+   * The strategies whose fields a submission must carry: the contact strategy wherever a contact is
+   * matched, the lead strategy wherever a lead is matched. A {@code no_update} form matches nothing.
+   */
   public java.util.List<MatchingStrategy> strategiesInUse() {
-    return generateLeadsWithoutMatching ? java.util.List.of(contactStrategy) : java.util.List.of(contactStrategy, leadStrategy);
+    java.util.List<MatchingStrategy> inUse = new java.util.ArrayList<>();
+    if (updateMode.touchesContacts() || updateMode.touchesLeads()) {
+      inUse.add(contactStrategy);
+    }
+    if (updateMode.touchesLeads() && !generateLeadsWithoutMatching) {
+      inUse.add(leadStrategy);
+    }
+    return inUse;
   }
 }

@@ -45,6 +45,33 @@ public final class Normalize {
     return v.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).replace("ß", "ss");
   }
 
+  /**
+   * A web domain as accounts are matched on it: trimmed, lower-cased, without a leading {@code www.}
+   * or a trailing dot. Null when nothing is left.
+   */
+  public static String domain(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    while (v.endsWith(".")) {
+      v = v.substring(0, v.length() - 1);
+    }
+    if (v.startsWith("www.")) {
+      v = v.substring(4);
+    }
+    return v.isEmpty() ? null : v;
+  }
+
+  /** The normalized domain of an email address (after its last '@'); null without one. */
+  public static String emailDomain(String email) {
+    if (email == null) {
+      return null;
+    }
+    int at = email.lastIndexOf('@');
+    return at < 0 ? null : domain(email.substring(at + 1));
+  }
+
   /** Ids (of forms, events, campaigns) are compared exactly, only trimmed. */
   public static String identifier(String value) {
     if (value == null || value.isBlank()) {

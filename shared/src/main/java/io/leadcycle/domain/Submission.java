@@ -10,9 +10,16 @@ import java.util.Map;
 
 /**
  * One validated marketing-page submission or event registration: who the person says they are, when
- * and with what consent. Built only by {@link #parse}, which names every invalid field.
+ * and with what consent, the fields exactly as received (for the form's submission log), and hints for
+ * the sender. Built only by {@link #parse}, which names every invalid field.
  */
-public record Submission(String submissionId, Instant submittedAt, ContactDetails contact, Map<String, Object> consent) {
+public record Submission(String submissionId, Instant submittedAt, ContactDetails contact, Map<String, Object> consent,
+    Map<String, Object> receivedFields, List<String> warnings) {
+
+  public Submission {
+    receivedFields = receivedFields == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(receivedFields));
+    warnings = List.copyOf(warnings);
+  }
 
   public static final int MAX_EMAIL_LENGTH = 254;
   public static final int MAX_PHONE_LENGTH = 50;
@@ -41,6 +48,7 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
 
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> attributes = new LinkedHashMap<>();
+    List<String> warnings = new ArrayList<>();
     if (fields == null) {
       errors.add(new FieldError("fields", "required: an object of submitted fields"));
     } else {
@@ -60,6 +68,10 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
           errors.add(new FieldError(path, "longer than " + MAX_ATTRIBUTE_LENGTH + " characters"));
         } else {
           attributes.put(name, value);
+          String hint = FieldNameHints.warning(name);
+          if (hint != null) {
+            warnings.add(hint);
+          }
         }
       }
       if (attributes.size() > MAX_ATTRIBUTES) {
@@ -84,7 +96,9 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }
-    return new Submission(id, at, contact, consentMap);
+    Map<String, Object> received = new LinkedHashMap<>();
+    fields.forEach((name, value) -> received.put(name, value));
+    return new Submission(id, at, contact, consentMap, received, warnings);
   }
 
   /** A string, number or boolean as trimmed text; null when absent or blank. */

@@ -4,8 +4,15 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * What a form may change when a submission matches existing records. Matching itself (linking a new
- * lead to the found contact, attributing the interaction) happens in every mode.
+ * A form's "update contacts/leads" setting, as marketers know it from the suite: which kinds of
+ * record a submission touches at all (docs/intake.md has the table).
+ * <ul>
+ *   <li>{@code contacts_and_leads}: the contact and the lead are matched, else created, and updated;</li>
+ *   <li>{@code only_contacts}: the contact only; no lead;</li>
+ *   <li>{@code only_leads}: the lead is matched, else created, and updated; the contact is matched but
+ *       never created or updated (none matched: a lead without a contact);</li>
+ *   <li>{@code no_update}: nothing; the submission is only kept in the form's submission log.</li>
+ * </ul>
  */
 public enum UpdateMode {
   CONTACTS_AND_LEADS("contacts_and_leads", true, true),
@@ -14,25 +21,32 @@ public enum UpdateMode {
   NO_UPDATE("no_update", false, false);
 
   private final String wireName;
-  private final boolean updatesContacts;
-  private final boolean updatesLeads;
+  private final boolean writesContacts;
+  private final boolean touchesLeads;
 
-  UpdateMode(String wireName, boolean updatesContacts, boolean updatesLeads) {
+  UpdateMode(String wireName, boolean writesContacts, boolean touchesLeads) {
     this.wireName = wireName;
-    this.updatesContacts = updatesContacts;
-    this.updatesLeads = updatesLeads;
+    this.writesContacts = writesContacts;
+    this.touchesLeads = touchesLeads;
   }
 
   public String wireName() {
     return wireName;
   }
 
-  public boolean updatesContacts() {
-    return updatesContacts;
+  /** Whether a submission may create and update contacts. */
+  public boolean writesContacts() {
+    return writesContacts;
   }
 
-  public boolean updatesLeads() {
-    return updatesLeads;
+  /** Whether a submission finds a contact at all (to write it, or to hang a lead and interaction on it). */
+  public boolean touchesContacts() {
+    return writesContacts || touchesLeads;
+  }
+
+  /** Whether a submission creates and updates leads. */
+  public boolean touchesLeads() {
+    return touchesLeads;
   }
 
   public static Optional<UpdateMode> fromWireName(String name) {

@@ -188,6 +188,12 @@ public record HttpRequest(
     if (text.isBlank()) {
       return fields;
     }
+    String start = text.stripLeading();
+    if (start.startsWith("{") || start.startsWith("[")) {
+      // curl's -d sends form encoding unless told otherwise; users trip on it.
+      throw Problem.unsupportedMediaType("The body looks like JSON but is sent as application/x-www-form-urlencoded "
+          + "(curl -d does that): send Content-Type: application/json.");
+    }
     try {
       for (String pair : text.split("&")) {
         if (pair.isEmpty()) {

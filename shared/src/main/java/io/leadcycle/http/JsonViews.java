@@ -95,15 +95,10 @@ public final class JsonViews {
 
   /** A form as the management API shows it: never with its signing secret. */
   public static JsonObject form(Form f) {
-    return new JsonObject()
-        .put("id", f.id())
-        .put("name", f.name())
-        .put("kind", f.kind().wireName())
-        .put("contactStrategyId", f.contactStrategy().id())
-        .put("leadStrategyId", f.leadStrategy().id())
-        .put("updateMode", f.updateMode().wireName())
-        .put("generateLeadsWithoutMatching", f.generateLeadsWithoutMatching())
-        .put("requireSignature", f.requireSignature());
+    JsonObject json = new JsonObject().put("id", f.id());
+    f.definition().toBody().forEach((setting, value) ->
+        json.put(setting, value instanceof List<?> list ? new JsonArray(new java.util.ArrayList<>(list)) : value));
+    return json;
   }
 
   public static JsonObject strategy(MatchingStrategy s) {

@@ -19,6 +19,10 @@ public final class Paging {
   public record Cursor(Instant created, UUID id) {
   }
 
+  /** A position in a list ordered by (time, text key), e.g. a form's submissions by (received, submission key). */
+  public record KeyCursor(Instant at, String key) {
+  }
+
   private Paging() {
   }
 
@@ -53,6 +57,30 @@ public final class Paging {
     } catch (RuntimeException e) {
       throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
     }
+  }
+
+  /** The {@code after} query parameter of a list ordered by (time, text key), or null on the first page. */
+  public static KeyCursor afterTimeAndKey(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
+      Instant at = Instant.parse(parts[0]);
+      at.atOffset(java.time.ZoneOffset.UTC);
+      if (parts[1].isEmpty()) {
+        throw new IllegalArgumentException("no key");
+      }
+      return new KeyCursor(at, parts[1]);
+    } catch (RuntimeException e) {
+      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+    }
+  }
+
+  /** The {@code next} of a page ordered by (time, text key) whose last item is (at, key). */
+  public static String next(Instant at, String key) {
+    return next(at + "|" + key);
   }
 
   /** The {@code after} query parameter of a list ordered by an id (form ids), or null on the first page. */

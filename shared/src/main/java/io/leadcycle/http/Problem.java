@@ -93,6 +93,10 @@ public class Problem extends RuntimeException implements Failure.Classified {
     return new Problem(401, "unauthorized", "Unauthorized", detail, List.of());
   }
 
+  public static Problem forbidden(String detail) {
+    return new Problem(403, "forbidden", "Forbidden", detail, List.of());
+  }
+
   public static Problem notFound(String detail) {
     return new Problem(404, "not-found", "Not found", detail, List.of());
   }

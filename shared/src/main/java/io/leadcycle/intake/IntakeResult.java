@@ -1,6 +1,8 @@
 package io.leadcycle.intake;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -9,7 +11,11 @@ import java.util.UUID;
  * the same. Each source decides what this means for its caller (HTTP: 201 when something was created).
  */
 public record IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId,
-    boolean replayed) {
+    boolean replayed, List<String> warnings) {
+
+  public IntakeResult {
+    warnings = List.copyOf(warnings);
+  }
 
   /** One record touched by intake. */
   public record RecordOutcome(UUID id, boolean created, boolean updated) {
@@ -29,13 +35,18 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
     return !replayed && ((contact != null && contact.created()) || (lead != null && lead.created()));
   }
 
+  /** The answer's body; {@code warnings} only when there are some. */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("submissionId", submissionId)
         .put("contact", contact == null ? null : contact.toJson())
         .put("lead", lead == null ? null : lead.toJson())
         .put("interactionId", interactionId == null ? null : interactionId.toString())
         .put("replayed", replayed);
+    if (!warnings.isEmpty()) {
+      json.put("warnings", new JsonArray(List.copyOf(warnings)));
+    }
+    return json;
   }
 
   /** The stored first result, as a replay. */
@@ -44,6 +55,7 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
     return new IntakeResult(stored.getString("submissionId"),
         RecordOutcome.fromJson(stored.getJsonObject("contact")),
         RecordOutcome.fromJson(stored.getJsonObject("lead")),
-        interactionId == null ? null : UUID.fromString(interactionId), true);
+        interactionId == null ? null : UUID.fromString(interactionId), true,
+        stored.getJsonArray("warnings", new JsonArray()).stream().map(String::valueOf).toList());
   }
 }

@@ -1,38 +1,52 @@
 package io.leadcycle.intake;
 
+import io.leadcycle.domain.AccountLinking.AccountKey;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.Submission;
+import io.leadcycle.domain.UpdateMode;
 import io.leadcycle.intake.IntakeResult.RecordOutcome;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.ContactStore.MatchedContact;
+import io.leadcycle.store.IntakeReceiptStore;
 import io.leadcycle.store.InteractionStore;
 import io.leadcycle.store.InteractionStore.NewInteraction;
-import io.leadcycle.store.IntakeReceiptStore;
 import io.leadcycle.store.LeadStore;
+import io.leadcycle.store.LeadStore.MatchedLead;
 import io.leadcycle.store.RescoringMarks;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The intake path every source shares (marketing pages, events, later LinkedIn): in one transaction,
- * claim the submission, find or create the contact, find or create the lead, record the interaction
- * and mark the contact for rescoring. Either all of it happens or none of it does.
+ * claim the submission, find or create the contact and its account, find or create the lead, record
+ * the interaction, mark the contact for rescoring and keep the submission in the form's log — each as
+ * far as the form's update mode allows. Either all of it happens or none of it does.
+ *
+ * <p>Locks are always taken in the same order — contact key, account key, lead key — so two
+ * submissions never wait for each other in a circle.
  */
 public final class IntakeService {
+
+  static final String NO_CONTACT_WARNING = "no contact matched and update mode only_leads creates none: the lead "
+      + "has no contact, so contact-based scoring models cannot score it until a contact is linked";
 
   private final Database database;
   private final IntakeReceiptStore receipts = new IntakeReceiptStore();
   private final AdvisoryLocks locks = new AdvisoryLocks();
+  private final AccountStore accounts = new AccountStore();
   private final ContactStore contacts = new ContactStore();
   private final LeadStore leads = new LeadStore();
   private final InteractionStore interactions = new InteractionStore();
@@ -42,14 +56,30 @@ public final class IntakeService {
     this.database = database;
   }
 
+  /** The submission key: the client's submissionId, else the webhook delivery id, else a new one. */
+  public static String submissionKey(String submissionId, String deliveryId) {
+    return submissionId != null ? submissionId : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
+  }
+
+  /** The first answer to {@code key} on {@code form}, as a replay; null when the form never saw it. */
+  public Future<IntakeResult> replay(Form form, String key) {
+    return database.read(conn -> receipts.response(conn, form.id(), key))
+        .map(stored -> stored == null ? null : IntakeResult.replayOf(stored));
+  }
+
   /**
    * Takes in one submission to {@code form}.
    *
    * @param deliveryId the webhook delivery id, used as idempotency key when the body has no submissionId
    */
   public Future<IntakeResult> submit(Form form, Submission submission, String deliveryId) {
-    String key = submission.submissionId() != null ? submission.submissionId()
-        : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
+    String key = submissionKey(submission.submissionId(), deliveryId);
+    if (!form.updateMode().touchesContacts()) {
+      return database.inIdempotentTransaction(conn -> receipts.claim(conn, form.id(), key)
+          .compose(claimed -> claimed
+              ? finish(conn, form, submission, key, null, null)
+              : receipts.response(conn, form.id(), key).map(IntakeResult::replayOf)));
+    }
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
     return database.inIdempotentTransaction(conn -> {
@@ -67,25 +97,70 @@ public final class IntakeService {
 
   private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, String key,
       MatchedContact match) {
-    if (match == null) {
+    boolean writesContacts = form.updateMode().writesContacts();
+    if (match == null && writesContacts && form.accountLinking().keyOf(submission.contact()).isEmpty()) {
       return newPerson(conn, form, submission, key);
     }
-    return updateContact(conn, form, submission, match)
-        .compose(contact -> upsertLead(conn, form, submission.contact(), contact.id(), match.accountId())
-            .compose(lead -> finish(conn, form, submission, key, contact, lead)));
+    // A contact keeps the account it has (never moved silently); only without one is the account linked.
+    Future<UUID> linkedAccount = match != null && match.accountId() != null
+        ? Future.succeededFuture(match.accountId())
+        : linkAccount(conn, form, submission.contact());
+    return linkedAccount.compose(accountId -> {
+      if (!writesContacts) {
+        // only_leads: the contact is matched but never created or updated.
+        RecordOutcome contact = match == null ? null : new RecordOutcome(match.id(), false, false);
+        Future<RecordOutcome> lead = match == null
+            ? contactlessLead(conn, form, submission.contact(), accountId)
+            : upsertLead(conn, form, submission.contact(), match.id(), accountId);
+        return lead.compose(l -> finish(conn, form, submission, key, contact, l));
+      }
+      Future<RecordOutcome> contact = match == null
+          ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId)
+              .map(id -> new RecordOutcome(id, true, false))
+          : updateContact(conn, submission, match, accountId);
+      return contact.compose(c -> {
+        if (!form.updateMode().touchesLeads()) {
+          return finish(conn, form, submission, key, c, null);
+        }
+        // A contact created just now has no lead to match.
+        Future<RecordOutcome> lead = c.created() ? createLead(conn, form, submission.contact(), c.id(), accountId)
+            : upsertLead(conn, form, submission.contact(), c.id(), accountId);
+        return lead.compose(l -> finish(conn, form, submission, key, c, l));
+      });
+    });
   }
 
   /**
-   * A person seen for the first time. Their new contact has no leads yet, so there is no lead to
-   * match (leads are matched within their contact) and nothing to wait for: every write goes out at once.
+   * A person seen for the first time, with no account to link. Their new contact has no leads yet, so
+   * there is no lead to match (leads are matched within their contact) and nothing to wait for: every
+   * write goes out at once.
    */
   private Future<IntakeResult> newPerson(SqlConnection conn, Form form, Submission submission, String key) {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
-    RecordOutcome lead = new RecordOutcome(UUID.randomUUID(), true, false);
+    RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
     Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
-    Future<UUID> leadInserted = leads.insert(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null));
+    Future<UUID> leadInserted = lead == null ? Future.succeededFuture()
+        : leads.insert(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null));
     Future<IntakeResult> finished = finish(conn, form, submission, key, contact, lead);
     return Future.all(contactInserted, leadInserted, finished).map(all -> finished.result());
+  }
+
+  /**
+   * The account the form's account linking finds for the submitter, created when the form allows and
+   * none matches; null when linking is off or finds nothing. Creating runs under the account key's
+   * lock, so concurrent first submissions from one company make one account.
+   */
+  private Future<UUID> linkAccount(SqlConnection conn, Form form, ContactDetails submitted) {
+    AccountKey key = form.accountLinking().keyOf(submitted).orElse(null);
+    if (key == null) {
+      return Future.succeededFuture();
+    }
+    if (!form.accountLinking().createAccounts()) {
+      return accounts.findLinked(conn, key);
+    }
+    return locks.lock(conn, key.lockName())
+        .compose(locked -> accounts.findLinked(conn, key))
+        .compose(found -> found != null ? Future.succeededFuture(found) : accounts.createLinked(conn, key));
   }
 
   private static NewLead newLead(Form form, ContactDetails incoming, UUID contactId, UUID accountId) {
@@ -93,15 +168,16 @@ public final class IntakeService {
         incoming.asFieldMap());
   }
 
-  private Future<RecordOutcome> updateContact(SqlConnection conn, Form form, Submission submission,
-      MatchedContact match) {
+  /** Updates the matched contact with what was submitted, and sets the linked account if it has none. */
+  private Future<RecordOutcome> updateContact(SqlConnection conn, Submission submission, MatchedContact match,
+      UUID accountId) {
     ContactDetails updated = match.details().updatedWith(submission.contact());
     boolean changes = !updated.equals(match.details()) || consentChanges(match.consent(), submission.consent());
-    if (!form.updateMode().updatesContacts() || !changes) {
-      return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
-    }
-    return contacts.update(conn, match.id(), updated, submission.consent())
-        .map(v -> new RecordOutcome(match.id(), false, true));
+    boolean linksAccount = match.accountId() == null && accountId != null;
+    Future<Void> written = changes ? contacts.update(conn, match.id(), updated, submission.consent())
+        : Future.succeededFuture();
+    Future<Void> linked = linksAccount ? contacts.setAccount(conn, match.id(), accountId) : Future.succeededFuture();
+    return Future.all(written, linked).map(done -> new RecordOutcome(match.id(), false, changes || linksAccount));
   }
 
   /** Whether merging {@code incoming} consent into {@code stored} (as the update does) changes it. */
@@ -116,42 +192,105 @@ public final class IntakeService {
 
   private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
       UUID accountId) {
-    Map<String, String> submitted = incoming.asFieldMap();
-    NewLead newLead = newLead(form, incoming, contactId, accountId);
     if (form.generateLeadsWithoutMatching()) {
-      return leads.insert(conn, UUID.randomUUID(), newLead).map(id -> new RecordOutcome(id, true, false));
+      return createLead(conn, form, incoming, contactId, accountId);
     }
-    MatchKey leadKey = MatchKey.of(form.leadStrategy(), incoming, form.id())
-        .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
     // No lock of its own: leads are matched within their contact, whose row this transaction holds,
     // so two submissions for one contact already run one after the other.
-    return leads.findOpenMatch(conn, contactId, leadKey)
-        .compose(match -> {
-          if (match == null) {
-            return leads.insert(conn, UUID.randomUUID(), newLead).map(id -> new RecordOutcome(id, true, false));
-          }
-          Map<String, String> merged = new LinkedHashMap<>(match.submittedFields());
-          merged.putAll(submitted);
-          if (!form.updateMode().updatesLeads() || merged.equals(match.submittedFields())) {
-            return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
-          }
-          return leads.updateSubmittedFields(conn, match.id(), merged).map(v -> new RecordOutcome(match.id(), false, true));
-        });
+    return leads.findOpenMatch(conn, contactId, leadKey(form, incoming))
+        .compose(match -> match == null ? createLead(conn, form, incoming, contactId, accountId)
+            : updateLead(conn, incoming, match));
   }
 
   /**
-   * The last three writes depend on nothing but what is known now, so they are sent together
-   * (pipelined on the connection) instead of one round trip after another.
+   * The lead of a submitter without a contact (update mode only_leads): matched on its own submitted
+   * fields among the leads without a contact, under the lead key's lock, so the same unknown person
+   * submitting twice gets one lead.
+   */
+  private Future<RecordOutcome> contactlessLead(SqlConnection conn, Form form, ContactDetails incoming,
+      UUID accountId) {
+    if (form.generateLeadsWithoutMatching()) {
+      return createLead(conn, form, incoming, null, accountId);
+    }
+    MatchKey key = leadKey(form, incoming);
+    return locks.lock(conn, key.lockName())
+        .compose(locked -> leads.findOpenContactlessMatch(conn, key))
+        .compose(match -> match == null ? createLead(conn, form, incoming, null, accountId)
+            : updateLead(conn, incoming, match));
+  }
+
+  private static MatchKey leadKey(Form form, ContactDetails incoming) {
+    return MatchKey.of(form.leadStrategy(), incoming, form.id())
+        .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
+  }
+
+  private Future<RecordOutcome> createLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
+      UUID accountId) {
+    return leads.insert(conn, UUID.randomUUID(), newLead(form, incoming, contactId, accountId))
+        .map(id -> new RecordOutcome(id, true, false));
+  }
+
+  /** Merges what was submitted into the matched lead's submitted fields; unchanged when nothing is new. */
+  private Future<RecordOutcome> updateLead(SqlConnection conn, ContactDetails incoming, MatchedLead match) {
+    Map<String, String> merged = new LinkedHashMap<>(match.submittedFields());
+    merged.putAll(incoming.asFieldMap());
+    if (merged.equals(match.submittedFields())) {
+      return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
+    }
+    return leads.updateSubmittedFields(conn, match.id(), merged).map(v -> new RecordOutcome(match.id(), false, true));
+  }
+
+  /**
+   * The last writes depend on nothing but what is known now, so they are sent together (pipelined on
+   * the connection) instead of one round trip after another. Without a contact there is nothing to
+   * record an interaction on or to rescore.
    */
   private Future<IntakeResult> finish(SqlConnection conn, Form form, Submission submission, String key,
       RecordOutcome contact, RecordOutcome lead) {
-    UUID interactionId = UUID.randomUUID();
-    IntakeResult result = new IntakeResult(key, contact, lead, interactionId, false);
+    UUID interactionId = contact == null ? null : UUID.randomUUID();
+    List<String> warnings = new ArrayList<>(submission.warnings());
+    if (form.updateMode() == UpdateMode.ONLY_LEADS && contact == null) {
+      warnings.add(NO_CONTACT_WARNING);
+    }
+    IntakeResult result = new IntakeResult(key, contact, lead, interactionId, false, warnings);
+    Future<Void> completed = receipts.complete(conn, form.id(), key, result.createdSomething(), result.toJson(),
+        received(submission), outcome(form.updateMode(), contact, lead));
+    if (contact == null) {
+      return completed.map(done -> result);
+    }
     return Future.all(
             recordInteraction(conn, form, submission, interactionId, contact.id(), key),
             rescoring.mark(conn, contact.id()),
-            receipts.complete(conn, form.id(), key, result.createdSomething(), result.toJson()))
+            completed)
         .map(done -> result);
+  }
+
+  /** The submission as it arrived, for the form's submission log. */
+  private static JsonObject received(Submission submission) {
+    JsonObject received = new JsonObject().put("fields", new JsonObject(new LinkedHashMap<>(submission.receivedFields())));
+    if (submission.consent() != null) {
+      received.put("consent", new JsonObject(new LinkedHashMap<>(submission.consent())));
+    }
+    if (submission.submittedAt() != null) {
+      received.put("submittedAt", submission.submittedAt().toString());
+    }
+    return received;
+  }
+
+  /** What the submission did, in words, for the submission log ("contact updated, lead created"). */
+  static String outcome(UpdateMode mode, RecordOutcome contact, RecordOutcome lead) {
+    if (mode == UpdateMode.NO_UPDATE) {
+      return "stored only: update mode no_update creates no contact, lead or interaction";
+    }
+    String contactPart = contact == null ? "no contact matched (update mode only_leads creates none)"
+        : "contact " + verb(contact);
+    String leadPart = lead == null ? "no lead (update mode only_contacts)"
+        : "lead " + verb(lead) + (contact == null ? " without a contact" : "");
+    return contactPart + ", " + leadPart;
+  }
+
+  private static String verb(RecordOutcome outcome) {
+    return outcome.created() ? "created" : outcome.updated() ? "updated" : "matched, unchanged";
   }
 
   private Future<UUID> recordInteraction(SqlConnection conn, Form form, Submission submission, UUID interactionId,

@@ -2,6 +2,8 @@ package io.leadcycle.store;
 
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.AccountDetails;
+import io.leadcycle.domain.AccountLinking.AccountKey;
+import io.leadcycle.domain.Normalize;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -14,14 +16,38 @@ public final class AccountStore {
   private static final String COLUMNS =
       "id, name, domain, industry, employee_count, annual_revenue, country, created_at, updated_at";
 
+  private static final String INSERT = """
+      INSERT INTO accounts (name, domain, industry, employee_count, annual_revenue, country, name_norm, domain_norm)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      RETURNING""" + " " + COLUMNS;
+
   public Future<Account> create(SqlClient client, AccountDetails d) {
-    return client.preparedQuery("""
-            INSERT INTO accounts (name, domain, industry, employee_count, annual_revenue, country)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            RETURNING """ + " " + COLUMNS)
+    return client.preparedQuery(INSERT)
         .execute(Tuple.tuple().addString(d.name()).addString(d.domain()).addString(d.industry())
-            .addInteger(d.employeeCount()).addBigDecimal(d.annualRevenue()).addString(d.country()))
+            .addInteger(d.employeeCount()).addBigDecimal(d.annualRevenue()).addString(d.country())
+            .addString(Normalize.text(d.name())).addString(Normalize.domain(d.domain())))
         .map(rows -> toAccount(rows.iterator().next()));
+  }
+
+  /**
+   * The oldest account whose normalized domain or name (as the key says) equals the key's value; null
+   * when none does. Callers hold the key's lock, so a match-then-create runs once per company.
+   */
+  public Future<UUID> findLinked(SqlClient client, AccountKey key) {
+    String column = switch (key.matching()) {
+      case DOMAIN -> "domain_norm";
+      case COMPANY_NAME -> "name_norm";
+      case OFF -> throw new IllegalArgumentException("account linking is off");
+    };
+    return client.preparedQuery("SELECT id FROM accounts WHERE " + column + " = $1 ORDER BY created_at, id LIMIT 1")
+        .execute(Tuple.of(key.value()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+  }
+
+  /** Creates the account a submission linked to but no account matched. */
+  public Future<UUID> createLinked(SqlClient client, AccountKey key) {
+    return create(client, new AccountDetails(key.newName(), key.newDomain(), null, null, null, null))
+        .map(Account::id);
   }
 
   public Future<Account> find(SqlClient client, UUID id) {

@@ -1,5 +1,8 @@
 package io.leadcycle.store;
 
+import io.leadcycle.domain.AccountLinking;
+import io.leadcycle.domain.AccountMatching;
+import io.leadcycle.domain.BrowserSettings;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
 import io.leadcycle.domain.FormKind;
@@ -16,7 +19,8 @@ public final class FormStore {
 
   private static final String SELECT = """
       SELECT f.id, f.name, f.kind, f.update_mode, f.generate_leads_without_matching, f.require_signature,
-             f.signing_secret,
+             f.signing_secret, f.account_matching, f.create_accounts, f.allowed_origins, f.redirect_url,
+             f.honeypot_field,
              cs.id AS c_id, cs.name AS c_name, cs.entity AS c_entity, cs.fields AS c_fields,
              ls.id AS l_id, ls.name AS l_name, ls.entity AS l_entity, ls.fields AS l_fields
         FROM forms f
@@ -27,19 +31,29 @@ public final class FormStore {
   /** xmax = 0 tells an inserted row from an updated one; the secret is set on insert only. */
   private static final String UPSERT = """
       INSERT INTO forms (id, name, kind, contact_strategy_id, lead_strategy_id, update_mode,
-                         generate_leads_without_matching, require_signature, signing_secret)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                         generate_leads_without_matching, require_signature, signing_secret,
+                         account_matching, create_accounts, allowed_origins, redirect_url, honeypot_field)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, kind = excluded.kind,
         contact_strategy_id = excluded.contact_strategy_id, lead_strategy_id = excluded.lead_strategy_id,
         update_mode = excluded.update_mode,
         generate_leads_without_matching = excluded.generate_leads_without_matching,
-        require_signature = excluded.require_signature, updated_at = now()
+        require_signature = excluded.require_signature,
+        account_matching = excluded.account_matching, create_accounts = excluded.create_accounts,
+        allowed_origins = excluded.allowed_origins, redirect_url = excluded.redirect_url,
+        honeypot_field = excluded.honeypot_field, updated_at = now()
       RETURNING (xmax = 0) AS created
       """;
 
   public Future<Form> find(SqlClient client, String id) {
     return client.preparedQuery(SELECT + " WHERE f.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toForm(rows.iterator().next()));
+  }
+
+  /** The form, its row locked for the rest of the transaction (a PATCH reads, merges and writes); or null. */
+  public Future<Form> lock(SqlClient client, String id) {
+    return client.preparedQuery(SELECT + " WHERE f.id = $1 FOR NO KEY UPDATE OF f").execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toForm(rows.iterator().next()));
   }
 
@@ -66,7 +80,12 @@ public final class FormStore {
             .addString(definition.updateMode().wireName())
             .addBoolean(definition.generateLeadsWithoutMatching())
             .addBoolean(definition.requireSignature())
-            .addString(newSecret))
+            .addString(newSecret)
+            .addString(definition.accountLinking().matching().wireName())
+            .addBoolean(definition.accountLinking().createAccounts())
+            .addArrayOfString(definition.browser().allowedOrigins().toArray(String[]::new))
+            .addString(definition.browser().redirectUrl())
+            .addString(definition.browser().honeypotField()))
         .map(rows -> rows.iterator().next().getBoolean("created"));
   }
 
@@ -80,6 +99,10 @@ public final class FormStore {
         UpdateMode.fromWireName(row.getString("update_mode")).orElseThrow(),
         row.getBoolean("generate_leads_without_matching"),
         row.getBoolean("require_signature"),
-        row.getString("signing_secret"));
+        row.getString("signing_secret"),
+        new AccountLinking(AccountMatching.fromWireName(row.getString("account_matching")).orElseThrow(),
+            row.getBoolean("create_accounts")),
+        new BrowserSettings(List.of(row.getArrayOfStrings("allowed_origins")), row.getString("redirect_url"),
+            row.getString("honeypot_field")));
   }
 }

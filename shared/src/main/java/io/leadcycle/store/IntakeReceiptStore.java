@@ -2,15 +2,26 @@ package io.leadcycle.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The idempotency record of intake. A transaction first claims (form, submission key); a concurrent
+ * The intake receipts: the idempotency record of intake and, with what each submission carried and
+ * did, the form's submission log. A transaction first claims (form, submission key); a concurrent
  * claim of the same key waits on the unique index until the first transaction ends, then sees the
  * stored response, so racing replays also return the first result.
  */
 public final class IntakeReceiptStore {
+
+  /** One entry of a form's submission log. */
+  public record LoggedSubmission(String submissionKey, Instant receivedAt, JsonObject received, JsonObject response,
+      String outcome) {
+  }
 
   /** True when this transaction now owns the key; false when a committed receipt already has it. */
   public Future<Boolean> claim(SqlClient client, String formId, String submissionKey) {
@@ -21,6 +32,7 @@ public final class IntakeReceiptStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** The first answer to the submission {@code submissionKey}, or null when the form has no such submission. */
   public Future<JsonObject> response(SqlClient client, String formId, String submissionKey) {
     return client.preparedQuery("SELECT response FROM intake_receipts WHERE form_id = $1 AND submission_key = $2")
         .execute(Tuple.of(formId, submissionKey))
@@ -28,14 +40,52 @@ public final class IntakeReceiptStore {
   }
 
   /**
-   * Stores what the submission did, for replays to answer with. {@code status} is kept for support
-   * queries: 201 when the submission created a contact or lead, else 200 (what an HTTP source answered).
+   * Stores what the submission carried and did: the answer replays get, the submission as received
+   * and the outcome in words. {@code status} is kept for support queries: 201 when the submission
+   * created a contact or lead, else 200 (what an HTTP source answered).
    */
   public Future<Void> complete(SqlClient client, String formId, String submissionKey, boolean createdSomething,
-      JsonObject response) {
-    return client.preparedQuery(
-            "UPDATE intake_receipts SET status = $3, response = $4 WHERE form_id = $1 AND submission_key = $2")
-        .execute(Tuple.of(formId, submissionKey, createdSomething ? 201 : 200, response))
+      JsonObject response, JsonObject received, String outcome) {
+    return client.preparedQuery("""
+            UPDATE intake_receipts SET status = $3, response = $4, received = $5, outcome = $6
+             WHERE form_id = $1 AND submission_key = $2""")
+        .execute(Tuple.of(formId, submissionKey, createdSomething ? 201 : 200, response, received, outcome))
         .mapEmpty();
+  }
+
+  /**
+   * Up to {@code limit} submissions of the form, newest first, after the position ({@code afterAt},
+   * {@code afterKey}) of the previous page's last entry (both null: from the newest).
+   */
+  public Future<List<LoggedSubmission>> list(SqlClient client, String formId, Instant afterAt, String afterKey,
+      int limit) {
+    Tuple params = Tuple.tuple().addString(formId).addInteger(limit);
+    String sql = "SELECT submission_key, created_at, received, response, outcome FROM intake_receipts"
+        + " WHERE form_id = $1 AND response IS NOT NULL";
+    if (afterKey != null) {
+      params.addOffsetDateTime(afterAt.atOffset(ZoneOffset.UTC)).addString(afterKey);
+      sql += " AND (created_at, submission_key) < ($3, $4)";
+    }
+    sql += " ORDER BY created_at DESC, submission_key DESC LIMIT $2";
+    return client.preparedQuery(sql).execute(params).map(rows -> {
+      List<LoggedSubmission> page = new ArrayList<>();
+      for (Row row : rows) {
+        page.add(new LoggedSubmission(row.getString("submission_key"), Rows.instant(row, "created_at"),
+            row.getJsonObject("received"), row.getJsonObject("response"), row.getString("outcome")));
+      }
+      return page;
+    });
+  }
+
+  /**
+   * Deletes submissions received before {@code before}, at most {@code batch} of them (a retention job
+   * calls this until it returns less than a batch, so no statement holds locks for long).
+   */
+  public Future<Integer> deleteReceivedBefore(SqlClient client, Instant before, int batch) {
+    return client.preparedQuery("""
+            DELETE FROM intake_receipts WHERE ctid IN (
+              SELECT ctid FROM intake_receipts WHERE created_at < $1 ORDER BY created_at LIMIT $2)""")
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
+        .map(rows -> rows.rowCount());
   }
 }

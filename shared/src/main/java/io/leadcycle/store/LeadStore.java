@@ -2,6 +2,7 @@ package io.leadcycle.store;
 
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
+import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.LeadState;
@@ -43,6 +44,25 @@ public final class LeadStore {
         });
   }
 
+  /**
+   * The oldest open lead without a contact whose own submitted fields and marketing context equal the
+   * key: how update mode only_leads finds the lead of a person it has no contact for. The caller holds
+   * the key's advisory lock, so two such submissions of one person make one lead.
+   */
+  public Future<MatchedLead> findOpenContactlessMatch(SqlClient client, MatchKey key) {
+    String sql = "SELECT l.id, l.submitted_fields FROM leads l"
+        + " WHERE l.status = 'open' AND l.contact_id IS NULL AND " + MatchColumns.where(key, "l", "l", 1)
+        + " ORDER BY l.created_at, l.id LIMIT 1 FOR NO KEY UPDATE OF l";
+    return client.preparedQuery(sql).execute(MatchColumns.values(Tuple.tuple(), key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new MatchedLead(row.getUUID("id"), Rows.stringMap(row.getJsonObject("submitted_fields")));
+        });
+  }
+
   /** Inserts a lead and reads it back in the same statement. */
   public Future<Lead> create(SqlClient client, NewLead lead) {
     return client.preparedQuery("WITH l AS (" + INSERT + " RETURNING *)" + FROM_UPDATED)
@@ -56,20 +76,35 @@ public final class LeadStore {
   }
 
   private static final String INSERT = """
-      INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
+      INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields,
+                         email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""";
 
   private static Tuple insertValues(UUID id, NewLead lead) {
-    return Tuple.tuple().addUUID(id)
+    return withNormalized(Tuple.tuple().addUUID(id)
         .addString(lead.topic()).addUUID(lead.contactId()).addUUID(lead.accountId())
         .addString(lead.contextKind()).addString(lead.contextId()).addString(lead.contextName())
-        .addValue(Rows.json(lead.submittedFields()));
+        .addValue(Rows.json(lead.submittedFields())), lead.submittedFields());
+  }
+
+  /**
+   * The normalized values of the submitted contact fields, in the column order of the *_norm columns:
+   * what a lead without a contact is matched on (the same definition of "the same" as for contacts).
+   */
+  private static Tuple withNormalized(Tuple tuple, Map<String, String> submitted) {
+    for (MatchField field : List.of(MatchField.EMAIL, MatchField.FIRST_NAME, MatchField.LAST_NAME, MatchField.PHONE,
+        MatchField.COMPANY_NAME)) {
+      tuple.addString(field.normalize(submitted.get(field.wireName())));
+    }
+    return tuple;
   }
 
   public Future<Void> updateSubmittedFields(SqlClient client, UUID id, Map<String, String> submittedFields) {
-    return client.preparedQuery(
-            "UPDATE leads SET submitted_fields = $1, updated_at = now(), version = version + 1 WHERE id = $2")
-        .execute(Tuple.of(Rows.json(submittedFields), id))
+    return client.preparedQuery("""
+            UPDATE leads SET submitted_fields = $1, email_norm = $2, first_name_norm = $3, last_name_norm = $4,
+                   phone_norm = $5, company_name_norm = $6, updated_at = now(), version = version + 1
+             WHERE id = $7""")
+        .execute(withNormalized(Tuple.of(Rows.json(submittedFields)), submittedFields).addUUID(id))
         .mapEmpty();
   }
 

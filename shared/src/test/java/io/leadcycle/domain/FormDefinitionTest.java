@@ -50,7 +50,7 @@ class FormDefinitionTest {
         "generateLeadsWithoutMatching", true, "requireSignature", false));
 
     assertThat(form).isEqualTo(new FormDefinition("expo.2026_B", "Expo", FormKind.EVENT, "by-phone", "lead-by-phone",
-        UpdateMode.NO_UPDATE, true, false));
+        UpdateMode.NO_UPDATE, true, false, AccountLinking.OFF, BrowserSettings.NONE));
   }
 
   @Test

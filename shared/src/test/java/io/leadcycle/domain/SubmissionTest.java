@@ -26,7 +26,8 @@ class SubmissionTest {
 
   private static Form form(MatchingStrategy contact, MatchingStrategy lead, boolean generateLeadsWithoutMatching) {
     return new Form("spring-page", "Spring page", FormKind.MARKETING_PAGE, contact, lead,
-        UpdateMode.CONTACTS_AND_LEADS, generateLeadsWithoutMatching, true, "whsec_AAAA");
+        UpdateMode.CONTACTS_AND_LEADS, generateLeadsWithoutMatching, true, "whsec_AAAA", AccountLinking.OFF,
+        BrowserSettings.NONE);
   }
 
   private static final Form DEFAULT_FORM = form(DEFAULT_CONTACT, DEFAULT_LEAD, false);

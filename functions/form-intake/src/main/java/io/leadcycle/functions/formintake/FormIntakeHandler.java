@@ -21,12 +21,17 @@ import io.leadcycle.http.StandardWebhooks;
 import io.leadcycle.intake.IntakeResult;
 import io.leadcycle.intake.IntakeService;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.platform.Failure;
+import io.leadcycle.platform.FailureKind;
+import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.store.FormStore;
+import io.leadcycle.store.IntakeReceiptStore;
+import io.leadcycle.store.IntakeReceiptStore.LoggedSubmission;
 import io.leadcycle.store.MatchingStrategyStore;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -39,6 +44,8 @@ public final class FormIntakeHandler extends HttpFunction {
 
   private final Clock clock;
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
+  private final FormStore formStore = new FormStore();
+  private final IntakeReceiptStore receipts = new IntakeReceiptStore();
   private final RecentForms recentForms = new RecentForms(RecentForms.TIME_TO_LIVE);
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
@@ -57,11 +64,17 @@ public final class FormIntakeHandler extends HttpFunction {
         new Route("GET", "/health", Access.PUBLIC, this::health),
         new Route("POST", "/v1/forms/{formId}/submissions", Access.PUBLIC,
             request -> submit(request, request.pathParameter("formId"), FormKind.MARKETING_PAGE)),
+        new Route("OPTIONS", "/v1/forms/{formId}/submissions", Access.PUBLIC,
+            request -> BrowserPosts.preflight(form(request.pathParameter("formId"), FormKind.MARKETING_PAGE), request)),
         new Route("POST", "/v1/events/{eventId}/registrations", Access.PUBLIC,
             request -> submit(request, request.pathParameter("eventId"), FormKind.EVENT)),
+        new Route("OPTIONS", "/v1/events/{eventId}/registrations", Access.PUBLIC,
+            request -> BrowserPosts.preflight(form(request.pathParameter("eventId"), FormKind.EVENT), request)),
         new Route("GET", "/v1/forms", Access.MANAGEMENT, this::listForms),
         new Route("PUT", "/v1/forms/{formId}", Access.MANAGEMENT, this::putForm),
+        new Route("PATCH", "/v1/forms/{formId}", Access.MANAGEMENT, this::patchForm),
         new Route("GET", "/v1/forms/{formId}", Access.MANAGEMENT, this::getForm),
+        new Route("GET", "/v1/forms/{formId}/submissions", Access.MANAGEMENT, this::listSubmissions),
         new Route("POST", "/v1/matching-strategies", Access.MANAGEMENT, this::createStrategy),
         new Route("GET", "/v1/matching-strategies", Access.MANAGEMENT, this::listStrategies));
   }
@@ -76,41 +89,70 @@ public final class FormIntakeHandler extends HttpFunction {
     }
   }
 
+  /**
+   * A submission: the form's origin rules and signature first, then the honeypot, then the body. A
+   * browser's form post is answered with a redirect to the thank-you page, refused or not.
+   */
   private HttpResponse submit(HttpRequest request, String formId, FormKind kind) {
-    Form form = recentForms.get(formId, clock.instant(), () -> forms().find(formId).await());
-    if (form == null || form.kind() != kind) {
-      throw new NotFound("No " + kind.wireName().replace('_', ' ') + " with id " + formId + ".");
+    Form form = form(formId, kind);
+    boolean redirects = BrowserPosts.redirects(form, request);
+    try {
+      IntakeResult result = accept(request, form);
+      HttpResponse answer = redirects ? BrowserPosts.redirect(form, null)
+          // 201 when this delivery created a contact or lead; a replay or an update is 200.
+          : HttpResponse.json(result.createdSomething() ? 201 : 200, result.toJson());
+      return BrowserPosts.withCors(form, request, answer);
+    } catch (RuntimeException e) {
+      Failure failure = Failure.of(e);
+      if (failure.kind() == FailureKind.BUG || failure.kind() == FailureKind.UNAVAILABLE) {
+        throw e; // the platform logs it and answers 5xx
+      }
+      Problem problem = Problem.of(failure);
+      return BrowserPosts.withCors(form, request,
+          redirects ? BrowserPosts.redirect(form, problem) : HttpResponse.problem(problem));
     }
+  }
+
+  private IntakeResult accept(HttpRequest request, Form form) {
+    BrowserPosts.checkOrigin(form, request);
     if (form.requireSignature()) {
       StandardWebhooks.verify(form.signingSecret(), request, clock.instant());
     }
-    Submission submission = parseSubmission(request, form);
     String deliveryId = request.header("webhook-id");
     if (deliveryId != null && deliveryId.length() > Submission.MAX_SUBMISSION_ID_LENGTH) {
       throw new InvalidInput("webhook-id", "longer than " + Submission.MAX_SUBMISSION_ID_LENGTH + " characters");
     }
-    IntakeResult result = new IntakeService(database()).submit(form, submission, deliveryId).await();
-    // 201 when this delivery created a contact or lead; a replay or an update is 200.
-    return HttpResponse.json(result.createdSomething() ? 201 : 200, result.toJson());
+    SubmissionBody body = SubmissionBody.read(request);
+    IntakeService intake = new IntakeService(database());
+    if (form.browser().honeypotFilled(body.fields())) {
+      // Answered like an accepted submission that created nothing, so a bot learns nothing; nothing is written.
+      JsonLog.info(request.requestId(), "honeypot filled: submission dropped", new JsonObject().put("formId", form.id()));
+      return new IntakeResult(IntakeService.submissionKey(body.submissionIdText(), deliveryId), null, null, null,
+          false, List.of());
+    }
+    Submission submission;
+    try {
+      submission = body.parse(form);
+    } catch (InvalidInput invalid) {
+      // A retried delivery gets its first answer even when the form changed since and the body no longer
+      // validates. The receipt is looked up only here, so first deliveries pay nothing for it.
+      String key = body.submissionIdText() != null ? body.submissionIdText() : deliveryId;
+      IntakeResult first = key == null ? null : intake.replay(form, key).await();
+      if (first != null) {
+        return first;
+      }
+      throw invalid;
+    }
+    return intake.submit(form, submission, deliveryId).await();
   }
 
-  /** JSON {@code {submissionId?, submittedAt?, fields: {...}, consent?}} or form fields as top-level keys. */
-  private static Submission parseSubmission(HttpRequest request, Form form) {
-    request.requireJsonOrForm();
-    if (request.isFormUrlEncoded()) {
-      Map<String, String> fields = new HashMap<>(request.formBody());
-      String submissionId = fields.remove("submissionId");
-      String submittedAt = fields.remove("submittedAt");
-      return Submission.parse(submissionId, submittedAt, fields, null, form);
+  /** The form with that id and kind; 404 otherwise. */
+  private Form form(String formId, FormKind kind) {
+    Form form = recentForms.get(formId, clock.instant(), () -> forms().find(formId).await());
+    if (form == null || form.kind() != kind) {
+      throw new NotFound("No " + kind.wireName().replace('_', ' ') + " with id " + formId + ".");
     }
-    Map<String, Object> body = request.jsonMap();
-    Object fields = body.get("fields");
-    if (fields != null && !(fields instanceof Map)) {
-      throw new InvalidInput("fields", "must be an object of submitted fields");
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, ?> fieldMap = (Map<String, ?>) fields;
-    return Submission.parse(body.get("submissionId"), body.get("submittedAt"), fieldMap, body.get("consent"), form);
+    return form;
   }
 
   private HttpResponse putForm(HttpRequest request) {
@@ -118,12 +160,63 @@ public final class FormIntakeHandler extends HttpFunction {
     FormDefinition definition = FormDefinition.parse(formId, request.jsonMap());
     FormService.Saved saved = forms().put(definition, StandardWebhooks.newSecret()).await();
     recentForms.forget(formId);
-    JsonObject body = JsonViews.form(saved.form());
+    JsonObject body = withWarnings(JsonViews.form(saved.form()), saved.form());
     if (saved.created()) {
       // The only time the secret leaves the database.
       body.put("signingSecret", saved.form().signingSecret());
     }
     return HttpResponse.json(saved.created() ? 201 : 200, body);
+  }
+
+  /** Changes the named settings and keeps the others ({@code null} resets one to its default). */
+  private HttpResponse patchForm(HttpRequest request) {
+    String formId = request.pathParameter("formId");
+    Form form = forms().patch(formId, request.jsonMap()).await();
+    recentForms.forget(formId);
+    return HttpResponse.json(200, withWarnings(JsonViews.form(form), form));
+  }
+
+  /** What the user should know about the saved settings, as the suite warned: only when there is something. */
+  private static JsonObject withWarnings(JsonObject body, Form form) {
+    List<String> warnings = form.definition().warnings();
+    return warnings.isEmpty() ? body : body.put("warnings", new JsonArray(List.copyOf(warnings)));
+  }
+
+  /** {@code ?limit=&after=}: the form's submission log, newest first. */
+  private HttpResponse listSubmissions(HttpRequest request) {
+    String formId = request.pathParameter("formId");
+    int limit = Paging.limit(request);
+    Paging.KeyCursor after = Paging.afterTimeAndKey(request);
+    List<LoggedSubmission> page = database().read(conn -> formStore.find(conn, formId).compose(form -> {
+      if (form == null) {
+        throw new NotFound("No form with id " + formId + ".");
+      }
+      return receipts.list(conn, formId, after == null ? null : after.at(), after == null ? null : after.key(),
+          limit + 1);
+    })).await();
+    boolean more = page.size() > limit;
+    List<LoggedSubmission> items = more ? page.subList(0, limit) : page;
+    LoggedSubmission last = items.isEmpty() ? null : items.get(items.size() - 1);
+    return HttpResponse.json(200, JsonViews.page(items, FormIntakeHandler::logEntry,
+        more ? Paging.next(last.receivedAt(), last.submissionKey()) : null));
+  }
+
+  /** One submission of the log: as received, when, under which key, and what it did. */
+  private static JsonObject logEntry(LoggedSubmission s) {
+    JsonObject received = s.received() == null ? new JsonObject() : s.received();
+    JsonObject response = s.response();
+    return new JsonObject()
+        .put("submissionId", s.submissionKey())
+        .put("receivedAt", s.receivedAt().toString())
+        .put("submittedAt", received.getString("submittedAt"))
+        .put("fields", received.getJsonObject("fields", new JsonObject()))
+        .put("consent", received.getJsonObject("consent"))
+        .put("outcome", new JsonObject()
+            .put("contact", response.getJsonObject("contact"))
+            .put("lead", response.getJsonObject("lead"))
+            .put("interactionId", response.getString("interactionId"))
+            .put("summary", s.outcome()))
+        .put("warnings", response.getJsonArray("warnings", new JsonArray()));
   }
 
   private HttpResponse getForm(HttpRequest request) {

@@ -19,6 +19,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every form-intake handler test needs: the handler wired to the test database, short ways to
@@ -32,7 +37,7 @@ abstract class FormIntakeHarness {
 
   /** The tables intake writes to; a rejected request must leave every one of them as it was. */
   static final List<String> INTAKE_TABLES =
-      List.of("contacts", "leads", "interactions", "intake_receipts", "contacts_to_rescore", "forms",
+      List.of("accounts", "contacts", "leads", "interactions", "intake_receipts", "contacts_to_rescore", "forms",
           "matching_strategies");
 
   final FormIntakeHandler handler = new FormIntakeHandler(TestDatabase::database, Clock.systemUTC());
@@ -46,6 +51,51 @@ abstract class FormIntakeHarness {
         .as("never a 500 for a client's request: %s", response.getBody())
         .isNotEqualTo(500);
     return response;
+  }
+
+  /**
+   * Calls the handler with every event at the same moment, one thread each (a start gate opens once
+   * all are waiting), and returns the answers in the order of the events.
+   */
+  List<APIGatewayV2HTTPResponse> callAllAtOnce(List<APIGatewayV2HTTPEvent> events) throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(events.size());
+    try {
+      CountDownLatch ready = new CountDownLatch(events.size());
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<APIGatewayV2HTTPResponse>> answers = new ArrayList<>();
+      for (APIGatewayV2HTTPEvent event : events) {
+        answers.add(executor.submit(() -> {
+          ready.countDown();
+          start.await();
+          return handler.handleRequest(event, null);
+        }));
+      }
+      assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+      start.countDown();
+      List<APIGatewayV2HTTPResponse> responses = new ArrayList<>();
+      for (Future<APIGatewayV2HTTPResponse> answer : answers) {
+        responses.add(answer.get(60, TimeUnit.SECONDS));
+      }
+      return responses;
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /** {@code PATCH /v1/forms/{formId}} with a JSON body. */
+  APIGatewayV2HTTPResponse patchForm(String formId, String json) {
+    return call(HttpEvents.request("PATCH /v1/forms/{formId}", "/v1/forms/" + formId)
+        .pathParameter("formId", formId).json(json).build());
+  }
+
+  /** {@code GET /v1/forms/{formId}/submissions}, optionally with query parameters (name, value, ...). */
+  APIGatewayV2HTTPResponse submissionLog(String formId, String... query) {
+    HttpEvents request = HttpEvents.request("GET /v1/forms/{formId}/submissions", "/v1/forms/" + formId + "/submissions")
+        .pathParameter("formId", formId);
+    for (int i = 0; i + 1 < query.length; i += 2) {
+      request.query(query[i], query[i + 1]);
+    }
+    return call(request.build());
   }
 
   /** {@code PUT /v1/forms/{formId}} with a JSON body. */
@@ -160,13 +210,14 @@ abstract class FormIntakeHarness {
   }
 
   static Row leadRow(String leadId) {
-    return row("SELECT id::text AS id, contact_id::text AS contact_id, topic, stage, status, context_kind, context_id,"
-        + " context_name, submitted_fields FROM leads WHERE id = $1", java.util.UUID.fromString(leadId));
+    return row("SELECT id::text AS id, contact_id::text AS contact_id, account_id::text AS account_id, topic, stage,"
+        + " status, context_kind, context_id, context_name, submitted_fields FROM leads WHERE id = $1", java.util.UUID.fromString(leadId));
   }
 
   static Row contactRow(String contactId) {
-    return row("SELECT id::text AS id, email, email_norm, first_name, last_name, phone, company_name, job_title,"
-        + " country, attributes, consent FROM contacts WHERE id = $1", java.util.UUID.fromString(contactId));
+    return row("SELECT id::text AS id, account_id::text AS account_id, email, email_norm, first_name, last_name, phone,"
+        + " company_name, job_title, country, attributes, consent, updated_at::text AS updated_at FROM contacts"
+        + " WHERE id = $1", java.util.UUID.fromString(contactId));
   }
 
   static Row interactionRow(String interactionId) {

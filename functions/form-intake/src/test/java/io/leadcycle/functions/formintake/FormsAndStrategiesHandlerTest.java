@@ -62,7 +62,7 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     String secret = createPage("spring-webinar");
 
     APIGatewayV2HTTPResponse replaced = putForm("spring-webinar", """
-        {"name": "Spring webinar (v2)", "kind": "marketing_page", "updateMode": "only_contacts",
+        {"name": "Spring webinar (v2)", "kind": "marketing_page", "updateMode": "only_leads",
          "generateLeadsWithoutMatching": true}""");
 
     assertThat(replaced.getStatusCode()).as(replaced.getBody()).isEqualTo(200);
@@ -70,7 +70,7 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     assertThat(form.containsKey("signingSecret")).isFalse();
     assertThat(replaced.getBody()).doesNotContain(secret);
     assertThat(form.getString("name")).isEqualTo("Spring webinar (v2)");
-    assertThat(form.getString("updateMode")).isEqualTo("only_contacts");
+    assertThat(form.getString("updateMode")).isEqualTo("only_leads");
     assertThat(form.getBoolean("generateLeadsWithoutMatching")).isTrue();
     assertThat(count("SELECT count(*) FROM forms")).isEqualTo(1);
     assertThat(row("SELECT signing_secret, name FROM forms WHERE id = $1", "spring-webinar").getString("signing_secret"))
@@ -79,7 +79,7 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     // A landing page configured with the original secret keeps working after the replace.
     APIGatewayV2HTTPResponse submitted = submit("spring-webinar", secret, "{\"fields\":{\"email\":\"ada@example.com\"}}");
     assertThat(submitted.getStatusCode()).as(submitted.getBody()).isEqualTo(201);
-    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM contacts")).isZero(); // only_leads creates no contact
     // The replaced name is what new leads are named after.
     assertThat(leadRow(leadId(body(submitted))).getString("topic")).isEqualTo("Spring webinar (v2)");
   }
@@ -95,7 +95,8 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     assertThat(contentType(response)).isEqualTo("application/json");
     JsonObject form = body(response);
     assertThat(form.getMap()).containsOnlyKeys("id", "name", "kind", "contactStrategyId", "leadStrategyId",
-        "updateMode", "generateLeadsWithoutMatching", "requireSignature");
+        "updateMode", "generateLeadsWithoutMatching", "requireSignature", "accountMatching", "createAccounts",
+        "allowedOrigins", "redirectUrl", "honeypotField");
     assertThat(form.getString("id")).isEqualTo("expo-2026");
     assertThat(form.getString("name")).isEqualTo("Expo 2026");
     assertThat(form.getString("kind")).isEqualTo("event");

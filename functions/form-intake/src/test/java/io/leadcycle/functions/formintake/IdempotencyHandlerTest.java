@@ -11,13 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +18,11 @@ import org.junit.jupiter.api.Test;
 class IdempotencyHandlerTest extends FormIntakeHarness {
 
   private String secret;
-  private ExecutorService executor;
 
   @BeforeEach
   void reset() {
     TestDatabase.reset();
     secret = createPage("page");
-  }
-
-  @AfterEach
-  void stopExecutor() throws InterruptedException {
-    if (executor != null) {
-      executor.shutdownNow();
-      assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
   }
 
   private static Map<String, Object> contactState(String contactId) {
@@ -151,24 +135,9 @@ class IdempotencyHandlerTest extends FormIntakeHarness {
     for (int i = 0; i < threads; i++) {
       events.add(submission("page").json(json).signed(secret, "msg_race", Instant.now()).build());
     }
-    executor = Executors.newFixedThreadPool(threads);
-    CountDownLatch ready = new CountDownLatch(threads);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<APIGatewayV2HTTPResponse>> answers = new ArrayList<>();
-    for (APIGatewayV2HTTPEvent event : events) {
-      answers.add(executor.submit((Callable<APIGatewayV2HTTPResponse>) () -> {
-        ready.countDown();
-        start.await();
-        return handler.handleRequest(event, null);
-      }));
-    }
-    assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-    start.countDown();
-
     List<JsonObject> bodies = new ArrayList<>();
     List<Integer> statuses = new ArrayList<>();
-    for (Future<APIGatewayV2HTTPResponse> answer : answers) {
-      APIGatewayV2HTTPResponse response = answer.get(60, TimeUnit.SECONDS);
+    for (APIGatewayV2HTTPResponse response : callAllAtOnce(events)) {
       statuses.add(response.getStatusCode());
       bodies.add(body(response));
     }

@@ -2,6 +2,8 @@ package io.leadcycle.functions.formintake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.domain.AccountLinking;
+import io.leadcycle.domain.BrowserSettings;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormKind;
 import io.leadcycle.domain.MatchField;
@@ -21,7 +23,8 @@ class RecentFormsTest {
       new MatchingStrategy("default-contact", "email", StrategyEntity.CONTACT, List.of(MatchField.EMAIL));
 
   private static Form form(String name) {
-    return new Form("f", name, FormKind.MARKETING_PAGE, BY_EMAIL, BY_EMAIL, UpdateMode.NO_UPDATE, false, true, "whsec_x");
+    return new Form("f", name, FormKind.MARKETING_PAGE, BY_EMAIL, BY_EMAIL, UpdateMode.NO_UPDATE, false, true, "whsec_x",
+        AccountLinking.OFF, BrowserSettings.NONE);
   }
 
   private final RecentForms recent = new RecentForms(Duration.ofSeconds(10));

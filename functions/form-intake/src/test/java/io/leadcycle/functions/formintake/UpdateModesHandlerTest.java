@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What a matching submission may change, per form: the four update modes, lead generation, custom strategies. */
+/** Which records a submission touches, per form: the four update modes, lead generation, custom strategies. */
 class UpdateModesHandlerTest extends FormIntakeHarness {
 
   private static final String FIRST = """
@@ -24,110 +28,189 @@ class UpdateModesHandlerTest extends FormIntakeHarness {
     TestDatabase.reset();
   }
 
-  /** Creates a page with {@code updateMode}, submits FIRST then SECOND, and returns both results. */
-  private JsonObject[] submitTwiceWith(String updateMode) {
-    String secret = createForm("page", "{\"name\":\"Page\",\"kind\":\"marketing_page\",\"updateMode\":\"" + updateMode + "\"}");
-    APIGatewayV2HTTPResponse first = submit("page", secret, FIRST);
-    assertThat(first.getStatusCode()).as(first.getBody()).isEqualTo(201);
-    APIGatewayV2HTTPResponse second = submit("page", secret, SECOND);
-    assertThat(second.getStatusCode()).as(second.getBody()).isEqualTo(200);
-    JsonObject[] results = {body(first), body(second)};
-    assertThat(contactId(results[1])).isEqualTo(contactId(results[0]));
-    assertThat(leadId(results[1])).isEqualTo(leadId(results[0]));
-    assertThat(results[1].getJsonObject("contact").getBoolean("created")).isFalse();
-    assertThat(results[1].getJsonObject("lead").getBoolean("created")).isFalse();
-    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
-    // Every mode still records the interaction, on the matched contact.
-    assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(2);
-    assertThat(interactionRow(results[1].getString("interactionId")).getString("contact_id"))
-        .isEqualTo(contactId(results[0]));
-    return results;
-  }
-
   @Test
-  void contactsAndLeadsUpdatesBoth() {
-    JsonObject[] r = submitTwiceWith("contacts_and_leads");
+  void contactsAndLeadsMatchesCreatesAndUpdatesBoth() {
+    String secret = createForm("page", "{\"name\":\"Page\",\"kind\":\"marketing_page\"}");
+    JsonObject first = body(submit("page", secret, FIRST));
+    APIGatewayV2HTTPResponse secondResponse = submit("page", secret, SECOND);
 
-    assertThat(r[1].getJsonObject("contact").getBoolean("updated")).isTrue();
-    assertThat(r[1].getJsonObject("lead").getBoolean("updated")).isTrue();
-    Row contact = contactRow(contactId(r[0]));
+    assertThat(secondResponse.getStatusCode()).isEqualTo(200);
+    JsonObject second = body(secondResponse);
+    assertThat(first.getJsonObject("contact").getBoolean("created")).isTrue();
+    assertThat(first.getJsonObject("lead").getBoolean("created")).isTrue();
+    assertThat(contactId(second)).isEqualTo(contactId(first));
+    assertThat(leadId(second)).isEqualTo(leadId(first));
+    assertThat(second.getJsonObject("contact").getBoolean("updated")).isTrue();
+    assertThat(second.getJsonObject("lead").getBoolean("updated")).isTrue();
+    Row contact = contactRow(contactId(first));
     assertThat(contact.getString("first_name")).isEqualTo("Augusta");
     assertThat(contact.getString("last_name")).isEqualTo("Lovelace");
     assertThat(contact.getJsonObject("attributes").getString("plan")).isEqualTo("premium");
-    JsonObject submitted = leadRow(leadId(r[0])).getJsonObject("submitted_fields");
+    JsonObject submitted = leadRow(leadId(first)).getJsonObject("submitted_fields");
     assertThat(submitted.getString("firstName")).isEqualTo("Augusta");
     assertThat(submitted.getString("lastName")).isEqualTo("Lovelace");
     assertThat(submitted.getString("plan")).isEqualTo("premium");
+    // Both interactions on the one contact.
+    assertThat(count("SELECT count(*) FROM interactions WHERE contact_id = '" + contactId(first) + "'")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
   }
 
   @Test
-  void onlyContactsUpdatesTheContactButNotTheLead() {
-    JsonObject[] r = submitTwiceWith("only_contacts");
+  void onlyContactsCreatesAndUpdatesTheContactButNeverALead() {
+    String secret = createForm("page", "{\"name\":\"Page\",\"kind\":\"marketing_page\",\"updateMode\":\"only_contacts\"}");
 
-    assertThat(r[1].getJsonObject("contact").getBoolean("updated")).isTrue();
-    assertThat(r[1].getJsonObject("lead").getBoolean("updated")).isFalse();
-    Row contact = contactRow(contactId(r[0]));
-    assertThat(contact.getString("first_name")).isEqualTo("Augusta");
-    assertThat(contact.getJsonObject("attributes").getString("plan")).isEqualTo("premium");
-    JsonObject submitted = leadRow(leadId(r[0])).getJsonObject("submitted_fields");
-    assertThat(submitted.getString("firstName")).isEqualTo("Ada");
-    assertThat(submitted.getString("plan")).isEqualTo("basic");
+    APIGatewayV2HTTPResponse firstResponse = submit("page", secret, FIRST);
+    APIGatewayV2HTTPResponse secondResponse = submit("page", secret, SECOND);
+
+    assertThat(firstResponse.getStatusCode()).as(firstResponse.getBody()).isEqualTo(201);
+    assertThat(secondResponse.getStatusCode()).isEqualTo(200);
+    JsonObject first = body(firstResponse);
+    JsonObject second = body(secondResponse);
+    assertThat(first.getJsonObject("contact").getBoolean("created")).isTrue();
+    assertThat(first.getValue("lead")).isNull();
+    assertThat(first.containsKey("lead")).isTrue();
+    assertThat(second.getJsonObject("contact").getBoolean("updated")).isTrue();
+    assertThat(second.getValue("lead")).isNull();
+    assertThat(contactRow(contactId(first)).getString("first_name")).isEqualTo("Augusta");
+    assertThat(count("SELECT count(*) FROM leads")).isZero();
+    // The interaction is on the contact, which is marked so that its existing leads are rescored.
+    assertThat(interactionRow(second.getString("interactionId")).getString("contact_id")).isEqualTo(contactId(first));
+    assertThat(count("SELECT count(*) FROM contacts_to_rescore WHERE contact_id = '" + contactId(first) + "'"))
+        .isEqualTo(1);
   }
 
   @Test
-  void onlyLeadsUpdatesTheLeadButNotTheContact() {
-    JsonObject[] r = submitTwiceWith("only_leads");
-
-    assertThat(r[1].getJsonObject("contact").getBoolean("updated")).isFalse();
-    assertThat(r[1].getJsonObject("lead").getBoolean("updated")).isTrue();
-    Row contact = contactRow(contactId(r[0]));
-    assertThat(contact.getString("first_name")).isEqualTo("Ada");
-    assertThat(contact.getString("email")).isEqualTo("ada@example.com");
-    assertThat(contact.getJsonObject("attributes").getString("plan")).isEqualTo("basic");
-    JsonObject submitted = leadRow(leadId(r[0])).getJsonObject("submitted_fields");
-    assertThat(submitted.getString("firstName")).isEqualTo("Augusta");
-    assertThat(submitted.getString("lastName")).isEqualTo("Lovelace");
-    assertThat(submitted.getString("plan")).isEqualTo("premium");
-  }
-
-  @Test
-  void noUpdateChangesNeitherButStillLinksTheInteractionToTheMatchedContact() {
-    JsonObject[] r = submitTwiceWith("no_update");
-
-    assertThat(r[1].getJsonObject("contact").getBoolean("updated")).isFalse();
-    assertThat(r[1].getJsonObject("lead").getBoolean("updated")).isFalse();
-    Row contact = contactRow(contactId(r[0]));
-    assertThat(contact.getString("first_name")).isEqualTo("Ada");
-    assertThat(contact.getString("email")).isEqualTo("ada@example.com");
-    assertThat(contact.getJsonObject("attributes").getString("plan")).isEqualTo("basic");
-    JsonObject submitted = leadRow(leadId(r[0])).getJsonObject("submitted_fields");
-    assertThat(submitted.getString("firstName")).isEqualTo("Ada");
-    assertThat(submitted.getString("plan")).isEqualTo("basic");
-    // The interaction keeps what was submitted, attributed to the matched contact, which is marked for rescoring.
-    Row interaction = interactionRow(r[1].getString("interactionId"));
-    assertThat(interaction.getString("type")).isEqualTo("form_submitted");
-    assertThat(interaction.getJsonObject("payload").getJsonObject("fields").getString("firstName")).isEqualTo("Augusta");
-    assertThat(count("SELECT count(*) FROM contacts_to_rescore WHERE contact_id = '" + contactId(r[0]) + "'")).isEqualTo(1);
-  }
-
-  @Test
-  void noUpdateStillLinksANewLeadToTheExistingContact() {
+  void onlyContactsLeavesTheContactsExistingLeadsAlone() {
     String pageSecret = createPage("first-page");
-    String noUpdateSecret = createForm("second-page",
-        "{\"name\":\"Second\",\"kind\":\"marketing_page\",\"updateMode\":\"no_update\"}");
+    String contactsOnly = createForm("newsletter",
+        "{\"name\":\"Newsletter\",\"kind\":\"marketing_page\",\"updateMode\":\"only_contacts\"}");
     JsonObject first = body(submit("first-page", pageSecret, FIRST));
 
-    APIGatewayV2HTTPResponse response = submit("second-page", noUpdateSecret, SECOND);
+    JsonObject second = body(submit("newsletter", contactsOnly, SECOND));
 
-    assertThat(response.getStatusCode()).isEqualTo(201);
-    JsonObject second = body(response);
-    assertThat(second.getJsonObject("contact").getBoolean("created")).isFalse();
-    assertThat(second.getJsonObject("lead").getBoolean("created")).isTrue();
     assertThat(contactId(second)).isEqualTo(contactId(first));
-    assertThat(leadRow(leadId(second)).getString("contact_id")).isEqualTo(contactId(first));
-    assertThat(leadRow(leadId(second)).getString("context_id")).isEqualTo("second-page");
-    assertThat(contactRow(contactId(first)).getString("first_name")).isEqualTo("Ada");
+    assertThat(second.getValue("lead")).isNull();
+    assertThat(leadRow(leadId(first)).getJsonObject("submitted_fields").getString("firstName")).isEqualTo("Ada");
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
+  }
+
+  @Test
+  void onlyLeadsUsesTheMatchedContactWithoutChangingItAndUpdatesTheLead() {
+    String pageSecret = createPage("first-page");
+    String leadsOnly = createForm("webinar",
+        "{\"name\":\"Webinar\",\"kind\":\"marketing_page\",\"updateMode\":\"only_leads\"}");
+    JsonObject known = body(submit("first-page", pageSecret, FIRST));
+    Row contactBefore = contactRow(contactId(known));
+
+    JsonObject first = body(submit("webinar", leadsOnly, FIRST));
+    JsonObject second = body(submit("webinar", leadsOnly, SECOND));
+
+    assertThat(first.getJsonObject("contact").getMap())
+        .containsEntry("id", contactId(known)).containsEntry("created", false).containsEntry("updated", false);
+    assertThat(first.getJsonObject("lead").getBoolean("created")).isTrue();
+    assertThat(leadId(second)).isEqualTo(leadId(first));
+    assertThat(second.getJsonObject("lead").getBoolean("updated")).isTrue();
+    assertThat(second.getJsonObject("contact").getBoolean("updated")).isFalse();
+    Row lead = leadRow(leadId(first));
+    assertThat(lead.getString("contact_id")).isEqualTo(contactId(known));
+    assertThat(lead.getString("context_id")).isEqualTo("webinar");
+    assertThat(lead.getJsonObject("submitted_fields").getString("plan")).isEqualTo("premium");
+    // The contact is never updated by only_leads, not even its updated_at.
+    Row contactAfter = contactRow(contactId(known));
+    assertThat(contactAfter.getString("first_name")).isEqualTo("Ada");
+    assertThat(contactAfter.getJsonObject("attributes").getString("plan")).isEqualTo("basic");
+    assertThat(contactAfter.getValue("updated_at")).isEqualTo(contactBefore.getValue("updated_at"));
+    // The interaction is on the matched contact.
+    assertThat(interactionRow(second.getString("interactionId")).getString("contact_id")).isEqualTo(contactId(known));
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+  }
+
+  @Test
+  void onlyLeadsWithoutAMatchingContactMakesOneContactlessUnscorableLeadPerPerson() {
+    String secret = createForm("webinar",
+        "{\"name\":\"Webinar\",\"kind\":\"marketing_page\",\"updateMode\":\"only_leads\"}");
+
+    APIGatewayV2HTTPResponse firstResponse = submit("webinar", secret, FIRST);
+    APIGatewayV2HTTPResponse secondResponse = submit("webinar", secret, SECOND);
+    JsonObject other = body(submit("webinar", secret, "{\"fields\":{\"email\":\"grace@example.com\"}}"));
+
+    assertThat(firstResponse.getStatusCode()).as(firstResponse.getBody()).isEqualTo(201);
+    JsonObject first = body(firstResponse);
+    JsonObject second = body(secondResponse);
+    assertThat(first.getValue("contact")).isNull();
+    assertThat(first.getValue("interactionId")).isNull();
+    assertThat(first.getJsonObject("lead").getBoolean("created")).isTrue();
+    assertThat(first.getJsonArray("warnings").getString(0)).contains("no contact matched");
+    // The same unknown person again: the same lead, updated, matched on its own submitted fields.
+    assertThat(secondResponse.getStatusCode()).isEqualTo(200);
+    assertThat(leadId(second)).isEqualTo(leadId(first));
+    assertThat(second.getJsonObject("lead").getBoolean("updated")).isTrue();
+    assertThat(leadId(other)).isNotEqualTo(leadId(first));
+    Row lead = leadRow(leadId(first));
+    assertThat(lead.getValue("contact_id")).isNull();
+    assertThat(lead.getValue("account_id")).isNull();
+    assertThat(lead.getJsonObject("submitted_fields").getString("firstName")).isEqualTo("Augusta");
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+    assertThat(count("SELECT count(*) FROM interactions")).isZero();
+    assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isZero();
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(2);
+  }
+
+  @Test
+  void sixteenConcurrentFirstSubmissionsOfOneUnknownPersonToAnOnlyLeadsFormMakeOneLead() throws Exception {
+    String secret = createForm("webinar",
+        "{\"name\":\"Webinar\",\"kind\":\"marketing_page\",\"updateMode\":\"only_leads\"}");
+    List<APIGatewayV2HTTPEvent> events = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      // Different deliveries (each its own webhook-id), one person spelled differently.
+      events.add(submission("webinar").json("{\"fields\":{\"email\":\"" + (i % 2 == 0 ? "Solo@Example.com" : " solo@example.com")
+          + "\",\"n\":\"" + i + "\"}}").signed(secret).build());
+    }
+
+    List<APIGatewayV2HTTPResponse> responses = callAllAtOnce(events);
+
+    assertThat(responses).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(200, 201);
+    assertThat(responses).filteredOn(r -> r.getStatusCode() == 201).hasSize(1);
+    assertThat(responses).extracting(r -> leadId(body(r))).containsOnly(leadId(body(responses.get(0))));
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void noUpdateWritesNothingButTheSubmissionLog() {
+    String pageSecret = createPage("first-page");
+    String noUpdate = createForm("survey", "{\"name\":\"Survey\",\"kind\":\"marketing_page\",\"updateMode\":\"no_update\"}");
+    JsonObject known = body(submit("first-page", pageSecret, FIRST));
+    Map<String, Long> before = tableCounts();
+
+    APIGatewayV2HTTPResponse response = submit("survey", noUpdate, SECOND);
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    JsonObject result = body(response);
+    assertThat(result.getValue("contact")).isNull();
+    assertThat(result.getValue("lead")).isNull();
+    assertThat(result.getValue("interactionId")).isNull();
+    assertThat(result.getBoolean("replayed")).isFalse();
+    Map<String, Long> after = tableCounts();
+    assertThat(after.get("intake_receipts")).isEqualTo(before.get("intake_receipts") + 1);
+    after.remove("intake_receipts");
+    before.remove("intake_receipts");
+    assertThat(after).isEqualTo(before);
+    assertThat(contactRow(contactId(known)).getString("first_name")).isEqualTo("Ada");
+    JsonObject logged = body(submissionLog("survey")).getJsonArray("items").getJsonObject(0);
+    assertThat(logged.getJsonObject("fields").getString("firstName")).isEqualTo("Augusta");
+    assertThat(logged.getJsonObject("outcome").getString("summary")).contains("no_update");
+  }
+
+  @Test
+  void noUpdateNeedsNoMatchingFields() {
+    String noUpdate = createForm("survey", "{\"name\":\"Survey\",\"kind\":\"marketing_page\",\"updateMode\":\"no_update\"}");
+
+    APIGatewayV2HTTPResponse response = submit("survey", noUpdate, "{\"fields\":{\"answer\":\"42\"}}");
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+    assertThat(count("SELECT count(*) FROM intake_receipts WHERE form_id = 'survey'")).isEqualTo(1);
   }
 
   @Test
