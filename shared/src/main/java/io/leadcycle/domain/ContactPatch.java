@@ -18,6 +18,10 @@ public record ContactPatch(Map<String, String> fields, Map<String, String> attri
   private static final List<String> ALLOWED = ContactDetails.INPUT_FIELDS;
 
   public static ContactPatch parse(Map<String, ?> body) {
+    if (body.isEmpty()) {
+      throw InvalidInput.ofBody("An empty patch changes nothing: send at least one of " + String.join(", ", ALLOWED)
+          + " (null clears a field).");
+    }
     List<FieldError> errors = new ArrayList<>();
     Fields.rejectUnknown(body, ALLOWED, "", errors);
     Map<String, String> fields = new HashMap<>();
@@ -33,9 +37,6 @@ public record ContactPatch(Map<String, String> fields, Map<String, String> attri
     }
     Map<String, String> attributes = ContactInput.attributes(body.get("attributes"), true, errors);
     UUID accountId = Fields.optionalUuid(body, "accountId", errors);
-    if (body.isEmpty()) {
-      errors.add(new FieldError("", "empty patch: name at least one field to change"));
-    }
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }

@@ -17,9 +17,15 @@ public record LeadPatch(boolean changesContact, UUID contactId, boolean changesA
   public static final List<String> QUALIFICATION_FIELDS = List.of("budget", "authority", "need", "timeframe", "notes");
   public static final int MAX_QUALIFICATION_LENGTH = 2000;
 
+  public static final List<String> FIELDS = List.of("contactId", "accountId", "topic", "qualification");
+
   public static LeadPatch parse(Map<String, ?> body) {
+    if (body.isEmpty()) {
+      throw InvalidInput.ofBody("An empty patch changes nothing: send at least one of " + String.join(", ", FIELDS)
+          + " (null unlinks the contact or account).");
+    }
     List<FieldError> errors = new ArrayList<>();
-    Fields.rejectUnknown(body, List.of("contactId", "accountId", "topic", "qualification"), "", errors);
+    Fields.rejectUnknown(body, FIELDS, "", errors);
     UUID contactId = Fields.optionalUuid(body, "contactId", errors);
     UUID accountId = Fields.optionalUuid(body, "accountId", errors);
     String topic = null;
@@ -46,9 +52,6 @@ public record LeadPatch(boolean changesContact, UUID contactId, boolean changesA
       }
     } else if (raw != null) {
       errors.add(new FieldError("qualification", "must be an object: {budget, authority, need, timeframe, notes}"));
-    }
-    if (body.isEmpty()) {
-      errors.add(new FieldError("", "empty patch: name at least one field to change"));
     }
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);

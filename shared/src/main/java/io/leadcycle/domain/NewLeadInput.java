@@ -5,37 +5,81 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A lead created by hand ({@code POST /v1/leads}): a topic, a marketing context, optional parents. */
+/**
+ * A lead created by hand ({@code POST /v1/leads}): a topic, a marketing context, optional parents.
+ * Each error message says the exact shape that would have been accepted, so a user can fix the
+ * request without the documentation.
+ */
 public record NewLeadInput(String topic, UUID contactId, UUID accountId, MarketingContext context) {
+
+  public static final List<String> FIELDS = List.of("topic", "contactId", "accountId", "context");
+  public static final List<String> CONTEXT_FIELDS = List.of("kind", "id", "name");
+  /** The longest context id or name (as long as any other text of a lead). */
+  public static final int MAX_CONTEXT_TEXT_LENGTH = Submission.MAX_TEXT_LENGTH;
+
+  private static final String KINDS = String.join(", ", MarketingContext.KINDS);
+  private static final String CONTEXT_SHAPE = "{kind, id, name} — kind one of: " + KINDS
+      + "; id and name are optional text of up to " + MAX_CONTEXT_TEXT_LENGTH + " characters each";
 
   public static NewLeadInput parse(Map<String, ?> body) {
     List<FieldError> errors = new ArrayList<>();
-    Fields.rejectUnknown(body, List.of("topic", "contactId", "accountId", "context"), "", errors);
-    String topic = Fields.requiredText(body, "topic", Submission.MAX_TEXT_LENGTH, errors);
+    Fields.rejectUnknown(body, FIELDS, "", errors);
+    String topic = null;
+    if (body.get("topic") == null) {
+      errors.add(new FieldError("topic", "required: what the lead is about, text up to " + Submission.MAX_TEXT_LENGTH
+          + " characters"));
+    } else {
+      topic = Fields.requiredText(body, "topic", Submission.MAX_TEXT_LENGTH, errors);
+    }
     UUID contactId = Fields.optionalUuid(body, "contactId", errors);
     UUID accountId = Fields.optionalUuid(body, "accountId", errors);
-    MarketingContext context = null;
-    Object raw = body.get("context");
-    if (!(raw instanceof Map<?, ?> map)) {
-      errors.add(new FieldError("context", "required: {kind, id, name}, kind one of " + String.join(", ",
-          MarketingContext.KINDS)));
-    } else {
-      @SuppressWarnings("unchecked")
-      Map<String, ?> ctx = (Map<String, ?>) map;
-      List<FieldError> contextErrors = new ArrayList<>();
-      Fields.rejectUnknown(ctx, List.of("kind", "id", "name"), "", contextErrors);
-      String kind = Fields.requiredText(ctx, "kind", 50, contextErrors);
-      if (kind != null && !MarketingContext.KINDS.contains(kind)) {
-        contextErrors.add(new FieldError("kind", "must be one of: " + String.join(", ", MarketingContext.KINDS)));
-      }
-      String id = Fields.optionalText(ctx, "id", 200, contextErrors);
-      String name = Fields.optionalText(ctx, "name", Submission.MAX_TEXT_LENGTH, contextErrors);
-      contextErrors.forEach(e -> errors.add(new FieldError("context." + e.field(), e.message())));
-      context = new MarketingContext(kind, id, name);
-    }
+    MarketingContext context = context(body.get("context"), errors);
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }
     return new NewLeadInput(topic, contactId, accountId, context);
+  }
+
+  /** {@code {kind, id?, name?}}; null (with errors) when it is not such an object. */
+  private static MarketingContext context(Object raw, List<FieldError> errors) {
+    if (raw == null) {
+      errors.add(new FieldError("context", "required: " + CONTEXT_SHAPE));
+      return null;
+    }
+    if (!(raw instanceof Map<?, ?> map)) {
+      errors.add(new FieldError("context", "must be an object " + CONTEXT_SHAPE));
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, ?> ctx = (Map<String, ?>) map;
+    List<FieldError> contextErrors = new ArrayList<>();
+    Fields.rejectUnknown(ctx, CONTEXT_FIELDS, "", contextErrors);
+    Object rawKind = ctx.get("kind");
+    String kind = null;
+    if (rawKind == null) {
+      contextErrors.add(new FieldError("kind", "required, one of: " + KINDS));
+    } else if (rawKind instanceof String text && MarketingContext.KINDS.contains(text.strip())) {
+      kind = text.strip();
+    } else {
+      contextErrors.add(new FieldError("kind", "must be one of: " + KINDS));
+    }
+    String id = optionalText(ctx, "id", contextErrors);
+    String name = optionalText(ctx, "name", contextErrors);
+    contextErrors.forEach(e -> errors.add(new FieldError("context." + e.field(), e.message())));
+    return new MarketingContext(kind, id, name);
+  }
+
+  /** Optional text: absent or null is fine; anything else must be non-blank text within the limit. */
+  private static String optionalText(Map<String, ?> ctx, String field, List<FieldError> errors) {
+    Object value = ctx.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.isBlank() || text.length() > MAX_CONTEXT_TEXT_LENGTH) {
+      errors.add(new FieldError(field, "optional; when given, non-empty text of up to " + MAX_CONTEXT_TEXT_LENGTH
+          + " characters"));
+      return null;
+    }
+    return text.strip();
   }
 }

@@ -1,7 +1,43 @@
 package io.leadcycle.domain;
 
 import java.time.Instant;
+import java.util.Set;
 
-/** One step on a lead's path: which field changed from what to what, when, by whom and why. */
+/**
+ * One step on a lead's path: which field changed from what to what, when, by whom and why. The values
+ * are kept as text (the database column is text for every field); {@link #value} is the one place
+ * that knows each field's kind and gives a value its JSON type back.
+ */
 public record TimelineEntry(String field, String from, String to, Instant at, String actor, String reason) {
+
+  /** The fields whose values are flags: {@code true}/{@code false} on the wire, never text. */
+  public static final Set<String> FLAG_FIELDS =
+      Set.of("telemarketingReady", "telemarketingAccepted", "salesReady", "salesAccepted");
+
+  /** {@link #from} as the wire shows it (see {@link #value}). */
+  public Object fromValue() {
+    return value(field, from);
+  }
+
+  /** {@link #to} as the wire shows it (see {@link #value}). */
+  public Object toValue() {
+    return value(field, to);
+  }
+
+  /**
+   * A recorded value of {@code field} as the wire shows it: a flag's {@code "true"}/{@code "false"} as
+   * a boolean; stages, statuses, owners, ids and topics as text; null as null. Used for the timeline
+   * ({@code GET /v1/leads/{id}}) and for the {@code changes} of outbox events alike.
+   */
+  public static Object value(String field, String text) {
+    if (text != null && FLAG_FIELDS.contains(field)) {
+      if (text.equals("true")) {
+        return Boolean.TRUE;
+      }
+      if (text.equals("false")) {
+        return Boolean.FALSE;
+      }
+    }
+    return text;
+  }
 }

@@ -1,6 +1,7 @@
 package io.leadcycle.events;
 
 import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.process.Change;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,11 +13,14 @@ import java.util.List;
  * ...): a versioned schema of its own, independent of the HTTP views, because subscribers depend on it.
  * Documented in docs/events.md; a change that removes or renames a member needs a new version.
  *
- * <pre>{@code {"schemaVersion": 1, "lead": {...}, "changes": [{"field", "from", "to"}], "actor", "reason"}}</pre>
+ * <pre>{@code {"schemaVersion": 2, "lead": {...}, "changes": [{"field", "from", "to"}], "actor", "reason"}}</pre>
+ *
+ * <p>Version 2: a flag's {@code from}/{@code to} in {@code changes} are JSON booleans, as in the
+ * lead's timeline. Version 1 (rows written before) had every value as text ({@code "false"}).
  */
 public final class LeadEventPayload {
 
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private LeadEventPayload() {
   }
@@ -24,7 +28,8 @@ public final class LeadEventPayload {
   /** The payload for a change of {@code lead} (as it is after the change), made by {@code actor}. */
   public static JsonObject of(Lead lead, List<Change> changes, String actor, String reason) {
     JsonArray changed = new JsonArray();
-    changes.forEach(c -> changed.add(new JsonObject().put("field", c.field()).put("from", c.from()).put("to", c.to())));
+    changes.forEach(c -> changed.add(new JsonObject().put("field", c.field())
+        .put("from", TimelineEntry.value(c.field(), c.from())).put("to", TimelineEntry.value(c.field(), c.to()))));
     return new JsonObject()
         .put("schemaVersion", SCHEMA_VERSION)
         .put("lead", lead(lead))
@@ -33,7 +38,7 @@ public final class LeadEventPayload {
         .put("reason", reason);
   }
 
-  /** The lead as it stands after the event (schema version 1). */
+  /** The lead as it stands after the event (the same in schema versions 1 and 2). */
   static JsonObject lead(Lead l) {
     return new JsonObject()
         .put("id", l.id().toString())

@@ -80,13 +80,16 @@ public final class JsonViews {
         .put("updatedAt", l.updatedAt().toString());
   }
 
-  /** A lead with its timeline, oldest entry first: {@code GET /v1/leads/{id}}. */
+  /**
+   * A lead with its timeline, oldest entry first: {@code GET /v1/leads/{id}}. Flags' values are
+   * booleans, every other value text or null ({@link TimelineEntry#value}).
+   */
   public static JsonObject lead(Lead l, List<TimelineEntry> timeline) {
     JsonArray entries = new JsonArray();
     timeline.forEach(e -> entries.add(new JsonObject()
         .put("field", e.field())
-        .put("from", e.from())
-        .put("to", e.to())
+        .put("from", e.fromValue())
+        .put("to", e.toValue())
         .put("at", e.at().toString())
         .put("actor", e.actor())
         .put("reason", e.reason())));

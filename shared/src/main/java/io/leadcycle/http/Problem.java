@@ -47,7 +47,8 @@ public class Problem extends RuntimeException implements Failure.Classified {
     }
     return switch (failure.kind()) {
       case INVALID_INPUT -> failure.cause() instanceof io.leadcycle.domain.InvalidInput invalid
-          ? invalid(invalid.errors()) : malformed(failure.message());
+          ? invalid.errors().isEmpty() ? invalidBody(failure.message()) : invalid(invalid.errors())
+          : malformed(failure.message());
       case NOT_FOUND -> notFound(failure.message());
       case CONFLICT -> {
         Problem conflict = conflict(failure.message());
@@ -83,6 +84,11 @@ public class Problem extends RuntimeException implements Failure.Classified {
 
   public static Problem invalid(String field, String message) {
     return invalid(List.of(new FieldError(field, message)));
+  }
+
+  /** An invalid request no single field is at fault for (an empty patch): {@code errors} stays empty. */
+  public static Problem invalidBody(String detail) {
+    return new Problem(400, "invalid-request", "Invalid request", detail, List.of());
   }
 
   public static Problem malformed(String detail) {

@@ -19,6 +19,7 @@ import io.leadcycle.process.Transition;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.ContactStore;
+import io.leadcycle.store.ContactStore.MatchedContact;
 import io.leadcycle.store.LeadStore;
 import io.leadcycle.store.OpportunityStore;
 import io.leadcycle.store.OutboxStore;
@@ -57,9 +58,15 @@ public final class LeadService {
     this.database = database;
   }
 
+  /**
+   * Creates a lead in the first stage. Like a lead from intake, it takes its contact's account unless
+   * the input names an account itself. Without either parent it is created all the same, unscorable
+   * ({@link Lead#unscorableReason()}).
+   */
   public Future<LeadWithTimeline> create(NewLeadInput input, String actor) {
     return database.inTransaction(conn -> requireParents(conn, input.contactId(), input.accountId())
-        .compose(v -> leads.create(conn, new NewLead(input.topic(), input.contactId(), input.accountId(),
+        .compose(contactsAccount -> leads.create(conn, new NewLead(input.topic(), input.contactId(),
+            input.accountId() != null ? input.accountId() : contactsAccount,
             input.context().kind(), input.context().id(), input.context().name(), Map.of())))
         .compose(lead -> appendAndRead(conn, lead,
             List.of(new Change("stage", null, machine.process().stageNames().get(0))), actor, "created")));
@@ -76,20 +83,36 @@ public final class LeadService {
     return database.read(conn -> leads.list(conn, view, stage, afterCreated, afterId, limit));
   }
 
-  /** Links/unlinks the contact and account, renames the topic, merges qualification findings. */
+  /** The timeline reason of an account a lead took from the contact it was linked to. */
+  public static final String CONTACTS_ACCOUNT = "edited: the contact's account";
+
+  /**
+   * Links/unlinks the contact and account, renames the topic, merges qualification findings. Linking
+   * a contact also links the contact's account when the lead has none and the patch names no
+   * {@code accountId} itself; that account is a timeline entry of its own ({@link #CONTACTS_ACCOUNT}).
+   */
   public Future<LeadWithTimeline> patch(UUID id, LeadPatch patch, String actor) {
     return database.inTransaction(conn -> lockOpen(conn, id).compose(lead -> {
       UUID contactId = patch.changesContact() ? patch.contactId() : lead.contactId();
-      UUID accountId = patch.changesAccount() ? patch.accountId() : lead.accountId();
       String topic = patch.topic() != null ? patch.topic() : lead.topic();
-      List<Change> changes = new ArrayList<>();
-      diff(changes, "contactId", lead.contactId(), contactId);
-      diff(changes, "accountId", lead.accountId(), accountId);
-      diff(changes, "topic", lead.topic(), topic);
-      return requireParents(conn, patch.changesContact() ? contactId : null, patch.changesAccount() ? accountId : null)
-          .compose(v -> leads.updateDetails(conn, id, topic, contactId, accountId,
-              patch.qualificationAfter(lead.qualification())))
-          .compose(updated -> appendAndRead(conn, updated, changes, actor, "edited"));
+      return requireParents(conn, patch.changesContact() ? contactId : null, patch.accountId())
+          .compose(contactsAccount -> {
+            UUID accountId = patch.changesAccount() ? patch.accountId() : lead.accountId();
+            UUID taken = !patch.changesAccount() && lead.accountId() == null ? contactsAccount : null;
+            List<Change> edited = new ArrayList<>();
+            diff(edited, "contactId", lead.contactId(), contactId);
+            diff(edited, "accountId", lead.accountId(), accountId);
+            diff(edited, "topic", lead.topic(), topic);
+            List<Change> takenAccount =
+                taken == null ? List.of() : List.of(new Change("accountId", null, taken.toString()));
+            return leads.updateDetails(conn, id, topic, contactId, taken != null ? taken : accountId,
+                    patch.qualificationAfter(lead.qualification()))
+                .compose(updated -> {
+                  Future<Void> edits = timeline.append(conn, id, edited, actor, "edited");
+                  Future<LeadWithTimeline> read = appendAndRead(conn, updated, takenAccount, actor, CONTACTS_ACCOUNT);
+                  return Future.all(edits, read).map(all -> read.result());
+                });
+          });
     }));
   }
 
@@ -159,19 +182,23 @@ public final class LeadService {
     });
   }
 
-  /** A parent named in a request must exist (400 otherwise): a lead never points at nothing. */
-  private Future<Void> requireParents(SqlConnection conn, UUID contactId, UUID accountId) {
-    Future<Boolean> contact = contactId == null ? Future.succeededFuture(true) : contacts.exists(conn, contactId);
-    return contact.compose(contactExists -> {
-      if (!contactExists) {
+  /**
+   * A parent named in a request must exist (400 otherwise): a lead never points at nothing. Answers
+   * the named contact's account, null when no contact is named or it has no account.
+   */
+  private Future<UUID> requireParents(SqlConnection conn, UUID contactId, UUID accountId) {
+    Future<MatchedContact> contact = contactId == null ? Future.succeededFuture() : contacts.read(conn, contactId);
+    return contact.compose(found -> {
+      if (contactId != null && found == null) {
         throw new InvalidInput("contactId", "no contact with id " + contactId);
       }
-      return accountId == null ? Future.succeededFuture(true) : accounts.exists(conn, accountId);
-    }).map(accountExists -> {
-      if (!accountExists) {
-        throw new InvalidInput("accountId", "no account with id " + accountId);
-      }
-      return null;
+      Future<Boolean> account = accountId == null ? Future.succeededFuture(true) : accounts.exists(conn, accountId);
+      return account.map(accountExists -> {
+        if (!accountExists) {
+          throw new InvalidInput("accountId", "no account with id " + accountId);
+        }
+        return found == null ? null : found.accountId();
+      });
     });
   }
 

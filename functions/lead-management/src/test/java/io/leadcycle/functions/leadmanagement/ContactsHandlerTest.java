@@ -159,6 +159,19 @@ class ContactsHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void anEmptyPatchIs400SayingWhatToSendWithNoFieldAtFault() {
+    String contactId = createContact("{\"email\": \"ada@example.com\", \"firstName\": \"Ada\"}").getString("id");
+
+    JsonObject problem = assertProblem(patchContact(contactId, "{}"), 400);
+
+    assertThat(problem.getString("type")).isEqualTo("urn:leadcycle:problem:invalid-request");
+    assertThat(problem.getString("detail")).isEqualTo("An empty patch changes nothing: send at least one of email, "
+        + "firstName, lastName, phone, companyName, jobTitle, country, accountId, attributes (null clears a field).");
+    assertThat(problem.getJsonArray("errors")).isEmpty();
+    assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isZero();
+  }
+
+  @Test
   void patchingAnUnknownOrMalformedContactIs404() {
     assertProblem(patchContact(UUID.randomUUID().toString(), "{\"firstName\": \"Ada\"}"), 404);
     assertProblem(patchContact("not-a-uuid", "{\"firstName\": \"Ada\"}"), 404);

@@ -228,16 +228,34 @@ abstract class LeadManagementHarness {
     return ids;
   }
 
-  /** A lead's timeline entries as {@code "field from->to actor reason"} lines, oldest first. */
+  /**
+   * A lead's timeline entries as {@code "field from->to actor reason"} lines, oldest first. Checks each
+   * value's JSON type on the way: flags are booleans, everything else text, null stays null.
+   */
   static List<String> timeline(JsonObject lead) {
     List<String> lines = new ArrayList<>();
     JsonArray entries = lead.getJsonArray("timeline");
     for (int i = 0; i < entries.size(); i++) {
       JsonObject e = entries.getJsonObject(i);
-      lines.add(e.getString("field") + " " + e.getString("from") + "->" + e.getString("to") + " "
+      assertTyped(e);
+      lines.add(e.getString("field") + " " + e.getValue("from") + "->" + e.getValue("to") + " "
           + e.getString("actor") + " " + e.getString("reason"));
     }
     return lines;
+  }
+
+  static final List<String> FLAGS =
+      List.of("telemarketingReady", "telemarketingAccepted", "salesReady", "salesAccepted");
+
+  /** A timeline entry's or event change's {@code from} and {@code to}: booleans for flags, text otherwise, or null. */
+  static void assertTyped(JsonObject change) {
+    Class<?> kind = FLAGS.contains(change.getString("field")) ? Boolean.class : String.class;
+    for (String end : List.of("from", "to")) {
+      Object value = change.getValue(end);
+      if (value != null) {
+        assertThat(value).as("%s of %s", end, change).isInstanceOf(kind);
+      }
+    }
   }
 
   // ---- reading the database ----

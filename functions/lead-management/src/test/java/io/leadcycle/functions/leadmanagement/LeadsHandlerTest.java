@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,63 @@ class LeadsHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void aLeadWithoutAContextIs400SayingTheShapeAndTheKinds() {
+    String kinds = "marketing_page, event, linkedin_form, journey, campaign, manual, import";
+
+    JsonObject missing = assertProblem(postLead("{\"topic\": \"Demo\"}"), 400);
+    JsonObject notAnObject = assertProblem(postLead("{\"topic\": \"Demo\", \"context\": \"campaign\"}"), 400);
+
+    assertThat(errors(missing)).containsExactly(Map.entry("context", "required: {kind, id, name} — kind one of: "
+        + kinds + "; id and name are optional text of up to 200 characters each"));
+    assertThat(missing.getString("detail")).startsWith("context: required: {kind, id, name} — kind one of: ");
+    assertThat(errors(notAnObject)).containsExactly(Map.entry("context", "must be an object {kind, id, name} — kind"
+        + " one of: " + kinds + "; id and name are optional text of up to 200 characters each"));
+    assertThat(count("SELECT count(*) FROM leads")).isZero();
+  }
+
+  @Test
+  void aContextWithoutAKindOrWithBadPartsIs400SayingWhatEachPartTakes() {
+    String kinds = "marketing_page, event, linkedin_form, journey, campaign, manual, import";
+
+    JsonObject noKind = assertProblem(postLead("{\"topic\": \"Demo\", \"context\": {\"id\": \"q4\"}}"), 400);
+    JsonObject badParts = assertProblem(postLead("""
+        {"topic": "Demo", "context": {"kind": 7, "id": " ", "name": ["Q4"], "url": "x"}}"""), 400);
+    JsonObject noTopic = assertProblem(postLead("{\"context\": " + MANUAL_CONTEXT + "}"), 400);
+
+    assertThat(errors(noKind)).containsExactly(Map.entry("context.kind", "required, one of: " + kinds));
+    assertThat(errors(badParts)).containsExactlyInAnyOrder(
+        Map.entry("context.url", "unknown field; allowed: kind, id, name"),
+        Map.entry("context.kind", "must be one of: " + kinds),
+        Map.entry("context.id", "optional; when given, non-empty text of up to 200 characters"),
+        Map.entry("context.name", "optional; when given, non-empty text of up to 200 characters"));
+    assertThat(errors(noTopic)).containsExactly(
+        Map.entry("topic", "required: what the lead is about, text up to 200 characters"));
+    assertThat(count("SELECT count(*) FROM leads")).isZero();
+  }
+
+  @Test
+  void aLeadWithNeitherContactNorAccountIsCreatedAndSaysWhyItCannotBeScored() {
+    JsonObject lead = created(postLead("""
+        {"topic": "Demo", "contactId": null, "context": {"kind": "manual"}}"""));
+
+    assertThat(lead.getString("contactId")).isNull();
+    assertThat(lead.getString("accountId")).isNull();
+    assertThat(lead.getString("unscorableReason")).isEqualTo(Lead.UNSCORABLE_WITHOUT_PARENT);
+    assertThat(lead.getJsonObject("context")).isEqualTo(new JsonObject().put("kind", "manual").putNull("id")
+        .putNull("name"));
+    assertThat(ok(getLead(lead.getString("id"))).getString("unscorableReason"))
+        .isEqualTo(Lead.UNSCORABLE_WITHOUT_PARENT);
+  }
+
+  /** A problem's errors as field → message entries, in order. */
+  private static List<Map.Entry<String, String>> errors(JsonObject problem) {
+    List<Map.Entry<String, String>> entries = new java.util.ArrayList<>();
+    problem.getJsonArray("errors").forEach(e -> entries.add(
+        Map.entry(((JsonObject) e).getString("field"), ((JsonObject) e).getString("message"))));
+    return entries;
+  }
+
+  @Test
   void getShowsTheLeadWithItsTimeline() {
     JsonObject lead = createLead("Pricing request");
 
@@ -117,6 +175,116 @@ class LeadsHandlerTest extends LeadManagementHarness {
     assertThat(again.getJsonArray("timeline")).hasSize(2);
     assertThat(row("SELECT topic FROM leads WHERE id = $1", uuid(id)).getString("topic"))
         .isEqualTo("Pricing for 250 seats");
+  }
+
+  @Test
+  void linkingAContactAlsoLinksItsAccountWhenTheLeadHasNone() {
+    String accountId = createAccount("{\"name\": \"Analytical Engines Ltd\"}").getString("id");
+    String contactId = createContact("{\"email\": \"ada@example.com\", \"accountId\": \"" + accountId + "\"}")
+        .getString("id");
+    String id = createLead("Pricing request").getString("id");
+
+    JsonObject lead = ok(patchLead(id, "{\"contactId\": \"" + contactId + "\", \"actor\": \"tina\"}"));
+
+    assertThat(lead.getString("contactId")).isEqualTo(contactId);
+    assertThat(lead.getString("accountId")).isEqualTo(accountId);
+    assertThat(timeline(lead)).containsExactly("stage null->inquiry api created",
+        "contactId null->" + contactId + " tina edited",
+        "accountId null->" + accountId + " tina edited: the contact's account");
+    Row stored = row("SELECT contact_id, account_id FROM leads WHERE id = $1", uuid(id));
+    assertThat(stored.getUUID("contact_id")).isEqualTo(uuid(contactId));
+    assertThat(stored.getUUID("account_id")).isEqualTo(uuid(accountId));
+    assertThat(ok(getLead(id))).isEqualTo(lead);
+    // Links are timeline entries, not events: no outbox rows, for the contact nor for its account.
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+  }
+
+  @Test
+  void linkingAContactKeepsTheAccountTheLeadAlreadyHas() {
+    String leadsAccount = createAccount("{\"name\": \"Difference Engines plc\"}").getString("id");
+    String contactsAccount = createAccount("{\"name\": \"Analytical Engines Ltd\"}").getString("id");
+    String contactId = createContact("{\"email\": \"ada@example.com\", \"accountId\": \"" + contactsAccount
+        + "\"}").getString("id");
+    String id = created(postLead("{\"topic\": \"Demo\", \"accountId\": \"" + leadsAccount + "\", \"context\": "
+        + MANUAL_CONTEXT + "}")).getString("id");
+
+    JsonObject lead = ok(patchLead(id, "{\"contactId\": \"" + contactId + "\"}"));
+
+    assertThat(lead.getString("contactId")).isEqualTo(contactId);
+    assertThat(lead.getString("accountId")).isEqualTo(leadsAccount);
+    assertThat(timeline(lead)).containsExactly("stage null->inquiry api created",
+        "contactId null->" + contactId + " api edited");
+  }
+
+  @Test
+  void anAccountNamedInTheSamePatchWinsOverTheContacts() {
+    String named = createAccount("{\"name\": \"Difference Engines plc\"}").getString("id");
+    String contactsAccount = createAccount("{\"name\": \"Analytical Engines Ltd\"}").getString("id");
+    String contactId = createContact("{\"email\": \"ada@example.com\", \"accountId\": \"" + contactsAccount
+        + "\"}").getString("id");
+    String withNamed = createLead("Named").getString("id");
+    String withNone = createLead("Unlinked").getString("id");
+
+    JsonObject named1 = ok(patchLead(withNamed,
+        "{\"contactId\": \"" + contactId + "\", \"accountId\": \"" + named + "\"}"));
+    JsonObject none = ok(patchLead(withNone, "{\"contactId\": \"" + contactId + "\", \"accountId\": null}"));
+
+    assertThat(named1.getString("accountId")).isEqualTo(named);
+    assertThat(timeline(named1)).containsExactly("stage null->inquiry api created",
+        "contactId null->" + contactId + " api edited", "accountId null->" + named + " api edited");
+    assertThat(none.getString("contactId")).isEqualTo(contactId);
+    assertThat(none.getString("accountId")).isNull();
+    assertThat(timeline(none)).containsExactly("stage null->inquiry api created",
+        "contactId null->" + contactId + " api edited");
+  }
+
+  @Test
+  void linkingAContactWithoutAnAccountOrAnUnknownContactLinksNoAccount() {
+    String accountless = createContact("{\"email\": \"ada@example.com\"}").getString("id");
+    String id = createLead("Pricing request").getString("id");
+
+    APIGatewayV2HTTPResponse unknown = patchLead(id, "{\"contactId\": \"" + UUID.randomUUID() + "\"}");
+    JsonObject lead = ok(patchLead(id, "{\"contactId\": \"" + accountless + "\"}"));
+
+    assertThat(invalidFields(unknown)).containsExactly("contactId");
+    assertThat(lead.getString("contactId")).isEqualTo(accountless);
+    assertThat(lead.getString("accountId")).isNull();
+    assertThat(timeline(lead)).containsExactly("stage null->inquiry api created",
+        "contactId null->" + accountless + " api edited");
+  }
+
+  @Test
+  void aLeadCreatedForAContactTakesItsAccountUnlessItNamesOne() {
+    String contactsAccount = createAccount("{\"name\": \"Analytical Engines Ltd\"}").getString("id");
+    String named = createAccount("{\"name\": \"Difference Engines plc\"}").getString("id");
+    String contactId = createContact("{\"email\": \"ada@example.com\", \"accountId\": \"" + contactsAccount
+        + "\"}").getString("id");
+
+    JsonObject taking = created(postLead(
+        "{\"topic\": \"Demo\", \"contactId\": \"" + contactId + "\", \"context\": " + MANUAL_CONTEXT + "}"));
+    JsonObject naming = created(postLead("{\"topic\": \"Demo\", \"contactId\": \"" + contactId
+        + "\", \"accountId\": \"" + named + "\", \"context\": " + MANUAL_CONTEXT + "}"));
+
+    assertThat(taking.getString("accountId")).isEqualTo(contactsAccount);
+    assertThat(timeline(taking)).containsExactly("stage null->inquiry api created");
+    assertThat(naming.getString("accountId")).isEqualTo(named);
+    assertThat(row("SELECT account_id FROM leads WHERE id = $1", uuid(taking.getString("id"))).getUUID("account_id"))
+        .isEqualTo(uuid(contactsAccount));
+  }
+
+  @Test
+  void anEmptyPatchIs400SayingWhatToSendWithNoFieldAtFault() {
+    String id = createLead("Pricing request").getString("id");
+
+    for (String body : new String[] {"{}", "{\"actor\": \"tina\"}"}) {
+      JsonObject problem = assertProblem(patchLead(id, body), 400);
+
+      assertThat(problem.getString("type")).isEqualTo("urn:leadcycle:problem:invalid-request");
+      assertThat(problem.getString("detail")).isEqualTo("An empty patch changes nothing: send at least one of "
+          + "contactId, accountId, topic, qualification (null unlinks the contact or account).");
+      assertThat(problem.getJsonArray("errors")).isEmpty();
+    }
+    assertThat(ok(getLead(id)).getJsonArray("timeline")).hasSize(1);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
@@ -51,19 +52,51 @@ class ProcessHandlerTest extends LeadManagementHarness {
       assertThat(event.getUUID("lead_id")).isEqualTo(uuid(leadId));
       JsonObject payload = event.getJsonObject("payload");
       assertThat(payload.fieldNames()).containsExactlyInAnyOrder("schemaVersion", "lead", "changes", "actor", "reason");
-      assertThat(payload.getInteger("schemaVersion")).isEqualTo(1);
+      assertThat(payload.getInteger("schemaVersion")).isEqualTo(2);
       assertThat(payload.getJsonObject("lead").getString("id")).isEqualTo(leadId);
       assertThat(payload.getJsonObject("lead").getString("stage")).isEqualTo("sales_acceptance");
       assertThat(payload.getJsonObject("lead").getBoolean("salesReady")).isTrue();
       assertThat(payload.getJsonObject("lead").containsKey("timeline")).isFalse();
       assertThat(payload.getJsonArray("changes")).containsExactly(
           new JsonObject().put("field", "stage").put("from", "inquiry").put("to", "sales_acceptance"),
-          new JsonObject().put("field", "salesReady").put("from", "false").put("to", "true"));
+          new JsonObject().put("field", "salesReady").put("from", false).put("to", true));
+      payload.getJsonArray("changes").forEach(change -> assertTyped((JsonObject) change));
       assertThat(payload.getString("actor")).isEqualTo("api");
       assertThat(payload.getString("reason")).isEqualTo("mark-sales-ready");
     }
     assertThat(count("SELECT count(*) FROM outbox WHERE payload->'lead'->>'stage' = 'sales_acceptance'"
-        + " AND (payload->>'schemaVersion')::int = 1")).isEqualTo(2);
+        + " AND (payload->>'schemaVersion')::int = 2")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM outbox WHERE jsonb_typeof(payload->'changes'->1->'to') = 'boolean'"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void theTimelineShowsFlagsAsBooleansAndStagesOwnersAndNullsAsTheyAre() {
+    act(leadId, "mark-sales-ready");
+    ok(process(leadId, "{\"action\": \"accept-sales\", \"ownerId\": \"sam\"}"));
+    ok(process(leadId, "{\"action\": \"move\", \"stage\": \"inquiry\", \"reason\": \"wrong person\"}"));
+
+    APIGatewayV2HTTPResponse response = getLead(leadId);
+
+    JsonObject lead = ok(response);
+    JsonArray entries = lead.getJsonArray("timeline");
+    assertThat(entries).hasSize(9);
+    entries.forEach(entry -> assertTyped((JsonObject) entry));
+    assertThat(entries.getJsonObject(0).getValue("from")).isNull();
+    assertThat(entries.getJsonObject(0).getValue("to")).isEqualTo("inquiry");
+    assertThat(entries.getJsonObject(2).getMap()).containsEntry("field", "salesReady").containsEntry("from", false)
+        .containsEntry("to", true);
+    assertThat(entries.getJsonObject(3).getMap()).containsEntry("field", "salesAccepted").containsEntry("from", false)
+        .containsEntry("to", true);
+    assertThat(entries.getJsonObject(4).getMap()).containsEntry("field", "ownerId").containsEntry("to", "sam");
+    assertThat(entries.getJsonObject(4).getValue("from")).isNull();
+    assertThat(entries.getJsonObject(7).getMap()).containsEntry("field", "salesAccepted").containsEntry("from", true)
+        .containsEntry("to", false);
+    assertThat(response.getBody()).contains("\"field\":\"salesReady\",\"from\":false,\"to\":true")
+        .doesNotContain("\"false\"").doesNotContain("\"true\"");
+    // The database keeps text; the typing is the wire's.
+    assertThat(rows("SELECT to_value FROM lead_timeline WHERE field = 'salesReady' ORDER BY id"))
+        .extracting(r -> r.getString("to_value")).containsExactly("true", "false");
   }
 
   @Test

@@ -200,16 +200,28 @@ abstract class LeadApiTestBase {
     return UUID.fromString(id);
   }
 
-  /** The timeline entries from index {@code from} on, as "field:from->to|actor|reason" lines. */
+  /**
+   * The timeline entries from index {@code from} on, as "field:from->to|actor|reason" lines. Each value's
+   * JSON type is checked on the way: flags are booleans, every other value text (or null).
+   */
   static List<String> timelineFrom(JsonObject lead, int from) {
     JsonArray timeline = lead.getJsonArray("timeline");
     List<String> lines = new ArrayList<>();
     for (int i = from; i < timeline.size(); i++) {
       JsonObject e = timeline.getJsonObject(i);
       assertThat(e.getString("at")).isNotBlank();
-      lines.add(e.getString("field") + ":" + e.getString("from") + "->" + e.getString("to") + "|" + e.getString("actor")
+      Class<?> kind = FLAGS.contains(e.getString("field")) ? Boolean.class : String.class;
+      for (String end : List.of("from", "to")) {
+        if (e.getValue(end) != null) {
+          assertThat(e.getValue(end)).as("%s of %s", end, e).isInstanceOf(kind);
+        }
+      }
+      lines.add(e.getString("field") + ":" + e.getValue("from") + "->" + e.getValue("to") + "|" + e.getString("actor")
           + "|" + e.getString("reason"));
     }
     return lines;
   }
+
+  private static final List<String> FLAGS =
+      List.of("telemarketingReady", "telemarketingAccepted", "salesReady", "salesAccepted");
 }
