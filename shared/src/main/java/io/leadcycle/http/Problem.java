@@ -59,7 +59,9 @@ public class Problem extends RuntimeException implements Failure.Classified {
           ? failure.message()
           : io.leadcycle.runtime.Failures.isAbortedByServer(failure.cause())
               ? "The database could not finish this request because of concurrent changes; retry."
-              : "The database is not reachable right now; retry later.");
+              : failure.timeout() != null
+                  ? "The database was too busy to finish this request in time; nothing was changed. Retry later."
+                  : "The database is not reachable right now; retry later.");
       case BUG -> internal();
     };
   }

@@ -10,8 +10,9 @@ import java.util.concurrent.CompletionException;
 /**
  * A failure of one invocation (or one queue message), classified once, here, for every trigger kind.
  * Handlers and services throw the domain's failures ({@link InvalidInput}, {@link NotFound},
- * {@link Conflict}, {@link Unavailable}); a database that cannot be reached counts as unavailable, and
- * anything else is a bug.
+ * {@link Conflict}, {@link Unavailable}); a database that cannot be reached, or that cancelled a
+ * statement after {@code statement_timeout} or {@code lock_timeout}, counts as unavailable, and anything
+ * else is a bug.
  */
 public record Failure(FailureKind kind, String message, Throwable cause) {
 
@@ -31,14 +32,33 @@ public record Failure(FailureKind kind, String message, Throwable cause) {
       kind = FailureKind.NOT_FOUND;
     } else if (t instanceof Conflict) {
       kind = FailureKind.CONFLICT;
-    } else if (t instanceof Unavailable || Failures.isDatabaseUnavailable(t) || Failures.isAbortedByServer(t)) {
-      // An aborted transaction was already retried once by Database; another try later may well pass.
+    } else if (t instanceof Unavailable || Failures.isDatabaseUnavailable(t) || Failures.isAbortedByServer(t)
+        || Failures.isTimeout(t)) {
+      // An aborted transaction was already retried once by Database; another try later may well pass. So may
+      // work that PostgreSQL cancelled after statement_timeout or lock_timeout (rolled back, nothing written).
       kind = FailureKind.UNAVAILABLE;
     } else {
       kind = FailureKind.BUG;
     }
-    String message = kind == FailureKind.BUG ? t.getClass().getName() + ": " + t.getMessage() : t.getMessage();
+    String timeout = Failures.timeoutSetting(t);
+    String message = kind == FailureKind.BUG ? t.getClass().getName() + ": " + t.getMessage()
+        // Our own words, not the server's: nothing of the statement or its values reaches the log.
+        : timeout != null && !(t instanceof Unavailable) ? "PostgreSQL cancelled a statement after its " + timeout
+        : t.getMessage();
     return new Failure(kind, message, t);
+  }
+
+  /**
+   * The PostgreSQL setting that cancelled the work ({@code statement_timeout} or {@code lock_timeout}),
+   * or null when no timeout did.
+   */
+  public String timeout() {
+    return Failures.timeoutSetting(cause);
+  }
+
+  /** The SQLSTATE of the PostgreSQL error behind this failure, or null. */
+  public String sqlState() {
+    return Failures.sqlState(cause);
   }
 
   private static Throwable unwrap(Throwable t) {

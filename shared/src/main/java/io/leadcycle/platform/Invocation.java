@@ -63,13 +63,24 @@ public final class Invocation {
     JsonLog.warn(requestId, message, context(more));
   }
 
-  /** Logs what went wrong: bugs with their stack trace, everything else as one line with its kind. */
+  /**
+   * Logs what went wrong: bugs with their stack trace, everything else as one line with its kind (and,
+   * for a database error, its SQLSTATE and which timeout, if one, cancelled it; never the statement or
+   * its values).
+   */
   public void failed(String message, Failure failure, JsonObject more) {
     if (failure.kind() == FailureKind.BUG) {
       JsonLog.error(requestId, message, failure.cause(), context(more));
     } else {
-      warn(message, (more == null ? new JsonObject() : more.copy())
-          .put("failure", failure.kind().name()).put("reason", failure.message()));
+      JsonObject line = (more == null ? new JsonObject() : more.copy())
+          .put("failure", failure.kind().name()).put("reason", failure.message());
+      if (failure.sqlState() != null) {
+        line.put("sqlState", failure.sqlState());
+      }
+      if (failure.timeout() != null) {
+        line.put("timeout", failure.timeout());
+      }
+      warn(message, line);
     }
   }
 

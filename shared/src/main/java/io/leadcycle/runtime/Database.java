@@ -68,6 +68,14 @@ public final class Database implements AutoCloseable {
         .setPassword(settings.password())
         // Parsed and planned once per connection; off behind RDS Proxy, where named statements pin sessions.
         .setCachePreparedStatements(settings.preparedStatements());
+    DatabaseSettings.Timeouts timeouts = settings.timeouts();
+    if (timeouts.inStartup()) {
+      // In the startup message, beside the client's defaults (client_encoding, DateStyle...: added, not
+      // replaced): every session starts bounded, with no SET and no round trip. Not behind RDS Proxy, which
+      // refuses startup parameters it does not know; there the login role carries them (DatabaseSettings).
+      connect.addProperty("statement_timeout", Integer.toString(timeouts.statementMillis()))
+          .addProperty("lock_timeout", Integer.toString(timeouts.lockMillis()));
+    }
     switch (settings.sslMode()) {
       case "disable" -> connect.setSslMode(SslMode.DISABLE);
       case "require" -> connect.setSslMode(SslMode.REQUIRE)
@@ -95,7 +103,9 @@ public final class Database implements AutoCloseable {
 
   /**
    * Runs {@code work} in one transaction. One that PostgreSQL aborted as a deadlock or serialization
-   * failure is run once more: it was rolled back, so a second run is safe.
+   * failure is run once more: it was rolled back, so a second run is safe. One cancelled by
+   * {@code statement_timeout} or {@code lock_timeout} is not: it was rolled back too, but a second wait
+   * as long would outlast the caller, who is answered "unavailable, retry later" instead.
    */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(work)

@@ -17,26 +17,65 @@ import java.util.function.Function;
  *       {@code DB_POOL_SIZE} (2).</li>
  *   <li>{@code DB_PREPARED_STATEMENTS} ({@code true}): cache named prepared statements per connection.
  *       Turn it off behind RDS Proxy, where named statements pin sessions.</li>
+ *   <li>{@code DB_STATEMENT_TIMEOUT_MS} (10000) and {@code DB_LOCK_TIMEOUT_MS} (5000): PostgreSQL's
+ *       {@code statement_timeout} and {@code lock_timeout} for every connection (0 turns one off);
+ *       {@code DB_TIMEOUTS_IN_STARTUP} ({@code true}) sends them in each connection's startup message.
+ *       Turn it off behind RDS Proxy, which refuses startup parameters it does not know: there the
+ *       login role carries them ({@code ALTER ROLE ... SET}, docs/deployment.md).</li>
  * </ul>
  */
 public record DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
-    int poolSize, boolean preparedStatements) {
+    int poolSize, boolean preparedStatements, Timeouts timeouts) {
 
-  /** Settings with prepared-statement caching on. */
+  /**
+   * How long one statement may run and how long it may wait for a lock before PostgreSQL cancels it
+   * (SQLSTATE 57014 and 55P03, which the functions answer as unavailable: 503, or a redelivered
+   * message). Zero means no limit, as in PostgreSQL.
+   *
+   * @param inStartup sent in the startup message of each connection; false where the server (the login
+   *     role's defaults) sets them, as behind RDS Proxy
+   */
+  public record Timeouts(int statementMillis, int lockMillis, boolean inStartup) {
+
+    public static final Timeouts DEFAULT = new Timeouts(10_000, 5_000, true);
+
+    public Timeouts {
+      if (statementMillis < 0 || lockMillis < 0) {
+        throw new IllegalArgumentException("timeouts are zero (none) or positive milliseconds");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "statement_timeout=" + statementMillis + "ms, lock_timeout=" + lockMillis + "ms"
+          + (inStartup ? "" : " (set by the server, not sent)");
+    }
+  }
+
+  /** Settings with prepared-statement caching on and the default timeouts. */
   public DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
       int poolSize) {
-    this(host, port, database, user, password, sslMode, poolSize, true);
+    this(host, port, database, user, password, sslMode, poolSize, true, Timeouts.DEFAULT);
+  }
+
+  public DatabaseSettings {
+    java.util.Objects.requireNonNull(timeouts, "timeouts");
   }
 
   @Override
   public String toString() {
     // Never print the password.
     return "DatabaseSettings[" + user + "@" + host + ":" + port + "/" + database + ", sslmode=" + sslMode
-        + ", pool=" + poolSize + ", preparedStatements=" + preparedStatements + "]";
+        + ", pool=" + poolSize + ", preparedStatements=" + preparedStatements + ", " + timeouts + "]";
   }
 
   public DatabaseSettings withPoolSize(int size) {
-    return new DatabaseSettings(host, port, database, user, password, sslMode, size, preparedStatements);
+    return new DatabaseSettings(host, port, database, user, password, sslMode, size, preparedStatements, timeouts);
+  }
+
+  public DatabaseSettings withTimeouts(Timeouts newTimeouts) {
+    return new DatabaseSettings(host, port, database, user, password, sslMode, poolSize, preparedStatements,
+        newTimeouts);
   }
 
   /** True when the environment names a database (otherwise the local server starts an embedded one). */
@@ -57,10 +96,13 @@ public record DatabaseSettings(String host, int port, String database, String us
   public static DatabaseSettings fromEnvironment(Map<String, String> env, Function<String, String> secrets) {
     int poolSize = Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "2"));
     boolean prepared = !"false".equalsIgnoreCase(env.getOrDefault("DB_PREPARED_STATEMENTS", "true").strip());
+    // Before the secret is read: a configuration mistake fails without calling Secrets Manager.
+    Timeouts timeouts = timeouts(env);
     String url = blankToNull(env.get("DATABASE_URL"));
     if (url != null) {
       DatabaseSettings s = fromUrl(url, poolSize);
-      return new DatabaseSettings(s.host, s.port, s.database, s.user, s.password, s.sslMode, poolSize, prepared);
+      return new DatabaseSettings(s.host, s.port, s.database, s.user, s.password, s.sslMode, poolSize, prepared,
+          timeouts);
     }
     String host = required(env, "DB_HOST");
     int port = Integer.parseInt(env.getOrDefault("DB_PORT", "5432"));
@@ -79,7 +121,46 @@ public record DatabaseSettings(String host, int port, String database, String us
       throw new IllegalStateException("Set DB_USER (or a DB_SECRET_ID whose secret has a username).");
     }
     return new DatabaseSettings(host, port, database, user, password == null ? "" : password,
-        sslMode(env.getOrDefault("DB_SSL_MODE", "prefer")), poolSize, prepared);
+        sslMode(env.getOrDefault("DB_SSL_MODE", "prefer")), poolSize, prepared, timeouts);
+  }
+
+  /** {@code DB_STATEMENT_TIMEOUT_MS}, {@code DB_LOCK_TIMEOUT_MS} and {@code DB_TIMEOUTS_IN_STARTUP}; unset or blank: the default. */
+  static Timeouts timeouts(Map<String, String> env) {
+    return new Timeouts(
+        millis(env, "DB_STATEMENT_TIMEOUT_MS", Timeouts.DEFAULT.statementMillis()),
+        millis(env, "DB_LOCK_TIMEOUT_MS", Timeouts.DEFAULT.lockMillis()),
+        bool(env, "DB_TIMEOUTS_IN_STARTUP", Timeouts.DEFAULT.inStartup()));
+  }
+
+  private static int millis(Map<String, String> env, String name, int fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    int millis;
+    try {
+      millis = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(name + " must be a whole number of milliseconds (0 for no limit), not '"
+          + value + "'");
+    }
+    if (millis < 0) {
+      throw new IllegalStateException(name + " must be 0 (no limit) or a positive number of milliseconds, not "
+          + millis);
+    }
+    return millis;
+  }
+
+  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalStateException(name + " must be true or false, not '" + value + "'");
+    };
   }
 
   /** The SSL modes {@link Database} knows; anything else is a configuration error, never a silent downgrade. */

@@ -18,6 +18,9 @@ public final class ProblemAssertions {
   public static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
     assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
     assertThat(response.getHeaders().get("content-type")).isEqualTo("application/problem+json");
+    if (status == 503) {
+      assertThat(response.getHeaders().get("retry-after")).as("a 503 says when to retry").matches("[1-9][0-9]*");
+    }
     JsonObject problem = new JsonObject(response.getBody());
     assertThat(problem.getInteger("status")).isEqualTo(status);
     assertThat(problem.getString("type")).startsWith("urn:leadcycle:problem:");

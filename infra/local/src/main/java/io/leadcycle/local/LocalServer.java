@@ -31,6 +31,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,7 +133,15 @@ public final class LocalServer implements AutoCloseable {
         settings = DatabaseSettings.fromEnvironment(env);
       } else {
         embedded = EmbeddedDatabase.persistent(dataDirectory.resolve("postgres"));
-        settings = DatabaseSettings.fromEnvironment(Map.of("DATABASE_URL", embedded.databaseUrl() + "?sslmode=disable"));
+        Map<String, String> embeddedEnv = new HashMap<>();
+        embeddedEnv.put("DATABASE_URL", embedded.databaseUrl() + "?sslmode=disable");
+        // The timeouts hold for the embedded database too, so that they can be tried locally.
+        for (String name : List.of("DB_STATEMENT_TIMEOUT_MS", "DB_LOCK_TIMEOUT_MS", "DB_TIMEOUTS_IN_STARTUP")) {
+          if (env.get(name) != null) {
+            embeddedEnv.put(name, env.get(name));
+          }
+        }
+        settings = DatabaseSettings.fromEnvironment(embeddedEnv);
       }
       // One local process serves many requests at once, unlike one Lambda environment. One event loop, as
       // in Lambda: handlers run on their own threads, so more loops only add hops between threads.
