@@ -68,11 +68,12 @@ public record FormDefinition(
    * others keep their values; a setting sent as {@code null} goes back to its default.
    */
   public FormDefinition patched(Map<String, ?> patch) {
+    if (patch.isEmpty()) {
+      throw InvalidInput.ofBody("An empty patch changes nothing: send at least one of " + String.join(", ", SETTINGS)
+          + " (null resets a setting to its default).");
+    }
     List<FieldError> errors = new ArrayList<>();
     Fields.rejectUnknown(patch, SETTINGS, "", errors);
-    if (patch.isEmpty()) {
-      errors.add(new FieldError("body", "changes nothing: send at least one of " + String.join(", ", SETTINGS)));
-    }
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }

@@ -156,4 +156,29 @@ class IdempotencyHandlerTest extends FormIntakeHarness {
     assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isEqualTo(1);
     assertThat(contactRow(contactId).getString("email_norm")).isEqualTo("race@example.com");
   }
+
+  @Test
+  void aRetryAfterTheFormsStrategyChangedGetsItsFirstAnswer() {
+    String strategyId = body(createStrategy(
+        "{\"name\":\"Email and phone\",\"entity\":\"contact\",\"fields\":[\"email\",\"phone\"]}")).getString("id");
+    String json = "{\"fields\":{\"email\":\"ada@example.com\"}}";
+    Instant at = Instant.now();
+    APIGatewayV2HTTPResponse first = call(submission("page").json(json).signed(secret, "msg_retry", at).build());
+    assertThat(first.getStatusCode()).isEqualTo(201);
+    // The form now needs a phone, which the original body lacks.
+    assertThat(putForm("page", "{\"name\":\"Page\",\"kind\":\"marketing_page\",\"contactStrategyId\":\""
+        + strategyId + "\"}").getStatusCode()).isEqualTo(200);
+    Map<String, Long> before = tableCounts();
+
+    APIGatewayV2HTTPResponse retry = call(submission("page").json(json).signed(secret, "msg_retry", at).build());
+
+    assertThat(retry.getStatusCode()).as(retry.getBody()).isEqualTo(200);
+    JsonObject replay = body(retry);
+    assertThat(replay.getBoolean("replayed")).isTrue();
+    assertThat(contactId(replay)).isEqualTo(contactId(body(first)));
+    assertThat(leadId(replay)).isEqualTo(leadId(body(first)));
+    assertThat(tableCounts()).isEqualTo(before);
+    // A new delivery of the same body is validated against the new strategy.
+    assertProblem(call(submission("page").json(json).signed(secret).build()), 400);
+  }
 }

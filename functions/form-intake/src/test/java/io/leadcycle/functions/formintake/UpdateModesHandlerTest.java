@@ -159,13 +159,17 @@ class UpdateModesHandlerTest extends FormIntakeHarness {
 
   @Test
   void sixteenConcurrentFirstSubmissionsOfOneUnknownPersonToAnOnlyLeadsFormMakeOneLead() throws Exception {
-    String secret = createForm("webinar",
-        "{\"name\":\"Webinar\",\"kind\":\"marketing_page\",\"updateMode\":\"only_leads\"}");
+    // The contact strategy differs from the lead strategy, so the contact key's lock does not serialize
+    // these submissions: only the lead key's lock does.
+    String strategyId = body(createStrategy(
+        "{\"name\":\"Email and last name\",\"entity\":\"contact\",\"fields\":[\"email\",\"lastName\"]}")).getString("id");
+    String secret = createForm("webinar", "{\"name\":\"Webinar\",\"kind\":\"marketing_page\",\"updateMode\":\"only_leads\","
+        + "\"contactStrategyId\":\"" + strategyId + "\"}");
     List<APIGatewayV2HTTPEvent> events = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      // Different deliveries (each its own webhook-id), one person spelled differently.
+      // Different deliveries (each its own webhook-id), one email spelled differently.
       events.add(submission("webinar").json("{\"fields\":{\"email\":\"" + (i % 2 == 0 ? "Solo@Example.com" : " solo@example.com")
-          + "\",\"n\":\"" + i + "\"}}").signed(secret).build());
+          + "\",\"lastName\":\"Name" + i + "\"}}").signed(secret).build());
     }
 
     List<APIGatewayV2HTTPResponse> responses = callAllAtOnce(events);
