@@ -1,0 +1,32 @@
+package io.leadcycle.functions.maintenance;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** How long form submissions are kept: {@code SUBMISSION_RETENTION_DAYS}, a whole number of days, 90 by default. */
+final class SubmissionRetention {
+
+  static final int DEFAULT_DAYS = 90;
+  static final int MAX_DAYS = 36_500;
+
+  private SubmissionRetention() {
+  }
+
+  /** The retention; a value that is not a whole number from 1 to 36500 fails at once, naming the variable. */
+  static Duration fromEnvironment(Map<String, String> env) {
+    String raw = env.get("SUBMISSION_RETENTION_DAYS");
+    if (raw == null || raw.isBlank()) {
+      return Duration.ofDays(DEFAULT_DAYS);
+    }
+    try {
+      int days = Integer.parseInt(raw.strip());
+      if (days >= 1 && days <= MAX_DAYS) {
+        return Duration.ofDays(days);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalStateException("SUBMISSION_RETENTION_DAYS must be a whole number of days from 1 to " + MAX_DAYS
+        + " (got \"" + raw + "\").");
+  }
+}
