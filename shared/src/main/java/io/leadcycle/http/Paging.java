@@ -45,17 +45,14 @@ public final class Paging {
 
   /** The {@code after} query parameter, or null on the first page; 400 unless a cursor we made. */
   public static Cursor after(HttpRequest request) {
-    String after = request.queryParameter("after");
-    if (after == null) {
+    KeyCursor position = afterTimeAndKey(request);
+    if (position == null) {
       return null;
     }
     try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
-      Instant created = Instant.parse(parts[0]);
-      created.atOffset(java.time.ZoneOffset.UTC); // the database's timestamps have a narrower range than Instant's
-      return new Cursor(created, UUID.fromString(parts[1]));
-    } catch (RuntimeException e) {
-      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+      return new Cursor(position.at(), UUID.fromString(position.key()));
+    } catch (IllegalArgumentException e) {
+      throw notOurCursor();
     }
   }
 
@@ -68,19 +65,18 @@ public final class Paging {
     try {
       String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
       Instant at = Instant.parse(parts[0]);
-      at.atOffset(java.time.ZoneOffset.UTC);
+      at.atOffset(java.time.ZoneOffset.UTC); // the database's timestamps have a narrower range than Instant's
       if (parts[1].isEmpty()) {
         throw new IllegalArgumentException("no key");
       }
       return new KeyCursor(at, parts[1]);
     } catch (RuntimeException e) {
-      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+      throw notOurCursor();
     }
   }
 
-  /** The {@code next} of a page ordered by (time, text key) whose last item is (at, key). */
-  public static String next(Instant at, String key) {
-    return next(at + "|" + key);
+  private static InvalidInput notOurCursor() {
+    return new InvalidInput("after", "not a cursor from a previous page's \"next\"");
   }
 
   /** The {@code after} query parameter of a list ordered by an id (form ids), or null on the first page. */
@@ -96,7 +92,7 @@ public final class Paging {
       }
       return key;
     } catch (IllegalArgumentException e) {
-      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+      throw notOurCursor();
     }
   }
 

@@ -80,8 +80,9 @@ final class PgbenchIntake {
         + ", 'bench', NULL, NULL, NULL, NULL, " + contactId + ");");
     // LeadStore.insert: a new contact has no lead to match
     lines.add("INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name,"
-        + " submitted_fields) VALUES (" + leadId + ", " + name + ", " + contactId + ", NULL, 'marketing_page', "
-        + form + ", " + name + ", " + fields + ");");
+        + " submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm) VALUES ("
+        + leadId + ", " + name + ", " + contactId + ", NULL, 'marketing_page', " + form + ", " + name + ", " + fields
+        + ", " + email + ", 'bench', NULL, NULL, NULL);");
     // InteractionStore.record
     lines.add("INSERT INTO interactions (id, contact_id, type, occurred_at, context_kind, context_id, context_name,"
         + " source_key, payload) VALUES (" + interactionId + ", " + contactId + ", 'form_submitted', now(),"
@@ -90,11 +91,13 @@ final class PgbenchIntake {
     // RescoringMarks.mark
     lines.add("INSERT INTO contacts_to_rescore (contact_id) VALUES (" + contactId + ")"
         + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now();");
-    // IntakeReceiptStore.complete, with the response IntakeResult.toJson() stores
+    // IntakeReceiptStore.complete, with the response IntakeResult.toJson() stores and the submission as received
     lines.add("UPDATE intake_receipts SET status = 201, response = jsonb_build_object('submissionId', " + key
         + ", 'contact', jsonb_build_object('id', " + contactId + ", 'created', true, 'updated', false)"
         + ", 'lead', jsonb_build_object('id', " + leadId + ", 'created', true, 'updated', false)"
         + ", 'interactionId', " + interactionId + ", 'replayed', false)"
+        + ", received = jsonb_build_object('fields', " + fields + ")"
+        + ", outcome = 'contact created, lead created'"
         + " WHERE form_id = " + form + " AND submission_key = " + key + ";");
     lines.add("COMMIT;");
     return String.join("\n", lines) + "\n";
