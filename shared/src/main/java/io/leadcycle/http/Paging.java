@@ -75,6 +75,11 @@ public final class Paging {
     }
   }
 
+  /** The {@code next} of a page ordered by (time, text key) whose last item is (at, key). */
+  public static String next(Instant at, String key) {
+    return next(at + "|" + key);
+  }
+
   private static InvalidInput notOurCursor() {
     return new InvalidInput("after", "not a cursor from a previous page's \"next\"");
   }
