@@ -121,6 +121,21 @@ public class Problem extends RuntimeException implements Failure.Classified {
     return new Problem(413, "payload-too-large", "Payload too large", detail, List.of());
   }
 
+  /** 414: a request line (method, path and query) longer than the host reads. */
+  public static Problem uriTooLong(String detail) {
+    return new Problem(414, "uri-too-long", "URI too long", detail, List.of());
+  }
+
+  /** 417: an {@code Expect} header the host cannot meet (anything but {@code 100-continue}). */
+  public static Problem expectationFailed(String detail) {
+    return new Problem(417, "expectation-failed", "Expectation failed", detail, List.of());
+  }
+
+  /** 431: request headers larger than the host reads. */
+  public static Problem headersTooLarge(String detail) {
+    return new Problem(431, "request-headers-too-large", "Request headers too large", detail, List.of());
+  }
+
   public static Problem unsupportedMediaType(String detail) {
     return new Problem(415, "unsupported-media-type", "Unsupported media type", detail, List.of());
   }

@@ -3,6 +3,8 @@ package io.leadcycle.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Finds the route of a request among the routes of one function (in Lambda) or of every hosted
@@ -35,6 +37,17 @@ public final class RouteTable<T> {
 
   public List<Entry<T>> entries() {
     return entries;
+  }
+
+  /** The methods of the routes whose path fits {@code path}, for {@code Allow}; empty when no route has it. */
+  public Set<String> methods(String path) {
+    Set<String> methods = new TreeSet<>();
+    for (Entry<T> entry : entries) {
+      if (entry.route().match(path) != null) {
+        methods.add(entry.route().method());
+      }
+    }
+    return methods;
   }
 
   /**

@@ -101,4 +101,17 @@ class RouteTest {
       assertThat(((Problem) thrown).status()).isEqualTo(400);
     }
   }
+
+  @Test
+  void aRouteTableNamesTheMethodsOfAPathForAllow() {
+    RouteTable<String> table = new RouteTable<>(java.util.List.of(
+        new RouteTable.Entry<>("a", route("PUT", "/v1/forms/{formId}")),
+        new RouteTable.Entry<>("a", route("GET", "/v1/forms/{formId}")),
+        new RouteTable.Entry<>("a", SUBMISSIONS)));
+
+    assertThat(table.methods("/v1/forms/spring")).containsExactly("GET", "PUT");
+    assertThat(table.methods("/v1/forms/spring/submissions")).containsExactly("POST");
+    assertThat(table.methods("/v1/nothing")).isEmpty();
+    assertThat(((Problem) catchThrowable(() -> table.find(null, "DELETE", "/v1/forms/spring"))).status()).isEqualTo(405);
+  }
 }

@@ -3,7 +3,10 @@ package io.leadcycle.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.http.Route;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -21,11 +24,12 @@ final class HttpEventConverter {
   private HttpEventConverter() {
   }
 
+  /** The event of a request whose {@code rawBody} is exactly the bytes the client sent. */
   static APIGatewayV2HTTPEvent toEvent(RoutingContext ctx, Route route, Map<String, String> pathParameters,
-      String requestId) {
+      String requestId, Buffer rawBody) {
     Map<String, String> headers = joined(ctx.request().headers(), true);
     Map<String, String> query = joined(ctx.queryParams(), false);
-    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    byte[] body = rawBody.getBytes();
     boolean text = isText(headers.get("content-type"));
     return APIGatewayV2HTTPEvent.builder()
         .withVersion("2.0")
@@ -54,18 +58,19 @@ final class HttpEventConverter {
         .build();
   }
 
-  static void writeResponse(RoutingContext ctx, APIGatewayV2HTTPResponse response) {
-    var http = ctx.response().setStatusCode(response.getStatusCode());
+  /** Writes a response event; throws when Vert.x refuses it (an invalid status or header) before writing anything. */
+  static Future<Void> writeResponse(HttpServerResponse http, APIGatewayV2HTTPResponse response) {
+    http.setStatusCode(response.getStatusCode());
     if (response.getHeaders() != null) {
       response.getHeaders().forEach(http::putHeader);
     }
     String body = response.getBody();
     if (body == null) {
-      http.end();
+      return http.end();
     } else if (response.getIsBase64Encoded()) {
-      http.end(io.vertx.core.buffer.Buffer.buffer(Base64.getDecoder().decode(body)));
+      return http.end(Buffer.buffer(Base64.getDecoder().decode(body)));
     } else {
-      http.end(body);
+      return http.end(body);
     }
   }
 

@@ -1,10 +1,10 @@
 package io.leadcycle.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.database.EmbeddedDatabase;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.Problem;
+import io.leadcycle.http.Route;
 import io.leadcycle.http.RouteTable;
 import io.leadcycle.platform.CustomResourceFunction;
 import io.leadcycle.platform.Invocation;
@@ -17,14 +17,20 @@ import io.leadcycle.runtime.DatabaseSettings;
 import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.platform.LeadcycleRuntime;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -36,10 +42,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -72,6 +82,17 @@ public final class LocalServer implements AutoCloseable {
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
   private static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  /**
+   * Longest request line (method, path and query) and largest header block the local server reads, as
+   * API Gateway's HTTP API allows 10 KiB of request line and headers; longer ones are 414 and 431.
+   */
+  static final int MAX_REQUEST_LINE_BYTES = 10 * 1024;
+  static final int MAX_HEADER_BYTES = 10 * 1024;
+
+  /** Where each request keeps its id (also its {@code x-request-id}) and its raw body. */
+  private static final String REQUEST_ID = "leadcycle.requestId";
+  private static final String RAW_BODY = "leadcycle.rawBody";
 
   private record Hosted(String name, LeadcycleFunction<?, ?> handler) {
   }
@@ -202,7 +223,12 @@ public final class LocalServer implements AutoCloseable {
       String tokenVariable = env.get(ApiToken.ENVIRONMENT_VARIABLE);
       new Api(routes, hosted, queues, handlerThreads, apiToken, tokenVariable != null && !tokenVariable.isBlank(),
           dataDirectory).register(router);
-      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port).await();
+      HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+              .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+              .setMaxHeaderSize(MAX_HEADER_BYTES))
+          .requestHandler(router)
+          .invalidRequestHandler(LocalServer::answerInvalidRequest)
+          .listen(port).await();
       return new LocalServer(server, handlerThreads, database, embedded, timers, buckets);
     } catch (RuntimeException | Error e) {
       // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits.
@@ -211,62 +237,99 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
-  /** The HTTP side: the functions' routes through one route table, and the local server's own routes. */
+  /**
+   * The HTTP side: the local server's own routes and the functions' routes, each through a route table
+   * (the functions' is the one they use themselves), so that both route, decode path parameters and
+   * answer 404 and 405 alike. Vert.x Web only carries requests: it matches no paths itself.
+   */
   private record Api(RouteTable<HttpFunction> routes, List<Hosted> functions, Map<String, LocalQueue> queues,
       ExecutorService threads, String apiToken, boolean tokenFromEnvironment, Path dataDirectory) {
 
-    void register(Router router) {
-      // The raw body goes to the functions, which parse forms themselves (as in Lambda).
-      router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setMergeFormAttributes(false));
-      router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-          .end(OpenApiDocument.json()));
-      router.post("/_local/invoke/:function").handler(ctx -> management(ctx, this::invoke));
-      router.post("/_local/queues/:function/messages").handler(ctx -> management(ctx, this::sendToQueue));
-      router.get("/_local/queues/:function").handler(ctx -> management(ctx, this::queueStatus));
-      router.route().handler(this::serveFunction);
-      router.route().failureHandler(ctx -> {
-        if (ctx.statusCode() == 413) {
-          writeProblem(ctx, Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes."));
-        } else if (ctx.statusCode() == 400) {
-          writeProblem(ctx, Problem.malformed("The request could not be read."));
-        } else {
-          JsonLog.error(null, "local server: " + ctx.request().method() + " " + ctx.request().path() + " failed",
-              ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure());
-          writeProblem(ctx, Problem.internal());
-        }
-      });
+    /** The local server's own routes; their handlers read the path parameters of their match. */
+    private RouteTable<LocalRoute> localRoutes() {
+      return new RouteTable<>(List.of(
+          local("GET", "/openapi.json", Access.PUBLIC, (ctx, parameters) -> ctx.response()
+              .putHeader("content-type", "application/json").end(OpenApiDocument.json())),
+          local("POST", "/_local/invoke/{function}", Access.MANAGEMENT, this::invoke),
+          local("POST", "/_local/queues/{function}/messages", Access.MANAGEMENT, this::sendToQueue),
+          local("GET", "/_local/queues/{function}", Access.MANAGEMENT, this::queueStatus)));
     }
 
-    /** Every other request: its route in the table, the function that owns it, the event AWS would send. */
-    private void serveFunction(RoutingContext ctx) {
+    void register(Router router) {
+      RouteTable<LocalRoute> local = localRoutes();
+      router.route().handler(ctx -> {
+        String requestId = Invocation.newRequestId();
+        ctx.put(REQUEST_ID, requestId);
+        ctx.response().putHeader("x-request-id", requestId);
+        ctx.next();
+      });
+      // The raw body goes to the functions, which parse forms themselves (as in Lambda): Vert.x's
+      // BodyHandler would decode form bodies itself and fail on what only the function may judge.
+      router.route().handler(LocalServer::readRawBody);
+      router.route().handler(ctx -> dispatch(ctx, local));
+      router.route().failureHandler(LocalServer::answerFailure);
+      // What no failure handler answered (a failure handler that failed itself).
+      router.errorHandler(500, LocalServer::answerFailure);
+    }
+
+    /** Every request: the local server's route for it, else its function's route and the event AWS would send. */
+    private void dispatch(RoutingContext ctx, RouteTable<LocalRoute> local) {
+      String method = ctx.request().method().name();
+      String path = ctx.request().path();
+      RouteTable.Match<LocalRoute> own = find(local, method, path);
+      if (own != null) {
+        if (own.route().access() == Access.MANAGEMENT && !authorized(ctx)) {
+          writeProblem(ctx, unauthorized());
+          return;
+        }
+        own.owner().handler().accept(ctx, own.pathParameters());
+        return;
+      }
       RouteTable.Match<HttpFunction> match;
       try {
-        match = routes.find(null, ctx.request().method().name(), ctx.request().path());
-      } catch (Problem problem) {
-        writeProblem(ctx, problem);
+        match = routes.find(null, method, path);
+      } catch (Problem notFound) {
+        Set<String> allowed = new TreeSet<>(routes.methods(path));
+        allowed.addAll(local.methods(path));
+        if (allowed.isEmpty()) {
+          writeProblem(ctx, Problem.notFound("No route for " + method + " " + path));
+        } else {
+          ctx.response().putHeader("allow", String.join(", ", allowed));
+          writeProblem(ctx, Problem.methodNotAllowed(method + " is not allowed on " + path + "; allowed: "
+              + String.join(", ", allowed) + "."));
+        }
         return;
       }
       if (match.route().access() == Access.MANAGEMENT && !authorized(ctx)) {
         writeProblem(ctx, unauthorized());
         return;
       }
-      var event = HttpEventConverter.toEvent(ctx, match.route(), match.pathParameters(), Invocation.newRequestId());
+      var event = HttpEventConverter.toEvent(ctx, match.route(), match.pathParameters(), requestId(ctx), rawBody(ctx));
       HttpFunction function = match.owner();
-      onHandlerThread(ctx, () -> function.handleRequest(event, null))
-          .onSuccess(response -> HttpEventConverter.writeResponse(ctx, response));
+      onHandlerThread(ctx, () -> function.handleRequest(event, null),
+          response -> HttpEventConverter.writeResponse(ctx.response(), response));
+    }
+
+    /** The local route for this method and path, else null. */
+    private static RouteTable.Match<LocalRoute> find(RouteTable<LocalRoute> local, String method, String path) {
+      try {
+        return local.find(null, method, path);
+      } catch (Problem notOurs) {
+        return null;
+      }
     }
 
     /** {@code POST /_local/invoke/{function}}: the body is the event; the answer is what the handler returned. */
     @SuppressWarnings("unchecked")
-    private void invoke(RoutingContext ctx) {
-      Hosted hosted = function(ctx);
+    private void invoke(RoutingContext ctx, Map<String, String> parameters) {
+      Hosted hosted = function(ctx, parameters.get("function"));
       if (hosted == null) {
         return;
       }
       LeadcycleFunction<Object, Object> handler = (LeadcycleFunction<Object, Object>) hosted.handler();
       Object event;
       try {
-        event = LambdaJson.read(handler.eventType(), ctx.body().asString());
+        event = LambdaJson.read(handler.eventType(), rawBody(ctx).toString(StandardCharsets.UTF_8));
       } catch (RuntimeException e) {
         writeProblem(ctx, Problem.malformed("The body is not a " + handler.eventType().getSimpleName()
             + " event in the JSON AWS sends."));
@@ -282,7 +345,7 @@ public final class LocalServer implements AutoCloseable {
           return new Answer(new JsonObject().put("errorMessage", e.getMessage()).put("errorType", e.getClass().getName())
               .encode(), true);
         }
-      }).onSuccess(answer -> {
+      }, answer -> {
         var response = ctx.response().putHeader("content-type", "application/json");
         if (answer.functionError()) {
           response.putHeader("x-amz-function-error", "Unhandled");
@@ -292,8 +355,8 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** {@code POST /_local/queues/{function}/messages} {@code {"messages": [{"body", "attributes"?}]}}: all or none. */
-    private void sendToQueue(RoutingContext ctx) {
-      LocalQueue queue = queue(ctx);
+    private void sendToQueue(RoutingContext ctx, Map<String, String> parameters) {
+      LocalQueue queue = queue(ctx, parameters.get("function"));
       if (queue == null) {
         return;
       }
@@ -301,7 +364,7 @@ public final class LocalServer implements AutoCloseable {
       }
       List<Outgoing> outgoing = new ArrayList<>();
       try {
-        JsonArray messages = ctx.body().asJsonObject().getJsonArray("messages");
+        JsonArray messages = new JsonObject(rawBody(ctx)).getJsonArray("messages");
         for (int i = 0; i < messages.size(); i++) {
           JsonObject message = messages.getJsonObject(i);
           Object body = message.getValue("body");
@@ -326,15 +389,14 @@ public final class LocalServer implements AutoCloseable {
           .end(new JsonObject().put("messageIds", ids).encode());
     }
 
-    private void queueStatus(RoutingContext ctx) {
-      LocalQueue queue = queue(ctx);
+    private void queueStatus(RoutingContext ctx, Map<String, String> parameters) {
+      LocalQueue queue = queue(ctx, parameters.get("function"));
       if (queue != null) {
         ctx.response().putHeader("content-type", "application/json").end(queue.status().encode());
       }
     }
 
-    private Hosted function(RoutingContext ctx) {
-      String name = ctx.pathParam("function");
+    private Hosted function(RoutingContext ctx, String name) {
       for (Hosted hosted : functions) {
         if (hosted.name().equals(name)) {
           return hosted;
@@ -345,21 +407,13 @@ public final class LocalServer implements AutoCloseable {
       return null;
     }
 
-    private LocalQueue queue(RoutingContext ctx) {
-      LocalQueue queue = queues.get(ctx.pathParam("function"));
+    private LocalQueue queue(RoutingContext ctx, String name) {
+      LocalQueue queue = queues.get(name);
       if (queue == null) {
-        writeProblem(ctx, Problem.notFound("No queue-triggered function " + ctx.pathParam("function")
+        writeProblem(ctx, Problem.notFound("No queue-triggered function " + name
             + "; queues: " + String.join(", ", queues.keySet())));
       }
       return queue;
-    }
-
-    private void management(RoutingContext ctx, java.util.function.Consumer<RoutingContext> action) {
-      if (!authorized(ctx)) {
-        writeProblem(ctx, unauthorized());
-        return;
-      }
-      action.accept(ctx);
     }
 
     private Problem unauthorized() {
@@ -370,23 +424,176 @@ public final class LocalServer implements AutoCloseable {
               + ApiToken.ENVIRONMENT_VARIABLE + ".");
     }
 
+    /** {@code Authorization: Bearer <token>}, the scheme in any case (RFC 7235), one or more spaces after it. */
     private boolean authorized(RoutingContext ctx) {
       String header = ctx.request().getHeader("authorization");
-      String expected = "Bearer " + apiToken;
-      return header != null && MessageDigest.isEqual(
-          header.strip().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+      if (header == null) {
+        return false;
+      }
+      String[] credentials = header.strip().split(" +", 2);
+      return credentials.length == 2 && credentials[0].equalsIgnoreCase("Bearer")
+          && MessageDigest.isEqual(credentials[1].getBytes(StandardCharsets.UTF_8),
+              apiToken.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Runs blocking handler work off the event loop and comes back to it with the result. */
-    private <T> Future<T> onHandlerThread(RoutingContext ctx, Supplier<T> work) {
-      return Future.fromCompletionStage(CompletableFuture.supplyAsync(work, threads), ctx.vertx().getOrCreateContext())
-          .onFailure(ctx::fail);
+    /**
+     * Runs blocking handler work off the event loop and answers with its result back on it; a failure of
+     * either (a response Vert.x cannot write) goes to the failure handler, which logs it.
+     */
+    private <T> void onHandlerThread(RoutingContext ctx, Supplier<T> work, Consumer<T> answer) {
+      Future.fromCompletionStage(CompletableFuture.supplyAsync(work, threads), ctx.vertx().getOrCreateContext())
+          .onComplete(result -> {
+            if (result.failed()) {
+              ctx.fail(result.cause());
+              return;
+            }
+            try {
+              answer.accept(result.result());
+            } catch (RuntimeException e) {
+              ctx.fail(e);
+            }
+          });
     }
   }
 
+  /** A route of the local server itself, with what serves it. */
+  private record LocalRoute(BiConsumer<RoutingContext, Map<String, String>> handler) {
+  }
+
+  private static RouteTable.Entry<LocalRoute> local(String method, String path, Access access,
+      BiConsumer<RoutingContext, Map<String, String>> handler) {
+    // The endpoint is for functions' routes; the local server calls its handler with the context.
+    return new RouteTable.Entry<>(new LocalRoute(handler), new Route(method, path, access, null));
+  }
+
+  /**
+   * Reads the whole body as it came (at most {@link #MAX_BODY_BYTES}, else 413) into the context, then
+   * goes on; answers {@code Expect: 100-continue} (any other expectation is 417).
+   */
+  private static void readRawBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String length = request.getHeader("content-length");
+    if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
+      ctx.fail(413);
+      return;
+    }
+    String expect = request.getHeader("expect");
+    if (expect != null) {
+      if (!expect.strip().equalsIgnoreCase("100-continue")) {
+        ctx.fail(417);
+        return;
+      }
+      if (request.version() == HttpVersion.HTTP_1_1) {
+        ctx.response().writeContinue();
+      }
+    }
+    if (request.isEnded()) {
+      ctx.put(RAW_BODY, Buffer.buffer());
+      ctx.next();
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    AtomicBoolean tooLarge = new AtomicBoolean();
+    request.handler(chunk -> {
+      if (tooLarge.get()) {
+        return;
+      }
+      if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+        tooLarge.set(true);
+        ctx.fail(413);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(end -> {
+      if (!tooLarge.get()) {
+        ctx.put(RAW_BODY, body);
+        ctx.next();
+      }
+    });
+    request.exceptionHandler(failure -> {
+      if (!tooLarge.get() && !ctx.response().ended()) {
+        tooLarge.set(true); // nothing more to read
+        ctx.fail(400, failure);
+      }
+    });
+    request.resume();
+  }
+
+  private static Buffer rawBody(RoutingContext ctx) {
+    Buffer body = ctx.get(RAW_BODY);
+    return body == null ? Buffer.buffer() : body;
+  }
+
+  private static String requestId(RoutingContext ctx) {
+    String id = ctx.get(REQUEST_ID);
+    return id == null ? Invocation.newRequestId() : id;
+  }
+
+  /**
+   * What a failed request is answered: a client's mistake Vert.x found (a 4xx: no Host header, a body
+   * over the limit, a broken body stream) as problem details of that status; anything else is the local
+   * server's own failure, logged with the request id and answered 500.
+   */
+  private static void answerFailure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (status >= 400 && status < 500) {
+      writeProblem(ctx, switch (status) {
+        case 413 -> Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes.");
+        case 417 -> Problem.expectationFailed("Only Expect: 100-continue is supported.");
+        case 400 -> Problem.malformed("The request could not be read.");
+        default -> problem(status, "The request cannot be served.");
+      });
+      return;
+    }
+    String requestId = requestId(ctx);
+    Throwable failure = ctx.failure() != null ? ctx.failure() : new IllegalStateException("status " + status);
+    JsonLog.error(requestId, "local server: " + ctx.request().method() + " " + ctx.request().path() + " failed", failure,
+        new JsonObject().put("method", ctx.request().method().name()).put("path", ctx.request().path()));
+    writeProblem(ctx, Problem.internal());
+  }
+
   private static void writeProblem(RoutingContext ctx, Problem problem) {
-    APIGatewayV2HTTPResponse response = HttpFunction.problemEvent(problem, Invocation.newRequestId());
-    HttpEventConverter.writeResponse(ctx, response);
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset(); // half an answer: the client must see that it failed
+      return;
+    }
+    // Nothing a failed answer set before stays, but Allow on a 405.
+    String allow = problem.status() == 405 ? ctx.response().headers().get("allow") : null;
+    ctx.response().headers().clear();
+    if (allow != null) {
+      ctx.response().putHeader("allow", allow);
+    }
+    HttpEventConverter.writeResponse(ctx.response(), HttpFunction.problemEvent(problem, requestId(ctx)));
+  }
+
+  /**
+   * A request HTTP/1.1 cannot read, which Vert.x hands over before any route: a request line over
+   * {@link #MAX_REQUEST_LINE_BYTES} (414), headers over {@link #MAX_HEADER_BYTES} (431), or anything
+   * else malformed (400). Answered with problem details, and the connection is closed, as the rest of the
+   * request cannot be trusted.
+   */
+  private static void answerInvalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem problem = cause instanceof TooLongHttpLineException
+        ? Problem.uriTooLong("The request line (method, path and query) is longer than " + MAX_REQUEST_LINE_BYTES
+            + " bytes.")
+        : cause instanceof TooLongHttpHeaderException
+            ? Problem.headersTooLarge("The request's headers are larger than " + MAX_HEADER_BYTES + " bytes.")
+            : Problem.malformed("The request is not valid HTTP/1.1.");
+    request.response().putHeader("connection", "close");
+    HttpEventConverter.writeResponse(request.response(), HttpFunction.problemEvent(problem, Invocation.newRequestId()))
+        .onComplete(written -> request.connection().close());
+  }
+
+  /** Problem details of a 4xx that Vert.x may find and that has no factory of its own. */
+  private static Problem problem(int status, String detail) {
+    String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+    String title = reason.charAt(0) + reason.substring(1).toLowerCase(Locale.ROOT);
+    return new Problem(status, reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), title, detail, List.of());
   }
 
   /** A timer that runs {@code work} on a handler thread, never twice at once (a slow run skips a tick). */

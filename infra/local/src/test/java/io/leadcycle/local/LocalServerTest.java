@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +99,49 @@ class LocalServerTest {
   }
 
   @Test
+  void theBearerSchemeIsCaseInsensitive() throws Exception {
+    for (String scheme : List.of("bearer", "BEARER", "bEaReR")) {
+      HttpResponse<String> response = send(request("/v1/matching-strategies")
+          .header("Authorization", scheme + " " + TOKEN).GET());
+      assertThat(response.statusCode()).as(scheme).isEqualTo(200);
+    }
+    assertThat(send(request("/v1/matching-strategies").header("Authorization", "Basic " + TOKEN).GET()).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void aMethodThePathDoesNotHaveIs405WithAllow() throws Exception {
+    HttpResponse<String> delete = send(management("/v1/forms/spring-launch").DELETE());
+    HttpResponse<String> local = send(management("/_local/invoke/lead-management").GET());
+
+    assertThat(delete.statusCode()).isEqualTo(405);
+    assertThat(delete.headers().firstValue("allow")).hasValue("GET, PUT");
+    assertThat(delete.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(new JsonObject(delete.body()).getInteger("status")).isEqualTo(405);
+    assertThat(local.statusCode()).isEqualTo(405);
+    assertThat(local.headers().firstValue("allow")).hasValue("POST");
+  }
+
+  @Test
+  void overLongRequestLinesAndHeadersAreProblemDetails() throws Exception {
+    RawHttp.Response longLine = RawHttp.send(server.port(), RawHttp.request("GET",
+        "/v1/forms/" + "x".repeat(LocalServer.MAX_REQUEST_LINE_BYTES), List.of(), null), false);
+    RawHttp.Response bigHeaders = RawHttp.send(server.port(), RawHttp.request("GET", "/health",
+        List.<String[]>of(new String[] {"X-Big", "x".repeat(LocalServer.MAX_HEADER_BYTES)}), null), false);
+
+    assertThat(longLine.status()).isEqualTo(414);
+    assertThat(bigHeaders.status()).isEqualTo(431);
+    for (RawHttp.Response response : List.of(longLine, bigHeaders)) {
+      assertThat(response.header("content-type")).isEqualTo("application/problem+json");
+      assertThat(response.header("x-request-id")).isNotBlank();
+      assertThat(new JsonObject(response.text()).getInteger("status")).isEqualTo(response.status());
+    }
+    assertThat(new JsonObject(longLine.text()).getString("detail"))
+        .contains(Integer.toString(LocalServer.MAX_REQUEST_LINE_BYTES));
+    assertThat(new JsonObject(bigHeaders.text()).getString("detail")).contains(Integer.toString(LocalServer.MAX_HEADER_BYTES));
+  }
+
+  @Test
   void aSignedSubmissionCreatesAContactAndLeadThatManagementCanSee() throws Exception {
     String secret = createForm("spring-launch", "marketing_page");
     String body = "{\"fields\": {\"email\": \"Grace@Example.com\", \"firstName\": \"Grace\", \"favouriteColour\": \"teal\"}}";
@@ -148,6 +192,35 @@ class LocalServerTest {
         .POST(BodyPublishers.ofString("{\"fields\": {\"email\": \"x@example.com\"}}")));
 
     assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void formBodiesReachTheFunctionRawSoThatABrokenEscapeIsTheFunctionsOwn400() throws Exception {
+    String secret = createForm("spring-launch", "marketing_page");
+    send(management("/v1/forms/open-page").header("Content-Type", "application/json")
+        .PUT(BodyPublishers.ofString("{\"name\": \"Open\", \"kind\": \"marketing_page\", \"requireSignature\": false}")));
+    String broken = "email=a%ZZ@x.com&firstName=Ada";
+    // Over Vert.x's own form limits (8 KiB a field): the local server must not parse the form itself.
+    String longField = "email=ada%40example.com&notes=" + "n".repeat(9000);
+
+    HttpResponse<String> unsigned = send(request("/v1/forms/open-page/submissions")
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(BodyPublishers.ofString(broken)));
+    // The signature is over the raw bytes: it verifies only when the function gets them untouched.
+    HttpResponse<String> signed = send(signed("/v1/forms/spring-launch/submissions", secret,
+        "application/x-www-form-urlencoded", broken, "msg_broken"));
+    HttpResponse<String> overVertxLimit = send(signed("/v1/forms/spring-launch/submissions", secret,
+        "application/x-www-form-urlencoded", longField, "msg_long"));
+
+    for (HttpResponse<String> response : List.of(unsigned, signed)) {
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+      assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+      assertThat(new JsonObject(response.body()).getString("detail"))
+          .isEqualTo("The form-encoded body has a malformed escape sequence.");
+    }
+    assertThat(overVertxLimit.statusCode()).as(overVertxLimit.body()).isEqualTo(400);
+    assertThat(new JsonObject(overVertxLimit.body()).getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("fields.notes");
     assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
   }
 
