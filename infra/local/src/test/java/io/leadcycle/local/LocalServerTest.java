@@ -115,7 +115,7 @@ class LocalServerTest {
     HttpResponse<String> local = send(management("/_local/invoke/lead-management").GET());
 
     assertThat(delete.statusCode()).isEqualTo(405);
-    assertThat(delete.headers().firstValue("allow")).hasValue("GET, PUT");
+    assertThat(delete.headers().firstValue("allow")).hasValue("GET, PATCH, PUT");
     assertThat(delete.headers().firstValue("content-type")).hasValue("application/problem+json");
     assertThat(new JsonObject(delete.body()).getInteger("status")).isEqualTo(405);
     assertThat(local.statusCode()).isEqualTo(405);
