@@ -35,7 +35,8 @@ CREATE INDEX leads_contactless_context ON leads (context_id) WHERE contact_id IS
 -- what it did. `response` (the first answer, for replays) holds the outcome ids; `outcome` says in
 -- words what happened, including why nothing was created. Rows older than SUBMISSION_RETENTION_DAYS
 -- are deleted by the retention job (created_at is indexed for it since V1).
+-- `received` is json, not jsonb, so the fields keep the order and spelling they arrived in.
 ALTER TABLE intake_receipts
-  ADD COLUMN received jsonb,
+  ADD COLUMN received json,
   ADD COLUMN outcome  text;
 CREATE INDEX intake_receipts_log ON intake_receipts (form_id, created_at DESC, submission_key);

@@ -42,6 +42,7 @@ class SubmissionLogHandlerTest extends FormIntakeHarness {
     // Fields exactly as received: untrimmed, numbers stay numbers.
     assertThat(entry.getJsonObject("fields")).isEqualTo(new JsonObject()
         .put("email", " Ada@Example.com ").put("firstName", "Ada").put("visits", 3));
+    assertThat(entry.getJsonObject("fields").fieldNames()).containsExactly("email", "firstName", "visits");
     assertThat(entry.getJsonObject("consent")).isEqualTo(new JsonObject().put("newsletter", true));
     JsonObject outcome = entry.getJsonObject("outcome");
     assertThat(outcome.getJsonObject("contact")).isEqualTo(result.getJsonObject("contact"));
