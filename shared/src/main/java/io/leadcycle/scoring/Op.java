@@ -1,0 +1,16 @@
+package io.leadcycle.scoring;
+
+/** The comparisons a field rule may make (docs/scoring.md says what each means per type). */
+public enum Op {
+  EQ("eq"), NEQ("neq"), CONTAINS("contains"), IN("in"), GT("gt"), GTE("gte"), LT("lt"), LTE("lte"), EXISTS("exists");
+
+  private final String wireName;
+
+  Op(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+}
