@@ -26,6 +26,26 @@ final class Rows {
     return map;
   }
 
+  /** A JSON object as plain nested Maps and Lists, which is what the domain's parsers read. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> plainMap(JsonObject object) {
+    return (Map<String, Object>) plain(object);
+  }
+
+  private static Object plain(Object value) {
+    if (value instanceof JsonObject object) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      object.forEach(e -> map.put(e.getKey(), plain(e.getValue())));
+      return map;
+    }
+    if (value instanceof io.vertx.core.json.JsonArray array) {
+      java.util.List<Object> list = new java.util.ArrayList<>();
+      array.forEach(item -> list.add(plain(item)));
+      return list;
+    }
+    return value;
+  }
+
   static JsonObject json(Map<String, ?> map) {
     return map == null ? null : new JsonObject(new LinkedHashMap<>(map));
   }
