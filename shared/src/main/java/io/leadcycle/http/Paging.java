@@ -19,6 +19,10 @@ public final class Paging {
   public record Cursor(Instant created, UUID id) {
   }
 
+  /** A position in a list ordered best first by (score descending, id), e.g. a model's lead scores. */
+  public record ScoreCursor(int score, UUID id) {
+  }
+
   /** A position in a list ordered by (time, text key), e.g. a form's submissions by (received, submission key). */
   public record KeyCursor(Instant at, String key) {
   }
@@ -28,19 +32,27 @@ public final class Paging {
 
   /** The {@code limit} query parameter; 400 naming it unless a whole number from 1 to 200. */
   public static int limit(HttpRequest request) {
+    return limit(request, DEFAULT_LIMIT, MAX_LIMIT);
+  }
+
+  /**
+   * The {@code limit} query parameter of a route with other bounds (exports); 400 naming it unless a
+   * whole number from 1 to {@code max}.
+   */
+  public static int limit(HttpRequest request, int defaultLimit, int max) {
     String raw = request.queryParameter("limit");
     if (raw == null) {
-      return DEFAULT_LIMIT;
+      return defaultLimit;
     }
     try {
       int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
+      if (limit >= 1 && limit <= max) {
         return limit;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new InvalidInput("limit", "a whole number from 1 to " + MAX_LIMIT);
+    throw new InvalidInput("limit", "a whole number from 1 to " + max);
   }
 
   /** The {@code after} query parameter, or null on the first page; 400 unless a cursor we made. */
@@ -110,5 +122,29 @@ public final class Paging {
   public static String next(Instant created, UUID id) {
     return Base64.getUrlEncoder().withoutPadding()
         .encodeToString((created + "|" + id).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The {@code after} query parameter of a list ordered by (score descending, id), or null on the first page. */
+  public static ScoreCursor afterScore(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
+      UUID id = UUID.fromString(parts[1]);
+      if (!id.toString().equals(parts[1])) {
+        throw new IllegalArgumentException("not a canonical id");
+      }
+      return new ScoreCursor(Integer.parseInt(parts[0]), id);
+    } catch (RuntimeException e) {
+      throw notOurCursor();
+    }
+  }
+
+  /** The {@code next} of a page ordered by (score descending, id) whose last item is (score, id). */
+  public static String next(int score, UUID id) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString((score + "|" + id).getBytes(StandardCharsets.UTF_8));
   }
 }

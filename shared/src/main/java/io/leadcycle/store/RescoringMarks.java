@@ -15,4 +15,17 @@ public final class RescoringMarks {
         .execute(Tuple.of(contactId))
         .mapEmpty();
   }
+
+  /** Marks several contacts in one statement (duplicates allowed; marked in id order, so concurrent batches queue). */
+  public Future<Void> markAll(SqlClient client, java.util.Collection<UUID> contactIds) {
+    if (contactIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            INSERT INTO contacts_to_rescore (contact_id)
+            SELECT DISTINCT id FROM unnest($1::uuid[]) AS marked (id) ORDER BY id
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now()""")
+        .execute(Tuple.of(contactIds.toArray(UUID[]::new)))
+        .mapEmpty();
+  }
 }

@@ -44,14 +44,14 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("io.leadcycle.store..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
-            "com.amazonaws..")
+            "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "com.amazonaws..")
         .check(LEADCYCLE);
   }
 
   @Test
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
-            "io.leadcycle.forms..", "io.leadcycle.events..")
+            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);
@@ -85,7 +85,9 @@ class ArchitectureTest {
     for (String name : new String[] {"io.leadcycle.domain.Lead", "io.leadcycle.process.LeadProcessMachine",
         "io.leadcycle.store.LeadStore", "io.leadcycle.http.HttpFunction",
         "io.leadcycle.functions.formintake.FormIntakeHandler",
-        "io.leadcycle.functions.leadmanagement.LeadManagementHandler"}) {
+        "io.leadcycle.functions.leadmanagement.LeadManagementHandler",
+        "io.leadcycle.functions.scoring.ScoringHandler", "io.leadcycle.interactions.InteractionService",
+        "io.leadcycle.scoringmodels.ScoringModelService"}) {
       org.assertj.core.api.Assertions.assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
     }
   }
