@@ -108,6 +108,83 @@ public final class LeadStore {
         .mapEmpty();
   }
 
+  /**
+   * The open leads to rescore when these contacts' facts changed: their own leads (contact-based), and
+   * the leads without a contact of their accounts (account-based), in id order.
+   */
+  public Future<List<UUID>> openLeadsAffectedBy(SqlClient client, List<UUID> contactIds) {
+    return client.preparedQuery("""
+            SELECT id FROM leads WHERE status = 'open' AND contact_id = ANY($1)
+            UNION
+            SELECT l.id FROM leads l
+             WHERE l.status = 'open' AND l.contact_id IS NULL
+               AND l.account_id IN (SELECT account_id FROM contacts WHERE id = ANY($1) AND account_id IS NOT NULL)
+            ORDER BY 1""")
+        .execute(Tuple.of(contactIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          List<UUID> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID(0)));
+          return ids;
+        });
+  }
+
+  /**
+   * The next open leads a model of {@code target} scores, in id order after {@code afterId}: with a
+   * contact for contact models, with an account but no contact for account models.
+   */
+  public Future<List<UUID>> nextScoredBy(SqlClient client, boolean accountTarget, UUID afterId, int limit) {
+    String which = accountTarget ? "contact_id IS NULL AND account_id IS NOT NULL" : "contact_id IS NOT NULL";
+    return client.preparedQuery("SELECT id FROM leads WHERE status = 'open' AND " + which
+            + " AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2")
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> {
+          List<UUID> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID(0)));
+          return ids;
+        });
+  }
+
+  /**
+   * The open ones of these leads, their rows locked for the rest of the transaction in id order (so two
+   * runs locking overlapping sets never wait for each other in a circle).
+   */
+  public Future<List<Lead>> lockOpen(SqlClient client, List<UUID> ids) {
+    return client.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id"
+            + " WHERE l.id = ANY($1) AND l.status = 'open' ORDER BY l.id FOR NO KEY UPDATE OF l")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          List<Lead> leads = new ArrayList<>();
+          rows.forEach(row -> leads.add(toLead(row)));
+          return leads;
+        });
+  }
+
+  /** Writes the process states of several leads in one statement. */
+  public Future<Void> updateStates(SqlClient client, Map<UUID, LeadState> states) {
+    if (states.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<UUID> ids = new ArrayList<>(states.keySet());
+    List<LeadState> values = ids.stream().map(states::get).toList();
+    return client.preparedQuery("""
+            UPDATE leads l SET stage = s.stage, status = s.status, telemarketing_ready = s.tr,
+                   telemarketing_accepted = s.ta, sales_ready = s.sr, sales_accepted = s.sa, owner_id = s.owner,
+                   version = l.version + 1, updated_at = now()
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::bool[], $8::text[])
+                   AS s(id, stage, status, tr, ta, sr, sa, owner)
+             WHERE l.id = s.id""")
+        .execute(Tuple.tuple()
+            .addArrayOfUUID(ids.toArray(UUID[]::new))
+            .addArrayOfString(values.stream().map(LeadState::stage).toArray(String[]::new))
+            .addArrayOfString(values.stream().map(v -> v.status().wireName()).toArray(String[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::telemarketingReady).toArray(Boolean[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::telemarketingAccepted).toArray(Boolean[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::salesReady).toArray(Boolean[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::salesAccepted).toArray(Boolean[]::new))
+            .addArrayOfString(values.stream().map(LeadState::ownerId).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
   /** The lists users work from. Each condition is a fixed string backed by its own index (V2 migration). */
   public enum View {
     /** Telemarketing-ready, not yet accepted by telemarketing (and not sales-ready: those skip telemarketing). */

@@ -40,18 +40,25 @@ class ArchitectureTest {
   }
 
   @Test
+  void scoringIsPlainJavaAndDependsOnlyOnTheDomain() {
+    classes().that().resideInAPackage("io.leadcycle.scoring..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.scoring..", "io.leadcycle.domain..", "java..")
+        .check(LEADCYCLE);
+  }
+
+  @Test
   void storesKnowNothingOfHttpTriggersOrServices() {
     noClasses().that().resideInAPackage("io.leadcycle.store..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
-            "com.amazonaws..")
+            "io.leadcycle.rescoring..", "com.amazonaws..")
         .check(LEADCYCLE);
   }
 
   @Test
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
-            "io.leadcycle.forms..", "io.leadcycle.events..")
+            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);

@@ -142,10 +142,12 @@ public final class LeadManagementHandler extends HttpFunction {
     }
     int limit = Paging.limit(request);
     Paging.Cursor after = Paging.after(request);
-    LeadStore.Page page = leads().list(view, request.queryParameter("stage"),
+    LeadService.ScoredPage scored = leads().list(view, request.queryParameter("stage"),
         after == null ? null : after.created(), after == null ? null : after.id(), limit).await();
+    LeadStore.Page page = scored.page();
     String next = page.more() ? Paging.next(page.last().createdAt(), page.last().id()) : null;
-    return HttpResponse.json(200, JsonViews.page(page.items(), JsonViews::lead, next));
+    return HttpResponse.json(200, JsonViews.page(page.items(),
+        lead -> JsonViews.lead(lead, scored.scores().getOrDefault(lead.id(), List.of())), next));
   }
 
   private ContactService contacts() {
@@ -157,7 +159,7 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   private static HttpResponse leadResponse(int status, LeadWithTimeline lead) {
-    return HttpResponse.json(status, JsonViews.lead(lead.lead(), lead.timeline()));
+    return HttpResponse.json(status, JsonViews.lead(lead.lead(), lead.timeline(), lead.scores()));
   }
 
   /** The body without {@code actor}, which {@link HttpRequest#actor} reads: the domain parsers reject unknown fields. */
