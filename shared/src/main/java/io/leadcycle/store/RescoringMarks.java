@@ -73,8 +73,9 @@ public final class RescoringMarks {
             DELETE FROM contacts_to_rescore m
              USING unnest($1::uuid[], $2::timestamptz[]) AS c(contact_id, marked_at)
              WHERE m.contact_id = c.contact_id AND m.marked_at = c.marked_at""")
-        .execute(Tuple.of(claimed.stream().map(Claimed::contactId).toArray(UUID[]::new),
-            claimed.stream().map(Claimed::markedAt).toArray(OffsetDateTime[]::new)))
+        .execute(Tuple.tuple()
+            .addArrayOfUUID(claimed.stream().map(Claimed::contactId).toArray(UUID[]::new))
+            .addArrayOfOffsetDateTime(claimed.stream().map(Claimed::markedAt).toArray(OffsetDateTime[]::new)))
         .mapEmpty();
   }
 }
