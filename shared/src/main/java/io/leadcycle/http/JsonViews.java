@@ -93,6 +93,8 @@ public final class JsonViews {
         .put("salesAccepted", l.state().salesAccepted())
         .put("ownerId", l.state().ownerId())
         .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
+        .put("score", l.bestScore())
+        .put("grade", l.bestGrade())
         .put("unscorableReason", l.unscorableReason())
         .put("disqualificationReason", l.disqualificationReason())
         .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())

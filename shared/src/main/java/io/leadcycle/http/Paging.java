@@ -80,6 +80,32 @@ public final class Paging {
     return next(at + "|" + key);
   }
 
+  /** A position in a list ordered by score (best first), then id. */
+  public record ScoreCursor(int score, UUID id) {
+  }
+
+  /** The {@code after} query parameter of a list ordered by score, or null on the first page. */
+  public static ScoreCursor afterScore(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
+      if (!parts[0].startsWith("s")) {
+        throw new IllegalArgumentException("not a score cursor");
+      }
+      return new ScoreCursor(Integer.parseInt(parts[0].substring(1)), UUID.fromString(parts[1]));
+    } catch (RuntimeException e) {
+      throw notOurCursor();
+    }
+  }
+
+  /** The {@code next} of a page ordered by score whose last item has {@code score} and {@code id}. */
+  public static String next(int score, UUID id) {
+    return next("s" + score + "|" + id);
+  }
+
   private static InvalidInput notOurCursor() {
     return new InvalidInput("after", "not a cursor from a previous page's \"next\"");
   }

@@ -83,11 +83,12 @@ public final class LeadService {
     return database.read(conn -> withTimeline(conn, id));
   }
 
-  public Future<ScoredPage> list(LeadStore.View view, String stage, Instant afterCreated, UUID afterId, int limit) {
-    if (stage != null && !machine.process().stageNames().contains(stage)) {
+  /** One page of a list view, each lead with its scores; a stage that the process does not have is 400. */
+  public Future<ScoredPage> list(LeadStore.ListQuery query) {
+    if (query.stage() != null && !machine.process().stageNames().contains(query.stage())) {
       throw new InvalidInput("stage", "one of: " + String.join(", ", machine.process().stageNames()));
     }
-    return database.read(conn -> leads.list(conn, view, stage, afterCreated, afterId, limit)
+    return database.read(conn -> leads.list(conn, query)
         .compose(page -> scores.scoresOf(conn, page.items().stream().map(Lead::id).toList())
             .map(byLead -> new ScoredPage(page, byLead))));
   }

@@ -322,8 +322,8 @@ public final class RecalculationService {
       List<OutboxStore.Event> events) {
     entries.add(new TimelineStore.Entries(lead.id(), transition.changes(), ACTOR, reason));
     Lead after = new Lead(lead.id(), lead.topic(), lead.contactId(), lead.accountId(), lead.context(),
-        transition.after(), lead.qualification(), lead.disqualificationReason(), lead.opportunityId(), lead.createdAt(),
-        lead.updatedAt());
+        transition.after(), lead.qualification(), lead.disqualificationReason(), lead.opportunityId(), lead.bestScore(),
+        lead.bestGrade(), lead.createdAt(), lead.updatedAt());
     JsonObject payload = LeadEventPayload.of(after, transition.changes(), ACTOR, reason);
     transition.events().forEach(type -> events.add(new OutboxStore.Event(type, lead.id(), payload)));
     return transition.after();
