@@ -42,7 +42,8 @@ CREATE INDEX lead_scores_by_grade ON lead_scores (model_id, grade, score DESC, l
 ALTER TABLE leads
   ADD COLUMN score integer,
   ADD COLUMN grade text;
-CREATE INDEX leads_by_score ON leads (score DESC NULLS LAST, id) WHERE status = 'open';
+-- Sorting by score puts unscored leads last (LeadStore.SCORE_KEY).
+CREATE INDEX leads_by_score ON leads ((coalesce(score, -2147483648)) DESC, id) WHERE status = 'open';
 CREATE INDEX leads_by_grade ON leads (grade, created_at, id) WHERE status = 'open';
 
 -- A run claims marks for a few minutes (a lease) in a short transaction of its own, then scores the

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A stored lead: what it is about, whom it belongs to, and where it stands in the process. */
+/**
+ * A stored lead: what it is about, whom it belongs to, where it stands in the process, and its best
+ * score among the live scoring models (with its grade there; null until a live model scores it).
+ */
 public record Lead(
     UUID id,
     String topic,
@@ -16,6 +19,8 @@ public record Lead(
     Map<String, String> qualification,
     String disqualificationReason,
     UUID opportunityId,
+    Integer bestScore,
+    String bestGrade,
     Instant createdAt,
     Instant updatedAt) {
 

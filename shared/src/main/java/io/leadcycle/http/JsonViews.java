@@ -3,6 +3,7 @@ package io.leadcycle.http;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchField;
@@ -52,11 +53,31 @@ public final class JsonViews {
         .put("updatedAt", a.updatedAt().toString());
   }
 
-  /**
-   * A lead without its timeline: list items and outbox payloads. {@code scores} stays empty until
-   * score recalculation exists.
-   */
-  public static JsonObject lead(Lead l) {
+  /** A lead without its timeline, with its scores: list items. */
+  public static JsonObject lead(Lead l, List<LeadScore> scores) {
+    JsonArray scored = new JsonArray();
+    scores.forEach(s -> scored.add(score(s)));
+    return lead(l).put("scores", scored);
+  }
+
+  /** One score of a lead: the model, score, grade, whether it reached the threshold, and why. */
+  public static JsonObject score(LeadScore s) {
+    JsonArray explanation = new JsonArray();
+    s.explanation().forEach(r -> explanation.add(new JsonObject().put("ruleId", r.ruleId()).put("points", r.points())
+        .put("occurrences", r.occurrences())));
+    return new JsonObject()
+        .put("modelId", s.modelId().toString())
+        .put("modelName", s.modelName())
+        .put("modelStatus", s.modelStatus())
+        .put("score", s.score())
+        .put("grade", s.grade())
+        .put("salesReady", s.salesReady())
+        .put("explanation", explanation)
+        .put("scoredAt", s.scoredAt().toString());
+  }
+
+  /** A lead without timeline or scores (they are added by the callers that have them). */
+  private static JsonObject lead(Lead l) {
     return new JsonObject()
         .put("id", l.id().toString())
         .put("topic", l.topic())
@@ -72,7 +93,8 @@ public final class JsonViews {
         .put("salesAccepted", l.state().salesAccepted())
         .put("ownerId", l.state().ownerId())
         .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
-        .put("scores", new JsonArray())
+        .put("score", l.bestScore())
+        .put("grade", l.bestGrade())
         .put("unscorableReason", l.unscorableReason())
         .put("disqualificationReason", l.disqualificationReason())
         .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
@@ -81,10 +103,10 @@ public final class JsonViews {
   }
 
   /**
-   * A lead with its timeline, oldest entry first: {@code GET /v1/leads/{id}}. Flags' values are
-   * booleans, every other value text or null ({@link TimelineEntry#value}).
+   * A lead with its scores and its timeline, oldest entry first: {@code GET /v1/leads/{id}}. Flags'
+   * values are booleans, every other value text or null ({@link TimelineEntry#value}).
    */
-  public static JsonObject lead(Lead l, List<TimelineEntry> timeline) {
+  public static JsonObject lead(Lead l, List<TimelineEntry> timeline, List<LeadScore> scores) {
     JsonArray entries = new JsonArray();
     timeline.forEach(e -> entries.add(new JsonObject()
         .put("field", e.field())
@@ -93,7 +115,7 @@ public final class JsonViews {
         .put("at", e.at().toString())
         .put("actor", e.actor())
         .put("reason", e.reason())));
-    return lead(l).put("timeline", entries);
+    return lead(l, scores).put("timeline", entries);
   }
 
   /** A form as the management API shows it: never with its signing secret. */

@@ -19,10 +19,6 @@ public final class Paging {
   public record Cursor(Instant created, UUID id) {
   }
 
-  /** A position in a list ordered best first by (score descending, id), e.g. a model's lead scores. */
-  public record ScoreCursor(int score, UUID id) {
-  }
-
   /** A position in a list ordered by (time, text key), e.g. a form's submissions by (received, submission key). */
   public record KeyCursor(Instant at, String key) {
   }
@@ -92,6 +88,32 @@ public final class Paging {
     return next(at + "|" + key);
   }
 
+  /** A position in a list ordered by score (best first), then id. */
+  public record ScoreCursor(int score, UUID id) {
+  }
+
+  /** The {@code after} query parameter of a list ordered by score, or null on the first page. */
+  public static ScoreCursor afterScore(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
+      if (!parts[0].startsWith("s")) {
+        throw new IllegalArgumentException("not a score cursor");
+      }
+      return new ScoreCursor(Integer.parseInt(parts[0].substring(1)), UUID.fromString(parts[1]));
+    } catch (RuntimeException e) {
+      throw notOurCursor();
+    }
+  }
+
+  /** The {@code next} of a page ordered by score whose last item has {@code score} and {@code id}. */
+  public static String next(int score, UUID id) {
+    return next("s" + score + "|" + id);
+  }
+
   private static InvalidInput notOurCursor() {
     return new InvalidInput("after", "not a cursor from a previous page's \"next\"");
   }
@@ -122,29 +144,5 @@ public final class Paging {
   public static String next(Instant created, UUID id) {
     return Base64.getUrlEncoder().withoutPadding()
         .encodeToString((created + "|" + id).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The {@code after} query parameter of a list ordered by (score descending, id), or null on the first page. */
-  public static ScoreCursor afterScore(HttpRequest request) {
-    String after = request.queryParameter("after");
-    if (after == null) {
-      return null;
-    }
-    try {
-      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
-      UUID id = UUID.fromString(parts[1]);
-      if (!id.toString().equals(parts[1])) {
-        throw new IllegalArgumentException("not a canonical id");
-      }
-      return new ScoreCursor(Integer.parseInt(parts[0]), id);
-    } catch (RuntimeException e) {
-      throw notOurCursor();
-    }
-  }
-
-  /** The {@code next} of a page ordered by (score descending, id) whose last item is (score, id). */
-  public static String next(int score, UUID id) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString((score + "|" + id).getBytes(StandardCharsets.UTF_8));
   }
 }

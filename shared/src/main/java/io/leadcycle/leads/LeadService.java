@@ -3,6 +3,7 @@ package io.leadcycle.leads;
 import io.leadcycle.domain.Conflict;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.LeadPatch;
 import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.NewLeadInput;
@@ -20,6 +21,7 @@ import io.leadcycle.runtime.Database;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.ContactStore.MatchedContact;
+import io.leadcycle.store.LeadScoreStore;
 import io.leadcycle.store.LeadStore;
 import io.leadcycle.store.OpportunityStore;
 import io.leadcycle.store.OutboxStore;
@@ -41,8 +43,12 @@ import java.util.UUID;
  */
 public final class LeadService {
 
-  /** A lead with its timeline, as {@code GET /v1/leads/{id}} shows it. */
-  public record LeadWithTimeline(Lead lead, List<TimelineEntry> timeline) {
+  /** A lead with its timeline and scores, as {@code GET /v1/leads/{id}} shows it. */
+  public record LeadWithTimeline(Lead lead, List<TimelineEntry> timeline, List<LeadScore> scores) {
+  }
+
+  /** A page of a list view, with the scores of its leads. */
+  public record ScoredPage(LeadStore.Page page, Map<UUID, List<LeadScore>> scores) {
   }
 
   private final Database database;
@@ -53,6 +59,7 @@ public final class LeadService {
   private final TimelineStore timeline = new TimelineStore();
   private final OutboxStore outbox = new OutboxStore();
   private final OpportunityStore opportunities = new OpportunityStore();
+  private final LeadScoreStore scores = new LeadScoreStore();
 
   public LeadService(Database database) {
     this.database = database;
@@ -76,11 +83,14 @@ public final class LeadService {
     return database.read(conn -> withTimeline(conn, id));
   }
 
-  public Future<LeadStore.Page> list(LeadStore.View view, String stage, Instant afterCreated, UUID afterId, int limit) {
-    if (stage != null && !machine.process().stageNames().contains(stage)) {
+  /** One page of a list view, each lead with its scores; a stage that the process does not have is 400. */
+  public Future<ScoredPage> list(LeadStore.ListQuery query) {
+    if (query.stage() != null && !machine.process().stageNames().contains(query.stage())) {
       throw new InvalidInput("stage", "one of: " + String.join(", ", machine.process().stageNames()));
     }
-    return database.read(conn -> leads.list(conn, view, stage, afterCreated, afterId, limit));
+    return database.read(conn -> leads.list(conn, query)
+        .compose(page -> scores.scoresOf(conn, page.items().stream().map(Lead::id).toList())
+            .map(byLead -> new ScoredPage(page, byLead))));
   }
 
   /** The timeline reason of an account a lead took from the contact it was linked to. */
@@ -125,7 +135,9 @@ public final class LeadService {
     return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
       Transition transition = machine.apply(lead.state(), request);
       if (!transition.changedAnything()) {
-        return timeline.list(conn, id).map(entries -> new LeadWithTimeline(lead, entries));
+        Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+        Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+        return Future.all(entries, leadScores).map(all -> new LeadWithTimeline(lead, entries.result(), leadScores.result()));
       }
       String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
       Future<?> opportunity = request.action() == ProcessAction.CONVERT
@@ -149,7 +161,13 @@ public final class LeadService {
       String reason) {
     Future<Void> appended = timeline.append(conn, lead.id(), changes, actor, reason);
     Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
-    return Future.all(appended, entries).map(all -> new LeadWithTimeline(lead, entries.result()));
+    Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
+    return Future.all(appended, entries, leadScores)
+        .map(all -> new LeadWithTimeline(lead, entries.result(), leadScores.result()));
+  }
+
+  private Future<List<LeadScore>> scoresOf(SqlConnection conn, UUID leadId) {
+    return scores.scoresOf(conn, List.of(leadId)).map(byLead -> byLead.getOrDefault(leadId, List.of()));
   }
 
   private Future<Lead> lock(SqlConnection conn, UUID id) {
@@ -174,11 +192,12 @@ public final class LeadService {
   private Future<LeadWithTimeline> withTimeline(SqlConnection conn, UUID id) {
     Future<Lead> lead = leads.find(conn, id);
     Future<List<TimelineEntry>> entries = timeline.list(conn, id);
-    return Future.all(lead, entries).map(all -> {
+    Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+    return Future.all(lead, entries, leadScores).map(all -> {
       if (lead.result() == null) {
         throw new NotFound("No lead with id " + id + ".");
       }
-      return new LeadWithTimeline(lead.result(), entries.result());
+      return new LeadWithTimeline(lead.result(), entries.result(), leadScores.result());
     });
   }
 

@@ -108,6 +108,83 @@ public final class LeadStore {
         .mapEmpty();
   }
 
+  /**
+   * The open leads to rescore when these contacts' facts changed: their own leads (contact-based), and
+   * the leads without a contact of their accounts (account-based), in id order.
+   */
+  public Future<List<UUID>> openLeadsAffectedBy(SqlClient client, List<UUID> contactIds) {
+    return client.preparedQuery("""
+            SELECT id FROM leads WHERE status = 'open' AND contact_id = ANY($1)
+            UNION
+            SELECT l.id FROM leads l
+             WHERE l.status = 'open' AND l.contact_id IS NULL
+               AND l.account_id IN (SELECT account_id FROM contacts WHERE id = ANY($1) AND account_id IS NOT NULL)
+            ORDER BY 1""")
+        .execute(Tuple.of(contactIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          List<UUID> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID(0)));
+          return ids;
+        });
+  }
+
+  /**
+   * The next open leads a model of {@code target} scores, in id order after {@code afterId}: with a
+   * contact for contact models, with an account but no contact for account models.
+   */
+  public Future<List<UUID>> nextScoredBy(SqlClient client, boolean accountTarget, UUID afterId, int limit) {
+    String which = accountTarget ? "contact_id IS NULL AND account_id IS NOT NULL" : "contact_id IS NOT NULL";
+    return client.preparedQuery("SELECT id FROM leads WHERE status = 'open' AND " + which
+            + " AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2")
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> {
+          List<UUID> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID(0)));
+          return ids;
+        });
+  }
+
+  /**
+   * The open ones of these leads, their rows locked for the rest of the transaction in id order (so two
+   * runs locking overlapping sets never wait for each other in a circle).
+   */
+  public Future<List<Lead>> lockOpen(SqlClient client, List<UUID> ids) {
+    return client.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id"
+            + " WHERE l.id = ANY($1) AND l.status = 'open' ORDER BY l.id FOR NO KEY UPDATE OF l")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          List<Lead> leads = new ArrayList<>();
+          rows.forEach(row -> leads.add(toLead(row)));
+          return leads;
+        });
+  }
+
+  /** Writes the process states of several leads in one statement. */
+  public Future<Void> updateStates(SqlClient client, Map<UUID, LeadState> states) {
+    if (states.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<UUID> ids = new ArrayList<>(states.keySet());
+    List<LeadState> values = ids.stream().map(states::get).toList();
+    return client.preparedQuery("""
+            UPDATE leads l SET stage = s.stage, status = s.status, telemarketing_ready = s.tr,
+                   telemarketing_accepted = s.ta, sales_ready = s.sr, sales_accepted = s.sa, owner_id = s.owner,
+                   version = l.version + 1, updated_at = now()
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::bool[], $8::text[])
+                   AS s(id, stage, status, tr, ta, sr, sa, owner)
+             WHERE l.id = s.id""")
+        .execute(Tuple.tuple()
+            .addArrayOfUUID(ids.toArray(UUID[]::new))
+            .addArrayOfString(values.stream().map(LeadState::stage).toArray(String[]::new))
+            .addArrayOfString(values.stream().map(v -> v.status().wireName()).toArray(String[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::telemarketingReady).toArray(Boolean[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::telemarketingAccepted).toArray(Boolean[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::salesReady).toArray(Boolean[]::new))
+            .addArrayOfBoolean(values.stream().map(LeadState::salesAccepted).toArray(Boolean[]::new))
+            .addArrayOfString(values.stream().map(LeadState::ownerId).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
   /** The lists users work from. Each condition is a fixed string backed by its own index (V2 migration). */
   public enum View {
     /** Telemarketing-ready, not yet accepted by telemarketing (and not sales-ready: those skip telemarketing). */
@@ -130,7 +207,7 @@ public final class LeadStore {
   private static final String LEAD_COLUMNS = """
       l.id, l.topic, l.contact_id, l.account_id, l.context_kind, l.context_id, l.context_name, l.stage, l.status,
       l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
-      l.disqualification_reason, l.created_at, l.updated_at, o.id AS opportunity_id""";
+      l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id""";
 
   public Future<Lead> find(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT " + LEAD_COLUMNS
@@ -184,37 +261,74 @@ public final class LeadStore {
   /** Reads back the rows of a {@code WITH l AS (... RETURNING *)} in the shape {@link #toLead} takes. */
   private static final String FROM_UPDATED = " SELECT " + LEAD_COLUMNS + " FROM l LEFT JOIN opportunities o ON o.lead_id = l.id";
 
-  /** One page of {@code view}, optionally only leads in {@code stage}, after the cursor position. */
-  public Future<Page> list(SqlClient client, View view, String stage, Instant afterCreated, UUID afterId, int limit) {
+  /**
+   * What a list view shows: the view, optionally only leads in {@code stage} and/or of best grade
+   * {@code grade}, newest-created last ({@code byScore} false) or best score first ({@code byScore}).
+   * The page starts after the last lead of the previous page: {@code afterCreated}/{@code afterScore}
+   * (by the order) and {@code afterId}; all null on the first page.
+   */
+  public record ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
+      Integer afterScore, UUID afterId, int limit) {
+  }
+
+  /** Leads without a score sort last when sorting by score: as if scored the lowest integer. */
+  static final String SCORE_KEY = "coalesce(l.score, -2147483648)";
+
+  /** One page of a list view. */
+  public Future<Page> list(SqlClient client, ListQuery query) {
     Tuple params = Tuple.tuple();
-    if (stage != null) {
-      params.addString(stage);
+    if (query.stage() != null) {
+      params.addString(query.stage());
     }
-    if (afterId != null) {
-      params.addOffsetDateTime(afterCreated.atOffset(ZoneOffset.UTC)).addUUID(afterId);
+    if (query.grade() != null) {
+      params.addString(query.grade());
     }
-    params.addInteger(limit + 1);
-    return client.preparedQuery(viewQuery(view, stage != null, afterId != null)).execute(params).map(rows -> {
+    if (query.afterId() != null) {
+      if (query.byScore()) {
+        params.addInteger(query.afterScore());
+      } else {
+        params.addOffsetDateTime(query.afterCreated().atOffset(ZoneOffset.UTC));
+      }
+      params.addUUID(query.afterId());
+    }
+    params.addInteger(query.limit() + 1);
+    String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.byScore(),
+        query.afterId() != null);
+    return client.preparedQuery(sql).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
       rows.forEach(row -> leads.add(toLead(row)));
-      boolean more = leads.size() > limit;
-      List<Lead> page = more ? leads.subList(0, limit) : leads;
+      boolean more = leads.size() > query.limit();
+      List<Lead> page = more ? leads.subList(0, query.limit()) : leads;
       return new Page(page, page.isEmpty() ? null : page.get(page.size() - 1), more);
     });
   }
 
-  /** The SQL of one view page; parameters in order: stage?, cursor time and id?, limit. */
+  /** The SQL of one view page by creation; parameters in order: stage?, cursor time and id?, limit. */
   static String viewQuery(View view, boolean byStage, boolean afterCursor) {
+    return viewQuery(view, byStage, false, false, afterCursor);
+  }
+
+  /** The SQL of one view page; parameters in order: stage?, grade?, cursor (time or score) and id?, limit. */
+  static String viewQuery(View view, boolean byStage, boolean byGrade, boolean byScore, boolean afterCursor) {
     StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
         + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
     int parameter = 0;
     if (byStage) {
       sql.append(" AND l.stage = $").append(++parameter);
     }
-    if (afterCursor) {
+    if (byGrade) {
+      sql.append(" AND l.grade = $").append(++parameter);
+    }
+    if (afterCursor && byScore) {
+      int score = ++parameter;
+      int id = ++parameter;
+      sql.append(" AND (" + SCORE_KEY + " < $").append(score).append(" OR (" + SCORE_KEY + " = $").append(score)
+          .append(" AND l.id > $").append(id).append("))");
+    } else if (afterCursor) {
       sql.append(" AND (l.created_at, l.id) > ($").append(++parameter).append(", $").append(++parameter).append(')');
     }
-    return sql.append(" ORDER BY l.created_at, l.id LIMIT $").append(++parameter).toString();
+    sql.append(byScore ? " ORDER BY " + SCORE_KEY + " DESC, l.id" : " ORDER BY l.created_at, l.id");
+    return sql.append(" LIMIT $").append(++parameter).toString();
   }
 
   private static Lead toLead(Row row) {
@@ -231,6 +345,8 @@ public final class LeadStore {
         qualification == null ? Map.of() : Rows.stringMap(qualification),
         row.getString("disqualification_reason"),
         row.getUUID("opportunity_id"),
+        row.getInteger("score"),
+        row.getString("grade"),
         Rows.instant(row, "created_at"),
         Rows.instant(row, "updated_at"));
   }

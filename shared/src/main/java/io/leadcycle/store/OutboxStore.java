@@ -24,4 +24,20 @@ public final class OutboxStore {
         .executeBatch(batch)
         .mapEmpty();
   }
+
+  /** One event to write: its type, the lead, the payload. */
+  public record Event(String type, UUID leadId, JsonObject payload) {
+  }
+
+  /** Writes several events in one pipelined batch. */
+  public Future<Void> addAll(SqlClient client, List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>();
+    events.forEach(e -> batch.add(Tuple.of(e.type(), e.leadId(), e.payload())));
+    return client.preparedQuery("INSERT INTO outbox (type, lead_id, payload) VALUES ($1, $2, $3)")
+        .executeBatch(batch)
+        .mapEmpty();
+  }
 }

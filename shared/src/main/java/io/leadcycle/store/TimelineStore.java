@@ -26,6 +26,27 @@ public final class TimelineStore {
         .mapEmpty();
   }
 
+  /** One lead's changes, by one actor for one reason: a timeline entry each. */
+  public record Entries(UUID leadId, List<Change> changes, String actor, String reason) {
+  }
+
+  /** Appends the entries of several leads in one pipelined batch. */
+  public Future<Void> appendAll(SqlClient client, List<Entries> entries) {
+    List<Tuple> batch = new ArrayList<>();
+    for (Entries e : entries) {
+      for (Change change : e.changes()) {
+        batch.add(Tuple.of(e.leadId(), change.field(), change.from(), change.to(), e.actor(), e.reason()));
+      }
+    }
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery(
+            "INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+        .executeBatch(batch)
+        .mapEmpty();
+  }
+
   public Future<List<TimelineEntry>> list(SqlClient client, UUID leadId) {
     return client.preparedQuery(
             "SELECT field, from_value, to_value, at, actor, reason FROM lead_timeline WHERE lead_id = $1 ORDER BY id")

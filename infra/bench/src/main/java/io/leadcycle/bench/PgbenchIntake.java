@@ -90,7 +90,7 @@ final class PgbenchIntake {
         + ", jsonb_build_object('fields', " + fields + ")) RETURNING id;");
     // RescoringMarks.mark
     lines.add("INSERT INTO contacts_to_rescore (contact_id) VALUES (" + contactId + ")"
-        + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now();");
+        + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL;");
     // IntakeReceiptStore.complete, with the response IntakeResult.toJson() stores and the submission as received
     lines.add("UPDATE intake_receipts SET status = 201, response = jsonb_build_object('submissionId', " + key
         + ", 'contact', jsonb_build_object('id', " + contactId + ", 'created', true, 'updated', false)"

@@ -71,13 +71,20 @@ import java.util.function.Supplier;
  */
 public final class LocalServer implements AutoCloseable {
 
-  /** A function as the local server hosts it: its module name (as in template.yaml's CodeUri) and handler. */
-  public record HostedFunction(String name, String handlerClass) {
+  /**
+   * A function as the local server hosts it: its module name (as in template.yaml's CodeUri), handler,
+   * and, if scheduled, the timer period the template suggests for local runs (null: the default).
+   */
+  public record HostedFunction(String name, String handlerClass, Integer scheduleSeconds) {
+
+    public HostedFunction(String name, String handlerClass) {
+      this(name, handlerClass, null);
+    }
   }
 
   /** Every function template.yaml declares, read from the copy packed into this jar. */
   public static final List<HostedFunction> FUNCTIONS = SamTemplate.bundled().stream()
-      .map(function -> new HostedFunction(function.module(), function.handlerClass()))
+      .map(function -> new HostedFunction(function.module(), function.handlerClass(), function.localScheduleSeconds()))
       .toList();
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
@@ -94,7 +101,7 @@ public final class LocalServer implements AutoCloseable {
   private static final String REQUEST_ID = "leadcycle.requestId";
   private static final String RAW_BODY = "leadcycle.rawBody";
 
-  private record Hosted(String name, LeadcycleFunction<?, ?> handler) {
+  private record Hosted(String name, LeadcycleFunction<?, ?> handler, Integer scheduleSeconds) {
   }
 
   private final HttpServer server;
@@ -185,8 +192,9 @@ public final class LocalServer implements AutoCloseable {
         } else if (handler instanceof HttpFunction httpFunction) {
           http.add(httpFunction);
         } else if (handler instanceof ScheduledFunction scheduled) {
+          // The function's own setting, else the global one, else what the template suggests, else 5 s.
           int seconds = setting(env, "LEADCYCLE_SCHEDULE_SECONDS_" + variable(function.name()),
-              setting(env, "LEADCYCLE_SCHEDULE_SECONDS", 5));
+              setting(env, "LEADCYCLE_SCHEDULE_SECONDS", function.scheduleSeconds() != null ? function.scheduleSeconds() : 5));
           if (seconds > 0) {
             timers.add(every(vertx, seconds * 1000L, handlerThreads,
                 () -> scheduled.handleRequest(LocalEvents.scheduled(function.name(), Instant.now()), null)));
@@ -618,7 +626,7 @@ public final class LocalServer implements AutoCloseable {
   private static List<Hosted> instantiate(List<HostedFunction> functions) {
     List<Hosted> hosted = new ArrayList<>();
     for (HostedFunction function : functions) {
-      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass())));
+      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass()), function.scheduleSeconds()));
     }
     return hosted;
   }

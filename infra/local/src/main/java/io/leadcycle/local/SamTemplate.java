@@ -25,9 +25,13 @@ public final class SamTemplate {
   public record DeclaredRoute(String method, String path, boolean management) {
   }
 
-  /** One {@code AWS::Serverless::Function}: its module (from its CodeUri), handler class and triggers. */
+  /**
+   * One {@code AWS::Serverless::Function}: its module (from its CodeUri), handler class and triggers,
+   * and how often the local server runs it when it is scheduled ({@code Metadata: LeadcycleLocal:
+   * ScheduleSeconds}; null when the template does not say).
+   */
   public record Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
-      Set<DeclaredRoute> routes) {
+      Set<DeclaredRoute> routes, Integer localScheduleSeconds) {
   }
 
   private SamTemplate() {
@@ -100,7 +104,11 @@ public final class SamTemplate {
       if (customResourceTargets.contains(name)) {
         triggers.add(Trigger.CUSTOM_RESOURCE);
       }
-      functions.add(new Declared(name, module, handler, triggers, routes));
+      Map<String, Object> metadata = (Map<String, Object>) resource.getOrDefault("Metadata", Map.of());
+      Map<String, Object> local = (Map<String, Object>) metadata.getOrDefault("LeadcycleLocal", Map.of());
+      Object seconds = local.get("ScheduleSeconds");
+      functions.add(new Declared(name, module, handler, triggers, routes,
+          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null));
     });
     return functions;
   }

@@ -40,18 +40,26 @@ class ArchitectureTest {
   }
 
   @Test
+  void scoringIsPlainJavaAndDependsOnlyOnTheDomain() {
+    classes().that().resideInAPackage("io.leadcycle.scoring..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.scoring..", "io.leadcycle.domain..", "java..")
+        .check(LEADCYCLE);
+  }
+
+  @Test
   void storesKnowNothingOfHttpTriggersOrServices() {
     noClasses().that().resideInAPackage("io.leadcycle.store..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
-            "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "com.amazonaws..")
+            "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "com.amazonaws..")
         .check(LEADCYCLE);
   }
 
   @Test
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
-            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..")
+            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..", "io.leadcycle.interactions..",
+            "io.leadcycle.scoringmodels..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);

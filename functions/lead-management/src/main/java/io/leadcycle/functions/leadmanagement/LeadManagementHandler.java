@@ -131,7 +131,7 @@ public final class LeadManagementHandler extends HttpFunction {
     return leadResponse(200, leads().act(id, processRequest, request.actor(body)).await());
   }
 
-  /** {@code ?view=telemarketing|sales|all&stage=&limit=&after=}. */
+  /** {@code ?view=telemarketing|sales|all&stage=&grade=&sort=created|score&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
@@ -140,12 +140,28 @@ public final class LeadManagementHandler extends HttpFunction {
     } catch (IllegalArgumentException e) {
       throw new InvalidInput("view", "one of: telemarketing, sales, all");
     }
+    String sort = request.queryParameter("sort");
+    if (sort != null && !sort.equals("created") && !sort.equals("score")) {
+      throw new InvalidInput("sort", "one of: created (oldest first, the default), score (best first)");
+    }
+    boolean byScore = "score".equals(sort);
+    String grade = request.queryParameter("grade");
+    if (grade != null && (grade.isBlank() || grade.length() > 50)) {
+      throw new InvalidInput("grade", "a grade name of a scoring model (1 to 50 characters)");
+    }
     int limit = Paging.limit(request);
-    Paging.Cursor after = Paging.after(request);
-    LeadStore.Page page = leads().list(view, request.queryParameter("stage"),
-        after == null ? null : after.created(), after == null ? null : after.id(), limit).await();
-    String next = page.more() ? Paging.next(page.last().createdAt(), page.last().id()) : null;
-    return HttpResponse.json(200, JsonViews.page(page.items(), JsonViews::lead, next));
+    Paging.Cursor afterCreated = byScore ? null : Paging.after(request);
+    Paging.ScoreCursor afterScore = byScore ? Paging.afterScore(request) : null;
+    UUID afterId = afterCreated != null ? afterCreated.id() : afterScore != null ? afterScore.id() : null;
+    LeadService.ScoredPage scored = leads().list(new LeadStore.ListQuery(view, request.queryParameter("stage"), grade,
+        byScore, afterCreated == null ? null : afterCreated.created(), afterScore == null ? null : afterScore.score(),
+        afterId, limit)).await();
+    LeadStore.Page page = scored.page();
+    String next = !page.more() ? null
+        : byScore ? Paging.next(page.last().bestScore() == null ? Integer.MIN_VALUE : page.last().bestScore(), page.last().id())
+        : Paging.next(page.last().createdAt(), page.last().id());
+    return HttpResponse.json(200, JsonViews.page(page.items(),
+        lead -> JsonViews.lead(lead, scored.scores().getOrDefault(lead.id(), List.of())), next));
   }
 
   private ContactService contacts() {
@@ -157,7 +173,7 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   private static HttpResponse leadResponse(int status, LeadWithTimeline lead) {
-    return HttpResponse.json(status, JsonViews.lead(lead.lead(), lead.timeline()));
+    return HttpResponse.json(status, JsonViews.lead(lead.lead(), lead.timeline(), lead.scores()));
   }
 
   /** The body without {@code actor}, which {@link HttpRequest#actor} reads: the domain parsers reject unknown fields. */
