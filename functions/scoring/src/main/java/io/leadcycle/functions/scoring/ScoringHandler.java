@@ -13,6 +13,7 @@ import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.http.ScoringViews;
 import io.leadcycle.interactions.InteractionService;
+import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.scoring.ModelDefinition;
 import io.leadcycle.scoring.ModelStatus;
@@ -22,6 +23,8 @@ import io.leadcycle.store.ScoreExportStore;
 import io.leadcycle.store.ScoringModelStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * Scoring management: scoring models through their life (draft, live, retired, copies), each model's
- * lead-score list as JSON pages or CSV (the export), and interactions that other systems report. Every
- * route is a management route.
+ * lead-score list as JSON pages or CSV (the export), interactions that other systems report, and score
+ * recalculation on demand. Every route is a management route.
  */
 public final class ScoringHandler extends HttpFunction {
 
@@ -47,12 +50,23 @@ public final class ScoringHandler extends HttpFunction {
    */
   static final long CSV_MAX_BYTES = 4L * 1024 * 1024;
 
+  /** How long {@code POST /v1/scoring/recalculate} may work before it answers. */
+  static final Duration RECALCULATION_BUDGET = Duration.ofSeconds(10);
+
+  private final Clock clock;
+
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public ScoringHandler() {
+    this.clock = Clock.systemUTC();
   }
 
   public ScoringHandler(Supplier<Database> database) {
+    this(database, Clock.systemUTC());
+  }
+
+  ScoringHandler(Supplier<Database> database, Clock clock) {
     super(database);
+    this.clock = clock;
   }
 
   @Override
@@ -66,7 +80,8 @@ public final class ScoringHandler extends HttpFunction {
         new Route("POST", "/v1/scoring-models/{modelId}/retire", Access.MANAGEMENT, this::retireModel),
         new Route("POST", "/v1/scoring-models/{modelId}/copy", Access.MANAGEMENT, this::copyModel),
         new Route("GET", "/v1/scoring-models/{modelId}/scores", Access.MANAGEMENT, this::scores),
-        new Route("POST", "/v1/interactions", Access.MANAGEMENT, this::recordInteractions));
+        new Route("POST", "/v1/interactions", Access.MANAGEMENT, this::recordInteractions),
+        new Route("POST", "/v1/scoring/recalculate", Access.MANAGEMENT, this::recalculate));
   }
 
   // ---- models ----
@@ -193,10 +208,23 @@ public final class ScoringHandler extends HttpFunction {
 
   /** {@code {"interactions": [...]}} → 202 {@code {accepted, duplicates, rejected}}. */
   private HttpResponse recordInteractions(HttpRequest request) {
-    InteractionBatch batch = InteractionBatch.parse(request.jsonMap(), Instant.now());
+    InteractionBatch batch = InteractionBatch.parse(request.jsonMap(), clock.instant());
     InteractionService.Outcome outcome = new InteractionService(database()).record(batch).await();
     return HttpResponse.json(202,
         ScoringViews.interactionOutcome(outcome.accepted(), outcome.duplicates(), outcome.rejected()));
+  }
+
+  // ---- recalculation on demand ----
+
+  /**
+   * Runs score recalculation now, as the scheduled function does, for at most
+   * {@link #RECALCULATION_BUDGET} (well inside the function's timeout and API Gateway's 30 s), and
+   * answers what it did; {@code more: true} when it stopped with work left (the schedule, or another
+   * call, continues). No body: one that is sent is not read.
+   */
+  private HttpResponse recalculate(HttpRequest request) {
+    RecalculationService.RunSummary summary = new RecalculationService(database(), clock).run(RECALCULATION_BUDGET);
+    return HttpResponse.json(200, summary.toJson());
   }
 
   // ---- helpers ----
