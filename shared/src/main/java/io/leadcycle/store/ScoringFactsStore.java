@@ -35,7 +35,7 @@ public final class ScoringFactsStore {
         FROM unnest($3::text[], $4::text[], $5::int[], $6::float8[]) WITH ORDINALITY AS r(type, context_id, within_days, half_life, n)
         JOIN interactions i ON i.type = r.type
          AND (r.context_id IS NULL OR i.context_id = r.context_id)
-         AND (r.within_days IS NULL OR i.occurred_at >= $2 - make_interval(days => r.within_days))
+         AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(days => r.within_days))
         %3$s
        GROUP BY 1, 2""";
 

@@ -36,7 +36,9 @@ class ScoreExportHandlerTest extends ScoringHarness {
     TestDatabase.reset();
     modelId = createModel(MODEL).getString("id");
     ada = createContact("ada@example.com", "Ada");
-    UUID bob = createContact("=cmd|' /C calc'!A0@example.com", "Bob");
+    // An email a form would refuse, as an import or an old record might have it: a formula in the export.
+    UUID bob = UUID.randomUUID();
+    query("INSERT INTO contacts (id, email, email_norm) VALUES ($1, $2, $2)", bob, "=cmd|' /C calc'!A0@example.com");
     lead("Pricing, \"enterprise\"\nplan", ada, 70, "A", true);
     lead("=HYPERLINK(\"http://evil.example\",\"click\")", bob, 35, "B", false);
     lead("Webinar", ada, 35, "B", false);

@@ -173,8 +173,8 @@ abstract class ScoringHarness {
   static void insertScore(UUID leadId, String modelId, int score, String grade, boolean salesReady, String scoredAt) {
     query("""
         INSERT INTO lead_scores (lead_id, model_id, score, grade, sales_ready, explanation, scored_at)
-        VALUES ($1, $2, $3, $4, $5, '[]'::jsonb, $6::timestamptz)""",
-        leadId, UUID.fromString(modelId), score, grade, salesReady, scoredAt);
+        VALUES ($1, $2, $3, $4, $5, '[]'::jsonb, $6)""",
+        leadId, UUID.fromString(modelId), score, grade, salesReady, java.time.OffsetDateTime.parse(scoredAt));
   }
 
   // ---- reading responses ----
