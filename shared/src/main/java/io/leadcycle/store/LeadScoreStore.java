@@ -97,4 +97,22 @@ public final class LeadScoreStore {
         .execute(Tuple.of(leadIds.toArray(UUID[]::new)))
         .mapEmpty();
   }
+
+  /**
+   * Refreshes the best score of every lead a model has scored: after the model is retired, its scores
+   * no longer count as a lead's best (one statement; it touches only the model's leads).
+   */
+  public Future<Void> refreshBestOfModel(SqlClient client, UUID modelId) {
+    return client.preparedQuery("""
+            UPDATE leads l SET score = best.score, grade = best.grade
+              FROM lead_scores mine
+              LEFT JOIN LATERAL (SELECT s.score, s.grade FROM lead_scores s
+                                   JOIN scoring_models m ON m.id = s.model_id AND m.status = 'live'
+                                  WHERE s.lead_id = mine.lead_id ORDER BY s.score DESC, m.created_at LIMIT 1) best
+                     ON true
+             WHERE mine.model_id = $1 AND l.id = mine.lead_id
+               AND (l.score IS DISTINCT FROM best.score OR l.grade IS DISTINCT FROM best.grade)""")
+        .execute(Tuple.of(modelId))
+        .mapEmpty();
+  }
 }

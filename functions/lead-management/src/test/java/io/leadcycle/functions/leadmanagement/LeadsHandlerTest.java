@@ -371,4 +371,35 @@ class LeadsHandlerTest extends LeadManagementHarness {
     assertThat(invalidFields(listLeads("view", "sales", "after", beyondTheDatabasesRange))).containsExactly("after");
     assertThat(invalidFields(listLeads("view", "all", "stage", "negotiation"))).containsExactly("stage");
   }
+
+  @Test
+  void leadsCanBeFilteredByGradeAndListedBestScoreFirstPageByPage() {
+    String cold = createLead("Cold").getString("id");
+    String hot = createLead("Hot").getString("id");
+    String warm = createLead("Warm").getString("id");
+    String unscored = createLead("Unscored").getString("id");
+    String hotToo = createLead("Hot too").getString("id");
+    for (Object[] best : new Object[][] {{cold, 5, "C"}, {hot, 90, "A"}, {warm, 40, "B"}, {hotToo, 90, "A"}}) {
+      TestDatabase.database().pool().preparedQuery("UPDATE leads SET score = $2, grade = $3 WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString((String) best[0]), best[1], best[2])).await();
+    }
+    String firstOfTheTies = hot.compareTo(hotToo) < 0 ? hot : hotToo;
+    String secondOfTheTies = firstOfTheTies.equals(hot) ? hotToo : hot;
+
+    JsonObject gradeA = ok(listLeads("grade", "A"));
+    JsonObject page1 = ok(listLeads("sort", "score", "limit", "2"));
+    JsonObject page2 = ok(listLeads("sort", "score", "limit", "2", "after", page1.getString("next")));
+    JsonObject page3 = ok(listLeads("sort", "score", "limit", "2", "after", page2.getString("next")));
+
+    assertThat(ids(gradeA)).containsExactlyInAnyOrder(hot, hotToo);
+    assertThat(gradeA.getJsonArray("items").getJsonObject(0).getInteger("score")).isEqualTo(90);
+    assertThat(ids(page1)).containsExactly(firstOfTheTies, secondOfTheTies);
+    assertThat(ids(page2)).containsExactly(warm, cold);
+    assertThat(ids(page3)).containsExactly(unscored);
+    assertThat(page3.getValue("next")).isNull();
+    assertThat(invalidFields(listLeads("sort", "name"))).containsExactly("sort");
+    // A cursor of one order is not one of the other.
+    assertThat(invalidFields(listLeads("sort", "score", "after", ok(listLeads("limit", "1")).getString("next"))))
+        .containsExactly("after");
+  }
 }
