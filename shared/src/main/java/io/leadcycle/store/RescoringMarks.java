@@ -50,6 +50,24 @@ public final class RescoringMarks {
   }
 
   /**
+   * Marks what a lead is scored from: its contact, or, for a lead with only an account, every contact
+   * of the account (an account-based lead is rescored when any contact of its account is marked).
+   */
+  public Future<Void> markFactsOf(SqlClient client, UUID contactId, UUID accountId) {
+    if (contactId != null) {
+      return mark(client, contactId);
+    }
+    if (accountId == null) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            INSERT INTO contacts_to_rescore (contact_id) SELECT id FROM contacts WHERE account_id = $1
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+        .execute(Tuple.of(accountId))
+        .mapEmpty();
+  }
+
+  /**
    * Claims up to {@code limit} unclaimed (or expired) marks, oldest first; marks another run is
    * claiming right now are skipped. Run it in a transaction of its own, committed before scoring.
    */
