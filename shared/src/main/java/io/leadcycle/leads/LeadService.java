@@ -126,9 +126,10 @@ public final class LeadService {
                       || !Objects.equals(lead.accountId(), updated.accountId());
                   Future<Void> marked = relinked ? rescoring.markFactsOf(conn, updated.contactId(), updated.accountId())
                       : Future.succeededFuture();
-                  Future<Void> edits = marked.compose(m -> timeline.append(conn, id, edited, actor, "edited"));
+                  // Sent together, in this order: the read sees the entries appended before it.
+                  Future<Void> edits = timeline.append(conn, id, edited, actor, "edited");
                   Future<LeadWithTimeline> read = appendAndRead(conn, updated, takenAccount, actor, CONTACTS_ACCOUNT);
-                  return Future.all(edits, read).map(all -> read.result());
+                  return Future.all(marked, edits, read).map(all -> read.result());
                 });
           });
     }));
