@@ -33,6 +33,7 @@ public final class ScoringModelService {
   private final Database database;
   private final ScoringModelStore models = new ScoringModelStore();
   private final ScoreExportStore scores = new ScoreExportStore();
+  private final io.leadcycle.store.LeadScoreStore leadScores = new io.leadcycle.store.LeadScoreStore();
 
   public ScoringModelService(Database database) {
     this.database = database;
@@ -78,14 +79,17 @@ public final class ScoringModelService {
     }));
   }
 
-  /** Live to retired: it stops scoring; its scores stay visible. */
+  /**
+   * Live to retired: it stops scoring; its scores stay visible, but no longer count as a lead's best
+   * score in the list views (refreshed in the same transaction).
+   */
   public Future<ScoringModel> retire(UUID id) {
     return database.inTransaction(conn -> locked(conn, id).compose(model -> {
       if (model.status() != ModelStatus.LIVE) {
         throw new Conflict("Only a live model is retired; this model is " + model.status().wireName() + "."
             + (model.status() == ModelStatus.DRAFT ? " A draft is not scoring: leave it, or publish it first." : ""));
       }
-      return models.retire(conn, id);
+      return models.retire(conn, id).compose(retired -> leadScores.refreshBestOfModel(conn, id).map(retired));
     }));
   }
 

@@ -197,7 +197,8 @@ class RecalculationServiceTest {
     UUID cto = contact("ada@example.com", "CTO", null);
     UUID leadId = lead(cto, null);
     run();
-    TestDatabase.database().inTransaction(conn -> new ScoringModelStore().retire(conn, model.id())).await();
+    new io.leadcycle.scoringmodels.ScoringModelService(TestDatabase.database()).retire(model.id()).await();
+    assertThat(row("SELECT score FROM leads WHERE id = $1", leadId).getValue("score")).isNull();
     visits(cto, 2);
     mark(cto);
 
