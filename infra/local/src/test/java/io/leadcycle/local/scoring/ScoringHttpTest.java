@@ -115,6 +115,57 @@ class ScoringHttpTest {
     assertThat(second.body()).contains(bob.getJsonObject("lead").getString("id") + ",");
   }
 
+  @Test
+  void repeatedSubmissionsMakeALeadSalesReadyOnceWithItsExplanation() throws Exception {
+    TestDatabase.reset();
+    HttpResponse<String> bad = send("POST", "/v1/scoring-models", """
+        {"name": "Broken", "target": "contact", "salesReadyThreshold": 20,
+         "grades": [{"name": "low", "min": 0, "max": 9}, {"name": "high", "min": 11, "max": 100}],
+         "rules": [{"id": "r", "kind": "behavioral", "interaction": "form_sent", "frequency": "each", "points": 5,
+                    "withinDays": 0}]}""");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("grades").contains("rules[0].interaction").contains("rules[0].withinDays");
+
+    HttpResponse<String> model = send("POST", "/v1/scoring-models", """
+        {"name": "Engaged", "target": "contact", "salesReadyThreshold": 20,
+         "grades": [{"name": "C", "min": -100, "max": 9}, {"name": "B", "min": 10, "max": 19},
+                    {"name": "A", "min": 20, "max": 100}],
+         "rules": [{"id": "pages", "kind": "behavioral", "interaction": "form_submitted", "frequency": "each",
+                    "withinDays": 30, "points": 10, "maxPoints": 30}]}""");
+    String modelId = new JsonObject(model.body()).getString("id");
+    send("POST", "/v1/scoring-models/" + modelId + "/publish", null);
+    send("PUT", "/v1/forms/pricing", "{\"name\": \"Pricing\", \"kind\": \"marketing_page\", \"requireSignature\": false}");
+    String leadId = null;
+    for (int i = 0; i < 3; i++) {
+      JsonObject result = new JsonObject(send("POST", "/v1/forms/pricing/submissions",
+          "{\"fields\": {\"email\": \"grace@example.com\", \"visit\": \"" + i + "\"}}").body());
+      leadId = result.getJsonObject("lead").getString("id");
+    }
+
+    JsonObject lead = new JsonObject();
+    long started = System.nanoTime();
+    while (System.nanoTime() - started < Duration.ofSeconds(15).toNanos()) {
+      lead = new JsonObject(send("GET", "/v1/leads/" + leadId, null).body());
+      if (Integer.valueOf(30).equals(lead.getInteger("score"))) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(lead.getInteger("score")).isEqualTo(30);
+    assertThat(lead.getString("grade")).isEqualTo("A");
+    assertThat(lead.getBoolean("salesReady")).isTrue();
+    assertThat(lead.getString("stage")).isEqualTo("sales_acceptance");
+    JsonObject explanation = lead.getJsonArray("scores").getJsonObject(0).getJsonArray("explanation").getJsonObject(0);
+    assertThat(explanation.getString("ruleId")).isEqualTo("pages");
+    assertThat(explanation.getInteger("occurrences")).isEqualTo(3);
+    assertThat(lead.getJsonArray("timeline").stream().map(e -> ((JsonObject) e).getString("actor")))
+        .contains("scoring");
+    // However many runs scored it, sales heard of it once.
+    Thread.sleep(1500);
+    assertThat(TestDatabase.count("SELECT count(*) FROM outbox WHERE type = 'lead.sales_ready' AND lead_id = '"
+        + leadId + "'")).isEqualTo(1);
+  }
+
   private static HttpResponse<String> send(String method, String path, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
         .header("Authorization", "Bearer " + TOKEN);
