@@ -66,4 +66,33 @@ class ScoreRecalculationHandlerTest {
           .hasMessageContaining("RESCORING_RUN_SECONDS");
     }
   }
+
+  @Test
+  void aPollingRunPicksUpWhatIsMarkedWhileItWaits() throws Exception {
+    live(MODEL);
+    new ScoreRecalculationHandler(TestDatabase::database, Clock.systemUTC(), Map.of()).handleRequest(event, null);
+    UUID contactId = contact("ada@example.com", null, null);
+    UUID leadId = lead(contactId, null);
+    interaction(contactId, "website_visited", Instant.now().minusSeconds(60), null);
+    ScoreRecalculationHandler polling = new ScoreRecalculationHandler(TestDatabase::database, Clock.systemUTC(),
+        Map.of("RESCORING_RUN_SECONDS", "4", "RESCORING_KEEP_POLLING", "true"));
+    Thread marker = new Thread(() -> {
+      try {
+        Thread.sleep(1500);
+      } catch (InterruptedException e) {
+        return;
+      }
+      mark(contactId);
+    });
+    marker.start();
+
+    Map<String, Object> summary = polling.handleRequest(event, null);
+    marker.join();
+
+    assertThat(summary).containsEntry("outcome", "completed").containsEntry("polled", true)
+        .containsEntry("contactsRescored", 1L);
+    assertThat(TestDatabase.count("SELECT score FROM leads WHERE id = '" + leadId + "'")).isEqualTo(10);
+    assertThatThrownBy(() -> ScoreRecalculationHandler.keepPolling(Map.of("RESCORING_KEEP_POLLING", "yes")))
+        .hasMessageContaining("RESCORING_KEEP_POLLING");
+  }
 }
