@@ -51,6 +51,12 @@ public final class TestDatabase {
     return database().vertx();
   }
 
+  /** The test database as a {@code DATABASE_URL}, for a local server started by a test. */
+  public static String url() {
+    DatabaseSettings s = settings(8);
+    return "postgresql://" + s.user() + "@" + s.host() + ":" + s.port() + "/" + s.database() + "?sslmode=disable";
+  }
+
   /** Empties all data tables; the default strategies stay. */
   public static void reset() {
     database().pool().query("""
