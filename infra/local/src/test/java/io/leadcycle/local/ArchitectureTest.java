@@ -51,7 +51,8 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("io.leadcycle.store..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
-            "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "com.amazonaws..")
+            "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..",
+            "com.amazonaws..")
         .check(LEADCYCLE);
   }
 
@@ -59,7 +60,7 @@ class ArchitectureTest {
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
             "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..", "io.leadcycle.interactions..",
-            "io.leadcycle.scoringmodels..")
+            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);
@@ -95,7 +96,8 @@ class ArchitectureTest {
         "io.leadcycle.functions.formintake.FormIntakeHandler",
         "io.leadcycle.functions.leadmanagement.LeadManagementHandler",
         "io.leadcycle.functions.scoring.ScoringHandler", "io.leadcycle.interactions.InteractionService",
-        "io.leadcycle.scoringmodels.ScoringModelService"}) {
+        "io.leadcycle.scoringmodels.ScoringModelService",
+        "io.leadcycle.functions.subscribers.SubscribersHandler", "io.leadcycle.subscribers.SubscriberService"}) {
       org.assertj.core.api.Assertions.assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
     }
   }
