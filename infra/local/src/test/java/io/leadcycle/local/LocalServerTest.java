@@ -140,6 +140,19 @@ class LocalServerTest {
   }
 
   @Test
+  void theLocalServerIsADevelopmentHostWhereWebhooksMayGoToHttpLoopbackButNoOtherPrivateRange() throws Exception {
+    HttpResponse<String> loopback = send(management("/v1/subscribers").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"url\": \"http://localhost:9999/hook\", \"events\": [\"*\"]}")));
+    assertThat(loopback.statusCode()).as(loopback.body()).isEqualTo(201);
+    assertThat(new JsonObject(loopback.body()).getString("secret")).startsWith("whsec_");
+
+    HttpResponse<String> metadata = send(management("/v1/subscribers").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"url\": \"http://169.254.169.254/\", \"events\": [\"*\"]}")));
+    assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(400);
+    assertThat(metadata.body()).contains("\"url\"");
+  }
+
+  @Test
   void aSignedSubmissionCreatesAContactAndLeadThatManagementCanSee() throws Exception {
     String secret = createForm("spring-launch", "marketing_page");
     String body = "{\"fields\": {\"email\": \"Grace@Example.com\", \"firstName\": \"Grace\", \"favouriteColour\": \"teal\"}}";
