@@ -150,6 +150,10 @@ public final class LocalServer implements AutoCloseable {
 
   /** As {@link #start(Map, int, String)}, hosting {@code functions}. */
   public static LocalServer start(Map<String, String> env, int port, String apiToken, List<HostedFunction> functions) {
+    // A development host: webhooks may go to http and loopback receivers (threshold notification).
+    if (System.getProperty("leadcycle.notifications.localTargets") == null) {
+      System.setProperty("leadcycle.notifications.localTargets", "true");
+    }
     Path dataDirectory = dataDirectory(env);
     EmbeddedDatabase embedded = null;
     Database database = null;
