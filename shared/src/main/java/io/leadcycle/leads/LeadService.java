@@ -48,6 +48,10 @@ public final class LeadService {
   public record LeadWithTimeline(Lead lead, List<TimelineEntry> timeline, List<LeadScore> scores) {
   }
 
+  /** A process action's outcome: the lead as it is now, and how many outbox events the action wrote. */
+  public record Acted(LeadWithTimeline lead, int events) {
+  }
+
   /** A page of a list view, with the scores of its leads. */
   public record ScoredPage(LeadStore.Page page, Map<UUID, List<LeadScore>> scores) {
   }
@@ -141,12 +145,21 @@ public final class LeadService {
    * outbox events and the timeline read sent together.
    */
   public Future<LeadWithTimeline> act(UUID id, ProcessRequest request, String actor) {
+    return actCounting(id, request, actor).map(Acted::lead);
+  }
+
+  /**
+   * {@link #act}, also saying how many outbox events the action wrote, so that a caller can tell
+   * threshold notification (once the transaction has committed, which it has when this completes).
+   */
+  public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor) {
     return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
       Transition transition = machine.apply(lead.state(), request);
       if (!transition.changedAnything()) {
         Future<List<TimelineEntry>> entries = timeline.list(conn, id);
         Future<List<LeadScore>> leadScores = scoresOf(conn, id);
-        return Future.all(entries, leadScores).map(all -> new LeadWithTimeline(lead, entries.result(), leadScores.result()));
+        return Future.all(entries, leadScores)
+            .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), 0));
       }
       String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
       Future<?> opportunity = request.action() == ProcessAction.CONVERT
@@ -157,7 +170,7 @@ public final class LeadService {
             Future<Void> events = outbox.add(conn, transition.events(), id,
                 LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
             Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
-            return Future.all(events, read).map(all -> read.result());
+            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events().size()));
           });
     }));
   }

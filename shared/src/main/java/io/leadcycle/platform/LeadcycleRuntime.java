@@ -1,13 +1,14 @@
 package io.leadcycle.platform;
 
+import io.leadcycle.notifications.Nudge;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.DatabaseSettings;
 
 /**
  * The per-execution-environment singletons: the database (one {@link io.vertx.core.Vertx} with one
- * event loop and one small pool) and the dead-letter queue, built from the environment on first use
- * (not at class load, so paths that never touch them, such as LinkedIn's challenge, stay fast on a
- * cold start) and reused by every later invocation. A host that builds its own (the local server)
+ * event loop and one small pool), the dead-letter queue and the notification nudge, built from the
+ * environment on first use (not at class load, so paths that never touch them, such as LinkedIn's
+ * challenge, stay fast on a cold start) and reused by every later invocation. A host that builds its own (the local server)
  * installs them before it creates handlers.
  */
 public final class LeadcycleRuntime {
@@ -15,6 +16,7 @@ public final class LeadcycleRuntime {
   private static volatile DatabaseSettings settings;
   private static volatile Database database;
   private static volatile DeadLetters deadLetters;
+  private static volatile Nudge nudge;
 
   private LeadcycleRuntime() {
   }
@@ -61,6 +63,25 @@ public final class LeadcycleRuntime {
       }
     }
     return letters;
+  }
+
+  /** How writers nudge threshold notification: {@code NOTIFICATION_NUDGE_QUEUE_URL}, or not at all. */
+  public static Nudge nudge() {
+    Nudge known = nudge;
+    if (known == null) {
+      synchronized (LeadcycleRuntime.class) {
+        if (nudge == null) {
+          nudge = Nudge.fromEnvironment(System.getenv());
+        }
+        known = nudge;
+      }
+    }
+    return known;
+  }
+
+  /** For a host (or test) that nudges in its own way. */
+  public static synchronized void install(Nudge shared) {
+    nudge = shared;
   }
 
   /** For a host that builds its own pool (the local server): handlers created afterwards use it. */

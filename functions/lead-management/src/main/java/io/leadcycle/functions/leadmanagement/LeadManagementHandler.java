@@ -19,6 +19,8 @@ import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.leads.LeadService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
+import io.leadcycle.notifications.Nudge;
+import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.store.AccountStore;
@@ -33,17 +35,27 @@ import java.util.function.Supplier;
  * Lead management: contacts (every {@code /v1/contacts} route), accounts and leads by hand, the
  * five-stage process actions, the telemarketing and sales views, and each lead's timeline. Every route
  * is a management route.
+ *
+ * <p>A process action that wrote lead events nudges threshold notification once its transaction has
+ * committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it the schedule delivers them).
  */
 public final class LeadManagementHandler extends HttpFunction {
 
   private final AccountStore accounts = new AccountStore();
+  private final Supplier<Nudge> nudge;
 
-  /** The constructor Lambda calls: the database comes from the environment, on first use. */
+  /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
   public LeadManagementHandler() {
+    this.nudge = LeadcycleRuntime::nudge;
   }
 
   public LeadManagementHandler(Supplier<Database> database) {
+    this(database, Nudge.NONE);
+  }
+
+  public LeadManagementHandler(Supplier<Database> database, Nudge nudge) {
     super(database);
+    this.nudge = () -> nudge;
   }
 
   @Override
@@ -128,7 +140,11 @@ public final class LeadManagementHandler extends HttpFunction {
     UUID id = request.uuidPathParameter("leadId", "lead");
     Map<String, Object> body = request.jsonMap();
     ProcessRequest processRequest = ProcessRequest.parse(body);
-    return leadResponse(200, leads().act(id, processRequest, request.actor(body)).await());
+    LeadService.Acted acted = leads().actCounting(id, processRequest, request.actor(body)).await();
+    if (acted.events() > 0) {
+      nudge.get().send("lead-process");
+    }
+    return leadResponse(200, acted.lead());
   }
 
   /** {@code ?view=telemarketing|sales|all&stage=&grade=&sort=created|score&limit=&after=}. */

@@ -34,7 +34,9 @@ abstract class LeadManagementHarness {
 
   static final String MANUAL_CONTEXT = "{\"kind\": \"manual\", \"id\": \"desk\", \"name\": \"Sales desk\"}";
 
-  final LeadManagementHandler handler = new LeadManagementHandler(TestDatabase::database);
+  /** The nudges the handler sent threshold notification (their reasons). */
+  final List<String> nudges = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final LeadManagementHandler handler = new LeadManagementHandler(TestDatabase::database, nudges::add);
 
   // ---- calling the handler ----
 

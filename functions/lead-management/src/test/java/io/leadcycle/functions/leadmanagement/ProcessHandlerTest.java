@@ -71,6 +71,19 @@ class ProcessHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void onlyAnActionThatWroteEventsNudgesThresholdNotificationAfterItsTransaction() {
+    ok(process(leadId, "{\"action\": \"mark-sales-ready\"}"));
+    assertThat(nudges).containsExactly("lead-process");
+    long before = outboxRows();
+
+    process(leadId, "{\"action\": \"accept-sales\"}"); // 400: no owner
+    process(leadId, "{\"action\": \"mark-sales-ready\"}"); // already sales-ready: nothing new
+
+    assertThat(outboxRows()).isEqualTo(before);
+    assertThat(nudges).containsExactly("lead-process");
+  }
+
+  @Test
   void theTimelineShowsFlagsAsBooleansAndStagesOwnersAndNullsAsTheyAre() {
     act(leadId, "mark-sales-ready");
     ok(process(leadId, "{\"action\": \"accept-sales\", \"ownerId\": \"sam\"}"));

@@ -1,9 +1,12 @@
 package io.leadcycle.functions.scorerecalculation;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.leadcycle.notifications.Nudge;
 import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.rescoring.RecalculationService;
+import io.leadcycle.rescoring.RecalculationService.RunSummary;
 import io.leadcycle.runtime.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +25,10 @@ import java.util.function.Supplier;
  * for new marks every second until its budget is spent. In AWS, where a schedule fires at most once a
  * minute, that brings the time from a submission to its score down to a second or two, at the price
  * of a function that is always running.
+ *
+ * <p>A run that wrote lead events (first scored, sales-ready, grade changes) nudges threshold
+ * notification once its transactions have committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it
+ * the schedule delivers them).
  */
 public final class ScoreRecalculationHandler extends ScheduledFunction {
 
@@ -30,6 +37,7 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   private final Clock clock;
   private final Duration budget;
   private final boolean keepPolling;
+  private final Supplier<Nudge> nudge;
 
   /** The constructor Lambda calls: the database and the run budget come from the environment. */
   public ScoreRecalculationHandler() {
@@ -40,27 +48,47 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = keepPolling(env);
+    this.nudge = LeadcycleRuntime::nudge;
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
+    this(database, clock, env, Nudge.NONE);
+  }
+
+  ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env, Nudge nudge) {
     super(database);
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = keepPolling(env);
+    this.nudge = () -> nudge;
   }
 
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     RecalculationService service = new RecalculationService(database(), clock);
     Instant deadline = clock.instant().plus(budget);
-    Map<String, Object> total = new LinkedHashMap<>(service.run(budget).toJson().getMap());
+    Map<String, Object> total = new LinkedHashMap<>(nudgeIfAnnounced(service.run(budget)).toJson().getMap());
     while (keepPolling && clock.instant().plusSeconds(1).isBefore(deadline)) {
       sleepOneSecond();
-      Map<String, Object> more = service.run(Duration.between(clock.instant(), deadline)).toJson().getMap();
+      Map<String, Object> more = nudgeIfAnnounced(service.run(Duration.between(clock.instant(), deadline)))
+          .toJson().getMap();
       more.forEach((name, value) -> total.merge(name, value, ScoreRecalculationHandler::add));
     }
     total.put("polled", keepPolling);
     return total;
+  }
+
+  /** Nudges threshold notification when the run wrote outbox events; {@code run} has committed them. */
+  private RunSummary nudgeIfAnnounced(RunSummary run) {
+    if (announced(run)) {
+      nudge.get().send("score-recalculation");
+    }
+    return run;
+  }
+
+  /** Whether a run wrote outbox events: first scored (stage change), sales-ready, grade changes (score changed). */
+  static boolean announced(RunSummary run) {
+    return run.firstScored() + run.salesReady() + run.gradeChanges() > 0;
   }
 
   /** Counts add up; a flag keeps its latest value. */

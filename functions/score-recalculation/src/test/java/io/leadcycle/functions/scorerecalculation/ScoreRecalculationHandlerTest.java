@@ -14,8 +14,10 @@ import io.leadcycle.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +40,12 @@ class ScoreRecalculationHandlerTest {
 
   @Test
   void aScheduledRunScoresWhatChangedAndSaysWhatItDid() {
+    List<String> nudges = new CopyOnWriteArrayList<>();
     ScoreRecalculationHandler handler =
-        new ScoreRecalculationHandler(TestDatabase::database, Clock.systemUTC(), Map.of());
+        new ScoreRecalculationHandler(TestDatabase::database, Clock.systemUTC(), Map.of(), nudges::add);
     live(MODEL);
     handler.handleRequest(event, null); // the model's full rescoring: no leads yet
+    assertThat(nudges).as("nothing announced, no nudge").isEmpty();
     UUID contactId = contact("ada@example.com", null, null);
     UUID leadId = lead(contactId, null);
     for (int i = 0; i < 3; i++) {
@@ -55,6 +59,7 @@ class ScoreRecalculationHandlerTest {
         .containsEntry("leadsScored", 1).containsEntry("salesReady", 1).containsEntry("more", false);
     assertThat(TestDatabase.count("SELECT score FROM leads WHERE id = '" + leadId + "'")).isEqualTo(30);
     assertThat(TestDatabase.count("SELECT count(*) FROM leads WHERE sales_ready")).isEqualTo(1);
+    assertThat(nudges).as("sales-ready written: one nudge").containsExactly("score-recalculation");
   }
 
   @Test

@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * <p>With {@code NOTIFICATION_KEEP_POLLING=true} a run does not end when it runs out of work: it looks
  * for new events every second until its budget is spent, so that in AWS, where a schedule fires at
  * most once a minute, an event reaches its subscribers within a second or two (at the price of a
- * function that is always running). An SQS queue that writers nudge is not built.
+ * function that is always running). In AWS the writers also nudge the notification-nudge function
+ * through an SQS queue, which runs the same {@link Dispatcher} within seconds; this schedule stays the
+ * fallback for lost nudges and for retries.
  *
  * <p>Where webhooks may go: https to public addresses only; {@code http} and loopback as well when
  * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host (the local server sets

@@ -1,0 +1,115 @@
+package io.leadcycle.functions.notificationnudge;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.leadcycle.domain.WebhookUrlPolicy;
+import io.leadcycle.notifications.Dispatcher;
+import io.leadcycle.notifications.TargetPolicy;
+import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.platform.Failure;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.SqsFunction;
+import io.leadcycle.runtime.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Threshold notification on demand: the writers of outbox events (lead management's process actions,
+ * score recalculation) send a message to the FIFO queue {@code NotificationNudgeQueue} after their
+ * transaction commits, and this function runs the {@link Dispatcher} at once, for at most
+ * {@code NUDGE_RUN_SECONDS} (20), so a sales-ready lead reaches its subscribers within seconds instead
+ * of at the next minute's scheduled run. What the message says does not matter: it only means "there
+ * is something to send".
+ *
+ * <p>One run per batch, not per message: {@link SqsFunction} hands the messages over one by one with
+ * the same {@link Invocation}, so the first message of a batch runs the dispatcher and the others
+ * reuse its outcome. When the run fails, every message of the batch fails with it (reported, never
+ * parked: the body is not at fault), SQS delivers them again, and after three receives the redrive
+ * policy moves them to the dead-letter queue. The schedule keeps delivering meanwhile.
+ *
+ * <p>Where webhooks may go: as for threshold notification, https to public addresses only, unless
+ * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host.
+ */
+public final class NotificationNudgeHandler extends SqsFunction {
+
+  static final int DEFAULT_RUN_SECONDS = 20;
+
+  private final Clock clock;
+  private final Duration budget;
+  private final TargetPolicy policy;
+  private Dispatcher dispatcher;
+
+  /** The batch whose run is {@link #outcome} (identity, not equality: one Invocation per batch). */
+  private Invocation batch;
+  private RuntimeException outcome;
+
+  /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
+  public NotificationNudgeHandler() {
+    Map<String, String> env = System.getenv();
+    this.clock = Clock.systemUTC();
+    this.budget = budget(env);
+    this.policy = policy(env);
+  }
+
+  NotificationNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env) {
+    super(database, deadLetters);
+    this.clock = clock;
+    this.budget = budget(env);
+    this.policy = policy(env);
+  }
+
+  /** One dispatcher (its HTTP client and sending threads) per execution environment. */
+  private synchronized Dispatcher dispatcher() {
+    if (dispatcher == null) {
+      dispatcher = new Dispatcher(database(), clock, policy);
+    }
+    return dispatcher;
+  }
+
+  @Override
+  protected synchronized void process(SQSMessage message, Invocation invocation) {
+    if (invocation != batch) {
+      batch = invocation;
+      outcome = null;
+      try {
+        dispatcher().run(budget).toJson().forEach(member -> invocation.put(member.getKey(), member.getValue()));
+        invocation.put("runs", 1);
+      } catch (RuntimeException | Error e) {
+        // Never a client error: the message is not at fault, so it must be retried, not parked.
+        outcome = e instanceof RuntimeException failed && !Failure.of(e).kind().isClientError() ? failed
+            : new IllegalStateException("dispatcher run failed", e);
+      }
+    }
+    if (outcome != null) {
+      throw outcome;
+    }
+  }
+
+  static TargetPolicy policy(Map<String, String> env) {
+    String raw = env.getOrDefault("NOTIFICATION_LOCAL_TARGETS", "false").strip();
+    if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
+      throw new IllegalStateException("NOTIFICATION_LOCAL_TARGETS must be true or false (got \"" + raw + "\").");
+    }
+    boolean local = raw.equals("true") || WebhookUrlPolicy.current().developmentHost();
+    return local ? TargetPolicy.localServer() : TargetPolicy.publicHttpsOnly();
+  }
+
+  /** {@code NUDGE_RUN_SECONDS}: a whole number of seconds from 1 to 840 (Lambda's 15 minutes, less a margin). */
+  static Duration budget(Map<String, String> env) {
+    String raw = env.get("NUDGE_RUN_SECONDS");
+    if (raw == null || raw.isBlank()) {
+      return Duration.ofSeconds(DEFAULT_RUN_SECONDS);
+    }
+    try {
+      int seconds = Integer.parseInt(raw.strip());
+      if (seconds >= 1 && seconds <= 840) {
+        return Duration.ofSeconds(seconds);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalStateException("NUDGE_RUN_SECONDS must be a whole number of seconds from 1 to 840 (got \""
+        + raw + "\").");
+  }
+}

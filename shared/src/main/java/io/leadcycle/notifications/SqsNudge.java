@@ -1,0 +1,94 @@
+package io.leadcycle.notifications;
+
+import io.leadcycle.runtime.JsonLog;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * A nudge as an SQS {@code SendMessage} to the notification-nudge queue. On a FIFO queue (the
+ * template's) every nudge carries the fixed message group {@value #MESSAGE_GROUP} and the current
+ * epoch second as its deduplication id: SQS drops a second nudge with the same id within its
+ * five-minute deduplication window, so at most one nudge per second is queued however many writers
+ * nudge. A failed send is logged and swallowed: the schedule delivers what the nudge would have.
+ */
+public final class SqsNudge implements Nudge {
+
+  public static final String MESSAGE_GROUP = "leadcycle-notification-nudge";
+
+  private final Supplier<SqsClient> clientFactory;
+  private final String queueUrl;
+  private final boolean fifo;
+  private final Clock clock;
+  private volatile SqsClient client;
+
+  public SqsNudge(SqsClient client, String queueUrl, Clock clock) {
+    this(constant(Objects.requireNonNull(client, "client")), queueUrl, clock);
+  }
+
+  private SqsNudge(Supplier<SqsClient> clientFactory, String queueUrl, Clock clock) {
+    this.clientFactory = clientFactory;
+    this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl").trim();
+    this.fifo = this.queueUrl.endsWith(".fifo");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * A nudge to {@code queueUrl} whose client (region, credentials and endpoint from the Lambda
+   * environment, as the SDK finds them) is built on the first nudge, as {@code SqsDeadLetters} does.
+   */
+  static SqsNudge to(String queueUrl) {
+    return new SqsNudge(() -> SqsClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build(), queueUrl, Clock.systemUTC());
+  }
+
+  @Override
+  public void send(String reason) {
+    try {
+      client().sendMessage(request(reason));
+    } catch (RuntimeException e) {
+      JsonLog.warn(null, "could not nudge threshold notification; the schedule will deliver instead",
+          new JsonObject().put("queue", queueUrl).put("reason", reason)
+              .put("error", e.getClass().getName() + ": " + e.getMessage()));
+    }
+  }
+
+  SendMessageRequest request(String reason) {
+    SendMessageRequest.Builder request = SendMessageRequest.builder()
+        .queueUrl(queueUrl)
+        .messageBody(new JsonObject().put("reason", reason == null ? "outbox" : reason).encode());
+    if (fifo) {
+      request.messageGroupId(MESSAGE_GROUP)
+          .messageDeduplicationId(Long.toString(clock.instant().getEpochSecond()));
+    }
+    return request.build();
+  }
+
+  private SqsClient client() {
+    SqsClient current = client;
+    if (current == null) {
+      synchronized (this) {
+        current = client;
+        if (current == null) {
+          current = clientFactory.get();
+          client = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  private static Supplier<SqsClient> constant(SqsClient client) {
+    return () -> client;
+  }
+
+  @Override
+  public String toString() {
+    return "SqsNudge[" + queueUrl + "]";
+  }
+}
