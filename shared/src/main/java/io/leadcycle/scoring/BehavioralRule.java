@@ -25,5 +25,9 @@ public record BehavioralRule(String id, InteractionType interaction, Frequency f
     public String wireName() {
       return wireName;
     }
+
+    public static java.util.Optional<Frequency> fromWireName(String name) {
+      return java.util.Arrays.stream(values()).filter(v -> v.wireName.equals(name)).findFirst();
+    }
   }
 }

@@ -22,5 +22,9 @@ public record FieldRule(String id, Kind kind, String field, Op op, Object value,
     public String wireName() {
       return wireName;
     }
+
+    public static java.util.Optional<Kind> fromWireName(String name) {
+      return java.util.Arrays.stream(values()).filter(v -> v.wireName.equals(name)).findFirst();
+    }
   }
 }

@@ -13,4 +13,8 @@ public enum Op {
   public String wireName() {
     return wireName;
   }
+
+  public static java.util.Optional<Op> fromWireName(String name) {
+    return java.util.Arrays.stream(values()).filter(v -> v.wireName.equals(name)).findFirst();
+  }
 }
