@@ -35,12 +35,12 @@ public final class ScoringFactsStore {
         FROM unnest($3::text[], $4::text[], $5::int[], $6::float8[]) WITH ORDINALITY AS r(type, context_id, within_days, half_life, n)
         JOIN interactions i ON i.type = r.type
          AND (r.context_id IS NULL OR i.context_id = r.context_id)
-         AND (r.within_days IS NULL OR i.occurred_at >= $2 - make_interval(days => r.within_days))
+         AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(days => r.within_days))
         %3$s
        GROUP BY 1, 2""";
 
   private static final String WEIGHT = "CASE WHEN r.half_life IS NULL THEN 1.0::float8"
-      + " ELSE power(0.5::float8, (greatest(extract(epoch FROM ($2 - i.occurred_at)), 0) / 86400.0)::float8 / r.half_life) END";
+      + " ELSE power(0.5::float8, (greatest(extract(epoch FROM ($2::timestamptz - i.occurred_at)), 0) / 86400.0)::float8 / r.half_life) END";
 
   /** Contacts by id: standard fields by wire name, attributes as {@code attributes.<name>}, consent. */
   public Future<Map<UUID, ContactFacts>> contacts(SqlClient client, List<UUID> ids) {
