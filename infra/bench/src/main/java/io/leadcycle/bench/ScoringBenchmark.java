@@ -70,7 +70,7 @@ public final class ScoringBenchmark {
   private static final String USAGE = """
       Usage: infra/bench/run-scoring.sh [options]
         --contacts N            contacts, each with one open lead (default 100000)
-        --accounts N            accounts (default 10000); 80 % of the contacts belong to one
+        --accounts N            accounts (default 10000); 80 %% of the contacts belong to one
         --interactions N        interactions over the last 90 days (default 1000000)
         --changed N             contacts that get a new interaction for the incremental run (default 1000)
         --samples N             time-to-score samples through the local server (default 20; 0 skips the phase)
@@ -311,8 +311,8 @@ public final class ScoringBenchmark {
     CpuMeter.Snapshot before = cpu.snapshot(ProcessHandle.current());
     ScoringBaseline.Result fullSql = ScoringBaseline.run(baseline.pool(), modelId, Instant.now(), null);
     CpuMeter.Usage fullSqlCpu = CpuMeter.between(before, cpu.snapshot(ProcessHandle.current()));
-    progress(String.format("    %.2f s (aggregate %.2f s, writes %.2f s)", fullSql.seconds(), fullSql.aggregateSeconds(),
-        fullSql.writeSeconds()));
+    progress(String.format("    %.2f s (aggregate %.2f s, writes %.2f s: %s)", fullSql.seconds(), fullSql.aggregateSeconds(),
+        fullSql.writeSeconds(), fullSql.writeParts()));
     maintain(database, "VACUUM (ANALYZE)");
     maintain(database, "CHECKPOINT");
 
@@ -322,6 +322,8 @@ public final class ScoringBenchmark {
     before = cpu.snapshot(ProcessHandle.current());
     FullProduct full = fullRescoring(service, product, modelId, cpu, before);
     progress(String.format("    %.2f s in %d run(s)", full.seconds(), full.runs()));
+    progress("    lead_scores scans: " + product.read(conn -> conn.query("SELECT seq_scan, seq_tup_read, idx_scan, idx_tup_fetch"
+        + " FROM pg_stat_user_tables WHERE relname = 'lead_scores'").execute()).await().iterator().next().toJson().encode());
     Written productWrites = written(product, modelId);
     Written sqlWrites = new Written(fullSql.leads(), fullSql.leftInquiry(), fullSql.salesReady(), fullSql.timelineRows(),
         fullSql.outboxRows());
@@ -330,6 +332,7 @@ public final class ScoringBenchmark {
     }
     progress("    cross-check: the product's scores against the baseline's SQL at the product's scoring times");
     Check fullCheck = check(product, baseline, modelId, null, fullSql.scores());
+    String grades = grades(product, modelId);
 
     // (b) Incremental: changed contacts.
     maintain(database, "VACUUM (ANALYZE)");
@@ -365,7 +368,7 @@ public final class ScoringBenchmark {
         ("java -cp infra/bench/target/leadcycle-bench.jar " + ScoringBenchmark.class.getName() + " "
             + String.join(" ", args)).strip());
     report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, sizes, leads,
-        seedSeconds, full, productWrites, fullSql, sqlWrites, fullSqlCpu, fullCheck, changed.size(), incremental,
+        seedSeconds, full, grades, productWrites, fullSql, sqlWrites, fullSqlCpu, fullCheck, changed.size(), incremental,
         incrementalSeconds, incrementalCpu, incrementalSql, incrementalSqlCpu, incrementalCheck, latency);
   }
 
@@ -423,7 +426,8 @@ public final class ScoringBenchmark {
     for (Row row : product.read(conn -> conn.preparedQuery("""
             SELECT s.scored_at, l.contact_id, s.lead_id, s.score FROM lead_scores s JOIN leads l ON l.id = s.lead_id
              WHERE s.model_id = $1 AND ($2::uuid[] IS NULL OR l.contact_id = ANY($2))""")
-        .execute(Tuple.of(modelId, contacts == null ? null : contacts.toArray(UUID[]::new)))).await()) {
+        .execute(Tuple.tuple().addUUID(modelId).addArrayOfUUID(contacts == null ? null : contacts.toArray(UUID[]::new))))
+        .await()) {
       contactsByTime.computeIfAbsent(row.getOffsetDateTime(0).toInstant(), t -> new ArrayList<>()).add(row.getUUID(1));
       stored.put(row.getUUID(2), row.getInteger(3));
     }
@@ -482,6 +486,18 @@ public final class ScoringBenchmark {
     return contacts;
   }
 
+  /** How the model's scores fall into its grades: "A 4.1 %, B 20.3 %, ...". */
+  private static String grades(Database db, UUID modelId) {
+    List<String> parts = new ArrayList<>();
+    for (Row row : db.read(conn -> conn.preparedQuery("""
+            SELECT grade, 100.0 * count(*) / sum(count(*)) OVER (), min(score), max(score) FROM lead_scores
+             WHERE model_id = $1 GROUP BY grade ORDER BY grade""").execute(Tuple.of(modelId))).await()) {
+      parts.add(String.format(Locale.ROOT, "%s %.1f %% (%d..%d)", row.getString(0), row.getDouble(1), row.getInteger(2),
+          row.getInteger(3)));
+    }
+    return String.join(", ", parts);
+  }
+
   private static long count(Database db, String sql) {
     return db.read(conn -> conn.query(sql).execute()).await().iterator().next().getLong(0);
   }
@@ -494,7 +510,7 @@ public final class ScoringBenchmark {
   }
 
   private static void report(Options o, String command, String startedAt, String load, DatabaseInfo db,
-      ScoringSeed.Sizes sizes, long leads, double seedSeconds, FullProduct full, Written productWrites,
+      ScoringSeed.Sizes sizes, long leads, double seedSeconds, FullProduct full, String grades, Written productWrites,
       ScoringBaseline.Result fullSql, Written sqlWrites, CpuMeter.Usage fullSqlCpu, Check fullCheck, int changed,
       RunSummary incremental, double incrementalSeconds, CpuMeter.Usage incrementalCpu,
       ScoringBaseline.Result incrementalSql, CpuMeter.Usage incrementalSqlCpu, Check incrementalCheck,
@@ -539,6 +555,7 @@ public final class ScoringBenchmark {
         sqlWrites.salesReady(), productWrites.timelineRows(), sqlWrites.timelineRows(), productWrites.outboxRows(),
         sqlWrites.outboxRows()));
     checkLines(r, fullCheck);
+    line(r, "grades", grades);
     r.append('\n');
 
     r.append(String.format(Locale.ROOT, "(b) Incremental: %,d contacts with one new interaction each%n", changed));
