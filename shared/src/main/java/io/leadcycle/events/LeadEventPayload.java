@@ -55,8 +55,11 @@ public final class LeadEventPayload {
         .put("salesAccepted", l.state().salesAccepted())
         .put("ownerId", l.state().ownerId())
         .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
-        // Filled by score recalculation (same shape as GET /v1/leads/{id}); empty until a model scores the lead.
+        // The per-model scores are not part of the event (the delivery reads the lead as it is then);
+        // the best score and its grade are.
         .put("scores", new JsonArray())
+        .put("score", l.bestScore())
+        .put("grade", l.bestGrade())
         .put("unscorableReason", l.unscorableReason())
         .put("disqualificationReason", l.disqualificationReason())
         .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())

@@ -28,19 +28,27 @@ public final class Paging {
 
   /** The {@code limit} query parameter; 400 naming it unless a whole number from 1 to 200. */
   public static int limit(HttpRequest request) {
+    return limit(request, DEFAULT_LIMIT, MAX_LIMIT);
+  }
+
+  /**
+   * The {@code limit} query parameter of a route with other bounds (exports); 400 naming it unless a
+   * whole number from 1 to {@code max}.
+   */
+  public static int limit(HttpRequest request, int defaultLimit, int max) {
     String raw = request.queryParameter("limit");
     if (raw == null) {
-      return DEFAULT_LIMIT;
+      return defaultLimit;
     }
     try {
       int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
+      if (limit >= 1 && limit <= max) {
         return limit;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new InvalidInput("limit", "a whole number from 1 to " + MAX_LIMIT);
+    throw new InvalidInput("limit", "a whole number from 1 to " + max);
   }
 
   /** The {@code after} query parameter, or null on the first page; 400 unless a cursor we made. */

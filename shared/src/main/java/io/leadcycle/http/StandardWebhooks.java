@@ -35,6 +35,21 @@ public final class StandardWebhooks {
   }
 
   /**
+   * The {@code webhook-signature} header for several secrets (a rotation: the new and the previous
+   * one), space-separated; a receiver accepts the delivery when any one matches its secret.
+   */
+  public static String signAll(java.util.List<String> secrets, String id, long timestamp, byte[] body) {
+    StringBuilder header = new StringBuilder();
+    for (String secret : secrets) {
+      if (header.length() > 0) {
+        header.append(' ');
+      }
+      header.append(sign(secret, id, timestamp, body));
+    }
+    return header.toString();
+  }
+
+  /**
    * Checks the {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature} headers.
    * Any one of several space-separated signatures may match (key rotation).
    *

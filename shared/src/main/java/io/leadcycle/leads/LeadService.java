@@ -22,6 +22,7 @@ import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.ContactStore.MatchedContact;
 import io.leadcycle.store.LeadScoreStore;
+import io.leadcycle.store.RescoringMarks;
 import io.leadcycle.store.LeadStore;
 import io.leadcycle.store.OpportunityStore;
 import io.leadcycle.store.OutboxStore;
@@ -60,6 +61,7 @@ public final class LeadService {
   private final OutboxStore outbox = new OutboxStore();
   private final OpportunityStore opportunities = new OpportunityStore();
   private final LeadScoreStore scores = new LeadScoreStore();
+  private final RescoringMarks rescoring = new RescoringMarks();
 
   public LeadService(Database database) {
     this.database = database;
@@ -75,8 +77,9 @@ public final class LeadService {
         .compose(contactsAccount -> leads.create(conn, new NewLead(input.topic(), input.contactId(),
             input.accountId() != null ? input.accountId() : contactsAccount,
             input.context().kind(), input.context().id(), input.context().name(), Map.of())))
-        .compose(lead -> appendAndRead(conn, lead,
-            List.of(new Change("stage", null, machine.process().stageNames().get(0))), actor, "created")));
+        .compose(lead -> rescoring.markFactsOf(conn, lead.contactId(), lead.accountId())
+            .compose(marked -> appendAndRead(conn, lead,
+                List.of(new Change("stage", null, machine.process().stageNames().get(0))), actor, "created"))));
   }
 
   public Future<LeadWithTimeline> get(UUID id) {
@@ -118,9 +121,15 @@ public final class LeadService {
             return leads.updateDetails(conn, id, topic, contactId, taken != null ? taken : accountId,
                     patch.qualificationAfter(lead.qualification()))
                 .compose(updated -> {
+                  // A new contact or account means new facts to score the lead from.
+                  boolean relinked = !Objects.equals(lead.contactId(), updated.contactId())
+                      || !Objects.equals(lead.accountId(), updated.accountId());
+                  Future<Void> marked = relinked ? rescoring.markFactsOf(conn, updated.contactId(), updated.accountId())
+                      : Future.succeededFuture();
+                  // Sent together, in this order: the read sees the entries appended before it.
                   Future<Void> edits = timeline.append(conn, id, edited, actor, "edited");
                   Future<LeadWithTimeline> read = appendAndRead(conn, updated, takenAccount, actor, CONTACTS_ACCOUNT);
-                  return Future.all(edits, read).map(all -> read.result());
+                  return Future.all(marked, edits, read).map(all -> read.result());
                 });
           });
     }));

@@ -1,5 +1,6 @@
 package io.leadcycle.process;
 
+import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.LeadState;
 
 import java.util.List;
@@ -10,11 +11,11 @@ import java.util.List;
  */
 public record Transition(LeadState before, LeadState after, List<Change> changes, List<String> events, String reason) {
 
-  public static final String STAGE_CHANGED = "lead.stage_changed";
-  public static final String SALES_READY = "lead.sales_ready";
-  public static final String TELEMARKETING_READY = "lead.telemarketing_ready";
-  public static final String CONVERTED = "lead.converted";
-  public static final String DISQUALIFIED = "lead.disqualified";
+  public static final String STAGE_CHANGED = EventTypes.STAGE_CHANGED;
+  public static final String SALES_READY = EventTypes.SALES_READY;
+  public static final String TELEMARKETING_READY = EventTypes.TELEMARKETING_READY;
+  public static final String CONVERTED = EventTypes.CONVERTED;
+  public static final String DISQUALIFIED = EventTypes.DISQUALIFIED;
 
   public Transition {
     changes = List.copyOf(changes);

@@ -62,7 +62,7 @@ import java.util.UUID;
 public final class RecalculationService {
 
   public static final String ACTOR = "scoring";
-  public static final String SCORE_CHANGED = "lead.score_changed";
+  public static final String SCORE_CHANGED = io.leadcycle.domain.EventTypes.SCORE_CHANGED;
   public static final int DEFAULT_BATCH = 500;
 
   /** What one run did. {@code more}: it stopped at its time budget with work left for the next run. */

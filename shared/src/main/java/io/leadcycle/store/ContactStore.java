@@ -141,6 +141,33 @@ public final class ContactStore {
         });
   }
 
+  /** Which of {@code ids} name a contact (one statement for a whole batch). */
+  public Future<java.util.Set<UUID>> existing(SqlClient client, java.util.Collection<UUID> ids) {
+    return client.preparedQuery("SELECT id FROM contacts WHERE id = ANY($1)")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          java.util.Set<UUID> found = new java.util.HashSet<>();
+          rows.forEach(row -> found.add(row.getUUID("id")));
+          return found;
+        });
+  }
+
+  /**
+   * The contact each normalized email names by the default contact strategy ({@code [email]}): the
+   * oldest contact with that email, as matching picks it. Emails no contact has are absent.
+   */
+  public Future<Map<String, UUID>> oldestByEmail(SqlClient client, java.util.Collection<String> normalizedEmails) {
+    return client.preparedQuery("""
+            SELECT DISTINCT ON (email_norm) email_norm, id FROM contacts
+             WHERE email_norm = ANY($1) ORDER BY email_norm, created_at, id""")
+        .execute(Tuple.of(normalizedEmails.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, UUID> found = new java.util.HashMap<>();
+          rows.forEach(row -> found.put(row.getString("email_norm"), row.getUUID("id")));
+          return found;
+        });
+  }
+
   private static Contact toContact(Row row) {
     return new Contact(row.getUUID("id"), row.getUUID("account_id"), details(row), consent(row),
         List.of(row.getArrayOfUUIDs("open_lead_ids")), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));

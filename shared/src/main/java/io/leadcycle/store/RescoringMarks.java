@@ -33,15 +33,37 @@ public final class RescoringMarks {
         .mapEmpty();
   }
 
-  /** Marks several contacts at once. */
+  /**
+   * Marks several contacts in one statement (duplicates allowed). Rows are marked in id order, so two
+   * batches that mark some of the same contacts wait for each other instead of deadlocking.
+   */
   public Future<Void> markAll(SqlClient client, List<UUID> contactIds) {
     if (contactIds.isEmpty()) {
       return Future.succeededFuture();
     }
     return client.preparedQuery("""
-            INSERT INTO contacts_to_rescore (contact_id) SELECT DISTINCT unnest($1::uuid[])
+            INSERT INTO contacts_to_rescore (contact_id)
+            SELECT DISTINCT id FROM unnest($1::uuid[]) AS marked (id) ORDER BY id
             ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
         .execute(Tuple.of(contactIds.toArray(UUID[]::new)))
+        .mapEmpty();
+  }
+
+  /**
+   * Marks what a lead is scored from: its contact, or, for a lead with only an account, every contact
+   * of the account (an account-based lead is rescored when any contact of its account is marked).
+   */
+  public Future<Void> markFactsOf(SqlClient client, UUID contactId, UUID accountId) {
+    if (contactId != null) {
+      return mark(client, contactId);
+    }
+    if (accountId == null) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            INSERT INTO contacts_to_rescore (contact_id) SELECT id FROM contacts WHERE account_id = $1
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+        .execute(Tuple.of(accountId))
         .mapEmpty();
   }
 

@@ -43,11 +43,11 @@ public final class ScoringFactsStore {
         JOIN LATERAL (
           SELECT %2$s AS owner, i.occurred_at FROM interactions i %3$s
              AND r.context_id IS NULL AND i.type = r.type
-             AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(days => r.within_days))
+             AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(secs => r.within_days * 86400.0))
           UNION ALL
           SELECT %2$s AS owner, i.occurred_at FROM interactions i %3$s
              AND r.context_id IS NOT NULL AND i.type = r.type AND i.context_id = r.context_id
-             AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(days => r.within_days))
+             AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(secs => r.within_days * 86400.0))
         ) f ON true
        GROUP BY 1, 2""";
 

@@ -55,6 +55,35 @@ public final class ScoringModelStore {
         .map(ScoringModelStore::toModels);
   }
 
+  /** One page of models: {@code more} when models follow the last one. */
+  public record Page(List<ScoringModel> items, boolean more) {
+
+    public ScoringModel last() {
+      return items.get(items.size() - 1);
+    }
+  }
+
+  /**
+   * Up to {@code limit} models in creation order after the position (created, id) (null: from the
+   * first), only those in {@code status} unless it is null.
+   */
+  public Future<Page> page(SqlClient client, ModelStatus status, java.time.Instant afterCreated, UUID afterId,
+      int limit) {
+    String sql = "SELECT " + COLUMNS + " FROM scoring_models WHERE ($1::text IS NULL OR status = $1)"
+        + (afterId == null ? "" : " AND (created_at, id) > ($3, $4)")
+        + " ORDER BY created_at, id LIMIT $2";
+    Tuple parameters = Tuple.of(status == null ? null : status.wireName(), limit + 1);
+    if (afterId != null) {
+      parameters.addOffsetDateTime(afterCreated.atOffset(java.time.ZoneOffset.UTC)).addUUID(afterId);
+    }
+    return client.preparedQuery(sql).execute(parameters)
+        .map(rows -> {
+          List<ScoringModel> models = toModels(rows);
+          boolean more = models.size() > limit;
+          return new Page(more ? models.subList(0, limit) : models, more);
+        });
+  }
+
   /** The live models, oldest first: the ones that score. */
   public Future<List<ScoringModel>> live(SqlClient client) {
     return client.preparedQuery("SELECT " + COLUMNS + " FROM scoring_models WHERE status = 'live' ORDER BY created_at, id")

@@ -197,7 +197,8 @@ class RecalculationServiceTest {
     UUID cto = contact("ada@example.com", "CTO", null);
     UUID leadId = lead(cto, null);
     run();
-    TestDatabase.database().inTransaction(conn -> new ScoringModelStore().retire(conn, model.id())).await();
+    new io.leadcycle.scoringmodels.ScoringModelService(TestDatabase.database()).retire(model.id()).await();
+    assertThat(row("SELECT score FROM leads WHERE id = $1", leadId).getValue("score")).isNull();
     visits(cto, 2);
     mark(cto);
 
@@ -262,5 +263,25 @@ class RecalculationServiceTest {
     assertThat(count("SELECT count(*) FROM outbox WHERE type = 'lead.sales_ready'")).isEqualTo(60);
     assertThat(count("SELECT count(DISTINCT lead_id) FROM outbox WHERE type = 'lead.sales_ready'")).isEqualTo(60);
     assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isZero();
+  }
+
+  @Test
+  void aLeadCreatedOrLinkedByHandIsScoredByTheNextRun() {
+    live(FIT);
+    run();
+    UUID cto = contact("ada@example.com", "CTO", null);
+    io.leadcycle.leads.LeadService leadService = new io.leadcycle.leads.LeadService(TestDatabase.database());
+    UUID created = leadService.create(new io.leadcycle.domain.NewLeadInput("Call back", cto, null,
+        new io.leadcycle.domain.MarketingContext("manual", "call-list", "Call list")), "tester").await().lead().id();
+    UUID linked = leadService.create(new io.leadcycle.domain.NewLeadInput("Orphan", null, null,
+        new io.leadcycle.domain.MarketingContext("manual", "call-list", "Call list")), "tester").await().lead().id();
+    run();
+    leadService.patch(linked, io.leadcycle.domain.LeadPatch.parse(java.util.Map.of("contactId", cto.toString())),
+        "tester").await();
+
+    run();
+
+    assertThat(row("SELECT score FROM leads WHERE id = $1", created).getInteger("score")).isEqualTo(20);
+    assertThat(row("SELECT score FROM leads WHERE id = $1", linked).getInteger("score")).isEqualTo(20);
   }
 }

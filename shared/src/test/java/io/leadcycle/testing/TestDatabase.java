@@ -51,11 +51,17 @@ public final class TestDatabase {
     return database().vertx();
   }
 
+  /** The test database as a {@code DATABASE_URL}, for a local server started by a test. */
+  public static String url() {
+    DatabaseSettings s = settings(8);
+    return "postgresql://" + s.user() + "@" + s.host() + ":" + s.port() + "/" + s.database() + "?sslmode=disable";
+  }
+
   /** Empties all data tables; the default strategies stay. */
   public static void reset() {
     database().pool().query("""
-        TRUNCATE intake_receipts, contacts_to_rescore, interactions, lead_timeline, outbox, opportunities, lead_scores,
-          scoring_models, leads, contacts, accounts, forms;
+        TRUNCATE intake_receipts, contacts_to_rescore, interactions, lead_timeline, delivery_attempts, deliveries,
+          subscribers, outbox, opportunities, lead_scores, scoring_models, leads, contacts, accounts, forms;
         DELETE FROM matching_strategies WHERE id NOT IN ('default-contact', 'default-lead');
         """).execute().await();
   }

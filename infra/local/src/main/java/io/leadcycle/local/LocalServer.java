@@ -1,6 +1,7 @@
 package io.leadcycle.local;
 
 import io.leadcycle.database.EmbeddedDatabase;
+import io.leadcycle.domain.WebhookUrlPolicy;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.Problem;
@@ -150,6 +151,9 @@ public final class LocalServer implements AutoCloseable {
 
   /** As {@link #start(Map, int, String)}, hosting {@code functions}. */
   public static LocalServer start(Map<String, String> env, int port, String apiToken, List<HostedFunction> functions) {
+    // A development host: webhooks may also go to http and loopback receivers (docs/notifications.md).
+    // Set before any function is created, as each reads its policy once, when it is created.
+    System.setProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY, "true");
     Path dataDirectory = dataDirectory(env);
     EmbeddedDatabase embedded = null;
     Database database = null;

@@ -51,14 +51,16 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("io.leadcycle.store..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
-            "io.leadcycle.rescoring..", "com.amazonaws..")
+            "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..",
+            "com.amazonaws..")
         .check(LEADCYCLE);
   }
 
   @Test
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
-            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..")
+            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..", "io.leadcycle.interactions..",
+            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);
@@ -92,7 +94,10 @@ class ArchitectureTest {
     for (String name : new String[] {"io.leadcycle.domain.Lead", "io.leadcycle.process.LeadProcessMachine",
         "io.leadcycle.store.LeadStore", "io.leadcycle.http.HttpFunction",
         "io.leadcycle.functions.formintake.FormIntakeHandler",
-        "io.leadcycle.functions.leadmanagement.LeadManagementHandler"}) {
+        "io.leadcycle.functions.leadmanagement.LeadManagementHandler",
+        "io.leadcycle.functions.scoring.ScoringHandler", "io.leadcycle.interactions.InteractionService",
+        "io.leadcycle.scoringmodels.ScoringModelService",
+        "io.leadcycle.functions.subscribers.SubscribersHandler", "io.leadcycle.subscribers.SubscriberService"}) {
       org.assertj.core.api.Assertions.assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
     }
   }

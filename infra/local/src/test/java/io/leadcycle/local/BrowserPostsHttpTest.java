@@ -31,10 +31,8 @@ class BrowserPostsHttpTest {
 
   @BeforeAll
   static void start() {
-    var settings = TestDatabase.settings(8);
     server = LocalServer.start(Map.of(
-        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
-            + settings.database() + "?sslmode=disable", "LEADCYCLE_SCHEDULE_SECONDS", "0"), 0, TOKEN);
+        "DATABASE_URL", TestDatabase.url(), "LEADCYCLE_SCHEDULE_SECONDS", "0"), 0, TOKEN);
   }
 
   @AfterAll

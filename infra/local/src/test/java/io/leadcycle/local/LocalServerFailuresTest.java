@@ -24,8 +24,7 @@ class LocalServerFailuresTest {
   static void start() {
     var settings = TestDatabase.settings(2);
     server = LocalServer.start(Map.of(
-        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
-            + settings.database() + "?sslmode=disable"), 0, "failures-token",
+        "DATABASE_URL", TestDatabase.url()), 0, "failures-token",
         List.of(new LocalServer.HostedFunction("broken", BrokenFunction.class.getName())));
   }
 

@@ -29,10 +29,8 @@ class LocalServerTest {
 
   @BeforeAll
   static void start() {
-    var settings = TestDatabase.settings(8);
     server = LocalServer.start(Map.of(
-        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
-            + settings.database() + "?sslmode=disable"), 0, TOKEN);
+        "DATABASE_URL", TestDatabase.url()), 0, TOKEN);
   }
 
   @AfterAll
@@ -139,6 +137,19 @@ class LocalServerTest {
     assertThat(new JsonObject(longLine.text()).getString("detail"))
         .contains(Integer.toString(LocalServer.MAX_REQUEST_LINE_BYTES));
     assertThat(new JsonObject(bigHeaders.text()).getString("detail")).contains(Integer.toString(LocalServer.MAX_HEADER_BYTES));
+  }
+
+  @Test
+  void theLocalServerIsADevelopmentHostWhereWebhooksMayGoToHttpLoopbackButNoOtherPrivateRange() throws Exception {
+    HttpResponse<String> loopback = send(management("/v1/subscribers").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"url\": \"http://localhost:9999/hook\", \"events\": [\"*\"]}")));
+    assertThat(loopback.statusCode()).as(loopback.body()).isEqualTo(201);
+    assertThat(new JsonObject(loopback.body()).getString("secret")).startsWith("whsec_");
+
+    HttpResponse<String> metadata = send(management("/v1/subscribers").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"url\": \"http://169.254.169.254/\", \"events\": [\"*\"]}")));
+    assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(400);
+    assertThat(metadata.body()).contains("\"url\"");
   }
 
   @Test

@@ -49,8 +49,7 @@ class LocalTriggersTest {
   static void start() {
     var settings = TestDatabase.settings(4);
     server = LocalServer.start(Map.of(
-        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
-            + settings.database() + "?sslmode=disable",
+        "DATABASE_URL", TestDatabase.url(),
         "LEADCYCLE_DATA_DIR", dataDirectory.toString(),
         "LEADCYCLE_SCHEDULE_SECONDS_TICK_COUNTER", "1",
         "LEADCYCLE_QUEUE_RETRY_MILLIS", "50",

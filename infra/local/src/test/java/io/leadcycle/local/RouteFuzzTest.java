@@ -141,10 +141,8 @@ class RouteFuzzTest {
 
   @BeforeAll
   static void start() {
-    var settings = TestDatabase.settings(8);
     server = LocalServer.start(Map.of(
-        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
-            + settings.database() + "?sslmode=disable"), 0, TOKEN);
+        "DATABASE_URL", TestDatabase.url()), 0, TOKEN);
     openApi = new JsonObject(OpenApiDocument.json());
   }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.store.DispatchStore;
 import io.leadcycle.store.IntakeReceiptStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,11 @@ import java.util.function.Supplier;
  * Scheduled maintenance (daily in AWS): deletes form submissions older than their retention
  * ({@code SUBMISSION_RETENTION_DAYS}, 90 by default). Submissions are personal data; a replay of a
  * submission older than that is no longer recognized, so the retention is also the idempotency window.
+ *
+ * <p>It also deletes lead events (outbox rows) older than {@code OUTBOX_RETENTION_DAYS} (30 by
+ * default) that are done with: fanned out, with every delivery delivered or failed, or with no
+ * subscriber at all; their deliveries and delivery attempts go with them. An event with a delivery
+ * still pending is kept until that delivery ends.
  */
 public final class MaintenanceHandler extends ScheduledFunction {
 
@@ -23,21 +29,28 @@ public final class MaintenanceHandler extends ScheduledFunction {
   static final int BATCH = 5_000;
   /** Batches one run deletes at most; a backlog is worked off over the following runs. */
   static final int MAX_BATCHES = 200;
+  /** Events one statement deletes (each takes its deliveries and attempts with it). */
+  static final int EVENT_BATCH = 1_000;
+  static final int DEFAULT_OUTBOX_DAYS = 30;
 
   private final Clock clock;
   private final Duration retention;
+  private final Duration outboxRetention;
+  private final DispatchStore dispatch = new DispatchStore();
   private final IntakeReceiptStore receipts = new IntakeReceiptStore();
 
   /** The constructor Lambda calls: the database and the retention come from the environment. */
   public MaintenanceHandler() {
     this.clock = Clock.systemUTC();
     this.retention = SubmissionRetention.fromEnvironment(System.getenv());
+    this.outboxRetention = SubmissionRetention.days(System.getenv(), "OUTBOX_RETENTION_DAYS", DEFAULT_OUTBOX_DAYS);
   }
 
   MaintenanceHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
     super(database);
     this.clock = clock;
     this.retention = SubmissionRetention.fromEnvironment(env);
+    this.outboxRetention = SubmissionRetention.days(env, "OUTBOX_RETENTION_DAYS", DEFAULT_OUTBOX_DAYS);
   }
 
   @Override
@@ -55,7 +68,18 @@ public final class MaintenanceHandler extends ScheduledFunction {
     summary.put("submissionsDeleted", deleted);
     summary.put("retentionDays", retention.toDays());
     summary.put("deletedBefore", cutoff.toString());
-    summary.put("more", last == BATCH);
+    boolean more = last == BATCH;
+    Instant eventCutoff = clock.instant().minus(outboxRetention);
+    int events = 0;
+    batches = 0;
+    do {
+      last = database().inTransaction(conn -> dispatch.deleteFinishedEventsBefore(conn, eventCutoff, EVENT_BATCH)).await();
+      events += last;
+      batches++;
+    } while (last == EVENT_BATCH && batches < MAX_BATCHES);
+    summary.put("eventsDeleted", events);
+    summary.put("outboxRetentionDays", outboxRetention.toDays());
+    summary.put("more", more || last == EVENT_BATCH);
     return summary;
   }
 }

@@ -14,9 +14,14 @@ final class SubmissionRetention {
 
   /** The retention; a value that is not a whole number from 1 to 36500 fails at once, naming the variable. */
   static Duration fromEnvironment(Map<String, String> env) {
-    String raw = env.get("SUBMISSION_RETENTION_DAYS");
+    return days(env, "SUBMISSION_RETENTION_DAYS", DEFAULT_DAYS);
+  }
+
+  /** A retention in whole days from {@code variable}, {@code defaultDays} when unset. */
+  static Duration days(Map<String, String> env, String variable, int defaultDays) {
+    String raw = env.get(variable);
     if (raw == null || raw.isBlank()) {
-      return Duration.ofDays(DEFAULT_DAYS);
+      return Duration.ofDays(defaultDays);
     }
     try {
       int days = Integer.parseInt(raw.strip());
@@ -26,7 +31,7 @@ final class SubmissionRetention {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalStateException("SUBMISSION_RETENTION_DAYS must be a whole number of days from 1 to " + MAX_DAYS
+    throw new IllegalStateException(variable + " must be a whole number of days from 1 to " + MAX_DAYS
         + " (got \"" + raw + "\").");
   }
 }

@@ -84,4 +84,46 @@ class MaintenanceHandlerTest {
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("SUBMISSION_RETENTION_DAYS");
     }
   }
+
+  /** An event of {@code daysAgo}, fanned out or not, with one delivery per given status. */
+  private static java.util.UUID eventDaysAgo(java.util.UUID leadId, int daysAgo, boolean fannedOut, String... statuses) {
+    java.time.OffsetDateTime at = NOW.minusSeconds(daysAgo * 86_400L).atOffset(ZoneOffset.UTC);
+    java.util.UUID id = TestDatabase.database().pool().preparedQuery("INSERT INTO outbox (type, lead_id, payload, created_at,"
+        + " fanned_out_at) VALUES ('lead.sales_ready', $1, '{}'::jsonb, $2, $3) RETURNING id")
+        .execute(Tuple.of(leadId, at, fannedOut ? at : null)).await().iterator().next().getUUID(0);
+    for (String status : statuses) {
+      java.util.UUID subscriber = TestDatabase.database().pool().preparedQuery(
+          "INSERT INTO subscribers (url, events, secret) VALUES ('https://example.com/', '{*}', 'whsec_x') RETURNING id")
+          .execute().await().iterator().next().getUUID(0);
+      sql("WITH d AS (INSERT INTO deliveries (outbox_id, subscriber_id, status) VALUES ($1, $2, $3) RETURNING id)"
+          + " INSERT INTO delivery_attempts (delivery_id, http_status, duration_ms) SELECT id, 200, 5 FROM d",
+          id, subscriber, status);
+    }
+    return id;
+  }
+
+  @Test
+  void finishedEventsOlderThanTheOutboxRetentionAreDeletedWithTheirDeliveriesAndAttempts() {
+    java.util.UUID leadId = io.leadcycle.testing.ScoringFixtures.lead(
+        io.leadcycle.testing.ScoringFixtures.contact("ada@example.com", null, null), null);
+    java.util.UUID delivered = eventDaysAgo(leadId, 31, true, "delivered", "failed");
+    java.util.UUID noSubscriber = eventDaysAgo(leadId, 31, true);
+    java.util.UUID stillPending = eventDaysAgo(leadId, 31, true, "delivered", "pending");
+    java.util.UUID notFannedOut = eventDaysAgo(leadId, 31, false);
+    java.util.UUID recent = eventDaysAgo(leadId, 29, true, "delivered");
+
+    Map<String, Object> summary = new MaintenanceHandler(TestDatabase::database, CLOCK, Map.of()).handleRequest(event, null);
+
+    assertThat(summary).containsEntry("eventsDeleted", 2).containsEntry("outboxRetentionDays", 30L);
+    assertThat(TestDatabase.count("SELECT count(*) FROM outbox WHERE id IN ('" + delivered + "', '" + noSubscriber + "')")).isZero();
+    assertThat(TestDatabase.count("SELECT count(*) FROM outbox WHERE id IN ('" + stillPending + "', '" + notFannedOut
+        + "', '" + recent + "')")).isEqualTo(3);
+    assertThat(TestDatabase.count("SELECT count(*) FROM deliveries")).isEqualTo(3);
+    assertThat(TestDatabase.count("SELECT count(*) FROM delivery_attempts")).isEqualTo(3);
+
+    assertThat(new MaintenanceHandler(TestDatabase::database, CLOCK, Map.of("OUTBOX_RETENTION_DAYS", "7"))
+        .handleRequest(event, null)).containsEntry("eventsDeleted", 1);
+    assertThatThrownBy(() -> new MaintenanceHandler(TestDatabase::database, CLOCK, Map.of("OUTBOX_RETENTION_DAYS", "0")))
+        .hasMessageContaining("OUTBOX_RETENTION_DAYS");
+  }
 }

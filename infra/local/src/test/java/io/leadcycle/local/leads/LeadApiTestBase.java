@@ -38,10 +38,8 @@ abstract class LeadApiTestBase {
 
   @BeforeAll
   static void startServer() {
-    var settings = TestDatabase.settings(8);
     server = LocalServer.start(Map.of(
-        "DATABASE_URL", "postgresql://" + settings.user() + "@" + settings.host() + ":" + settings.port() + "/"
-            + settings.database() + "?sslmode=disable"), 0, TOKEN);
+        "DATABASE_URL", TestDatabase.url()), 0, TOKEN);
   }
 
   @AfterAll

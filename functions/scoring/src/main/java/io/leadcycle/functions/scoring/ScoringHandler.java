@@ -1,0 +1,243 @@
+package io.leadcycle.functions.scoring;
+
+import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.InteractionBatch;
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.http.Access;
+import io.leadcycle.http.Csv;
+import io.leadcycle.http.HttpFunction;
+import io.leadcycle.http.HttpRequest;
+import io.leadcycle.http.HttpResponse;
+import io.leadcycle.http.JsonViews;
+import io.leadcycle.http.Paging;
+import io.leadcycle.http.Route;
+import io.leadcycle.http.ScoringViews;
+import io.leadcycle.interactions.InteractionService;
+import io.leadcycle.rescoring.RecalculationService;
+import io.leadcycle.runtime.Database;
+import io.leadcycle.scoring.ModelDefinition;
+import io.leadcycle.scoring.ModelStatus;
+import io.leadcycle.scoring.ScoringModel;
+import io.leadcycle.scoringmodels.ScoringModelService;
+import io.leadcycle.store.ScoreExportStore;
+import io.leadcycle.store.ScoringModelStore;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Scoring management: scoring models through their life (draft, live, retired, copies), each model's
+ * lead-score list as JSON pages or CSV (the export), interactions that other systems report, and score
+ * recalculation on demand. Every route is a management route.
+ */
+public final class ScoringHandler extends HttpFunction {
+
+  /** Rows of a CSV page unless {@code limit} says otherwise, and the most it may say. */
+  static final int CSV_DEFAULT_LIMIT = 1000;
+  static final int CSV_MAX_LIMIT = 10_000;
+  /**
+   * The most a CSV page holds, in UTF-8 bytes: Lambda answers at most 6 MB (the body inside a JSON
+   * envelope, escaped), so a page of long rows ends early; its {@code next} continues.
+   */
+  static final long CSV_MAX_BYTES = 4L * 1024 * 1024;
+
+  /** How long {@code POST /v1/scoring/recalculate} may work before it answers. */
+  static final Duration RECALCULATION_BUDGET = Duration.ofSeconds(10);
+
+  private final Clock clock;
+
+  /** The constructor Lambda calls: the database comes from the environment, on first use. */
+  public ScoringHandler() {
+    this.clock = Clock.systemUTC();
+  }
+
+  public ScoringHandler(Supplier<Database> database) {
+    this(database, Clock.systemUTC());
+  }
+
+  ScoringHandler(Supplier<Database> database, Clock clock) {
+    super(database);
+    this.clock = clock;
+  }
+
+  @Override
+  protected List<Route> defineRoutes() {
+    return List.of(
+        new Route("POST", "/v1/scoring-models", Access.MANAGEMENT, this::createModel),
+        new Route("GET", "/v1/scoring-models", Access.MANAGEMENT, this::listModels),
+        new Route("GET", "/v1/scoring-models/{modelId}", Access.MANAGEMENT, this::getModel),
+        new Route("PUT", "/v1/scoring-models/{modelId}", Access.MANAGEMENT, this::replaceModel),
+        new Route("POST", "/v1/scoring-models/{modelId}/publish", Access.MANAGEMENT, this::publishModel),
+        new Route("POST", "/v1/scoring-models/{modelId}/retire", Access.MANAGEMENT, this::retireModel),
+        new Route("POST", "/v1/scoring-models/{modelId}/copy", Access.MANAGEMENT, this::copyModel),
+        new Route("GET", "/v1/scoring-models/{modelId}/scores", Access.MANAGEMENT, this::scores),
+        new Route("POST", "/v1/interactions", Access.MANAGEMENT, this::recordInteractions),
+        new Route("POST", "/v1/scoring/recalculate", Access.MANAGEMENT, this::recalculate));
+  }
+
+  // ---- models ----
+
+  private HttpResponse createModel(HttpRequest request) {
+    ModelDefinition definition = ModelDefinition.parse(request.jsonMap());
+    return model(201, models().create(definition).await());
+  }
+
+  /** {@code ?status=draft|live|retired&limit=&after=}: models in creation order. */
+  private HttpResponse listModels(HttpRequest request) {
+    String statusName = request.queryParameter("status");
+    ModelStatus status = statusName == null ? null : ModelStatus.fromWireName(statusName)
+        .orElseThrow(() -> new InvalidInput("status", "one of: draft, live, retired"));
+    int limit = Paging.limit(request);
+    Paging.Cursor after = Paging.after(request);
+    ScoringModelStore.Page page = models().list(status, after == null ? null : after.created(),
+        after == null ? null : after.id(), limit).await();
+    String next = page.more() ? Paging.next(page.last().createdAt(), page.last().id()) : null;
+    return HttpResponse.json(200, JsonViews.page(page.items(), ScoringViews::model, next));
+  }
+
+  private HttpResponse getModel(HttpRequest request) {
+    return model(200, models().get(modelId(request)).await());
+  }
+
+  private HttpResponse replaceModel(HttpRequest request) {
+    UUID id = modelId(request);
+    ModelDefinition definition = ModelDefinition.parse(request.jsonMap());
+    return model(200, models().replace(id, definition).await());
+  }
+
+  /** No body: one that is sent is not read. */
+  private HttpResponse publishModel(HttpRequest request) {
+    return model(200, models().publish(modelId(request)).await());
+  }
+
+  /** No body: one that is sent is not read. */
+  private HttpResponse retireModel(HttpRequest request) {
+    return model(200, models().retire(modelId(request)).await());
+  }
+
+  /** An optional body {@code {"name"}}: the copy's name (default: the original's with " (copy)"). */
+  private HttpResponse copyModel(HttpRequest request) {
+    UUID id = modelId(request);
+    String name = null;
+    if (!request.bodyText().isBlank()) {
+      Map<String, Object> body = request.jsonMap();
+      List<FieldError> errors = new ArrayList<>();
+      body.keySet().stream().filter(key -> !key.equals("name"))
+          .forEach(key -> errors.add(new FieldError(key, "unknown field; allowed: name")));
+      Object value = body.get("name");
+      if (value != null && !(value instanceof String)) {
+        errors.add(new FieldError("name", "must be a string: the copy's name"));
+      }
+      if (!errors.isEmpty()) {
+        throw new InvalidInput(errors);
+      }
+      name = (String) value;
+    }
+    return model(201, models().copy(id, name).await());
+  }
+
+  // ---- the score list ----
+
+  /**
+   * {@code ?format=json|csv&grade=&limit=&after=}: the model's lead scores, best first. JSON answers the
+   * usual page; CSV a header row and up to {@code limit} rows. Both name the next page in
+   * {@code Link: <...>; rel="next"} and {@code x-next-cursor} (and JSON in {@code next}).
+   */
+  private HttpResponse scores(HttpRequest request) {
+    UUID id = modelId(request);
+    String format = request.queryParameter("format");
+    boolean csv = "csv".equals(format);
+    if (format != null && !csv && !"json".equals(format)) {
+      throw new InvalidInput("format", "json (the default) or csv");
+    }
+    int limit = csv ? Paging.limit(request, CSV_DEFAULT_LIMIT, CSV_MAX_LIMIT) : Paging.limit(request);
+    Paging.ScoreCursor after = Paging.afterScore(request);
+    String grade = request.queryParameter("grade");
+    ScoreExportStore.Page page = models().scores(id, grade,
+        after == null ? null : new ScoreExportStore.Position(after.score(), after.id()), limit).await();
+    if (!csv) {
+      String next = page.more() ? Paging.next(page.last().score(), page.last().leadId()) : null;
+      return withNext(HttpResponse.json(200, JsonViews.page(page.rows(), ScoringViews::score, next)), request, next);
+    }
+    Csv table = new Csv().record(ScoringViews.SCORE_COLUMNS);
+    ScoreExportStore.ScoreRow last = null;
+    boolean cut = false;
+    for (ScoreExportStore.ScoreRow row : page.rows()) {
+      if (!table.recordWithin(ScoringViews.scoreCells(row), CSV_MAX_BYTES)) {
+        cut = true;
+        break;
+      }
+      last = row;
+    }
+    String next = (page.more() || cut) && last != null ? Paging.next(last.score(), last.leadId()) : null;
+    HttpResponse response = new HttpResponse(200, Map.of(
+        "content-type", "text/csv; charset=utf-8",
+        "content-disposition", "attachment; filename=\"scores-" + id + ".csv\""), table.toString());
+    return withNext(response, request, next);
+  }
+
+  /** The next page's cursor in {@code x-next-cursor} and as a {@code Link} (RFC 8288), if there is one. */
+  private static HttpResponse withNext(HttpResponse response, HttpRequest request, String next) {
+    if (next == null) {
+      return response;
+    }
+    StringJoiner query = new StringJoiner("&");
+    for (String name : List.of("format", "grade", "limit")) {
+      String value = request.queryParameter(name);
+      if (value != null) {
+        query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
+    }
+    query.add("after=" + next);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("x-next-cursor", next);
+    headers.put("link", "<" + request.path() + "?" + query + ">; rel=\"next\"");
+    return response.withHeaders(headers);
+  }
+
+  // ---- interactions ----
+
+  /** {@code {"interactions": [...]}} → 202 {@code {accepted, duplicates, rejected}}. */
+  private HttpResponse recordInteractions(HttpRequest request) {
+    InteractionBatch batch = InteractionBatch.parse(request.jsonMap(), clock.instant());
+    InteractionService.Outcome outcome = new InteractionService(database()).record(batch).await();
+    return HttpResponse.json(202,
+        ScoringViews.interactionOutcome(outcome.accepted(), outcome.duplicates(), outcome.rejected()));
+  }
+
+  // ---- recalculation on demand ----
+
+  /**
+   * Runs score recalculation now, as the scheduled function does, for at most
+   * {@link #RECALCULATION_BUDGET} (well inside the function's timeout and API Gateway's 30 s), and
+   * answers what it did; {@code more: true} when it stopped with work left (the schedule, or another
+   * call, continues). No body: one that is sent is not read.
+   */
+  private HttpResponse recalculate(HttpRequest request) {
+    RecalculationService.RunSummary summary = new RecalculationService(database(), clock).run(RECALCULATION_BUDGET);
+    return HttpResponse.json(200, summary.toJson());
+  }
+
+  // ---- helpers ----
+
+  private ScoringModelService models() {
+    return new ScoringModelService(database());
+  }
+
+  private static UUID modelId(HttpRequest request) {
+    return request.uuidPathParameter("modelId", "scoring model");
+  }
+
+  private static HttpResponse model(int status, ScoringModel model) {
+    return HttpResponse.json(status, ScoringViews.model(model));
+  }
+}

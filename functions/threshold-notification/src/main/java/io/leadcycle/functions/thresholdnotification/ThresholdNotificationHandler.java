@@ -1,0 +1,126 @@
+package io.leadcycle.functions.thresholdnotification;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.leadcycle.domain.WebhookUrlPolicy;
+import io.leadcycle.notifications.Dispatcher;
+import io.leadcycle.notifications.TargetPolicy;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.ScheduledFunction;
+import io.leadcycle.runtime.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Threshold notification on a schedule (every minute in AWS, every second on the local server): fans
+ * the outbox out to the subscribers of each event's type and sends the due deliveries as signed
+ * webhooks ({@link Dispatcher}), for at most {@code NOTIFICATION_RUN_SECONDS} (50); the next run
+ * continues where it stopped.
+ *
+ * <p>With {@code NOTIFICATION_KEEP_POLLING=true} a run does not end when it runs out of work: it looks
+ * for new events every second until its budget is spent, so that in AWS, where a schedule fires at
+ * most once a minute, an event reaches its subscribers within a second or two (at the price of a
+ * function that is always running). An SQS queue that writers nudge is not built.
+ *
+ * <p>Where webhooks may go: https to public addresses only; {@code http} and loopback as well when
+ * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host (the local server sets
+ * {@link WebhookUrlPolicy#DEVELOPMENT_HOST_PROPERTY}).
+ */
+public final class ThresholdNotificationHandler extends ScheduledFunction {
+
+  static final int DEFAULT_RUN_SECONDS = 50;
+
+  private final Clock clock;
+  private final Duration budget;
+  private final boolean keepPolling;
+  private final TargetPolicy policy;
+  private Dispatcher dispatcher;
+
+  /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
+  public ThresholdNotificationHandler() {
+    this.clock = Clock.systemUTC();
+    Map<String, String> env = System.getenv();
+    this.budget = budget(env);
+    this.keepPolling = flag(env, "NOTIFICATION_KEEP_POLLING");
+    this.policy = policy(env);
+  }
+
+  ThresholdNotificationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
+    super(database);
+    this.clock = clock;
+    this.budget = budget(env);
+    this.keepPolling = flag(env, "NOTIFICATION_KEEP_POLLING");
+    this.policy = policy(env);
+  }
+
+  /** One dispatcher (its HTTP client and sending threads) per execution environment. */
+  private synchronized Dispatcher dispatcher() {
+    if (dispatcher == null) {
+      dispatcher = new Dispatcher(database(), clock, policy);
+    }
+    return dispatcher;
+  }
+
+  @Override
+  protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
+    Dispatcher service = dispatcher();
+    Instant deadline = clock.instant().plus(budget);
+    Map<String, Object> total = new LinkedHashMap<>(service.run(budget).toJson().getMap());
+    while (keepPolling && clock.instant().plusSeconds(1).isBefore(deadline)) {
+      sleepOneSecond();
+      Map<String, Object> more = service.run(Duration.between(clock.instant(), deadline)).toJson().getMap();
+      more.forEach((name, value) -> total.merge(name, value, ThresholdNotificationHandler::add));
+    }
+    total.put("polled", keepPolling);
+    return total;
+  }
+
+  /** Counts add up; a flag keeps its latest value. */
+  private static Object add(Object earlier, Object later) {
+    return earlier instanceof Number a && later instanceof Number b ? (Object) (a.longValue() + b.longValue()) : later;
+  }
+
+  private static void sleepOneSecond() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for new events", e);
+    }
+  }
+
+  static TargetPolicy policy(Map<String, String> env) {
+    boolean local = flag(env, "NOTIFICATION_LOCAL_TARGETS") || WebhookUrlPolicy.current().developmentHost();
+    return local ? TargetPolicy.localServer() : TargetPolicy.publicHttpsOnly();
+  }
+
+  /** A true/false variable, false by default; anything else fails at once, naming it. */
+  static boolean flag(Map<String, String> env, String name) {
+    String raw = env.getOrDefault(name, "false").strip();
+    if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
+      throw new IllegalStateException(name + " must be true or false (got \"" + raw + "\").");
+    }
+    return raw.equals("true");
+  }
+
+  /** {@code NOTIFICATION_RUN_SECONDS}: a whole number of seconds from 1 to 840 (Lambda's 15 minutes, less a margin). */
+  static Duration budget(Map<String, String> env) {
+    String raw = env.get("NOTIFICATION_RUN_SECONDS");
+    if (raw == null || raw.isBlank()) {
+      return Duration.ofSeconds(DEFAULT_RUN_SECONDS);
+    }
+    try {
+      int seconds = Integer.parseInt(raw.strip());
+      if (seconds >= 1 && seconds <= 840) {
+        return Duration.ofSeconds(seconds);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalStateException("NOTIFICATION_RUN_SECONDS must be a whole number of seconds from 1 to 840 (got \""
+        + raw + "\").");
+  }
+}

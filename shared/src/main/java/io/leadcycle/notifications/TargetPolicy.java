@@ -1,0 +1,49 @@
+package io.leadcycle.notifications;
+
+import io.leadcycle.domain.WebhookUrlPolicy;
+import java.net.InetAddress;
+
+/**
+ * Where webhooks may be sent, decided on the addresses a subscriber's host resolves to at send time
+ * (DNS can change after the URL was accepted). The ranges are {@link WebhookUrlPolicy}'s, the same that
+ * check a URL when it is saved: in AWS only {@code https} to public addresses; the local server, a
+ * development host, also allows {@code http} and loopback.
+ */
+public interface TargetPolicy {
+
+  /** Whether a connection to this (resolved) address is allowed. */
+  boolean allows(InetAddress address);
+
+  /** Whether plain {@code http} URLs are allowed (only on the local server). */
+  boolean allowsHttp();
+
+  /** Why this address is refused, for the attempt's error; null when it is allowed. */
+  default String refusal(InetAddress address) {
+    return allows(address) ? null : "address " + address.getHostAddress()
+        + " is not allowed (loopback, link-local, private, multicast or otherwise reserved)";
+  }
+
+  /** AWS: https only, public addresses only. */
+  static TargetPolicy publicHttpsOnly() {
+    return of(WebhookUrlPolicy.STRICT);
+  }
+
+  /** The local server: http too, and loopback; every other non-public range stays refused. */
+  static TargetPolicy localServer() {
+    return of(WebhookUrlPolicy.DEVELOPMENT);
+  }
+
+  private static TargetPolicy of(WebhookUrlPolicy urls) {
+    return new TargetPolicy() {
+      @Override
+      public boolean allows(InetAddress address) {
+        return urls.isAllowed(address);
+      }
+
+      @Override
+      public boolean allowsHttp() {
+        return urls.developmentHost();
+      }
+    };
+  }
+}

@@ -1,0 +1,147 @@
+package io.leadcycle.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The threshold notification's queue: outbox events fanned out into one delivery per (event,
+ * subscriber), deliveries claimed with a lease, attempts and outcomes recorded. Every claim skips rows
+ * another runner holds ({@code SKIP LOCKED}), so several runners share the work.
+ */
+public final class DispatchStore {
+
+  /** What one fan-out batch did: events marked fanned out, deliveries created. */
+  public record FanOut(int events, int deliveries) {
+  }
+
+  /** A delivery claimed for sending, with what sending it needs. {@code secrets}: current first, then the previous one while it is valid. */
+  public record Claimed(UUID deliveryId, UUID outboxId, String type, UUID leadId, Instant occurredAt,
+      UUID subscriberId, String url, List<String> secrets, int attempts) {
+  }
+
+  /**
+   * One attempt's record and the delivery's new state: {@code status} pending (with
+   * {@code nextAttemptAt}), delivered or failed; {@code disableSubscriber} non-null disables the
+   * subscriber with that reason.
+   */
+  public record Outcome(UUID deliveryId, UUID subscriberId, Instant at, Integer httpStatus, String error,
+      int durationMs, String status, Instant nextAttemptAt, String disableSubscriber) {
+  }
+
+  /**
+   * Fans out the oldest events not yet fanned out (at most {@code limit}, locked, skipping those another
+   * runner holds): one delivery per enabled subscriber of the event's type or of {@code *}, then marks
+   * the events fanned out. One statement.
+   */
+  public Future<FanOut> fanOut(SqlClient client, int limit, Instant now) {
+    return client.preparedQuery("""
+            WITH batch AS (
+              SELECT id, type FROM outbox WHERE fanned_out_at IS NULL
+               ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+            ), created AS (
+              INSERT INTO deliveries (outbox_id, subscriber_id, next_attempt_at, created_at)
+              SELECT b.id, s.id, $2, $2 FROM batch b
+                JOIN subscribers s ON NOT s.disabled AND (b.type = ANY (s.events) OR '*' = ANY (s.events))
+              ON CONFLICT (outbox_id, subscriber_id) DO NOTHING
+              RETURNING 1
+            ), marked AS (
+              UPDATE outbox o SET fanned_out_at = $2 FROM batch WHERE o.id = batch.id RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM marked) AS events, (SELECT count(*) FROM created) AS deliveries""")
+        .execute(Tuple.of(limit, now.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new FanOut(row.getLong("events").intValue(), row.getLong("deliveries").intValue());
+        });
+  }
+
+  /**
+   * Claims up to {@code limit} due deliveries of enabled subscribers (pending, due, not leased or
+   * lease expired), oldest due first, leasing them until {@code leaseUntil}. A runner that dies
+   * while sending leaves the lease to expire; the delivery is then sent again (same webhook-id).
+   */
+  public Future<List<Claimed>> claim(SqlClient client, int limit, Instant now, Instant leaseUntil) {
+    return client.preparedQuery("""
+            WITH due AS (
+              SELECT d.id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                 AND (d.claimed_until IS NULL OR d.claimed_until <= $1) AND NOT s.disabled
+               ORDER BY d.next_attempt_at, d.id LIMIT $2
+               FOR UPDATE OF d SKIP LOCKED
+            ), claimed AS (
+              UPDATE deliveries d SET claimed_until = $3 FROM due WHERE d.id = due.id
+              RETURNING d.id, d.outbox_id, d.subscriber_id, d.attempts
+            )
+            SELECT c.id, c.outbox_id, c.subscriber_id, c.attempts, o.type, o.lead_id, o.created_at,
+                   s.url, s.secret, s.previous_secret, s.previous_secret_expires_at
+              FROM claimed c JOIN outbox o ON o.id = c.outbox_id JOIN subscribers s ON s.id = c.subscriber_id""")
+        .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), limit, leaseUntil.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          List<Claimed> claimed = new ArrayList<>();
+          for (Row row : rows) {
+            List<String> secrets = new ArrayList<>();
+            secrets.add(row.getString("secret"));
+            Instant previousExpires = Rows.instant(row, "previous_secret_expires_at");
+            if (row.getString("previous_secret") != null && previousExpires != null && previousExpires.isAfter(now)) {
+              secrets.add(row.getString("previous_secret"));
+            }
+            claimed.add(new Claimed(row.getUUID("id"), row.getUUID("outbox_id"), row.getString("type"),
+                row.getUUID("lead_id"), Rows.instant(row, "created_at"), row.getUUID("subscriber_id"),
+                row.getString("url"), List.copyOf(secrets), row.getInteger("attempts")));
+          }
+          return claimed;
+        });
+  }
+
+  /**
+   * Records an attempt and the delivery's new state, ends its lease and, for a 410, disables the
+   * subscriber: one statement. A delivery no longer pending (changed by hand meanwhile) keeps its state.
+   */
+  public Future<Void> record(SqlClient client, Outcome outcome) {
+    return client.preparedQuery("""
+            WITH attempt AS (
+              INSERT INTO delivery_attempts (delivery_id, at, http_status, error, duration_ms)
+              VALUES ($1, $2, $3, $4, $5)
+            ), delivery AS (
+              UPDATE deliveries SET attempts = attempts + 1, status = $6,
+                     next_attempt_at = coalesce($7, next_attempt_at), claimed_until = NULL,
+                     last_status = $3, last_error = $4,
+                     delivered_at = CASE WHEN $6 = 'delivered' THEN $2 ELSE delivered_at END
+               WHERE id = $1 AND status = 'pending'
+            ), subscriber AS (
+              UPDATE subscribers SET disabled = true, disabled_reason = $9, updated_at = $2
+               WHERE id = $8 AND $9::text IS NOT NULL AND NOT disabled
+            )
+            SELECT 1""")
+        .execute(Tuple.tuple().addUUID(outcome.deliveryId()).addOffsetDateTime(outcome.at().atOffset(ZoneOffset.UTC))
+            .addInteger(outcome.httpStatus()).addString(outcome.error()).addInteger(outcome.durationMs())
+            .addString(outcome.status())
+            .addOffsetDateTime(outcome.nextAttemptAt() == null ? null : outcome.nextAttemptAt().atOffset(ZoneOffset.UTC))
+            .addUUID(outcome.subscriberId()).addString(outcome.disableSubscriber()))
+        .mapEmpty();
+  }
+
+  /**
+   * Deletes up to {@code limit} outbox events older than {@code cutoff} that are done with: fanned out,
+   * and every delivery final (delivered or failed) or none at all (no subscriber). Their deliveries and
+   * attempts go with them (cascade).
+   */
+  public Future<Integer> deleteFinishedEventsBefore(SqlClient client, Instant cutoff, int limit) {
+    return client.preparedQuery("""
+            DELETE FROM outbox WHERE id IN (
+              SELECT o.id FROM outbox o
+               WHERE o.created_at < $1 AND o.fanned_out_at IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id AND d.status = 'pending')
+               ORDER BY o.created_at, o.id LIMIT $2
+               FOR UPDATE SKIP LOCKED)""")
+        .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC), limit))
+        .map(rows -> rows.rowCount());
+  }
+}
