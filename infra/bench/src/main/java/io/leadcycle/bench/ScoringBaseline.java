@@ -37,7 +37,7 @@ import java.util.UUID;
 final class ScoringBaseline {
 
   static final String MODEL_NAME = "Bench fit and engagement";
-  static final int THRESHOLD = 60;
+  static final int THRESHOLD = 50;
 
   /**
    * The model (contact target, 10 rules): demographic eq/in/contains/exists on jobTitle, country and an
@@ -48,7 +48,7 @@ final class ScoringBaseline {
   static final String MODEL = """
       {"name": "%s", "target": "contact", "salesReadyThreshold": %d,
        "grades": [{"name": "D", "min": -1000, "max": 9}, {"name": "C", "min": 10, "max": 29},
-                  {"name": "B", "min": 30, "max": 59}, {"name": "A", "min": 60, "max": 1000}],
+                  {"name": "B", "min": 30, "max": 49}, {"name": "A", "min": 50, "max": 1000}],
        "rules": [
          {"id": "executive", "kind": "demographic", "field": "jobTitle", "op": "in",
           "value": ["CTO", "CEO", "VP Engineering"], "points": 20},
@@ -92,15 +92,15 @@ final class ScoringBaseline {
         CREATE TEMPORARY TABLE bench_scored ON COMMIT DROP AS
         WITH facts AS (
           SELECT i.contact_id,
-                 count(*) FILTER (WHERE i.type = 'website_visited' AND i.occurred_at >= $1 - interval '30 days') AS visits,
-                 count(*) FILTER (WHERE i.type = 'email_clicked' AND i.occurred_at >= $1 - interval '60 days') AS clicks,
-                 sum(%1$s) FILTER (WHERE i.type = 'email_clicked' AND i.occurred_at >= $1 - interval '60 days') AS clicks_weight,
+                 count(*) FILTER (WHERE i.type = 'website_visited' AND i.occurred_at >= $1 - make_interval(secs => 30 * 86400.0)) AS visits,
+                 count(*) FILTER (WHERE i.type = 'email_clicked' AND i.occurred_at >= $1 - make_interval(secs => 60 * 86400.0)) AS clicks,
+                 sum(%1$s) FILTER (WHERE i.type = 'email_clicked' AND i.occurred_at >= $1 - make_interval(secs => 60 * 86400.0)) AS clicks_weight,
                  count(*) FILTER (WHERE i.type = 'event_attended' AND i.context_id = 'webinar-7'
-                                    AND i.occurred_at >= $1 - interval '90 days') AS webinar,
-                 count(*) FILTER (WHERE i.type = 'email_opened' AND i.occurred_at >= $1 - interval '30 days') AS opened
+                                    AND i.occurred_at >= $1 - make_interval(secs => 90 * 86400.0)) AS webinar,
+                 count(*) FILTER (WHERE i.type = 'email_opened' AND i.occurred_at >= $1 - make_interval(secs => 30 * 86400.0)) AS opened
             FROM interactions i
            WHERE i.type IN ('website_visited', 'email_clicked', 'event_attended', 'email_opened')
-             AND i.occurred_at >= $1 - interval '90 days' %2$s
+             AND i.occurred_at >= $1 - make_interval(secs => 90 * 86400.0) %2$s
            GROUP BY i.contact_id
         ),
         lead_facts AS MATERIALIZED (  -- once per lead: the rules below read its columns several times
@@ -151,7 +151,7 @@ final class ScoringBaseline {
         SELECT lead_id, $2::uuid AS model_id, $1::timestamptz AS scored_at, stage, was_sales_ready, first_score,
                score, score_before, grade_before,
                CASE WHEN score BETWEEN -1000 AND 9 THEN 'D' WHEN score BETWEEN 10 AND 29 THEN 'C'
-                    WHEN score BETWEEN 30 AND 59 THEN 'B' WHEN score BETWEEN 60 AND 1000 THEN 'A' END AS grade,
+                    WHEN score BETWEEN 30 AND 49 THEN 'B' WHEN score BETWEEN 50 AND 1000 THEN 'A' END AS grade,
                score >= %8$d AS reaches,
                score >= %8$d AND NOT was_sales_ready AS becomes_sales_ready,
                first_score AND stage = 'inquiry' AS leaves_inquiry,
@@ -293,7 +293,9 @@ final class ScoringBaseline {
         for (String sql : writes(subset)) {
           long start = System.nanoTime();
           int n = conn.query(sql).execute().await().rowCount();
-          parts.add(String.format(java.util.Locale.ROOT, "%s %.2f", sql.strip().split("\\s+")[2], (System.nanoTime() - start) / 1e9));
+          String[] words = sql.strip().split("\\s+");
+          parts.add(String.format(java.util.Locale.ROOT, "%s %.2f", words[0].equals("UPDATE") ? words[1] : words[2],
+              (System.nanoTime() - start) / 1e9));
           if (sql.contains("lead.score_changed")) {
             gradeChanges = n;
           }

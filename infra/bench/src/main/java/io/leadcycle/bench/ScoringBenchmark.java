@@ -41,19 +41,21 @@ import java.util.UUID;
  * "Rescoring"):
  *
  * <ol>
- *   <li>a fresh embedded PostgreSQL (fsync on), migrated, seeded set-based ({@link ScoringSeed}:
- *       100k contacts with leads, 10k accounts, 1M interactions over 90 days), vacuumed and analyzed;</li>
- *   <li>a 10-rule model ({@link ScoringBaseline#MODEL}) created and published through
- *       {@link ScoringModelStore}: its full rescoring is pending;</li>
- *   <li>(a) full: the baseline ({@link ScoringBaseline}: one aggregate, then the writes, one
- *       transaction, rolled back after it is timed), then the product ({@link RecalculationService}
- *       runs until the rescoring is done), from the same state; the ratio, and the product's scores
- *       checked against the baseline's SQL at the times the product scored;</li>
+ *   <li>a fresh embedded PostgreSQL (fsync on), migrated; the product's JVM warmed up on throw-away
+ *       data, which is then emptied;</li>
+ *   <li>the data seeded set-based ({@link ScoringSeed}: 100k contacts with a lead each, 10k accounts,
+ *       1M interactions over 90 days), and a 10-rule model ({@link ScoringBaseline#MODEL}) created and
+ *       published through {@link ScoringModelStore}: its full rescoring is pending;</li>
+ *   <li>(a) full, in rounds: the baseline ({@link ScoringBaseline}: one aggregate, then the writes, in
+ *       one transaction rolled back after it is timed), then the product ({@link RecalculationService}
+ *       runs until the rescoring is done), from the same state; the ratio of the means; the product's
+ *       scores checked against the baseline's SQL at the times the product scored, and its writes
+ *       (scores, stage moves, timeline rows, events) counted against the baseline's;</li>
  *   <li>(b) incremental: 1k random contacts get one new interaction each and are marked; the baseline
- *       for their leads (rolled back), then one product run;</li>
+ *       for their leads (rolled back), then one product run, checked the same way;</li>
  *   <li>(c) time to score: the local server on the same database, its recalculation timer at the
- *       template's 1 s; an interaction for one contact at a time (through {@code POST /v1/interactions}
- *       when the server has it, else inserted and marked in SQL, as intake does), and
+ *       template's 1 s; an interaction for one contact at a time through {@code POST /v1/interactions}
+ *       (inserted and marked in SQL, as intake does, on a build without that route), and
  *       {@code GET /v1/leads/{id}} polled until the score moves;</li>
  *   <li>a report with the command, machine, load, the figures, the ratios and the targets.</li>
  * </ol>
@@ -433,7 +435,7 @@ public final class ScoringBenchmark {
     product.close();
     resources.product = null;
     maintain(database, "TRUNCATE lead_scores, lead_timeline, outbox, contacts_to_rescore, opportunities, interactions, "
-        + "leads, contacts, accounts, scoring_models");
+        + "leads, contacts, accounts, scoring_models CASCADE");
     return String.format(Locale.ROOT, "the product's JVM first scored %,d throw-away leads (cold: %.1f s) and ran an "
         + "incremental run; those tables were then emptied", full.leadsScored(), seconds);
   }
@@ -453,7 +455,7 @@ public final class ScoringBenchmark {
    * in inquiry without score, and the model's full rescoring pending again (published anew).
    */
   private static void undoScoring(BenchDatabase database, DatabaseSettings settings, UUID modelId) throws SQLException {
-    maintain(database, "TRUNCATE lead_scores, lead_timeline, outbox, contacts_to_rescore");
+    maintain(database, "TRUNCATE lead_scores, lead_timeline, outbox, contacts_to_rescore CASCADE");
     maintain(database, "UPDATE leads SET stage = 'inquiry', sales_ready = false, score = NULL, grade = NULL, version = 0");
     try (Database db = Database.connect(settings.withPoolSize(1), 1)) {
       db.inTransaction(conn -> new ScoringModelStore().publish(conn, modelId)).await();
@@ -633,7 +635,7 @@ public final class ScoringBenchmark {
     for (int i = 0; i < rounds.size(); i++) {
       Round x = rounds.get(i);
       RunSummary t = x.product().total();
-      String label = rounds.size() == 1 ? "" : "round " + (i + 1);
+      String label = rounds.size() == 1 ? "times" : "round " + (i + 1);
       line(r, label, String.format(Locale.ROOT, "product %.2f s, SQL %.2f s: ratio %.2f", x.product().seconds(),
           x.sql().seconds(), x.ratio()));
       line(r, "  product", String.format(Locale.ROOT, "RecalculationService, batches of %d (one transaction each), %d "
@@ -708,7 +710,7 @@ public final class ScoringBenchmark {
   private static void checkLines(StringBuilder r, Check c) {
     line(r, "check", String.format(Locale.ROOT, "%,d scores compared with the baseline's SQL at the product's scoring "
         + "times: %,d mismatches%s", c.compared(), c.mismatches(), c.mismatches() == 0 ? "" : " (" + c.examples() + ")"));
-    line(r, "", String.format(Locale.ROOT, "with the baseline's own run (a little earlier; decay moves scores): %,d "
+    line(r, "", String.format(Locale.ROOT, "with the baseline's own run (earlier: decay and windows move with time): %,d "
         + "equal, %,d off by 1, %,d off by more", c.equalToBaselineRun(), c.offByOne(), c.offByMore()));
   }
 
