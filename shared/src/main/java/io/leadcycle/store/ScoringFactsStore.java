@@ -29,18 +29,30 @@ public final class ScoringFactsStore {
   public record ContactFacts(UUID accountId, Map<String, Object> fields, Map<String, Object> consent) {
   }
 
+  /**
+   * Per rule, its interactions of the batch's owners, in two branches of which only one runs per rule:
+   * a rule without a context needs only {@code (contact_id, type, occurred_at)}, all of them in the index
+   * {@code interactions_contact_type_time}, so PostgreSQL reads them with an index-only scan; only a rule
+   * with a context visits the table (for {@code context_id}), and only for rows of its type. One join of
+   * every interaction with every rule on {@code type} visited a table page per interaction: a contact's
+   * interactions lie all over the table.
+   */
   private static final String BEHAVIOR = """
-      SELECT %1$s AS owner, r.n AS rule, count(*)::int AS occurrences,
-             sum(%2$s) AS weight_sum, max(%2$s) AS newest_weight
+      SELECT f.owner, r.n AS rule, count(*)::int AS occurrences, sum(%1$s) AS weight_sum, max(%1$s) AS newest_weight
         FROM unnest($3::text[], $4::text[], $5::int[], $6::float8[]) WITH ORDINALITY AS r(type, context_id, within_days, half_life, n)
-        JOIN interactions i ON i.type = r.type
-         AND (r.context_id IS NULL OR i.context_id = r.context_id)
-         AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(secs => r.within_days * 86400.0))
-        %3$s
+        JOIN LATERAL (
+          SELECT %2$s AS owner, i.occurred_at FROM interactions i %3$s
+             AND r.context_id IS NULL AND i.type = r.type
+             AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(secs => r.within_days * 86400.0))
+          UNION ALL
+          SELECT %2$s AS owner, i.occurred_at FROM interactions i %3$s
+             AND r.context_id IS NOT NULL AND i.type = r.type AND i.context_id = r.context_id
+             AND (r.within_days IS NULL OR i.occurred_at >= $2::timestamptz - make_interval(secs => r.within_days * 86400.0))
+        ) f ON true
        GROUP BY 1, 2""";
 
   private static final String WEIGHT = "CASE WHEN r.half_life IS NULL THEN 1.0::float8"
-      + " ELSE power(0.5::float8, (greatest(extract(epoch FROM ($2::timestamptz - i.occurred_at)), 0) / 86400.0)::float8 / r.half_life) END";
+      + " ELSE power(0.5::float8, (greatest(extract(epoch FROM ($2::timestamptz - f.occurred_at)), 0) / 86400.0)::float8 / r.half_life) END";
 
   /** Contacts by id: standard fields by wire name, attributes as {@code attributes.<name>}, consent. */
   public Future<Map<UUID, ContactFacts>> contacts(SqlClient client, List<UUID> ids) {
@@ -93,14 +105,14 @@ public final class ScoringFactsStore {
   /** Per contact, the facts of each rule (by its index in {@code rules}); a rule that saw nothing is absent. */
   public Future<Map<UUID, Map<Integer, BehaviorFacts>>> behaviorOfContacts(SqlClient client, List<BehavioralRule> rules,
       List<UUID> contactIds, Instant now) {
-    return behavior(client, String.format(BEHAVIOR, "i.contact_id", WEIGHT, "WHERE i.contact_id = ANY($1)"), rules,
+    return behavior(client, String.format(BEHAVIOR, WEIGHT, "i.contact_id", "WHERE i.contact_id = ANY($1)"), rules,
         contactIds, now);
   }
 
   /** Per account, the facts of each rule over the interactions of all the account's contacts. */
   public Future<Map<UUID, Map<Integer, BehaviorFacts>>> behaviorOfAccounts(SqlClient client, List<BehavioralRule> rules,
       List<UUID> accountIds, Instant now) {
-    return behavior(client, String.format(BEHAVIOR, "c.account_id", WEIGHT,
+    return behavior(client, String.format(BEHAVIOR, WEIGHT, "c.account_id",
         "JOIN contacts c ON c.id = i.contact_id WHERE c.account_id = ANY($1)"), rules, accountIds, now);
   }
 

@@ -1,35 +1,43 @@
 package io.leadcycle.bench;
 
+import static io.leadcycle.bench.BenchSupport.analyze;
+import static io.leadcycle.bench.BenchSupport.deleteTree;
+import static io.leadcycle.bench.BenchSupport.freePort;
+import static io.leadcycle.bench.BenchSupport.line;
+import static io.leadcycle.bench.BenchSupport.loadAverage;
+import static io.leadcycle.bench.BenchSupport.machine;
+import static io.leadcycle.bench.BenchSupport.prepareDatabase;
+import static io.leadcycle.bench.BenchSupport.progress;
+import static io.leadcycle.bench.BenchSupport.randomBytes;
+import static io.leadcycle.bench.BenchSupport.tail;
+import static io.leadcycle.bench.BenchSupport.waitForHealth;
+
+import io.leadcycle.bench.BenchSupport.BenchmarkFailure;
+import io.leadcycle.bench.BenchSupport.DatabaseInfo;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -184,17 +192,7 @@ public final class IntakeBenchmark {
           System.err.println("bench: closing Vert.x: " + e);
         }
       }
-      if (server != null && server.isAlive()) {
-        server.destroy();
-        try {
-          if (!server.waitFor(15, TimeUnit.SECONDS)) {
-            server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          }
-        } catch (InterruptedException e) {
-          server.destroyForcibly();
-          Thread.currentThread().interrupt();
-        }
-      }
+      BenchSupport.stop(server);
       if (database != null) {
         try {
           database.close();
@@ -252,13 +250,6 @@ public final class IntakeBenchmark {
     resources.close();
     Runtime.getRuntime().removeShutdownHook(hook);
     System.exit(exit);
-  }
-
-  /** A failure whose message says it all (no stack trace). */
-  static final class BenchmarkFailure extends RuntimeException {
-    BenchmarkFailure(String message) {
-      super(message);
-    }
   }
 
   private static void run(Options o, String[] args, Resources resources) throws Exception {
@@ -356,44 +347,6 @@ public final class IntakeBenchmark {
         ceiling, pgbenchCpu, serverLog);
   }
 
-  private record DatabaseInfo(String version, String fsync, String synchronousCommit, String sharedBuffers,
-      long postmasterPid) {
-  }
-
-  /** Sets synchronous_commit for every later session and reads what the report shows. */
-  private static DatabaseInfo prepareDatabase(BenchDatabase database, String synchronousCommit) throws SQLException {
-    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
-        Statement s = c.createStatement()) {
-      // A database-level setting overrides the server's command line (embedded PostgreSQL starts with "off").
-      s.execute("ALTER DATABASE " + BenchDatabase.DATABASE + " SET synchronous_commit = " + synchronousCommit);
-      String version = single(s, "SHOW server_version");
-      String fsync = single(s, "SHOW fsync");
-      String sharedBuffers = single(s, "SHOW shared_buffers");
-      long backend = Long.parseLong(single(s, "SELECT pg_backend_pid()"));
-      long postmaster = CpuMeter.parentPid(backend);
-      try (Connection fresh = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
-          Statement t = fresh.createStatement()) {
-        String effective = single(t, "SHOW synchronous_commit");
-        return new DatabaseInfo(version, fsync, effective, sharedBuffers, postmaster);
-      }
-    }
-  }
-
-  private static String single(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
-  /** Fresh planner statistics, as autovacuum would have them on a database that is not brand new. */
-  private static void analyze(BenchDatabase database) throws SQLException {
-    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
-        Statement s = c.createStatement()) {
-      s.execute("ANALYZE");
-    }
-  }
-
   private static long countContacts(BenchDatabase database, String emailPattern) throws SQLException {
     try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
         var ps = c.prepareStatement("SELECT count(*) FROM contacts WHERE email_norm LIKE ?")) {
@@ -426,27 +379,6 @@ public final class IntakeBenchmark {
       env.put("LEADCYCLE_HANDLER_THREADS", Integer.toString(o.handlerThreads()));
     }
     return builder.start();
-  }
-
-  private static void waitForHealth(Process server, int port, Path log) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new BenchmarkFailure("the local server exited with " + server.exitValue() + ":\n" + tail(log));
-      }
-      try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
-            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new BenchmarkFailure("the local server did not answer GET /health with 200 within 90 s:\n" + tail(log));
   }
 
   private static String createForm(int port, String token, String formId, String name) throws Exception {
@@ -490,9 +422,7 @@ public final class IntakeBenchmark {
     r.append("==== Leadcycle intake benchmark ====\n");
     line(r, "command", command);
     line(r, "date", startedAt);
-    line(r, "machine", Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory() + " memory, "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
-        + System.getProperty("java.version"));
+    line(r, "machine", machine());
     line(r, "load avg", load + " (other work on the machine skews both phases)");
     line(r, "postgresql", db.version() + " (embedded, fresh), fsync=" + db.fsync() + ", synchronous_commit="
         + db.synchronousCommit() + ", shared_buffers=" + db.sharedBuffers()
@@ -536,71 +466,7 @@ public final class IntakeBenchmark {
         ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
   }
 
-  private static void line(StringBuilder r, String label, String value) {
-    r.append(String.format("  %-11s %s%n", label, value));
-  }
-
   private static double ms(long micros) {
     return micros / 1000.0;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "n/a";
-    }
-  }
-
-  private static String memory() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-      return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
-          .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-          .orElse("unknown");
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  private static void progress(String message) {
-    System.out.println("bench: " + message);
-    System.out.flush();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] bytes = new byte[n];
-    new SecureRandom().nextBytes(bytes);
-    return bytes;
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(no server log: " + e + ")";
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
-    } catch (IOException e) {
-      // best effort
-    }
   }
 }

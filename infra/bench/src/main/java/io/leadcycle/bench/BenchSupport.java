@@ -1,0 +1,186 @@
+package io.leadcycle.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** What the benchmarks share: progress lines, the report's layout, the machine, the database's settings, the local server. */
+final class BenchSupport {
+
+  private BenchSupport() {
+  }
+
+  /** A failure whose message says it all (no stack trace). */
+  static final class BenchmarkFailure extends RuntimeException {
+    BenchmarkFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** The database's settings as the report shows them, and the postmaster's pid (for {@link CpuMeter}). */
+  record DatabaseInfo(String version, String fsync, String synchronousCommit, String sharedBuffers,
+      long postmasterPid) {
+  }
+
+  /** Sets synchronous_commit for every later session and reads what the report shows. */
+  static DatabaseInfo prepareDatabase(BenchDatabase database, String synchronousCommit) throws SQLException {
+    try (Connection c = connect(database); Statement s = c.createStatement()) {
+      // A database-level setting overrides the server's command line (embedded PostgreSQL starts with "off").
+      s.execute("ALTER DATABASE " + BenchDatabase.DATABASE + " SET synchronous_commit = " + synchronousCommit);
+      String version = single(s, "SHOW server_version");
+      String fsync = single(s, "SHOW fsync");
+      String sharedBuffers = single(s, "SHOW shared_buffers");
+      long backend = Long.parseLong(single(s, "SELECT pg_backend_pid()"));
+      long postmaster = CpuMeter.parentPid(backend);
+      try (Connection fresh = connect(database); Statement t = fresh.createStatement()) {
+        String effective = single(t, "SHOW synchronous_commit");
+        return new DatabaseInfo(version, fsync, effective, sharedBuffers, postmaster);
+      }
+    }
+  }
+
+  static Connection connect(BenchDatabase database) throws SQLException {
+    return DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+  }
+
+  static String single(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** Fresh planner statistics, as autovacuum would have them on a database that is not brand new. */
+  static void analyze(BenchDatabase database) throws SQLException {
+    try (Connection c = connect(database); Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+    }
+  }
+
+  /** Waits until the local server answers {@code GET /health} with 200 (90 s at most). */
+  static void waitForHealth(Process server, int port, Path log) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new BenchmarkFailure("the local server exited with " + server.exitValue() + ":\n" + tail(log));
+      }
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
+            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new BenchmarkFailure("the local server did not answer GET /health with 200 within 90 s:\n" + tail(log));
+  }
+
+  /** Stops a child process: politely, then forcibly. */
+  static void stop(Process process) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void line(StringBuilder r, String label, String value) {
+    r.append(String.format("  %-11s %s%n", label, value));
+  }
+
+  static void progress(String message) {
+    System.out.println("bench: " + message);
+    System.out.flush();
+  }
+
+  /** "2 cores (nproc), 23.5 GiB memory, Linux 6.x, Java 17". */
+  static String machine() {
+    return Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory() + " memory, "
+        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+        + System.getProperty("java.version");
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  static String memory() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+      return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+          .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
+          .orElse("unknown");
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  /** The last 40 lines of a log. */
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(no server log: " + e + ")";
+    }
+  }
+
+  static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          // best effort
+        }
+      });
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}
