@@ -84,13 +84,16 @@ public final class NotificationBenchmark {
         --timeout S             seconds to wait for the last delivery after the last write (default 120)
         --fsync X               on (default, as in production) or off
         --no-baseline           skip the ceiling
+        --autovacuum-naptime S  PostgreSQL's autovacuum_naptime in seconds (default: PostgreSQL's own, 60);
+                                a diagnostic: how soon the planner sees the growing outbox and deliveries
         --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
         --server-jvm-arg ARG    extra JVM argument for the local server (repeatable)
         --keep-files            keep the work directory (server log)
       """;
 
   record Options(int events, int receivers, int rate, int batchMillis, int concurrency, int timeoutSeconds,
-      boolean fsync, boolean baseline, Path localJar, List<String> serverJvmArgs, boolean keepFiles) {
+      boolean fsync, boolean baseline, Path localJar, List<String> serverJvmArgs, boolean keepFiles,
+      Integer naptime) {
 
     static Options parse(String[] args) {
       int events = 10_000;
@@ -104,6 +107,7 @@ public final class NotificationBenchmark {
       Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
       List<String> jvmArgs = new ArrayList<>();
       boolean keep = false;
+      Integer naptime = null;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -138,11 +142,12 @@ public final class NotificationBenchmark {
           case "--fsync" -> fsync = oneOf(name, value, "on", "off").equals("on");
           case "--local-jar" -> localJar = Path.of(value);
           case "--server-jvm-arg" -> jvmArgs.add(value);
+          case "--autovacuum-naptime" -> naptime = positive(name, value, 1);
           default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
       }
       return new Options(events, receivers, rate, batchMillis, concurrency, timeout, fsync, baseline, localJar,
-          List.copyOf(jvmArgs), keep);
+          List.copyOf(jvmArgs), keep, naptime);
     }
 
     private static int positive(String name, String value, int min) {
@@ -291,7 +296,7 @@ public final class NotificationBenchmark {
     progress("starting a fresh embedded PostgreSQL and migrating it");
     BenchDatabase database = BenchDatabase.startMigrated(o.fsync());
     resources.database = database;
-    String[] dbInfo = prepareDatabase(database);
+    String[] dbInfo = prepareDatabase(database, o.naptime());
     long postmasterPid = Long.parseLong(dbInfo[3]);
 
     Vertx vertx = Vertx.vertx();
@@ -344,7 +349,8 @@ public final class NotificationBenchmark {
       }
       Thread.sleep(20);
       if (System.nanoTime() > nextReport) {
-        progress("received " + product.unique.get() + " of " + expected);
+        progress("received " + product.unique.get() + " of " + expected + String.format(" at %.0f s after the first write",
+            (nowMicros() - writes.firstWriteMicros()) / 1e6));
         nextReport += TimeUnit.SECONDS.toNanos(5);
       }
     }
@@ -355,8 +361,10 @@ public final class NotificationBenchmark {
       progress("timed out: " + (expected - received) + " deliveries missing after " + o.timeoutSeconds() + " s");
     }
     Breakdown breakdown;
+    String autoanalyze;
     try (Connection c = connect(database)) {
       breakdown = breakdown(c, subscribers, product, written);
+      autoanalyze = autoanalyze(c, writes.firstWriteMicros());
     }
     stopServer(server);
 
@@ -382,7 +390,7 @@ public final class NotificationBenchmark {
         ("java -cp infra/bench/target/leadcycle-bench.jar " + NotificationBenchmark.class.getName() + " "
             + String.join(" ", args)).strip());
     report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, writes, product,
-        expected, seconds, latency, breakdown, productCpu, baseline);
+        expected, seconds, latency, breakdown, autoanalyze, productCpu, baseline);
     if (received < expected) {
       throw new BenchmarkFailure((expected - received) + " of " + expected + " deliveries never arrived");
     }
@@ -437,15 +445,20 @@ public final class NotificationBenchmark {
   }
 
   /** Sets synchronous_commit on (the embedded server starts with off) and reads version, fsync, sync commit, postmaster pid. */
-  private static String[] prepareDatabase(BenchDatabase database) throws SQLException {
+  private static String[] prepareDatabase(BenchDatabase database, Integer naptime) throws SQLException {
     try (Connection c = connect(database); Statement s = c.createStatement()) {
       s.execute("ALTER DATABASE " + BenchDatabase.DATABASE + " SET synchronous_commit = on");
+      if (naptime != null) {
+        s.execute("ALTER SYSTEM SET autovacuum_naptime = " + naptime);
+        s.execute("SELECT pg_reload_conf()");
+      }
       String version = single(s, "SHOW server_version");
       String fsync = single(s, "SHOW fsync");
       long backend = Long.parseLong(single(s, "SELECT pg_backend_pid()"));
       long postmaster = CpuMeter.parentPid(backend);
       try (Connection fresh = connect(database); Statement t = fresh.createStatement()) {
-        return new String[] {version, fsync, single(t, "SHOW synchronous_commit"), Long.toString(postmaster)};
+        return new String[] {version, fsync, single(t, "SHOW synchronous_commit"), Long.toString(postmaster),
+            single(t, "SHOW autovacuum_naptime")};
       }
     }
   }
@@ -597,6 +610,22 @@ public final class NotificationBenchmark {
     return new Breakdown(toFanOut, toSend, toReceipt, deliveries, delivered, pending, failed, attempts, retried);
   }
 
+  /** When autovacuum analyzed the queue's tables, in seconds after the first write: the planner's view of them. */
+  private static String autoanalyze(Connection c, long firstWriteMicros) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT relname, autoanalyze_count, last_autoanalyze FROM pg_stat_user_tables"
+            + " WHERE relname IN ('outbox', 'deliveries', 'delivery_attempts') ORDER BY relname")) {
+      while (rs.next()) {
+        OffsetDateTime last = rs.getObject(3, OffsetDateTime.class);
+        out.append(out.length() == 0 ? "" : "; ").append(rs.getString(1)).append(' ').append(rs.getLong(2))
+            .append("x").append(last == null ? "" : String.format(", last %.1f s after the first write",
+                (micros(last) - firstWriteMicros) / 1e6));
+      }
+    }
+    return out.toString();
+  }
+
   private static long micros(OffsetDateTime t) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, t.toInstant());
   }
@@ -718,7 +747,8 @@ public final class NotificationBenchmark {
   }
 
   private static void report(Options o, String command, String startedAt, String load, String[] db, WriteStats writes,
-      Phase product, int expected, double seconds, Histogram latency, Breakdown b, CpuMeter.Usage cpu,
+      Phase product, int expected, double seconds, Histogram latency, Breakdown b, String autoanalyze,
+      CpuMeter.Usage cpu,
       Baseline baseline) {
     int received = product.unique.get();
     double rate = received / seconds;
@@ -733,7 +763,8 @@ public final class NotificationBenchmark {
         + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
         + System.getProperty("java.version"));
     line(r, "load avg", load + " (other work on the machine skews both phases)");
-    line(r, "postgresql", db[0] + " (embedded, fresh), fsync=" + db[1] + ", synchronous_commit=" + db[2]);
+    line(r, "postgresql", db[0] + " (embedded, fresh), fsync=" + db[1] + ", synchronous_commit=" + db[2]
+        + ", autovacuum_naptime=" + db[4]);
     line(r, "load", String.format("%d events x %d loopback receivers (subscribers to '*') = %d deliveries; %s",
         o.events(), o.receivers(), expected, o.rate() == 0 ? "all events in one transaction"
             : String.format("%d events/s in %d batches every %d ms", o.rate(), writes.batches(), o.batchMillis())));
@@ -754,6 +785,7 @@ public final class NotificationBenchmark {
     line(r, "breakdown", "write -> fanned out:    " + latencies(b.toFanOut()));
     line(r, "", "fanned out -> send:    " + latencies(b.toSend()));
     line(r, "", "send -> receipt:       " + latencies(b.sendToReceipt()));
+    line(r, "autoanalyze", autoanalyze);
     line(r, "cpu", "bench (writer + receivers) " + cpu.cores(cpu.benchSeconds()) + ", local server "
         + cpu.cores(cpu.serverSeconds()) + ", postgres " + cpu.cores(cpu.postgresSeconds()) + "; machine busy "
         + cpu.machineBusy());
@@ -774,8 +806,8 @@ public final class NotificationBenchmark {
     if (ratio != null) {
       line(r, "ratio", String.format("%.2f  (product %.0f deliveries/s / ceiling %.0f posts/s)%s", ratio, rate,
           baseline.throughput(), o.rate() == 0 ? ""
-              : String.format("; the product's rate is capped by the offered load, %d events/s = %d deliveries/s",
-                  o.rate(), o.rate() * o.receivers())));
+              : String.format("; offered load %d events/s = %d deliveries/s%s", o.rate(), o.rate() * o.receivers(),
+                  rate >= 0.9 * o.rate() * o.receivers() ? " caps the product's rate" : ", not kept up with")));
     }
     line(r, "p99", String.format("%.0f ms   target < %.0f ms: %s", p99, TARGET_P99_MS, p99Met ? "MET" : "NOT MET"));
     line(r, "verdict", (p99Met ? "target met" : "target not met") + (product.duplicates.get() == 0 ? "" : ", "
