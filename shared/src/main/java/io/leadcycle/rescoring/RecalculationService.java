@@ -243,12 +243,12 @@ public final class RecalculationService {
   private Future<Void> write(SqlConnection conn, List<Lead> locked, List<ScoringModel> scoringModels, Gathered gathered,
       Map<UUID, List<LeadScore>> before, boolean announceGrades, Instant now, Counters counters) {
     List<NewScore> newScores = new ArrayList<>();
-    Map<UUID, LeadState> states = new LinkedHashMap<>();
     List<TimelineStore.Entries> entries = new ArrayList<>();
     List<OutboxStore.Event> events = new ArrayList<>();
-    List<UUID> scoredLeads = new ArrayList<>();
+    List<LeadStore.ScoredState> scoredStates = new ArrayList<>();
     for (Lead lead : locked) {
       List<LeadScore> earlier = before.getOrDefault(lead.id(), List.of());
+      List<NewScore> leadScores = new ArrayList<>();
       ScoringModel reached = null;
       ScoreResult reachedScore = null;
       boolean scoredNow = false;
@@ -259,7 +259,7 @@ public final class RecalculationService {
         }
         ScoreResult result = ScoringEngine.score(model.definition(), leadFacts);
         scoredNow = true;
-        newScores.add(new NewScore(lead.id(), model.id(), result.score(), result.grade(), result.reachesThreshold(),
+        leadScores.add(new NewScore(lead.id(), model.id(), result.score(), result.grade(), result.reachesThreshold(),
             explanation(result), now));
         LeadScore previous = earlier.stream().filter(s -> s.modelId().equals(model.id())).findFirst().orElse(null);
         if (announceGrades && previous != null && !Objects.equals(previous.grade(), result.grade())) {
@@ -278,7 +278,7 @@ public final class RecalculationService {
         continue;
       }
       counters.leadsScored++;
-      scoredLeads.add(lead.id());
+      newScores.addAll(leadScores);
       LeadState state = lead.state();
       if (earlier.isEmpty()) {
         Transition first = apply(state, ProcessAction.FIRST_SCORED);
@@ -295,17 +295,39 @@ public final class RecalculationService {
               + " reached its sales-ready threshold " + reached.definition().salesReadyThreshold(), entries, events);
         }
       }
-      if (!state.equals(lead.state())) {
-        states.put(lead.id(), state);
+      NewScore best = best(leadScores, earlier, lead.id());
+      boolean moved = !state.equals(lead.state());
+      if (moved || !Objects.equals(best.score(), lead.bestScore()) || !Objects.equals(best.grade(), lead.bestGrade())) {
+        scoredStates.add(new LeadStore.ScoredState(lead.id(), state, moved, best.score(), best.grade()));
       }
     }
-    // Sent together: PostgreSQL runs them in this order on the connection.
+    // One statement each, sent together: PostgreSQL runs them in this order on the connection.
     Future<Void> written = scores.upsert(conn, newScores);
-    Future<Void> best = scores.refreshBest(conn, scoredLeads);
-    Future<Void> moved = leads.updateStates(conn, states);
+    Future<Void> updated = leads.updateScoredStates(conn, scoredStates);
     Future<Void> logged = timeline.appendAll(conn, entries);
     Future<Void> announced = outbox.addAll(conn, events);
-    return Future.all(written, best, moved, logged, announced).mapEmpty();
+    return Future.all(written, updated, logged, announced).mapEmpty();
+  }
+
+  /**
+   * The lead's best score among the live models: the ones just computed, and the stored ones of the
+   * other live models (the models scored now are live, or being rescored because they went live).
+   */
+  private static NewScore best(List<NewScore> now, List<LeadScore> earlier, UUID leadId) {
+    NewScore best = null;
+    for (NewScore score : now) {
+      if (best == null || score.score() > best.score()) {
+        best = score;
+      }
+    }
+    for (LeadScore stored : earlier) {
+      boolean scoredNow = now.stream().anyMatch(n -> n.modelId().equals(stored.modelId()));
+      if (!scoredNow && "live".equals(stored.modelStatus()) && (best == null || stored.score() > best.score())) {
+        best = new NewScore(leadId, stored.modelId(), stored.score(), stored.grade(), stored.salesReady(), null,
+            stored.scoredAt());
+      }
+    }
+    return best;
   }
 
   /** The transition of a scoring action, or null when the lead's state does not allow it (left as it is). */

@@ -78,27 +78,6 @@ public final class LeadScoreStore {
   }
 
   /**
-   * Sets each lead's best score among the live models, and its grade there, for the list views (null
-   * when no live model scores it).
-   */
-  public Future<Void> refreshBest(SqlClient client, List<UUID> leadIds) {
-    if (leadIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return client.preparedQuery("""
-            UPDATE leads l SET score = b.score, grade = b.grade
-              FROM (SELECT ids.id, best.score, best.grade
-                      FROM unnest($1::uuid[]) AS ids(id)
-                      LEFT JOIN LATERAL (SELECT s.score, s.grade FROM lead_scores s
-                                           JOIN scoring_models m ON m.id = s.model_id AND m.status = 'live'
-                                          WHERE s.lead_id = ids.id ORDER BY s.score DESC, m.created_at LIMIT 1) best
-                             ON true) b
-             WHERE l.id = b.id AND (l.score IS DISTINCT FROM b.score OR l.grade IS DISTINCT FROM b.grade)""")
-        .execute(Tuple.of(leadIds.toArray(UUID[]::new)))
-        .mapEmpty();
-  }
-
-  /**
    * Refreshes the best score of every lead a model has scored: after the model is retired, its scores
    * no longer count as a lead's best (one statement; it touches only the model's leads).
    */

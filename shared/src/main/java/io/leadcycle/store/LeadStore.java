@@ -159,29 +159,41 @@ public final class LeadStore {
         });
   }
 
-  /** Writes the process states of several leads in one statement. */
-  public Future<Void> updateStates(SqlClient client, Map<UUID, LeadState> states) {
-    if (states.isEmpty()) {
+  /** A scored lead's state after scoring: its process state (changed or not) and its best score and grade. */
+  public record ScoredState(UUID id, LeadState state, boolean moved, Integer score, String grade) {
+  }
+
+  /**
+   * Writes the best scores and, where scoring moved them, the process states of several leads, in one
+   * statement: each lead row is updated once (its indexes and foreign keys checked once).
+   */
+  public Future<Void> updateScoredStates(SqlClient client, List<ScoredState> updates) {
+    if (updates.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<UUID> ids = new ArrayList<>(states.keySet());
-    List<LeadState> values = ids.stream().map(states::get).toList();
+    List<LeadState> values = updates.stream().map(ScoredState::state).toList();
     return client.preparedQuery("""
             UPDATE leads l SET stage = s.stage, status = s.status, telemarketing_ready = s.tr,
                    telemarketing_accepted = s.ta, sales_ready = s.sr, sales_accepted = s.sa, owner_id = s.owner,
-                   version = l.version + 1, updated_at = now()
-              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::bool[], $8::text[])
-                   AS s(id, stage, status, tr, ta, sr, sa, owner)
+                   score = s.score, grade = s.grade,
+                   version = l.version + CASE WHEN s.moved THEN 1 ELSE 0 END,
+                   updated_at = CASE WHEN s.moved THEN now() ELSE l.updated_at END
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[], $5::bool[], $6::bool[], $7::bool[], $8::text[],
+                          $9::bool[], $10::int[], $11::text[])
+                   AS s(id, stage, status, tr, ta, sr, sa, owner, moved, score, grade)
              WHERE l.id = s.id""")
         .execute(Tuple.tuple()
-            .addArrayOfUUID(ids.toArray(UUID[]::new))
+            .addArrayOfUUID(updates.stream().map(ScoredState::id).toArray(UUID[]::new))
             .addArrayOfString(values.stream().map(LeadState::stage).toArray(String[]::new))
             .addArrayOfString(values.stream().map(v -> v.status().wireName()).toArray(String[]::new))
             .addArrayOfBoolean(values.stream().map(LeadState::telemarketingReady).toArray(Boolean[]::new))
             .addArrayOfBoolean(values.stream().map(LeadState::telemarketingAccepted).toArray(Boolean[]::new))
             .addArrayOfBoolean(values.stream().map(LeadState::salesReady).toArray(Boolean[]::new))
             .addArrayOfBoolean(values.stream().map(LeadState::salesAccepted).toArray(Boolean[]::new))
-            .addArrayOfString(values.stream().map(LeadState::ownerId).toArray(String[]::new)))
+            .addArrayOfString(values.stream().map(LeadState::ownerId).toArray(String[]::new))
+            .addArrayOfBoolean(updates.stream().map(ScoredState::moved).toArray(Boolean[]::new))
+            .addArrayOfInteger(updates.stream().map(ScoredState::score).toArray(Integer[]::new))
+            .addArrayOfString(updates.stream().map(ScoredState::grade).toArray(String[]::new)))
         .mapEmpty();
   }
 

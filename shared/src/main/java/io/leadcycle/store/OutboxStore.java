@@ -29,15 +29,19 @@ public final class OutboxStore {
   public record Event(String type, UUID leadId, JsonObject payload) {
   }
 
-  /** Writes several events in one pipelined batch. */
+  /** Writes several events in one statement, in list order (their ids and times follow it). */
   public Future<Void> addAll(SqlClient client, List<Event> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> batch = new ArrayList<>();
-    events.forEach(e -> batch.add(Tuple.of(e.type(), e.leadId(), e.payload())));
-    return client.preparedQuery("INSERT INTO outbox (type, lead_id, payload) VALUES ($1, $2, $3)")
-        .executeBatch(batch)
+    return client.preparedQuery("""
+            INSERT INTO outbox (type, lead_id, payload)
+            SELECT type, lead_id, payload::jsonb FROM unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY
+                   AS e(type, lead_id, payload, n) ORDER BY n""")
+        .execute(Tuple.tuple()
+            .addArrayOfString(events.stream().map(Event::type).toArray(String[]::new))
+            .addArrayOfUUID(events.stream().map(Event::leadId).toArray(UUID[]::new))
+            .addArrayOfString(events.stream().map(e -> e.payload().encode()).toArray(String[]::new)))
         .mapEmpty();
   }
 }

@@ -30,20 +30,37 @@ public final class TimelineStore {
   public record Entries(UUID leadId, List<Change> changes, String actor, String reason) {
   }
 
-  /** Appends the entries of several leads in one pipelined batch. */
+  /** Appends the entries of several leads in one statement. */
   public Future<Void> appendAll(SqlClient client, List<Entries> entries) {
-    List<Tuple> batch = new ArrayList<>();
+    List<UUID> leadIds = new ArrayList<>();
+    List<String> fields = new ArrayList<>();
+    List<String> froms = new ArrayList<>();
+    List<String> tos = new ArrayList<>();
+    List<String> actors = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     for (Entries e : entries) {
       for (Change change : e.changes()) {
-        batch.add(Tuple.of(e.leadId(), change.field(), change.from(), change.to(), e.actor(), e.reason()));
+        leadIds.add(e.leadId());
+        fields.add(change.field());
+        froms.add(change.from());
+        tos.add(change.to());
+        actors.add(e.actor());
+        reasons.add(e.reason());
       }
     }
-    if (batch.isEmpty()) {
+    if (leadIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return client.preparedQuery(
-            "INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason) VALUES ($1, $2, $3, $4, $5, $6)")
-        .executeBatch(batch)
+    return client.preparedQuery("""
+            INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])""")
+        .execute(Tuple.tuple()
+            .addArrayOfUUID(leadIds.toArray(UUID[]::new))
+            .addArrayOfString(fields.toArray(String[]::new))
+            .addArrayOfString(froms.toArray(String[]::new))
+            .addArrayOfString(tos.toArray(String[]::new))
+            .addArrayOfString(actors.toArray(String[]::new))
+            .addArrayOfString(reasons.toArray(String[]::new)))
         .mapEmpty();
   }
 
