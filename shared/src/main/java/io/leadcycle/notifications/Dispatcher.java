@@ -140,7 +140,11 @@ public final class Dispatcher implements AutoCloseable {
           if (slots.availablePermits() == settings.concurrency()) {
             break;
           }
-          pause(); // sends in flight: look again shortly (a free slot, or events written meanwhile)
+          if (free == 0) {
+            awaitFreeSlot(slots); // every slot busy: claim again as soon as one send ends
+          } else {
+            pause(); // nothing due, sends in flight: look again shortly (events written meanwhile)
+          }
           continue;
         }
         Map<UUID, JsonObject> views = leadViews(claimed);
@@ -247,6 +251,21 @@ public final class Dispatcher implements AutoCloseable {
     Instant next = schedule.next(attempts, now, retryAfter);
     return new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, status, error, result.durationMs(),
         next == null ? "failed" : "pending", next, null);
+  }
+
+  /**
+   * Waits until a send ends and frees its slot (at most 50 ms). Waking on the slot rather than sleeping
+   * a fixed time keeps every slot busy under load.
+   */
+  private static void awaitFreeSlot(Semaphore slots) {
+    try {
+      if (slots.tryAcquire(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        slots.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deliveries were in flight", e);
+    }
   }
 
   private static void pause() {
