@@ -33,6 +33,19 @@ public interface TargetPolicy {
     return of(WebhookUrlPolicy.DEVELOPMENT);
   }
 
+  /**
+   * The policy of this execution environment: the local server's on a development host (the local server
+   * sets {@link WebhookUrlPolicy#DEVELOPMENT_HOST_PROPERTY}) or with {@code NOTIFICATION_LOCAL_TARGETS=true};
+   * else AWS's. A value other than true or false fails at once, naming the variable.
+   */
+  static TargetPolicy fromEnvironment(java.util.Map<String, String> env) {
+    String raw = env.getOrDefault("NOTIFICATION_LOCAL_TARGETS", "false").strip();
+    if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
+      throw new IllegalStateException("NOTIFICATION_LOCAL_TARGETS must be true or false (got \"" + raw + "\").");
+    }
+    return raw.equals("true") || WebhookUrlPolicy.current().developmentHost() ? localServer() : publicHttpsOnly();
+  }
+
   private static TargetPolicy of(WebhookUrlPolicy urls) {
     return new TargetPolicy() {
       @Override

@@ -1,9 +1,9 @@
 package io.leadcycle.functions.notificationnudge;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import io.leadcycle.domain.WebhookUrlPolicy;
 import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
+import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.DeadLetters;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.Invocation;
@@ -87,29 +87,11 @@ public final class NotificationNudgeHandler extends SqsFunction {
   }
 
   static TargetPolicy policy(Map<String, String> env) {
-    String raw = env.getOrDefault("NOTIFICATION_LOCAL_TARGETS", "false").strip();
-    if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
-      throw new IllegalStateException("NOTIFICATION_LOCAL_TARGETS must be true or false (got \"" + raw + "\").");
-    }
-    boolean local = raw.equals("true") || WebhookUrlPolicy.current().developmentHost();
-    return local ? TargetPolicy.localServer() : TargetPolicy.publicHttpsOnly();
+    return TargetPolicy.fromEnvironment(env);
   }
 
-  /** {@code NUDGE_RUN_SECONDS}: a whole number of seconds from 1 to 840 (Lambda's 15 minutes, less a margin). */
+  /** {@code NUDGE_RUN_SECONDS}: a whole number of seconds from 1 to 840 (20 when unset). */
   static Duration budget(Map<String, String> env) {
-    String raw = env.get("NUDGE_RUN_SECONDS");
-    if (raw == null || raw.isBlank()) {
-      return Duration.ofSeconds(DEFAULT_RUN_SECONDS);
-    }
-    try {
-      int seconds = Integer.parseInt(raw.strip());
-      if (seconds >= 1 && seconds <= 840) {
-        return Duration.ofSeconds(seconds);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalStateException("NUDGE_RUN_SECONDS must be a whole number of seconds from 1 to 840 (got \""
-        + raw + "\").");
+    return BudgetedRun.budget(env, "NUDGE_RUN_SECONDS", DEFAULT_RUN_SECONDS);
   }
 }

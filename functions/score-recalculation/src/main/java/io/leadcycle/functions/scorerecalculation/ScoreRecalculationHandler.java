@@ -2,6 +2,7 @@ package io.leadcycle.functions.scorerecalculation;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.notifications.Nudge;
+import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.platform.ScheduledFunction;
@@ -10,8 +11,6 @@ import io.leadcycle.rescoring.RecalculationService.RunSummary;
 import io.leadcycle.runtime.Database;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -47,7 +46,7 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   private ScoreRecalculationHandler(Clock clock, Map<String, String> env) {
     this.clock = clock;
     this.budget = budget(env);
-    this.keepPolling = keepPolling(env);
+    this.keepPolling = BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
     this.nudge = LeadcycleRuntime::nudge;
   }
 
@@ -59,23 +58,14 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
     super(database);
     this.clock = clock;
     this.budget = budget(env);
-    this.keepPolling = keepPolling(env);
+    this.keepPolling = BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
     this.nudge = () -> nudge;
   }
 
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     RecalculationService service = new RecalculationService(database(), clock);
-    Instant deadline = clock.instant().plus(budget);
-    Map<String, Object> total = new LinkedHashMap<>(nudgeIfAnnounced(service.run(budget)).toJson().getMap());
-    while (keepPolling && clock.instant().plusSeconds(1).isBefore(deadline)) {
-      sleepOneSecond();
-      Map<String, Object> more = nudgeIfAnnounced(service.run(Duration.between(clock.instant(), deadline)))
-          .toJson().getMap();
-      more.forEach((name, value) -> total.merge(name, value, ScoreRecalculationHandler::add));
-    }
-    total.put("polled", keepPolling);
-    return total;
+    return BudgetedRun.run(clock, budget, keepPolling, left -> nudgeIfAnnounced(service.run(left)).toJson());
   }
 
   /** Nudges threshold notification when the run wrote outbox events; {@code run} has committed them. */
@@ -91,44 +81,13 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
     return run.firstScored() + run.salesReady() + run.gradeChanges() > 0;
   }
 
-  /** Counts add up; a flag keeps its latest value. */
-  private static Object add(Object earlier, Object later) {
-    return earlier instanceof Number a && later instanceof Number b ? (Object) (a.longValue() + b.longValue()) : later;
-  }
-
-  private static void sleepOneSecond() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for new marks", e);
-    }
+  /** {@code RESCORING_RUN_SECONDS}: a whole number of seconds from 1 to 840 (50 when unset). */
+  static Duration budget(Map<String, String> env) {
+    return BudgetedRun.budget(env, "RESCORING_RUN_SECONDS", DEFAULT_RUN_SECONDS);
   }
 
   /** {@code RESCORING_KEEP_POLLING}: {@code true} or {@code false} (the default). */
   static boolean keepPolling(Map<String, String> env) {
-    String raw = env.getOrDefault("RESCORING_KEEP_POLLING", "false").strip();
-    if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
-      throw new IllegalStateException("RESCORING_KEEP_POLLING must be true or false (got \"" + raw + "\").");
-    }
-    return raw.equals("true");
-  }
-
-  /** {@code RESCORING_RUN_SECONDS}: a whole number of seconds from 1 to 840 (Lambda's 15 minutes, less a margin). */
-  static Duration budget(Map<String, String> env) {
-    String raw = env.get("RESCORING_RUN_SECONDS");
-    if (raw == null || raw.isBlank()) {
-      return Duration.ofSeconds(DEFAULT_RUN_SECONDS);
-    }
-    try {
-      int seconds = Integer.parseInt(raw.strip());
-      if (seconds >= 1 && seconds <= 840) {
-        return Duration.ofSeconds(seconds);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalStateException("RESCORING_RUN_SECONDS must be a whole number of seconds from 1 to 840 (got \""
-        + raw + "\").");
+    return BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
   }
 }

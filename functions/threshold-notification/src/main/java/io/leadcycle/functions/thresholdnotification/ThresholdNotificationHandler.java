@@ -1,16 +1,14 @@
 package io.leadcycle.functions.thresholdnotification;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import io.leadcycle.domain.WebhookUrlPolicy;
 import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
+import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.runtime.Database;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -69,60 +67,20 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     Dispatcher service = dispatcher();
-    Instant deadline = clock.instant().plus(budget);
-    Map<String, Object> total = new LinkedHashMap<>(service.run(budget).toJson().getMap());
-    while (keepPolling && clock.instant().plusSeconds(1).isBefore(deadline)) {
-      sleepOneSecond();
-      Map<String, Object> more = service.run(Duration.between(clock.instant(), deadline)).toJson().getMap();
-      more.forEach((name, value) -> total.merge(name, value, ThresholdNotificationHandler::add));
-    }
-    total.put("polled", keepPolling);
-    return total;
-  }
-
-  /** Counts add up; a flag keeps its latest value. */
-  private static Object add(Object earlier, Object later) {
-    return earlier instanceof Number a && later instanceof Number b ? (Object) (a.longValue() + b.longValue()) : later;
-  }
-
-  private static void sleepOneSecond() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for new events", e);
-    }
+    return BudgetedRun.run(clock, budget, keepPolling, left -> service.run(left).toJson());
   }
 
   static TargetPolicy policy(Map<String, String> env) {
-    boolean local = flag(env, "NOTIFICATION_LOCAL_TARGETS") || WebhookUrlPolicy.current().developmentHost();
-    return local ? TargetPolicy.localServer() : TargetPolicy.publicHttpsOnly();
+    return TargetPolicy.fromEnvironment(env);
   }
 
   /** A true/false variable, false by default; anything else fails at once, naming it. */
   static boolean flag(Map<String, String> env, String name) {
-    String raw = env.getOrDefault(name, "false").strip();
-    if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
-      throw new IllegalStateException(name + " must be true or false (got \"" + raw + "\").");
-    }
-    return raw.equals("true");
+    return BudgetedRun.flag(env, name);
   }
 
-  /** {@code NOTIFICATION_RUN_SECONDS}: a whole number of seconds from 1 to 840 (Lambda's 15 minutes, less a margin). */
+  /** {@code NOTIFICATION_RUN_SECONDS}: a whole number of seconds from 1 to 840 (50 when unset). */
   static Duration budget(Map<String, String> env) {
-    String raw = env.get("NOTIFICATION_RUN_SECONDS");
-    if (raw == null || raw.isBlank()) {
-      return Duration.ofSeconds(DEFAULT_RUN_SECONDS);
-    }
-    try {
-      int seconds = Integer.parseInt(raw.strip());
-      if (seconds >= 1 && seconds <= 840) {
-        return Duration.ofSeconds(seconds);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalStateException("NOTIFICATION_RUN_SECONDS must be a whole number of seconds from 1 to 840 (got \""
-        + raw + "\").");
+    return BudgetedRun.budget(env, "NOTIFICATION_RUN_SECONDS", DEFAULT_RUN_SECONDS);
   }
 }
