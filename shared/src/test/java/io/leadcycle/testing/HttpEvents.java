@@ -44,6 +44,19 @@ public final class HttpEvents {
     return new HttpEvents(fixture);
   }
 
+  /** A caller's bearer token, as the HTTP API's JWT authorizer already checked it. */
+  public static final String BEARER = "Bearer eyJhbGciOiJSUzI1NiJ9.test.signature";
+
+  /** An event for a management route: the caller sends its token, which the JWT authorizer checked. */
+  public static HttpEvents management(String routeKey, String rawPath) {
+    return request(routeKey, rawPath).header("authorization", BEARER);
+  }
+
+  /** A management request sent to a catch-all {@code $default} route, routed by its raw path. */
+  public static HttpEvents managementDefaultRoute(String method, String rawPath) {
+    return defaultRoute(method, rawPath).header("authorization", BEARER);
+  }
+
   /**
    * An event as HTTP API sends it to a catch-all {@code $default} route: route key {@code $default},
    * no path parameters, only the method and the raw path to route by.
@@ -62,6 +75,14 @@ public final class HttpEvents {
 
   public HttpEvents query(String name, String value) {
     query.put(name, value);
+    return this;
+  }
+
+  /** Query parameters given as name, value, name, value, ... */
+  public HttpEvents queries(String... nameValuePairs) {
+    for (int i = 0; i + 1 < nameValuePairs.length; i += 2) {
+      query(nameValuePairs[i], nameValuePairs[i + 1]);
+    }
     return this;
   }
 

@@ -6,14 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.http.JsonViews;
+import io.leadcycle.testing.HandlerCalls;
 import io.leadcycle.testing.HttpEvents;
-import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * build real-shaped events for its routes, and readers for responses and rows. Everything goes through
  * {@link FormIntakeHandler#handleRequest}; the database is read only to check what a request did.
  */
-abstract class FormIntakeHarness {
+abstract class FormIntakeHarness extends HandlerCalls {
 
   static final String SUBMISSIONS = "POST /v1/forms/{formId}/submissions";
   static final String REGISTRATIONS = "POST /v1/events/{eventId}/registrations";
@@ -45,12 +42,7 @@ abstract class FormIntakeHarness {
   // ---- calling the handler ----
 
   APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-    assertThat(response).isNotNull();
-    assertThat(response.getStatusCode())
-        .as("never a 500 for a client's request: %s", response.getBody())
-        .isNotEqualTo(500);
-    return response;
+    return answer(handler, event);
   }
 
   /**
@@ -90,12 +82,8 @@ abstract class FormIntakeHarness {
 
   /** {@code GET /v1/forms/{formId}/submissions}, optionally with query parameters (name, value, ...). */
   APIGatewayV2HTTPResponse submissionLog(String formId, String... query) {
-    HttpEvents request = HttpEvents.request("GET /v1/forms/{formId}/submissions", "/v1/forms/" + formId + "/submissions")
-        .pathParameter("formId", formId);
-    for (int i = 0; i + 1 < query.length; i += 2) {
-      request.query(query[i], query[i + 1]);
-    }
-    return call(request.build());
+    return call(HttpEvents.request("GET /v1/forms/{formId}/submissions", "/v1/forms/" + formId + "/submissions")
+        .pathParameter("formId", formId).queries(query).build());
   }
 
   /** {@code PUT /v1/forms/{formId}} with a JSON body. */
@@ -157,24 +145,6 @@ abstract class FormIntakeHarness {
 
   // ---- reading responses ----
 
-  static JsonObject body(APIGatewayV2HTTPResponse response) {
-    return new JsonObject(response.getBody());
-  }
-
-  static String contentType(APIGatewayV2HTTPResponse response) {
-    return response.getHeaders().get("content-type");
-  }
-
-  /** Asserts a problem-details answer with {@code status} and returns its body. */
-  static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
-    return ProblemAssertions.assertProblem(response, status);
-  }
-
-  /** The {@code field} of every entry in a problem's {@code errors}. */
-  static List<String> errorFields(JsonObject problem) {
-    return ProblemAssertions.errorFields(problem);
-  }
-
   static String contactId(JsonObject result) {
     return result.getJsonObject("contact").getString("id");
   }
@@ -185,10 +155,6 @@ abstract class FormIntakeHarness {
 
   // ---- reading the database ----
 
-  static long count(String sql) {
-    return TestDatabase.count(sql);
-  }
-
   /** The row count of every intake table, to prove that a rejected request wrote nothing. */
   static Map<String, Long> tableCounts() {
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -196,17 +162,6 @@ abstract class FormIntakeHarness {
       counts.put(table, TestDatabase.count("SELECT count(*) FROM " + table));
     }
     return counts;
-  }
-
-  static RowSet<Row> query(String sql, Object... parameters) {
-    return TestDatabase.database().pool().preparedQuery(sql).execute(Tuple.from(parameters)).await();
-  }
-
-  /** The single row {@code sql} returns. */
-  static Row row(String sql, Object... parameters) {
-    RowSet<Row> rows = query(sql, parameters);
-    assertThat(rows.size()).as("rows of %s", sql).isEqualTo(1);
-    return rows.iterator().next();
   }
 
   static Row leadRow(String leadId) {

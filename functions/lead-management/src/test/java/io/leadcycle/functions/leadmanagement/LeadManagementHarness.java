@@ -10,14 +10,11 @@ import io.leadcycle.domain.Submission;
 import io.leadcycle.forms.FormService;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.intake.IntakeService;
+import io.leadcycle.testing.HandlerCalls;
 import io.leadcycle.testing.HttpEvents;
-import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +27,7 @@ import java.util.UUID;
  * request did. Every response is checked on the way back: never a 500, always the event's request id
  * in {@code x-request-id}, JSON for answers and problem details (without stack traces) for refusals.
  */
-abstract class LeadManagementHarness {
+abstract class LeadManagementHarness extends HandlerCalls {
 
   static final String MANUAL_CONTEXT = "{\"kind\": \"manual\", \"id\": \"desk\", \"name\": \"Sales desk\"}";
 
@@ -41,33 +38,22 @@ abstract class LeadManagementHarness {
   // ---- calling the handler ----
 
   APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-
-    assertThat(response).isNotNull();
-    assertThat(response.getStatusCode())
-        .as("never a 500 for a client's request: %s", response.getBody())
-        .isNotEqualTo(500);
-    assertThat(response.getIsBase64Encoded()).isFalse();
-    assertThat(response.getHeaders()).containsEntry("x-request-id", event.getRequestContext().getRequestId());
-    if (response.getStatusCode() < 400) {
-      assertThat(contentType(response)).as(response.getBody()).isEqualTo("application/json");
-    } else {
-      assertProblem(response, response.getStatusCode());
-    }
+    APIGatewayV2HTTPResponse response = answer(handler, event);
+    assertNotBase64(response);
+    assertRequestId(event, response);
+    assertJsonOrProblem(response);
     return response;
   }
 
   /** An event for a management route: the caller sends its token, which the JWT authorizer checked. */
   static HttpEvents request(String routeKey, String rawPath) {
-    return HttpEvents.request(routeKey, rawPath).header("authorization", BEARER);
+    return HttpEvents.management(routeKey, rawPath);
   }
 
   /** A management request sent to a catch-all {@code $default} route, routed by its raw path. */
   static HttpEvents defaultRoute(String method, String rawPath) {
-    return HttpEvents.defaultRoute(method, rawPath).header("authorization", BEARER);
+    return HttpEvents.managementDefaultRoute(method, rawPath);
   }
-
-  private static final String BEARER = "Bearer eyJhbGciOiJSUzI1NiJ9.test.signature";
 
   APIGatewayV2HTTPResponse postContact(String json) {
     return call(request("POST /v1/contacts", "/v1/contacts").json(json).build());
@@ -125,11 +111,7 @@ abstract class LeadManagementHarness {
 
   /** {@code GET /v1/leads} with query parameters given as name, value, name, value, ... */
   APIGatewayV2HTTPResponse listLeads(String... nameValuePairs) {
-    HttpEvents event = request("GET /v1/leads", "/v1/leads");
-    for (int i = 0; i < nameValuePairs.length; i += 2) {
-      event.query(nameValuePairs[i], nameValuePairs[i + 1]);
-    }
-    return call(event.build());
+    return call(request("GET /v1/leads", "/v1/leads").queries(nameValuePairs).build());
   }
 
   /** A {@code POST /v1/leads/{leadId}/process} event, not yet built. */
@@ -185,41 +167,6 @@ abstract class LeadManagementHarness {
 
   // ---- reading responses ----
 
-  static JsonObject body(APIGatewayV2HTTPResponse response) {
-    return new JsonObject(response.getBody());
-  }
-
-  static String contentType(APIGatewayV2HTTPResponse response) {
-    return response.getHeaders().get("content-type");
-  }
-
-  /** Asserts a 201 and returns its body. */
-  static JsonObject created(APIGatewayV2HTTPResponse response) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
-    return body(response);
-  }
-
-  /** Asserts a 200 and returns its body. */
-  static JsonObject ok(APIGatewayV2HTTPResponse response) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
-    return body(response);
-  }
-
-  /** Asserts a problem-details answer with {@code status} and returns its body. */
-  static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
-    return ProblemAssertions.assertProblem(response, status);
-  }
-
-  /** Asserts a 400 problem and returns the {@code field} of each of its errors. */
-  static List<String> invalidFields(APIGatewayV2HTTPResponse response) {
-    return errorFields(assertProblem(response, 400));
-  }
-
-  /** The {@code field} of every entry in a problem's {@code errors}. */
-  static List<String> errorFields(JsonObject problem) {
-    return ProblemAssertions.errorFields(problem);
-  }
-
   /** The ids of a list page's items, in order. */
   static List<String> ids(JsonObject page) {
     List<String> ids = new ArrayList<>();
@@ -258,29 +205,6 @@ abstract class LeadManagementHarness {
         assertThat(value).as("%s of %s", end, change).isInstanceOf(kind);
       }
     }
-  }
-
-  // ---- reading the database ----
-
-  static long count(String sql) {
-    return TestDatabase.count(sql);
-  }
-
-  static RowSet<Row> query(String sql, Object... parameters) {
-    return TestDatabase.database().pool().preparedQuery(sql).execute(Tuple.from(parameters)).await();
-  }
-
-  static List<Row> rows(String sql, Object... parameters) {
-    List<Row> rows = new ArrayList<>();
-    query(sql, parameters).forEach(rows::add);
-    return rows;
-  }
-
-  /** The single row {@code sql} returns. */
-  static Row row(String sql, Object... parameters) {
-    List<Row> rows = rows(sql, parameters);
-    assertThat(rows).as("rows of %s", sql).hasSize(1);
-    return rows.get(0);
   }
 
   static UUID uuid(String id) {

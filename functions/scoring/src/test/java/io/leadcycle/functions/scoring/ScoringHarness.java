@@ -10,17 +10,12 @@ import io.leadcycle.domain.ContactInput;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.leads.LeadService;
 import io.leadcycle.store.AccountStore;
+import io.leadcycle.testing.HandlerCalls;
 import io.leadcycle.testing.HttpEvents;
-import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,7 +26,7 @@ import java.util.UUID;
  * 500, always the event's request id in {@code x-request-id}, JSON (or CSV where asked) for answers and
  * problem details for refusals.
  */
-abstract class ScoringHarness {
+abstract class ScoringHarness extends HandlerCalls {
 
   /** A valid model as API.md writes one: grades continuous from -1000 to 1000, a threshold of 50. */
   static final String MODEL = """
@@ -50,25 +45,16 @@ abstract class ScoringHarness {
   // ---- calling the handler ----
 
   APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-
-    assertThat(response).isNotNull();
-    assertThat(response.getStatusCode())
-        .as("never a 500 for a client's request: %s", response.getBody())
-        .isNotEqualTo(500);
-    assertThat(response.getIsBase64Encoded()).isFalse();
-    assertThat(response.getHeaders()).containsEntry("x-request-id", event.getRequestContext().getRequestId());
-    if (response.getStatusCode() >= 400) {
-      ProblemAssertions.assertProblem(response, response.getStatusCode());
-    } else if (!contentType(response).startsWith("text/csv")) {
-      assertThat(contentType(response)).as(response.getBody()).isEqualTo("application/json");
-    }
+    APIGatewayV2HTTPResponse response = answer(handler, event);
+    assertNotBase64(response);
+    assertRequestId(event, response);
+    assertJsonOrProblem(response, r -> contentType(r).startsWith("text/csv"));
     return response;
   }
 
   /** An event for a management route: the caller sends its token, which the JWT authorizer checked. */
   static HttpEvents request(String routeKey, String rawPath) {
-    return HttpEvents.request(routeKey, rawPath).header("authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.test.signature");
+    return HttpEvents.management(routeKey, rawPath);
   }
 
   // ---- models ----
@@ -109,21 +95,13 @@ abstract class ScoringHarness {
 
   /** {@code GET /v1/scoring-models} with query parameters given as name, value, name, value, ... */
   APIGatewayV2HTTPResponse listModels(String... nameValuePairs) {
-    HttpEvents event = request("GET /v1/scoring-models", "/v1/scoring-models");
-    for (int i = 0; i < nameValuePairs.length; i += 2) {
-      event.query(nameValuePairs[i], nameValuePairs[i + 1]);
-    }
-    return call(event.build());
+    return call(request("GET /v1/scoring-models", "/v1/scoring-models").queries(nameValuePairs).build());
   }
 
   /** {@code GET /v1/scoring-models/{modelId}/scores} with query parameters as name, value, ... */
   APIGatewayV2HTTPResponse scores(String id, String... nameValuePairs) {
-    HttpEvents event = request("GET /v1/scoring-models/{modelId}/scores", "/v1/scoring-models/" + id + "/scores")
-        .pathParameter("modelId", id);
-    for (int i = 0; i < nameValuePairs.length; i += 2) {
-      event.query(nameValuePairs[i], nameValuePairs[i + 1]);
-    }
-    return call(event.build());
+    return call(request("GET /v1/scoring-models/{modelId}/scores", "/v1/scoring-models/" + id + "/scores")
+        .pathParameter("modelId", id).queries(nameValuePairs).build());
   }
 
   // ---- interactions ----
@@ -175,60 +153,5 @@ abstract class ScoringHarness {
         INSERT INTO lead_scores (lead_id, model_id, score, grade, sales_ready, explanation, scored_at)
         VALUES ($1, $2, $3, $4, $5, '[]'::jsonb, $6)""",
         leadId, UUID.fromString(modelId), score, grade, salesReady, java.time.OffsetDateTime.parse(scoredAt));
-  }
-
-  // ---- reading responses ----
-
-  static JsonObject body(APIGatewayV2HTTPResponse response) {
-    return new JsonObject(response.getBody());
-  }
-
-  static String contentType(APIGatewayV2HTTPResponse response) {
-    return response.getHeaders().get("content-type");
-  }
-
-  static JsonObject created(APIGatewayV2HTTPResponse response) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
-    return body(response);
-  }
-
-  static JsonObject ok(APIGatewayV2HTTPResponse response) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
-    return body(response);
-  }
-
-  static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
-    return ProblemAssertions.assertProblem(response, status);
-  }
-
-  /** Asserts a 400 problem and returns the {@code field} of each of its errors. */
-  static List<String> invalidFields(APIGatewayV2HTTPResponse response) {
-    return ProblemAssertions.errorFields(assertProblem(response, 400));
-  }
-
-  /** The values of {@code member} of a page's items, in order. */
-  static List<Object> column(JsonObject page, String member) {
-    List<Object> values = new ArrayList<>();
-    JsonArray items = page.getJsonArray("items");
-    for (int i = 0; i < items.size(); i++) {
-      values.add(items.getJsonObject(i).getValue(member));
-    }
-    return values;
-  }
-
-  // ---- reading the database ----
-
-  static long count(String sql) {
-    return TestDatabase.count(sql);
-  }
-
-  static RowSet<Row> query(String sql, Object... parameters) {
-    return TestDatabase.database().pool().preparedQuery(sql).execute(Tuple.from(parameters)).await();
-  }
-
-  static List<Row> rows(String sql, Object... parameters) {
-    List<Row> rows = new ArrayList<>();
-    query(sql, parameters).forEach(rows::add);
-    return rows;
   }
 }

@@ -7,18 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.WebhookUrlPolicy;
 import io.leadcycle.leads.LeadService;
+import io.leadcycle.testing.HandlerCalls;
 import io.leadcycle.testing.HttpEvents;
-import io.leadcycle.testing.ProblemAssertions;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,7 +24,7 @@ import java.util.UUID;
  * 500, the event's request id in {@code x-request-id}, JSON for answers, problem details for refusals,
  * and never a secret except in the answers that show one.
  */
-abstract class SubscribersHarness {
+abstract class SubscribersHarness extends HandlerCalls {
 
   static final String SUBSCRIBER = """
       {"url": "https://hooks.example.com/leadcycle", "events": ["lead.sales_ready", "lead.converted"],
@@ -40,18 +35,9 @@ abstract class SubscribersHarness {
   // ---- calling the handler ----
 
   APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-
-    assertThat(response).isNotNull();
-    assertThat(response.getStatusCode())
-        .as("never a 500 for a client's request: %s", response.getBody())
-        .isNotEqualTo(500);
-    assertThat(response.getHeaders()).containsEntry("x-request-id", event.getRequestContext().getRequestId());
-    if (response.getStatusCode() >= 400) {
-      ProblemAssertions.assertProblem(response, response.getStatusCode());
-    } else if (response.getStatusCode() != 204) {
-      assertThat(response.getHeaders().get("content-type")).as(response.getBody()).isEqualTo("application/json");
-    }
+    APIGatewayV2HTTPResponse response = answer(handler, event);
+    assertRequestId(event, response);
+    assertJsonOrProblem(response, r -> r.getStatusCode() == 204);
     boolean showsSecret = response.getStatusCode() == 201 || event.getRouteKey().endsWith("/rotate-secret");
     if (!showsSecret && response.getBody() != null) {
       assertThat(response.getBody()).as("no secret in any other answer").doesNotContain("whsec_");
@@ -61,7 +47,7 @@ abstract class SubscribersHarness {
 
   /** An event for a management route: the caller sends its token, which the JWT authorizer checked. */
   static HttpEvents request(String routeKey, String rawPath) {
-    return HttpEvents.request(routeKey, rawPath).header("authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.test.signature");
+    return HttpEvents.management(routeKey, rawPath);
   }
 
   APIGatewayV2HTTPResponse post(String json) {
@@ -100,21 +86,13 @@ abstract class SubscribersHarness {
 
   /** {@code GET /v1/subscribers} with query parameters as name, value, name, value, ... */
   APIGatewayV2HTTPResponse list(String... nameValuePairs) {
-    HttpEvents event = request("GET /v1/subscribers", "/v1/subscribers");
-    for (int i = 0; i < nameValuePairs.length; i += 2) {
-      event.query(nameValuePairs[i], nameValuePairs[i + 1]);
-    }
-    return call(event.build());
+    return call(request("GET /v1/subscribers", "/v1/subscribers").queries(nameValuePairs).build());
   }
 
   /** {@code GET /v1/subscribers/{id}/deliveries} with query parameters as name, value, ... */
   APIGatewayV2HTTPResponse deliveries(String id, String... nameValuePairs) {
-    HttpEvents event = request("GET /v1/subscribers/{subscriberId}/deliveries", "/v1/subscribers/" + id + "/deliveries")
-        .pathParameter("subscriberId", id);
-    for (int i = 0; i < nameValuePairs.length; i += 2) {
-      event.query(nameValuePairs[i], nameValuePairs[i + 1]);
-    }
-    return call(event.build());
+    return call(request("GET /v1/subscribers/{subscriberId}/deliveries", "/v1/subscribers/" + id + "/deliveries")
+        .pathParameter("subscriberId", id).queries(nameValuePairs).build());
   }
 
   APIGatewayV2HTTPResponse redeliver(String subscriberId, String deliveryId) {
@@ -151,54 +129,5 @@ abstract class SubscribersHarness {
   static void insertAttempt(UUID deliveryId, String at, Integer httpStatus, String error, int durationMs) {
     query("INSERT INTO delivery_attempts (delivery_id, at, http_status, error, duration_ms) VALUES ($1, $2, $3, $4, $5)",
         deliveryId, OffsetDateTime.parse(at), httpStatus, error, durationMs);
-  }
-
-  // ---- reading responses ----
-
-  static JsonObject body(APIGatewayV2HTTPResponse response) {
-    return new JsonObject(response.getBody());
-  }
-
-  static JsonObject created(APIGatewayV2HTTPResponse response) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
-    return body(response);
-  }
-
-  static JsonObject ok(APIGatewayV2HTTPResponse response) {
-    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
-    return body(response);
-  }
-
-  static JsonObject assertProblem(APIGatewayV2HTTPResponse response, int status) {
-    return ProblemAssertions.assertProblem(response, status);
-  }
-
-  /** Asserts a 400 problem and returns the {@code field} of each of its errors. */
-  static List<String> invalidFields(APIGatewayV2HTTPResponse response) {
-    return ProblemAssertions.errorFields(assertProblem(response, 400));
-  }
-
-  /** The values of {@code member} of a page's items, in order. */
-  static List<Object> column(JsonObject page, String member) {
-    List<Object> values = new ArrayList<>();
-    JsonArray items = page.getJsonArray("items");
-    for (int i = 0; i < items.size(); i++) {
-      values.add(items.getJsonObject(i).getValue(member));
-    }
-    return values;
-  }
-
-  // ---- reading the database ----
-
-  static long count(String sql) {
-    return TestDatabase.count(sql);
-  }
-
-  static RowSet<Row> query(String sql, Object... parameters) {
-    return TestDatabase.database().pool().preparedQuery(sql).execute(Tuple.from(parameters)).await();
-  }
-
-  static Row row(String sql, Object... parameters) {
-    return query(sql, parameters).iterator().next();
   }
 }
