@@ -16,8 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -32,6 +35,63 @@ final class BenchSupport {
     BenchmarkFailure(String message) {
       super(message);
     }
+  }
+
+  /** What every run starts and stops: its work directory (deleted at the end unless kept) and what a subclass adds. */
+  abstract static class Resources implements AutoCloseable {
+    volatile Path workDirectory;
+    volatile boolean keepFiles;
+
+    /** Stops everything; safe to call twice (the shutdown hook and the normal end). */
+    @Override
+    public abstract void close();
+
+    /** The last steps of {@link #close()}: stops PostgreSQL, deletes the work directory unless kept. */
+    void closeDatabaseAndFiles(BenchDatabase database) {
+      if (database != null) {
+        try {
+          database.close();
+        } catch (RuntimeException e) {
+          System.err.println("bench: stopping PostgreSQL: " + e);
+        }
+      }
+      if (workDirectory != null && !keepFiles) {
+        deleteTree(workDirectory);
+      }
+    }
+  }
+
+  /** A benchmark's run, given its resources to register what it starts. */
+  interface Run {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs a benchmark with its resources closed on success, failure and Ctrl-C alike, then exits: 0, or 1 on a
+   * failure (the work directory is then kept; {@code kept} says what it holds, e.g. "(server.log)").
+   */
+  static void runAndExit(Resources resources, String kept, Run run) {
+    Thread hook = new Thread(resources::close, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int exit;
+    try {
+      run.run();
+      exit = 0;
+    } catch (Throwable failure) {
+      System.err.println();
+      System.err.println("BENCHMARK FAILED: " + failure.getMessage());
+      if (!(failure instanceof BenchmarkFailure)) {
+        failure.printStackTrace();
+      }
+      if (resources.workDirectory != null) {
+        resources.keepFiles = true;
+        System.err.println("bench: kept " + resources.workDirectory + " " + kept);
+      }
+      exit = 1;
+    }
+    resources.close();
+    Runtime.getRuntime().removeShutdownHook(hook);
+    System.exit(exit);
   }
 
   /** The database's settings as the report shows them, and the postmaster's pid (for {@link CpuMeter}). */
@@ -74,6 +134,32 @@ final class BenchSupport {
     }
   }
 
+  /**
+   * The local server ({@code java [jvmArgs] -jar localJar}) on {@code port} with the bench database, its output in
+   * {@code log}; the caller adds its own environment and starts it.
+   */
+  static ProcessBuilder localServer(Path localJar, List<String> jvmArgs, BenchDatabase database, int port,
+      String token, Path log) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-jar");
+    command.add(localJar.toAbsolutePath().toString());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("LEADCYCLE_PORT", Integer.toString(port));
+    env.put("LEADCYCLE_API_TOKEN", token);
+    env.put("DATABASE_URL", "postgresql://" + BenchDatabase.USER + "@localhost:" + database.port() + "/"
+        + BenchDatabase.DATABASE + "?sslmode=disable");
+    env.remove("DB_HOST");
+    return builder;
+  }
+
+  /** A new random API token for the local server (32 hex digits). */
+  static String newToken() {
+    return HexFormat.of().formatHex(randomBytes(16));
+  }
+
   /** Waits until the local server answers {@code GET /health} with 200 (90 s at most). */
   static void waitForHealth(Process server, int port, Path log) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -114,6 +200,42 @@ final class BenchSupport {
 
   static void line(StringBuilder r, String label, String value) {
     r.append(String.format("  %-11s %s%n", label, value));
+  }
+
+  /** The report's first lines: title, command, date, machine and load average ({@code skews}: "both phases"). */
+  static void header(StringBuilder r, String benchmark, String command, String startedAt, String load,
+      String skews) {
+    r.append('\n');
+    r.append("==== Leadcycle " + benchmark + " benchmark ====\n");
+    line(r, "command", command);
+    line(r, "date", startedAt);
+    line(r, "machine", machine());
+    line(r, "load avg", load + " (other work on the machine skews " + skews + ")");
+  }
+
+  static double ms(long micros) {
+    return micros / 1000.0;
+  }
+
+  /** An option's integer value, at least {@code min}. */
+  static int positive(String name, String value, int min) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(name + " must be an integer >= " + min + ", got " + value);
+  }
+
+  /** An option's value, one of {@code allowed}. */
+  static String oneOf(String name, String value, String... allowed) {
+    if (List.of(allowed).contains(value)) {
+      return value;
+    }
+    throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got " + value);
   }
 
   static void progress(String message) {

@@ -1,12 +1,16 @@
 package io.leadcycle.bench;
 
 import static io.leadcycle.bench.BenchSupport.analyze;
-import static io.leadcycle.bench.BenchSupport.deleteTree;
 import static io.leadcycle.bench.BenchSupport.freePort;
 import static io.leadcycle.bench.BenchSupport.line;
 import static io.leadcycle.bench.BenchSupport.loadAverage;
-import static io.leadcycle.bench.BenchSupport.machine;
+import static io.leadcycle.bench.BenchSupport.localServer;
+import static io.leadcycle.bench.BenchSupport.ms;
+import static io.leadcycle.bench.BenchSupport.newToken;
+import static io.leadcycle.bench.BenchSupport.header;
 import static io.leadcycle.bench.BenchSupport.prepareDatabase;
+import static io.leadcycle.bench.BenchSupport.oneOf;
+import static io.leadcycle.bench.BenchSupport.positive;
 import static io.leadcycle.bench.BenchSupport.progress;
 import static io.leadcycle.bench.BenchSupport.randomBytes;
 import static io.leadcycle.bench.BenchSupport.tail;
@@ -145,35 +149,14 @@ public final class IntakeBenchmark {
       return new Options(requests, concurrency, warmup, pgbenchSeconds, rounds, protocol, fsync, synchronousCommit, analyze,
           handlerThreads, List.copyOf(jvmArgs), localJar, keep);
     }
-
-    private static int positive(String name, String value, int min) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // fall through
-      }
-      throw new IllegalArgumentException(name + " must be an integer >= " + min + ", got " + value);
-    }
-
-    private static String oneOf(String name, String value, String... allowed) {
-      if (List.of(allowed).contains(value)) {
-        return value;
-      }
-      throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got " + value);
-    }
   }
 
   /** Everything started by a run, stopped in reverse order on success, failure and Ctrl-C alike. */
-  private static final class Resources implements AutoCloseable {
+  private static final class Resources extends BenchSupport.Resources {
     volatile BenchDatabase database;
     volatile Process server;
     volatile Process pgbench;
     volatile Vertx vertx;
-    volatile Path workDirectory;
-    volatile boolean keepFiles;
     private boolean closed;
 
     @Override
@@ -193,16 +176,7 @@ public final class IntakeBenchmark {
         }
       }
       BenchSupport.stop(server);
-      if (database != null) {
-        try {
-          database.close();
-        } catch (RuntimeException e) {
-          System.err.println("bench: stopping PostgreSQL: " + e);
-        }
-      }
-      if (workDirectory != null && !keepFiles) {
-        deleteTree(workDirectory);
-      }
+      closeDatabaseAndFiles(database);
     }
   }
 
@@ -229,27 +203,7 @@ public final class IntakeBenchmark {
       System.exit(2);
     }
     Resources resources = new Resources();
-    Thread hook = new Thread(resources::close, "bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
-    int exit;
-    try {
-      run(options, args, resources);
-      exit = 0;
-    } catch (Throwable failure) {
-      System.err.println();
-      System.err.println("BENCHMARK FAILED: " + failure.getMessage());
-      if (!(failure instanceof BenchmarkFailure)) {
-        failure.printStackTrace();
-      }
-      if (resources.workDirectory != null) {
-        resources.keepFiles = true;
-        System.err.println("bench: kept " + resources.workDirectory + " (server.log, pgbench script and logs)");
-      }
-      exit = 1;
-    }
-    resources.close();
-    Runtime.getRuntime().removeShutdownHook(hook);
-    System.exit(exit);
+    BenchSupport.runAndExit(resources, "(server.log, pgbench script and logs)", () -> run(options, args, resources));
   }
 
   private static void run(Options o, String[] args, Resources resources) throws Exception {
@@ -267,7 +221,7 @@ public final class IntakeBenchmark {
         + database.port() + " -U postgres)");
 
     int port = freePort();
-    String token = HexFormat.of().formatHex(randomBytes(16));
+    String token = newToken();
     Path serverLog = work.resolve("server.log");
     progress("starting the local server on port " + port + " (log: " + serverLog + ")");
     Process server = startServer(o, database, port, token, serverLog);
@@ -360,21 +314,9 @@ public final class IntakeBenchmark {
 
   private static Process startServer(Options o, BenchDatabase database, int port, String token, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(o.serverJvmArgs());
-    command.add("-jar");
-    command.add(o.localJar().toAbsolutePath().toString());
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, token, log);
     Map<String, String> env = builder.environment();
-    env.put("LEADCYCLE_PORT", Integer.toString(port));
-    env.put("LEADCYCLE_API_TOKEN", token);
-    env.put("DATABASE_URL", "postgresql://" + BenchDatabase.USER + "@localhost:" + database.port() + "/"
-        + BenchDatabase.DATABASE + "?sslmode=disable");
     env.put("DB_POOL_SIZE", Integer.toString(o.concurrency()));
-    env.remove("DB_HOST");
     if (o.handlerThreads() != null) {
       env.put("LEADCYCLE_HANDLER_THREADS", Integer.toString(o.handlerThreads()));
     }
@@ -418,12 +360,7 @@ public final class IntakeBenchmark {
     boolean ratioMet = ratio >= TARGET_RATIO;
     boolean p99Met = p99 < TARGET_P99_MS;
     StringBuilder r = new StringBuilder();
-    r.append('\n');
-    r.append("==== Leadcycle intake benchmark ====\n");
-    line(r, "command", command);
-    line(r, "date", startedAt);
-    line(r, "machine", machine());
-    line(r, "load avg", load + " (other work on the machine skews both phases)");
+    header(r, "intake", command, startedAt, load, "both phases");
     line(r, "postgresql", db.version() + " (embedded, fresh), fsync=" + db.fsync() + ", synchronous_commit="
         + db.synchronousCommit() + ", shared_buffers=" + db.sharedBuffers()
         + (o.analyze() ? ", ANALYZE after warm-up and before pgbench" : ", no ANALYZE"));
@@ -466,7 +403,4 @@ public final class IntakeBenchmark {
         ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
   }
 
-  private static double ms(long micros) {
-    return micros / 1000.0;
-  }
 }

@@ -1,5 +1,21 @@
 package io.leadcycle.bench;
 
+import static io.leadcycle.bench.BenchSupport.connect;
+import static io.leadcycle.bench.BenchSupport.freePort;
+import static io.leadcycle.bench.BenchSupport.header;
+import static io.leadcycle.bench.BenchSupport.line;
+import static io.leadcycle.bench.BenchSupport.loadAverage;
+import static io.leadcycle.bench.BenchSupport.localServer;
+import static io.leadcycle.bench.BenchSupport.ms;
+import static io.leadcycle.bench.BenchSupport.newToken;
+import static io.leadcycle.bench.BenchSupport.oneOf;
+import static io.leadcycle.bench.BenchSupport.positive;
+import static io.leadcycle.bench.BenchSupport.progress;
+import static io.leadcycle.bench.BenchSupport.single;
+import static io.leadcycle.bench.BenchSupport.tail;
+import static io.leadcycle.bench.BenchSupport.waitForHealth;
+
+import io.leadcycle.bench.BenchSupport.BenchmarkFailure;
 import io.leadcycle.http.StandardWebhooks;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -11,22 +27,14 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.codec.BodyCodec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,9 +42,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +51,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -149,25 +154,6 @@ public final class NotificationBenchmark {
       return new Options(events, receivers, rate, batchMillis, concurrency, timeout, fsync, baseline, localJar,
           List.copyOf(jvmArgs), keep, naptime);
     }
-
-    private static int positive(String name, String value, int min) {
-      try {
-        int n = Integer.parseInt(value);
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // fall through
-      }
-      throw new IllegalArgumentException(name + " must be an integer >= " + min + ", got " + value);
-    }
-  }
-
-  static String oneOf(String name, String value, String... allowed) {
-      if (List.of(allowed).contains(value)) {
-        return value;
-      }
-      throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got " + value);
   }
 
   /** What the receivers record in one phase: receipt time (µs since the epoch) per webhook-id, per receiver. */
@@ -189,12 +175,10 @@ public final class NotificationBenchmark {
   }
 
   /** Everything started by a run, stopped in reverse order on success, failure and Ctrl-C alike. */
-  private static final class Resources implements AutoCloseable {
+  private static final class Resources extends BenchSupport.Resources {
     volatile BenchDatabase database;
     volatile Process server;
     volatile Vertx vertx;
-    volatile Path workDirectory;
-    volatile boolean keepFiles;
     private boolean closed;
 
     @Override
@@ -203,7 +187,7 @@ public final class NotificationBenchmark {
         return;
       }
       closed = true;
-      stopServer(server);
+      BenchSupport.stop(server);
       if (vertx != null) {
         try {
           vertx.close().await(10, TimeUnit.SECONDS);
@@ -211,37 +195,7 @@ public final class NotificationBenchmark {
           System.err.println("bench: closing Vert.x: " + e);
         }
       }
-      if (database != null) {
-        try {
-          database.close();
-        } catch (RuntimeException e) {
-          System.err.println("bench: stopping PostgreSQL: " + e);
-        }
-      }
-      if (workDirectory != null && !keepFiles) {
-        deleteTree(workDirectory);
-      }
-    }
-  }
-
-  static void stopServer(Process server) {
-    if (server != null && server.isAlive()) {
-      server.destroy();
-      try {
-        if (!server.waitFor(15, TimeUnit.SECONDS)) {
-          server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        server.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** A failure whose message says it all (no stack trace). */
-  static final class BenchmarkFailure extends RuntimeException {
-    BenchmarkFailure(String message) {
-      super(message);
+      closeDatabaseAndFiles(database);
     }
   }
 
@@ -263,27 +217,7 @@ public final class NotificationBenchmark {
       System.exit(2);
     }
     Resources resources = new Resources();
-    Thread hook = new Thread(resources::close, "bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
-    int exit;
-    try {
-      run(options, args, resources);
-      exit = 0;
-    } catch (Throwable failure) {
-      System.err.println();
-      System.err.println("BENCHMARK FAILED: " + failure.getMessage());
-      if (!(failure instanceof BenchmarkFailure)) {
-        failure.printStackTrace();
-      }
-      if (resources.workDirectory != null) {
-        resources.keepFiles = true;
-        System.err.println("bench: kept " + resources.workDirectory + " (server.log)");
-      }
-      exit = 1;
-    }
-    resources.close();
-    Runtime.getRuntime().removeShutdownHook(hook);
-    System.exit(exit);
+    BenchSupport.runAndExit(resources, "(server.log)", () -> run(options, args, resources));
   }
 
   private static void run(Options o, String[] args, Resources resources) throws Exception {
@@ -366,7 +300,7 @@ public final class NotificationBenchmark {
       breakdown = breakdown(c, subscribers, product, written);
       autoanalyze = autoanalyze(c, writes.firstWriteMicros());
     }
-    stopServer(server);
+    BenchSupport.stop(server);
 
     Baseline baseline = null;
     if (o.baseline()) {
@@ -440,10 +374,6 @@ public final class NotificationBenchmark {
         .await();
   }
 
-  private static Connection connect(BenchDatabase database) throws SQLException {
-    return DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
-  }
-
   /** Sets synchronous_commit on (the embedded server starts with off) and reads version, fsync, sync commit, postmaster pid. */
   private static String[] prepareDatabase(BenchDatabase database, Integer naptime) throws SQLException {
     try (Connection c = connect(database); Statement s = c.createStatement()) {
@@ -460,13 +390,6 @@ public final class NotificationBenchmark {
         return new String[] {version, fsync, single(t, "SHOW synchronous_commit"), Long.toString(postmaster),
             single(t, "SHOW autovacuum_naptime")};
       }
-    }
-  }
-
-  private static String single(Statement s, String sql) throws SQLException {
-    try (ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 
@@ -706,44 +629,11 @@ public final class NotificationBenchmark {
   }
 
   private static Process startServer(Options o, BenchDatabase database, int port, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(o.serverJvmArgs());
-    command.add("-jar");
-    command.add(o.localJar().toAbsolutePath().toString());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, newToken(), log);
     Map<String, String> env = builder.environment();
-    env.put("LEADCYCLE_PORT", Integer.toString(port));
-    byte[] token = new byte[16];
-    new SecureRandom().nextBytes(token);
-    env.put("LEADCYCLE_API_TOKEN", HexFormat.of().formatHex(token));
-    env.put("DATABASE_URL", "postgresql://" + BenchDatabase.USER + "@localhost:" + database.port() + "/"
-        + BenchDatabase.DATABASE + "?sslmode=disable");
-    env.remove("DB_HOST");
     // The product's own schedule and settings: the template's 1 s timer, the dispatcher's defaults.
     env.keySet().removeIf(k -> k.startsWith("LEADCYCLE_SCHEDULE_SECONDS") || k.startsWith("NOTIFICATION_"));
     return builder.start();
-  }
-
-  private static void waitForHealth(Process server, int port, Path log) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new BenchmarkFailure("the local server exited with " + server.exitValue() + ":\n" + tail(log));
-      }
-      try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
-            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new BenchmarkFailure("the local server did not answer GET /health with 200 within 90 s:\n" + tail(log));
   }
 
   private static void report(Options o, String command, String startedAt, String load, String[] db, WriteStats writes,
@@ -755,14 +645,7 @@ public final class NotificationBenchmark {
     double p99 = ms(latency.getValueAtPercentile(99));
     boolean p99Met = received == expected && p99 < TARGET_P99_MS;
     StringBuilder r = new StringBuilder();
-    r.append('\n');
-    r.append("==== Leadcycle notification benchmark ====\n");
-    line(r, "command", command);
-    line(r, "date", startedAt);
-    line(r, "machine", Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory() + " memory, "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
-        + System.getProperty("java.version"));
-    line(r, "load avg", load + " (other work on the machine skews both phases)");
+    header(r, "notification", command, startedAt, load, "both phases");
     line(r, "postgresql", db[0] + " (embedded, fresh), fsync=" + db[1] + ", synchronous_commit=" + db[2]
         + ", autovacuum_naptime=" + db[4]);
     line(r, "load", String.format("%d events x %d loopback receivers (subscribers to '*') = %d deliveries; %s",
@@ -824,67 +707,5 @@ public final class NotificationBenchmark {
     return String.format("p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms",
         ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
         ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
-  }
-
-  private static void line(StringBuilder r, String label, String value) {
-    r.append(String.format("  %-11s %s%n", label, value));
-  }
-
-  private static double ms(long micros) {
-    return micros / 1000.0;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "n/a";
-    }
-  }
-
-  private static String memory() {
-    try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-      return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
-          .map(l -> String.format("%.1f GiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
-          .orElse("unknown");
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  private static void progress(String message) {
-    System.out.println("bench: " + message);
-    System.out.flush();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(no server log: " + e + ")";
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
-    } catch (IOException e) {
-      // best effort
-    }
   }
 }

@@ -3,8 +3,9 @@ package io.leadcycle.bench;
 import static io.leadcycle.bench.BenchSupport.connect;
 import static io.leadcycle.bench.BenchSupport.line;
 import static io.leadcycle.bench.BenchSupport.loadAverage;
-import static io.leadcycle.bench.BenchSupport.machine;
+import static io.leadcycle.bench.BenchSupport.header;
 import static io.leadcycle.bench.BenchSupport.prepareDatabase;
+import static io.leadcycle.bench.BenchSupport.oneOf;
 import static io.leadcycle.bench.BenchSupport.progress;
 
 import io.leadcycle.bench.BenchSupport.BenchmarkFailure;
@@ -165,23 +166,14 @@ public final class ScoringBenchmark {
       }
       throw new IllegalArgumentException("--seed must be a number from -1 to 1, got " + value);
     }
-
-    private static String oneOf(String name, String value, String... allowed) {
-      if (List.of(allowed).contains(value)) {
-        return value;
-      }
-      throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ", got " + value);
-    }
   }
 
   /** Everything started by a run, stopped in reverse order on success, failure and Ctrl-C alike. */
-  private static final class Resources implements AutoCloseable {
+  private static final class Resources extends BenchSupport.Resources {
     volatile BenchDatabase database;
     volatile Database product;
     volatile Database baseline;
     volatile Process server;
-    volatile Path workDirectory;
-    volatile boolean keepFiles;
     private boolean closed;
 
     void setServer(Process process) {
@@ -204,16 +196,7 @@ public final class ScoringBenchmark {
           }
         }
       }
-      if (database != null) {
-        try {
-          database.close();
-        } catch (RuntimeException e) {
-          System.err.println("bench: stopping PostgreSQL: " + e);
-        }
-      }
-      if (workDirectory != null && !keepFiles) {
-        BenchSupport.deleteTree(workDirectory);
-      }
+      closeDatabaseAndFiles(database);
     }
   }
 
@@ -235,27 +218,7 @@ public final class ScoringBenchmark {
       System.exit(2);
     }
     Resources resources = new Resources();
-    Thread hook = new Thread(resources::close, "bench-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
-    int exit;
-    try {
-      run(options, args, resources);
-      exit = 0;
-    } catch (Throwable failure) {
-      System.err.println();
-      System.err.println("BENCHMARK FAILED: " + failure.getMessage());
-      if (!(failure instanceof BenchmarkFailure)) {
-        failure.printStackTrace();
-      }
-      if (resources.workDirectory != null) {
-        resources.keepFiles = true;
-        System.err.println("bench: kept " + resources.workDirectory + " (server log)");
-      }
-      exit = 1;
-    }
-    resources.close();
-    Runtime.getRuntime().removeShutdownHook(hook);
-    System.exit(exit);
+    BenchSupport.runAndExit(resources, "(server log)", () -> run(options, args, resources));
   }
 
   /** The product's side of phase (a). */
@@ -613,12 +576,7 @@ public final class ScoringBenchmark {
         && productWrites.equals(sqlWrites);
     boolean latencyMet = latency == null || latency.maxSeconds() < TARGET_TIME_TO_SCORE_SECONDS;
     StringBuilder r = new StringBuilder();
-    r.append('\n');
-    r.append("==== Leadcycle scoring benchmark ====\n");
-    line(r, "command", command);
-    line(r, "date", startedAt);
-    line(r, "machine", machine());
-    line(r, "load avg", load + " (other work on the machine skews both sides)");
+    header(r, "scoring", command, startedAt, load, "both sides");
     line(r, "postgresql", db.version() + " (embedded, fresh), fsync=" + db.fsync() + ", synchronous_commit="
         + db.synchronousCommit() + ", shared_buffers=" + db.sharedBuffers() + "; VACUUM (ANALYZE) and CHECKPOINT "
         + "before each side");

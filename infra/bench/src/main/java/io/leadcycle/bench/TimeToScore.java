@@ -3,7 +3,6 @@ package io.leadcycle.bench;
 import static io.leadcycle.bench.BenchSupport.connect;
 import static io.leadcycle.bench.BenchSupport.freePort;
 import static io.leadcycle.bench.BenchSupport.progress;
-import static io.leadcycle.bench.BenchSupport.randomBytes;
 import static io.leadcycle.bench.BenchSupport.tail;
 import static io.leadcycle.bench.BenchSupport.waitForHealth;
 
@@ -23,7 +22,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +58,7 @@ final class TimeToScore {
   static Result measure(Path localJar, BenchDatabase database, Path work, int samples, Consumer<Process> started)
       throws Exception {
     int port = freePort();
-    String token = HexFormat.of().formatHex(randomBytes(16));
+    String token = BenchSupport.newToken();
     Path log = work.resolve("server.log");
     progress("(c) starting the local server on port " + port + " (log: " + log + ")");
     Process server = start(localJar, database, port, token, work, log);
@@ -111,18 +109,10 @@ final class TimeToScore {
 
   private static Process start(Path localJar, BenchDatabase database, int port, String token, Path work, Path log)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", localJar.toAbsolutePath().toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder = BenchSupport.localServer(localJar, List.of(), database, port, token, log);
     Map<String, String> env = builder.environment();
-    env.put("LEADCYCLE_PORT", Integer.toString(port));
-    env.put("LEADCYCLE_API_TOKEN", token);
     env.put("LEADCYCLE_DATA_DIR", work.resolve("local-data").toString());
-    env.put("DATABASE_URL", "postgresql://" + BenchDatabase.USER + "@localhost:" + database.port() + "/"
-        + BenchDatabase.DATABASE + "?sslmode=disable");
     env.put("DB_POOL_SIZE", "4");
-    env.remove("DB_HOST");
     // The timer periods are template.yaml's (score-recalculation: 1 s), not an override.
     env.keySet().removeIf(name -> name.startsWith("LEADCYCLE_SCHEDULE_SECONDS"));
     return builder.start();
