@@ -1,11 +1,10 @@
 package io.leadcycle.notifications;
 
 import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.runtime.LazySqsClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.function.Supplier;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
@@ -20,18 +19,17 @@ public final class SqsNudge implements Nudge {
 
   public static final String MESSAGE_GROUP = "leadcycle-notification-nudge";
 
-  private final Supplier<SqsClient> clientFactory;
+  private final LazySqsClient client;
   private final String queueUrl;
   private final boolean fifo;
   private final Clock clock;
-  private volatile SqsClient client;
 
   public SqsNudge(SqsClient client, String queueUrl, Clock clock) {
-    this(constant(Objects.requireNonNull(client, "client")), queueUrl, clock);
+    this(LazySqsClient.of(client), queueUrl, clock);
   }
 
-  private SqsNudge(Supplier<SqsClient> clientFactory, String queueUrl, Clock clock) {
-    this.clientFactory = clientFactory;
+  private SqsNudge(LazySqsClient client, String queueUrl, Clock clock) {
+    this.client = client;
     this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl").trim();
     this.fifo = this.queueUrl.endsWith(".fifo");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -42,15 +40,13 @@ public final class SqsNudge implements Nudge {
    * environment, as the SDK finds them) is built on the first nudge, as {@code SqsDeadLetters} does.
    */
   static SqsNudge to(String queueUrl) {
-    return new SqsNudge(() -> SqsClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build(), queueUrl, Clock.systemUTC());
+    return new SqsNudge(LazySqsClient.fromEnvironment(), queueUrl, Clock.systemUTC());
   }
 
   @Override
   public void send(String reason) {
     try {
-      client().sendMessage(request(reason));
+      client.get().sendMessage(request(reason));
     } catch (RuntimeException e) {
       JsonLog.warn(null, "could not nudge threshold notification; the schedule will deliver instead",
           new JsonObject().put("queue", queueUrl).put("reason", reason)
@@ -67,24 +63,6 @@ public final class SqsNudge implements Nudge {
           .messageDeduplicationId(Long.toString(clock.instant().getEpochSecond()));
     }
     return request.build();
-  }
-
-  private SqsClient client() {
-    SqsClient current = client;
-    if (current == null) {
-      synchronized (this) {
-        current = client;
-        if (current == null) {
-          current = clientFactory.get();
-          client = current;
-        }
-      }
-    }
-    return current;
-  }
-
-  private static Supplier<SqsClient> constant(SqsClient client) {
-    return () -> client;
   }
 
   @Override

@@ -3,14 +3,13 @@ package io.leadcycle.platform;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.runtime.LazySqsClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -37,17 +36,16 @@ public final class SqsDeadLetters implements DeadLetters {
   static final int MAX_MESSAGE_ATTRIBUTES = 10;
   static final int MAX_REASON_LENGTH = 1000;
 
-  private final Supplier<SqsClient> clientFactory;
+  private final LazySqsClient client;
   private final String deadLetterQueueUrl;
   private final boolean fifo;
-  private volatile SqsClient client;
 
   public SqsDeadLetters(SqsClient client, String deadLetterQueueUrl) {
-    this(constant(Objects.requireNonNull(client, "client")), deadLetterQueueUrl);
+    this(LazySqsClient.of(client), deadLetterQueueUrl);
   }
 
-  private SqsDeadLetters(Supplier<SqsClient> clientFactory, String deadLetterQueueUrl) {
-    this.clientFactory = clientFactory;
+  private SqsDeadLetters(LazySqsClient client, String deadLetterQueueUrl) {
+    this.client = client;
     this.deadLetterQueueUrl = Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl").trim();
     this.fifo = this.deadLetterQueueUrl.endsWith(".fifo");
   }
@@ -62,9 +60,7 @@ public final class SqsDeadLetters implements DeadLetters {
     if (url == null || url.isBlank()) {
       return DeadLetters.NONE;
     }
-    return new SqsDeadLetters(() -> SqsClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build(), url);
+    return new SqsDeadLetters(LazySqsClient.fromEnvironment(), url);
   }
 
   @Override
@@ -72,7 +68,7 @@ public final class SqsDeadLetters implements DeadLetters {
     String messageId = message == null ? null : message.getMessageId();
     String source = message == null ? null : message.getEventSourceArn();
     try {
-      client().sendMessage(request(message, reason));
+      client.get().sendMessage(request(message, reason));
       return true;
     } catch (RuntimeException e) {
       // Never the body (nor the reason, which may quote it): only which message it was.
@@ -173,24 +169,6 @@ public final class SqsDeadLetters implements DeadLetters {
         || (c >= 0x20 && c <= 0xD7FF)
         || (c >= 0xE000 && c <= 0xFFFD)
         || (c >= 0x10000 && c <= 0x10FFFF);
-  }
-
-  private SqsClient client() {
-    SqsClient current = client;
-    if (current == null) {
-      synchronized (this) {
-        current = client;
-        if (current == null) {
-          current = clientFactory.get();
-          client = current;
-        }
-      }
-    }
-    return current;
-  }
-
-  private static Supplier<SqsClient> constant(SqsClient client) {
-    return () -> client;
   }
 
   @Override
