@@ -10,6 +10,7 @@ import java.util.List;
  */
 public final class EventTypes {
 
+  public static final String CREATED = "lead.created";
   public static final String STAGE_CHANGED = "lead.stage_changed";
   public static final String TELEMARKETING_READY = "lead.telemarketing_ready";
   public static final String SALES_READY = "lead.sales_ready";
@@ -21,7 +22,7 @@ public final class EventTypes {
   public static final String ALL = "*";
 
   /** Every type the outbox writes, in the order docs/notifications.md lists them. */
-  public static final List<String> TYPES = List.of(STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
+  public static final List<String> TYPES = List.of(CREATED, STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
       DISQUALIFIED, SCORE_CHANGED);
 
   private EventTypes() {

@@ -8,8 +8,11 @@ public record NewLead(
     String topic,
     UUID contactId,
     UUID accountId,
-    String contextKind,
-    String contextId,
-    String contextName,
+    MarketingContext context,
     Map<String, String> submittedFields) {
+
+  public NewLead(String topic, UUID contactId, UUID accountId, String contextKind, String contextId,
+      String contextName, Map<String, String> submittedFields) {
+    this(topic, contactId, accountId, new MarketingContext(contextKind, contextId, contextName), submittedFields);
+  }
 }

@@ -1,6 +1,7 @@
 package io.leadcycle.events;
 
 import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.process.Change;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +39,16 @@ public final class LeadEventPayload {
         .put("reason", reason);
   }
 
+  /**
+   * Kind, id and name; a journey's lead also its {@code tileId} and the {@code details} the journey sent.
+   * The lead views show the context in this shape too.
+   */
+  public static JsonObject context(MarketingContext c) {
+    JsonObject json = new JsonObject().put("kind", c.kind()).put("id", c.id()).put("name", c.name());
+    return c.tileId() == null ? json : json.put("tileId", c.tileId())
+        .put("details", new JsonObject(c.details() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.details())));
+  }
+
   /** The lead as it stands after the event (the same in schema versions 1 and 2). */
   static JsonObject lead(Lead l) {
     return new JsonObject()
@@ -45,8 +56,7 @@ public final class LeadEventPayload {
         .put("topic", l.topic())
         .put("contactId", l.contactId() == null ? null : l.contactId().toString())
         .put("accountId", l.accountId() == null ? null : l.accountId().toString())
-        .put("context", new JsonObject().put("kind", l.context().kind()).put("id", l.context().id())
-            .put("name", l.context().name()))
+        .put("context", context(l.context()))
         .put("stage", l.state().stage())
         .put("status", l.state().status().wireName())
         .put("salesReady", l.state().salesReady())

@@ -1,6 +1,7 @@
 package io.leadcycle.http;
 
 import io.leadcycle.domain.Account;
+import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
@@ -83,8 +84,7 @@ public final class JsonViews {
         .put("topic", l.topic())
         .put("contactId", l.contactId() == null ? null : l.contactId().toString())
         .put("accountId", l.accountId() == null ? null : l.accountId().toString())
-        .put("context", new JsonObject().put("kind", l.context().kind()).put("id", l.context().id())
-            .put("name", l.context().name()))
+        .put("context", LeadEventPayload.context(l.context()))
         .put("stage", l.state().stage())
         .put("status", l.state().status().wireName())
         .put("salesReady", l.state().salesReady())

@@ -9,6 +9,7 @@ import io.leadcycle.domain.Submission;
 import io.leadcycle.domain.UpdateMode;
 import io.leadcycle.intake.IntakeResult.RecordOutcome;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.leads.LeadCreation;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
 import io.leadcycle.store.ContactStore;
@@ -40,6 +41,9 @@ import java.util.UUID;
  */
 public final class IntakeService {
 
+  /** Who created a lead from a submission, on its timeline and in its {@code lead.created} event. */
+  public static final String ACTOR = "intake";
+
   static final String NO_CONTACT_WARNING = "no contact matched and update mode only_leads creates none: the lead "
       + "has no contact, so contact-based scoring models cannot score it until a contact is linked";
 
@@ -51,6 +55,7 @@ public final class IntakeService {
   private final LeadStore leads = new LeadStore();
   private final InteractionStore interactions = new InteractionStore();
   private final RescoringMarks rescoring = new RescoringMarks();
+  private final LeadCreation creation = new LeadCreation();
 
   public IntakeService(Database database) {
     this.database = database;
@@ -139,8 +144,9 @@ public final class IntakeService {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
     RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
     Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
-    Future<UUID> leadInserted = lead == null ? Future.succeededFuture()
-        : leads.insert(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null));
+    Future<?> leadInserted = lead == null ? Future.succeededFuture()
+        : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), ACTOR,
+            reason(form));
     Future<IntakeResult> finished = finish(conn, form, submission, key, contact, lead);
     return Future.all(contactInserted, leadInserted, finished).map(all -> finished.result());
   }
@@ -161,6 +167,11 @@ public final class IntakeService {
     return locks.lock(conn, key.lockName())
         .compose(locked -> accounts.findLinked(conn, key))
         .compose(found -> found != null ? Future.succeededFuture(found) : accounts.createLinked(conn, key));
+  }
+
+  /** The timeline reason of a lead a submission created. */
+  private static String reason(Form form) {
+    return "submitted to form " + form.id();
   }
 
   private static NewLead newLead(Form form, ContactDetails incoming, UUID contactId, UUID accountId) {
@@ -226,8 +237,8 @@ public final class IntakeService {
 
   private Future<RecordOutcome> createLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
       UUID accountId) {
-    return leads.insert(conn, UUID.randomUUID(), newLead(form, incoming, contactId, accountId))
-        .map(id -> new RecordOutcome(id, true, false));
+    return creation.create(conn, newLead(form, incoming, contactId, accountId), ACTOR, reason(form))
+        .map(lead -> new RecordOutcome(lead.id(), true, false));
   }
 
   /** Merges what was submitted into the matched lead's submitted fields; unchanged when nothing is new. */

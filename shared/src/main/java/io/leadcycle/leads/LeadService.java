@@ -66,6 +66,7 @@ public final class LeadService {
   private final OpportunityStore opportunities = new OpportunityStore();
   private final LeadScoreStore scores = new LeadScoreStore();
   private final RescoringMarks rescoring = new RescoringMarks();
+  private final LeadCreation creation = new LeadCreation();
 
   public LeadService(Database database) {
     this.database = database;
@@ -78,12 +79,11 @@ public final class LeadService {
    */
   public Future<LeadWithTimeline> create(NewLeadInput input, String actor) {
     return database.inTransaction(conn -> requireParents(conn, input.contactId(), input.accountId())
-        .compose(contactsAccount -> leads.create(conn, new NewLead(input.topic(), input.contactId(),
+        .compose(contactsAccount -> creation.create(conn, new NewLead(input.topic(), input.contactId(),
             input.accountId() != null ? input.accountId() : contactsAccount,
-            input.context().kind(), input.context().id(), input.context().name(), Map.of())))
+            input.context().kind(), input.context().id(), input.context().name(), Map.of()), actor, "created"))
         .compose(lead -> rescoring.markFactsOf(conn, lead.contactId(), lead.accountId())
-            .compose(marked -> appendAndRead(conn, lead,
-                List.of(new Change("stage", null, machine.process().stageNames().get(0))), actor, "created"))));
+            .compose(marked -> withTimeline(conn, lead.id()))));
   }
 
   public Future<LeadWithTimeline> get(UUID id) {

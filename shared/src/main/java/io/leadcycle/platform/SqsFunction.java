@@ -65,7 +65,7 @@ public abstract class SqsFunction extends LeadcycleFunction<SQSEvent, SQSBatchRe
           invocation.failed("message refused and moved to the dead-letter queue", failure, about);
           parked++;
         } else {
-          invocation.failed("message failed; it will be delivered again", failure, about);
+          invocation.failed("message failed; reported in batchItemFailures, for SQS to deliver again", failure, about);
           failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
         }
       }

@@ -102,6 +102,14 @@ public final class ContactStore {
     return details(client, id, " FOR NO KEY UPDATE");
   }
 
+  /**
+   * The contact's details, its row kept from deletion (and from changes of its id) for the rest of the
+   * transaction, while intake may still update it; null when it does not exist.
+   */
+  public Future<MatchedContact> share(SqlClient client, UUID id) {
+    return details(client, id, " FOR KEY SHARE");
+  }
+
   /** The contact's details without a lock; null when it does not exist. */
   public Future<MatchedContact> read(SqlClient client, UUID id) {
     return details(client, id, "");

@@ -63,27 +63,28 @@ public final class LeadStore {
         });
   }
 
-  /** Inserts a lead and reads it back in the same statement. */
-  public Future<Lead> create(SqlClient client, NewLead lead) {
-    return client.preparedQuery("WITH l AS (" + INSERT + " RETURNING *)" + FROM_UPDATED)
-        .execute(insertValues(UUID.randomUUID(), lead))
-        .map(rows -> toLead(rows.iterator().next()));
-  }
-
-  /** Inserts with an id chosen by the caller, so that later statements can be sent without waiting. */
-  public Future<UUID> insert(SqlClient client, UUID id, NewLead lead) {
-    return client.preparedQuery(INSERT).execute(insertValues(id, lead)).map(rows -> id);
+  /**
+   * Inserts a lead created at {@code createdAt} (also its {@code updated_at}): the caller knows the row
+   * without reading it back, so the statements that follow can be sent without waiting.
+   */
+  public Future<UUID> insert(SqlClient client, UUID id, NewLead lead, Instant createdAt) {
+    return client.preparedQuery(INSERT).execute(insertValues(id, lead).addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> id);
   }
 
   private static final String INSERT = """
-      INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, submitted_fields,
-                         email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""";
+      INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, context_tile_id,
+                         context_details, submitted_fields,
+                         email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,
+                         created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)""";
 
   private static Tuple insertValues(UUID id, NewLead lead) {
     return withNormalized(Tuple.tuple().addUUID(id)
         .addString(lead.topic()).addUUID(lead.contactId()).addUUID(lead.accountId())
-        .addString(lead.contextKind()).addString(lead.contextId()).addString(lead.contextName())
+        .addString(lead.context().kind()).addString(lead.context().id()).addString(lead.context().name())
+        .addString(lead.context().tileId())
+        .addValue(lead.context().details() == null ? null : new JsonObject(new java.util.LinkedHashMap<>(lead.context().details())))
         .addValue(Rows.json(lead.submittedFields())), lead.submittedFields());
   }
 
@@ -217,7 +218,8 @@ public final class LeadStore {
   }
 
   private static final String LEAD_COLUMNS = """
-      l.id, l.topic, l.contact_id, l.account_id, l.context_kind, l.context_id, l.context_name, l.stage, l.status,
+      l.id, l.topic, l.contact_id, l.account_id, l.context_kind, l.context_id, l.context_name, l.context_tile_id,
+      l.context_details, l.stage, l.status,
       l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
       l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id""";
 
@@ -363,12 +365,14 @@ public final class LeadStore {
 
   private static Lead toLead(Row row) {
     JsonObject qualification = row.getJsonObject("qualification");
+    JsonObject details = row.getJsonObject("context_details");
     return new Lead(
         row.getUUID("id"),
         row.getString("topic"),
         row.getUUID("contact_id"),
         row.getUUID("account_id"),
-        new MarketingContext(row.getString("context_kind"), row.getString("context_id"), row.getString("context_name")),
+        new MarketingContext(row.getString("context_kind"), row.getString("context_id"), row.getString("context_name"),
+            row.getString("context_tile_id"), details == null ? null : details.getMap()),
         new LeadState(row.getString("stage"), LeadStatus.fromWireName(row.getString("status")).orElseThrow(),
             row.getBoolean("telemarketing_ready"), row.getBoolean("telemarketing_accepted"),
             row.getBoolean("sales_ready"), row.getBoolean("sales_accepted"), row.getString("owner_id")),

@@ -151,7 +151,7 @@ class WebhookUrlPolicyTest {
 
   @Test
   void eventTypesAreTheOnesTheOutboxWrites() {
-    assertThat(EventTypes.TYPES).containsExactly("lead.stage_changed", "lead.telemarketing_ready", "lead.sales_ready",
+    assertThat(EventTypes.TYPES).containsExactly("lead.created", "lead.stage_changed", "lead.telemarketing_ready", "lead.sales_ready",
         "lead.converted", "lead.disqualified", "lead.score_changed");
     assertThat(io.leadcycle.process.Transition.SALES_READY).isEqualTo(EventTypes.SALES_READY);
     assertThat(io.leadcycle.rescoring.RecalculationService.SCORE_CHANGED).isEqualTo(EventTypes.SCORE_CHANGED);

@@ -60,7 +60,7 @@ public final class TestDatabase {
   /** Empties all data tables; the default strategies stay. */
   public static void reset() {
     database().pool().query("""
-        TRUNCATE intake_receipts, contacts_to_rescore, interactions, lead_timeline, delivery_attempts, deliveries,
+        TRUNCATE intake_receipts, journey_tile_leads, contacts_to_rescore, interactions, lead_timeline, delivery_attempts, deliveries,
           subscribers, outbox, opportunities, lead_scores, scoring_models, leads, contacts, accounts, forms;
         DELETE FROM matching_strategies WHERE id NOT IN ('default-contact', 'default-lead');
         """).execute().await();

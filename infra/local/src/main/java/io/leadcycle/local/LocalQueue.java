@@ -134,6 +134,43 @@ final class LocalQueue {
     }
   }
 
+  /** One message of a direct delivery: its id, and why it failed (null when it did not). */
+  record DirectOutcome(String messageId, boolean failed, String reason) {
+  }
+
+  /**
+   * Delivers {@code bodies} to the function at once, as one batch of first receives, outside the queue:
+   * the caller is the sender and hears what failed, so nothing is delivered again or parked. Refusals
+   * carry the function's reason; other failures (the database, a bug) none: the sender may send again.
+   */
+  List<DirectOutcome> deliverDirectly(List<String> bodies, LocalDeadLetters refusals) {
+    long now = System.currentTimeMillis();
+    List<JsonObject> records = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (String body : bodies) {
+      Message message = new Message(Invocation.newRequestId(), body, Map.of(), now, 1, 0, now);
+      ids.add(message.id());
+      refusals.beginDirect(message.id());
+      records.add(LocalEvents.sqsRecord(name, message));
+    }
+    Set<String> failed = new HashSet<>();
+    try {
+      SQSBatchResponse response = function.handleRequest(LocalEvents.sqs(records), null);
+      if (response != null && response.getBatchItemFailures() != null) {
+        response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+      }
+    } catch (RuntimeException | Error e) {
+      failed.addAll(ids); // a handler that throws fails the whole batch, as in Lambda
+      JsonLog.error(null, "queue " + name + ": the function threw on a direct delivery", e);
+    }
+    List<DirectOutcome> outcomes = new ArrayList<>();
+    for (String id : ids) {
+      String reason = refusals.endDirect(id);
+      outcomes.add(new DirectOutcome(id, failed.contains(id) || reason != null, reason));
+    }
+    return outcomes;
+  }
+
   /** A message the function refused (it is in the current batch): straight to the dead-letter list. */
   synchronized void park(SQSMessage message, String reason) {
     Map<String, String> attributes = message.getAttributes() == null ? Map.of() : message.getAttributes();

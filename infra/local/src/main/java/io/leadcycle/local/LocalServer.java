@@ -74,18 +74,20 @@ public final class LocalServer implements AutoCloseable {
 
   /**
    * A function as the local server hosts it: its module name (as in template.yaml's CodeUri), handler,
-   * and, if scheduled, the timer period the template suggests for local runs (null: the default).
+   * and, if scheduled, the timer period the template suggests for local runs (null: the default); if
+   * queue-triggered, the path at which the local server also takes its messages directly (null: none).
    */
-  public record HostedFunction(String name, String handlerClass, Integer scheduleSeconds) {
+  public record HostedFunction(String name, String handlerClass, Integer scheduleSeconds, String queueRoute) {
 
     public HostedFunction(String name, String handlerClass) {
-      this(name, handlerClass, null);
+      this(name, handlerClass, null, null);
     }
   }
 
   /** Every function template.yaml declares, read from the copy packed into this jar. */
   public static final List<HostedFunction> FUNCTIONS = SamTemplate.bundled().stream()
-      .map(function -> new HostedFunction(function.module(), function.handlerClass(), function.localScheduleSeconds()))
+      .map(function -> new HostedFunction(function.module(), function.handlerClass(), function.localScheduleSeconds(),
+          function.localQueueRoute()))
       .toList();
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
@@ -102,7 +104,7 @@ public final class LocalServer implements AutoCloseable {
   private static final String REQUEST_ID = "leadcycle.requestId";
   private static final String RAW_BODY = "leadcycle.rawBody";
 
-  private record Hosted(String name, LeadcycleFunction<?, ?> handler, Integer scheduleSeconds) {
+  private record Hosted(String name, LeadcycleFunction<?, ?> handler, Integer scheduleSeconds, String queueRoute) {
   }
 
   private final HttpServer server;
@@ -216,7 +218,8 @@ public final class LocalServer implements AutoCloseable {
       }
       Map<String, LocalQueue> queuesByArn = new LinkedHashMap<>();
       queues.values().forEach(q -> queuesByArn.put(q.arn(), q));
-      LeadcycleRuntime.install(new LocalDeadLetters(queuesByArn));
+      LocalDeadLetters deadLetters = new LocalDeadLetters(queuesByArn);
+      LeadcycleRuntime.install(deadLetters);
       for (LocalQueue queue : queues.values()) {
         timers.add(every(vertx, 100, handlerThreads, () -> {
           while (queue.deliverBatch()) {
@@ -233,8 +236,8 @@ public final class LocalServer implements AutoCloseable {
           .flatMap(f -> f.routes().stream().map(r -> new RouteTable.Entry<>(f, r))).toList());
       Router router = Router.router(vertx);
       String tokenVariable = env.get(ApiToken.ENVIRONMENT_VARIABLE);
-      new Api(routes, hosted, queues, handlerThreads, apiToken, tokenVariable != null && !tokenVariable.isBlank(),
-          dataDirectory).register(router);
+      new Api(routes, hosted, queues, deadLetters, handlerThreads, apiToken,
+          tokenVariable != null && !tokenVariable.isBlank(), dataDirectory).register(router);
       HttpServer server = vertx.createHttpServer(new HttpServerOptions()
               .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
               .setMaxHeaderSize(MAX_HEADER_BYTES))
@@ -255,16 +258,63 @@ public final class LocalServer implements AutoCloseable {
    * answer 404 and 405 alike. Vert.x Web only carries requests: it matches no paths itself.
    */
   private record Api(RouteTable<HttpFunction> routes, List<Hosted> functions, Map<String, LocalQueue> queues,
-      ExecutorService threads, String apiToken, boolean tokenFromEnvironment, Path dataDirectory) {
+      LocalDeadLetters deadLetters, ExecutorService threads, String apiToken, boolean tokenFromEnvironment,
+      Path dataDirectory) {
+
+    /** The most messages one direct delivery to a queue function takes. */
+    static final int MAX_DIRECT_MESSAGES = 100;
 
     /** The local server's own routes; their handlers read the path parameters of their match. */
     private RouteTable<LocalRoute> localRoutes() {
-      return new RouteTable<>(List.of(
+      List<RouteTable.Entry<LocalRoute>> own = new ArrayList<>(List.of(
           local("GET", "/openapi.json", Access.PUBLIC, (ctx, parameters) -> ctx.response()
               .putHeader("content-type", "application/json").end(OpenApiDocument.json())),
           local("POST", "/_local/invoke/{function}", Access.MANAGEMENT, this::invoke),
           local("POST", "/_local/queues/{function}/messages", Access.MANAGEMENT, this::sendToQueue),
           local("GET", "/_local/queues/{function}", Access.MANAGEMENT, this::queueStatus)));
+      for (Hosted function : functions) {
+        if (function.queueRoute() != null && queues.containsKey(function.name())) {
+          LocalQueue queue = queues.get(function.name());
+          own.add(local("POST", function.queueRoute(), Access.MANAGEMENT, (ctx, parameters) -> deliverDirectly(ctx, queue)));
+        }
+      }
+      return new RouteTable<>(own);
+    }
+
+    /**
+     * A queue function's {@code QueueRoute} ({@code POST /v1/journeys/tile-events}): {@code {"events":
+     * [...]}}, each event the body of one SQS record, handed to the function as one batch at once. The
+     * answer is the function's {@code batchItemFailures}, each with the event's {@code index} and, when
+     * the function refused it, the {@code reason}; and every event's {@code messageIds}, in order.
+     */
+    private void deliverDirectly(RoutingContext ctx, LocalQueue queue) {
+      List<String> bodies = new ArrayList<>();
+      try {
+        JsonArray events = new JsonObject(rawBody(ctx)).getJsonArray("events");
+        if (events == null || events.isEmpty() || events.size() > MAX_DIRECT_MESSAGES) {
+          throw new IllegalArgumentException("no events");
+        }
+        events.forEach(event -> bodies.add(io.vertx.core.json.Json.encode(event)));
+      } catch (RuntimeException e) {
+        writeProblem(ctx, Problem.invalid("events", "send {\"events\": [...]}: 1 to " + MAX_DIRECT_MESSAGES
+            + " events, each the JSON body of one queue message"));
+        return;
+      }
+      onHandlerThread(ctx, () -> queue.deliverDirectly(bodies, deadLetters), outcomes -> {
+        JsonArray failures = new JsonArray();
+        JsonArray ids = new JsonArray();
+        for (int i = 0; i < outcomes.size(); i++) {
+          LocalQueue.DirectOutcome outcome = outcomes.get(i);
+          ids.add(outcome.messageId());
+          if (outcome.failed()) {
+            failures.add(new JsonObject().put("itemIdentifier", outcome.messageId()).put("index", i)
+                .put("reason", outcome.reason() != null ? outcome.reason()
+                    : "failed for a reason that may pass (see the server log): send it again"));
+          }
+        }
+        ctx.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("batchItemFailures", failures).put("messageIds", ids).encode());
+      });
     }
 
     void register(Router router) {
@@ -630,7 +680,8 @@ public final class LocalServer implements AutoCloseable {
   private static List<Hosted> instantiate(List<HostedFunction> functions) {
     List<Hosted> hosted = new ArrayList<>();
     for (HostedFunction function : functions) {
-      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass()), function.scheduleSeconds()));
+      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass()), function.scheduleSeconds(),
+          function.queueRoute()));
     }
     return hosted;
   }

@@ -28,10 +28,11 @@ public final class SamTemplate {
   /**
    * One {@code AWS::Serverless::Function}: its module (from its CodeUri), handler class and triggers,
    * and how often the local server runs it when it is scheduled ({@code Metadata: LeadcycleLocal:
-   * ScheduleSeconds}; null when the template does not say).
+   * ScheduleSeconds}; null when the template does not say), and, for a queue function, the path at
+   * which the local server also takes its messages directly ({@code QueueRoute}; null when none).
    */
   public record Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
-      Set<DeclaredRoute> routes, Integer localScheduleSeconds) {
+      Set<DeclaredRoute> routes, Integer localScheduleSeconds, String localQueueRoute) {
   }
 
   private SamTemplate() {
@@ -107,8 +108,13 @@ public final class SamTemplate {
       Map<String, Object> metadata = (Map<String, Object>) resource.getOrDefault("Metadata", Map.of());
       Map<String, Object> local = (Map<String, Object>) metadata.getOrDefault("LeadcycleLocal", Map.of());
       Object seconds = local.get("ScheduleSeconds");
+      Object queueRoute = local.get("QueueRoute");
+      if (queueRoute != null && !triggers.contains(Trigger.QUEUE)) {
+        throw new IllegalStateException(name + ": LeadcycleLocal QueueRoute needs an SQS event");
+      }
       functions.add(new Declared(name, module, handler, triggers, routes,
-          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null));
+          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null,
+          queueRoute == null ? null : String.valueOf(queueRoute)));
     });
     return functions;
   }

@@ -52,6 +52,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
             "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..",
+            "io.leadcycle.journeys..",
             "com.amazonaws..")
         .check(LEADCYCLE);
   }
@@ -60,7 +61,7 @@ class ArchitectureTest {
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
             "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..", "io.leadcycle.interactions..",
-            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..")
+            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.journeys..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);
@@ -96,7 +97,7 @@ class ArchitectureTest {
         "io.leadcycle.functions.formintake.FormIntakeHandler",
         "io.leadcycle.functions.leadmanagement.LeadManagementHandler",
         "io.leadcycle.functions.scoring.ScoringHandler", "io.leadcycle.interactions.InteractionService",
-        "io.leadcycle.scoringmodels.ScoringModelService",
+        "io.leadcycle.scoringmodels.ScoringModelService", "io.leadcycle.journeys.JourneyTileService",
         "io.leadcycle.functions.subscribers.SubscribersHandler", "io.leadcycle.subscribers.SubscriberService"}) {
       org.assertj.core.api.Assertions.assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
     }

@@ -70,6 +70,16 @@ class SubmissionsHandlerTest extends FormIntakeHarness {
     assertThat(lead.getString("topic")).isEqualTo("Spring webinar");
     assertThat(lead.getString("contact_id")).isEqualTo(contactId);
     assertThat(lead.getJsonObject("submitted_fields").getString("firstName")).isEqualTo("Ada");
+    // Its timeline starts with its creation, and lead.created announces it.
+    Row created = row("SELECT actor, reason, to_value FROM lead_timeline WHERE lead_id = '" + leadId + "'");
+    assertThat(created.getString("actor")).isEqualTo("intake");
+    assertThat(created.getString("reason")).isEqualTo("submitted to form spring-webinar");
+    assertThat(created.getString("to_value")).isEqualTo("inquiry");
+    Row event = row("SELECT type, payload FROM outbox WHERE lead_id = '" + leadId + "'");
+    assertThat(event.getString("type")).isEqualTo("lead.created");
+    assertThat(event.getJsonObject("payload").getJsonObject("lead").getString("contactId")).isEqualTo(contactId);
+    assertThat(event.getJsonObject("payload").getJsonObject("lead").getJsonObject("context"))
+        .isEqualTo(new JsonObject().put("kind", "marketing_page").put("id", "spring-webinar").put("name", "Spring webinar"));
 
     assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(1);
     Row interaction = interactionRow(interactionId);

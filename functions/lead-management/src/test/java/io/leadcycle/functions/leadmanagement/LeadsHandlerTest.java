@@ -46,7 +46,17 @@ class LeadsHandlerTest extends LeadManagementHarness {
     assertThat(stored.getString("stage")).isEqualTo("inquiry");
     assertThat(stored.getString("context_kind")).isEqualTo("campaign");
     assertThat(stored.getString("context_id")).isEqualTo("q4-push");
-    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    // Announced like every new lead: lead.created, with the lead as created.
+    Row created = row("SELECT type, lead_id, payload FROM outbox");
+    assertThat(created.getString("type")).isEqualTo("lead.created");
+    assertThat(created.getUUID("lead_id")).isEqualTo(uuid(id));
+    JsonObject payload = created.getJsonObject("payload");
+    assertThat(payload.getJsonObject("lead").getString("stage")).isEqualTo("inquiry");
+    assertThat(payload.getJsonObject("lead").getString("createdAt")).isEqualTo(lead.getString("createdAt"));
+    assertThat(payload.getJsonArray("changes")).containsExactly(
+        new JsonObject().put("field", "stage").put("from", null).put("to", "inquiry"));
+    assertThat(payload.getString("actor")).isEqualTo("api");
+    assertThat(payload.getString("reason")).isEqualTo("created");
   }
 
   @Test
@@ -196,7 +206,7 @@ class LeadsHandlerTest extends LeadManagementHarness {
     assertThat(stored.getUUID("account_id")).isEqualTo(uuid(accountId));
     assertThat(ok(getLead(id))).isEqualTo(lead);
     // Links are timeline entries, not events: no outbox rows, for the contact nor for its account.
-    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    assertThat(count("SELECT count(*) FROM outbox WHERE type <> 'lead.created'")).isZero();
   }
 
   @Test

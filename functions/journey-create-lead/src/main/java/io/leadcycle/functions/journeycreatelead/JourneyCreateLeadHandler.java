@@ -1,0 +1,71 @@
+package io.leadcycle.functions.journeycreatelead;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.TileEvent;
+import io.leadcycle.journeys.JourneyTileService;
+import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.SqsFunction;
+import io.leadcycle.runtime.Database;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The journey "create lead" tile (docs/journeys.md): each SQS message says a contact passed a tile;
+ * {@link JourneyTileService} creates the tile's lead once. A message that can never succeed (not a
+ * tile event, an unknown contact, a contact without an account in account mode) is a client error, so
+ * {@link SqsFunction} parks it on the dead-letter queue at once with its reason instead of letting SQS
+ * deliver it again; a message that failed for another reason (the database) is reported in
+ * {@code batchItemFailures} and delivered again. Either way the rest of the batch goes on.
+ */
+public final class JourneyCreateLeadHandler extends SqsFunction {
+
+  private final Clock clock;
+  private JourneyTileService service;
+
+  /** The constructor Lambda calls: the database and the dead-letter queue come from the environment. */
+  public JourneyCreateLeadHandler() {
+    this.clock = Clock.systemUTC();
+  }
+
+  JourneyCreateLeadHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock) {
+    super(database, deadLetters);
+    this.clock = clock;
+  }
+
+  private synchronized JourneyTileService service() {
+    if (service == null) {
+      service = new JourneyTileService(database());
+    }
+    return service;
+  }
+
+  @Override
+  protected void process(SQSMessage message, Invocation invocation) {
+    TileEvent event = TileEvent.parse(body(message).getMap(), clock.instant());
+    JourneyTileService.Outcome outcome = service().createLead(event).await();
+    invocation.info(outcome.created() ? "journey lead created" : "tile event seen before: no new lead",
+        new JsonObject().put("messageId", message.getMessageId()).put("journeyId", event.journeyId())
+            .put("tileId", event.tileId()).put("createFor", event.createFor().wireName())
+            .put("contactId", event.contactId().toString())
+            .put("leadId", outcome.leadId() == null ? null : outcome.leadId().toString()));
+  }
+
+  /** The message body as a JSON object; anything else is a malformed message. */
+  private static JsonObject body(SQSMessage message) {
+    String body = message.getBody();
+    try {
+      Object parsed = body == null ? null : io.vertx.core.json.Json.decodeValue(body);
+      if (parsed instanceof JsonObject json) {
+        return json;
+      }
+    } catch (DecodeException e) {
+      // reported below
+    }
+    throw InvalidInput.ofBody("The message body is not a JSON object: send a tile event {journeyId, tileId, "
+        + "contactId, createFor, lead: {topic, context?}, occurredAt} (docs/journeys.md).");
+  }
+}
