@@ -32,13 +32,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The journey create-lead tile, from real-shaped SQS events (the recorded {@code events/sqs-event.json}
- * with tile events as bodies) to the leads, timelines, outbox rows and rescoring marks in PostgreSQL.
+ * The journey create-lead tile, from real-shaped SQS events (the recorded {@code events/sqs-event.json},
+ * from ../shared/samples/aws/sqs_event.json, with tile events as bodies and their MD5s) to the leads, timelines, outbox rows and rescoring marks in PostgreSQL.
  */
 class JourneyCreateLeadHandlerTest {
 
@@ -68,11 +67,6 @@ class JourneyCreateLeadHandlerTest {
     loner = ScoringFixtures.contact("lin@example.org", null, null);
   }
 
-  @AfterEach
-  void clearMarks() {
-    parked.clear();
-  }
-
   static JsonObject tileEvent(UUID contactId, String createFor) {
     return new JsonObject()
         .put("journeyId", "onboarding-2026")
@@ -91,9 +85,18 @@ class JourneyCreateLeadHandlerTest {
     JsonArray records = new JsonArray();
     for (int i = 0; i < bodies.size(); i++) {
       records.add(recorded.copy().put("messageId", messageIds.get(i)).put("body", bodies.get(i))
-          .put("eventSourceARN", QUEUE_ARN));
+          .put("md5OfBody", md5(bodies.get(i))).put("eventSourceARN", QUEUE_ARN));
     }
     return LambdaEvents.read(SQSEvent.class, event.put("Records", records).encode());
+  }
+
+  static String md5(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private SQSBatchResponse deliver(Object... bodies) {
