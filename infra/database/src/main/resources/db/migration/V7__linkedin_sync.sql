@@ -5,8 +5,9 @@
 CREATE TABLE linkedin_form_mappings (
   form_urn            text PRIMARY KEY,
   name                text NOT NULL,
-  -- {"<questionId or predefined field>": "<contact field>"}; keys and values from fixed lists (domain code).
-  fields              jsonb NOT NULL,
+  -- {"<questionId or predefined field>": "<contact field>"}; keys and values from fixed lists (domain code);
+  -- json, not jsonb: the order of the keys is kept (the first answered question fills a field).
+  fields              json NOT NULL,
   contact_strategy_id text NOT NULL REFERENCES matching_strategies (id),
   lead_strategy_id    text NOT NULL REFERENCES matching_strategies (id),
   on_partial_match    text NOT NULL CHECK (on_partial_match IN ('create', 'ignore')),
@@ -56,6 +57,8 @@ CREATE TABLE linkedin_sync_state (
   last_successful_poll_at timestamptz,
   last_error              text,
   last_error_at           timestamptz,
-  counts_since            timestamptz NOT NULL DEFAULT now()
+  counts_since            timestamptz NOT NULL DEFAULT now(),
+  -- Held by the running poll (until it ends, or this time passes if its process died), so polls never overlap.
+  poll_lease_until        timestamptz
 );
 INSERT INTO linkedin_sync_state DEFAULT VALUES;

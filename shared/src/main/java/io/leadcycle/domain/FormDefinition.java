@@ -142,7 +142,7 @@ public record FormDefinition(
     }
   }
 
-  private static void checkStrategy(String field, String id, MatchingStrategy strategy, StrategyEntity expected,
+  static void checkStrategy(String field, String id, MatchingStrategy strategy, StrategyEntity expected,
       List<FieldError> errors) {
     if (strategy == null) {
       errors.add(new FieldError(field, "no matching strategy with id " + id));
