@@ -73,7 +73,8 @@ import java.util.function.Supplier;
 public final class LocalServer implements AutoCloseable {
 
   /**
-   * A function as the local server hosts it: its module name (as in template.yaml's CodeUri), handler,
+   * A function as the local server hosts it: its name (its module's, as in template.yaml's CodeUri, unless
+   * the template names it), handler,
    * and, if scheduled, the timer period the template suggests for local runs (null: the default).
    */
   public record HostedFunction(String name, String handlerClass, Integer scheduleSeconds) {
@@ -85,7 +86,7 @@ public final class LocalServer implements AutoCloseable {
 
   /** Every function template.yaml declares, read from the copy packed into this jar. */
   public static final List<HostedFunction> FUNCTIONS = SamTemplate.bundled().stream()
-      .map(function -> new HostedFunction(function.module(), function.handlerClass(), function.localScheduleSeconds()))
+      .map(function -> new HostedFunction(function.name(), function.handlerClass(), function.localScheduleSeconds()))
       .toList();
 
   /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */

@@ -27,11 +27,17 @@ public final class SamTemplate {
 
   /**
    * One {@code AWS::Serverless::Function}: its module (from its CodeUri), handler class and triggers,
-   * and how often the local server runs it when it is scheduled ({@code Metadata: LeadcycleLocal:
-   * ScheduleSeconds}; null when the template does not say).
+   * how often the local server runs it when it is scheduled ({@code Metadata: LeadcycleLocal:
+   * ScheduleSeconds}; null when the template does not say), and the name the local server hosts it by:
+   * its module's, or {@code Metadata: LeadcycleLocal: Name} for a second function of one module.
    */
   public record Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
-      Set<DeclaredRoute> routes, Integer localScheduleSeconds) {
+      Set<DeclaredRoute> routes, Integer localScheduleSeconds, String name) {
+
+    public Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
+        Set<DeclaredRoute> routes, Integer localScheduleSeconds) {
+      this(logicalId, module, handlerClass, triggers, routes, localScheduleSeconds, module);
+    }
   }
 
   private SamTemplate() {
@@ -107,9 +113,17 @@ public final class SamTemplate {
       Map<String, Object> metadata = (Map<String, Object>) resource.getOrDefault("Metadata", Map.of());
       Map<String, Object> local = (Map<String, Object>) metadata.getOrDefault("LeadcycleLocal", Map.of());
       Object seconds = local.get("ScheduleSeconds");
+      String localName = local.get("Name") instanceof String given && !given.isBlank() ? given : module;
       functions.add(new Declared(name, module, handler, triggers, routes,
-          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null));
+          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null, localName));
     });
+    Set<String> names = new HashSet<>();
+    for (Declared function : functions) {
+      if (!names.add(function.name())) {
+        throw new IllegalStateException("two functions are named " + function.name() + " locally: give all but one "
+            + "of a module's functions Metadata: LeadcycleLocal: Name");
+      }
+    }
     return functions;
   }
 }
