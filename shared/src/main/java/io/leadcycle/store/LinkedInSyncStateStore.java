@@ -70,12 +70,13 @@ public final class LinkedInSyncStateStore {
    * Starts over: no watermark (the next poll reads the last 365 days again; the ledger keeps every
    * response from being taken twice), no last poll or error, counts from now. A running poll keeps its lease.
    */
-  public Future<Void> reset(SqlClient client, Instant now) {
-    return client.preparedQuery("""
+  public Future<Void> reset(SqlClient client) {
+    // The database's clock, as the ledger's processed_at that the counts compare with.
+    return client.query("""
             UPDATE linkedin_sync_state SET watermark = NULL, last_poll_started_at = NULL, last_poll_finished_at = NULL,
                    last_poll_outcome = NULL, last_poll_responses = NULL, last_successful_poll_at = NULL,
-                   last_error = NULL, last_error_at = NULL, counts_since = $1""")
-        .execute(Tuple.of(at(now)))
+                   last_error = NULL, last_error_at = NULL, counts_since = now()""")
+        .execute()
         .mapEmpty();
   }
 
