@@ -49,8 +49,14 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
     assertThat(body.getString("challengeCode")).isEqualTo(code);
     // Computed independently: printf %s "$code" | openssl dgst -sha256 -hmac "$CLIENT_SECRET"
     assertThat(body.getString("challengeResponse"))
-        .isEqualTo(LinkedInSignatures.challengeResponse(CLIENT_SECRET, code))
-        .matches("[0-9a-f]{64}");
+        .isEqualTo("bc6a828ddc5343c829533db29e5dcfba2e9a813b96afed4b7e46be7761a7f329");
+  }
+
+  @Test
+  void theSignatureIsTheHexHmacOfHmacsha256AndTheRawBody() {
+    // printf %s 'hmacsha256={"leadAction":"CREATED"}' | openssl dgst -sha256 -hmac "$CLIENT_SECRET"
+    assertThat(LinkedInSignatures.sign(CLIENT_SECRET, "{\"leadAction\":\"CREATED\"}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("c14544374a259d9fe833a70d517ad1fed34a5a1a0d2950346ff24a6c5be49c2c");
   }
 
   @Test
