@@ -1,5 +1,6 @@
 package io.leadcycle.linkedin;
 
+import io.leadcycle.domain.Conflict;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.LinkedInFormMapping;
 import io.leadcycle.domain.LinkedInFormMapping.Decision;
@@ -132,6 +133,10 @@ public final class LinkedInSync {
 
   /** A mapping proposed from the form's predefined questions, read from LinkedIn; nothing is saved. */
   public LinkedInFormMapping propose(String formUrn) {
+    if (settings.accessToken(false) == null) {
+      throw new Conflict("LinkedIn sync is not configured: set LINKEDIN_ACCESS_TOKEN (or accessToken in the secret "
+          + "LINKEDIN_SECRET_ID names) to read forms from LinkedIn.");
+    }
     JsonObject form;
     try {
       form = api.get().form(formUrn);
