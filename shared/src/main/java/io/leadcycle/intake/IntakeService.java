@@ -30,9 +30,10 @@ import java.util.UUID;
 
 /**
  * The intake path every source shares (marketing pages, events, LinkedIn Lead Gen forms): in one
- * transaction, claim the submission in its source's {@link IntakeLedger}, find or create the contact and its account, find or create the lead, record
- * the interaction, mark the contact for rescoring and keep the submission in the form's log — each as
- * far as the form's update mode allows. Either all of it happens or none of it does.
+ * transaction, claim the submission in its source's {@link IntakeLedger}, find or create the contact and
+ * its account, find or create the lead, record the interaction, mark the contact for rescoring and keep
+ * what the submission did in the ledger (a form's submission log) — each as far as the form's update mode
+ * allows. Either all of it happens or none of it does.
  *
  * <p>Locks are always taken in the same order — contact key, account key, lead key — so two
  * submissions never wait for each other in a circle.

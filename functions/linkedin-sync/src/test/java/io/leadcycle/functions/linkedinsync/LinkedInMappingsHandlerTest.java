@@ -98,6 +98,15 @@ class LinkedInMappingsHandlerTest extends LinkedInHarness {
   }
 
   @Test
+  void aProposalWithoutAnAccessTokenIs409() {
+    java.util.Map<String, String> env = env();
+    env.remove("LINKEDIN_ACCESS_TOKEN");
+    handler = webhookHandler(env);
+    assertThat(assertProblem(propose(ENCODED_FORM_URN), 409).getString("detail")).contains("LINKEDIN_ACCESS_TOKEN");
+    assertThat(linkedIn.requests).isEmpty();
+  }
+
+  @Test
   void theSyncStatusStartsEmptyAndResetStartsOver() {
     JsonObject status = status();
     assertThat(status.getValue("lastPoll")).isNull();
