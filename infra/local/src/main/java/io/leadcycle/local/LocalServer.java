@@ -73,9 +73,10 @@ import java.util.function.Supplier;
 public final class LocalServer implements AutoCloseable {
 
   /**
-   * A function as the local server hosts it: its module name (as in template.yaml's CodeUri), handler,
-   * and, if scheduled, the timer period the template suggests for local runs (null: the default); if
-   * queue-triggered, the path at which the local server also takes its messages directly (null: none).
+   * A function as the local server hosts it: its name (its module's, as in template.yaml's CodeUri, unless
+   * the template names it), handler, and, if scheduled, the timer period the template suggests for local
+   * runs (null: the default); if queue-triggered, the path at which the local server also takes its
+   * messages directly (null: none).
    */
   public record HostedFunction(String name, String handlerClass, Integer scheduleSeconds, String queueRoute) {
 
@@ -86,7 +87,7 @@ public final class LocalServer implements AutoCloseable {
 
   /** Every function template.yaml declares, read from the copy packed into this jar. */
   public static final List<HostedFunction> FUNCTIONS = SamTemplate.bundled().stream()
-      .map(function -> new HostedFunction(function.module(), function.handlerClass(), function.localScheduleSeconds(),
+      .map(function -> new HostedFunction(function.name(), function.handlerClass(), function.localScheduleSeconds(),
           function.localQueueRoute()))
       .toList();
 

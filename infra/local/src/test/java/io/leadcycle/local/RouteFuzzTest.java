@@ -533,6 +533,11 @@ class RouteFuzzTest {
     fixtures.put("contactId", contact);
     fixtures.put("accountId", account);
     fixtures.put("leadId", lead);
+    // A Lead Gen form URN, URL-encoded; its mapping exists, LinkedIn itself is not configured here.
+    fixtures.put("formUrn", "urn%3Ali%3AleadGenForm%3A7234246");
+    RawHttp.Response mapping = send("PUT", "/v1/linkedin/forms/urn%3Ali%3AleadGenForm%3A7234246", authorized(),
+        utf8("{\"name\": \"Fuzz form\", \"fields\": {\"EMAIL\": \"email\"}}"), "fixture");
+    assertThat(mapping.status()).as("PUT a LinkedIn form mapping: %s", mapping.text()).isEqualTo(201);
   }
 
   private String createForm(String id, String body) throws IOException {
