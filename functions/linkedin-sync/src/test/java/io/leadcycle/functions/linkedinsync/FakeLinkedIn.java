@@ -1,6 +1,7 @@
 package io.leadcycle.functions.linkedinsync;
 
 import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +43,12 @@ final class FakeLinkedIn implements AutoCloseable {
   private final Deque<Integer> failures = new ConcurrentLinkedDeque<>();
   final List<Seen> requests = new CopyOnWriteArrayList<>();
   volatile String token = TOKEN;
+  /** The Retry-After of scripted 429s (seconds). */
+  volatile String retryAfter = "0";
+  /** Run (once) before the next finder request is answered, which waits for it to complete. */
+  volatile Supplier<Future<?>> beforeFinder;
+  private final List<Runnable> heldFetches = new ArrayList<>();
+  private int holdFetchesUntil;
 
   FakeLinkedIn() {
     server = TestDatabase.vertx().createHttpServer().requestHandler(this::answer);
@@ -54,6 +62,27 @@ final class FakeLinkedIn implements AutoCloseable {
   /** The next requests are answered with these statuses, in order, before any real answer. */
   void failNext(Integer... statuses) {
     failures.addAll(List.of(statuses));
+  }
+
+  /**
+   * The next {@code n} requests for one form response are answered together, once the last of them has
+   * arrived: callers racing on one lead are all past their own checks before any of them gets it.
+   */
+  synchronized void holdResponseFetchesUntil(int n) {
+    holdFetchesUntil = n;
+  }
+
+  private synchronized boolean held(Runnable answer) {
+    if (holdFetchesUntil == 0) {
+      return false;
+    }
+    heldFetches.add(answer);
+    if (heldFetches.size() >= holdFetchesUntil) {
+      holdFetchesUntil = 0;
+      heldFetches.forEach(Runnable::run);
+      heldFetches.clear();
+    }
+    return true;
   }
 
   void add(JsonObject lead) {
@@ -75,7 +104,7 @@ final class FakeLinkedIn implements AutoCloseable {
     if (failure != null) {
       var response = request.response().setStatusCode(failure).putHeader("content-type", "application/json");
       if (failure == 429) {
-        response.putHeader("Retry-After", "0");
+        response.putHeader("Retry-After", retryAfter);
       }
       response.end(new JsonObject().put("status", failure).put("message", "scripted").encode());
       return;
@@ -91,16 +120,29 @@ final class FakeLinkedIn implements AutoCloseable {
     } else if (path.startsWith("/rest/leadForms/")) {
       json(request, 404, new JsonObject().put("status", 404).put("message", "Not found"));
     } else if (path.equals("/rest/leadFormResponses") && "owner".equals(request.getParam("q"))) {
-      finder(request);
+      Supplier<Future<?>> before = beforeFinder;
+      beforeFinder = null;
+      if (before == null) {
+        finder(request);
+      } else {
+        before.get().onComplete(done -> finder(request));
+      }
+    } else if (path.startsWith("/rest/leadFormResponses/") && held(() -> fetch(request, path))) {
+      return;
     } else if (path.startsWith("/rest/leadFormResponses/")) {
-      String id = java.net.URLDecoder.decode(path.substring("/rest/leadFormResponses/".length()),
-          java.nio.charset.StandardCharsets.UTF_8);
-      leads.stream().filter(l -> l.getString("id").equals(id)).findFirst()
-          .ifPresentOrElse(l -> json(request, 200, l),
-              () -> json(request, 404, new JsonObject().put("status", 404).put("message", "Not found")));
+      fetch(request, path);
     } else {
       json(request, 404, new JsonObject().put("status", 404));
     }
+  }
+
+  /** {@code GET /rest/leadFormResponses/{id}}. */
+  private void fetch(HttpServerRequest request, String path) {
+    String id = java.net.URLDecoder.decode(path.substring("/rest/leadFormResponses/".length()),
+        java.nio.charset.StandardCharsets.UTF_8);
+    leads.stream().filter(l -> l.getString("id").equals(id)).findFirst()
+        .ifPresentOrElse(l -> json(request, 200, l),
+            () -> json(request, 404, new JsonObject().put("status", 404).put("message", "Not found")));
   }
 
   /** {@code q=owner&owner=(sponsoredAccount:urn)&leadType=(leadType:SPONSORED)&submittedAtTimeRange=(start:,end:)&start=&count=}. */

@@ -93,7 +93,12 @@ abstract class LinkedInHarness extends HandlerCalls {
 
   /** A notification signed with the client secret, as LinkedIn sends it. */
   APIGatewayV2HTTPResponse notify(String body) {
-    return call(HttpEvents.request("POST /v1/linkedin/webhook", "/v1/linkedin/webhook").json(body)
+    return notify(handler, body);
+  }
+
+  /** A signed notification to {@code to}: another execution environment of the webhook function. */
+  static APIGatewayV2HTTPResponse notify(LinkedInWebhookHandler to, String body) {
+    return answer(to, HttpEvents.request("POST /v1/linkedin/webhook", "/v1/linkedin/webhook").json(body)
         .header("x-li-signature", LinkedInSignatures.sign(CLIENT_SECRET, body.getBytes(StandardCharsets.UTF_8)))
         .build());
   }

@@ -2,8 +2,12 @@ package io.leadcycle.functions.linkedinsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.linkedin.LinkedInApi;
+import io.leadcycle.store.LinkedInSyncStateStore;
 import io.leadcycle.testing.HttpEvents;
+import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

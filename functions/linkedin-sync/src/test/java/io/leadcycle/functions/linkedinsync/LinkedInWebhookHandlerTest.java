@@ -4,20 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.http.LinkedInSignatures;
+import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.testing.HttpEvents;
 import io.leadcycle.testing.ScoringFixtures;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** LinkedIn's lead notification webhook end to end: challenge, signatures, CREATED, repeats, DELETED, scoring. */
@@ -96,6 +105,9 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
     assertThat(interaction.getString("source_key"))
         .isEqualTo("linkedin:urn:li:leadGenFormResponse:249592fc-d272-44ba-a7db-c2bdce579507-6");
     assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isEqualTo(1);
+    // As for every new lead: its lead.created event and the first stage on its timeline.
+    assertThat(count("SELECT count(*) FROM outbox WHERE type = 'lead.created'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM lead_timeline")).isEqualTo(1);
     // The request LinkedIn got: the documented headers and the form projected.
     FakeLinkedIn.Seen fetch = linkedIn.requestsTo("/rest/leadFormResponses/").get(0);
     assertThat(fetch.headers().get("LinkedIn-Version")).matches("[0-9]{6}");
@@ -213,6 +225,8 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
     assertThat(count("SELECT count(*) FROM contacts")).isZero();
     assertThat(count("SELECT count(*) FROM leads")).isZero();
     assertThat(count("SELECT count(*) FROM interactions")).isZero();
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    assertThat(count("SELECT count(*) FROM lead_timeline")).isZero();
     Row tombstone = row("SELECT outcome, received, response FROM linkedin_responses");
     assertThat(tombstone.getString("outcome")).isEqualTo("deleted");
     assertThat(tombstone.getValue("received")).isNull();
@@ -251,6 +265,51 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
     poll();
 
     assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void twoCopiesOfOneNotificationAtOnceTakeTheLeadInOnce() throws Exception {
+    saved(putMapping(MAPPING));
+    createdLead("lead-twice", FakeLinkedIn.person("Ada", "Lovelace", "ada@example.com", null));
+    String body = FakeLinkedIn.notification("lead-twice", "CREATED");
+    // LinkedIn answers neither copy before both asked: both are past the ledger's first look.
+    linkedIn.holdResponseFetchesUntil(2);
+    LinkedInWebhookHandler one = webhookHandler(env());
+    LinkedInWebhookHandler other = webhookHandler(env());
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    JsonObject first;
+    JsonObject second;
+    try {
+      Future<APIGatewayV2HTTPResponse> a = threads.submit(() -> notify(one, body));
+      Future<APIGatewayV2HTTPResponse> b = threads.submit(() -> notify(other, body));
+      first = ok(a.get(60, TimeUnit.SECONDS));
+      second = ok(b.get(60, TimeUnit.SECONDS));
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(linkedIn.requestsTo("/rest/leadFormResponses/")).hasSize(2);
+    assertThat(List.of(first.getBoolean("replayed"), second.getBoolean("replayed"))).containsExactlyInAnyOrder(false, true);
+    assertThat(first.getJsonObject("lead").getString("id")).isEqualTo(second.getJsonObject("lead").getString("id"));
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM interactions")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM outbox WHERE type = 'lead.created'")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM linkedin_responses")).isEqualTo(1);
+  }
+
+  @Test
+  void aBase64EncodedNotificationIsVerifiedOnTheBytesLinkedInSent() {
+    saved(putMapping(MAPPING));
+    createdLead("lead-b64", FakeLinkedIn.person("Ada", "Lovelace", "ada@example.com", null));
+    String body = FakeLinkedIn.notification("lead-b64", "CREATED");
+
+    JsonObject answer = ok(call(HttpEvents.request("POST /v1/linkedin/webhook", "/v1/linkedin/webhook")
+        .base64Json(body)
+        .header("x-li-signature", LinkedInSignatures.sign(CLIENT_SECRET, body.getBytes(StandardCharsets.UTF_8)))
+        .build()));
+
+    assertThat(answer.getString("outcome")).isEqualTo("created");
   }
 
   @Test
