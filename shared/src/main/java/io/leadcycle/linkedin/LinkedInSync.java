@@ -256,9 +256,20 @@ public final class LinkedInSync {
    * takes the response in again.
    */
   public Outcome deleted(String responseUrn) {
-    return database.inTransaction(conn -> responses.lock(conn, responseUrn).compose(entry -> {
+    return database.inTransaction(conn -> deleted(conn, responseUrn, true)).await();
+  }
+
+  private Future<Outcome> deleted(SqlConnection conn, String responseUrn, boolean firstLook) {
+    return responses.lock(conn, responseUrn).compose(entry -> {
       if (entry != null && entry.outcome().equals("deleted")) {
         return Future.succeededFuture(new Outcome(responseUrn, "deleted", null, true));
+      }
+      if (entry == null && firstLook) {
+        // Unknown, or being taken in right now (intake's claim is invisible until it commits): the
+        // tombstone waits for such a claim; if one committed meanwhile, what it created is erased below.
+        return responses.insertTombstone(conn, responseUrn, "deleted on LinkedIn before Leadcycle took anything in")
+            .compose(inserted -> inserted ? Future.succeededFuture(new Outcome(responseUrn, "deleted", null, false))
+                : deleted(conn, responseUrn, false));
       }
       if (entry == null || entry.interactionId() == null && entry.leadId() == null && entry.contactId() == null) {
         return responses.markDeleted(conn, responseUrn, "deleted on LinkedIn before Leadcycle took anything in")
@@ -295,7 +306,7 @@ public final class LinkedInSync {
       return contact.compose(v -> responses.markDeleted(conn, responseUrn,
               "deleted on LinkedIn: " + (done.isEmpty() ? "nothing to remove" : String.join(", ", done))))
           .map(changed -> new Outcome(responseUrn, "deleted", null, false));
-    })).await();
+    });
   }
 
   // ---- the poll ----

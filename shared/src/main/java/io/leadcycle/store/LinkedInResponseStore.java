@@ -131,6 +131,19 @@ public final class LinkedInResponseStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * A tombstone for a response the ledger has no committed row of; false when a row exists after all (a
+   * concurrent claim committed while this waited for it), which is then left as it is.
+   */
+  public Future<Boolean> insertTombstone(SqlClient client, String responseUrn, String summary) {
+    return client.preparedQuery("""
+            INSERT INTO linkedin_responses (response_urn, outcome, summary) VALUES ($1, 'deleted', $2)
+            ON CONFLICT (response_urn) DO NOTHING
+            RETURNING response_urn""")
+        .execute(Tuple.of(responseUrn, summary))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   /** Whether a response other than {@code responseUrn} refers to the lead (or, with contact true, the contact). */
   public Future<Boolean> referredToByOthers(SqlClient client, String responseUrn, UUID id, boolean contact) {
     String column = contact ? "contact_id" : "lead_id";

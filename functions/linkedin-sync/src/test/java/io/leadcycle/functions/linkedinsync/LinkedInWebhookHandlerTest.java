@@ -299,6 +299,44 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
   }
 
   @Test
+  void aDeletedWhileTheLeadIsBeingTakenInWaitsForItAndRemovesWhatItCreated() throws Exception {
+    saved(putMapping(MAPPING));
+    createdLead("lead-race", FakeLinkedIn.person("Grace", "Hopper", "grace@example.com", null));
+    ok(notify(FakeLinkedIn.notification("lead-race", "CREATED")));
+    Row taken = row("SELECT response_urn, form_urn, contact_id, lead_id, interaction_id FROM linkedin_responses");
+    // As while intake runs: its ledger row is written in a transaction that has not committed yet.
+    query("DELETE FROM linkedin_responses");
+    SqlConnection intake = TestDatabase.database().pool().getConnection().await();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Transaction transaction = intake.begin().await();
+      intake.preparedQuery("""
+              INSERT INTO linkedin_responses (response_urn, form_urn, outcome, contact_id, contact_created, lead_id,
+                                              lead_created, interaction_id)
+              VALUES ($1, $2, 'created', $3, true, $4, true, $5)""")
+          .execute(Tuple.of(taken.getString("response_urn"), taken.getString("form_urn"), taken.getUUID("contact_id"),
+              taken.getUUID("lead_id"), taken.getUUID("interaction_id")))
+          .await();
+      Future<APIGatewayV2HTTPResponse> deleted =
+          thread.submit(() -> notify(FakeLinkedIn.notification("lead-race", "DELETED")));
+      for (int i = 0; i < 500 && count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0; i++) {
+        Thread.sleep(10);
+      }
+      assertThat(deleted).isNotDone();
+      transaction.commit().await();
+
+      assertThat(ok(deleted.get(60, TimeUnit.SECONDS)).getString("outcome")).isEqualTo("deleted");
+    } finally {
+      intake.close().await();
+      thread.shutdownNow();
+    }
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+    assertThat(count("SELECT count(*) FROM leads")).isZero();
+    assertThat(count("SELECT count(*) FROM interactions")).isZero();
+    assertThat(row("SELECT outcome FROM linkedin_responses").getString("outcome")).isEqualTo("deleted");
+  }
+
+  @Test
   void aBase64EncodedNotificationIsVerifiedOnTheBytesLinkedInSent() {
     saved(putMapping(MAPPING));
     createdLead("lead-b64", FakeLinkedIn.person("Ada", "Lovelace", "ada@example.com", null));
