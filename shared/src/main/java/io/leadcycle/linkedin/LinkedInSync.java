@@ -322,7 +322,8 @@ public final class LinkedInSync {
     if (settings.owners().isEmpty()) {
       return new PollSummary("not_configured", 0, Map.of(), null, null, null);
     }
-    Instant started = clock.instant();
+    // As the database keeps it (microseconds): the poll's start is compared with the stored one at its end.
+    Instant started = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     State state = database.inTransaction(conn -> syncState.startPoll(conn, started,
         started.plus(budget).plus(Duration.ofMinutes(1)))).await();
     if (state == null) {

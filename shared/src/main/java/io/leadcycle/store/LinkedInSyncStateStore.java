@@ -40,10 +40,16 @@ public final class LinkedInSyncStateStore {
         .map(rows -> rows.size() == 0 ? null : toState(rows.iterator().next()));
   }
 
-  /** A poll read everything up to {@code watermark}: it moves there, and the error is cleared. */
+  /**
+   * A poll that started at {@code watermark} read everything up to it: it moves there, and the error is
+   * cleared; unless the sync status was reset while the poll ran (its start is no longer the last poll's),
+   * which leaves the watermark cleared, so that the next poll reads the last 365 days as the reset asked.
+   */
   public Future<Void> pollCompleted(SqlClient client, Instant finishedAt, Instant watermark, int responses) {
     return client.preparedQuery("""
-            UPDATE linkedin_sync_state SET watermark = $2, last_poll_finished_at = $1, last_poll_outcome = 'completed',
+            UPDATE linkedin_sync_state
+               SET watermark = CASE WHEN last_poll_started_at = $2 THEN $2 ELSE watermark END,
+                   last_poll_finished_at = $1, last_poll_outcome = 'completed',
                    last_poll_responses = $3, last_successful_poll_at = $1, last_error = NULL, last_error_at = NULL,
                    poll_lease_until = NULL""")
         .execute(Tuple.of(at(finishedAt), at(watermark), responses))

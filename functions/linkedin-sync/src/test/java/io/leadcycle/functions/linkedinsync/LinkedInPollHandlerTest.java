@@ -100,6 +100,24 @@ class LinkedInPollHandlerTest extends LinkedInHarness {
   }
 
   @Test
+  void aResetWhileAPollRunsIsNotUndoneWhenThePollEnds() {
+    saved(putMapping(MAPPING));
+    leads(3, Instant.now().minus(Duration.ofHours(1)));
+    poll();
+    assertThat(status().getString("watermark")).isNotNull();
+    linkedIn.beforeFinder = () -> TestDatabase.database().inTransaction(new LinkedInSyncStateStore()::reset);
+
+    assertThat(poll()).containsEntry("poll", "completed");
+
+    // The reset asked for the last 365 days again: the next poll reads them.
+    assertThat(status().getString("watermark")).isNull();
+    linkedIn.requests.clear();
+    poll();
+    long[] range = ranges().get(0);
+    assertThat(range[1] - range[0]).isEqualTo(Duration.ofDays(365).toMillis());
+  }
+
+  @Test
   void aPollThatKeepsFailingLeavesTheWatermarkAndTheNextResumesFromIt() {
     saved(putMapping(MAPPING));
     leads(150, Instant.now().minusSeconds(30));
