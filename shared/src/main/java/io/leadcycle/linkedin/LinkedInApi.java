@@ -39,9 +39,23 @@ public final class LinkedInApi implements AutoCloseable {
   public record Page(List<JsonObject> elements, boolean more) {
   }
 
-  /** How long to wait between attempts: the first wait, doubling, and at most this per wait. */
-  public record Backoff(Duration first, Duration max) {
+  /**
+   * How long to wait between attempts: the first wait, doubling, and at most {@code max} per wait; and
+   * how long one call may take with all its attempts and waits ({@code budget}; null: no bound but the
+   * attempts). A retry that cannot finish within the budget is not made: the call fails at once.
+   */
+  public record Backoff(Duration first, Duration max, Duration budget) {
+    /** The poll's: it may wait for LinkedIn, up to four attempts. */
     public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(20));
+    /**
+     * The webhook's: it answers LinkedIn (and API Gateway, and the function's 20 s timeout) soon; what it
+     * cannot fetch in time the next poll takes in.
+     */
+    public static final Backoff WEBHOOK = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(8));
+
+    public Backoff(Duration first, Duration max) {
+      this(first, max, null);
+    }
   }
 
   private final LinkedInSettings settings;
@@ -106,24 +120,28 @@ public final class LinkedInApi implements AutoCloseable {
     }
     boolean renewed = false;
     Duration wait = backoff.first();
+    long deadline = backoff.budget() == null ? Long.MAX_VALUE : System.nanoTime() + backoff.budget().toNanos();
     for (int attempt = 1; ; attempt++) {
       HttpResponse<Buffer> response;
+      long requestTimeout = Math.max(1, Math.min(timeout.toMillis(), remainingMillis(deadline)));
       try {
         response = client.getAbs(settings.baseUrl() + pathAndQuery)
             .putHeader("Authorization", "Bearer " + token)
             .putHeader("LinkedIn-Version", settings.version())
             .putHeader("X-Restli-Protocol-Version", "2.0.0")
             .putHeader("Accept", "application/json")
-            .timeout(timeout.toMillis())
+            .timeout(requestTimeout)
             .send()
-            .timeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+            .timeout(requestTimeout + 500, TimeUnit.MILLISECONDS)
             .await();
       } catch (Exception | Error e) {
-        if (attempt >= ATTEMPTS) {
+        Duration sleep = attempt >= ATTEMPTS ? null : sleepFor(wait, null, deadline);
+        if (sleep == null) {
           throw new LinkedInApiException(Reason.UNAVAILABLE, null, "LinkedIn did not answer for the " + what
-              + " after " + ATTEMPTS + " attempts (" + e.getClass().getSimpleName() + ").");
+              + " after " + attempt + " attempt" + (attempt == 1 ? "" : "s") + " (" + e.getClass().getSimpleName()
+              + ").");
         }
-        wait = pause(wait, null);
+        wait = pause(wait, sleep);
         continue;
       }
       int status = response.statusCode();
@@ -149,12 +167,13 @@ public final class LinkedInApi implements AutoCloseable {
             + "LINKEDIN_ACCESS_TOKEN or in the secret; nothing is retried until then.");
       }
       if (status == 429 || status >= 500) {
-        if (attempt >= ATTEMPTS) {
+        Duration sleep = attempt >= ATTEMPTS ? null : sleepFor(wait, response.getHeader("Retry-After"), deadline);
+        if (sleep == null) {
           throw new LinkedInApiException(status == 429 ? Reason.RATE_LIMITED : Reason.UNAVAILABLE, status,
-              "LinkedIn answered " + status + " for the " + what + " " + ATTEMPTS
-                  + " times; the next run resumes from the watermark.");
+              "LinkedIn answered " + status + " for the " + what + " " + (attempt == 1 ? "once" : attempt + " times")
+                  + "; the next run resumes from the watermark.");
         }
-        wait = pause(wait, response.getHeader("Retry-After"));
+        wait = pause(wait, sleep);
         continue;
       }
       if (status == 404) {
@@ -166,8 +185,11 @@ public final class LinkedInApi implements AutoCloseable {
     }
   }
 
-  /** Sleeps {@code Retry-After} (in seconds) or {@code wait}, at most the backoff's bound; answers the next wait. */
-  private Duration pause(Duration wait, String retryAfter) {
+  /**
+   * How long to wait before the next attempt: {@code Retry-After} (in seconds) or {@code wait}, at most the
+   * backoff's bound; null when the call's budget would run out before that attempt could be answered.
+   */
+  private Duration sleepFor(Duration wait, String retryAfter, long deadline) {
     Duration sleep = wait;
     if (retryAfter != null) {
       try {
@@ -179,6 +201,15 @@ public final class LinkedInApi implements AutoCloseable {
     if (sleep.compareTo(backoff.max()) > 0) {
       sleep = backoff.max();
     }
+    return deadline != Long.MAX_VALUE && sleep.toMillis() >= remainingMillis(deadline) ? null : sleep;
+  }
+
+  private static long remainingMillis(long deadline) {
+    return deadline == Long.MAX_VALUE ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+  }
+
+  /** Sleeps {@code sleep}; answers the next wait. */
+  private Duration pause(Duration wait, Duration sleep) {
     try {
       Thread.sleep(sleep.toMillis());
     } catch (InterruptedException e) {

@@ -46,7 +46,7 @@ public final class LinkedInWebhookHandler extends HttpFunction {
   public LinkedInWebhookHandler() {
     this.clock = Clock.systemUTC();
     this.settings = LinkedInSettings.fromEnvironment(System.getenv());
-    this.backoff = LinkedInApi.Backoff.DEFAULT;
+    this.backoff = LinkedInApi.Backoff.WEBHOOK;
   }
 
   LinkedInWebhookHandler(Supplier<Database> database, Clock clock, LinkedInSettings settings,

@@ -100,6 +100,21 @@ class LinkedInPollHandlerTest extends LinkedInHarness {
   }
 
   @Test
+  void aRateLimitWaitsAsLongAsRetryAfterSays() {
+    saved(putMapping(MAPPING));
+    leads(2, Instant.now().minusSeconds(30));
+    linkedIn.retryAfter = "1";
+    linkedIn.failNext(429);
+    poller = new LinkedInPollHandler(TestDatabase::database, Clock.systemUTC(), settings(env()), Duration.ofSeconds(60),
+        new LinkedInApi.Backoff(Duration.ofMillis(5), Duration.ofSeconds(20)));
+
+    long started = System.nanoTime();
+    assertThat(poll()).containsEntry("poll", "completed").containsEntry("created", 2);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void aResetWhileAPollRunsIsNotUndoneWhenThePollEnds() {
     saved(putMapping(MAPPING));
     leads(3, Instant.now().minus(Duration.ofHours(1)));

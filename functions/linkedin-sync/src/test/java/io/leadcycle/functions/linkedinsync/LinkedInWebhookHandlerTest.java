@@ -351,6 +351,25 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
   }
 
   @Test
+  void theWebhookGivesUpWithinItsBudgetWhenLinkedInAsksForLongWaits() {
+    saved(putMapping(MAPPING));
+    createdLead("lead-slow", FakeLinkedIn.person("Ada", "Lovelace", "ada@example.com", null));
+    linkedIn.retryAfter = "5";
+    linkedIn.failNext(429, 429, 429, 429);
+    LinkedInWebhookHandler hurried = new LinkedInWebhookHandler(TestDatabase::database, Clock.systemUTC(),
+        settings(env()), new LinkedInApi.Backoff(Duration.ofMillis(5), Duration.ofSeconds(20), Duration.ofSeconds(1)));
+
+    long started = System.nanoTime();
+    assertProblem(notify(hurried, FakeLinkedIn.notification("lead-slow", "CREATED")), 503);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    assertThat(linkedIn.requestsTo("/rest/leadFormResponses/")).hasSize(1);
+    assertThat(count("SELECT count(*) FROM linkedin_responses")).isZero();
+    // The production webhook stays well inside the function's 20 s timeout.
+    assertThat(LinkedInApi.Backoff.WEBHOOK.budget()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
   void aLinkedInLeadIsScoredByALiveModel() {
     saved(putMapping(MAPPING));
     ScoringFixtures.live("""
