@@ -319,6 +319,19 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void anEventForAJobAnotherRunHoldsIsThrownBackForLambdaToRetryLater() {
+    ImportJob job = service().create(ImportRequest.parse(new JsonObject(contacts("held.csv")).getMap())).job();
+    TestDatabase.database().pool().preparedQuery("UPDATE imports SET status = 'running',"
+        + " claimed_until = now() + interval '1 minute' WHERE id = $1").execute(Tuple.of(job.id())).await();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    files.put(key, "Email\nada@example.com\n".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> handler.handleRequest(ImportFixtures.objectCreated(key, 20), null))
+        .isInstanceOf(io.leadcycle.domain.Unavailable.class).hasMessageContaining("held by another run");
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
   void anUnknownStrategyOrBadRequestIsRefusedBeforeAnyFile() {
     assertThatThrownBy(() -> service().create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "x.csv",
         "contactStrategyId", "nope")))).hasMessageContaining("no matching strategy nope");
