@@ -78,11 +78,19 @@ final class PgbenchIntake {
         + " attributes, consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,"
         + " account_id, id) VALUES (" + email + ", 'Bench', NULL, NULL, NULL, NULL, NULL, '{}'::jsonb, NULL, " + email
         + ", 'bench', NULL, NULL, NULL, NULL, " + contactId + ");");
-    // LeadStore.insert: a new contact has no lead to match
-    lines.add("INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name,"
-        + " submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm) VALUES ("
-        + leadId + ", " + name + ", " + contactId + ", NULL, 'marketing_page', " + form + ", " + name + ", " + fields
-        + ", " + email + ", 'bench', NULL, NULL, NULL);");
+    // LeadCreation.create (a new contact has no lead to match): the lead, its first timeline entry and
+    // its lead.created event, sent together
+    lines.add("INSERT INTO leads (id, contact_id, account_id, topic, context_kind, context_id, context_name,"
+        + " submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm, created_at,"
+        + " updated_at) VALUES (" + leadId + ", " + contactId + ", NULL, " + name + ", 'marketing_page', " + form + ", "
+        + name + ", " + fields + ", " + email + ", 'bench', NULL, NULL, NULL, now(), now());");
+    lines.add("INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason) VALUES (" + leadId
+        + ", 'stage', NULL, 'inquiry', 'intake', 'submitted to form ' || " + form + ");");
+    lines.add("INSERT INTO outbox (type, lead_id, payload) VALUES ('lead.created', " + leadId
+        + ", jsonb_build_object('schemaVersion', 2, 'lead', jsonb_build_object('id', " + leadId + ", 'topic', " + name
+        + ", 'contactId', " + contactId + ", 'stage', 'inquiry', 'status', 'open'), 'changes',"
+        + " jsonb_build_array(jsonb_build_object('field', 'stage', 'from', NULL, 'to', 'inquiry')),"
+        + " 'actor', 'intake', 'reason', 'submitted to form ' || " + form + "));");
     // InteractionStore.record
     lines.add("INSERT INTO interactions (id, contact_id, type, occurred_at, context_kind, context_id, context_name,"
         + " source_key, payload) VALUES (" + interactionId + ", " + contactId + ", 'form_submitted', now(),"
