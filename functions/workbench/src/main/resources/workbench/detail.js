@@ -90,7 +90,6 @@ function badge(flag) {
 function flags(lead) {
   return facts([
     ['Status', lead.status],
-    ['Stage', stageName(lead.stage)],
     ['Sales-ready', badge(lead.salesReady)],
     ['Telemarketing-ready', badge(lead.telemarketingReady)],
     ['Telemarketing accepted', badge(lead.telemarketingAccepted)],

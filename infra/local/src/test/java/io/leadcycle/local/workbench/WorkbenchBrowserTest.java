@@ -109,6 +109,7 @@ class WorkbenchBrowserTest {
         "Marketing page: Book a demo", "A", "35", "Sales acceptance");
     assertThat(browser.findElements(By.cssSelector("tr[data-lead-id='" + seeded.telemarketingLead + "']"))).isEmpty();
     assertThat(browser.findElement(By.cssSelector("[data-view='sales']")).getAttribute("aria-current")).isEqualTo("page");
+    assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(3);
     screenshot("workbench-sales-queue.png", false);
 
     // The telemarketing queue: the telemarketing-ready leads; the contact named like markup is text.
@@ -220,18 +221,27 @@ class WorkbenchBrowserTest {
     api("PATCH", "/v1/contacts/" + adaContact, new JsonObject().put("accountId", account));
     api("PATCH", "/v1/leads/" + salesLead, new JsonObject().put("topic", "Pricing request").put("accountId", account));
 
+    // Two more sales-ready leads for the queue: one by its score, one marked by hand.
+    String grace = api("POST", "/v1/forms/demo/submissions", new JsonObject().put("submissionId", "s-2")
+        .put("fields", new JsonObject().put("email", "grace@initech.example").put("firstName", "Grace")
+            .put("lastName", "Hopper").put("jobTitle", "CEO").put("companyName", "Initech")))
+        .getJsonObject("lead").getString("id");
+    String byHand = telemarketingReadyLead("hedy@example.com", "Hedy", "Lamarr", "Frequency hopping");
+    api("POST", "/v1/leads/" + byHand + "/process", new JsonObject().put("action", "mark-sales-ready"));
     String telemarketingLead = telemarketingReadyLead("tom@example.com", "Tom", "Baker", "Demo call");
     String xssLead = telemarketingReadyLead("xss@example.com", XSS_NAME, "Eve", "<script>alert(2)</script>");
 
     // The local server's score-recalculation timer (every second) scores the leads; Ada's reaches the threshold.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonObject lead = api("GET", "/v1/leads/" + salesLead, null);
-    while (!(lead.getBoolean("salesReady") && lead.getJsonArray("scores").size() == 1) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      lead = api("GET", "/v1/leads/" + salesLead, null);
+    for (String id : List.of(grace, salesLead)) {
+      JsonObject lead = api("GET", "/v1/leads/" + id, null);
+      while (!(lead.getBoolean("salesReady") && lead.getJsonArray("scores").size() == 1) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        lead = api("GET", "/v1/leads/" + id, null);
+      }
+      assertThat(lead.getBoolean("salesReady")).as("scored sales-ready: %s", lead).isTrue();
+      assertThat(lead.getJsonArray("scores").getJsonObject(0).getInteger("score")).isEqualTo(35);
     }
-    assertThat(lead.getBoolean("salesReady")).as("scored sales-ready: %s", lead).isTrue();
-    assertThat(lead.getJsonArray("scores").getJsonObject(0).getInteger("score")).isEqualTo(35);
     return new Seeded(salesLead, telemarketingLead, xssLead);
   }
 
@@ -298,7 +308,7 @@ class WorkbenchBrowserTest {
     Dimension before = browser.manage().window().getSize();
     if (wholePage) {
       long pageHeight = (Long) script("return Math.ceil(document.documentElement.scrollHeight)");
-      browser.manage().window().setSize(new Dimension(1366, (int) Math.min(Math.max(pageHeight, 900), 4000)));
+      browser.manage().window().setSize(new Dimension(1366, (int) Math.min(Math.max(pageHeight + 120, 900), 4000)));
     }
     script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)");
     Path png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
