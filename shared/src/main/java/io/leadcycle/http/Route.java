@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * One HTTP route of a function, written as in the SAM template ({@code POST /v1/forms/{formId}/submissions}).
- * The local server registers the same routes, and a test checks that template.yaml lists them.
+ * The local server registers the same routes, and a test checks that template.yaml lists them. A path
+ * parameter takes one path segment; a greedy one, written {@code {proxy+}} as API Gateway writes it, takes
+ * the rest of the path (one or more segments) and may only end the path. Its name is {@code proxy}, as
+ * API Gateway names it in the event's path parameters.
  */
 public record Route(String method, String path, Access access, Endpoint endpoint) {
 
@@ -19,7 +22,16 @@ public record Route(String method, String path, Access access, Endpoint endpoint
     HttpResponse handle(HttpRequest request);
   }
 
-  private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+  private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)(\\+?)}");
+
+  public Route {
+    Matcher greedy = PARAMETER.matcher(path);
+    while (greedy.find()) {
+      if (!greedy.group(2).isEmpty() && greedy.end() != path.length()) {
+        throw new IllegalArgumentException("a greedy path parameter must end the path: " + path);
+      }
+    }
+  }
 
   /** The API Gateway route key: {@code "METHOD /path/{param}"}. */
   public String routeKey() {
@@ -42,7 +54,7 @@ public record Route(String method, String path, Access access, Endpoint endpoint
     Matcher m = PARAMETER.matcher(path);
     int last = 0;
     while (m.find()) {
-      regex.append(Pattern.quote(path.substring(last, m.start()))).append("([^/]+)");
+      regex.append(Pattern.quote(path.substring(last, m.start()))).append(m.group(2).isEmpty() ? "([^/]+)" : "(.+?)");
       last = m.end();
     }
     regex.append(Pattern.quote(path.substring(last))).append("/?$");

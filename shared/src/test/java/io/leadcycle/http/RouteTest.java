@@ -114,4 +114,36 @@ class RouteTest {
     assertThat(table.methods("/v1/nothing")).isEmpty();
     assertThat(((Problem) catchThrowable(() -> table.find(null, "DELETE", "/v1/forms/spring"))).status()).isEqualTo(405);
   }
+
+  @Test
+  void aGreedyParameterTakesTheRestOfThePath() {
+    Route files = route("GET", "/workbench/{proxy+}");
+
+    assertThat(files.parameterNames()).containsExactly("proxy");
+    assertThat(files.match("/workbench/app.js")).containsExactly(Map.entry("proxy", "app.js"));
+    assertThat(files.match("/workbench/assets/v1/app.js")).containsExactly(Map.entry("proxy", "assets/v1/app.js"));
+    assertThat(files.match("/workbench/assets/v1/")).containsExactly(Map.entry("proxy", "assets/v1"));
+    assertThat(files.match("/workbench/a%20b.css")).containsExactly(Map.entry("proxy", "a b.css"));
+    assertThat(files.match("/workbench")).as("a greedy parameter takes at least one character").isNull();
+    assertThat(files.match("/workbench/")).isNull();
+    assertThat(files.match("/workbenches/app.js")).isNull();
+  }
+
+  @Test
+  void aGreedyParameterMustEndThePath() {
+    assertThat(catchThrowable(() -> route("GET", "/workbench/{proxy+}/more")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must end the path");
+  }
+
+  @Test
+  void theBarePathGoesToItsOwnRouteAndTheRestToTheGreedyOne() {
+    RouteTable<String> table = new RouteTable<>(java.util.List.of(
+        new RouteTable.Entry<>("page", route("GET", "/workbench")),
+        new RouteTable.Entry<>("files", route("GET", "/workbench/{proxy+}"))));
+
+    assertThat(table.find(null, "GET", "/workbench").owner()).isEqualTo("page");
+    assertThat(table.find(null, "GET", "/workbench/").owner()).isEqualTo("page");
+    assertThat(table.find(null, "GET", "/workbench/x/y.js").pathParameters()).containsEntry("proxy", "x/y.js");
+    assertThat(table.methods("/workbench/x/y.js")).containsExactly("GET");
+  }
 }

@@ -89,6 +89,19 @@ public final class ApiToken {
     };
   }
 
+  /**
+   * One line for start-up output: the workbench's address on {@code port}. Where the token is shown anyway
+   * (not the user's own), a ready-made link carries it in the fragment ({@code #token=...}), which a
+   * browser never sends to a server: the page keeps it for the tab and clears it from the address bar.
+   */
+  public String describeWorkbench(int port) {
+    String page = "http://localhost:" + port + "/workbench/";
+    if (source == Source.ENVIRONMENT) {
+      return "workbench: " + page + " (sign in with the token of " + ENVIRONMENT_VARIABLE + ")";
+    }
+    return "workbench: " + page + "#token=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
   /** Never shows the token: this object may end up in a log line or an exception message. */
   @Override
   public String toString() {

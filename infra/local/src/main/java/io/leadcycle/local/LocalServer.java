@@ -143,8 +143,10 @@ public final class LocalServer implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     JsonLog.info(null, token.describe(), null);
+    JsonLog.info(null, token.describeWorkbench(server.port()), null);
     JsonLog.info(null, "Leadcycle is listening on http://localhost:" + server.port()
-        + " (GET /health, GET /openapi.json)", new JsonObject().put("dataDirectory", dataDirectory(env).toString()));
+        + " (GET /health, GET /openapi.json, the workbench at /workbench/)",
+        new JsonObject().put("dataDirectory", dataDirectory(env).toString()));
   }
 
   /**

@@ -28,6 +28,8 @@ class ApiTokenTest {
     assertThat(token.source()).isEqualTo(Source.ENVIRONMENT);
     assertThat(token.describe()).doesNotContain("chosen-token").contains("LEADCYCLE_API_TOKEN");
     assertThat(token.toString()).doesNotContain("chosen-token");
+    assertThat(token.describeWorkbench(8080)).isEqualTo(
+        "workbench: http://localhost:8080/workbench/ (sign in with the token of LEADCYCLE_API_TOKEN)");
     assertThat(Files.readString(dataDirectory.resolve("api-token"))).isEqualTo("stored-token\n");
   }
 
@@ -54,6 +56,7 @@ class ApiTokenTest {
     assertThat(second.value()).isEqualTo(first.value());
     assertThat(third.value()).isEqualTo(first.value());
     assertThat(first.describe()).contains(first.value(), nested.resolve("api-token").toString());
+    assertThat(first.describeWorkbench(8081)).isEqualTo("workbench: http://localhost:8081/workbench/#token=" + first.value());
     assertThat(second.describe()).isEqualTo("management token: " + first.value() + " (kept in "
         + nested.resolve("api-token") + "; set LEADCYCLE_API_TOKEN to choose your own)");
   }

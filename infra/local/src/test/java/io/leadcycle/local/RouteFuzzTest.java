@@ -44,7 +44,8 @@ class RouteFuzzTest {
 
   private static final String TOKEN = "fuzz-token";
   private static final Path TEMPLATE = Path.of("../../template.yaml");
-  private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+  /** A path parameter, also API Gateway's greedy kind ({@code {proxy+}}), which takes the values of its name. */
+  private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)\\+?}");
   private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
   /** A UUID for path parameters that no fixture names. */
   private static final String SOME_UUID = "3b241101-e2bb-4255-8caf-4136c566a962";

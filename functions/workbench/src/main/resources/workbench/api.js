@@ -1,0 +1,159 @@
+// The HTTP API, as the page calls it: same origin, bearer token from this tab's sessionStorage.
+// The token never goes into a URL, a log or localStorage.
+
+const TOKEN_KEY = 'leadcycle.workbench.token';
+const ACTOR_KEY = 'leadcycle.workbench.actor';
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value) {
+  const clean = String(value || '').trim().replace(/^Bearer\s+/i, '');
+  if (clean) {
+    sessionStorage.setItem(TOKEN_KEY, clean);
+  }
+}
+
+export function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** Who acts, for timelines (the local server takes it from the body; in AWS the JWT subject counts). */
+export function actor() {
+  return sessionStorage.getItem(ACTOR_KEY) || '';
+}
+
+export function setActor(value) {
+  const clean = String(value || '').trim().slice(0, 200);
+  if (clean) {
+    sessionStorage.setItem(ACTOR_KEY, clean);
+  } else {
+    sessionStorage.removeItem(ACTOR_KEY);
+  }
+}
+
+/**
+ * Takes a token handed over in the address bar's fragment (#token=..., as the local server prints it),
+ * keeps it in sessionStorage and removes it from the address bar and the history entry at once.
+ */
+export function takeTokenFromFragment() {
+  const fragment = window.location.hash.replace(/^#/, '');
+  if (!fragment.startsWith('token=')) {
+    return false;
+  }
+  const params = new URLSearchParams(fragment);
+  setToken(params.get('token'));
+  history.replaceState(null, '', window.location.pathname + window.location.search + '#/sales');
+  return true;
+}
+
+/** A failed call: the HTTP status and the problem details the API answered (or null). */
+export class ApiError extends Error {
+  constructor(status, problem, fallback) {
+    super((problem && (problem.detail || problem.title)) || fallback || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Calls the API; resolves to the JSON answer (null for none), rejects with an ApiError. */
+export async function api(method, path, body) {
+  const headers = {Accept: 'application/json, application/problem+json'};
+  const bearer = token();
+  if (bearer) {
+    headers.Authorization = `Bearer ${bearer}`;
+  }
+  const options = {method, headers, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer'};
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (networkFailure) {
+    throw new ApiError(0, null, 'Leadcycle cannot be reached. Check the connection; the page tries again by itself.');
+  }
+  const text = await response.text();
+  let json = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch (notJson) {
+      json = null;
+    }
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, json);
+  }
+  return json;
+}
+
+/** A failure in words, for the place where it happened; never the raw answer. */
+export function inWords(error) {
+  if (!(error instanceof ApiError)) {
+    return 'Something went wrong in the page. Reload it and try again.';
+  }
+  const problem = error.problem || {};
+  switch (error.status) {
+    case 0:
+      return error.message;
+    case 401:
+      return 'The API did not accept your token. Forget it and sign in again.';
+    case 403:
+      return 'You may not do this.';
+    case 404:
+      return problem.detail || 'It is not there (any more).';
+    case 409:
+      return problem.detail ? `Not possible now: ${problem.detail}` : 'Not possible in the lead\'s current state.';
+    case 400: {
+      const errors = Array.isArray(problem.errors) ? problem.errors : [];
+      if (errors.length > 0) {
+        return errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      }
+      return problem.detail || 'The input was not accepted.';
+    }
+    case 429:
+    case 503:
+      return 'Leadcycle is busy right now. Try again in a few seconds.';
+    default:
+      return problem.detail || `The API answered ${error.status}. Try again later.`;
+  }
+}
+
+/** Every item of a list, following `next` up to `maxPages` pages. */
+export async function all(path, maxPages = 5) {
+  const items = [];
+  let next = null;
+  for (let page = 0; page < maxPages; page++) {
+    const separator = path.includes('?') ? '&' : '?';
+    const answer = await api('GET', next ? `${path}${separator}after=${encodeURIComponent(next)}` : path);
+    items.push(...(answer.items || []));
+    next = answer.next;
+    if (!next) {
+      return {items, complete: true};
+    }
+  }
+  return {items, complete: false};
+}
+
+// Contacts and accounts change rarely; one look-up per page load is enough for the queues.
+const cache = new Map();
+
+export function cached(path) {
+  if (!cache.has(path)) {
+    cache.set(path, api('GET', path).catch((error) => {
+      cache.delete(path);
+      if (error.status === 404) {
+        return null;
+      }
+      throw error;
+    }));
+  }
+  return cache.get(path);
+}
+
+export function forget(path) {
+  cache.delete(path);
+}
