@@ -88,7 +88,7 @@ final class ImportBaseline {
 
   /** The baseline's figures and what it wrote. */
   record Result(long copied, double copySeconds, double analyzeSeconds, double upsertSeconds, long validRows,
-      long distinctEmails, long inserted, long updated, long marked) {
+      long distinctEmails, long inserted, long updated, long marked, String plan) {
 
     double seconds() {
       return copySeconds + analyzeSeconds + upsertSeconds;
@@ -102,8 +102,12 @@ final class ImportBaseline {
   private ImportBaseline() {
   }
 
-  /** Runs the baseline on {@code c} (auto-commit) and drops its staging table again. */
-  static Result run(Connection c, Path file) throws SQLException, IOException {
+  /**
+   * Runs the baseline on {@code c} (auto-commit) and drops its staging table again. With {@code explain} the
+   * upsert runs under {@code EXPLAIN (ANALYZE, BUFFERS)} (slower: per-node timing) and its plan is returned; it
+   * then reads what it inserted and marked from the tables, which are empty before the baseline.
+   */
+  static Result run(Connection c, Path file, boolean explain) throws SQLException, IOException {
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + STAGING);
@@ -124,11 +128,30 @@ final class ImportBaseline {
     try (Statement s = c.createStatement()) {
       s.execute("ANALYZE " + STAGING);
       long t2 = System.nanoTime();
-      try (ResultSet rs = s.executeQuery(UPSERT)) {
-        rs.next();
-        inserted = rs.getLong(1);
-        updated = rs.getLong(2);
-        marked = rs.getLong(3);
+      String plan = null;
+      if (explain) {
+        StringBuilder text = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + UPSERT)) {
+          while (rs.next()) {
+            text.append(rs.getString(1)).append('\n');
+          }
+        }
+        plan = text.toString();
+      }
+      if (explain) {
+        updated = 0;
+        try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM contacts_to_rescore)")) {
+          rs.next();
+          inserted = rs.getLong(1);
+          marked = rs.getLong(2);
+        }
+      } else {
+        try (ResultSet rs = s.executeQuery(UPSERT)) {
+          rs.next();
+          inserted = rs.getLong(1);
+          updated = rs.getLong(2);
+          marked = rs.getLong(3);
+        }
       }
       long t3 = System.nanoTime();
       long valid;
@@ -141,7 +164,7 @@ final class ImportBaseline {
       }
       s.execute("DROP TABLE " + STAGING);
       return new Result(copied, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, valid, distinct, inserted, updated,
-          marked);
+          marked, plan);
     }
   }
 }

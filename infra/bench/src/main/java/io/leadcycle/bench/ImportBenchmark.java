@@ -69,6 +69,8 @@ public final class ImportBenchmark {
         --repeat-percent P      rows repeating an earlier row's email, with a field changed (default 10)
         --bad-percent B         rows with an empty or invalid email, which the import counts failed (default 1)
         --baseline-only         generate the file and run only the SQL baseline (no local server)
+        --explain               run the baseline's upsert under EXPLAIN (ANALYZE, BUFFERS) and print its plan
+                                (per-node timing makes it slower: not for the figures)
         --heap SIZE             the local server's -Xmx (default 256m, as issue 12 demands)
         --server-jvm-arg ARG    extra JVM argument for the local server (repeatable), e.g. a JFR recording
         --poll-ms MS            GET /v1/imports/{id} period (default 500)
@@ -80,7 +82,7 @@ public final class ImportBenchmark {
         --keep-files            keep the work directory (the CSV file, server log, GC log)
       """;
 
-  record Options(int rows, double repeatPercent, double badPercent, boolean baselineOnly, String heap,
+  record Options(int rows, double repeatPercent, double badPercent, boolean baselineOnly, boolean explain, String heap,
       List<String> serverJvmArgs, int pollMillis, int timeoutSeconds, long seed, boolean fsync,
       String synchronousCommit, Path localJar, boolean keepFiles) {
 
@@ -89,6 +91,7 @@ public final class ImportBenchmark {
       double repeat = 10;
       double bad = 1;
       boolean baselineOnly = false;
+      boolean explain = false;
       String heap = "256m";
       List<String> jvmArgs = new ArrayList<>();
       int poll = 500;
@@ -114,6 +117,10 @@ public final class ImportBenchmark {
           baselineOnly = true;
           continue;
         }
+        if (name.equals("--explain")) {
+          explain = true;
+          continue;
+        }
         if (inline == null && i + 1 >= args.length) {
           throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
         }
@@ -136,7 +143,7 @@ public final class ImportBenchmark {
       if (repeat + bad > 100) {
         throw new IllegalArgumentException("--repeat-percent and --bad-percent must add up to at most 100");
       }
-      return new Options(rows, repeat, bad, baselineOnly, heap, List.copyOf(jvmArgs), poll, timeout, seed, fsync,
+      return new Options(rows, repeat, bad, baselineOnly, explain, heap, List.copyOf(jvmArgs), poll, timeout, seed, fsync,
           synchronousCommit, localJar, keep);
     }
 
@@ -286,12 +293,15 @@ public final class ImportBenchmark {
     CpuMeter.Snapshot before = cpu.snapshot(ProcessHandle.current());
     ImportBaseline.Result sql;
     try (Connection c = connect(database)) {
-      sql = ImportBaseline.run(c, file);
+      sql = ImportBaseline.run(c, file, o.explain());
     }
     CpuMeter.Usage sqlCpu = CpuMeter.between(before, cpu.snapshot(ProcessHandle.current()));
     progress(String.format(Locale.ROOT, "    %.2f s (COPY %.2f s, ANALYZE %.2f s, upsert %.2f s): %,.0f rows/s; %,d "
             + "inserted, %,d updated, %,d marked", sql.seconds(), sql.copySeconds(), sql.analyzeSeconds(),
         sql.upsertSeconds(), sql.rowsPerSecond(), sql.inserted(), sql.updated(), sql.marked()));
+    if (sql.plan() != null) {
+      System.out.print(sql.plan());
+    }
     State sqlState = state(database);
 
     Product product = null;
