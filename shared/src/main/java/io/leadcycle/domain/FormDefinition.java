@@ -42,7 +42,8 @@ public record FormDefinition(
       errors.add(new FieldError("formId", "use letters, digits, '.', '_', '-' (100 at most)"));
     }
     String name = Fields.requiredText(body, "name", Submission.MAX_TEXT_LENGTH, errors);
-    FormKind kind = Fields.requiredEnum(body, "kind", FormKind::fromWireName, List.of("marketing_page", "event"), errors);
+    FormKind kind = Fields.requiredEnum(body, "kind",
+        wire -> FormKind.fromWireName(wire).filter(FormKind::isPageOrEvent), List.of("marketing_page", "event"), errors);
     String contactStrategyId = Fields.optionalText(body, "contactStrategyId", 100, errors);
     String leadStrategyId = Fields.optionalText(body, "leadStrategyId", 100, errors);
     UpdateMode updateMode = body.get("updateMode") == null ? UpdateMode.CONTACTS_AND_LEADS
@@ -141,7 +142,7 @@ public record FormDefinition(
     }
   }
 
-  private static void checkStrategy(String field, String id, MatchingStrategy strategy, StrategyEntity expected,
+  static void checkStrategy(String field, String id, MatchingStrategy strategy, StrategyEntity expected,
       List<FieldError> errors) {
     if (strategy == null) {
       errors.add(new FieldError(field, "no matching strategy with id " + id));

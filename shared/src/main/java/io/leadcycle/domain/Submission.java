@@ -41,6 +41,16 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
    * @throws InvalidInput naming every field that is missing, malformed or too long
    */
   public static Submission parse(Object submissionId, Object submittedAt, Map<String, ?> fields, Object consent, Form form) {
+    return parse(submissionId, submittedAt, fields, consent, form, true);
+  }
+
+  /**
+   * As {@link #parse(Object, Object, Map, Object, Form)}; with {@code requireStrategyFields} false the
+   * fields the form's strategies match on may be missing (a source that decides itself what a partial
+   * match means: LinkedIn's {@code onPartialMatch}).
+   */
+  public static Submission parse(Object submissionId, Object submittedAt, Map<String, ?> fields, Object consent, Form form,
+      boolean requireStrategyFields) {
     List<FieldError> errors = new ArrayList<>();
     String id = optionalText("submissionId", submissionId, MAX_SUBMISSION_ID_LENGTH, errors);
     Instant at = instant("submittedAt", submittedAt, errors);
@@ -82,7 +92,7 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
         values.get("phone"), values.get("companyName"), values.get("jobTitle"), values.get("country"), attributes);
 
     // Every field the form's strategies match on must be present, or the submission cannot be matched.
-    if (fields != null) {
+    if (fields != null && requireStrategyFields) {
       for (MatchingStrategy strategy : form.strategiesInUse()) {
         for (MatchField field : strategy.fields()) {
           String path = "fields." + field.wireName();

@@ -35,6 +35,14 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
     super(database);
   }
 
+  /**
+   * The largest body {@code route} takes ({@link #MAX_BODY_BYTES} unless a function says otherwise; API
+   * Gateway itself takes no more than 10 MB).
+   */
+  protected int maxBodyBytes(Route route) {
+    return MAX_BODY_BYTES;
+  }
+
   /** The routes this function serves; each is also listed in template.yaml. */
   protected abstract List<Route> defineRoutes();
 
@@ -95,8 +103,9 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
       event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
     }
     byte[] body = body(event);
-    if (body.length > MAX_BODY_BYTES) {
-      throw Problem.tooLarge("The body has " + body.length + " bytes; the limit is " + MAX_BODY_BYTES + ".");
+    int limit = match.owner().maxBodyBytes(match.route());
+    if (body.length > limit) {
+      throw Problem.tooLarge("The body has " + body.length + " bytes; the limit is " + limit + ".");
     }
     Map<String, String> pathParameters = event.getPathParameters();
     if (pathParameters == null || pathParameters.isEmpty()) {

@@ -4,6 +4,8 @@ import io.leadcycle.domain.InvalidInput;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -144,5 +146,27 @@ public final class Paging {
   public static String next(Instant created, UUID id) {
     return Base64.getUrlEncoder().withoutPadding()
         .encodeToString((created + "|" + id).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@code response} naming the next page, if there is one, in {@code x-next-cursor} and as a
+   * {@code Link: <...>; rel="next"} (RFC 8288) that repeats the request's {@code kept} query parameters.
+   */
+  public static HttpResponse withNext(HttpResponse response, HttpRequest request, String next, List<String> kept) {
+    if (next == null) {
+      return response;
+    }
+    java.util.StringJoiner query = new java.util.StringJoiner("&");
+    for (String name : kept) {
+      String value = request.queryParameter(name);
+      if (value != null) {
+        query.add(name + "=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+      }
+    }
+    query.add("after=" + next);
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("x-next-cursor", next);
+    headers.put("link", "<" + request.path() + "?" + query + ">; rel=\"next\"");
+    return response.withHeaders(headers);
   }
 }

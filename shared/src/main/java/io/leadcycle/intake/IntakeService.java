@@ -14,7 +14,6 @@ import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.ContactStore.MatchedContact;
-import io.leadcycle.store.IntakeReceiptStore;
 import io.leadcycle.store.InteractionStore;
 import io.leadcycle.store.InteractionStore.NewInteraction;
 import io.leadcycle.store.LeadStore;
@@ -31,10 +30,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The intake path every source shares (marketing pages, events, later LinkedIn): in one transaction,
- * claim the submission, find or create the contact and its account, find or create the lead, record
- * the interaction, mark the contact for rescoring and keep the submission in the form's log — each as
- * far as the form's update mode allows. Either all of it happens or none of it does.
+ * The intake path every source shares (marketing pages, events, LinkedIn Lead Gen forms): in one
+ * transaction, claim the submission in its source's {@link IntakeLedger}, find or create the contact and
+ * its account, find or create the lead, record the interaction, mark the contact for rescoring and keep
+ * what the submission did in the ledger (a form's submission log) — each as far as the form's update mode
+ * allows. Either all of it happens or none of it does.
  *
  * <p>Locks are always taken in the same order — contact key, account key, lead key — so two
  * submissions never wait for each other in a circle.
@@ -48,7 +48,6 @@ public final class IntakeService {
       + "has no contact, so contact-based scoring models cannot score it until a contact is linked";
 
   private final Database database;
-  private final IntakeReceiptStore receipts = new IntakeReceiptStore();
   private final AdvisoryLocks locks = new AdvisoryLocks();
   private final AccountStore accounts = new AccountStore();
   private final ContactStore contacts = new ContactStore();
@@ -68,7 +67,7 @@ public final class IntakeService {
 
   /** The first answer to {@code key} on {@code form}, as a replay; null when the form never saw it. */
   public Future<IntakeResult> replay(Form form, String key) {
-    return database.read(conn -> receipts.response(conn, form.id(), key))
+    return database.read(conn -> IntakeLedger.receipts(form.id()).response(conn, key))
         .map(stored -> stored == null ? null : IntakeResult.replayOf(stored));
   }
 
@@ -79,11 +78,29 @@ public final class IntakeService {
    */
   public Future<IntakeResult> submit(Form form, Submission submission, String deliveryId) {
     String key = submissionKey(submission.submissionId(), deliveryId);
+    return submit(form, submission, key, IntakeLedger.receipts(form.id()), true);
+  }
+
+  /**
+   * Takes in one submission under {@code key} in {@code ledger}: the path every source shares.
+   *
+   * @param matchContact false creates a new contact without looking for one (a LinkedIn lead that lacks a
+   *     field of its contact strategy, whose mapping says {@code onPartialMatch: create}); true requires the
+   *     submission to carry every field of the form's contact strategy
+   */
+  public Future<IntakeResult> submit(Form form, Submission submission, String key, IntakeLedger ledger,
+      boolean matchContact) {
     if (!form.updateMode().touchesContacts()) {
-      return database.inIdempotentTransaction(conn -> receipts.claim(conn, form.id(), key)
+      return database.inIdempotentTransaction(conn -> ledger.claim(conn, key)
           .compose(claimed -> claimed
-              ? finish(conn, form, submission, key, null, null)
-              : receipts.response(conn, form.id(), key).map(IntakeResult::replayOf)));
+              ? finish(conn, form, submission, key, ledger, null, null)
+              : ledger.response(conn, key).map(IntakeResult::replayOf)));
+    }
+    if (!matchContact) {
+      return database.inIdempotentTransaction(conn -> ledger.claim(conn, key)
+          .compose(claimed -> claimed
+              ? process(conn, form, submission, key, ledger, null)
+              : ledger.response(conn, key).map(IntakeResult::replayOf)));
     }
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
@@ -91,20 +108,20 @@ public final class IntakeService {
       // Sent together (pipelined): PostgreSQL runs them in this order, so the match query starts only
       // once the lock is held and sees whatever the previous holder committed. A replay pays for a lock
       // it does not need, which is cheaper than a round trip for every first delivery.
-      Future<Boolean> claimed = receipts.claim(conn, form.id(), key);
+      Future<Boolean> claimed = ledger.claim(conn, key);
       Future<Void> locked = locks.lock(conn, contactKey.lockName());
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
       return Future.all(claimed, locked, match).compose(all -> claimed.result()
-          ? process(conn, form, submission, key, match.result())
-          : receipts.response(conn, form.id(), key).map(IntakeResult::replayOf));
+          ? process(conn, form, submission, key, ledger, match.result())
+          : ledger.response(conn, key).map(IntakeResult::replayOf));
     });
   }
 
   private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, String key,
-      MatchedContact match) {
+      IntakeLedger ledger, MatchedContact match) {
     boolean writesContacts = form.updateMode().writesContacts();
     if (match == null && writesContacts && form.accountLinking().keyOf(submission.contact()).isEmpty()) {
-      return newPerson(conn, form, submission, key);
+      return newPerson(conn, form, submission, key, ledger);
     }
     // A contact keeps the account it has (never moved silently); only without one is the account linked.
     Future<UUID> linkedAccount = match != null && match.accountId() != null
@@ -117,7 +134,7 @@ public final class IntakeService {
         Future<RecordOutcome> lead = match == null
             ? contactlessLead(conn, form, submission.contact(), accountId)
             : upsertLead(conn, form, submission.contact(), match.id(), accountId);
-        return lead.compose(l -> finish(conn, form, submission, key, contact, l));
+        return lead.compose(l -> finish(conn, form, submission, key, ledger, contact, l));
       }
       Future<RecordOutcome> contact = match == null
           ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId)
@@ -125,12 +142,12 @@ public final class IntakeService {
           : updateContact(conn, submission, match, accountId);
       return contact.compose(c -> {
         if (!form.updateMode().touchesLeads()) {
-          return finish(conn, form, submission, key, c, null);
+          return finish(conn, form, submission, key, ledger, c, null);
         }
         // A contact created just now has no lead to match.
         Future<RecordOutcome> lead = c.created() ? createLead(conn, form, submission.contact(), c.id(), accountId)
             : upsertLead(conn, form, submission.contact(), c.id(), accountId);
-        return lead.compose(l -> finish(conn, form, submission, key, c, l));
+        return lead.compose(l -> finish(conn, form, submission, key, ledger, c, l));
       });
     });
   }
@@ -140,14 +157,15 @@ public final class IntakeService {
    * there is no lead to match (leads are matched within their contact) and nothing to wait for: every
    * write goes out at once.
    */
-  private Future<IntakeResult> newPerson(SqlConnection conn, Form form, Submission submission, String key) {
+  private Future<IntakeResult> newPerson(SqlConnection conn, Form form, Submission submission, String key,
+      IntakeLedger ledger) {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
     RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
     Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
     Future<?> leadInserted = lead == null ? Future.succeededFuture()
         : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), ACTOR,
             reason(form));
-    Future<IntakeResult> finished = finish(conn, form, submission, key, contact, lead);
+    Future<IntakeResult> finished = finish(conn, form, submission, key, ledger, contact, lead);
     return Future.all(contactInserted, leadInserted, finished).map(all -> finished.result());
   }
 
@@ -257,20 +275,20 @@ public final class IntakeService {
    * record an interaction on or to rescore.
    */
   private Future<IntakeResult> finish(SqlConnection conn, Form form, Submission submission, String key,
-      RecordOutcome contact, RecordOutcome lead) {
+      IntakeLedger ledger, RecordOutcome contact, RecordOutcome lead) {
     UUID interactionId = contact == null ? null : UUID.randomUUID();
     List<String> warnings = new ArrayList<>(submission.warnings());
     if (form.updateMode() == UpdateMode.ONLY_LEADS && contact == null) {
       warnings.add(NO_CONTACT_WARNING);
     }
     IntakeResult result = new IntakeResult(key, contact, lead, interactionId, false, warnings);
-    Future<Void> completed = receipts.complete(conn, form.id(), key, result.createdSomething(), result.toJson(),
-        received(submission), outcome(form.updateMode(), contact, lead));
+    Future<Void> completed = ledger.complete(conn, key, result, received(submission),
+        outcome(form.updateMode(), contact, lead));
     if (contact == null) {
       return completed.map(done -> result);
     }
     return Future.all(
-            recordInteraction(conn, form, submission, interactionId, contact.id(), key),
+            recordInteraction(conn, form, submission, interactionId, contact.id(), ledger.interactionSourceKey(key)),
             rescoring.mark(conn, contact.id()),
             completed)
         .map(done -> result);
@@ -305,13 +323,13 @@ public final class IntakeService {
   }
 
   private Future<UUID> recordInteraction(SqlConnection conn, Form form, Submission submission, UUID interactionId,
-      UUID contactId, String key) {
+      UUID contactId, String sourceKey) {
     JsonObject payload = new JsonObject().put("fields", new JsonObject(new LinkedHashMap<>(submission.contact().asFieldMap())));
     if (submission.consent() != null) {
       payload.put("consent", new JsonObject(submission.consent()));
     }
     Instant occurredAt = submission.submittedAt() != null ? submission.submittedAt() : Instant.now();
     return interactions.record(conn, new NewInteraction(interactionId, contactId, form.kind().interactionType(),
-        occurredAt, form.kind().contextKind(), form.id(), form.name(), "form:" + form.id() + ":" + key, payload));
+        occurredAt, form.kind().contextKind(), form.id(), form.name(), sourceKey, payload));
   }
 }

@@ -22,8 +22,8 @@ import java.util.UUID;
  * Every new lead, whoever creates it (intake, a journey tile, a user), is created the same way: inserted
  * in the first stage, its timeline starting with that stage, and {@code lead.created} in the outbox,
  * all in the caller's transaction. The three statements are sent together (PostgreSQL runs them in
- * order on the connection): the lead's creation time is taken here, so the event's payload is known
- * without reading the row back.
+ * order on the connection), whether for one lead or a batch: the leads' creation time is taken here, so
+ * the events' payloads are known without reading the rows back.
  */
 public final class LeadCreation {
 
@@ -36,19 +36,38 @@ public final class LeadCreation {
 
   /** Creates {@code lead} with id {@code id} and announces it; answers the lead as stored. */
   public Future<Lead> create(SqlClient client, UUID id, NewLead lead, String actor, String reason) {
-    // Microseconds: what PostgreSQL keeps, so the event says exactly what the row holds.
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    Lead created = new Lead(id, lead.topic(), lead.contactId(), lead.accountId(), lead.context(),
-        LeadState.newLead(FIRST_STAGE), Map.of(), null, null, null, null, now, now);
-    return Future.all(
-            leads.insert(client, id, lead, now),
-            timeline.append(client, id, CREATED, actor, reason),
-            outbox.add(client, List.of(EventTypes.CREATED), id, LeadEventPayload.of(created, CREATED, actor, reason)))
-        .map(done -> created);
+    return createAll(client, List.of(new Creation(id, lead, reason)), actor).map(created -> created.get(0));
   }
 
   /** As {@link #create(SqlClient, UUID, NewLead, String, String)}, with a new id. */
   public Future<Lead> create(SqlClient client, NewLead lead, String actor, String reason) {
     return create(client, UUID.randomUUID(), lead, actor, reason);
+  }
+
+  /** One lead of {@link #createAll}: its id, the lead, and the reason on its timeline and event. */
+  public record Creation(UUID id, NewLead lead, String reason) {
+  }
+
+  /** As {@link #create}, for a batch: three statements whatever its size, sent together. */
+  public Future<List<Lead>> createAll(SqlClient client, List<Creation> creations, String actor) {
+    if (creations.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    List<Lead> created = new java.util.ArrayList<>();
+    List<LeadStore.NewLeadWithId> rows = new java.util.ArrayList<>();
+    List<TimelineStore.Entries> entries = new java.util.ArrayList<>();
+    List<OutboxStore.Event> events = new java.util.ArrayList<>();
+    for (Creation c : creations) {
+      Lead lead = new Lead(c.id(), c.lead().topic(), c.lead().contactId(), c.lead().accountId(), c.lead().context(),
+          LeadState.newLead(FIRST_STAGE), Map.of(), null, null, null, null, now, now);
+      created.add(lead);
+      rows.add(new LeadStore.NewLeadWithId(c.id(), c.lead()));
+      entries.add(new TimelineStore.Entries(c.id(), CREATED, actor, c.reason()));
+      events.add(new OutboxStore.Event(EventTypes.CREATED, c.id(), LeadEventPayload.of(lead, CREATED, actor, c.reason())));
+    }
+    return Future.all(leads.insertAll(client, rows, now), timeline.appendAll(client, entries),
+            outbox.addAll(client, events))
+        .map(done -> created);
   }
 }

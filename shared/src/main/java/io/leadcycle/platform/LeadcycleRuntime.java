@@ -1,6 +1,8 @@
 package io.leadcycle.platform;
 
 import io.leadcycle.notifications.Nudge;
+import io.leadcycle.runtime.ImportFiles;
+import io.leadcycle.runtime.S3ImportFiles;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.DatabaseSettings;
 
@@ -17,6 +19,7 @@ public final class LeadcycleRuntime {
   private static volatile Database database;
   private static volatile DeadLetters deadLetters;
   private static volatile Nudge nudge;
+  private static volatile ImportFiles importFiles;
 
   private LeadcycleRuntime() {
   }
@@ -77,6 +80,25 @@ public final class LeadcycleRuntime {
       }
     }
     return known;
+  }
+
+  /** Where imported files live: {@code IMPORT_BUCKET}, or nowhere (imports refused). */
+  public static ImportFiles importFiles() {
+    ImportFiles known = importFiles;
+    if (known == null) {
+      synchronized (LeadcycleRuntime.class) {
+        if (importFiles == null) {
+          importFiles = S3ImportFiles.fromEnvironment(System.getenv());
+        }
+        known = importFiles;
+      }
+    }
+    return known;
+  }
+
+  /** For a host that keeps imported files itself (the local server: a directory). */
+  public static synchronized void install(ImportFiles shared) {
+    importFiles = shared;
   }
 
   /** For a host (or test) that nudges in its own way. */

@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Accounts: the companies contacts and leads belong to. */
@@ -48,6 +51,50 @@ public final class AccountStore {
   public Future<UUID> createLinked(SqlClient client, AccountKey key) {
     return create(client, new AccountDetails(key.newName(), key.newDomain(), null, null, null, null))
         .map(Account::id);
+  }
+
+  /**
+   * The account each key links to (as {@link #findLinked}), by the key's lock name; absent when none.
+   * One statement for a batch; callers hold the keys' locks.
+   */
+  public Future<Map<String, UUID>> findLinkedAll(SqlClient client, java.util.Collection<AccountKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<AccountKey> list = List.copyOf(keys);
+    return client.preparedQuery("""
+            SELECT k.n, a.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k (matching, value, n)
+            CROSS JOIN LATERAL (SELECT id FROM accounts
+                                 WHERE CASE WHEN k.matching = 'domain' THEN domain_norm ELSE name_norm END = k.value
+                                 ORDER BY created_at, id LIMIT 1) a""")
+        .execute(Tuple.tuple()
+            .addArrayOfString(list.stream().map(k -> k.matching().wireName()).toArray(String[]::new))
+            .addArrayOfString(list.stream().map(AccountKey::value).toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, UUID> found = new HashMap<>();
+          rows.forEach(row -> found.put(list.get(row.getLong("n").intValue() - 1).lockName(), row.getUUID("id")));
+          return found;
+        });
+  }
+
+  /** Creates the accounts of {@code keys} (none matched them) in one statement; their ids by lock name. */
+  public Future<Map<String, UUID>> createLinkedAll(SqlClient client, java.util.Collection<AccountKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Map<String, UUID> ids = new HashMap<>();
+    keys.forEach(k -> ids.put(k.lockName(), UUID.randomUUID()));
+    List<AccountKey> list = List.copyOf(keys);
+    return client.preparedQuery("""
+            INSERT INTO accounts (id, name, domain, name_norm, domain_norm)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])""")
+        .execute(Tuple.tuple()
+            .addArrayOfUUID(list.stream().map(k -> ids.get(k.lockName())).toArray(UUID[]::new))
+            .addArrayOfString(list.stream().map(AccountKey::newName).toArray(String[]::new))
+            .addArrayOfString(list.stream().map(AccountKey::newDomain).toArray(String[]::new))
+            .addArrayOfString(list.stream().map(k -> Normalize.text(k.newName())).toArray(String[]::new))
+            .addArrayOfString(list.stream().map(k -> Normalize.domain(k.newDomain())).toArray(String[]::new)))
+        .map(rows -> ids);
   }
 
   public Future<Account> find(SqlClient client, UUID id) {

@@ -176,6 +176,125 @@ public final class ContactStore {
         });
   }
 
+  /** One contact of a batch write: its id, its fields (already merged), its account (null: none, or kept). */
+  public record ContactWrite(UUID id, ContactDetails details, UUID accountId) {
+  }
+
+  /**
+   * The oldest contact each key matches, as {@link #findMatch} picks it, by the key's position in
+   * {@code keys} (absent: no match): one statement for a batch. Every key has {@code fields}, the
+   * fields of one contact strategy.
+   */
+  public Future<Map<Integer, UUID>> matchAll(SqlClient client, List<MatchField> fields, List<MatchKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    StringBuilder arrays = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    StringBuilder where = new StringBuilder();
+    Tuple params = Tuple.tuple();
+    for (int f = 0; f < fields.size(); f++) {
+      arrays.append(f == 0 ? "" : ", ").append('$').append(f + 1).append("::text[]");
+      names.append("v").append(f).append(", ");
+      where.append(f == 0 ? "" : " AND ").append(MatchColumns.column(fields.get(f), "c", "l")).append(" = k.v").append(f);
+      int field = f;
+      params.addArrayOfString(keys.stream().map(k -> k.values().get(field)).toArray(String[]::new));
+    }
+    return client.preparedQuery("SELECT k.n, m.id FROM unnest(" + arrays + ") WITH ORDINALITY AS k(" + names + "n)"
+            + " CROSS JOIN LATERAL (SELECT c.id FROM contacts c WHERE " + where
+            + " ORDER BY c.created_at, c.id LIMIT 1) m")
+        .execute(params)
+        .map(rows -> {
+          Map<Integer, UUID> found = new java.util.HashMap<>();
+          rows.forEach(row -> found.put(row.getLong("n").intValue() - 1, row.getUUID("id")));
+          return found;
+        });
+  }
+
+  /** These contacts as stored, their rows locked in id order (so two batches never deadlock on them). */
+  public Future<Map<UUID, MatchedContact>> lockAll(SqlClient client, java.util.Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM contacts WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          Map<UUID, MatchedContact> found = new java.util.HashMap<>();
+          rows.forEach(row -> found.put(row.getUUID("id"),
+              new MatchedContact(row.getUUID("id"), row.getUUID("account_id"), details(row), consent(row))));
+          return found;
+        });
+  }
+
+  /** Inserts a batch of new contacts in one statement. */
+  public Future<Void> insertAll(SqlClient client, List<ContactWrite> contacts) {
+    if (contacts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            INSERT INTO contacts (id, email, first_name, last_name, phone, company_name, job_title, country, attributes,
+                                  email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm, account_id)
+            SELECT id, email, first_name, last_name, phone, company_name, job_title, country, attributes::jsonb,
+                   email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm, account_id
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::uuid[])
+                AS c (id, email, first_name, last_name, phone, company_name, job_title, country, attributes,
+                      email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm, account_id)""")
+        .execute(columns(contacts))
+        .mapEmpty();
+  }
+
+  /**
+   * Replaces a batch of contacts' fields with their (merged) details, in one statement; a contact without
+   * an account takes the one given, a contact with one keeps it.
+   */
+  public Future<Void> updateAll(SqlClient client, List<ContactWrite> contacts) {
+    if (contacts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            UPDATE contacts c SET email = u.email, first_name = u.first_name, last_name = u.last_name, phone = u.phone,
+                   company_name = u.company_name, job_title = u.job_title, country = u.country,
+                   attributes = u.attributes::jsonb, email_norm = u.email_norm, first_name_norm = u.first_name_norm,
+                   last_name_norm = u.last_name_norm, phone_norm = u.phone_norm,
+                   company_name_norm = u.company_name_norm, account_id = coalesce(c.account_id, u.account_id),
+                   updated_at = now()
+              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::uuid[])
+                AS u (id, email, first_name, last_name, phone, company_name, job_title, country, attributes,
+                      email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm, account_id)
+             WHERE c.id = u.id""")
+        .execute(columns(contacts))
+        .mapEmpty();
+  }
+
+  /** The arrays {@link #insertAll} and {@link #updateAll} unnest, one per column. */
+  private static Tuple columns(List<ContactWrite> contacts) {
+    int n = contacts.size();
+    String[][] text = new String[13][n];
+    UUID[] ids = new UUID[n];
+    UUID[] accounts = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      ContactWrite c = contacts.get(i);
+      ContactDetails d = c.details();
+      ids[i] = c.id();
+      accounts[i] = c.accountId();
+      String[] row = {d.email(), d.firstName(), d.lastName(), d.phone(), d.companyName(), d.jobTitle(), d.country(),
+          new JsonObject(new java.util.LinkedHashMap<>(d.attributes())).encode(),
+          MatchField.EMAIL.normalize(d.email()), MatchField.FIRST_NAME.normalize(d.firstName()),
+          MatchField.LAST_NAME.normalize(d.lastName()), MatchField.PHONE.normalize(d.phone()),
+          MatchField.COMPANY_NAME.normalize(d.companyName())};
+      for (int column = 0; column < row.length; column++) {
+        text[column][i] = row[column];
+      }
+    }
+    Tuple tuple = Tuple.tuple().addArrayOfUUID(ids);
+    for (String[] column : text) {
+      tuple.addArrayOfString(column);
+    }
+    return tuple.addArrayOfUUID(accounts);
+  }
+
   private static Contact toContact(Row row) {
     return new Contact(row.getUUID("id"), row.getUUID("account_id"), details(row), consent(row),
         List.of(row.getArrayOfUUIDs("open_lead_ids")), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));

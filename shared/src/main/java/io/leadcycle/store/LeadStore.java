@@ -63,29 +63,76 @@ public final class LeadStore {
         });
   }
 
-  /**
-   * Inserts a lead created at {@code createdAt} (also its {@code updated_at}): the caller knows the row
-   * without reading it back, so the statements that follow can be sent without waiting.
-   */
-  public Future<UUID> insert(SqlClient client, UUID id, NewLead lead, Instant createdAt) {
-    return client.preparedQuery(INSERT).execute(insertValues(id, lead).addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)))
-        .map(rows -> id);
+  /** One lead of a batch insert: the id chosen by the caller, and the lead. */
+  public record NewLeadWithId(UUID id, NewLead lead) {
   }
 
-  private static final String INSERT = """
-      INSERT INTO leads (id, topic, contact_id, account_id, context_kind, context_id, context_name, context_tile_id,
-                         context_details, submitted_fields,
-                         email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,
-                         created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)""";
+  /** Inserts a batch of leads created at {@code createdAt}, in one statement. */
+  public Future<Void> insertAll(SqlClient client, List<NewLeadWithId> leads, Instant createdAt) {
+    if (leads.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = leads.size();
+    UUID[] ids = new UUID[n];
+    UUID[] contacts = new UUID[n];
+    UUID[] accounts = new UUID[n];
+    String[][] text = new String[12][n];
+    for (int i = 0; i < n; i++) {
+      NewLead lead = leads.get(i).lead();
+      ids[i] = leads.get(i).id();
+      contacts[i] = lead.contactId();
+      accounts[i] = lead.accountId();
+      Map<String, Object> details = lead.context().details();
+      Tuple norms = withNormalized(Tuple.tuple(), lead.submittedFields());
+      String[] row = {lead.topic(), lead.context().kind(), lead.context().id(), lead.context().name(),
+          lead.context().tileId(), details == null ? null : new JsonObject(new java.util.LinkedHashMap<>(details)).encode(),
+          new JsonObject(new java.util.LinkedHashMap<>(lead.submittedFields())).encode(),
+          norms.getString(0), norms.getString(1), norms.getString(2), norms.getString(3), norms.getString(4)};
+      for (int column = 0; column < row.length; column++) {
+        text[column][i] = row[column];
+      }
+    }
+    Tuple tuple = Tuple.tuple().addArrayOfUUID(ids).addArrayOfUUID(contacts).addArrayOfUUID(accounts);
+    for (String[] column : text) {
+      tuple.addArrayOfString(column);
+    }
+    return client.preparedQuery("""
+            INSERT INTO leads (id, contact_id, account_id, topic, context_kind, context_id, context_name, context_tile_id,
+                               context_details, submitted_fields, email_norm, first_name_norm, last_name_norm,
+                               phone_norm, company_name_norm, created_at, updated_at)
+            SELECT id, contact_id, account_id, topic, context_kind, context_id, context_name, context_tile_id,
+                   context_details::jsonb, submitted_fields::jsonb, email_norm, first_name_norm, last_name_norm,
+                   phone_norm, company_name_norm, $16, $16
+              FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                AS l (id, contact_id, account_id, topic, context_kind, context_id, context_name, context_tile_id,
+                      context_details, submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm,
+                      company_name_norm)""")
+        .execute(tuple.addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
 
-  private static Tuple insertValues(UUID id, NewLead lead) {
-    return withNormalized(Tuple.tuple().addUUID(id)
-        .addString(lead.topic()).addUUID(lead.contactId()).addUUID(lead.accountId())
-        .addString(lead.context().kind()).addString(lead.context().id()).addString(lead.context().name())
-        .addString(lead.context().tileId())
-        .addValue(lead.context().details() == null ? null : new JsonObject(new java.util.LinkedHashMap<>(lead.context().details())))
-        .addValue(Rows.json(lead.submittedFields())), lead.submittedFields());
+  /**
+   * The open leads of one marketing context that belong to these contacts, or (without a contact) to these
+   * accounts: by contact id, and by account id for the account leads. The oldest one where there are several.
+   */
+  public Future<Map<UUID, UUID>> openInContext(SqlClient client, String contextKind, String contextId,
+      java.util.Collection<UUID> contactIds, java.util.Collection<UUID> accountIds) {
+    if (contactIds.isEmpty() && accountIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return client.preparedQuery("""
+            SELECT DISTINCT ON (coalesce(contact_id, account_id)) coalesce(contact_id, account_id) AS owner, id
+              FROM leads
+             WHERE status = 'open' AND context_kind = $1 AND context_id = $2
+               AND (contact_id = ANY($3) OR (contact_id IS NULL AND account_id = ANY($4)))
+             ORDER BY coalesce(contact_id, account_id), created_at, id""")
+        .execute(Tuple.of(contextKind, contextId, contactIds.toArray(UUID[]::new), accountIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          Map<UUID, UUID> found = new java.util.HashMap<>();
+          rows.forEach(row -> found.put(row.getUUID("owner"), row.getUUID("id")));
+          return found;
+        });
   }
 
   /**

@@ -67,6 +67,19 @@ public final class RescoringMarks {
         .mapEmpty();
   }
 
+  /** Marks every contact of these accounts (their account leads are scored from them), in id order. */
+  public Future<Void> markAccounts(SqlClient client, List<UUID> accountIds) {
+    if (accountIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            INSERT INTO contacts_to_rescore (contact_id)
+            SELECT id FROM contacts WHERE account_id = ANY($1) ORDER BY id
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+        .execute(Tuple.of(accountIds.toArray(UUID[]::new)))
+        .mapEmpty();
+  }
+
   /**
    * Claims up to {@code limit} unclaimed (or expired) marks, oldest first; marks another run is
    * claiming right now are skipped. Run it in a transaction of its own, committed before scoring.

@@ -73,9 +73,10 @@ import java.util.function.Supplier;
 public final class LocalServer implements AutoCloseable {
 
   /**
-   * A function as the local server hosts it: its module name (as in template.yaml's CodeUri), handler,
-   * and, if scheduled, the timer period the template suggests for local runs (null: the default); if
-   * queue-triggered, the path at which the local server also takes its messages directly (null: none).
+   * A function as the local server hosts it: its name (its module's, as in template.yaml's CodeUri, unless
+   * the template names it), handler, and, if scheduled, the timer period the template suggests for local
+   * runs (null: the default); if queue-triggered, the path at which the local server also takes its
+   * messages directly (null: none).
    */
   public record HostedFunction(String name, String handlerClass, Integer scheduleSeconds, String queueRoute) {
 
@@ -86,12 +87,15 @@ public final class LocalServer implements AutoCloseable {
 
   /** Every function template.yaml declares, read from the copy packed into this jar. */
   public static final List<HostedFunction> FUNCTIONS = SamTemplate.bundled().stream()
-      .map(function -> new HostedFunction(function.module(), function.handlerClass(), function.localScheduleSeconds(),
+      .map(function -> new HostedFunction(function.name(), function.handlerClass(), function.localScheduleSeconds(),
           function.localQueueRoute()))
       .toList();
 
-  /** The local server accepts larger bodies than the functions so that they can answer 413 themselves. */
-  private static final long MAX_BODY_BYTES = 1024 * 1024;
+  /**
+   * As API Gateway, the local server takes bodies up to 10 MiB, so that functions answer 413 for their own,
+   * smaller limits themselves; files of any size go through {@code PUT /_local/uploads/...}, streamed.
+   */
+  static final long MAX_BODY_BYTES = 10 * 1024 * 1024;
 
   /**
    * Longest request line (method, path and query) and largest header block the local server reads, as
@@ -232,11 +236,17 @@ public final class LocalServer implements AutoCloseable {
         timers.add(every(vertx, scanMillis, handlerThreads, bucket::scan));
       }
 
+      // Imported files go to the import function's bucket (the only bucket, or the one named file-import).
+      LocalBucket importBucket = buckets.containsKey("file-import") ? buckets.get("file-import")
+          : buckets.size() == 1 ? buckets.values().iterator().next() : null;
+      LocalImportFiles imports = importBucket == null ? null
+          : new LocalImportFiles(importBucket, dataDirectory.resolve("uploads"), randomKey());
+
       RouteTable<HttpFunction> routes = new RouteTable<>(http.stream()
           .flatMap(f -> f.routes().stream().map(r -> new RouteTable.Entry<>(f, r))).toList());
       Router router = Router.router(vertx);
       String tokenVariable = env.get(ApiToken.ENVIRONMENT_VARIABLE);
-      new Api(routes, hosted, queues, deadLetters, handlerThreads, apiToken,
+      new Api(routes, hosted, queues, deadLetters, imports, handlerThreads, apiToken,
           tokenVariable != null && !tokenVariable.isBlank(), dataDirectory).register(router);
       HttpServer server = vertx.createHttpServer(new HttpServerOptions()
               .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
@@ -244,6 +254,10 @@ public final class LocalServer implements AutoCloseable {
           .requestHandler(router)
           .invalidRequestHandler(LocalServer::answerInvalidRequest)
           .listen(port).await();
+      if (imports != null) {
+        imports.listeningOn(server.actualPort());
+        LeadcycleRuntime.install(imports);
+      }
       return new LocalServer(server, handlerThreads, database, embedded, timers, buckets);
     } catch (RuntimeException | Error e) {
       // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits.
@@ -258,7 +272,7 @@ public final class LocalServer implements AutoCloseable {
    * answer 404 and 405 alike. Vert.x Web only carries requests: it matches no paths itself.
    */
   private record Api(RouteTable<HttpFunction> routes, List<Hosted> functions, Map<String, LocalQueue> queues,
-      LocalDeadLetters deadLetters, ExecutorService threads, String apiToken, boolean tokenFromEnvironment,
+      LocalDeadLetters deadLetters, LocalImportFiles imports, ExecutorService threads, String apiToken, boolean tokenFromEnvironment,
       Path dataDirectory) {
 
     /** The most messages one direct delivery to a queue function takes. */
@@ -325,6 +339,15 @@ public final class LocalServer implements AutoCloseable {
         ctx.response().putHeader("x-request-id", requestId);
         ctx.next();
       });
+      // Uploads stream to disk, whatever their size: before the raw body is read into memory.
+      router.route().handler(ctx -> {
+        if (imports != null && ctx.request().method().name().equals("PUT")
+            && ctx.request().path().startsWith(LocalImportFiles.UPLOAD_PATH)) {
+          upload(ctx);
+        } else {
+          ctx.next();
+        }
+      });
       // The raw body goes to the functions, which parse forms themselves (as in Lambda): Vert.x's
       // BodyHandler would decode form bodies itself and fail on what only the function may judge.
       router.route().handler(LocalServer::readRawBody);
@@ -370,6 +393,54 @@ public final class LocalServer implements AutoCloseable {
       HttpFunction function = match.owner();
       onHandlerThread(ctx, () -> function.handleRequest(event, null),
           response -> HttpEventConverter.writeResponse(ctx.response(), response));
+    }
+
+    /**
+     * {@code PUT /_local/uploads/{key}?expires=&signature=}, an upload URL of {@link LocalImportFiles}: the
+     * body is streamed to a file outside the bucket, then moved in whole, where the bucket announces it to
+     * the import function as S3 would. Answers 200 as S3 does; 403 for a URL that is not one (or expired).
+     */
+    private void upload(RoutingContext ctx) {
+      HttpServerRequest request = ctx.request();
+      String key;
+      Path staged;
+      try {
+        key = java.net.URLDecoder.decode(request.path().substring(LocalImportFiles.UPLOAD_PATH.length()),
+            StandardCharsets.UTF_8);
+        imports.pathOf(key);
+      } catch (IllegalArgumentException e) {
+        writeProblem(ctx, Problem.notFound("No upload URL " + request.path() + "."));
+        return;
+      }
+      if (!imports.verify(key, request.getParam("expires"), request.getParam("signature"))) {
+        writeProblem(ctx, Problem.forbidden("The upload URL is not one this server made, or it has expired: "
+            + "POST /v1/imports again for a new one."));
+        return;
+      }
+      try {
+        staged = imports.newStagingFile();
+      } catch (java.io.IOException e) {
+        ctx.fail(e);
+        return;
+      }
+      request.pause();
+      if ("100-continue".equalsIgnoreCase(request.getHeader("expect")) && request.version() == HttpVersion.HTTP_1_1) {
+        ctx.response().writeContinue();
+      }
+      ctx.vertx().fileSystem().open(staged.toString(), new io.vertx.core.file.OpenOptions().setWrite(true))
+          .compose(request::pipeTo)
+          .compose(piped -> ctx.vertx().executeBlocking(() -> {
+            imports.moveIn(staged, key);
+            return key;
+          }))
+          .onComplete(done -> {
+            if (done.failed()) {
+              staged.toFile().delete();
+              ctx.fail(done.cause());
+            } else {
+              ctx.response().setStatusCode(200).end();
+            }
+          });
     }
 
     /** The local route for this method and path, else null. */
@@ -674,6 +745,13 @@ public final class LocalServer implements AutoCloseable {
         });
       }
     });
+  }
+
+  /** A key for this run's upload URL signatures. */
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   /** Creates each handler with the no-argument constructor Lambda uses. */

@@ -28,11 +28,18 @@ public final class SamTemplate {
   /**
    * One {@code AWS::Serverless::Function}: its module (from its CodeUri), handler class and triggers,
    * and how often the local server runs it when it is scheduled ({@code Metadata: LeadcycleLocal:
-   * ScheduleSeconds}; null when the template does not say), and, for a queue function, the path at
-   * which the local server also takes its messages directly ({@code QueueRoute}; null when none).
+   * ScheduleSeconds}; null when the template does not say), the name the local server hosts it by (its
+   * module's, or {@code Metadata: LeadcycleLocal: Name} for a second function of one module), and, for a
+   * queue function, the path at which the local server also takes its messages directly
+   * ({@code QueueRoute}; null when none).
    */
   public record Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
-      Set<DeclaredRoute> routes, Integer localScheduleSeconds, String localQueueRoute) {
+      Set<DeclaredRoute> routes, Integer localScheduleSeconds, String name, String localQueueRoute) {
+
+    public Declared(String logicalId, String module, String handlerClass, Set<Trigger> triggers,
+        Set<DeclaredRoute> routes, Integer localScheduleSeconds) {
+      this(logicalId, module, handlerClass, triggers, routes, localScheduleSeconds, module, null);
+    }
   }
 
   private SamTemplate() {
@@ -112,10 +119,18 @@ public final class SamTemplate {
       if (queueRoute != null && !triggers.contains(Trigger.QUEUE)) {
         throw new IllegalStateException(name + ": LeadcycleLocal QueueRoute needs an SQS event");
       }
+      String localName = local.get("Name") instanceof String given && !given.isBlank() ? given : module;
       functions.add(new Declared(name, module, handler, triggers, routes,
-          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null,
+          seconds instanceof Number n ? Integer.valueOf(n.intValue()) : null, localName,
           queueRoute == null ? null : String.valueOf(queueRoute)));
     });
+    Set<String> names = new HashSet<>();
+    for (Declared function : functions) {
+      if (!names.add(function.name())) {
+        throw new IllegalStateException("two functions are named " + function.name() + " locally: give all but one "
+            + "of a module's functions Metadata: LeadcycleLocal: Name");
+      }
+    }
     return functions;
   }
 }

@@ -52,8 +52,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
             "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..",
-            "io.leadcycle.journeys..",
-            "com.amazonaws..")
+            "io.leadcycle.journeys..", "io.leadcycle.linkedin..", "io.leadcycle.imports..", "com.amazonaws..")
         .check(LEADCYCLE);
   }
 
@@ -61,7 +60,8 @@ class ArchitectureTest {
   void servicesKnowNothingOfHttpOrTriggers() {
     noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
             "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..", "io.leadcycle.interactions..",
-            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.journeys..")
+            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.journeys..", "io.leadcycle.linkedin..",
+            "io.leadcycle.imports..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
         .check(LEADCYCLE);
@@ -98,7 +98,8 @@ class ArchitectureTest {
         "io.leadcycle.functions.leadmanagement.LeadManagementHandler",
         "io.leadcycle.functions.scoring.ScoringHandler", "io.leadcycle.interactions.InteractionService",
         "io.leadcycle.scoringmodels.ScoringModelService", "io.leadcycle.journeys.JourneyTileService",
-        "io.leadcycle.functions.subscribers.SubscribersHandler", "io.leadcycle.subscribers.SubscriberService"}) {
+        "io.leadcycle.functions.subscribers.SubscribersHandler", "io.leadcycle.subscribers.SubscriberService",
+        "io.leadcycle.linkedin.LinkedInSync", "io.leadcycle.imports.ImportService", "io.leadcycle.functions.linkedinsync.LinkedInWebhookHandler"}) {
       org.assertj.core.api.Assertions.assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
     }
   }

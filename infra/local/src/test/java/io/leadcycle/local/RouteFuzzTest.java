@@ -323,12 +323,12 @@ class RouteFuzzTest {
     String bodyRoute = routes.stream().filter(r -> BODY_METHODS.contains(r.method()) && r.management())
         .map(r -> PARAMETER.matcher(r.path()).replaceAll("x")).findFirst().orElse("/v1/contacts");
     expect(413, raw(("POST " + bodyRoute + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer "
-        + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1),
+        + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 10485761\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1),
         "announced huge body"), "announced huge body");
     StringBuilder chunked = new StringBuilder("POST " + bodyRoute + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     String chunk = "x".repeat(64 * 1024);
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i <= LocalServer.MAX_BODY_BYTES / chunk.length(); i++) {
       chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
     }
     chunked.append("0\r\n\r\n");
@@ -533,6 +533,11 @@ class RouteFuzzTest {
     fixtures.put("contactId", contact);
     fixtures.put("accountId", account);
     fixtures.put("leadId", lead);
+    // A Lead Gen form URN, URL-encoded; its mapping exists, LinkedIn itself is not configured here.
+    fixtures.put("formUrn", "urn%3Ali%3AleadGenForm%3A7234246");
+    RawHttp.Response mapping = send("PUT", "/v1/linkedin/forms/urn%3Ali%3AleadGenForm%3A7234246", authorized(),
+        utf8("{\"name\": \"Fuzz form\", \"fields\": {\"EMAIL\": \"email\"}}"), "fixture");
+    assertThat(mapping.status()).as("PUT a LinkedIn form mapping: %s", mapping.text()).isEqualTo(201);
   }
 
   private String createForm(String id, String body) throws IOException {

@@ -59,21 +59,21 @@ final class TemplateFunctions {
   static List<String> differences(List<Declared> declared, List<LocalServer.HostedFunction> hosted) {
     List<String> differences = new ArrayList<>();
     for (Declared function : declared) {
-      LocalServer.HostedFunction local = hosted.stream().filter(h -> h.name().equals(function.module()))
+      LocalServer.HostedFunction local = hosted.stream().filter(h -> h.name().equals(function.name()))
           .findFirst().orElse(null);
       if (local == null) {
-        differences.add(function.logicalId() + " (" + function.module() + ") is not hosted by the local server");
+        differences.add(function.logicalId() + " (" + function.name() + ") is not hosted by the local server");
         continue;
       }
       if (!local.handlerClass().equals(function.handlerClass())) {
-        differences.add(function.module() + ": template handler " + function.handlerClass() + ", local "
+        differences.add(function.name() + ": template handler " + function.handlerClass() + ", local "
             + local.handlerClass());
         continue;
       }
       LeadcycleFunction<?, ?> handler = LocalServer.instantiate(local.handlerClass());
       Trigger trigger = triggerOf(handler);
       if (!function.triggers().equals(EnumSet.of(trigger))) {
-        differences.add(function.module() + ": template triggers " + function.triggers() + ", handler is " + trigger);
+        differences.add(function.name() + ": template triggers " + function.triggers() + ", handler is " + trigger);
       }
       if (handler instanceof HttpFunction http) {
         Set<DeclaredRoute> routes = new HashSet<>();
@@ -84,13 +84,13 @@ final class TemplateFunctions {
           onlyLocal.removeAll(function.routes());
           Set<DeclaredRoute> onlyTemplate = new HashSet<>(function.routes());
           onlyTemplate.removeAll(routes);
-          differences.add(function.module() + ": routes only in the handler " + onlyLocal + ", only in the template "
+          differences.add(function.name() + ": routes only in the handler " + onlyLocal + ", only in the template "
               + onlyTemplate);
         }
       }
     }
     for (LocalServer.HostedFunction local : hosted) {
-      if (declared.stream().noneMatch(d -> d.module().equals(local.name()))) {
+      if (declared.stream().noneMatch(d -> d.name().equals(local.name()))) {
         differences.add(local.name() + " is hosted locally but not declared in the template");
       }
     }

@@ -47,7 +47,7 @@ class TemplateMatchesLocalServerTest {
   void anotherHandlerAnotherTriggerOrAMissingFunctionIsReported() throws IOException {
     List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER).stream()
         .map(d -> d.module().equals("echo")  // the template says: a queue triggers echo
-            ? new Declared(d.logicalId(), d.module(), d.handlerClass(), Set.of(Trigger.QUEUE), d.routes(), d.localScheduleSeconds(), d.localQueueRoute()) : d)
+            ? new Declared(d.logicalId(), d.module(), d.handlerClass(), Set.of(Trigger.QUEUE), d.routes(), d.localScheduleSeconds(), d.name(), d.localQueueRoute()) : d)
         .toList();
     List<LocalServer.HostedFunction> hosted = Examples.HOSTED.stream()
         .map(h -> h.name().equals("tick-counter")

@@ -21,16 +21,12 @@ import io.leadcycle.scoring.ScoringModel;
 import io.leadcycle.scoringmodels.ScoringModelService;
 import io.leadcycle.store.ScoreExportStore;
 import io.leadcycle.store.ScoringModelStore;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -187,21 +183,7 @@ public final class ScoringHandler extends HttpFunction {
 
   /** The next page's cursor in {@code x-next-cursor} and as a {@code Link} (RFC 8288), if there is one. */
   private static HttpResponse withNext(HttpResponse response, HttpRequest request, String next) {
-    if (next == null) {
-      return response;
-    }
-    StringJoiner query = new StringJoiner("&");
-    for (String name : List.of("format", "grade", "limit")) {
-      String value = request.queryParameter(name);
-      if (value != null) {
-        query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-      }
-    }
-    query.add("after=" + next);
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("x-next-cursor", next);
-    headers.put("link", "<" + request.path() + "?" + query + ">; rel=\"next\"");
-    return response.withHeaders(headers);
+    return Paging.withNext(response, request, next, List.of("format", "grade", "limit"));
   }
 
   // ---- interactions ----

@@ -1,0 +1,48 @@
+package io.leadcycle.functions.fileimport;
+
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.imports.ImportService;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.LeadcycleRuntime;
+import io.leadcycle.platform.S3Function;
+import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.ImportFiles;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Reads an imported file when it lands in the import bucket ({@code imports/<job id>/<name>}) and runs
+ * its job ({@link ImportService#run}). An object that is no import's file is refused (logged, not
+ * retried); a second event for a file whose job is finished or running does nothing; a database failure
+ * is thrown, so Lambda retries and the retry takes over after the committed rows.
+ */
+public final class FileImportHandler extends S3Function {
+
+  private final Supplier<ImportFiles> files;
+
+  /** The constructor Lambda calls: the database and the bucket come from the environment. */
+  public FileImportHandler() {
+    this.files = LeadcycleRuntime::importFiles;
+  }
+
+  public FileImportHandler(Supplier<Database> database, ImportFiles files) {
+    super(database);
+    this.files = () -> files;
+  }
+
+  @Override
+  protected void objectCreated(CreatedObject object, Invocation invocation) {
+    UUID jobId = ImportFiles.jobOf(object.key());
+    if (jobId == null) {
+      throw new InvalidInput("key", "not an import file (imports/<import id>/<file name>): " + object.key());
+    }
+    invocation.put("importId", jobId.toString());
+    ImportService.RunSummary summary = new ImportService(database(), files.get())
+        .run(jobId, () -> files.get().open(object.bucket(), object.key()));
+    invocation.put("status", summary.job().status()).put("rowsRead", summary.job().rowsRead())
+        .put("failed", summary.job().counts().failed());
+    if (!summary.ran()) {
+      invocation.put("skipped", summary.skippedBecause());
+    }
+  }
+}

@@ -1,0 +1,329 @@
+package io.leadcycle.functions.fileimport;
+
+import static io.leadcycle.testing.HandlerCalls.count;
+import static io.leadcycle.testing.HandlerCalls.row;
+import static io.leadcycle.testing.HandlerCalls.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leadcycle.domain.ImportJob;
+import io.leadcycle.domain.ImportRequest;
+import io.leadcycle.domain.ImportRow.RowError;
+import io.leadcycle.imports.ImportService;
+import io.leadcycle.runtime.ImportFiles;
+import io.leadcycle.store.ImportStore.StoredError;
+import io.leadcycle.testing.ScoringFixtures;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file's way from the bucket into contacts, accounts and leads: S3's event (the recorded fixture) for a
+ * job's file, read by {@link FileImportHandler} into the embedded PostgreSQL, with the job's counts and
+ * row errors.
+ */
+class FileImportHandlerTest {
+
+  @TempDir
+  Path bucket;
+  private ImportFixtures.DirectoryFiles files;
+  private FileImportHandler handler;
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.reset();
+    files = new ImportFixtures.DirectoryFiles(bucket);
+    handler = new FileImportHandler(TestDatabase::database, files);
+  }
+
+  private ImportService service() {
+    return new ImportService(TestDatabase.database(), files);
+  }
+
+  /** Creates a job, puts {@code csv} where its upload goes, and delivers S3's event for it. */
+  ImportJob importFile(String requestJson, String csv) {
+    return importBytes(requestJson, csv.getBytes(StandardCharsets.UTF_8));
+  }
+
+  ImportJob importBytes(String requestJson, byte[] content) {
+    ImportJob job = service().create(ImportRequest.parse(new JsonObject(requestJson).getMap())).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    files.put(key, content);
+    handler.handleRequest(ImportFixtures.objectCreated(key, content.length), null);
+    return service().get(job.id());
+  }
+
+  static String contacts(String fileName) {
+    return "{\"entity\": \"contacts\", \"fileName\": \"" + fileName + "\"}";
+  }
+
+  private List<RowError> errors(ImportJob job) {
+    return service().errors(job.id(), 0, 1000).stream().map(StoredError::error).toList();
+  }
+
+  private static Row contact(String email) {
+    return row("SELECT * FROM contacts WHERE email_norm = $1", email);
+  }
+
+  @Test
+  void contactsComeInWithTheirColumnsByDefaultSpellingsAndUnknownColumnsAsAttributes() {
+    ImportJob job = importFile(contacts("crm-export.csv"), """
+        E-Mail,Vorname,Last Name,Company,Job Title,Phone,Country,Favourite colour
+        ada@example.com,Ada,Lovelace,"Analytical Engines, Ltd.",CTO,+44 20 7946 0000,GB,"green ""ish""\"
+        grace@example.org,Grace,Hopper,Navy,"Rear
+        Admiral",,US,
+        """);
+
+    assertThat(job.status()).isEqualTo(ImportJob.COMPLETED);
+    assertThat(job.rowsRead()).isEqualTo(2);
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(2, 0, 0, 0));
+    Row ada = contact("ada@example.com");
+    assertThat(ada.getString("first_name")).isEqualTo("Ada");
+    assertThat(ada.getString("company_name")).isEqualTo("Analytical Engines, Ltd.");
+    assertThat(ada.getString("phone")).isEqualTo("+44 20 7946 0000");
+    assertThat(ada.getJsonObject("attributes")).isEqualTo(new JsonObject().put("Favourite_colour", "green \"ish\""));
+    assertThat(contact("grace@example.org").getString("job_title")).isEqualTo("Rear\nAdmiral");
+    assertThat(contact("grace@example.org").getJsonObject("attributes")).isEqualTo(new JsonObject());
+    // Imported contacts are scored: each is marked for rescoring.
+    assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isEqualTo(2);
+    // The job says how it read each column.
+    assertThat(job.columns().get("attributeColumns")).isEqualTo(List.of("Favourite colour"));
+    assertThat(new JsonObject(job.columns()).getJsonArray("columns").getJsonObject(1))
+        .isEqualTo(new JsonObject().put("column", "Vorname").put("target", "firstName").put("from", "default"));
+  }
+
+  @Test
+  void aByteOrderMarkAndSemicolonsAreReadAsSpreadsheetsWriteThem() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body = "Email;First Name;Company\r\nada@example.com;Ada;\"Engines; Inc.\"\r\n".getBytes(StandardCharsets.UTF_8);
+    byte[] file = new byte[bom.length + body.length];
+    System.arraycopy(bom, 0, file, 0, bom.length);
+    System.arraycopy(body, 0, file, bom.length, body.length);
+
+    ImportJob job = importBytes(contacts("excel.csv"), file);
+
+    assertThat(job.counts().created()).isEqualTo(1);
+    assertThat(contact("ada@example.com").getString("company_name")).isEqualTo("Engines; Inc.");
+    assertThat(job.columns().get("attributeColumns")).isEqualTo(List.of());
+  }
+
+  @Test
+  void badRowsAreReportedByRowAndColumnAndNeverStopTheOthers() {
+    ImportJob job = importFile(contacts("messy.csv"), """
+        Email,First Name,Notes
+        ada@example.com,Ada,"first line
+        second line"
+        not-an-email,Bob,
+        ,Carol,no email at all
+        dan@example.com,Dan,one,too many
+        
+        erin@example.com,Erin,
+        """);
+
+    assertThat(job.status()).isEqualTo(ImportJob.COMPLETED_WITH_ERRORS);
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(2, 0, 0, 3));
+    assertThat(rows("SELECT email_norm FROM contacts ORDER BY email_norm").stream().map(r -> r.getString(0)).toList())
+        .containsExactly("ada@example.com", "erin@example.com");
+    // Rows as a spreadsheet numbers them: the header is 1, a quoted line break stays in its row, an empty
+    // line is a row.
+    assertThat(errors(job)).containsExactly(
+        new RowError(3, "Email", "not-an-email", "not an email address"),
+        new RowError(4, "Email", null, "needs email (contact strategy default-contact)"),
+        new RowError(5, null, null, "the row has 4 cells, the header 3 columns"));
+  }
+
+  @Test
+  void aPersonRepeatedInTheFileOrAlreadyStoredIsMatchedAndAnEmptyCellBlanksNothing() {
+    UUID existing = ScoringFixtures.contact("grace@example.org", "Admiral", null);
+    ImportJob job = importFile(contacts("repeats.csv"), """
+        Email,First Name,Job Title,Country
+        ada@example.com,Ada,,
+        ADA@example.com ,,CTO,
+        ada@example.com,Ada,CTO,
+        grace@example.org,Grace,,US
+        grace@example.org,,,
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 3, 1, 0));
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(2);
+    Row ada = contact("ada@example.com");
+    assertThat(ada.getString("first_name")).isEqualTo("Ada");
+    assertThat(ada.getString("job_title")).isEqualTo("CTO");
+    Row grace = contact("grace@example.org");
+    assertThat(grace.getUUID("id")).isEqualTo(existing);
+    assertThat(grace.getString("job_title")).isEqualTo("Admiral"); // an empty cell never blanks a stored value
+    assertThat(grace.getString("first_name")).isEqualTo("Grace");
+    assertThat(grace.getString("country")).isEqualTo("US");
+  }
+
+  @Test
+  void importingTheSameFileAgainCreatesNothing() {
+    String file = """
+        Email,First Name,Account,Topic
+        ada@example.com,Ada,Initech,Pricing
+        grace@example.org,Grace,,
+        ,,Globex,Renewal
+        """;
+    String leads = "{\"entity\": \"leads\", \"fileName\": \"trade-fair.csv\", \"context\": {\"name\": \"Trade fair 2026\"}}";
+    ImportJob first = importFile(leads, file);
+    assertThat(first.counts()).isEqualTo(new ImportJob.Counts(3, 0, 0, 0));
+    long outbox = count("SELECT count(*) FROM outbox");
+
+    ImportJob second = importFile(leads, file);
+
+    assertThat(second.counts()).isEqualTo(new ImportJob.Counts(0, 0, 3, 0));
+    assertThat(second.contactCounts()).isEqualTo(new ImportJob.Counts(0, 0, 2, 0));
+    assertThat(count("SELECT count(*) FROM leads")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM accounts")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM outbox")).isEqualTo(outbox);
+    ImportJob contactsAgain = importFile(contacts("trade-fair.csv"), file);
+    assertThat(contactsAgain.counts()).isEqualTo(new ImportJob.Counts(0, 0, 2, 1));
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(2);
+  }
+
+  @Test
+  void leadsAreLinkedToTheirContactOrAccountInTheImportsContextAndAnnounced() {
+    ImportJob job = importFile("{\"entity\": \"leads\", \"fileName\": \"webinar.csv\", \"context\": "
+        + "{\"id\": \"webinar-2026\", \"name\": \"Webinar 2026\"}}", """
+        Email,Account,Website,Topic
+        ada@example.com,Initech,https://www.initech.example/about,Pricing
+        ,Initech,initech.example,
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(2, 0, 0, 0));
+    assertThat(job.contactCounts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+    UUID account = row("SELECT id FROM accounts").getUUID("id");
+    assertThat(row("SELECT domain_norm FROM accounts").getString(0)).isEqualTo("initech.example");
+    Row contactLead = row("SELECT * FROM leads WHERE contact_id IS NOT NULL");
+    assertThat(contactLead.getString("topic")).isEqualTo("Pricing");
+    assertThat(contactLead.getUUID("account_id")).isEqualTo(account);
+    assertThat(contactLead.getString("context_kind")).isEqualTo("import");
+    assertThat(contactLead.getString("context_id")).isEqualTo("webinar-2026");
+    assertThat(contactLead.getString("context_name")).isEqualTo("Webinar 2026");
+    Row accountLead = row("SELECT * FROM leads WHERE contact_id IS NULL");
+    assertThat(accountLead.getUUID("account_id")).isEqualTo(account);
+    assertThat(accountLead.getString("topic")).isEqualTo("Webinar 2026");
+    assertThat(rows("SELECT type, payload->>'actor' AS actor FROM outbox").stream()
+        .map(r -> r.getString("type") + " " + r.getString("actor")).toList())
+        .containsExactly("lead.created import", "lead.created import");
+    assertThat(row("SELECT reason FROM lead_timeline WHERE lead_id = $1", contactLead.getUUID("id")).getString(0))
+        .isEqualTo("imported from webinar.csv, row 2");
+    assertThat(count("SELECT count(*) FROM contacts_to_rescore")).isEqualTo(1);
+  }
+
+  @Test
+  void accountsAreLinkedByDomainOrNameAsIntakeLinksThem() {
+    UUID globex = ScoringFixtures.account("Globex", null, null);
+    UUID umbrella = ScoringFixtures.account("Umbrella", null, null);
+    UUID kept = ScoringFixtures.contact("kim@umbrella.example", null, umbrella);
+    ImportJob job = importFile(contacts("accounts.csv"), """
+        Email,Account,Account Domain
+        ada@initech.example,Initech,initech.example
+        bob@initech.example,,INITECH.example.
+        carol@globex.example,  globex ,
+        kim@umbrella.example,Initech,
+        """);
+
+    assertThat(job.counts().failed()).isZero();
+    assertThat(count("SELECT count(*) FROM accounts")).isEqualTo(3);
+    UUID initech = row("SELECT id FROM accounts WHERE domain_norm = 'initech.example'").getUUID("id");
+    assertThat(contact("ada@initech.example").getUUID("account_id")).isEqualTo(initech);
+    assertThat(contact("bob@initech.example").getUUID("account_id")).isEqualTo(initech);
+    assertThat(contact("carol@globex.example").getUUID("account_id")).isEqualTo(globex);
+    assertThat(contact("kim@umbrella.example").getUUID("account_id")).isEqualTo(umbrella); // keeps its account
+    assertThat(contact("kim@umbrella.example").getUUID("id")).isEqualTo(kept);
+
+    // Without account columns, account matching links by the contact's own fields, as a form's does.
+    ImportJob byDomain = importFile("{\"entity\": \"contacts\", \"fileName\": \"more.csv\", \"accountMatching\": "
+        + "\"domain\"}", "Email\ndan@initech.example\neve@gmail.com\n");
+    assertThat(byDomain.counts().created()).isEqualTo(2);
+    assertThat(contact("dan@initech.example").getUUID("account_id")).isEqualTo(initech);
+    assertThat(contact("eve@gmail.com").getValue("account_id")).isNull(); // free mail links nothing
+  }
+
+  @Test
+  void aMappingOverridesTheDefaultsAndUnknownColumnsMayBeIgnored() {
+    ImportJob job = importFile("""
+        {"entity": "contacts", "fileName": "mapped.csv", "unknownColumns": "ignore",
+         "mapping": {"Mail": "ignore", "Work mail": "email", "Title": "attributes.salutation", "Missing": "phone"}}""",
+        """
+        Mail,Work mail,Title,Shoe size
+        private@example.com,ada@work.example,Dr.,38
+        """);
+
+    Row ada = contact("ada@work.example");
+    assertThat(ada.getJsonObject("attributes")).isEqualTo(new JsonObject().put("salutation", "Dr."));
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+    assertThat(job.columns().get("ignoredColumns")).isEqualTo(List.of("Mail (mapped to ignore)",
+        "Shoe size (unknown column (unknownColumns: ignore))"));
+    assertThat(job.columns().get("warnings"))
+        .isEqualTo(List.of("the mapping names column \"Missing\", which the file does not have"));
+  }
+
+  @Test
+  void aFileThatCannotBeReadFailsTheJobSayingWhy() {
+    assertThat(importFile(contacts("empty.csv"), "").failure()).contains("the file is empty");
+    ImportJob noEmail = importFile(contacts("names.csv"), "First Name,Last Name\nAda,Lovelace\n");
+    assertThat(noEmail.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(noEmail.failure()).contains("no column fills email");
+    ImportJob latin1 = importBytes(contacts("latin1.csv"),
+        "Email,First Name\nj\u00fcrgen@example.com,J\u00fcrgen\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(latin1.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(latin1.failure()).contains("not UTF-8");
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void aSecondEventForAFinishedJobDoesNothingAndAForeignObjectIsRefused() {
+    ImportJob job = importFile(contacts("once.csv"), "Email\nada@example.com\n");
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    TestDatabase.database().pool().query("DELETE FROM contacts_to_rescore; DELETE FROM contacts").execute().await();
+
+    handler.handleRequest(ImportFixtures.objectCreated(key, 10), null);
+    handler.handleRequest(ImportFixtures.objectCreated("uploads/other.csv", 10), null); // logged, not thrown
+
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+    assertThat(service().get(job.id()).status()).isEqualTo(ImportJob.COMPLETED);
+    String unknownJob = ImportFiles.keyOf(UUID.randomUUID(), "x.csv");
+    files.put(unknownJob, "Email\n".getBytes(StandardCharsets.UTF_8));
+    handler.handleRequest(ImportFixtures.objectCreated(unknownJob, 6), null);
+  }
+
+  @Test
+  void aRunTakenOverAfterACrashStartsAfterTheCommittedRows() {
+    ImportJob job = service().create(ImportRequest.parse(new JsonObject(contacts("resumed.csv")).getMap())).job();
+    // An earlier run committed the first two data rows, then died: its lease has run out.
+    TestDatabase.database().pool().preparedQuery("UPDATE imports SET status = 'running', rows_read = 2,"
+        + " rows_committed = 2, created = 2, claimed_until = now() - interval '1 second' WHERE id = $1")
+        .execute(Tuple.of(job.id())).await();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    files.put(key, "Email\nada@example.com\nbob@example.com\ncarol@example.com\n".getBytes(StandardCharsets.UTF_8));
+
+    handler.handleRequest(ImportFixtures.objectCreated(key, 60), null);
+
+    ImportJob done = service().get(job.id());
+    assertThat(done.rowsRead()).isEqualTo(3);
+    assertThat(done.counts().created()).isEqualTo(3);
+    assertThat(rows("SELECT email_norm FROM contacts").stream().map(r -> r.getString(0)).toList())
+        .containsExactly("carol@example.com");
+  }
+
+  @Test
+  void anUnknownStrategyOrBadRequestIsRefusedBeforeAnyFile() {
+    assertThatThrownBy(() -> service().create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "x.csv",
+        "contactStrategyId", "nope")))).hasMessageContaining("no matching strategy nope");
+    assertThatThrownBy(() -> service().create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "x.csv",
+        "contactStrategyId", "default-lead")))).hasMessageContaining("contact strategy");
+    assertThat(count("SELECT count(*) FROM imports")).isZero();
+  }
+}

@@ -1,0 +1,152 @@
+package io.leadcycle.functions.fileimport;
+
+import static io.leadcycle.testing.HandlerCalls.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadcycle.domain.FormDefinition;
+import io.leadcycle.domain.ImportJob;
+import io.leadcycle.domain.ImportRequest;
+import io.leadcycle.domain.Submission;
+import io.leadcycle.forms.FormService;
+import io.leadcycle.imports.ImportService;
+import io.leadcycle.intake.IntakeService;
+import io.leadcycle.runtime.ImportFiles;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An import streams (a generated file far larger than what a 256 MB heap could hold as rows goes
+ * through) and keeps intake's lock discipline (a person submitting a form while an import names them
+ * ends as one contact).
+ */
+class LargeAndConcurrentImportTest {
+
+  @TempDir
+  Path bucket;
+  private ImportFixtures.DirectoryFiles files;
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.reset();
+    files = new ImportFixtures.DirectoryFiles(bucket);
+  }
+
+  /** A CSV of {@code rows} rows made as it is read: never in memory as a whole. */
+  static InputStream generated(int rows) {
+    Enumeration<InputStream> parts = new Enumeration<>() {
+      int next = -1;
+
+      @Override
+      public boolean hasMoreElements() {
+        return next < rows;
+      }
+
+      @Override
+      public InputStream nextElement() {
+        StringBuilder chunk = new StringBuilder();
+        if (next < 0) {
+          chunk.append("Email,First Name,Last Name,Company,Job Title,Notes\n");
+          next = 0;
+        }
+        for (int i = 0; i < 1_000 && next < rows; i++, next++) {
+          // Every 10th row repeats an earlier person; every 100th is bad.
+          int person = next % 10 == 9 ? next - 5 : next;
+          String email = next % 100 == 42 ? "no-at-sign" + next : "person" + person + "@example.com";
+          chunk.append(email).append(",First").append(person).append(",Last").append(person)
+              .append(",\"Company ").append(person % 500).append(", Inc.\",Engineer,\"a note, with a comma and ")
+              .append("some length to it so that the rows are not tiny\"\n");
+        }
+        return new java.io.ByteArrayInputStream(chunk.toString().getBytes(StandardCharsets.UTF_8));
+      }
+    };
+    return new SequenceInputStream(parts);
+  }
+
+  @Test
+  void aLargeFileStreamsThroughASmallHeap() {
+    assertThat(Runtime.getRuntime().maxMemory()).as("the tests run with -Xmx256m").isLessThanOrEqualTo(270L << 20);
+    int rows = 150_000;
+    files.override = () -> generated(rows);
+    ImportService service = new ImportService(TestDatabase.database(), files);
+    ImportJob job = service.create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "big.csv"))).job();
+
+    new FileImportHandler(TestDatabase::database, files)
+        .handleRequest(ImportFixtures.objectCreated(ImportFiles.keyOf(job.id(), job.fileName()), 30_000_000), null);
+
+    ImportJob done = service.get(job.id());
+    assertThat(done.status()).isEqualTo(ImportJob.COMPLETED_WITH_ERRORS);
+    assertThat(done.rowsRead()).isEqualTo(rows);
+    assertThat(done.counts().failed()).isEqualTo(rows / 100);
+    long people = count("SELECT count(*) FROM contacts");
+    assertThat(done.counts().created()).isEqualTo(people);
+    assertThat(done.counts().created() + done.counts().updated() + done.counts().unchanged() + done.counts().failed())
+        .isEqualTo(rows);
+    assertThat(count("SELECT count(*) FROM (SELECT email_norm FROM contacts GROUP BY 1 HAVING count(*) > 1) d")).isZero();
+  }
+
+  @Test
+  void aSubmissionRacingAnImportOfTheSamePersonMakesOneContact() throws Exception {
+    var form = new FormService(TestDatabase.database()).put(FormDefinition.parse("demo", new JsonObject(
+        "{\"name\": \"Demo\", \"kind\": \"marketing_page\", \"requireSignature\": false}").getMap()),
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        .await().form();
+    IntakeService intake = new IntakeService(TestDatabase.database());
+    ImportService imports = new ImportService(TestDatabase.database(), files, 50);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 5; round++) {
+        StringBuilder csv = new StringBuilder("Email,First Name\n");
+        for (int i = 0; i < 200; i++) {
+          csv.append("racer").append(round).append('-').append(i).append("@example.com,Imported\n");
+        }
+        ImportJob job = imports.create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "race.csv"))).job();
+        String key = ImportFiles.keyOf(job.id(), job.fileName());
+        files.put(key, csv.toString().getBytes(StandardCharsets.UTF_8));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> work = new ArrayList<>();
+        work.add(threads.submit(() -> {
+          start.await();
+          new FileImportHandler(TestDatabase::database, files)
+              .handleRequest(ImportFixtures.objectCreated(key, csv.length()), null);
+          return null;
+        }));
+        for (int i = 0; i < 200; i += 29) {
+          String email = "racer" + round + "-" + i + "@example.com";
+          work.add(threads.submit(() -> {
+            start.await();
+            Submission submission = Submission.parse(null, null, Map.of("email", email, "lastName", "Submitted"), null,
+                form);
+            return intake.submit(form, submission, null).await();
+          }));
+        }
+        start.countDown();
+        for (Future<?> f : work) {
+          f.get();
+        }
+        assertThat(imports.get(job.id()).status()).isEqualTo(ImportJob.COMPLETED);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1_000);
+    assertThat(count("SELECT count(*) FROM (SELECT email_norm FROM contacts GROUP BY 1 HAVING count(*) > 1) d")).isZero();
+    // Both wrote to the one contact: the import's first name and the submission's last name.
+    assertThat(count("SELECT count(*) FROM contacts WHERE email_norm LIKE 'racer0-29@%' AND first_name = 'Imported'"
+        + " AND last_name = 'Submitted'")).isEqualTo(1);
+  }
+}

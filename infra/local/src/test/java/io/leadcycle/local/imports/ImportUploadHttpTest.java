@@ -1,0 +1,123 @@
+package io.leadcycle.local.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadcycle.local.LocalServer;
+import io.leadcycle.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Imports through the local server as a client does them: a job with an upload URL, the file PUT to it
+ * (streamed to the data directory, larger than any request body the API takes), the S3-shaped event to
+ * the same handler, the job polled to its end; and a small file in the request itself.
+ */
+class ImportUploadHttpTest {
+
+  private static final String TOKEN = "import-test-token";
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static LocalServer server;
+
+  @BeforeAll
+  static void start() {
+    server = LocalServer.start(Map.of("DATABASE_URL", TestDatabase.url(),
+        "LEADCYCLE_DATA_DIR", "target/import-upload-test", "LEADCYCLE_BUCKET_SCAN_MILLIS", "100"), 0, TOKEN);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.reset();
+  }
+
+  @Test
+  void aFileOfAnySizeGoesToTheUploadUrlAndIsImported() throws Exception {
+    JsonObject job = new JsonObject(send("POST", "/v1/imports", "application/json",
+        "{\"entity\": \"contacts\", \"fileName\": \"big export.csv\"}", TOKEN).body());
+    assertThat(job.getString("status")).isEqualTo("awaiting_upload");
+    URI upload = URI.create(job.getString("uploadUrl"));
+    assertThat(upload.getPath()).startsWith("/_local/uploads/");
+
+    // 12 MiB: more than the 10 MiB any API request may carry.
+    StringBuilder csv = new StringBuilder("Email,First Name,Notes\n");
+    String notes = "x".repeat(400);
+    IntStream.range(0, 30_000).forEach(i -> csv.append("person").append(i % 20_000).append("@example.com,P").append(i)
+        .append(',').append(notes).append('\n'));
+    byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(file.length).isGreaterThan(10 * 1024 * 1024);
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(upload).PUT(BodyPublishers.ofByteArray(file)).build(),
+        BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+
+    JsonObject done = poll(job.getString("id"));
+    assertThat(done.getString("status")).isEqualTo("completed");
+    assertThat(done.getJsonObject("progress").getLong("rowsRead")).isEqualTo(30_000);
+    assertThat(done.getJsonObject("counts")).isEqualTo(new JsonObject().put("created", 20_000).put("updated", 10_000)
+        .put("unchanged", 0).put("failed", 0));
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isEqualTo(20_000);
+
+    // The URL is for that key only, signed, and only the server's: another key or a changed signature is 403.
+    String tampered = upload.toString().replace("signature=", "signature=0");
+    assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(tampered)).PUT(BodyPublishers.ofString("Email\n")).build(),
+        BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aSmallFileInTheRequestIsImportedAndItsErrorsReadAsCsv() throws Exception {
+    HttpResponse<String> accepted = send("POST", "/v1/imports?entity=leads&fileName=fair.csv", "text/csv",
+        "Email,Account,Topic\nada@example.com,Initech,Pricing\nbad,,\n", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    String id = new JsonObject(accepted.body()).getString("id");
+
+    JsonObject done = poll(id);
+
+    assertThat(done.getString("status")).isEqualTo("completed_with_errors");
+    assertThat(done.getJsonObject("counts").getLong("created")).isEqualTo(1);
+    HttpResponse<String> errors = send("GET", "/v1/imports/" + id + "/errors?format=csv", null, null, TOKEN);
+    assertThat(errors.body()).isEqualTo("row,column,value,reason\r\n3,Email,bad,not an email address\r\n");
+    assertThat(send("POST", "/v1/imports?entity=leads", "text/csv", "Email\n", null).statusCode()).isEqualTo(401);
+  }
+
+  private static JsonObject poll(String id) throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonObject job;
+    do {
+      Thread.sleep(100);
+      job = new JsonObject(send("GET", "/v1/imports/" + id, null, null, TOKEN).body());
+    } while (!job.getString("status").startsWith("completed") && !job.getString("status").equals("failed")
+        && System.nanoTime() < until);
+    return job;
+  }
+
+  private static HttpResponse<String> send(String method, String path, String type, String body, String token)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (type != null) {
+      request.header("Content-Type", type);
+    }
+    Supplier<HttpRequest.BodyPublisher> publisher = () -> body == null ? BodyPublishers.noBody()
+        : BodyPublishers.ofString(body);
+    return HTTP.send(request.method(method, publisher.get()).build(), BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,133 @@
+package io.leadcycle.domain;
+
+import io.leadcycle.domain.AccountLinking.AccountKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One data row of an imported file, read by its {@link ImportColumns}: the contact it describes (empty
+ * cells never count: an import never blanks a stored value), its contact key under the import's
+ * contact strategy, its account key, and a lead import's topic.
+ *
+ * @param row the row as a spreadsheet numbers it (the header is row 1)
+ * @param contactKey null when the row lacks a field the contact strategy matches on
+ * @param accountKey null when the row names no account (and account matching finds none)
+ * @param topic the lead's topic from a {@code lead.topic} column, else null
+ */
+public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, AccountKey accountKey, String topic) {
+
+  /** A cell (or a whole row, {@code column} null) that stopped a row from being imported. */
+  public record RowError(long row, String column, String value, String reason) {
+  }
+
+  /** A row read: the row, or what is wrong with it. */
+  public record Read(ImportRow row, List<RowError> errors) {
+  }
+
+  /** The longest cell value kept in an error report. */
+  static final int MAX_REPORTED_VALUE = 500;
+
+  /** Reads {@code values} (the row's cells in column order) as the import's columns say. */
+  public static Read read(long row, List<String> values, ImportColumns columns, ImportRequest request,
+      MatchingStrategy contactStrategy) {
+    List<RowError> errors = new ArrayList<>();
+    if (values.size() > columns.headers().size()) {
+      errors.add(new RowError(row, null, null, "the row has " + values.size() + " cells, the header "
+          + columns.headers().size() + " columns"));
+      return new Read(null, errors);
+    }
+    Map<String, String> standard = new LinkedHashMap<>();
+    Map<String, String> attributes = new LinkedHashMap<>();
+    String accountName = null;
+    String accountDomain = null;
+    String topic = null;
+    for (int i = 0; i < values.size(); i++) {
+      ImportTarget target = columns.targets().get(i);
+      String value = values.get(i) == null ? "" : values.get(i).strip();
+      if (target == null || value.isEmpty()) {
+        continue;
+      }
+      String column = columns.headers().get(i).replace("\uFEFF", "").strip();
+      List<FieldError> cellErrors = new ArrayList<>();
+      if (target.isContactField()) {
+        ContactFields.checkStandardField(column, target.wireName(), value, cellErrors);
+        standard.put(target.wireName(), value);
+      } else if (target.isAttribute()) {
+        if (value.length() > Submission.MAX_ATTRIBUTE_LENGTH) {
+          cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_ATTRIBUTE_LENGTH + " characters"));
+        }
+        attributes.put(target.attribute(), value);
+      } else if (value.length() > Submission.MAX_TEXT_LENGTH) {
+        cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_TEXT_LENGTH + " characters"));
+      } else {
+        switch (target.wireName()) {
+          case ImportTarget.ACCOUNT_NAME -> accountName = value;
+          case ImportTarget.ACCOUNT_DOMAIN -> {
+            accountDomain = domainOf(value);
+            if (accountDomain == null) {
+              cellErrors.add(new FieldError(column, "not a domain"));
+            }
+          }
+          case ImportTarget.LEAD_TOPIC -> topic = value;
+          default -> throw new IllegalStateException("unhandled import target " + target.wireName());
+        }
+      }
+      cellErrors.forEach(e -> errors.add(new RowError(row, e.field(), reported(value), e.message())));
+    }
+    if (attributes.size() > Submission.MAX_ATTRIBUTES) {
+      errors.add(new RowError(row, null, null, "more than " + Submission.MAX_ATTRIBUTES + " attributes"));
+    }
+    if (!errors.isEmpty()) {
+      return new Read(null, errors);
+    }
+    ContactDetails contact = new ContactDetails(standard.get("email"), standard.get("firstName"),
+        standard.get("lastName"), standard.get("phone"), standard.get("companyName"), standard.get("jobTitle"),
+        standard.get("country"), attributes);
+    String contextId = request.entity() == ImportEntity.LEADS ? request.leadContext().id() : null;
+    MatchKey contactKey = MatchKey.of(contactStrategy, contact, contextId).orElse(null);
+    AccountKey accountKey = accountKey(accountName, accountDomain, contact, request.accountMatching());
+    if (contactKey == null && (request.entity() == ImportEntity.CONTACTS || accountKey == null)) {
+      List<String> missing = new ArrayList<>();
+      String firstMissingColumn = null;
+      for (MatchField field : contactStrategy.fields()) {
+        if (field != MatchField.MARKETING_CONTEXT_ID && field.normalize(contact.get(field)) == null) {
+          missing.add(field.wireName());
+          if (firstMissingColumn == null) {
+            firstMissingColumn = columns.columnOf(field.wireName());
+          }
+        }
+      }
+      String needs = "needs " + String.join(", ", missing) + " (contact strategy " + contactStrategy.id() + ")";
+      errors.add(new RowError(row, firstMissingColumn, null, request.entity() == ImportEntity.CONTACTS ? needs
+          : needs + " for a contact, or an account column for an account lead"));
+      return new Read(null, errors);
+    }
+    return new Read(new ImportRow(row, contact, contactKey, accountKey, topic), List.of());
+  }
+
+  /** An account column wins; without one, the contact's own fields as account matching says. */
+  private static AccountKey accountKey(String name, String domain, ContactDetails contact, AccountMatching matching) {
+    if (domain != null) {
+      return new AccountKey(AccountMatching.DOMAIN, domain, name != null ? name : domain, domain);
+    }
+    if (name != null) {
+      String normalized = Normalize.text(name);
+      return normalized == null ? null : new AccountKey(AccountMatching.COMPANY_NAME, normalized, name, null);
+    }
+    return new AccountLinking(matching, true).keyOf(contact).orElse(null);
+  }
+
+  /** A website or domain as people write it ({@code https://www.Example.com/about}) as a domain. */
+  static String domainOf(String value) {
+    String host = value.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", "").replaceFirst("[/?#].*$", "")
+        .replaceFirst(":\\d+$", "");
+    String domain = Normalize.domain(host);
+    return domain != null && domain.matches("[\\p{L}\\p{Nd}-]+(\\.[\\p{L}\\p{Nd}-]+)+") ? domain : null;
+  }
+
+  private static String reported(String value) {
+    return value.length() > MAX_REPORTED_VALUE ? value.substring(0, MAX_REPORTED_VALUE) + "…" : value;
+  }
+}

@@ -1,0 +1,110 @@
+package io.leadcycle.domain;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where one column of an imported file goes: a contact field, the account's name or domain, the lead's
+ * topic, a contact attribute, or nowhere. Written as in a mapping: {@code email}, {@code account.domain},
+ * {@code lead.topic}, {@code attributes.<name>}, {@code ignore}.
+ *
+ * @param wireName how a mapping names it
+ * @param attribute the attribute's name, for {@code attributes.<name>}; else null
+ */
+public record ImportTarget(String wireName, String attribute) {
+
+  public static final String ACCOUNT_NAME = "account.name";
+  public static final String ACCOUNT_DOMAIN = "account.domain";
+  public static final String LEAD_TOPIC = "lead.topic";
+  public static final String IGNORE = "ignore";
+  public static final String ATTRIBUTE_PREFIX = "attributes.";
+
+  /** Every target but attributes, as a mapping writes them. */
+  public static final List<String> FIXED = List.of("email", "firstName", "lastName", "phone", "companyName", "jobTitle",
+      "country", ACCOUNT_NAME, ACCOUNT_DOMAIN, LEAD_TOPIC, IGNORE);
+
+  public static final String RULE = "one of " + String.join(", ", FIXED) + ", or attributes.<name> ("
+      + ContactFields.ATTRIBUTE_NAME_RULE + ")";
+
+  /**
+   * The column headers taken without a mapping, by their folded spelling (lower case, letters and digits
+   * only): English and German, as exports of CRMs and spreadsheets write them.
+   */
+  private static final Map<String, String> DEFAULTS = defaults();
+
+  public boolean isContactField() {
+    return ContactDetails.STANDARD_FIELDS.contains(wireName);
+  }
+
+  public boolean isAttribute() {
+    return attribute != null;
+  }
+
+  public boolean isIgnored() {
+    return IGNORE.equals(wireName);
+  }
+
+  /** A target as a mapping names it; empty when it names none. */
+  public static Optional<ImportTarget> parse(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    String name = text.strip();
+    if (FIXED.contains(name)) {
+      return Optional.of(new ImportTarget(name, null));
+    }
+    if (name.startsWith(ATTRIBUTE_PREFIX) && ContactFields.isAttributeName(name.substring(ATTRIBUTE_PREFIX.length()))) {
+      return Optional.of(attribute(name.substring(ATTRIBUTE_PREFIX.length())));
+    }
+    return Optional.empty();
+  }
+
+  public static ImportTarget attribute(String name) {
+    return new ImportTarget(ATTRIBUTE_PREFIX + name, name);
+  }
+
+  /** The target a header has without a mapping; empty for a header with no default. */
+  public static Optional<ImportTarget> byDefault(String header) {
+    return Optional.ofNullable(DEFAULTS.get(fold(header))).map(name -> new ImportTarget(name, null));
+  }
+
+  /**
+   * The attribute an unknown column becomes: its header with every run of characters an attribute name
+   * may not have turned into {@code _} ("Favourite colour" → {@code Favourite_colour}); null when nothing
+   * of it is left.
+   */
+  public static String attributeNameOf(String header) {
+    String name = header.strip().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^[^A-Za-z]+", "");
+    name = name.length() > 64 ? name.substring(0, 64) : name;
+    return ContactFields.isAttributeName(name) ? name : null;
+  }
+
+  static String fold(String header) {
+    return header.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{Nd}]", "");
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> spellings = new java.util.HashMap<>();
+    put(spellings, "email", "email", "emailaddress", "mail", "emailadresse", "mailadresse", "eMail");
+    put(spellings, "firstName", "firstname", "givenname", "forename", "vorname");
+    put(spellings, "lastName", "lastname", "surname", "familyname", "nachname", "familienname");
+    put(spellings, "phone", "phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "telefon",
+        "telefonnummer", "handy", "mobil");
+    put(spellings, "companyName", "company", "companyname", "organization", "organisation", "firma", "unternehmen",
+        "firmenname");
+    put(spellings, "jobTitle", "jobtitle", "title", "position", "role", "berufsbezeichnung", "funktion");
+    put(spellings, "country", "country", "countryregion", "land");
+    put(spellings, ACCOUNT_NAME, "account", "accountname");
+    put(spellings, ACCOUNT_DOMAIN, "domain", "website", "accountdomain", "companydomain", "webseite");
+    put(spellings, LEAD_TOPIC, "topic", "leadtopic", "subject", "thema");
+    return Map.copyOf(spellings);
+  }
+
+  private static void put(Map<String, String> spellings, String target, String... folded) {
+    for (String spelling : folded) {
+      spellings.put(fold(spelling), target);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.leadcycle.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reading an import's request, header and rows: plain Java, no file, no database. */
+class ImportRowTest {
+
+  private static final MatchingStrategy BY_EMAIL =
+      new MatchingStrategy("default-contact", "Email", StrategyEntity.CONTACT, List.of(MatchField.EMAIL));
+
+  private static ImportRequest request(Map<String, ?> body) {
+    return ImportRequest.parse(body);
+  }
+
+  @Test
+  void headersMapByTheirSpellingInAnyCaseAndLanguage() {
+    for (String header : List.of("Email", "E-Mail", "email address", " EMAIL_ADDRESS ", "E-Mail-Adresse")) {
+      assertThat(ImportTarget.byDefault(header)).as(header).hasValue(new ImportTarget("email", null));
+    }
+    assertThat(ImportTarget.byDefault("Vorname")).hasValue(new ImportTarget("firstName", null));
+    assertThat(ImportTarget.byDefault("Website")).hasValue(new ImportTarget("account.domain", null));
+    assertThat(ImportTarget.byDefault("Name")).isEmpty(); // first or last? ambiguous: an attribute
+    assertThat(ImportTarget.attributeNameOf("Favourite colour")).isEqualTo("Favourite_colour");
+    assertThat(ImportTarget.attributeNameOf("2nd phone")).isEqualTo("nd_phone");
+    assertThat(ImportTarget.attributeNameOf("§§§")).isNull();
+  }
+
+  @Test
+  void aRowIsReadByItsColumnsAndEmptyCellsCountForNothing() {
+    ImportRequest contacts = request(Map.of("entity", "contacts", "fileName", "x.csv"));
+    ImportColumns columns = ImportColumns.plan(List.of("\uFEFFEmail", "First Name", "Account", "Shoe size"), contacts);
+
+    ImportRow.Read read = ImportRow.read(2, List.of(" Ada@Example.com ", "", "Initech", "38"), columns, contacts, BY_EMAIL);
+
+    assertThat(read.errors()).isEmpty();
+    ImportRow row = read.row();
+    assertThat(row.contact().email()).isEqualTo("Ada@Example.com");
+    assertThat(row.contact().firstName()).isNull();
+    assertThat(row.contact().attributes()).isEqualTo(Map.of("Shoe_size", "38"));
+    assertThat(row.contactKey().values()).containsExactly("ada@example.com");
+    assertThat(row.accountKey().matching()).isEqualTo(AccountMatching.COMPANY_NAME);
+    assertThat(row.accountKey().value()).isEqualTo("initech");
+  }
+
+  @Test
+  void everyBadCellIsReportedWithItsColumn() {
+    ImportRequest leads = request(Map.of("entity", "leads", "fileName", "x.csv"));
+    ImportColumns columns = ImportColumns.plan(List.of("Email", "Website"), leads);
+
+    assertThat(ImportRow.read(3, List.of("nope", "not a domain!"), columns, leads, BY_EMAIL).errors())
+        .containsExactly(new ImportRow.RowError(3, "Email", "nope", "not an email address"),
+            new ImportRow.RowError(3, "Website", "not a domain!", "not a domain"));
+    // A lead row without a contact key is an account lead when it names an account, else refused.
+    assertThat(ImportRow.read(4, List.of("", "https://www.Initech.example:443/about?x=1"), columns, leads, BY_EMAIL)
+        .row().accountKey().value()).isEqualTo("initech.example");
+    assertThat(ImportRow.read(5, List.of("", ""), columns, leads, BY_EMAIL).errors().get(0).reason())
+        .isEqualTo("needs email (contact strategy default-contact) for a contact, or an account column for an account lead");
+  }
+
+  @Test
+  void theRequestIsCheckedWholeBeforeAnyFile() {
+    InvalidInput refused = catchThrowableOfType(InvalidInput.class, () -> request(Map.of("entity", "contacts",
+        "mapping", Map.of("A", "attributes.9x", "B", "email"), "unknownColumns", "drop", "accountMatching", "dns")));
+    assertThat(refused.errors()).extracting(FieldError::field)
+        .containsExactlyInAnyOrder("fileName", "mapping.A", "unknownColumns", "accountMatching");
+    ImportRequest leads = request(Map.of("entity", "leads", "fileName", "fair.csv", "context", Map.of("name", "Fair")));
+    assertThat(leads.leadContext()).isEqualTo(new MarketingContext("import", "fair.csv", "Fair"));
+    assertThat(ImportRequest.ofStored(ImportEntity.LEADS, "fair.csv", null, leads.options()))
+        .isEqualTo(leads);
+  }
+}
