@@ -69,6 +69,8 @@ public final class ImportBenchmark {
         --repeat-percent P      rows repeating an earlier row's email, with a field changed (default 10)
         --bad-percent B         rows with an empty or invalid email, which the import counts failed (default 1)
         --baseline-only         generate the file and run only the SQL baseline (no local server)
+        --statements N          load pg_stat_statements and print each side's N statements that took the most
+                                time (default 0: not loaded)
         --explain               run the baseline's upsert under EXPLAIN (ANALYZE, BUFFERS) and print its plan
                                 (per-node timing makes it slower: not for the figures)
         --heap SIZE             the local server's -Xmx (default 256m, as issue 12 demands)
@@ -82,7 +84,8 @@ public final class ImportBenchmark {
         --keep-files            keep the work directory (the CSV file, server log, GC log)
       """;
 
-  record Options(int rows, double repeatPercent, double badPercent, boolean baselineOnly, boolean explain, String heap,
+  record Options(int rows, double repeatPercent, double badPercent, boolean baselineOnly, boolean explain, int statements,
+      String heap,
       List<String> serverJvmArgs, int pollMillis, int timeoutSeconds, long seed, boolean fsync,
       String synchronousCommit, Path localJar, boolean keepFiles) {
 
@@ -92,6 +95,7 @@ public final class ImportBenchmark {
       double bad = 1;
       boolean baselineOnly = false;
       boolean explain = false;
+      int statements = 0;
       String heap = "256m";
       List<String> jvmArgs = new ArrayList<>();
       int poll = 500;
@@ -130,6 +134,7 @@ public final class ImportBenchmark {
           case "--repeat-percent" -> repeat = percent(name, value);
           case "--bad-percent" -> bad = percent(name, value);
           case "--heap" -> heap = heap(value);
+          case "--statements" -> statements = integer(name, value, 0);
           case "--server-jvm-arg" -> jvmArgs.add(value);
           case "--poll-ms" -> poll = integer(name, value, 10);
           case "--timeout" -> timeout = integer(name, value, 1);
@@ -143,7 +148,10 @@ public final class ImportBenchmark {
       if (repeat + bad > 100) {
         throw new IllegalArgumentException("--repeat-percent and --bad-percent must add up to at most 100");
       }
-      return new Options(rows, repeat, bad, baselineOnly, explain, heap, List.copyOf(jvmArgs), poll, timeout, seed, fsync,
+      if (statements > 0 && !fsync) {
+        throw new IllegalArgumentException("--statements needs --fsync on");
+      }
+      return new Options(rows, repeat, bad, baselineOnly, explain, statements, heap, List.copyOf(jvmArgs), poll, timeout, seed, fsync,
           synchronousCommit, localJar, keep);
     }
 
@@ -201,6 +209,36 @@ public final class ImportBenchmark {
       closed = true;
       BenchSupport.stop(server);
       closeDatabaseAndFiles(database);
+    }
+  }
+
+  /**
+   * What one side made PostgreSQL do, from its statistics and WAL position: read after the side's
+   * connections closed (a backend reports its statistics when it ends, or when idle).
+   */
+  record DbWork(long walBytes, long commits, long contactSeqScans, long contactIndexScans, long tempBytes) {
+
+    static DbWork now(BenchDatabase database) throws SQLException {
+      try (Connection c = connect(database); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("""
+              SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,
+                     (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
+                     (SELECT coalesce(seq_scan, 0) FROM pg_stat_user_tables WHERE relname = 'contacts'),
+                     (SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'contacts'),
+                     (SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database())""")) {
+        rs.next();
+        return new DbWork(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+      }
+    }
+
+    DbWork minus(DbWork o) {
+      return new DbWork(walBytes - o.walBytes, commits - o.commits, contactSeqScans - o.contactSeqScans,
+          contactIndexScans - o.contactIndexScans, tempBytes - o.tempBytes);
+    }
+
+    String describe() {
+      return String.format(Locale.ROOT, "WAL %.0f MB, %,d commits, temp files %.0f MB; contacts: %,d sequential scans, "
+          + "%,d index scans", walBytes / 1e6, commits, tempBytes / 1e6, contactSeqScans, contactIndexScans);
     }
   }
 
@@ -279,9 +317,13 @@ public final class ImportBenchmark {
         + "fields", csv.bytes() / 1e6, csv.seconds(), csv.newPeople(), csv.repeats(), csv.bad(), csv.quotedFields()));
 
     progress("starting a fresh embedded PostgreSQL and migrating it");
-    BenchDatabase database = BenchDatabase.startMigrated(o.fsync());
+    BenchDatabase database = BenchDatabase.startMigrated(o.fsync(), o.statements() == 0 ? Map.of()
+        : Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track", "top"));
     resources.database = database;
     DatabaseInfo dbInfo = prepareDatabase(database, o.synchronousCommit());
+    if (o.statements() > 0) {
+      maintain(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    }
     progress("PostgreSQL " + dbInfo.version() + " on port " + database.port() + " (psql -h localhost -p "
         + database.port() + " -U postgres)");
     CpuMeter cpu = new CpuMeter(dbInfo.postmasterPid());
@@ -290,12 +332,16 @@ public final class ImportBenchmark {
     maintain(database, "CHECKPOINT");
     progress("baseline: COPY into a staging table, one set-based upsert keyed on lower(btrim(email)) with the "
         + "rescoring marks");
+    resetStatements(o, database);
+    DbWork workBefore = DbWork.now(database);
     CpuMeter.Snapshot before = cpu.snapshot(ProcessHandle.current());
     ImportBaseline.Result sql;
     try (Connection c = connect(database)) {
       sql = ImportBaseline.run(c, file, o.explain());
     }
     CpuMeter.Usage sqlCpu = CpuMeter.between(before, cpu.snapshot(ProcessHandle.current()));
+    DbWork sqlWork = DbWork.now(database).minus(workBefore);
+    List<String> sqlStatements = topStatements(o, database);
     progress(String.format(Locale.ROOT, "    %.2f s (COPY %.2f s, ANALYZE %.2f s, upsert %.2f s): %,.0f rows/s; %,d "
             + "inserted, %,d updated, %,d marked", sql.seconds(), sql.copySeconds(), sql.analyzeSeconds(),
         sql.upsertSeconds(), sql.rowsPerSecond(), sql.inserted(), sql.updated(), sql.marked()));
@@ -305,6 +351,8 @@ public final class ImportBenchmark {
     State sqlState = state(database);
 
     Product product = null;
+    DbWork productWork = null;
+    List<String> productStatements = List.of();
     State productState = null;
     Comparison comparison = null;
     if (!o.baselineOnly()) {
@@ -316,7 +364,11 @@ public final class ImportBenchmark {
       maintain(database, "TRUNCATE contacts, contacts_to_rescore CASCADE");
       maintain(database, "VACUUM (ANALYZE)");
       maintain(database, "CHECKPOINT");
+      resetStatements(o, database);
+      workBefore = DbWork.now(database);
       product = product(o, database, work, file, cpu, resources);
+      productWork = DbWork.now(database).minus(workBefore);
+      productStatements = topStatements(o, database);
       productState = state(database);
       comparison = compare(database);
     }
@@ -325,7 +377,8 @@ public final class ImportBenchmark {
         ("java -cp infra/bench/target/leadcycle-bench.jar " + ImportBenchmark.class.getName() + " "
             + String.join(" ", args)).strip());
     boolean passed = report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, csv, sql,
-        sqlCpu, sqlState, product, productState, comparison, work);
+        sqlCpu, sqlWork, sqlStatements, sqlState, product, productWork, productStatements, productState, comparison,
+        work);
     if (!passed) {
       throw new BenchmarkFailure("a check failed (see the report above)");
     }
@@ -421,10 +474,10 @@ public final class ImportBenchmark {
       if (now - lastPrinted >= 5_000_000_000L) {
         HeapUse.Summary heap = HeapUse.read(gcLog, firstCollection);
         double rate = since > lastRowsAt && lastPrinted > 0 ? (rowsRead - lastRows) / (since - lastRowsAt) : 0;
-        progress(String.format(Locale.ROOT, "    %6.1f s  %-15s rows read %,9d (%5.1f %%)%s  heap peak %.0f MB, after GC "
-                + "%.0f MB", since, status, rowsRead, 100.0 * rowsRead / o.rows(),
-            lastPrinted > 0 ? String.format(Locale.ROOT, ", %,.0f rows/s", rate) : "", heap.peakBeforeMb(),
-            heap.lastAfterMb()));
+        progress(String.format(Locale.ROOT, "    %6.1f s  %-15s rows read %,9d (%5.1f %%)%s  %s", since, status, rowsRead,
+            100.0 * rowsRead / o.rows(), lastPrinted > 0 ? String.format(Locale.ROOT, ", %,.0f rows/s", rate) : "",
+            heap.collections() == 0 ? "no GC yet" : String.format(Locale.ROOT, "heap peak %.0f MB, after the last GC "
+                + "%.0f MB", heap.peakBeforeMb(), heap.lastAfterMb())));
         lastPrinted = now;
         lastRows = rowsRead;
         lastRowsAt = since;
@@ -521,6 +574,41 @@ public final class ImportBenchmark {
     return new Comparison(onlyProduct, onlyBaseline, differing, examples);
   }
 
+  private static void resetStatements(Options o, BenchDatabase database) throws SQLException {
+    if (o.statements() > 0) {
+      maintain(database, "SELECT pg_stat_statements_reset()");
+    }
+  }
+
+  /** The side's statements that took the most time, from pg_stat_statements (empty unless --statements). */
+  private static List<String> topStatements(Options o, BenchDatabase database) throws SQLException {
+    List<String> top = new ArrayList<>();
+    if (o.statements() == 0) {
+      return top;
+    }
+    try (Connection c = connect(database); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("""
+            SELECT calls, total_exec_time, rows, mean_exec_time, sum(total_exec_time) OVER (),
+                   left(regexp_replace(query, '\\s+', ' ', 'g'), 150)
+              FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+             ORDER BY total_exec_time DESC LIMIT %d""".formatted(o.statements()))) {
+      while (rs.next()) {
+        if (top.isEmpty()) {
+          top.add(String.format(Locale.ROOT, "%.1f s in all statements; the most:", rs.getDouble(5) / 1000));
+        }
+        top.add(String.format(Locale.ROOT, "%8.2f s %,9d calls %,10d rows %8.2f ms/call  %s", rs.getDouble(2) / 1000,
+            rs.getLong(1), rs.getLong(3), rs.getDouble(4), rs.getString(6)));
+      }
+    }
+    return top;
+  }
+
+  private static void statementLines(StringBuilder r, List<String> statements) {
+    for (int i = 0; i < statements.size(); i++) {
+      line(r, i == 0 ? "statements" : "", statements.get(i));
+    }
+  }
+
   /** VACUUM, ANALYZE, CHECKPOINT and the like between the sides. */
   private static void maintain(BenchDatabase database, String command) throws SQLException {
     try (Connection c = connect(database); Statement s = c.createStatement()) {
@@ -530,7 +618,8 @@ public final class ImportBenchmark {
 
   /** Prints the report; false when a check failed. */
   private static boolean report(Options o, String command, String startedAt, String load, DatabaseInfo db,
-      ImportFile.Summary csv, ImportBaseline.Result sql, CpuMeter.Usage sqlCpu, State sqlState, Product p,
+      ImportFile.Summary csv, ImportBaseline.Result sql, CpuMeter.Usage sqlCpu, DbWork sqlWork,
+      List<String> sqlStatements, State sqlState, Product p, DbWork productWork, List<String> productStatements,
       State productState, Comparison cmp, Path work) {
     StringBuilder r = new StringBuilder();
     header(r, "file import", command, startedAt, load, "both sides");
@@ -561,6 +650,8 @@ public final class ImportBenchmark {
         sql.copied(), sql.seconds()));
     line(r, "cpu", "bench JVM " + sqlCpu.cores(sqlCpu.benchSeconds()) + ", postgres "
         + sqlCpu.cores(sqlCpu.postgresSeconds()) + "; machine busy " + sqlCpu.machineBusy());
+    line(r, "postgres", sqlWork.describe());
+    statementLines(r, sqlStatements);
     line(r, "database", String.format(Locale.ROOT, "%,d contacts (%,d distinct emails), %,d rescoring marks",
         sqlState.contacts(), sqlState.distinctEmails(), sqlState.marks()));
     r.append('\n');
@@ -607,6 +698,8 @@ public final class ImportBenchmark {
     line(r, "cpu", "local server " + p.cpu().cores(p.cpu().serverSeconds()) + ", postgres "
         + p.cpu().cores(p.cpu().postgresSeconds()) + ", bench JVM (polling) " + p.cpu().cores(p.cpu().benchSeconds())
         + "; machine busy " + p.cpu().machineBusy());
+    line(r, "postgres", productWork.describe() + " (the local server from start to stop)");
+    statementLines(r, productStatements);
     line(r, "database", String.format(Locale.ROOT, "%,d contacts (%,d distinct emails), %,d rescoring marks",
         productState.contacts(), productState.distinctEmails(), productState.marks()));
     r.append('\n');
