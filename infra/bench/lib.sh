@@ -18,7 +18,15 @@ stale() {
       -newer "$jar" -print \) 2>/dev/null | head -n 1) ]]
 }
 
-if stale "$local_jar" || stale "$bench_jar"; then
+# A script whose run needs no local server (e.g. run-import.sh --baseline-only) sets bench_needs_local=false
+# before sourcing this: only the benchmarks' jar is built then.
+if [[ ${bench_needs_local:-true} == false ]]; then
+  if stale "$bench_jar"; then
+    echo "bench: building $bench_jar" >&2
+    ./mvnw -q -B -DskipTests package -pl infra/bench -am \
+      || { sleep 10; ./mvnw -q -B -DskipTests package -pl infra/bench -am; }
+  fi
+elif stale "$local_jar" || stale "$bench_jar"; then
   echo "bench: building $local_jar and $bench_jar" >&2
   # A build running at the same time in this tree can make the shade step fail once: retry.
   ./mvnw -q -B -DskipTests package -pl infra/local,infra/bench -am \

@@ -6,6 +6,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The fresh, migrated PostgreSQL a run measures against. With {@code fsync=off} it is exactly the
@@ -28,16 +29,28 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   static BenchDatabase startMigrated(boolean fsync) {
+    return startMigrated(fsync, Map.of());
+  }
+
+  /**
+   * As {@link #startMigrated(boolean)}, with more server settings (e.g. {@code shared_preload_libraries});
+   * these need {@code fsync} on, the durable setup.
+   */
+  static BenchDatabase startMigrated(boolean fsync, Map<String, String> serverConfig) {
     BenchDatabase db;
     if (!fsync) {
+      if (!serverConfig.isEmpty()) {
+        throw new IllegalArgumentException("server settings need --fsync on");
+      }
       db = new BenchDatabase(EmbeddedDatabase.temporary(), null);
     } else {
       try {
-        db = new BenchDatabase(null, EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200")
-            .setServerConfig("fsync", "on")
-            .start());
+            .setServerConfig("fsync", "on");
+        serverConfig.forEach(builder::setServerConfig);
+        db = new BenchDatabase(null, builder.start());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
