@@ -246,11 +246,14 @@ class TemplateCombinationsTest {
     return (Map<String, Object>) ((Map<String, Object>) template.get("Resources")).get(id);
   }
 
-  /** The value at {@code path} in nested maps. */
+  /** The value at {@code path} in nested maps; null when something on the way is missing. */
   @SuppressWarnings("unchecked")
   static Object at(Object node, String... path) {
     Object value = node;
     for (String key : path) {
+      if (!(value instanceof Map<?, ?>)) {
+        return null;
+      }
       value = ((Map<String, Object>) value).get(key);
     }
     return value;
