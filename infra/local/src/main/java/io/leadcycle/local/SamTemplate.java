@@ -60,7 +60,7 @@ public final class SamTemplate {
   @SuppressWarnings("unchecked")
   public static Map<String, Object> load(String text) {
     // CloudFormation's short-form tags (!Ref, !If ...) are irrelevant here; drop them so plain YAML parses.
-    return new Yaml().load(text.replaceAll("!(Ref|Sub|GetAtt|If|Not|Equals|Join|Select|Split)\\b", ""));
+    return new Yaml().load(text.replaceAll("!(Ref|Sub|GetAtt|GetAZs|If|Not|Equals|And|Or|Condition|Join|Select|Split|FindInMap|Base64|Cidr|ImportValue)\\b", ""));
   }
 
   @SuppressWarnings("unchecked")

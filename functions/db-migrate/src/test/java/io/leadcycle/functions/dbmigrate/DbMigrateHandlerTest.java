@@ -12,7 +12,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +75,7 @@ class DbMigrateHandlerTest {
     Map<String, Object> result = handler(TestDatabase.settings(1)).handleRequest(Map.of(), null);
 
     // The test database is already at the newest version, so nothing is left to apply.
-    assertThat(result).containsEntry("migrationsApplied", 0);
+    assertThat(result).containsEntry("migrationsApplied", 0).containsEntry("databaseCreated", false);
     assertThat(TestDatabase.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
   }
 
@@ -107,6 +114,102 @@ class DbMigrateHandlerTest {
     handler(nowhere).handleRequest(customResourceEvent("Delete"), null);
 
     assertThat(answer.get(10, TimeUnit.SECONDS).getString("Status")).isEqualTo("SUCCESS");
+  }
+
+  /** Settings of the test server, for a database of another name (one that may not exist yet). */
+  private static DatabaseSettings inDatabase(String name, DatabaseSettings.Timeouts timeouts) {
+    DatabaseSettings test = TestDatabase.settings(1);
+    return new DatabaseSettings(test.host(), test.port(), name, test.user(), test.password(), test.sslMode(), 1,
+        test.preparedStatements(), timeouts);
+  }
+
+  private static String freshName(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  @Test
+  void aDatabaseThatDoesNotExistYetIsCreatedThenMigrated() throws Exception {
+    String name = freshName("fresh");
+    DatabaseSettings settings = inDatabase(name, DatabaseSettings.Timeouts.DEFAULT);
+
+    Map<String, Object> first = handler(settings).handleRequest(Map.of(), null);
+    Map<String, Object> second = handler(settings).handleRequest(Map.of(), null);
+
+    assertThat(first).containsEntry("databaseCreated", true);
+    assertThat((Integer) first.get("migrationsApplied")).isPositive();
+    assertThat(second).containsEntry("databaseCreated", false).containsEntry("migrationsApplied", 0);
+    assertThat(query(settings, settings.user(), "SELECT count(*) FROM flyway_schema_history WHERE success"))
+        .isEqualTo(String.valueOf(first.get("migrationsApplied")));
+    assertThat(query(settings, settings.user(), "SELECT count(*) FROM matching_strategies")).isEqualTo("2");
+  }
+
+  @Test
+  void aCreateRequestForAMissingDatabaseCreatesItAndSaysSoToCloudFormation() throws Exception {
+    DatabaseSettings settings = inDatabase(freshName("stack"), DatabaseSettings.Timeouts.DEFAULT);
+
+    handler(settings).handleRequest(customResourceEvent("Create"), null);
+
+    JsonObject sent = answer.get(60, TimeUnit.SECONDS);
+    assertThat(sent.getString("Status")).isEqualTo("SUCCESS");
+    assertThat(sent.getJsonObject("Data").getBoolean("DatabaseCreated")).isTrue();
+    assertThat(sent.getJsonObject("Data").getInteger("MigrationsApplied")).isPositive();
+  }
+
+  @Test
+  void theFunctionsOwnLoginGetsDataRightsOnlyAndTheTimeoutsBehindAProxy() throws Exception {
+    DatabaseSettings settings = inDatabase(freshName("roles"),
+        new DatabaseSettings.Timeouts(10_000, 5_000, false));  // as behind RDS Proxy: the role carries them
+    String role = freshName("app");
+    DbMigrateHandler withLogin = new DbMigrateHandler(() -> settings, HttpClient.newHttpClient(), 0,
+        () -> Optional.of(new DbMigrateHandler.FunctionsLogin(role, "pw-" + role)));
+
+    withLogin.handleRequest(Map.of(), null);
+    withLogin.handleRequest(Map.of(), null);  // a second deploy: the role exists, nothing fails
+
+    String rights = "SELECT concat_ws(',', has_table_privilege('%1$s', 'contacts', 'SELECT, INSERT, UPDATE, DELETE'),"
+        + " has_table_privilege('%1$s', 'contacts', 'TRUNCATE'), has_schema_privilege('%1$s', 'public', 'CREATE'),"
+        + " has_table_privilege('%1$s', 'flyway_schema_history', 'SELECT'),"
+        + " has_sequence_privilege('%1$s', 'lead_timeline_id_seq', 'USAGE'),"
+        + " (SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = '%1$s'))";
+    assertThat(query(settings, settings.user(), rights.formatted(role)))
+        .isEqualTo("t,f,f,f,t,f");  // data rights; no TRUNCATE, no DDL, no migration history, no role powers
+    // Sessions of the functions' role get the timeouts without asking (the proxy refuses them at startup).
+    assertThat(query(settings, role, "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout')"))
+        .isEqualTo("10s 5s");
+    assertThat(query(settings, role, "SELECT count(*) FROM matching_strategies")).isEqualTo("2");
+    // The owner (who migrates) keeps no timeouts of its own.
+    assertThat(query(settings, settings.user(), "SELECT current_setting('statement_timeout')")).isEqualTo("0");
+  }
+
+  @Test
+  void withoutALoginOfTheirOwnTheTimeoutsGoOnTheSharedLoginOnlyBehindAProxy() throws Exception {
+    String name = freshName("shared");
+    String login = freshName("shared_login");
+    DatabaseSettings owner = inDatabase(name, DatabaseSettings.Timeouts.DEFAULT);
+    try (Connection c = DriverManager.getConnection(owner.jdbcUrl().replace("/" + name + "?", "/postgres?"),
+        owner.user(), owner.password()); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + login + " LOGIN CREATEDB");
+    }
+    DatabaseSettings direct = new DatabaseSettings(owner.host(), owner.port(), name, login, "", owner.sslMode(), 1,
+        true, DatabaseSettings.Timeouts.DEFAULT);
+    DatabaseSettings proxied = direct.withTimeouts(new DatabaseSettings.Timeouts(7_000, 3_000, false));
+
+    handler(direct).handleRequest(Map.of(), null);
+    assertThat(query(direct, login, "SELECT current_setting('statement_timeout')")).isEqualTo("0");
+
+    handler(proxied).handleRequest(Map.of(), null);
+    assertThat(query(direct, login, "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout')"))
+        .isEqualTo("7s 3s");
+  }
+
+  /** One value from a fresh connection as {@code user} (the embedded server trusts local logins). */
+  private static String query(DatabaseSettings settings, String user, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), user, "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private static int freePort() throws IOException {
