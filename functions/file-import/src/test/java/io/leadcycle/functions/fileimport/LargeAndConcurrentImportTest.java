@@ -99,6 +99,73 @@ class LargeAndConcurrentImportTest {
     assertThat(count("SELECT count(*) FROM (SELECT email_norm FROM contacts GROUP BY 1 HAVING count(*) > 1) d")).isZero();
   }
 
+  /** {@code prefix}, then {@code length} bytes of {@code x}: made as it is read. */
+  static InputStream endless(String prefix, long length) {
+    byte[] start = prefix.getBytes(StandardCharsets.UTF_8);
+    return new InputStream() {
+      long position;
+
+      @Override
+      public int read() {
+        return position >= start.length + length ? -1 : position < start.length ? start[(int) position++] : bump();
+      }
+
+      private int bump() {
+        position++;
+        return 'x';
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int max) {
+        if (position >= start.length + length) {
+          return -1;
+        }
+        int n = 0;
+        while (n < max && position < start.length + length) {
+          buffer[offset + n++] = position < start.length ? start[(int) position] : (byte) 'x';
+          position++;
+        }
+        return n;
+      }
+    };
+  }
+
+  private ImportJob importStream(java.util.function.Supplier<InputStream> file) {
+    files.override = file;
+    ImportService service = new ImportService(TestDatabase.database(), files);
+    ImportJob job = service.create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "odd.csv"))).job();
+    new FileImportHandler(TestDatabase::database, files)
+        .handleRequest(ImportFixtures.objectCreated(ImportFiles.keyOf(job.id(), job.fileName()), 1), null);
+    return service.get(job.id());
+  }
+
+  @Test
+  void aQuoteNeverClosedFailsTheJobAtItsRowInsteadOfFillingTheHeap() {
+    // 200 million characters after an opening quote: one cell, were it kept, larger than the heap.
+    ImportJob done = importStream(() -> endless("Email,Notes\nada@example.com,ok\nbob@example.com,\"", 200_000_000L));
+
+    assertThat(done.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(done.failure()).contains("row 3").contains("never closed");
+  }
+
+  @Test
+  void aHeaderOfTooManyOrTooLongColumnsFailsTheJob() {
+    StringBuilder wide = new StringBuilder("Email");
+    for (int i = 0; i < 5_000; i++) {
+      wide.append(",c").append(i);
+    }
+    String header = wide.append("\nada@example.com\n").toString();
+    ImportJob tooWide = importStream(() -> new java.io.ByteArrayInputStream(header.getBytes(StandardCharsets.UTF_8)));
+    assertThat(tooWide.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(tooWide.failure()).contains("5001 columns");
+
+    String longHeader = "Email," + "y".repeat(50_000) + "\nada@example.com,1\n";
+    ImportJob tooLong = importStream(() -> new java.io.ByteArrayInputStream(longHeader.getBytes(StandardCharsets.UTF_8)));
+    assertThat(tooLong.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(tooLong.failure()).contains("longer than");
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
   @Test
   void aSubmissionRacingAnImportOfTheSamePersonMakesOneContact() throws Exception {
     var form = new FormService(TestDatabase.database()).put(FormDefinition.parse("demo", new JsonObject(
