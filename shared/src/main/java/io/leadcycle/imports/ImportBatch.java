@@ -1,6 +1,7 @@
 package io.leadcycle.imports;
 
 import io.leadcycle.domain.AccountLinking.AccountKey;
+import io.leadcycle.domain.AccountMatching;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob.Counts;
@@ -11,6 +12,7 @@ import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.NewLead;
+import io.leadcycle.domain.Normalize;
 import io.leadcycle.leads.LeadCreation;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
@@ -152,10 +154,31 @@ final class ImportBatch {
     Future<Void> locked = locks.lockAll(conn, needed.keySet());
     Future<Map<String, UUID>> found = accounts.findLinkedAll(conn, needed.values());
     return Future.all(locked, found).compose(done -> {
-      List<AccountKey> missing = needed.values().stream().filter(k -> !found.result().containsKey(k.lockName())).toList();
+      // As row by row (and as when the rows are in different batches): a name links to the account an
+      // earlier row's domain creates under that name, instead of creating a second one.
+      Map<String, UUID> all = new HashMap<>(found.result());
+      Map<String, String> createdByName = new HashMap<>();
+      Map<String, String> sameAs = new HashMap<>();
+      List<AccountKey> missing = new ArrayList<>();
+      for (AccountKey key : needed.values()) {
+        if (all.containsKey(key.lockName())) {
+          continue;
+        }
+        if (key.matching() == AccountMatching.COMPANY_NAME && createdByName.containsKey(key.value())) {
+          sameAs.put(key.lockName(), createdByName.get(key.value()));
+          continue;
+        }
+        if (key.matching() == AccountMatching.DOMAIN) {
+          String name = Normalize.text(key.newName());
+          if (name != null) {
+            createdByName.putIfAbsent(name, key.lockName());
+          }
+        }
+        missing.add(key);
+      }
       return accounts.createLinkedAll(conn, missing).map(created -> {
-        Map<String, UUID> all = new HashMap<>(found.result());
         all.putAll(created);
+        sameAs.forEach((name, domain) -> all.put(name, all.get(domain)));
         return all;
       });
     });

@@ -252,6 +252,22 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void anAccountNamedByDomainInOneRowAndByNameInALaterOneIsOneAccount() {
+    ImportJob job = importFile(contacts("hooli.csv"), """
+        Email,Account,Account Domain
+        ada@one.example,Hooli,hooli.example
+        bob@two.example,  HOOLI ,
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(2, 0, 0, 0));
+    // One account, as when the two rows are read in different batches (the second finds it by name).
+    assertThat(count("SELECT count(*) FROM accounts")).isEqualTo(1);
+    UUID hooli = row("SELECT id FROM accounts WHERE domain_norm = 'hooli.example'").getUUID("id");
+    assertThat(contact("ada@one.example").getUUID("account_id")).isEqualTo(hooli);
+    assertThat(contact("bob@two.example").getUUID("account_id")).isEqualTo(hooli);
+  }
+
+  @Test
   void aMappingOverridesTheDefaultsAndUnknownColumnsMayBeIgnored() {
     ImportJob job = importFile("""
         {"entity": "contacts", "fileName": "mapped.csv", "unknownColumns": "ignore",
