@@ -75,6 +75,7 @@ final class ImportBatch {
   private final MatchingStrategy strategy;
   private final Duration lease;
   private final List<ImportRow.Read> reads;
+  private final long committedBefore;
   private final long rowsRead;
 
   private final AdvisoryLocks locks = new AdvisoryLocks();
@@ -87,15 +88,17 @@ final class ImportBatch {
 
   /**
    * @param reads the batch's rows, read
+   * @param committedBefore the records of the file committed before this batch (where it starts)
    * @param rowsRead the records of the file read once this batch is written (where a later run resumes)
    */
   ImportBatch(UUID jobId, ImportRequest request, MatchingStrategy strategy, Duration lease, List<ImportRow.Read> reads,
-      long rowsRead) {
+      long committedBefore, long rowsRead) {
     this.jobId = jobId;
     this.request = request;
     this.strategy = strategy;
     this.lease = lease;
     this.reads = List.copyOf(reads);
+    this.committedBefore = committedBefore;
     this.rowsRead = rowsRead;
   }
 
@@ -237,7 +240,7 @@ final class ImportBatch {
       Future<Void> accountsMarked = leadsDone == null ? Future.succeededFuture()
           : marks.markAccounts(conn, leadsDone.accountsToMark);
       Future<Void> reported = imports.addErrors(conn, jobId, errors);
-      Future<Void> advanced = imports.advance(conn, jobId, rowsRead, counts,
+      Future<Void> advanced = imports.advance(conn, jobId, committedBefore, rowsRead, counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE, lease);
       return Future.all(marked, accountsMarked, reported, advanced).map(all -> new Result(counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE));

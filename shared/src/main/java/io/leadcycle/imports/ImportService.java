@@ -180,6 +180,10 @@ public final class ImportService {
       return new RunSummary(read(job, file), true, null);
     } catch (UnreadableFile e) {
       return new RunSummary(finish(job.id(), ImportJob.FAILED, e.getMessage()), true, null);
+    } catch (ImportStore.TakenOver e) {
+      // Another run took the job over while this one was slow: its batch rolled back; the job is theirs.
+      ImportJob now = database.read(conn -> imports.find(conn, job.id())).await();
+      return new RunSummary(now, false, "another run took the import over");
     } catch (RuntimeException | Error e) {
       if (Failures.isDatabaseUnavailable(e) || Failures.isTimeout(e) || Failures.isAbortedByServer(e)) {
         database.inTransaction(conn -> imports.release(conn, job.id())).otherwiseEmpty().await();
@@ -242,6 +246,7 @@ public final class ImportService {
       }
       // The next batch is parsed while the previous one is written; batches commit in file order.
       Future<ImportBatch.Result> pending = null;
+      long committed = job.rowsRead();
       while (true) {
         List<ImportRow.Read> batch = new ArrayList<>();
         while (batch.size() < batchRows && hasNext(records, record + 1)) {
@@ -257,7 +262,9 @@ public final class ImportService {
         if (batch.isEmpty()) {
           break;
         }
-        pending = database.inTransaction(new ImportBatch(job.id(), request, strategy, LEASE, batch, record - 1)::write);
+        pending = database.inTransaction(new ImportBatch(job.id(), request, strategy, LEASE, batch, committed,
+            record - 1)::write);
+        committed = record - 1;
       }
       ImportJob done = database.read(conn -> imports.find(conn, job.id())).await();
       return finish(job.id(), done.counts().failed() > 0 ? ImportJob.COMPLETED_WITH_ERRORS : ImportJob.COMPLETED, null);

@@ -335,6 +335,28 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void aRunWhoseJobAnotherRunTookOverRollsBackInsteadOfCountingItsRowsTwice() {
+    ImportJob job = service().create(ImportRequest.parse(new JsonObject(contacts("slow.csv")).getMap())).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    byte[] csv = "Email\nada@example.com\nbob@example.com\n".getBytes(StandardCharsets.UTF_8);
+    files.put(key, csv);
+    // This run is slow: its lease runs out, another run takes the job over and commits the first row.
+    files.override = () -> {
+      TestDatabase.database().pool().preparedQuery("UPDATE imports SET rows_read = 1, rows_committed = 1,"
+          + " created = 1 WHERE id = $1").execute(Tuple.of(job.id())).await();
+      return new java.io.ByteArrayInputStream(csv);
+    };
+
+    handler.handleRequest(ImportFixtures.objectCreated(key, csv.length), null);
+
+    ImportJob now = service().get(job.id());
+    assertThat(now.status()).isEqualTo(ImportJob.RUNNING); // the other run's, still
+    assertThat(now.rowsRead()).isEqualTo(1);
+    assertThat(now.counts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+    assertThat(count("SELECT count(*) FROM contacts")).isZero(); // this run's batch rolled back
+  }
+
+  @Test
   void anEventForAJobAnotherRunHoldsIsThrownBackForLambdaToRetryLater() {
     ImportJob job = service().create(ImportRequest.parse(new JsonObject(contacts("held.csv")).getMap())).job();
     TestDatabase.database().pool().preparedQuery("UPDATE imports SET status = 'running',"
