@@ -251,8 +251,10 @@ public final class ImportService {
         List<ImportRow.Read> batch = new ArrayList<>();
         while (batch.size() < batchRows && hasNext(records, record + 1)) {
           CSVRecord values = next(records, ++record);
-          if (values.size() == 1 && values.get(0).isBlank()) {
-            continue; // an empty line: no data, nothing to report
+          if (values.stream().allMatch(value -> value == null || value.isBlank())) {
+            // An empty line, or one of separators only (as spreadsheets write rows they think used): no
+            // data, nothing to report.
+            continue;
           }
           batch.add(ImportRow.read(record, values.toList(), columns, request, strategy));
         }

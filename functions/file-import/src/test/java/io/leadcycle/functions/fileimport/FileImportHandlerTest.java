@@ -142,6 +142,16 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void rowsOfSeparatorsOnlyAreEmptyRowsNotFailures() {
+    // Spreadsheets write the rows they consider used after the data as separators only.
+    ImportJob job = importFile(contacts("trailing.csv"), "Email,First Name,Notes\nada@example.com,Ada,\n,,\n , ,\n\n");
+
+    assertThat(job.status()).isEqualTo(ImportJob.COMPLETED);
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+    assertThat(errors(job)).isEmpty();
+  }
+
+  @Test
   void aPersonRepeatedInTheFileOrAlreadyStoredIsMatchedAndAnEmptyCellBlanksNothing() {
     UUID existing = ScoringFixtures.contact("grace@example.org", "Admiral", null);
     ImportJob job = importFile(contacts("repeats.csv"), """
