@@ -144,10 +144,15 @@ final class ImportBatch {
    */
   private Future<Map<String, UUID>> linkAccounts(SqlConnection conn, List<ImportRow> rows, Map<String, Person> people) {
     Map<String, AccountKey> needed = new LinkedHashMap<>();
+    Set<Person> linking = new HashSet<>();
     for (ImportRow row : rows) {
       Person person = row.contactKey() == null ? null : people.get(row.contactKey().lockName());
       boolean accountLead = person == null && request.entity() == ImportEntity.LEADS;
-      if (row.accountKey() != null && (accountLead || (person != null && person.accountId == null))) {
+      // A person links the account of their first row that names one (as row by row: later rows find the
+      // contact with an account); the accounts their later rows name are not created for nothing.
+      boolean personLinks = row.accountKey() != null && person != null && person.accountId == null
+          && linking.add(person);
+      if (row.accountKey() != null && (accountLead || personLinks)) {
         needed.putIfAbsent(row.accountKey().lockName(), row.accountKey());
       }
     }

@@ -278,6 +278,22 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void aPersonLinksTheAccountOfTheirFirstRowThatNamesOneAndNoOtherIsCreated() {
+    ImportJob job = importFile(contacts("moves.csv"), """
+        Email,Account
+        ada@one.example,
+        ada@one.example,Initech
+        ada@one.example,Globex
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 1, 1, 0));
+    // Row by row, the third row finds Ada with Initech: Globex is named, but nobody links to it.
+    assertThat(rows("SELECT name FROM accounts").stream().map(r -> r.getString(0)).toList()).containsExactly("Initech");
+    assertThat(contact("ada@one.example").getUUID("account_id"))
+        .isEqualTo(row("SELECT id FROM accounts WHERE name = 'Initech'").getUUID("id"));
+  }
+
+  @Test
   void aMappingOverridesTheDefaultsAndUnknownColumnsMayBeIgnored() {
     ImportJob job = importFile("""
         {"entity": "contacts", "fileName": "mapped.csv", "unknownColumns": "ignore",
