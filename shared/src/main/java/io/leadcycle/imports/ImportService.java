@@ -214,7 +214,9 @@ public final class ImportService {
       Iterator<CSVRecord> parsed = CSVFormat.RFC4180.builder()
           .setDelimiter(delimiter)
           .setIgnoreEmptyLines(false)
-          .setLenientEof(true)
+          // A quote still open at the end of the file is an error: leniency would make the rest of the file
+          // one cell of one row, and the rows in it would be gone without a word.
+          .setLenientEof(false)
           .setTrailingData(true)
           .get()
           .parse(limited)

@@ -326,6 +326,20 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void aQuoteStillOpenAtTheEndOfTheFileFailsTheJobInsteadOfSwallowingTheRowsAfterIt() {
+    ImportJob job = importFile(contacts("unclosed.csv"), """
+        Email,Notes
+        ada@example.com,"a note never closed
+        bob@example.com,fine
+        carol@example.com,fine
+        """);
+
+    assertThat(job.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(job.failure()).contains("row 2");
+    assertThat(count("SELECT count(*) FROM contacts WHERE email_norm = 'ada@example.com'")).isZero();
+  }
+
+  @Test
   void aSecondEventForAFinishedJobDoesNothingAndAForeignObjectIsRefused() {
     ImportJob job = importFile(contacts("once.csv"), "Email\nada@example.com\n");
     String key = ImportFiles.keyOf(job.id(), job.fileName());
