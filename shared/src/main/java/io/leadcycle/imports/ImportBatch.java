@@ -124,11 +124,12 @@ final class ImportBatch {
     Future<Void> locked = locks.lockAll(conn, people.keySet());
     Future<Map<Integer, UUID>> matched = contacts.matchAll(conn, strategy.fields(), keys);
     return Future.all(locked, matched)
-        .compose(done -> contacts.lockAll(conn, matched.result().values()))
-        .compose(stored -> {
+        .compose(done -> lockMatched(conn, persons, matched.result(), new HashMap<>(), new HashMap<>(), new HashSet<>()))
+        .compose(ids -> {
+          Map<UUID, MatchedContact> stored = ids.stored();
           for (int i = 0; i < persons.size(); i++) {
             Person person = persons.get(i);
-            UUID id = matched.result().get(i);
+            UUID id = ids.ids().get(i);
             person.exists = id != null && stored.containsKey(id);
             person.id = person.exists ? id : UUID.randomUUID();
             person.accountId = person.exists ? stored.get(id).accountId() : null;
@@ -136,6 +137,53 @@ final class ImportBatch {
           return linkAccounts(conn, rows, people)
               .compose(accountIds -> writeAll(conn, rows, people, stored, accountIds, errors, failedRows));
         });
+  }
+
+  /** The contact each person (by index) matched, and the matched contacts as stored, their rows locked. */
+  private record Matches(Map<Integer, UUID> ids, Map<UUID, MatchedContact> stored) {
+  }
+
+  /**
+   * Locks the rows of the contacts {@code pending} matched (by person index) and checks that each still
+   * matches its person: one changed or deleted between the match and the lock (a {@code PATCH} takes the
+   * lock of its new key, not of the old) is matched again, as intake's match-and-lock in one statement
+   * would; else its person's row would turn it back. The keys' locks keep any other contact from coming
+   * to match meanwhile, so this ends; a contact the database matches again although it seemed changed is
+   * taken as it is.
+   */
+  private Future<Matches> lockMatched(SqlConnection conn, List<Person> persons, Map<Integer, UUID> pending,
+      Map<Integer, UUID> confirmed, Map<UUID, MatchedContact> stored, Set<UUID> rejected) {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture(new Matches(confirmed, stored));
+    }
+    return contacts.lockAll(conn, pending.values()).compose(locked -> {
+      stored.putAll(locked);
+      List<Integer> again = new ArrayList<>();
+      pending.forEach((index, id) -> {
+        MatchedContact contact = locked.get(id);
+        if (contact != null && (rejected.contains(id) || stillMatches(persons.get(index).key, contact))) {
+          confirmed.put(index, id);
+        } else {
+          rejected.add(id);
+          again.add(index);
+        }
+      });
+      if (again.isEmpty()) {
+        return Future.succeededFuture(new Matches(confirmed, stored));
+      }
+      return contacts.matchAll(conn, strategy.fields(), again.stream().map(i -> persons.get(i).key).toList())
+          .compose(rematched -> {
+            Map<Integer, UUID> next = new HashMap<>();
+            rematched.forEach((n, id) -> next.put(again.get(n), id));
+            return lockMatched(conn, persons, next, confirmed, stored, rejected);
+          });
+    });
+  }
+
+  private boolean stillMatches(MatchKey key, MatchedContact contact) {
+    String contextId = request.entity() == ImportEntity.LEADS ? request.leadContext().id() : null;
+    return MatchKey.of(strategy, contact.details(), contextId).map(MatchKey::lockName)
+        .filter(key.lockName()::equals).isPresent();
   }
 
   /**

@@ -167,6 +167,44 @@ class LargeAndConcurrentImportTest {
   }
 
   @Test
+  void aContactEditedBetweenTheImportsMatchAndItsRowLockIsNotTurnedBack() throws Exception {
+    java.util.UUID ada = io.leadcycle.testing.ScoringFixtures.contact("ada@example.com", null, null);
+    ImportService service = new ImportService(TestDatabase.database(), files);
+    ImportJob job = service.create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "late.csv"))).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    files.put(key, "Email,First Name\nada@example.com,Imported\n".getBytes(StandardCharsets.UTF_8));
+    // A user's edit of Ada's email holds her row (PATCH /v1/contacts: her new email's key lock, then her row).
+    io.vertx.sqlclient.SqlConnection edit = TestDatabase.database().pool().getConnection().await();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      io.vertx.sqlclient.Transaction tx = edit.begin().await();
+      edit.preparedQuery("SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE")
+          .execute(io.vertx.sqlclient.Tuple.of(ada)).await();
+      Future<?> run = thread.submit(() -> new FileImportHandler(TestDatabase::database, files)
+          .handleRequest(ImportFixtures.objectCreated(key, 40), null));
+      // The import has matched Ada and waits for her row.
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (count("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
+        assertThat(System.nanoTime()).as("the import waits for the row").isLessThan(until);
+        Thread.sleep(20);
+      }
+      edit.preparedQuery("UPDATE contacts SET email = 'ada@new.example', email_norm = 'ada@new.example' WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(ada)).await();
+      tx.commit().await();
+      run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      edit.close();
+      thread.shutdownNow();
+    }
+
+    // As intake would: Ada keeps her new email, and the file's person is someone else now.
+    assertThat(io.leadcycle.testing.HandlerCalls.row("SELECT email FROM contacts WHERE id = $1", ada).getString("email"))
+        .isEqualTo("ada@new.example");
+    assertThat(count("SELECT count(*) FROM contacts WHERE email_norm = 'ada@example.com'")).isEqualTo(1);
+    assertThat(service.get(job.id()).counts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+  }
+
+  @Test
   void aSubmissionRacingAnImportOfTheSamePersonMakesOneContact() throws Exception {
     var form = new FormService(TestDatabase.database()).put(FormDefinition.parse("demo", new JsonObject(
         "{\"name\": \"Demo\", \"kind\": \"marketing_page\", \"requireSignature\": false}").getMap()),
