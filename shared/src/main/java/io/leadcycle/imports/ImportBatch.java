@@ -40,7 +40,8 @@ import java.util.UUID;
  * intake, so that an import and a submission of the same person make one contact:
  * <ol>
  *   <li>the contact keys' advisory locks (all of the batch, in key order) and the match of every key,
- *       sent together; then the matched contacts' rows, locked in id order;</li>
+ *       sent together; then the matched contacts' rows, locked in id order, and checked against their
+ *       keys (one edited in between is matched again);</li>
  *   <li>the account keys' locks (after the contacts', as intake takes them), the accounts they link to,
  *       and one insert for those that do not exist yet;</li>
  *   <li>the writes, sent together: new contacts, updated contacts (an empty cell never blanks a stored
