@@ -1,6 +1,7 @@
 package io.leadcycle.imports;
 
 import io.leadcycle.domain.AccountLinking.AccountKey;
+import io.leadcycle.domain.AccountMatching;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob.Counts;
@@ -11,6 +12,7 @@ import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.NewLead;
+import io.leadcycle.domain.Normalize;
 import io.leadcycle.leads.LeadCreation;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
@@ -38,7 +40,8 @@ import java.util.UUID;
  * intake, so that an import and a submission of the same person make one contact:
  * <ol>
  *   <li>the contact keys' advisory locks (all of the batch, in key order) and the match of every key,
- *       sent together; then the matched contacts' rows, locked in id order;</li>
+ *       sent together; then the matched contacts' rows, locked in id order, and checked against their
+ *       keys (one edited in between is matched again);</li>
  *   <li>the account keys' locks (after the contacts', as intake takes them), the accounts they link to,
  *       and one insert for those that do not exist yet;</li>
  *   <li>the writes, sent together: new contacts, updated contacts (an empty cell never blanks a stored
@@ -73,6 +76,7 @@ final class ImportBatch {
   private final MatchingStrategy strategy;
   private final Duration lease;
   private final List<ImportRow.Read> reads;
+  private final long committedBefore;
   private final long rowsRead;
 
   private final AdvisoryLocks locks = new AdvisoryLocks();
@@ -85,15 +89,17 @@ final class ImportBatch {
 
   /**
    * @param reads the batch's rows, read
+   * @param committedBefore the records of the file committed before this batch (where it starts)
    * @param rowsRead the records of the file read once this batch is written (where a later run resumes)
    */
   ImportBatch(UUID jobId, ImportRequest request, MatchingStrategy strategy, Duration lease, List<ImportRow.Read> reads,
-      long rowsRead) {
+      long committedBefore, long rowsRead) {
     this.jobId = jobId;
     this.request = request;
     this.strategy = strategy;
     this.lease = lease;
     this.reads = List.copyOf(reads);
+    this.committedBefore = committedBefore;
     this.rowsRead = rowsRead;
   }
 
@@ -119,11 +125,12 @@ final class ImportBatch {
     Future<Void> locked = locks.lockAll(conn, people.keySet());
     Future<Map<Integer, UUID>> matched = contacts.matchAll(conn, strategy.fields(), keys);
     return Future.all(locked, matched)
-        .compose(done -> contacts.lockAll(conn, matched.result().values()))
-        .compose(stored -> {
+        .compose(done -> lockMatched(conn, persons, matched.result(), new HashMap<>(), new HashMap<>(), new HashSet<>()))
+        .compose(ids -> {
+          Map<UUID, MatchedContact> stored = ids.stored();
           for (int i = 0; i < persons.size(); i++) {
             Person person = persons.get(i);
-            UUID id = matched.result().get(i);
+            UUID id = ids.ids().get(i);
             person.exists = id != null && stored.containsKey(id);
             person.id = person.exists ? id : UUID.randomUUID();
             person.accountId = person.exists ? stored.get(id).accountId() : null;
@@ -133,16 +140,68 @@ final class ImportBatch {
         });
   }
 
+  /** The contact each person (by index) matched, and the matched contacts as stored, their rows locked. */
+  private record Matches(Map<Integer, UUID> ids, Map<UUID, MatchedContact> stored) {
+  }
+
+  /**
+   * Locks the rows of the contacts {@code pending} matched (by person index) and checks that each still
+   * matches its person: one changed or deleted between the match and the lock (a {@code PATCH} takes the
+   * lock of its new key, not of the old) is matched again, as intake's match-and-lock in one statement
+   * would; else its person's row would turn it back. The keys' locks keep any other contact from coming
+   * to match meanwhile, so this ends; a contact the database matches again although it seemed changed is
+   * taken as it is.
+   */
+  private Future<Matches> lockMatched(SqlConnection conn, List<Person> persons, Map<Integer, UUID> pending,
+      Map<Integer, UUID> confirmed, Map<UUID, MatchedContact> stored, Set<UUID> rejected) {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture(new Matches(confirmed, stored));
+    }
+    return contacts.lockAll(conn, pending.values()).compose(locked -> {
+      stored.putAll(locked);
+      List<Integer> again = new ArrayList<>();
+      pending.forEach((index, id) -> {
+        MatchedContact contact = locked.get(id);
+        if (contact != null && (rejected.contains(id) || stillMatches(persons.get(index).key, contact))) {
+          confirmed.put(index, id);
+        } else {
+          rejected.add(id);
+          again.add(index);
+        }
+      });
+      if (again.isEmpty()) {
+        return Future.succeededFuture(new Matches(confirmed, stored));
+      }
+      return contacts.matchAll(conn, strategy.fields(), again.stream().map(i -> persons.get(i).key).toList())
+          .compose(rematched -> {
+            Map<Integer, UUID> next = new HashMap<>();
+            rematched.forEach((n, id) -> next.put(again.get(n), id));
+            return lockMatched(conn, persons, next, confirmed, stored, rejected);
+          });
+    });
+  }
+
+  private boolean stillMatches(MatchKey key, MatchedContact contact) {
+    String contextId = request.entity() == ImportEntity.LEADS ? request.leadContext().id() : null;
+    return MatchKey.of(strategy, contact.details(), contextId).map(MatchKey::lockName)
+        .filter(key.lockName()::equals).isPresent();
+  }
+
   /**
    * The accounts the batch needs, by key lock name: those of people without an account and of rows that
    * are account leads; found, or created under their keys' locks.
    */
   private Future<Map<String, UUID>> linkAccounts(SqlConnection conn, List<ImportRow> rows, Map<String, Person> people) {
     Map<String, AccountKey> needed = new LinkedHashMap<>();
+    Set<Person> linking = new HashSet<>();
     for (ImportRow row : rows) {
       Person person = row.contactKey() == null ? null : people.get(row.contactKey().lockName());
       boolean accountLead = person == null && request.entity() == ImportEntity.LEADS;
-      if (row.accountKey() != null && (accountLead || (person != null && person.accountId == null))) {
+      // A person links the account of their first row that names one (as row by row: later rows find the
+      // contact with an account); the accounts their later rows name are not created for nothing.
+      boolean personLinks = row.accountKey() != null && person != null && person.accountId == null
+          && linking.add(person);
+      if (row.accountKey() != null && (accountLead || personLinks)) {
         needed.putIfAbsent(row.accountKey().lockName(), row.accountKey());
       }
     }
@@ -152,10 +211,31 @@ final class ImportBatch {
     Future<Void> locked = locks.lockAll(conn, needed.keySet());
     Future<Map<String, UUID>> found = accounts.findLinkedAll(conn, needed.values());
     return Future.all(locked, found).compose(done -> {
-      List<AccountKey> missing = needed.values().stream().filter(k -> !found.result().containsKey(k.lockName())).toList();
+      // As row by row (and as when the rows are in different batches): a name links to the account an
+      // earlier row's domain creates under that name, instead of creating a second one.
+      Map<String, UUID> all = new HashMap<>(found.result());
+      Map<String, String> createdByName = new HashMap<>();
+      Map<String, String> sameAs = new HashMap<>();
+      List<AccountKey> missing = new ArrayList<>();
+      for (AccountKey key : needed.values()) {
+        if (all.containsKey(key.lockName())) {
+          continue;
+        }
+        if (key.matching() == AccountMatching.COMPANY_NAME && createdByName.containsKey(key.value())) {
+          sameAs.put(key.lockName(), createdByName.get(key.value()));
+          continue;
+        }
+        if (key.matching() == AccountMatching.DOMAIN) {
+          String name = Normalize.text(key.newName());
+          if (name != null) {
+            createdByName.putIfAbsent(name, key.lockName());
+          }
+        }
+        missing.add(key);
+      }
       return accounts.createLinkedAll(conn, missing).map(created -> {
-        Map<String, UUID> all = new HashMap<>(found.result());
         all.putAll(created);
+        sameAs.forEach((name, domain) -> all.put(name, all.get(domain)));
         return all;
       });
     });
@@ -214,7 +294,7 @@ final class ImportBatch {
       Future<Void> accountsMarked = leadsDone == null ? Future.succeededFuture()
           : marks.markAccounts(conn, leadsDone.accountsToMark);
       Future<Void> reported = imports.addErrors(conn, jobId, errors);
-      Future<Void> advanced = imports.advance(conn, jobId, rowsRead, counts,
+      Future<Void> advanced = imports.advance(conn, jobId, committedBefore, rowsRead, counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE, lease);
       return Future.all(marked, accountsMarked, reported, advanced).map(all -> new Result(counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE));

@@ -65,6 +65,16 @@ public final class ImportService {
    * 1,000 stays well inside it beside concurrent intake.
    */
   public static final int DEFAULT_BATCH_ROWS = 1_000;
+  /**
+   * The most characters one record (row) may take in the file. A valid row is far smaller (at most 50
+   * attributes of 2,000 characters beside the standard fields); a quote that is never closed takes in
+   * the rest of the file as one cell, which would otherwise grow without bound in memory.
+   */
+  public static final int MAX_RECORD_CHARS = 4 * 1024 * 1024;
+  /** The most columns a file may have (spreadsheets have at most 16,384; the job describes each). */
+  public static final int MAX_COLUMNS = 1_000;
+  /** The longest column header: longer ones are a sign that the first row is not a header. */
+  public static final int MAX_HEADER_LENGTH = 1_000;
   /** How long a run holds its job without committing a batch before another run may take it over. */
   static final Duration LEASE = Duration.ofMinutes(2);
 
@@ -170,6 +180,10 @@ public final class ImportService {
       return new RunSummary(read(job, file), true, null);
     } catch (UnreadableFile e) {
       return new RunSummary(finish(job.id(), ImportJob.FAILED, e.getMessage()), true, null);
+    } catch (ImportStore.TakenOver e) {
+      // Another run took the job over while this one was slow: its batch rolled back; the job is theirs.
+      ImportJob now = database.read(conn -> imports.find(conn, job.id())).await();
+      return new RunSummary(now, false, "another run took the import over");
     } catch (RuntimeException | Error e) {
       if (Failures.isDatabaseUnavailable(e) || Failures.isTimeout(e) || Failures.isAbortedByServer(e)) {
         database.inTransaction(conn -> imports.release(conn, job.id())).otherwiseEmpty().await();
@@ -196,18 +210,36 @@ public final class ImportService {
     }
     try (InputStream in = file.get(); Reader reader = reader(in)) {
       char delimiter = delimiter(reader);
-      Iterator<CSVRecord> records = CSVFormat.RFC4180.builder()
+      RecordLimit limited = new RecordLimit(reader, MAX_RECORD_CHARS);
+      Iterator<CSVRecord> parsed = CSVFormat.RFC4180.builder()
           .setDelimiter(delimiter)
           .setIgnoreEmptyLines(false)
-          .setLenientEof(true)
+          // A quote still open at the end of the file is an error: leniency would make the rest of the file
+          // one cell of one row, and the rows in it would be gone without a word.
+          .setLenientEof(false)
           .setTrailingData(true)
           .get()
-          .parse(reader)
+          .parse(limited)
           .iterator();
+      Iterator<CSVRecord> records = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return parsed.hasNext();
+        }
+
+        @Override
+        public CSVRecord next() {
+          CSVRecord record = parsed.next();
+          limited.recordEnded();
+          return record;
+        }
+      };
       if (!hasNext(records, 1)) {
         throw new UnreadableFile("the file is empty: the first row must name the columns");
       }
-      ImportColumns columns = ImportColumns.plan(next(records, 1).toList(), request);
+      List<String> header = next(records, 1).toList();
+      checkHeader(header);
+      ImportColumns columns = ImportColumns.plan(header, request);
       checkColumns(request, strategy, columns);
       database.inTransaction(conn -> imports.setColumns(conn, job.id(), describe(columns))).await();
       long record = 1; // the header; a record's number is its row as a spreadsheet shows it
@@ -216,12 +248,15 @@ public final class ImportService {
       }
       // The next batch is parsed while the previous one is written; batches commit in file order.
       Future<ImportBatch.Result> pending = null;
+      long committed = job.rowsRead();
       while (true) {
         List<ImportRow.Read> batch = new ArrayList<>();
         while (batch.size() < batchRows && hasNext(records, record + 1)) {
           CSVRecord values = next(records, ++record);
-          if (values.size() == 1 && values.get(0).isBlank()) {
-            continue; // an empty line: no data, nothing to report
+          if (values.stream().allMatch(value -> value == null || value.isBlank())) {
+            // An empty line, or one of separators only (as spreadsheets write rows they think used): no
+            // data, nothing to report.
+            continue;
           }
           batch.add(ImportRow.read(record, values.toList(), columns, request, strategy));
         }
@@ -231,7 +266,9 @@ public final class ImportService {
         if (batch.isEmpty()) {
           break;
         }
-        pending = database.inTransaction(new ImportBatch(job.id(), request, strategy, LEASE, batch, record - 1)::write);
+        pending = database.inTransaction(new ImportBatch(job.id(), request, strategy, LEASE, batch, committed,
+            record - 1)::write);
+        committed = record - 1;
       }
       ImportJob done = database.read(conn -> imports.find(conn, job.id())).await();
       return finish(job.id(), done.counts().failed() > 0 ? ImportJob.COMPLETED_WITH_ERRORS : ImportJob.COMPLETED, null);
@@ -245,6 +282,69 @@ public final class ImportService {
 
   private ImportJob finish(UUID id, String status, String failure) {
     return database.inTransaction(conn -> imports.finish(conn, id, status, failure)).await();
+  }
+
+  private static void checkHeader(List<String> header) {
+    if (header.size() > MAX_COLUMNS) {
+      throw new UnreadableFile("the file has " + header.size() + " columns; an import reads at most " + MAX_COLUMNS);
+    }
+    for (String name : header) {
+      if (name != null && name.length() > MAX_HEADER_LENGTH) {
+        throw new UnreadableFile("a column header is longer than " + MAX_HEADER_LENGTH
+            + " characters: the first row must name the columns");
+      }
+    }
+  }
+
+  /**
+   * Counts the characters the parser takes since the last record it completed, and fails the read once
+   * they exceed the limit: memory stays bounded whatever the file (the parser reads ahead by at most
+   * its buffer, so the count is that much early or late).
+   */
+  static final class RecordLimit extends java.io.FilterReader {
+    private final long limit;
+    private long read;
+
+    RecordLimit(Reader in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    void recordEnded() {
+      read = 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = super.read();
+      if (c != -1) {
+        count(1);
+      }
+      return c;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(int n) throws RecordTooLong {
+      read += n;
+      if (read > limit) {
+        throw new RecordTooLong(limit);
+      }
+    }
+  }
+
+  /** A record over {@link #MAX_RECORD_CHARS}: most likely a quote that is never closed. */
+  static final class RecordTooLong extends IOException {
+    RecordTooLong(long limit) {
+      super("a row is longer than " + limit + " characters (is a quote never closed?)");
+    }
   }
 
   /** A contacts import whose header names none of the strategy's fields cannot import a single row. */
@@ -322,6 +422,12 @@ public final class ImportService {
   }
 
   private static UnreadableFile unreadable(RuntimeException e, long row) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RecordTooLong) {
+        return new UnreadableFile("row " + row + " is not complete within " + MAX_RECORD_CHARS
+            + " characters, most likely a quote that is never closed: the import stops there");
+      }
+    }
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return new UnreadableFile(cause instanceof CharacterCodingException
         ? "the file is not UTF-8 (near row " + row + "): save it as CSV UTF-8"

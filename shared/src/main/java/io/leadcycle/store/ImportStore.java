@@ -84,19 +84,31 @@ public final class ImportStore {
 
   /**
    * Records a committed batch, in its transaction: the rows read up to it, what its rows did, and a
-   * longer lease.
+   * longer lease. Only while the job is where this run left it ({@code committedBefore} rows): a run
+   * whose job another run took over (after its lease ran out) gets {@link TakenOver}, so that its batch
+   * rolls back instead of counting rows twice.
    */
-  public Future<Void> advance(SqlClient client, UUID id, long rowsRead, Counts counts, Counts contacts, Duration lease) {
+  public Future<Void> advance(SqlClient client, UUID id, long committedBefore, long rowsRead, Counts counts,
+      Counts contacts, Duration lease) {
     return client.preparedQuery("""
             UPDATE imports SET rows_read = $2, rows_committed = $2, created = created + $3, updated = updated + $4,
                    unchanged = unchanged + $5, failed = failed + $6, contacts_created = contacts_created + $7,
                    contacts_updated = contacts_updated + $8, contacts_unchanged = contacts_unchanged + $9,
                    claimed_until = now() + $10 * interval '1 millisecond'
-             WHERE id = $1""")
+             WHERE id = $1 AND status = 'running' AND rows_committed = $11""")
         .execute(Tuple.tuple().addUUID(id).addLong(rowsRead).addLong(counts.created()).addLong(counts.updated())
             .addLong(counts.unchanged()).addLong(counts.failed()).addLong(contacts.created())
-            .addLong(contacts.updated()).addLong(contacts.unchanged()).addLong(lease.toMillis()))
-        .mapEmpty();
+            .addLong(contacts.updated()).addLong(contacts.unchanged()).addLong(lease.toMillis())
+            .addLong(committedBefore))
+        .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new TakenOver(id)));
+  }
+
+  /** The job is no longer where this run left it: another run took it over, or it was ended. */
+  public static final class TakenOver extends RuntimeException {
+    public TakenOver(UUID id) {
+      super("import " + id + " was taken over by another run");
+    }
   }
 
   /** Ends the job: completed (with or without errors) or failed with {@code failure}. */

@@ -142,6 +142,16 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void rowsOfSeparatorsOnlyAreEmptyRowsNotFailures() {
+    // Spreadsheets write the rows they consider used after the data as separators only.
+    ImportJob job = importFile(contacts("trailing.csv"), "Email,First Name,Notes\nada@example.com,Ada,\n,,\n , ,\n\n");
+
+    assertThat(job.status()).isEqualTo(ImportJob.COMPLETED);
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+    assertThat(errors(job)).isEmpty();
+  }
+
+  @Test
   void aPersonRepeatedInTheFileOrAlreadyStoredIsMatchedAndAnEmptyCellBlanksNothing() {
     UUID existing = ScoringFixtures.contact("grace@example.org", "Admiral", null);
     ImportJob job = importFile(contacts("repeats.csv"), """
@@ -252,6 +262,38 @@ class FileImportHandlerTest {
   }
 
   @Test
+  void anAccountNamedByDomainInOneRowAndByNameInALaterOneIsOneAccount() {
+    ImportJob job = importFile(contacts("hooli.csv"), """
+        Email,Account,Account Domain
+        ada@one.example,Hooli,hooli.example
+        bob@two.example,  HOOLI ,
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(2, 0, 0, 0));
+    // One account, as when the two rows are read in different batches (the second finds it by name).
+    assertThat(count("SELECT count(*) FROM accounts")).isEqualTo(1);
+    UUID hooli = row("SELECT id FROM accounts WHERE domain_norm = 'hooli.example'").getUUID("id");
+    assertThat(contact("ada@one.example").getUUID("account_id")).isEqualTo(hooli);
+    assertThat(contact("bob@two.example").getUUID("account_id")).isEqualTo(hooli);
+  }
+
+  @Test
+  void aPersonLinksTheAccountOfTheirFirstRowThatNamesOneAndNoOtherIsCreated() {
+    ImportJob job = importFile(contacts("moves.csv"), """
+        Email,Account
+        ada@one.example,
+        ada@one.example,Initech
+        ada@one.example,Globex
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 1, 1, 0));
+    // Row by row, the third row finds Ada with Initech: Globex is named, but nobody links to it.
+    assertThat(rows("SELECT name FROM accounts").stream().map(r -> r.getString(0)).toList()).containsExactly("Initech");
+    assertThat(contact("ada@one.example").getUUID("account_id"))
+        .isEqualTo(row("SELECT id FROM accounts WHERE name = 'Initech'").getUUID("id"));
+  }
+
+  @Test
   void aMappingOverridesTheDefaultsAndUnknownColumnsMayBeIgnored() {
     ImportJob job = importFile("""
         {"entity": "contacts", "fileName": "mapped.csv", "unknownColumns": "ignore",
@@ -281,6 +323,20 @@ class FileImportHandlerTest {
     assertThat(latin1.status()).isEqualTo(ImportJob.FAILED);
     assertThat(latin1.failure()).contains("not UTF-8");
     assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void aQuoteStillOpenAtTheEndOfTheFileFailsTheJobInsteadOfSwallowingTheRowsAfterIt() {
+    ImportJob job = importFile(contacts("unclosed.csv"), """
+        Email,Notes
+        ada@example.com,"a note never closed
+        bob@example.com,fine
+        carol@example.com,fine
+        """);
+
+    assertThat(job.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(job.failure()).contains("row 2");
+    assertThat(count("SELECT count(*) FROM contacts WHERE email_norm = 'ada@example.com'")).isZero();
   }
 
   @Test
@@ -316,6 +372,28 @@ class FileImportHandlerTest {
     assertThat(done.counts().created()).isEqualTo(3);
     assertThat(rows("SELECT email_norm FROM contacts").stream().map(r -> r.getString(0)).toList())
         .containsExactly("carol@example.com");
+  }
+
+  @Test
+  void aRunWhoseJobAnotherRunTookOverRollsBackInsteadOfCountingItsRowsTwice() {
+    ImportJob job = service().create(ImportRequest.parse(new JsonObject(contacts("slow.csv")).getMap())).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    byte[] csv = "Email\nada@example.com\nbob@example.com\n".getBytes(StandardCharsets.UTF_8);
+    files.put(key, csv);
+    // This run is slow: its lease runs out, another run takes the job over and commits the first row.
+    files.override = () -> {
+      TestDatabase.database().pool().preparedQuery("UPDATE imports SET rows_read = 1, rows_committed = 1,"
+          + " created = 1 WHERE id = $1").execute(Tuple.of(job.id())).await();
+      return new java.io.ByteArrayInputStream(csv);
+    };
+
+    handler.handleRequest(ImportFixtures.objectCreated(key, csv.length), null);
+
+    ImportJob now = service().get(job.id());
+    assertThat(now.status()).isEqualTo(ImportJob.RUNNING); // the other run's, still
+    assertThat(now.rowsRead()).isEqualTo(1);
+    assertThat(now.counts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+    assertThat(count("SELECT count(*) FROM contacts")).isZero(); // this run's batch rolled back
   }
 
   @Test

@@ -99,6 +99,111 @@ class LargeAndConcurrentImportTest {
     assertThat(count("SELECT count(*) FROM (SELECT email_norm FROM contacts GROUP BY 1 HAVING count(*) > 1) d")).isZero();
   }
 
+  /** {@code prefix}, then {@code length} bytes of {@code x}: made as it is read. */
+  static InputStream endless(String prefix, long length) {
+    byte[] start = prefix.getBytes(StandardCharsets.UTF_8);
+    return new InputStream() {
+      long position;
+
+      @Override
+      public int read() {
+        return position >= start.length + length ? -1 : position < start.length ? start[(int) position++] : bump();
+      }
+
+      private int bump() {
+        position++;
+        return 'x';
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int max) {
+        if (position >= start.length + length) {
+          return -1;
+        }
+        int n = 0;
+        while (n < max && position < start.length + length) {
+          buffer[offset + n++] = position < start.length ? start[(int) position] : (byte) 'x';
+          position++;
+        }
+        return n;
+      }
+    };
+  }
+
+  private ImportJob importStream(java.util.function.Supplier<InputStream> file) {
+    files.override = file;
+    ImportService service = new ImportService(TestDatabase.database(), files);
+    ImportJob job = service.create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "odd.csv"))).job();
+    new FileImportHandler(TestDatabase::database, files)
+        .handleRequest(ImportFixtures.objectCreated(ImportFiles.keyOf(job.id(), job.fileName()), 1), null);
+    return service.get(job.id());
+  }
+
+  @Test
+  void aQuoteNeverClosedFailsTheJobAtItsRowInsteadOfFillingTheHeap() {
+    // 200 million characters after an opening quote: one cell, were it kept, larger than the heap.
+    ImportJob done = importStream(() -> endless("Email,Notes\nada@example.com,ok\nbob@example.com,\"", 200_000_000L));
+
+    assertThat(done.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(done.failure()).contains("row 3").contains("never closed");
+  }
+
+  @Test
+  void aHeaderOfTooManyOrTooLongColumnsFailsTheJob() {
+    StringBuilder wide = new StringBuilder("Email");
+    for (int i = 0; i < 5_000; i++) {
+      wide.append(",c").append(i);
+    }
+    String header = wide.append("\nada@example.com\n").toString();
+    ImportJob tooWide = importStream(() -> new java.io.ByteArrayInputStream(header.getBytes(StandardCharsets.UTF_8)));
+    assertThat(tooWide.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(tooWide.failure()).contains("5001 columns");
+
+    String longHeader = "Email," + "y".repeat(50_000) + "\nada@example.com,1\n";
+    ImportJob tooLong = importStream(() -> new java.io.ByteArrayInputStream(longHeader.getBytes(StandardCharsets.UTF_8)));
+    assertThat(tooLong.status()).isEqualTo(ImportJob.FAILED);
+    assertThat(tooLong.failure()).contains("longer than");
+    assertThat(count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void aContactEditedBetweenTheImportsMatchAndItsRowLockIsNotTurnedBack() throws Exception {
+    java.util.UUID ada = io.leadcycle.testing.ScoringFixtures.contact("ada@example.com", null, null);
+    ImportService service = new ImportService(TestDatabase.database(), files);
+    ImportJob job = service.create(ImportRequest.parse(Map.of("entity", "contacts", "fileName", "late.csv"))).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    files.put(key, "Email,First Name\nada@example.com,Imported\n".getBytes(StandardCharsets.UTF_8));
+    // A user's edit of Ada's email holds her row (PATCH /v1/contacts: her new email's key lock, then her row).
+    io.vertx.sqlclient.SqlConnection edit = TestDatabase.database().pool().getConnection().await();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      io.vertx.sqlclient.Transaction tx = edit.begin().await();
+      edit.preparedQuery("SELECT id FROM contacts WHERE id = $1 FOR NO KEY UPDATE")
+          .execute(io.vertx.sqlclient.Tuple.of(ada)).await();
+      Future<?> run = thread.submit(() -> new FileImportHandler(TestDatabase::database, files)
+          .handleRequest(ImportFixtures.objectCreated(key, 40), null));
+      // The import has matched Ada and waits for her row.
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (count("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
+        assertThat(System.nanoTime()).as("the import waits for the row").isLessThan(until);
+        Thread.sleep(20);
+      }
+      edit.preparedQuery("UPDATE contacts SET email = 'ada@new.example', email_norm = 'ada@new.example' WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(ada)).await();
+      tx.commit().await();
+      run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      edit.close();
+      thread.shutdownNow();
+    }
+
+    // As intake would: Ada keeps her new email, and the file's person is someone else now.
+    assertThat(io.leadcycle.testing.HandlerCalls.row("SELECT email FROM contacts WHERE id = $1", ada).getString("email"))
+        .isEqualTo("ada@new.example");
+    assertThat(count("SELECT count(*) FROM contacts WHERE email_norm = 'ada@example.com'")).isEqualTo(1);
+    assertThat(service.get(job.id()).counts()).isEqualTo(new ImportJob.Counts(1, 0, 0, 0));
+  }
+
   @Test
   void aSubmissionRacingAnImportOfTheSamePersonMakesOneContact() throws Exception {
     var form = new FormService(TestDatabase.database()).put(FormDefinition.parse("demo", new JsonObject(

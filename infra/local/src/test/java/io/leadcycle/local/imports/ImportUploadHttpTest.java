@@ -96,6 +96,58 @@ class ImportUploadHttpTest {
     assertThat(send("POST", "/v1/imports?entity=leads", "text/csv", "Email\n", null).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void anUploadCutOffMidwayIsNeverAnnouncedAndExpectContinueIsAnswered() throws Exception {
+    JsonObject job = new JsonObject(send("POST", "/v1/imports", "application/json",
+        "{\"entity\": \"contacts\", \"fileName\": \"cut.csv\"}", TOKEN).body());
+    URI upload = URI.create(job.getString("uploadUrl"));
+    String target = upload.getRawPath() + "?" + upload.getRawQuery();
+    java.nio.file.Path uploads = java.nio.file.Path.of("target/import-upload-test/uploads");
+    java.nio.file.Path bucket = java.nio.file.Path.of("target/import-upload-test/buckets/file-import/imports",
+        job.getString("id"));
+
+    // The client goes away after a fifth of what it said it would send.
+    try (java.net.Socket socket = new java.net.Socket("localhost", server.port())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("PUT " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n"
+          + "Email\nada@example.com\n" + "x".repeat(180)).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300);
+    }
+    Thread.sleep(1_000); // several bucket scans
+    assertThat(bucket).doesNotExist();
+    try (var left = java.nio.file.Files.list(uploads)) {
+      assertThat(left.toList()).as("half an upload is not kept").isEmpty();
+    }
+    assertThat(new JsonObject(send("GET", "/v1/imports/" + job.getString("id"), null, null, TOKEN).body())
+        .getString("status")).isEqualTo("awaiting_upload");
+
+    // A client that asks before sending (curl does for large files) is told to go on, then answered 200.
+    byte[] body = "Email\nada@example.com\n".getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("localhost", server.port())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII));
+      out.write(("PUT " + target + " HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: "
+          + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+      assertThat(in.readLine()).isEmpty();
+      out.write(body);
+      out.flush();
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+    }
+    assertThat(poll(job.getString("id")).getString("status")).isEqualTo("completed");
+
+    // A key outside the bucket, or an expired URL, is refused.
+    String traversal = "/_local/uploads/imports%2F" + job.getString("id") + "%2F..%2F..%2F..%2Fescape.csv?"
+        + upload.getRawQuery();
+    assertThat(send("PUT", traversal, "text/csv", "Email\n", null).statusCode()).isEqualTo(404);
+    String expired = target.replaceFirst("expires=\\d+", "expires=1000");
+    assertThat(send("PUT", expired, "text/csv", "Email\n", null).statusCode()).isEqualTo(403);
+  }
+
   private static JsonObject poll(String id) throws Exception {
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     JsonObject job;
