@@ -1,17 +1,55 @@
-// The workbench: signs in (a token from the local server's link, or a pasted bearer JWT), then shows
-// the view the address bar's fragment names: #/telemarketing, #/sales, #/leads/<id>, #/configuration.
+// The workbench: signs in (through the stack's hosted sign-in pages where it offers them, a token from the
+// local server's link, or a pasted bearer JWT), then shows the view the address bar's fragment names:
+// #/telemarketing, #/sales, #/leads/<id>, #/configuration.
 import {actor, forgetToken, setActor, setToken, takeTokenFromFragment, token} from './api.js';
 import {el, show} from './dom.js';
+import {SignInError, beginSignIn, completeSignIn, loadSignIn, signOut, takeAuthorizationResponse} from './signin.js';
 import {renderQueue} from './queues.js';
 import {renderLead} from './detail.js';
 import {renderConfiguration} from './config.js';
 
 const main = document.getElementById('main');
 let leaveView = () => {};
+// The hosted sign-in the stack offers (null: none), what the sign-in panel says next (a failure in words,
+// or that the token was forgotten), and whether it offers to sign out of the hosted pages too.
+let hostedSignIn = null;
+let notice = null;
+let offerSignOut = false;
+
+function hostedSignInPart() {
+  if (!hostedSignIn) {
+    return null;
+  }
+  const button = el('button', {type: 'button', id: 'sign-in-button'}, 'Sign in');
+  const problem = el('p', {id: 'sign-in-button-result', class: 'result', role: 'status'});
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    problem.textContent = '';
+    beginSignIn(hostedSignIn).catch((error) => {
+      button.disabled = false;
+      problem.className = 'result error';
+      problem.textContent = error instanceof SignInError ? error.message : 'Signing in failed in the page. Reload it and try again.';
+    });
+  });
+  return el('div', {class: 'hosted-sign-in'},
+    el('p', {}, 'Sign in with your Leadcycle account on this stack\'s sign-in page.'),
+    button, problem);
+}
+
+function signOutPart() {
+  if (!hostedSignIn || !offerSignOut) {
+    return null;
+  }
+  return el('div', {class: 'hosted-sign-out'},
+    el('p', {class: 'hint'}, 'The sign-in page still remembers you for a while and would sign you in again without asking. ',
+      'On a shared computer, sign out there too.'),
+    el('button', {type: 'button', id: 'sign-out-button', class: 'secondary', on: {click: () => signOut(hostedSignIn)}},
+      'Sign out of the sign-in page'));
+}
 
 function signIn() {
   const input = el('textarea', {id: 'token-input', name: 'token', autocomplete: 'off', spellcheck: 'false', required: true});
-  const form = el('form', {class: 'panel sign-in', on: {submit: (event) => {
+  const form = el('form', {class: 'paste-token', on: {submit: (event) => {
     event.preventDefault();
     setToken(input.value);
     input.value = '';
@@ -19,15 +57,20 @@ function signIn() {
       route();
     }
   }}},
-  el('h1', {}, 'Sign in'),
+  hostedSignIn ? el('h2', {}, 'Or paste a token') : null,
   el('p', {}, 'On the local server, open the link it printed at start (…/workbench/#token=…). ',
     'In AWS, paste a bearer token (a JWT from your identity provider) that the API accepts.'),
   el('label', {for: 'token-input'}, 'Bearer token'),
   input,
   el('p', {class: 'hint'}, 'It is kept in this browser tab only (sessionStorage) and sent only to this API.'),
-  el('button', {type: 'submit'}, 'Sign in'));
-  show(main, form);
-  input.focus();
+  el('button', {type: 'submit', class: hostedSignIn ? 'secondary' : null}, hostedSignIn ? 'Use this token' : 'Sign in'));
+  const said = notice && el('p', {id: 'sign-in-notice', class: notice.error ? 'error-box' : 'result ok',
+    role: notice.error ? 'alert' : 'status'}, notice.text);
+  notice = null;
+  const hosted = hostedSignInPart();
+  show(main, el('section', {class: 'panel sign-in', 'aria-labelledby': 'sign-in-title'},
+    el('h1', {id: 'sign-in-title'}, 'Sign in'), said, hosted, signOutPart(), form));
+  (hosted ? hosted.querySelector('button') : input).focus();
 }
 
 function markNavigation(view) {
@@ -49,6 +92,7 @@ function route() {
     signIn();
     return;
   }
+  offerSignOut = false;
   const hash = window.location.hash || '#/sales';
   const lead = hash.match(/^#\/leads\/([0-9a-fA-F-]{36})$/);
   if (lead) {
@@ -66,13 +110,17 @@ function route() {
   }
 }
 
-function start() {
+async function start() {
+  // The hosted pages' code and state leave the address bar before anything else happens.
+  const answer = takeAuthorizationResponse();
   takeTokenFromFragment();
   const actorInput = document.getElementById('actor');
   actorInput.value = actor();
   actorInput.addEventListener('change', () => setActor(actorInput.value));
   document.getElementById('forget-token').addEventListener('click', () => {
     forgetToken();
+    notice = {error: false, text: 'The token is forgotten in this tab.'};
+    offerSignOut = true;
     route();
   });
   window.addEventListener('hashchange', () => {
@@ -83,6 +131,15 @@ function start() {
     route();
     main.focus();
   });
+  hostedSignIn = await loadSignIn();
+  if (answer) {
+    show(main, el('p', {class: 'loading'}, 'Signing in…'));
+    try {
+      await completeSignIn(hostedSignIn, answer);
+    } catch (error) {
+      notice = {error: true, text: error instanceof SignInError ? error.message : 'Signing in failed in the page. Sign in again.'};
+    }
+  }
   route();
 }
 

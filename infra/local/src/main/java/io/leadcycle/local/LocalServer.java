@@ -193,7 +193,7 @@ public final class LocalServer implements AutoCloseable {
       // Vert.x event loop or worker thread.
       handlerThreads = Executors.newFixedThreadPool(positive(env, "LEADCYCLE_HANDLER_THREADS", 64));
 
-      List<Hosted> hosted = instantiate(functions);
+      List<Hosted> hosted = instantiate(functions, env);
       Map<String, LocalQueue> queues = new LinkedHashMap<>();
       Map<String, LocalBucket> buckets = new LinkedHashMap<>();
       List<HttpFunction> http = new ArrayList<>();
@@ -757,10 +757,10 @@ public final class LocalServer implements AutoCloseable {
   }
 
   /** Creates each handler with the no-argument constructor Lambda uses. */
-  private static List<Hosted> instantiate(List<HostedFunction> functions) {
+  private static List<Hosted> instantiate(List<HostedFunction> functions, Map<String, String> env) {
     List<Hosted> hosted = new ArrayList<>();
     for (HostedFunction function : functions) {
-      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass()), function.scheduleSeconds(),
+      hosted.add(new Hosted(function.name(), instantiate(function.handlerClass(), env), function.scheduleSeconds(),
           function.queueRoute()));
     }
     return hosted;
@@ -768,8 +768,30 @@ public final class LocalServer implements AutoCloseable {
 
   /** A handler of template.yaml, created the way Lambda creates it. */
   public static LeadcycleFunction<?, ?> instantiate(String handlerClass) {
+    return instantiate(handlerClass, null);
+  }
+
+  /**
+   * A handler of template.yaml: one with a public constructor taking the environment (the workbench, which
+   * reads its sign-in from it) gets {@code env}, the local server's, as Lambda's would read
+   * {@code System.getenv()}; any other is created the way Lambda creates it. Null: always as Lambda does.
+   */
+  public static LeadcycleFunction<?, ?> instantiate(String handlerClass, Map<String, String> env) {
     try {
-      return (LeadcycleFunction<?, ?>) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+      Class<?> type = Class.forName(handlerClass);
+      if (env != null) {
+        try {
+          return (LeadcycleFunction<?, ?>) type.getConstructor(Map.class).newInstance(Map.copyOf(env));
+        } catch (NoSuchMethodException noEnvironment) {
+          // created as Lambda creates it, below
+        }
+      }
+      return (LeadcycleFunction<?, ?>) type.getDeclaredConstructor().newInstance();
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;   // the handler's own words (a setting it refuses), as Lambda's init error would say
+      }
+      throw new IllegalStateException("cannot create handler " + handlerClass, e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create handler " + handlerClass, e);
     }

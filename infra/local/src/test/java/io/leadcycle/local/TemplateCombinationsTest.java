@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every combination of the create-or-bring parameters (database, network, management issuer): the
- * resources each creates, what the functions are pointed at, that the template's Rules accept it (and
+ * Every combination of the create-or-bring parameters (database, network, management issuer, and with a
+ * created user pool the workbench's hosted sign-in): the resources each creates, what the functions are
+ * pointed at, that the template's Rules accept it (and
  * refuse half-brought things), that nothing refers to a resource the combination leaves out, and that
  * cfn-lint, which runs the SAM transform offline, passes a copy of the template with those values as its
  * defaults.
@@ -42,7 +43,8 @@ class TemplateCombinationsTest {
   static final Set<String> DATABASE = Set.of("FunctionSecurityGroup", "DatabaseProxySecurityGroup",
       "DatabaseSecurityGroup", "DatabaseSubnetGroup", "DatabaseCluster", "DatabaseInstance", "DatabaseAppSecret",
       "DatabaseProxyRole", "DatabaseProxy", "DatabaseProxyTargetGroup");
-  static final Set<String> USER_POOL = Set.of("UserPool", "UserPoolClient");
+  /** A created user pool comes with its hosted sign-in domain, whether or not the workbench uses it yet. */
+  static final Set<String> USER_POOL = Set.of("UserPool", "UserPoolClient", "UserPoolDomain");
 
   static final Map<String, String> BRING_DATABASE = Map.of("DatabaseHost", "leadcycle.proxy-abc.eu-west-1.rds.amazonaws.com",
       "DatabaseSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:leadcycle-db-AbCdEf");
@@ -52,6 +54,10 @@ class TemplateCombinationsTest {
   static final Map<String, String> BRING_ISSUER = Map.of(
       "ManagementAuthIssuer", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEfGhI",
       "ManagementAuthAudience", "1example23456789");
+  /** The second deploy of docs/workbench.md: the workbench's URL, so that it signs in through the hosted pages. */
+  static final String WORKBENCH_URL = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/workbench";
+  static final Map<String, String> SIGN_IN = Map.of("WorkbenchSignInUrl", WORKBENCH_URL,
+      "SignInDomainPrefix", "leadcycle-test");
   /** Optional settings, switched on in some combinations so that cfn-lint sees those branches too. */
   static final Map<String, String> EXTRAS = Map.of("CorsAllowedOrigins", "https://www.example.com,https://app.example.com",
       "ReserveConcurrency", "true", "AlarmEmail", "ops@example.com",
@@ -68,10 +74,14 @@ class TemplateCombinationsTest {
       Set<String> pool = bringIssuer ? Set.of() : USER_POOL;
       String by = bringIssuer ? ", own issuer" : ", created user pool";
       all.add(new Combination("everything created" + by, merge(issuer), union(NETWORK, NAT, DATABASE, pool)));
-      all.add(new Combination("created VPC without NAT" + by, merge(NO_NAT, issuer), union(NETWORK, DATABASE, pool)));
+      // With the created pool, some combinations also sign the workbench in, so that cfn-lint sees both.
+      Map<String, String> signIn = bringIssuer ? Map.of() : SIGN_IN;
+      String withSignIn = bringIssuer ? "" : ", workbench sign-in";
+      all.add(new Combination("created VPC without NAT" + by + withSignIn, merge(NO_NAT, issuer, signIn),
+          union(NETWORK, DATABASE, pool)));
       all.add(new Combination("own subnets, created database" + by, merge(BRING_SUBNETS, issuer), union(DATABASE, pool)));
-      all.add(new Combination("own database outside a VPC" + by, merge(BRING_DATABASE, issuer, bringIssuer ? EXTRAS : Map.of()),
-          union(pool)));
+      all.add(new Combination("own database outside a VPC" + by + withSignIn,
+          merge(BRING_DATABASE, issuer, signIn, bringIssuer ? EXTRAS : Map.of()), union(pool)));
       all.add(new Combination("own database in own subnets" + by, merge(BRING_DATABASE, BRING_SUBNETS, issuer,
           bringIssuer ? Map.of() : EXTRAS), union(pool)));
     }
@@ -98,7 +108,10 @@ class TemplateCombinationsTest {
     Deployment defaults = new Deployment(template, Map.of());
 
     assertThat(defaults.conditions()).containsEntry("CreateDatabase", true).containsEntry("CreateNetwork", true)
-        .containsEntry("CreateNat", true).containsEntry("CreateUserPool", true).containsEntry("InVpc", true);
+        .containsEntry("CreateNat", true).containsEntry("CreateUserPool", true).containsEntry("InVpc", true)
+        // The workbench's URL is not known before the first deploy: the sign-in domain is there, the sign-in not.
+        .containsEntry("OffersSignIn", false).containsEntry("HasSignInDomainPrefix", false);
+    assertThat(defaults.resources()).contains("UserPoolDomain");
     assertThat(defaults.brokenRules()).isEmpty();
   }
 
@@ -148,6 +161,50 @@ class TemplateCombinationsTest {
     }
   }
 
+  /**
+   * The workbench signs in through the hosted pages only with the created user pool and once told its URL:
+   * then the app client allows the code flow back to it (with and without the trailing slash), and the
+   * workbench is told the domain and the client; otherwise the client has no OAuth flows and the workbench
+   * gets empty values (and asks for a pasted token).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkbenchSignsInThroughTheHostedPagesOnlyWithTheCreatedPoolAndItsUrl() {
+    for (Combination combination : combinations()) {
+      Deployment deployment = new Deployment(template, combination.parameters());
+      boolean signIn = combination.creates().contains("UserPoolDomain")
+          && combination.parameters().containsKey("WorkbenchSignInUrl");
+      assertThat(deployment.condition("OffersSignIn")).as(combination.name()).isEqualTo(signIn);
+      Map<String, Object> env = (Map<String, Object>) at(deployment.resolve(resource("WorkbenchFunction")),
+          "Properties", "Environment", "Variables");
+      if (signIn) {
+        assertThat(env.get("SIGN_IN_BASE_URL")).as(combination.name()).isEqualTo(
+            Map.of("Fn::Sub", "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"));
+        assertThat(env.get("SIGN_IN_CLIENT_ID")).as(combination.name()).isEqualTo(Map.of("Ref", "UserPoolClient"));
+        Map<String, Object> client = (Map<String, Object>) at(deployment.resolve(resource("UserPoolClient")), "Properties");
+        assertThat(client).as(combination.name()).containsEntry("AllowedOAuthFlowsUserPoolClient", true)
+            .containsEntry("AllowedOAuthFlows", List.of("code"))
+            .containsEntry("AllowedOAuthScopes", List.of("openid", "email"))
+            .containsEntry("SupportedIdentityProviders", List.of("COGNITO"))
+            .containsEntry("GenerateSecret", false);
+        List<Object> urls = List.of(Map.of("Ref", "WorkbenchSignInUrl"), Map.of("Fn::Sub", "${WorkbenchSignInUrl}/"));
+        assertThat(client).containsEntry("CallbackURLs", urls).containsEntry("LogoutURLs", urls);
+        Map<String, Object> domain = (Map<String, Object>) at(deployment.resolve(resource("UserPoolDomain")), "Properties");
+        assertThat(domain).containsEntry("Domain", Map.of("Ref", "SignInDomainPrefix"));
+      } else {
+        assertThat(env).as(combination.name()).containsEntry("SIGN_IN_BASE_URL", "").containsEntry("SIGN_IN_CLIENT_ID", "");
+        if (combination.creates().contains("UserPoolClient")) {
+          assertThat((Map<String, Object>) at(deployment.resolve(resource("UserPoolClient")), "Properties"))
+              .as(combination.name()).doesNotContainKeys("AllowedOAuthFlowsUserPoolClient", "AllowedOAuthFlows",
+                  "CallbackURLs", "LogoutURLs");
+        }
+      }
+    }
+    // Without a prefix, the account's own: unique per account and region, changeable by the parameter.
+    assertThat(at(new Deployment(template, Map.of()).resolve(resource("UserPoolDomain")), "Properties", "Domain"))
+        .isEqualTo(Map.of("Fn::Sub", "leadcycle-${AWS::AccountId}"));
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void nothingRefersToAResourceTheCombinationLeavesOut() {
@@ -187,6 +244,8 @@ class TemplateCombinationsTest {
         .containsExactly("BroughtSubnetsWithBroughtDatabaseHaveSecurityGroups");
     assertThat(new Deployment(template, Map.of("ManagementAuthIssuer", "https://issuer.example.com")).brokenRules())
         .containsExactly("BroughtIssuerHasAudience");
+    assertThat(new Deployment(template, merge(BRING_ISSUER, SIGN_IN)).brokenRules())
+        .containsExactly("SignInNeedsCreatedUserPool");
   }
 
   /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * What operating the stack relies on, read from template.yaml: every function logs to its own group
  * with a retention; every queue has a dead-letter queue, and every dead-letter queue an alarm on its
  * depth that tells the alarm topic; every function runs as its published alias, with SnapStart unless
- * the template says why not.
+ * the template says why not; the sign-in parameters are checked before a deploy.
  */
 class TemplateOperationsTest {
 
@@ -84,6 +84,36 @@ class TemplateOperationsTest {
       assertThat(TemplateCombinationsTest.at(alarm, "Properties", "MetricName")).isEqualTo("ApproximateNumberOfMessagesVisible");
       assertThat(TemplateCombinationsTest.at(alarm, "Properties", "AlarmActions")).as(deadLetters)
           .isEqualTo(List.of(Map.of("Ref", "AlarmTopic")));
+    }
+  }
+
+  /**
+   * The sign-in parameters are checked before anything is created: the workbench's URL as the WorkbenchUrl
+   * output prints it (https, no trailing slash, no query: the app client registers it with and without the
+   * slash, and the hosted pages return to it exactly), the domain prefix as Cognito takes it.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theSignInParametersAreCheckedBeforeTheDeploy() {
+    Map<String, Object> parameters = (Map<String, Object>) template.get("Parameters");
+    java.util.function.Function<String, java.util.regex.Pattern> pattern = name -> java.util.regex.Pattern.compile(
+        (String) ((Map<String, Object>) parameters.get(name)).get("AllowedPattern"));
+    java.util.regex.Pattern url = pattern.apply("WorkbenchSignInUrl");
+    for (String accepted : List.of("", TemplateCombinationsTest.WORKBENCH_URL, "https://leads.example.com/workbench")) {
+      assertThat(url.matcher(accepted).matches()).as(accepted).isTrue();
+    }
+    for (String refused : List.of("http://abc.execute-api.eu-west-1.amazonaws.com/workbench",
+        TemplateCombinationsTest.WORKBENCH_URL + "/", TemplateCombinationsTest.WORKBENCH_URL + "?x=1",
+        TemplateCombinationsTest.WORKBENCH_URL + "#/sales", "https://a.example.com/workbench,https://b.example.com/workbench",
+        "abc123defg")) {
+      assertThat(url.matcher(refused).matches()).as(refused).isFalse();
+    }
+    java.util.regex.Pattern prefix = pattern.apply("SignInDomainPrefix");
+    for (String accepted : List.of("", "leadcycle-test", "acme-leads-2", "a")) {
+      assertThat(prefix.matcher(accepted).matches()).as(accepted).isTrue();
+    }
+    for (String refused : List.of("Leadcycle", "-leadcycle", "leadcycle-", "lead_cycle", "lead.cycle", "a".repeat(64))) {
+      assertThat(prefix.matcher(refused).matches()).as(refused).isFalse();
     }
   }
 

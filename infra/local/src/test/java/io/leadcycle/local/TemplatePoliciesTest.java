@@ -129,6 +129,24 @@ class TemplatePoliciesTest {
     });
   }
 
+  /**
+   * The workbench's page is public, and so is everything its function is told: where the hosted sign-in
+   * pages are and the app client's id (a public client: no secret is generated, and only the code flow,
+   * which the page completes with PKCE, is allowed; never the implicit flow, which would put tokens into URLs).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkbenchIsToldOnlyPublicThingsAndTheClientAllowsOnlyTheCodeFlow() {
+    Deployment signIn = new Deployment(template, TemplateCombinationsTest.SIGN_IN);
+    Map<String, Object> workbench = functions(template).get("WorkbenchFunction");
+    Set<String> named = new TreeSet<>(Deployment.references(signIn.resolve(properties(workbench).get("Environment"))));
+    assertThat(named).containsExactlyInAnyOrder("UserPoolDomain", "AWS::Region", "UserPoolClient");
+    Map<String, Object> client = (Map<String, Object>) signIn.resolve(properties(
+        (Map<String, Object>) ((Map<String, Object>) template.get("Resources")).get("UserPoolClient")));
+    assertThat(client).containsEntry("GenerateSecret", false).containsEntry("AllowedOAuthFlows", List.of("code"));
+    assertThat(String.valueOf(client)).doesNotContain("implicit", "client_credentials");
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Map<String, Object>> functions(Map<String, Object> template) {
     Map<String, Map<String, Object>> functions = new java.util.TreeMap<>();

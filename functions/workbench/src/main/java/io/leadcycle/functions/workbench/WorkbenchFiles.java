@@ -16,13 +16,25 @@ import java.util.Map;
  * page ({@code index.html}) names every other file under {@code /workbench/assets/<version>/}, where the
  * version is a hash of all files: a deploy that changes any file changes every asset URL, so assets can be
  * cached for a year and the page ({@code no-cache}, revalidated by its entity tag) never meets a stale one.
- * Nothing outside the manifest can be served, whatever the path says.
+ * Nothing outside the manifest can be served, whatever the path says. Besides these files there is one
+ * generated file, {@link #CONFIG}: what the page is told about the environment (its sign-in), made from
+ * the function's settings, not cached.
  */
 public final class WorkbenchFiles {
 
-  /** Every file the page consists of, besides {@code index.html}; nothing else is ever served. */
+  /**
+   * Every file the page consists of, besides {@code index.html} (and the generated {@link #CONFIG}); nothing
+   * else is ever served.
+   */
   public static final List<String> MANIFEST = List.of(
-      "workbench.css", "icon.svg", "app.js", "api.js", "dom.js", "format.js", "queues.js", "detail.js", "config.js");
+      "workbench.css", "icon.svg", "app.js", "api.js", "dom.js", "format.js", "queues.js", "detail.js", "config.js",
+      "signin.js");
+
+  /**
+   * The one generated file, at {@code /workbench/config.json} (unversioned, {@code no-cache}): the sign-in
+   * the page offers ({@link SignIn#configJson}).
+   */
+  public static final String CONFIG = "config.json";
 
   /** What the page's {@code {{VERSION}}} placeholders become. */
   static final String VERSION_PLACEHOLDER = "{{VERSION}}";
@@ -34,11 +46,20 @@ public final class WorkbenchFiles {
 
   /**
    * The page runs only its own scripts and styles, talks only to its own origin (the API is served from the
-   * same one), may not be framed, and may not be told another base URL or post forms elsewhere.
+   * same one), may not be framed, and may not be told another base URL or post forms elsewhere. With a
+   * sign-in, see {@link #contentSecurityPolicy(SignIn)}.
    */
-  public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-      + "form-action 'self'";
+  public static final String CONTENT_SECURITY_POLICY = contentSecurityPolicy(null);
+
+  /**
+   * The policy with {@code signIn}: the page may also call the sign-in's token endpoint (its origin: the
+   * code is exchanged there), and nothing else. Signing in and out are navigations, which it does not govern.
+   */
+  public static String contentSecurityPolicy(SignIn signIn) {
+    String connect = signIn == null ? "'self'" : "'self' " + signIn.baseUrl();
+    return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src " + connect
+        + "; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  }
 
   /** One file: its text, content type, entity tag and how long it may be cached. */
   public record Asset(String name, String text, String contentType, String etag, String cacheControl) {
@@ -107,13 +128,18 @@ public final class WorkbenchFiles {
     return new Asset(asset.name(), asset.text(), asset.contentType(), asset.etag(), CACHE_PAGE);
   }
 
-  /** The headers of an answer with {@code asset} (or a 304 for it). */
-  static Map<String, String> headers(Asset asset) {
+  /** {@link #CONFIG} for {@code signIn} (null: none), revalidated on every load like the page. */
+  static Asset config(SignIn signIn) {
+    return asset(CONFIG, SignIn.configJson(signIn), CACHE_PAGE);
+  }
+
+  /** The headers of an answer with {@code asset} (or a 304 for it), under the page's policy {@code csp}. */
+  static Map<String, String> headers(Asset asset, String csp) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", asset.contentType());
     headers.put("cache-control", asset.cacheControl());
     headers.put("etag", asset.etag());
-    headers.put("content-security-policy", CONTENT_SECURITY_POLICY);
+    headers.put("content-security-policy", csp);
     headers.put("x-content-type-options", "nosniff");
     headers.put("referrer-policy", "no-referrer");
     headers.put("x-frame-options", "DENY");
@@ -157,6 +183,7 @@ public final class WorkbenchFiles {
       case "css" -> "text/css; charset=utf-8";
       case "js" -> "text/javascript; charset=utf-8";
       case "svg" -> "image/svg+xml; charset=utf-8";
+      case "json" -> "application/json; charset=utf-8";
       default -> throw new IllegalArgumentException("no content type for " + name + ": add it before adding the file");
     };
   }

@@ -7,6 +7,7 @@ import io.leadcycle.testing.HandlerCalls;
 import io.leadcycle.testing.HttpEvents;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,12 +16,14 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The workbench's static files through the handler, with events as API Gateway sends them: the page and
  * its versioned assets with their content types, cache and security headers, 304 by entity tag, and
- * nothing outside the manifest, whatever the path.
+ * nothing outside the manifest, whatever the path; {@code config.json} and the policy with and without a
+ * sign-in.
  */
 class WorkbenchHandlerTest {
 
@@ -29,6 +32,11 @@ class WorkbenchHandlerTest {
   private static final Path RESOURCES = Path.of("src/main/resources/workbench");
 
   private static APIGatewayV2HTTPResponse get(String routeKey, String rawPath, String proxy, String ifNoneMatch) {
+    return get(HANDLER, routeKey, rawPath, proxy, ifNoneMatch);
+  }
+
+  private static APIGatewayV2HTTPResponse get(WorkbenchHandler handler, String routeKey, String rawPath, String proxy,
+      String ifNoneMatch) {
     HttpEvents event = HttpEvents.request(routeKey, rawPath);
     if (proxy != null) {
       event.pathParameter("proxy", proxy);
@@ -36,7 +44,74 @@ class WorkbenchHandlerTest {
     if (ifNoneMatch != null) {
       event.header("If-None-Match", ifNoneMatch);
     }
-    return HandlerCalls.answer(HANDLER, event.build());
+    return HandlerCalls.answer(handler, event.build());
+  }
+
+  private static APIGatewayV2HTTPResponse file(WorkbenchHandler handler, String proxy) {
+    return get(handler, "GET /workbench/{proxy+}", "/workbench/" + proxy, proxy, null);
+  }
+
+  private static final String DOMAIN = "https://leadcycle-123456789012.auth.eu-west-1.amazoncognito.com";
+
+  private static WorkbenchHandler signingIn(String baseUrl, String clientId) {
+    return new WorkbenchHandler(Map.of(SignIn.BASE_URL_VARIABLE, baseUrl, SignIn.CLIENT_ID_VARIABLE, clientId));
+  }
+
+  @Test
+  void withoutASignInTheConfigSaysSoAndThePageTalksOnlyToItsOwnOrigin() {
+    for (WorkbenchHandler handler : List.of(HANDLER, new WorkbenchHandler(Map.of()),
+        signingIn(" ", ""), new WorkbenchHandler(Map.of("DATABASE_URL", "postgresql://x/y")))) {
+      APIGatewayV2HTTPResponse config = file(handler, "config.json");
+      assertThat(config.getStatusCode()).isEqualTo(200);
+      assertThat(new JsonObject(config.getBody())).isEqualTo(new JsonObject().putNull("signIn"));
+      assertThat(config.getHeaders()).containsEntry("content-type", "application/json; charset=utf-8")
+          .containsEntry("cache-control", "no-cache").containsEntry("x-content-type-options", "nosniff");
+      assertThat(file(handler, "index.html").getHeaders().get("content-security-policy"))
+          .contains("connect-src 'self';").isEqualTo(WorkbenchFiles.CONTENT_SECURITY_POLICY);
+    }
+  }
+
+  @Test
+  void withASignInTheConfigNamesItsEndpointsAndThePageMayCallOnlyItsTokenEndpointBesides() {
+    WorkbenchHandler handler = signingIn(DOMAIN + "/", "4example5client6id");
+    APIGatewayV2HTTPResponse config = file(handler, "config.json");
+
+    assertThat(new JsonObject(config.getBody())).isEqualTo(new JsonObject().put("signIn", new JsonObject()
+        .put("authorizeUrl", DOMAIN + "/oauth2/authorize").put("tokenUrl", DOMAIN + "/oauth2/token")
+        .put("clientId", "4example5client6id").put("logoutUrl", DOMAIN + "/logout")));
+    assertThat(config.getHeaders()).containsEntry("cache-control", "no-cache");
+    String version = WorkbenchFiles.bundled().version();
+    for (APIGatewayV2HTTPResponse response : List.of(config, file(handler, "index.html"),
+        get(handler, "GET /workbench", "/workbench", null, null), file(handler, "assets/" + version + "/app.js"))) {
+      String csp = response.getHeaders().get("content-security-policy");
+      assertThat(csp).contains("connect-src 'self' " + DOMAIN + ";", "form-action 'self'", "default-src 'self';",
+          "script-src 'self';").doesNotContain("unsafe");
+    }
+    // The config is revalidated by its entity tag, as the page is.
+    String etag = config.getHeaders().get("etag");
+    assertThat(get(handler, "GET /workbench/{proxy+}", "/workbench/config.json", "config.json", etag).getStatusCode())
+        .isEqualTo(304);
+    // On loopback (the browser test's stand-in for the hosted pages) http is fine; the origin is normalised.
+    assertThat(new JsonObject(file(signingIn("http://127.0.0.1:4567", "abc"), "config.json").getBody())
+        .getJsonObject("signIn").getString("tokenUrl")).isEqualTo("http://127.0.0.1:4567/oauth2/token");
+    assertThat(file(signingIn("HTTPS://Leadcycle-1.Auth.eu-west-1.amazoncognito.com", "abc"), "index.html").getHeaders()
+        .get("content-security-policy")).contains("connect-src 'self' https://leadcycle-1.auth.eu-west-1.amazoncognito.com;");
+  }
+
+  @Test
+  void aHalfSetOrMalformedSignInIsRefusedWhenTheFunctionStarts() {
+    for (Map<String, String> env : List.of(Map.of(SignIn.BASE_URL_VARIABLE, DOMAIN),
+        Map.of(SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, "http://leadcycle.auth.eu-west-1.amazoncognito.com", SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, DOMAIN + "/oauth2", SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, DOMAIN + "?x=1", SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, "https://user@leadcycle.example.com", SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, "https://a.example.com; script-src *", SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, "leadcycle-1", SignIn.CLIENT_ID_VARIABLE, "abc"),
+        Map.of(SignIn.BASE_URL_VARIABLE, DOMAIN, SignIn.CLIENT_ID_VARIABLE, "abc\"; x"))) {
+      Assertions.assertThatThrownBy(() -> new WorkbenchHandler(env)).as(env.toString())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("SIGN_IN_");
+    }
   }
 
   private static APIGatewayV2HTTPResponse file(String proxy) {

@@ -42,8 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * through the API and scored by the local server's score-recalculation timer, as in use: the sales queue,
  * a lead's stage bar, scores with their explanation and timeline, the telemarketing path (accept, record
  * the qualification, ready for sales), sales acceptance with an owner, a 409 in words, a new lead appearing
- * without a reload, and a contact named like markup shown as text. The screenshots in the README come from
- * this run. Skipped, with a message, only where no Chromium is installed ({@code .ci/run} installs it).
+ * without a reload, and a contact named like markup shown as text. Signing in through hosted sign-in pages
+ * (a fake of Cognito's on loopback, {@link FakeHostedSignIn}) with the authorization code and PKCE, and a
+ * forged state refused in words. The screenshots in the README and docs/workbench.md come from this run. Skipped, with a message, only where no Chromium is installed ({@code .ci/run} installs it).
  */
 class WorkbenchBrowserTest {
 
@@ -52,6 +53,7 @@ class WorkbenchBrowserTest {
   private static final Path SCREENSHOTS = Path.of("../../docs/images");
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+  private static FakeHostedSignIn hosted;
   private static LocalServer server;
   private static ChromeDriverService service;
   private static WebDriver browser;
@@ -65,7 +67,11 @@ class WorkbenchBrowserTest {
         "WorkbenchBrowserTest skipped: no Chromium at " + chromium + " or no chromedriver at " + driver
             + " (apt-get install -y chromium chromium-driver, as .ci/run does; or set LEADCYCLE_CHROMIUM and "
             + "LEADCYCLE_CHROMEDRIVER)");
-    server = LocalServer.start(Map.of("DATABASE_URL", TestDatabase.url()), 0, TOKEN);
+    // The workbench signs in at the fake hosted pages, which hand out the local server's token.
+    hosted = FakeHostedSignIn.start(TOKEN);
+    server = LocalServer.start(Map.of("DATABASE_URL", TestDatabase.url(), "SIGN_IN_BASE_URL", hosted.baseUrl(),
+        "SIGN_IN_CLIENT_ID", FakeHostedSignIn.CLIENT_ID), 0, TOKEN);
+    hosted.registerPage(base() + "/workbench/");
     service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium);
@@ -90,6 +96,66 @@ class WorkbenchBrowserTest {
     if (server != null) {
       server.close();
     }
+    if (hosted != null) {
+      hosted.close();
+    }
+  }
+
+  @Test
+  void signsInThroughTheHostedPagesWithPkceAndRefusesAForgedState() throws Exception {
+    TestDatabase.reset();
+    String lead = telemarketingReadyLead("pkce@example.com", "Paula", "Kay", "Signed in by code");
+    api("POST", "/v1/leads/" + lead + "/process", new JsonObject().put("action", "mark-sales-ready"));
+    int issued = hosted.tokensIssued();
+    browser.get(base() + "/workbench/");
+    script("sessionStorage.clear()");
+    browser.navigate().refresh();
+
+    // No token: the page offers the hosted sign-in, and the paste box stays.
+    WebElement signIn = waiting.until(ExpectedConditions.elementToBeClickable(By.id("sign-in-button")));
+    assertThat(browser.findElements(By.id("token-input"))).hasSize(1);
+    screenshot("workbench-sign-in.png", false);
+    signIn.click();
+
+    // At the hosted pages and back: the code is exchanged with the verifier, the queue loads, and neither
+    // the code nor the state is left in the address bar; the verifier and state are used up.
+    waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-lead-id='" + lead + "']")));
+    assertThat(hosted.refusals()).isEmpty();
+    assertThat(hosted.tokensIssued()).isEqualTo(issued + 1);
+    assertThat(browser.getCurrentUrl()).isEqualTo(base() + "/workbench/#/sales");
+    assertThat(script("return sessionStorage.getItem('leadcycle.workbench.token')")).isEqualTo(TOKEN);
+    assertThat(script("return sessionStorage.getItem('leadcycle.workbench.signin')")).isNull();
+    assertThat(row(lead).getText()).contains("Paula Kay", "Signed in by code");
+
+    // "Forget token" forgets it and offers to sign out of the hosted pages, which send the browser back.
+    browser.findElement(By.id("forget-token")).click();
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-notice"), "forgotten"));
+    assertThat(script("return sessionStorage.getItem('leadcycle.workbench.token')")).isNull();
+    browser.findElement(By.id("sign-out-button")).click();
+    waiting.until(d -> hosted.logouts() == 1);
+    waiting.until(ExpectedConditions.elementToBeClickable(By.id("sign-in-button")));
+    assertThat(browser.getCurrentUrl()).isEqualTo(base() + "/workbench/");
+
+    // An answer with a state this tab did not send is refused in words, and its code is never exchanged.
+    hosted.forgeState(true);
+    try {
+      browser.findElement(By.id("sign-in-button")).click();
+      waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-notice"), "state does not match"));
+    } finally {
+      hosted.forgeState(false);
+    }
+    assertThat(browser.findElement(By.id("sign-in-notice")).getText()).startsWith("The sign-in was refused")
+        .doesNotContain("forged");
+    assertThat(browser.getCurrentUrl()).doesNotContain("code=", "state=").startsWith(base() + "/workbench/");
+    assertThat(script("return sessionStorage.getItem('leadcycle.workbench.token')")).isNull();
+    assertThat(hosted.tokensIssued()).isEqualTo(issued + 1);
+    assertThat(hosted.refusals()).isEmpty();
+
+    // A sign-in refused at the hosted pages is said in words; what the address bar claims is not repeated.
+    browser.get(base() + "/workbench/?error=access_denied&error_description=Call+0900+now");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-notice"), "cancelled or refused"));
+    assertThat(browser.findElement(By.id("sign-in-notice")).getText()).doesNotContain("0900");
+    assertThat(browser.getCurrentUrl()).isEqualTo(base() + "/workbench/");
   }
 
   @Test
