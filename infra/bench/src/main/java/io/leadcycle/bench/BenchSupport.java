@@ -217,6 +217,48 @@ final class BenchSupport {
     return micros / 1000.0;
   }
 
+  /** One command-line option: its name, and its value (null for a flag). */
+  record Argument(String name, String value) {
+  }
+
+  /**
+   * The command line as the benchmarks take it: {@code --name value} or {@code --name=value}, and the
+   * {@code flags} without a value. {@code --help} (or {@code -h}) prints {@code usage} and exits; an option
+   * without its value is an {@link IllegalArgumentException}. Which names exist is the caller's to say.
+   */
+  static List<Argument> arguments(String[] args, String usage, java.util.Set<String> flags) {
+    List<Argument> arguments = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+      if (name.equals("--help") || name.equals("-h")) {
+        System.out.print(usage);
+        System.exit(0);
+      }
+      if (flags.contains(name)) {
+        arguments.add(new Argument(name, null));
+        continue;
+      }
+      if (inline == null && i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + " needs a value\n" + usage);
+      }
+      arguments.add(new Argument(name, inline != null ? inline : args[++i]));
+    }
+    return arguments;
+  }
+
+  /** The options {@code parse} reads from the command line; a bad one is printed and the run exits with 2. */
+  static <T> T optionsOrExit(java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return null;
+    }
+  }
+
   /** An option's integer value, at least {@code min}. */
   static int positive(String name, String value, int min) {
     try {

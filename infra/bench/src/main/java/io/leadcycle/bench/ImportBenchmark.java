@@ -108,31 +108,14 @@ public final class ImportBenchmark {
       String synchronousCommit = "on";
       Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
       boolean keep = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-        String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-        if (name.equals("--help") || name.equals("-h")) {
-          System.out.print(USAGE);
-          System.exit(0);
-        }
-        if (name.equals("--keep-files")) {
-          keep = true;
-          continue;
-        }
-        if (name.equals("--baseline-only")) {
-          baselineOnly = true;
-          continue;
-        }
-        if (name.equals("--explain")) {
-          explain = true;
-          continue;
-        }
-        if (inline == null && i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
-        }
-        String value = inline != null ? inline : args[++i];
+      for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
+          Set.of("--keep-files", "--baseline-only", "--explain"))) {
+        String name = argument.name();
+        String value = argument.value();
         switch (name) {
+          case "--keep-files" -> keep = true;
+          case "--baseline-only" -> baselineOnly = true;
+          case "--explain" -> explain = true;
           case "--rows" -> rows = integer(name, value, 1);
           case "--repeat-percent" -> repeat = percent(name, value);
           case "--bad-percent" -> bad = percent(name, value);
@@ -289,14 +272,7 @@ public final class ImportBenchmark {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = BenchSupport.optionsOrExit(() -> Options.parse(args));
     if (!options.baselineOnly() && !Files.isRegularFile(options.localJar())) {
       System.err.println("bench: " + options.localJar().toAbsolutePath() + " does not exist. Run infra/bench/run-import.sh "
           + "(it builds it), or pass --baseline-only.");

@@ -40,6 +40,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -108,27 +109,13 @@ public final class IntakeBenchmark {
       List<String> jvmArgs = new ArrayList<>();
       Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
       boolean keep = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-        String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-        if (name.equals("--help") || name.equals("-h")) {
-          System.out.print(USAGE);
-          System.exit(0);
-        }
-        if (name.equals("--keep-files")) {
-          keep = true;
-          continue;
-        }
-        if (name.equals("--no-analyze")) {
-          analyze = false;
-          continue;
-        }
-        if (inline == null && i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
-        }
-        String value = inline != null ? inline : args[++i];
+      for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
+          Set.of("--keep-files", "--no-analyze"))) {
+        String name = argument.name();
+        String value = argument.value();
         switch (name) {
+          case "--keep-files" -> keep = true;
+          case "--no-analyze" -> analyze = false;
           case "--requests" -> requests = positive(name, value, 1);
           case "--concurrency" -> concurrency = positive(name, value, 1);
           case "--warmup" -> warmup = positive(name, value, 0);
@@ -184,14 +171,7 @@ public final class IntakeBenchmark {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = BenchSupport.optionsOrExit(() -> Options.parse(args));
     if (!PgbenchIntake.available()) {
       System.err.println("bench: pgbench is not on the PATH. It comes with the PostgreSQL client tools: "
           + "apt-get install postgresql-client");

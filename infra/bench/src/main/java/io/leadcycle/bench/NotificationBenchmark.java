@@ -44,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,31 +114,13 @@ public final class NotificationBenchmark {
       List<String> jvmArgs = new ArrayList<>();
       boolean keep = false;
       Integer naptime = null;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-        String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+      for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
+          Set.of("--keep-files", "--no-baseline"))) {
+        String name = argument.name();
+        String value = argument.value();
         switch (name) {
-          case "--help", "-h" -> {
-            System.out.print(USAGE);
-            System.exit(0);
-          }
-          case "--keep-files" -> {
-            keep = true;
-            continue;
-          }
-          case "--no-baseline" -> {
-            baseline = false;
-            continue;
-          }
-          default -> {
-          }
-        }
-        if (inline == null && i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
-        }
-        String value = inline != null ? inline : args[++i];
-        switch (name) {
+          case "--keep-files" -> keep = true;
+          case "--no-baseline" -> baseline = false;
           case "--events" -> events = positive(name, value, 1);
           case "--receivers" -> receivers = positive(name, value, 1);
           case "--rate" -> rate = positive(name, value, 0);
@@ -203,14 +186,7 @@ public final class NotificationBenchmark {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = BenchSupport.optionsOrExit(() -> Options.parse(args));
     if (!Files.isRegularFile(options.localJar())) {
       System.err.println("bench: " + options.localJar().toAbsolutePath() + " does not exist. Run "
           + "infra/bench/run-notifications.sh (it builds it).");

@@ -33,6 +33,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -104,23 +105,12 @@ public final class ScoringBenchmark {
       String synchronousCommit = "on";
       Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
       boolean keep = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-        String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-        if (name.equals("--help") || name.equals("-h")) {
-          System.out.print(USAGE);
-          System.exit(0);
-        }
-        if (name.equals("--keep-files")) {
-          keep = true;
-          continue;
-        }
-        if (inline == null && i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
-        }
-        String value = inline != null ? inline : args[++i];
+      for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
+          Set.of("--keep-files"))) {
+        String name = argument.name();
+        String value = argument.value();
         switch (name) {
+          case "--keep-files" -> keep = true;
           case "--contacts" -> contacts = integer(name, value, 1);
           case "--accounts" -> accounts = integer(name, value, 1);
           case "--interactions" -> interactions = integer(name, value, 0);
@@ -204,14 +194,7 @@ public final class ScoringBenchmark {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = BenchSupport.optionsOrExit(() -> Options.parse(args));
     if (options.samples() > 0 && !Files.isRegularFile(options.localJar())) {
       System.err.println("bench: " + options.localJar().toAbsolutePath() + " does not exist. Run infra/bench/run-scoring.sh "
           + "(it builds it), or pass --samples 0 to skip the time-to-score phase.");
