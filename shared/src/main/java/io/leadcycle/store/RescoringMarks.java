@@ -57,14 +57,7 @@ public final class RescoringMarks {
     if (contactId != null) {
       return mark(client, contactId);
     }
-    if (accountId == null) {
-      return Future.succeededFuture();
-    }
-    return client.preparedQuery("""
-            INSERT INTO contacts_to_rescore (contact_id) SELECT id FROM contacts WHERE account_id = $1
-            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
-        .execute(Tuple.of(accountId))
-        .mapEmpty();
+    return accountId == null ? Future.succeededFuture() : markAccounts(client, List.of(accountId));
   }
 
   /** Marks every contact of these accounts (their account leads are scored from them), in id order. */
