@@ -91,7 +91,7 @@ public final class ImportStore {
   public Future<Void> advance(SqlClient client, UUID id, long committedBefore, long rowsRead, Counts counts,
       Counts contacts, Duration lease) {
     return client.preparedQuery("""
-            UPDATE imports SET rows_read = $2, rows_committed = $2, created = created + $3, updated = updated + $4,
+            UPDATE imports SET rows_committed = $2, created = created + $3, updated = updated + $4,
                    unchanged = unchanged + $5, failed = failed + $6, contacts_created = contacts_created + $7,
                    contacts_updated = contacts_updated + $8, contacts_unchanged = contacts_unchanged + $9,
                    claimed_until = now() + $10 * interval '1 millisecond'

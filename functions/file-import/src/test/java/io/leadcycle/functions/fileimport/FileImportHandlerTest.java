@@ -359,7 +359,7 @@ class FileImportHandlerTest {
   void aRunTakenOverAfterACrashStartsAfterTheCommittedRows() {
     ImportJob job = service().create(ImportRequest.parse(new JsonObject(contacts("resumed.csv")).getMap())).job();
     // An earlier run committed the first two data rows, then died: its lease has run out.
-    TestDatabase.database().pool().preparedQuery("UPDATE imports SET status = 'running', rows_read = 2,"
+    TestDatabase.database().pool().preparedQuery("UPDATE imports SET status = 'running',"
         + " rows_committed = 2, created = 2, claimed_until = now() - interval '1 second' WHERE id = $1")
         .execute(Tuple.of(job.id())).await();
     String key = ImportFiles.keyOf(job.id(), job.fileName());
@@ -382,7 +382,7 @@ class FileImportHandlerTest {
     files.put(key, csv);
     // This run is slow: its lease runs out, another run takes the job over and commits the first row.
     files.override = () -> {
-      TestDatabase.database().pool().preparedQuery("UPDATE imports SET rows_read = 1, rows_committed = 1,"
+      TestDatabase.database().pool().preparedQuery("UPDATE imports SET rows_committed = 1,"
           + " created = 1 WHERE id = $1").execute(Tuple.of(job.id())).await();
       return new java.io.ByteArrayInputStream(csv);
     };
