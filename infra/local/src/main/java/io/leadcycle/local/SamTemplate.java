@@ -82,7 +82,14 @@ public final class SamTemplate {
         return;
       }
       Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
-      String handler = ((String) properties.get("Handler")).replace("::handleRequest", "");
+      String handler = (String) properties.get("Handler");
+      if (handler.contains("::")) {
+        // For Class::method AWS's Java runtime takes the event type from that method's parameter, which
+        // erases to Object on our generic base: every event would arrive as a Map (docs/architecture.md).
+        throw new IllegalStateException(name + ": Handler " + handler + " names a method; name the class only ("
+            + handler.substring(0, handler.indexOf("::")) + "), so that the Lambda runtime reads the event type "
+            + "from RequestHandler's type arguments");
+      }
       String module = ((String) properties.get("CodeUri")).replaceAll("^functions/([a-z0-9-]+)/target/.*$", "$1");
       Set<Trigger> triggers = EnumSet.noneOf(Trigger.class);
       Set<DeclaredRoute> routes = new HashSet<>();

@@ -2,11 +2,17 @@ package io.leadcycle.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.google.common.reflect.TypeToken;
 import io.leadcycle.local.SamTemplate.Declared;
 import io.leadcycle.local.SamTemplate.Trigger;
 import io.leadcycle.local.examples.Examples;
 import io.leadcycle.local.examples.RecordingQueueFunction;
+import io.leadcycle.platform.LeadcycleFunction;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,5 +85,35 @@ class TemplateMatchesLocalServerTest {
       String module = uri.substring(0, uri.indexOf("/target/"));
       assertThat(Path.of("../..", module, "pom.xml")).exists();
     });
+  }
+
+  /**
+   * AWS's Java runtime, given a class name, finds the event type by resolving {@code RequestHandler<I, O>}'s
+   * type arguments through the class hierarchy: each handler's must resolve to the event class the handler
+   * says it takes (a raw or generic hierarchy would leave it {@code Object}, and events would arrive as maps).
+   * The Lambda conformance suite (infra/lambda-conformance) runs the real runtime on the shaded jars.
+   */
+  @Test
+  void theLambdaRuntimeResolvesEachHandlersEventTypeFromItsClass() throws IOException {
+    assertThat(TemplateFunctions.read(TEMPLATE)).isNotEmpty().allSatisfy(function -> {
+      LeadcycleFunction<?, ?> handler = LocalServer.instantiate(function.handlerClass());
+      assertThat(eventTypeTheRuntimeSees(handler.getClass())).as(function.logicalId())
+          .isEqualTo(handler.eventType());
+    });
+  }
+
+  @Test
+  void aHandlerThatNamesAMethodIsRefused() throws IOException {
+    String template = Files.readString(TEMPLATE).replace(
+        "Handler: io.leadcycle.functions.formintake.FormIntakeHandler\n",
+        "Handler: io.leadcycle.functions.formintake.FormIntakeHandler::handleRequest\n");
+
+    assertThatThrownBy(() -> SamTemplate.functions(template))
+        .hasMessageContaining("FormIntakeFunction: Handler io.leadcycle.functions.formintake.FormIntakeHandler"
+            + "::handleRequest names a method; name the class only (io.leadcycle.functions.formintake.FormIntakeHandler)");
+  }
+
+  private static Class<?> eventTypeTheRuntimeSees(Class<?> handlerClass) {
+    return TypeToken.of(handlerClass).resolveType(RequestHandler.class.getTypeParameters()[0]).getRawType();
   }
 }
