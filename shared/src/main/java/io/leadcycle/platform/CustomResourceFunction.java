@@ -57,6 +57,16 @@ public abstract class CustomResourceFunction extends LeadcycleFunction<Map<Strin
   }
 
   @Override
+  protected final Map<String, Object> readEvent(JsonObject json) {
+    return json.getMap();
+  }
+
+  @Override
+  protected final String writeAnswer(Map<String, Object> answer) {
+    return new JsonObject(answer).encode();
+  }
+
+  @Override
   protected final Map<String, Object> handle(Map<String, Object> event, Invocation invocation) {
     Object responseUrl = event == null ? null : event.get("ResponseURL");
     if (responseUrl == null) {

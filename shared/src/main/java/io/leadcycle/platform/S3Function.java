@@ -35,6 +35,17 @@ public abstract class S3Function extends LeadcycleFunction<S3Event, Void> {
   }
 
   @Override
+  protected final S3Event readEvent(JsonObject json) {
+    return LambdaEventJson.s3Event(json);
+  }
+
+  /** S3 invokes asynchronously: nobody reads the answer, which is JSON null. */
+  @Override
+  protected final String writeAnswer(Void answer) {
+    return "null";
+  }
+
+  @Override
   protected final Void handle(S3Event event, Invocation invocation) {
     int objects = 0;
     if (event != null && event.getRecords() != null) {

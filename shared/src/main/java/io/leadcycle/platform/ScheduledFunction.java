@@ -36,6 +36,16 @@ public abstract class ScheduledFunction extends LeadcycleFunction<ScheduledEvent
   }
 
   @Override
+  protected final ScheduledEvent readEvent(JsonObject json) {
+    return LambdaEventJson.scheduledEvent(json);
+  }
+
+  @Override
+  protected final String writeAnswer(Map<String, Object> answer) {
+    return new JsonObject(answer).encode();
+  }
+
+  @Override
   protected final Map<String, Object> handle(ScheduledEvent event, Invocation invocation) {
     invocation.put("scheduledEventId", event == null ? null : event.getId());
     Map<String, Object> summary = new LinkedHashMap<>(run(event, invocation));

@@ -45,6 +45,16 @@ public abstract class SqsFunction extends LeadcycleFunction<SQSEvent, SQSBatchRe
   }
 
   @Override
+  protected final SQSEvent readEvent(JsonObject json) {
+    return LambdaEventJson.sqsEvent(json);
+  }
+
+  @Override
+  protected final String writeAnswer(SQSBatchResponse answer) {
+    return LambdaEventJson.batchResponse(answer).encode();
+  }
+
+  @Override
   protected final SQSBatchResponse handle(SQSEvent event, Invocation invocation) {
     List<SQSMessage> messages = event == null || event.getRecords() == null ? List.of() : event.getRecords();
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();

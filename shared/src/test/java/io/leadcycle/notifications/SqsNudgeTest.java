@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.sun.net.httpserver.HttpServer;
+import io.leadcycle.testing.SqsChecksums;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,7 +55,7 @@ class SqsNudgeTest {
       }
       JsonObject answer = status.get() == 200
           ? new JsonObject().put("MessageId", "1").put("SequenceNumber", "18849496460467696128")
-              .put("MD5OfMessageBody", md5Hex(request.getString("MessageBody")))
+              .put("MD5OfMessageBody", SqsChecksums.md5Hex(request.getString("MessageBody")))
           : new JsonObject().put("__type", "com.amazonaws.sqs#InternalError").put("message", "internal error");
       byte[] bytes = answer.encode().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
@@ -117,13 +115,5 @@ class SqsNudgeTest {
     assertThat(Nudge.fromEnvironment(Map.of())).isSameAs(Nudge.NONE);
     assertThat(Nudge.fromEnvironment(Map.of(Nudge.QUEUE_URL_VARIABLE, " "))).isSameAs(Nudge.NONE);
     assertThat(Nudge.fromEnvironment(Map.of(Nudge.QUEUE_URL_VARIABLE, FIFO_URL))).isInstanceOf(SqsNudge.class);
-  }
-
-  private static String md5Hex(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.sun.net.httpserver.HttpServer;
+import io.leadcycle.testing.SqsChecksums;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -16,16 +17,11 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +70,11 @@ class SqsDeadLettersTest {
       JsonObject answer;
       if (status.get() == 200) {
         answer = new JsonObject()
-            .put("MD5OfMessageBody", md5Hex(request.getString("MessageBody").getBytes(StandardCharsets.UTF_8)))
+            .put("MD5OfMessageBody", SqsChecksums.md5Hex(request.getString("MessageBody").getBytes(StandardCharsets.UTF_8)))
             .put("MessageId", "5fea7756-0ea4-451a-a703-a558b933e274");
         JsonObject attributes = request.getJsonObject("MessageAttributes");
         if (attributes != null && !attributes.isEmpty()) {
-          answer.put("MD5OfMessageAttributes", attributesMd5(attributes));
+          answer.put("MD5OfMessageAttributes", SqsChecksums.attributesMd5(attributes));
         }
         if (request.containsKey("MessageGroupId")) {
           answer.put("SequenceNumber", "18849496460467696128");
@@ -267,7 +263,7 @@ class SqsDeadLettersTest {
             .put("SenderId", "AROAIFU457DVZ5L2J53F2")
             .put("ApproximateFirstReceiveTimestamp", "1601975709499"))
         .put("messageAttributes", new JsonObject())
-        .put("md5OfBody", md5Hex(BODY.getBytes(StandardCharsets.UTF_8)))
+        .put("md5OfBody", SqsChecksums.md5Hex(BODY.getBytes(StandardCharsets.UTF_8)))
         .put("eventSource", "aws:sqs")
         .put("eventSourceARN", SOURCE_ARN)
         .put("awsRegion", "eu-central-1");
@@ -296,44 +292,5 @@ class SqsDeadLettersTest {
   private static SQSMessage message(JsonObject record) {
     SQSEvent event = EVENTS.fromJson(new JsonObject().put("Records", new JsonArray().add(record)).encode());
     return event.getRecords().get(0);
-  }
-
-  private static String md5Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(md5().digest(bytes));
-  }
-
-  /**
-   * MD5OfMessageAttributes as SQS computes it: per attribute, in name order, the name, the data type
-   * and then 1 and the UTF-8 string value or 2 and the binary value, each length-prefixed (4 bytes, big
-   * endian).
-   */
-  private static String attributesMd5(JsonObject attributes) {
-    MessageDigest digest = md5();
-    for (Map.Entry<String, Object> entry : new TreeMap<>(attributes.getMap()).entrySet()) {
-      JsonObject value = attributes.getJsonObject(entry.getKey());
-      lengthPrefixed(digest, entry.getKey().getBytes(StandardCharsets.UTF_8));
-      lengthPrefixed(digest, value.getString("DataType").getBytes(StandardCharsets.UTF_8));
-      if (value.containsKey("StringValue")) {
-        digest.update((byte) 1);
-        lengthPrefixed(digest, value.getString("StringValue").getBytes(StandardCharsets.UTF_8));
-      } else {
-        digest.update((byte) 2);
-        lengthPrefixed(digest, Base64.getDecoder().decode(value.getString("BinaryValue")));
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static void lengthPrefixed(MessageDigest digest, byte[] bytes) {
-    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-    digest.update(bytes);
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -16,7 +16,11 @@ import io.leadcycle.runtime.Database;
 import io.leadcycle.testing.LambdaEvents;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -274,6 +278,63 @@ class TriggerKindsTest {
           work.accept(object);
         }
       };
+    }
+  }
+
+  /** AWS's runtime calls the stream handler: the event read from Lambda's JSON, the answer written as JSON. */
+  @Nested
+  class AsLambdaCallsThem {
+
+    @Test
+    void aScheduleTickIsReadAndItsSummaryWritten() throws IOException {
+      List<ScheduledEvent> seen = new ArrayList<>();
+      ScheduledFunction function = new ScheduledFunction(NO_DATABASE) {
+        @Override
+        protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
+          seen.add(event);
+          return Map.of("leadsScored", 3);
+        }
+      };
+
+      JsonObject answer = new JsonObject(call(function, LambdaEvents.resource("events/scheduled-event.json")));
+
+      assertThat(answer).isEqualTo(new JsonObject().put("leadsScored", 3).put("outcome", "completed"));
+      assertThat(seen).singleElement().extracting(ScheduledEvent::getId).isEqualTo("4e6638b7-b892-4482-9762-8c58d4e71ecc");
+    }
+
+    @Test
+    void aBatchIsReadAndItsFailuresWritten() throws IOException {
+      SqsFunction function = new SqsFunction(NO_DATABASE, DeadLetters.NONE) {
+        @Override
+        protected void process(SQSMessage message, Invocation invocation) {
+          throw new Unavailable("database down");
+        }
+      };
+
+      JsonObject answer = new JsonObject(call(function, LambdaEvents.resource("events/sqs-event.json")));
+
+      assertThat(answer).isEqualTo(new JsonObject().put("batchItemFailures", new JsonArray()
+          .add(new JsonObject().put("itemIdentifier", "d9144555-9a4f-4ec3-99a0-fc4e625a8db2"))));
+    }
+
+    @Test
+    void aNewObjectIsReadAndNothingAnswered() throws IOException {
+      List<S3Function.CreatedObject> seen = new ArrayList<>();
+      S3Function function = new S3Function(NO_DATABASE) {
+        @Override
+        protected void objectCreated(CreatedObject object, Invocation invocation) {
+          seen.add(object);
+        }
+      };
+
+      assertThat(call(function, LambdaEvents.resource("events/s3-event.json"))).isEqualTo("null");
+      assertThat(seen).singleElement().extracting(S3Function.CreatedObject::key).isEqualTo("test/key");
+    }
+
+    private String call(LeadcycleFunction<?, ?> function, String event) throws IOException {
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), answer, null);
+      return answer.toString(StandardCharsets.UTF_8);
     }
   }
 }

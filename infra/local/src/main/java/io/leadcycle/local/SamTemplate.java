@@ -84,11 +84,12 @@ public final class SamTemplate {
       Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
       String handler = (String) properties.get("Handler");
       if (handler.contains("::")) {
-        // For Class::method AWS's Java runtime takes the event type from that method's parameter, which
-        // erases to Object on our generic base: every event would arrive as a Map (docs/architecture.md).
+        // For Class::method AWS's Java runtime picks one overload by its parameters and deserializes the event
+        // itself: handleRequest(I, Context) erases to Object on our generic base, so every event would arrive
+        // as a Map. Named by its class, a handler is called as the stream handler it is (docs/architecture.md).
         throw new IllegalStateException(name + ": Handler " + handler + " names a method; name the class only ("
-            + handler.substring(0, handler.indexOf("::")) + "), so that the Lambda runtime reads the event type "
-            + "from RequestHandler's type arguments");
+            + handler.substring(0, handler.indexOf("::")) + "), so that the Lambda runtime calls it as a stream "
+            + "handler with the event's JSON");
       }
       String module = ((String) properties.get("CodeUri")).replaceAll("^functions/([a-z0-9-]+)/target/.*$", "$1");
       Set<Trigger> triggers = EnumSet.noneOf(Trigger.class);

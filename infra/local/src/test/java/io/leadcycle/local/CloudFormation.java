@@ -26,13 +26,13 @@ import org.yaml.snakeyaml.nodes.Tag;
  * tests can evaluate the Conditions for given parameter values and resolve {@code Fn::If} the way a
  * deployment with those values would.
  */
-final class CloudFormation {
+public final class CloudFormation {
 
   private static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs",
       "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or");
 
   /** AWS::NoValue: a property or list item that is not there. */
-  static final Object NO_VALUE = new Object() {
+  public static final Object NO_VALUE = new Object() {
     @Override
     public String toString() {
       return "AWS::NoValue";
@@ -43,7 +43,7 @@ final class CloudFormation {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> load(Path template) throws IOException {
+  public static Map<String, Object> load(Path template) throws IOException {
     return (Map<String, Object>) new Yaml(new IntrinsicConstructor()).load(Files.readString(template));
   }
 
@@ -87,14 +87,14 @@ final class CloudFormation {
   }
 
   /** One deployment of the template: parameter values (defaults unless given) and so its conditions. */
-  static final class Deployment {
+  public static final class Deployment {
 
     private final Map<String, Object> template;
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private final Map<String, Boolean> conditions = new LinkedHashMap<>();
 
     @SuppressWarnings("unchecked")
-    Deployment(Map<String, Object> template, Map<String, String> values) {
+    public Deployment(Map<String, Object> template, Map<String, String> values) {
       this.template = template;
       Map<String, Object> declared = (Map<String, Object>) template.get("Parameters");
       values.keySet().forEach(name -> {
@@ -116,7 +116,7 @@ final class CloudFormation {
     }
 
     @SuppressWarnings("unchecked")
-    boolean condition(String name) {
+    public boolean condition(String name) {
       Boolean known = conditions.get(name);
       if (known == null) {
         Object definition = ((Map<String, Object>) template.get("Conditions")).get(name);
@@ -151,7 +151,7 @@ final class CloudFormation {
 
     /** The value of what a condition compares: a parameter, a literal, or a join of a list parameter. */
     @SuppressWarnings("unchecked")
-    Object value(Object expression) {
+    public Object value(Object expression) {
       if (expression instanceof Map<?, ?> map && map.size() == 1) {
         Map.Entry<String, Object> only = ((Map<String, Object>) map).entrySet().iterator().next();
         if (only.getKey().equals("Ref")) {
@@ -208,7 +208,7 @@ final class CloudFormation {
      * {@code AWS::NoValue} removed (other intrinsics stay as they are).
      */
     @SuppressWarnings("unchecked")
-    Object resolve(Object node) {
+    public Object resolve(Object node) {
       if (node instanceof Map<?, ?> map) {
         if (map.size() == 1 && map.containsKey("Fn::If")) {
           List<Object> arguments = (List<Object>) map.get("Fn::If");
