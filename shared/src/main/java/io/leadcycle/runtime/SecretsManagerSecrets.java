@@ -1,30 +1,143 @@
 package io.leadcycle.runtime;
 
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import java.util.function.Supplier;
 
 /**
- * Reads a secret's text from AWS Secrets Manager. Built only when {@code DB_SECRET_ID} is set, so the
- * common {@code DATABASE_URL} path pays nothing for the SDK. The region, credentials and endpoint
- * come from the Lambda environment (and {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} if set).
+ * Reads a secret's text from AWS Secrets Manager (GetSecretValue) with one signed HTTPS request, not the
+ * AWS SDK: the SDK's client costs about a quarter of a second of class loading at every cold start, and
+ * every function reads its database login this way. Region, credentials and endpoint come from the Lambda
+ * environment: {@code AWS_REGION}, {@link AwsCredentials}, and {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or
+ * {@code AWS_ENDPOINT_URL} when set (as the SDK reads them). A failed call is tried three times, as the
+ * SDK would; its error names the secret and AWS's error code, never the secret's value.
  */
 public final class SecretsManagerSecrets implements Function<String, String> {
 
-  private final SecretsManagerClient client;
+  private static final int ATTEMPTS = 3;
 
-  public SecretsManagerSecrets(SecretsManagerClient client) {
-    this.client = client;
+  private final URI endpoint;
+  private final String region;
+  private final Supplier<AwsCredentials> credentials;
+  private final Clock clock;
+
+  public SecretsManagerSecrets(URI endpoint, String region, Supplier<AwsCredentials> credentials, Clock clock) {
+    this.endpoint = endpoint;
+    this.region = region;
+    this.credentials = credentials;
+    this.clock = clock;
   }
 
   public static SecretsManagerSecrets fromEnvironment() {
-    return new SecretsManagerSecrets(SecretsManagerClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build());
+    return fromEnvironment(System.getenv());
+  }
+
+  public static SecretsManagerSecrets fromEnvironment(Map<String, String> env) {
+    String region = firstOf(env, "AWS_REGION", "AWS_DEFAULT_REGION");
+    if (region == null) {
+      throw new IllegalStateException("Set AWS_REGION (Lambda sets it) to read secrets from Secrets Manager.");
+    }
+    String override = firstOf(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL");
+    URI endpoint = URI.create(override != null ? override
+        : "https://secretsmanager." + region + (region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com"));
+    return new SecretsManagerSecrets(endpoint, region, () -> AwsCredentials.fromEnvironment(env), Clock.systemUTC());
   }
 
   @Override
   public String apply(String secretId) {
-    return client.getSecretValue(b -> b.secretId(secretId)).secretString();
+    byte[] body = new JsonObject().put("SecretId", secretId).encode().getBytes(StandardCharsets.UTF_8);
+    AwsCredentials signer = credentials.get();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call(secretId, body, signer);
+      } catch (Retryable e) {
+        if (attempt == ATTEMPTS) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(100L << attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading the secret " + secretId, e);
+      }
+    }
+  }
+
+  private String call(String secretId, byte[] body, AwsCredentials signer) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/").toURL().openConnection();
+      connection.setConnectTimeout(5_000);
+      connection.setReadTimeout(10_000);
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(body.length);
+      AwsRequestSigner.signedPost(endpoint, Map.of("content-type", "application/x-amz-json-1.1",
+          "x-amz-target", "secretsmanager.GetSecretValue"), body, "secretsmanager", region, signer, clock.instant())
+          .forEach((name, value) -> {
+            if (!name.equals("host")) { // the connection sends Host itself, with the same value
+              connection.setRequestProperty(name, value);
+            }
+          });
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(body);
+      }
+      int status = connection.getResponseCode();
+      try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (status == 200) {
+          String secret = new JsonObject(text).getString("SecretString");
+          if (secret == null) {
+            throw new IllegalStateException("The secret " + secretId + " has no SecretString (a binary secret?)");
+          }
+          return secret;
+        }
+        String error = errorOf(text);
+        String message = "Secrets Manager answered " + status + " " + error + " for the secret " + secretId;
+        if (status >= 500 || error.toLowerCase(Locale.ROOT).contains("throttl")) {
+          throw new Retryable(message);
+        }
+        throw new IllegalStateException(message);
+      }
+    } catch (IOException e) {
+      throw new Retryable("cannot reach Secrets Manager at " + endpoint + " for the secret " + secretId + ": " + e);
+    }
+  }
+
+  /** AWS's error code ({@code __type}, without its namespace) and message. */
+  private static String errorOf(String text) {
+    try {
+      JsonObject error = new JsonObject(text);
+      String type = error.getString("__type", "");
+      String message = error.getString("message", error.getString("Message", ""));
+      return type.substring(type.indexOf('#') + 1) + (message.isEmpty() ? "" : ": " + message);
+    } catch (RuntimeException notJson) {
+      return "";
+    }
+  }
+
+  private static String firstOf(Map<String, String> env, String... names) {
+    for (String name : names) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        return value.strip();
+      }
+    }
+    return null;
+  }
+
+  private static final class Retryable extends IllegalStateException {
+    Retryable(String message) {
+      super(message);
+    }
   }
 }
