@@ -5,8 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.FailureKind;
 import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.LambdaEventJson;
 import io.leadcycle.platform.LeadcycleFunction;
 import io.leadcycle.runtime.Database;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -46,6 +48,12 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
   /** The routes this function serves; each is also listed in template.yaml. */
   protected abstract List<Route> defineRoutes();
 
+  /** Before a SnapStart snapshot: the route table, as the first request would build it. */
+  @Override
+  protected void prime() {
+    routeTable();
+  }
+
   public final List<Route> routes() {
     return routeTable().entries().stream().map(RouteTable.Entry::route).toList();
   }
@@ -60,6 +68,16 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
   @Override
   public final Class<APIGatewayV2HTTPEvent> eventType() {
     return APIGatewayV2HTTPEvent.class;
+  }
+
+  @Override
+  protected final APIGatewayV2HTTPEvent readEvent(JsonObject json) {
+    return LambdaEventJson.httpEvent(json);
+  }
+
+  @Override
+  protected final String writeAnswer(APIGatewayV2HTTPResponse answer) {
+    return LambdaEventJson.httpResponse(answer).encode();
   }
 
   @Override

@@ -44,6 +44,11 @@ public final class SqsNudge implements Nudge {
   }
 
   @Override
+  public void prime() {
+    client.get();
+  }
+
+  @Override
   public void send(String reason) {
     try {
       client.get().sendMessage(request(reason));

@@ -18,6 +18,10 @@ public interface DeadLetters {
    */
   boolean park(SQSMessage message, String reason);
 
+  /** Builds what the first park would build (an SDK client), without calling AWS: for SnapStart's snapshot. */
+  default void prime() {
+  }
+
   /** No dead-letter queue known: every refused message is left to the queue's redrive policy. */
   DeadLetters NONE = (message, reason) -> false;
 }

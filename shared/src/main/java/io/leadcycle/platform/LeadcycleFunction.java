@@ -2,8 +2,16 @@ package io.leadcycle.platform;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.JavaLogging;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
@@ -12,12 +20,20 @@ import java.util.function.Supplier;
  * {@link Invocation} with its request id for the log, timing, and the classification of failures.
  * Trigger kinds ({@code HttpFunction}, {@link ScheduledFunction}, {@link SqsFunction},
  * {@link S3Function}, {@link CustomResourceFunction}) are thin layers that say what a failure means
- * for their trigger; a function extends one of them and writes only its own work.
+ * for their trigger and how their events and answers look as JSON; a function extends one of them and
+ * writes only its own work.
+ *
+ * <p>AWS's Java runtime calls {@link #handleRequest(InputStream, OutputStream, Context)}: it prefers the
+ * stream handler of a class that is both, so the event is read here ({@link LambdaEventJson}) rather
+ * than by the runtime's own serializer, which costs a fifth of a second at every cold start. Hosts that
+ * have the event object already (the local server, tests) call {@link #handleRequest(Object, Context)};
+ * both meet there. template.yaml names the class only ({@code Handler: pkg.Class}): with
+ * {@code Class::handleRequest} the runtime would pick a method by its parameter types instead.
  *
  * @param <I> the event type Lambda deserializes (aws-lambda-java-events)
  * @param <O> what the function answers
  */
-public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O> {
+public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O>, RequestStreamHandler {
 
   static {
     // Libraries (Vert.x, Netty, Flyway, the AWS SDK) log through java.util.logging or SLF4J: one JSON format for all.
@@ -26,14 +42,26 @@ public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O> {
 
   private final Supplier<Database> database;
 
-  /** Lambda's constructor: the database comes from the environment, on first use. */
+  /**
+   * Lambda's constructor: the database comes from the environment; in Lambda it is made ready in the
+   * background at once ({@link LeadcycleRuntime#warmUp}), elsewhere on first use.
+   */
   protected LeadcycleFunction() {
     this(LeadcycleRuntime::database);
+    LeadcycleRuntime.warmUp();
   }
 
-  /** For tests and hosts that bring their own database. */
+  /** For tests and hosts that bring their own database, and functions that use none. */
   protected LeadcycleFunction(Supplier<Database> database) {
     this.database = database;
+    LeadcycleRuntime.prime(this::prime);
+  }
+
+  /**
+   * What this function does before a SnapStart snapshot, beside the runtime's own priming: build what its
+   * first event would build (a route table), without side effects. Nothing by default.
+   */
+  protected void prime() {
   }
 
   /** The shared database; the first call in an execution environment connects. */
@@ -43,6 +71,20 @@ public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O> {
 
   /** The event class this function takes, so a host can deserialize events for it. */
   public abstract Class<I> eventType();
+
+  /** Lambda's entry: the event as the JSON Lambda sends (null, or an object), the answer as JSON. */
+  @Override
+  public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    Object json = Json.decodeValue(Buffer.buffer(input.readAllBytes()));
+    O answer = handleRequest(json instanceof JsonObject object ? readEvent(object) : null, context);
+    output.write(writeAnswer(answer).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The trigger's event from the JSON Lambda sends, as AWS's runtime would deserialize it. */
+  protected abstract I readEvent(JsonObject json);
+
+  /** The trigger's answer as the JSON Lambda passes on, as AWS's runtime would serialize it. */
+  protected abstract String writeAnswer(O answer);
 
   @Override
   public final O handleRequest(I event, Context context) {

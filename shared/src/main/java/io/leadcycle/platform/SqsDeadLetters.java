@@ -50,6 +50,11 @@ public final class SqsDeadLetters implements DeadLetters {
     this.fifo = this.deadLetterQueueUrl.endsWith(".fifo");
   }
 
+  @Override
+  public void prime() {
+    client.get();
+  }
+
   /**
    * {@link DeadLetters#NONE} without {@code DEAD_LETTER_QUEUE_URL}; otherwise an SQS sender whose
    * client (region, credentials and endpoint from the Lambda environment, as the SDK finds them) is

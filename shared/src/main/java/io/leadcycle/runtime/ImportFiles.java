@@ -20,6 +20,10 @@ public interface ImportFiles {
   /** Reads a stored file as a stream (never all of it in memory). */
   InputStream open(String bucket, String key);
 
+  /** Builds what the first use would build (SDK clients), without calling AWS: for SnapStart's snapshot. */
+  default void prime() {
+  }
+
   /** No bucket configured: imports cannot take files. */
   ImportFiles NONE = new ImportFiles() {
     @Override

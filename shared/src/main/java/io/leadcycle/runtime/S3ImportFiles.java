@@ -39,6 +39,12 @@ public final class S3ImportFiles implements ImportFiles {
   }
 
   @Override
+  public void prime() {
+    client.get();
+    presigner.get();
+  }
+
+  @Override
   public URI uploadUrl(String key, Duration validFor) {
     // The content type is not signed, so a client may PUT with whatever Content-Type it sends.
     PutObjectPresignRequest request = PutObjectPresignRequest.builder()
