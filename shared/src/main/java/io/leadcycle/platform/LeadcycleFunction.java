@@ -73,8 +73,9 @@ public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O> {
     return null;
   }
 
-  /** The name in log lines: the handler class's simple name. */
+  /** The name in log lines: the handler class's simple name (an anonymous class has none: its full name). */
   protected String functionName() {
-    return getClass().getSimpleName();
+    String simpleName = getClass().getSimpleName();
+    return simpleName.isEmpty() ? getClass().getName() : simpleName;
   }
 }
