@@ -93,7 +93,7 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
     RouteTable.Match<HttpFunction> match = routeTable().find(event.getRouteKey(), method, path);
     invocation.put("route", match.route().routeKey());
     HttpResponse response = match.route().endpoint()
-        .handle(toRequest(event, match, method, path, invocation.requestId()));
+        .handle(toRequest(event, match, method, path, invocation));
     invocation.put("status", response.status());
     return toEvent(response, invocation.requestId());
   }
@@ -115,7 +115,7 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
   }
 
   private static HttpRequest toRequest(APIGatewayV2HTTPEvent event, RouteTable.Match<HttpFunction> match,
-      String method, String path, String requestId) {
+      String method, String path, Invocation invocation) {
     Map<String, String> headers = new HashMap<>();
     if (event.getHeaders() != null) {
       event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
@@ -133,7 +133,7 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
     pathParameters.forEach(HttpRequest::requireText);
     query.forEach(HttpRequest::requireText);
     return new HttpRequest(method, path, Map.copyOf(pathParameters), Map.copyOf(query), Map.copyOf(headers), body,
-        requestId, principal(event));
+        invocation.requestId(), principal(event), invocation.metrics());
   }
 
   /** The JWT subject the API Gateway authorizer verified, if any: who did it, for timelines. */

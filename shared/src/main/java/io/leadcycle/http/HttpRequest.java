@@ -2,6 +2,7 @@ package io.leadcycle.http;
 
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.NotFound;
+import io.leadcycle.runtime.Metrics;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
@@ -13,7 +14,8 @@ import java.util.UUID;
 
 /**
  * An HTTP request as a handler sees it, whichever host delivered it: header names lower-cased, the
- * body already decoded from base64, path parameters by name.
+ * body already decoded from base64, path parameters by name; with the {@link Metrics} of its invocation,
+ * which a route counts what it did into.
  */
 public record HttpRequest(
     String method,
@@ -23,12 +25,19 @@ public record HttpRequest(
     Map<String, String> headers,
     byte[] body,
     String requestId,
-    String principal) {
+    String principal,
+    Metrics metrics) {
 
   /** A request with no authenticated principal (webhooks, or management behind a shared token). */
   public HttpRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
       Map<String, String> headers, byte[] body, String requestId) {
     this(method, path, pathParameters, query, headers, body, requestId, null);
+  }
+
+  /** A request outside any invocation (tests): what it counts goes nowhere. */
+  public HttpRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
+      Map<String, String> headers, byte[] body, String requestId, String principal) {
+    this(method, path, pathParameters, query, headers, body, requestId, principal, new Metrics());
   }
 
   public String header(String name) {

@@ -14,6 +14,8 @@ import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.Normalize;
 import io.leadcycle.leads.LeadCreation;
+import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
 import io.leadcycle.store.ContactStore;
@@ -69,6 +71,21 @@ final class ImportBatch {
 
   /** What a written batch did. */
   record Result(Counts counts, Counts contactCounts) {
+
+    /**
+     * The rows, in metrics: imported or refused, and the contacts and leads they created or matched (a
+     * later row of a person the batch created counts as matched).
+     */
+    void countIn(Metrics metrics, ImportEntity entity) {
+      metrics.count(Metric.IMPORT_ROWS_IMPORTED, counts.created() + counts.updated() + counts.unchanged());
+      metrics.count(Metric.IMPORT_ROWS_REFUSED, counts.failed());
+      Counts contacts = entity == ImportEntity.LEADS ? contactCounts : counts;
+      metrics.count(Metric.CONTACTS_CREATED, contacts.created());
+      metrics.count(Metric.CONTACTS_MATCHED, contacts.updated() + contacts.unchanged());
+      if (entity == ImportEntity.LEADS) {
+        metrics.count(Metric.LEADS_CREATED, counts.created());
+      }
+    }
   }
 
   private final UUID jobId;

@@ -14,6 +14,7 @@ import io.leadcycle.domain.Unavailable;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.Failures;
 import io.leadcycle.runtime.ImportFiles;
+import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.ImportStore;
 import io.leadcycle.store.ImportStore.StoredError;
 import io.leadcycle.store.MatchingStrategyStore;
@@ -160,8 +161,10 @@ public final class ImportService {
    * Reads the file of job {@code jobId} and imports it, unless the job is finished (a duplicate event).
    * While another run holds it, {@link Unavailable} is thrown, for the trigger to retry later. A file
    * that cannot be read as CSV fails the job; a database that fails frees the job and is thrown too.
+   *
+   * @param metrics counts each batch's rows once it has committed, so a run that fails later keeps what it did
    */
-  public RunSummary run(UUID jobId, Supplier<InputStream> file) {
+  public RunSummary run(UUID jobId, Supplier<InputStream> file, Metrics metrics) {
     ImportStore.Claimed claimed = database.inTransaction(conn -> imports.claim(conn, jobId, LEASE)).await();
     if (claimed == null) {
       ImportJob job = database.read(conn -> imports.find(conn, jobId)).await();
@@ -177,7 +180,7 @@ public final class ImportService {
     }
     ImportJob job = claimed.job();
     try {
-      return new RunSummary(read(job, file), true, null);
+      return new RunSummary(read(job, file, metrics), true, null);
     } catch (UnreadableFile e) {
       return new RunSummary(finish(job.id(), ImportJob.FAILED, e.getMessage()), true, null);
     } catch (ImportStore.TakenOver e) {
@@ -202,7 +205,7 @@ public final class ImportService {
     }
   }
 
-  private ImportJob read(ImportJob job, Supplier<InputStream> file) {
+  private ImportJob read(ImportJob job, Supplier<InputStream> file, Metrics metrics) {
     ImportRequest request = job.request();
     MatchingStrategy strategy = database.read(conn -> strategies.find(conn, job.contactStrategyId())).await();
     if (strategy == null) {
@@ -261,7 +264,7 @@ public final class ImportService {
           batch.add(ImportRow.read(record, values.toList(), columns, request, strategy));
         }
         if (pending != null) {
-          pending.await();
+          pending.await().countIn(metrics, request.entity());
         }
         if (batch.isEmpty()) {
           break;

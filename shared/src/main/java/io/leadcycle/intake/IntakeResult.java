@@ -1,5 +1,7 @@
 package io.leadcycle.intake;
 
+import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Metrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -33,6 +35,31 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
   /** True when this submission (not a replay) created a contact or a lead. */
   public boolean createdSomething() {
     return !replayed && ((contact != null && contact.created()) || (lead != null && lead.created()));
+  }
+
+  /** What this submission did, in metrics: accepted or replayed, and the contact and lead it made or found. */
+  public void countIn(Metrics metrics) {
+    countSubmission(metrics, replayed ? Metric.SUBMISSIONS_REPLAYED : Metric.SUBMISSIONS_ACCEPTED);
+    if (replayed) {
+      return; // counted by its first delivery
+    }
+    if (contact != null) {
+      metrics.count(contact.created() ? Metric.CONTACTS_CREATED : Metric.CONTACTS_MATCHED);
+    }
+    if (lead != null && lead.created()) {
+      metrics.count(Metric.LEADS_CREATED);
+    }
+  }
+
+  /**
+   * Counts one submission: 1 in {@code outcome}, 0 in the other submission metrics. So all four always
+   * have data together, and an alarm can compare them (the refusal rate) without missing data.
+   */
+  public static void countSubmission(Metrics metrics, Metric outcome) {
+    for (Metric metric : List.of(Metric.SUBMISSIONS_ACCEPTED, Metric.SUBMISSIONS_REPLAYED, Metric.SUBMISSIONS_REFUSED,
+        Metric.SUBMISSIONS_FAILED)) {
+      metrics.count(metric, metric == outcome ? 1 : 0);
+    }
   }
 
   /** The answer's body; {@code warnings} only when there are some. */

@@ -48,8 +48,12 @@ public final class LeadService {
   public record LeadWithTimeline(Lead lead, List<TimelineEntry> timeline, List<LeadScore> scores) {
   }
 
-  /** A process action's outcome: the lead as it is now, and how many outbox events the action wrote. */
-  public record Acted(LeadWithTimeline lead, int events) {
+  /** A process action's outcome: the lead as it is now, and the types of the outbox events the action wrote. */
+  public record Acted(LeadWithTimeline lead, List<String> events) {
+
+    public Acted {
+      events = List.copyOf(events);
+    }
   }
 
   /** A page of a list view, with the scores of its leads. */
@@ -149,8 +153,8 @@ public final class LeadService {
   }
 
   /**
-   * {@link #act}, also saying how many outbox events the action wrote, so that a caller can tell
-   * threshold notification (once the transaction has committed, which it has when this completes).
+   * {@link #act}, also saying which outbox events the action wrote, so that a caller can tell threshold
+   * notification (once the transaction has committed, which it has when this completes) and count them.
    */
   public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor) {
     return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
@@ -159,7 +163,7 @@ public final class LeadService {
         Future<List<TimelineEntry>> entries = timeline.list(conn, id);
         Future<List<LeadScore>> leadScores = scoresOf(conn, id);
         return Future.all(entries, leadScores)
-            .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), 0));
+            .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
       }
       String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
       Future<?> opportunity = request.action() == ProcessAction.CONVERT
@@ -170,7 +174,7 @@ public final class LeadService {
             Future<Void> events = outbox.add(conn, transition.events(), id,
                 LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
             Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
-            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events().size()));
+            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
           });
     }));
   }

@@ -11,6 +11,8 @@ import io.leadcycle.domain.Unavailable;
 import io.leadcycle.intake.IntakeResult;
 import io.leadcycle.intake.IntakeService;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.ErasureStore;
 import io.leadcycle.store.LinkedInMappingStore;
 import io.leadcycle.store.LinkedInResponseStore;
@@ -50,6 +52,19 @@ public final class LinkedInSync {
 
   /** What became of one response; {@code intake} is null unless it went through intake. */
   public record Outcome(String responseUrn, String outcome, IntakeResult intake, boolean replayed) {
+
+    /**
+     * What a response that arrived did, in metrics, as a submission: taken in (accepted), seen before
+     * (replayed), or not taken in (refused: no mapping, a skipped test lead, an ignored partial match, gone
+     * from LinkedIn). A deletion is no submission and counts nothing.
+     */
+    public void countIn(Metrics metrics) {
+      if (intake != null) {
+        intake.countIn(metrics);
+      } else if (!outcome.equals("deleted")) {
+        IntakeResult.countSubmission(metrics, replayed ? Metric.SUBMISSIONS_REPLAYED : Metric.SUBMISSIONS_REFUSED);
+      }
+    }
 
     public JsonObject toJson() {
       JsonObject json = new JsonObject().put("responseUrn", responseUrn).put("outcome", outcome)
@@ -317,8 +332,10 @@ public final class LinkedInSync {
    * when everything up to the poll's start was read; a poll that stops early (LinkedIn's rate limit or
    * errors after the retries, a refused token, the budget) leaves it, and the next poll reads the same
    * window again: the ledger makes that harmless.
+   *
+   * @param metrics counts each response as it is taken in, so a poll that fails later keeps what it did
    */
-  public PollSummary poll(Duration budget) {
+  public PollSummary poll(Duration budget, Metrics metrics) {
     if (settings.owners().isEmpty()) {
       return new PollSummary("not_configured", 0, Map.of(), null, null, null);
     }
@@ -354,9 +371,11 @@ public final class LinkedInSync {
               String outcome;
               try {
                 Outcome taken = take(LinkedInLead.parse(LinkedInJson.plain(element)));
+                taken.countIn(metrics);
                 // Read again (the overlap, a webhook was first): counted apart, so counts say what this poll did.
                 outcome = taken.replayed() ? "seen_before" : taken.outcome();
               } catch (InvalidInput malformed) {
+                IntakeResult.countSubmission(metrics, Metric.SUBMISSIONS_REFUSED);
                 outcome = "malformed";
               }
               outcomes.merge(outcome, 1, Integer::sum);

@@ -6,6 +6,8 @@ import io.leadcycle.http.JsonViews;
 import io.leadcycle.http.StandardWebhooks;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.DispatchStore;
 import io.leadcycle.store.DispatchStore.Claimed;
 import io.leadcycle.store.DispatchStore.FanOut;
@@ -71,6 +73,13 @@ public final class Dispatcher implements AutoCloseable {
           .put("subscribersDisabled", subscribersDisabled)
           .put("more", more)
           .put("millis", millis);
+    }
+
+    /** The attempts' outcomes, in metrics. */
+    public void countIn(Metrics metrics) {
+      metrics.count(Metric.WEBHOOKS_DELIVERED, delivered);
+      metrics.count(Metric.WEBHOOKS_RETRIED, retrying);
+      metrics.count(Metric.WEBHOOKS_FAILED, failed);
     }
   }
 

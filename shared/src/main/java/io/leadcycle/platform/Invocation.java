@@ -2,19 +2,27 @@ package io.leadcycle.platform;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.runtime.Metrics;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
  * One call of a function: the id its log lines carry, what it is about (collected for the closing log
- * line), and how long it took. Request ids are made here and nowhere else.
+ * line), what it counted ({@link Metrics}, written into that line as CloudWatch EMF), whether it was the
+ * environment's first ({@link ColdStart}), and how long it took. Request ids are made here and nowhere else.
  */
 public final class Invocation {
 
+  /** Lambda's name for this function (unique per stack); null off Lambda, where the function's own name stands in. */
+  private static final String LAMBDA_FUNCTION_NAME = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+
   private final String requestId;
   private final String function;
+  private final boolean priming = ColdStart.isPriming();
+  private final boolean coldStart = ColdStart.take();
   private final long startedNanos = System.nanoTime();
   private final JsonObject details = new JsonObject();
+  private final Metrics metrics = new Metrics();
 
   private Invocation(String requestId, String function) {
     this.requestId = requestId;
@@ -43,6 +51,11 @@ public final class Invocation {
 
   public String function() {
     return function;
+  }
+
+  /** What this invocation counts; written once, in its closing line. */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** Adds a member to the closing log line (route, status, counts...): never secrets or bodies. */
@@ -84,9 +97,18 @@ public final class Invocation {
     }
   }
 
-  /** The closing line: the function, everything put so far, and the duration. */
+  /**
+   * The closing line: the function, everything put so far, the duration, {@code coldStart} and what was
+   * counted, as EMF. Priming work (before a snapshot) is marked and counts nothing.
+   */
   void finish() {
-    JsonLog.info(requestId, "invocation", context(details).put("durationMs", elapsedMillis()));
+    JsonObject line = context(details).put("durationMs", elapsedMillis()).put("coldStart", coldStart);
+    if (priming) {
+      line.put("priming", true);
+    } else {
+      metrics.embedIn(line, LAMBDA_FUNCTION_NAME != null ? LAMBDA_FUNCTION_NAME : function, System.currentTimeMillis());
+    }
+    JsonLog.info(requestId, "invocation", line);
   }
 
   private JsonObject context(JsonObject more) {

@@ -115,8 +115,9 @@ public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O>, R
     return null;
   }
 
-  /** The name in log lines: the handler class's simple name. */
+  /** The name in log lines: the handler class's simple name (an anonymous class has none: its full name). */
   protected String functionName() {
-    return getClass().getSimpleName();
+    String simpleName = getClass().getSimpleName();
+    return simpleName.isEmpty() ? getClass().getName() : simpleName;
   }
 }

@@ -214,12 +214,14 @@ public final class LeadcycleRuntime {
       if (env.get(S3ImportFiles.BUCKET_VARIABLE) != null) {
         importFiles().prime();
       }
-      functions.forEach(Runnable::run);
+      // Priming builds what requests use but sends no event; were one added, it would not take the cold start.
+      ColdStart.priming(() -> functions.forEach(Runnable::run));
       forgetDatabase();
     }
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+      ColdStart.afterRestore();
       synchronized (LeadcycleRuntime.class) {
         warming = null;
       }

@@ -2,6 +2,7 @@ package io.leadcycle.platform;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,7 @@ public abstract class ScheduledFunction extends LeadcycleFunction<ScheduledEvent
   protected final Map<String, Object> handle(ScheduledEvent event, Invocation invocation) {
     invocation.put("scheduledEventId", event == null ? null : event.getId());
     Map<String, Object> summary = new LinkedHashMap<>(run(event, invocation));
+    invocation.metrics().count(Metric.SCHEDULED_RUNS_FAILED, 0);
     invocation.put("outcome", "completed").put("summary", new JsonObject(new LinkedHashMap<>(summary)));
     summary.put("outcome", "completed");
     return summary;
@@ -58,6 +60,7 @@ public abstract class ScheduledFunction extends LeadcycleFunction<ScheduledEvent
   protected final Map<String, Object> onFailure(ScheduledEvent event, Failure failure, Invocation invocation) {
     invocation.failed("scheduled run failed; the next run retries", failure, null);
     invocation.put("outcome", "failed");
+    invocation.metrics().count(Metric.SCHEDULED_RUNS_FAILED);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("outcome", "failed");
     answer.put("failure", failure.kind().name());

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,7 @@ public abstract class SqsFunction extends LeadcycleFunction<SQSEvent, SQSBatchRe
       }
     }
     invocation.put("messages", messages.size()).put("failed", failures.size()).put("deadLettered", parked);
+    invocation.metrics().count(Metric.QUEUE_MESSAGES_PARKED, parked);
     return new SQSBatchResponse(failures);
   }
 

@@ -2,6 +2,7 @@ package io.leadcycle.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.testing.InvocationLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -64,6 +65,8 @@ class LambdaConformanceIT {
   /** While cold starts are measured, answers are not checked (a second Create of the same contact is a 409). */
   private volatile boolean measuring;
   private final Map<String, String> captured = new ConcurrentHashMap<>();
+  /** Per function, the metrics its closing log line must show for an invocation (by request id). */
+  private final Map<String, Map<String, JsonObject>> expectedMetrics = new ConcurrentHashMap<>();
   /** Per function, the ranges of its log's lines where the suite provoked errors on purpose. */
   private final Map<String, List<int[]>> expectedErrors = new ConcurrentHashMap<>();
   private final Map<String, ExecutionEnvironment> environments = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -307,6 +310,10 @@ class LambdaConformanceIT {
         fail(name + ": a " + status + " without problem details (" + type + "): " + text);
       }
     }
+    if (fixture.containsKey("metrics")) {
+      String requestId = new JsonObject(event).getJsonObject("requestContext").getString("requestId");
+      expectMetrics(environment, requestId, fixture.getJsonObject("metrics"));
+    }
     JsonObject capture = fixture.getJsonObject("capture");
     if (capture != null) {
       JsonObject json = new JsonObject(text);
@@ -379,8 +386,12 @@ class LambdaConformanceIT {
     JsonObject goodRecord = Events.sqsRecord(queueArn, good);
     JsonObject poisonRecord = poison == null ? null : Events.sqsRecord(queueArn, poison);
     int sentBefore = aws.sent().size();
-    List<String> failed = batchItemFailures(name, environment.invoke(poison == null ? Events.sqs(goodRecord)
-        : Events.sqs(goodRecord, poisonRecord)));
+    RuntimeApi.Answer first = environment.invoke(poison == null ? Events.sqs(goodRecord)
+        : Events.sqs(goodRecord, poisonRecord));
+    if (fixture.containsKey("metrics")) {
+      expectMetrics(environment, first.requestId(), fixture.getJsonObject("metrics"));
+    }
+    List<String> failed = batchItemFailures(name, first);
     if (failed == null) {
       return;
     }
@@ -414,6 +425,11 @@ class LambdaConformanceIT {
             .add(new int[] {logBefore, environment.logLines().size()});
       }
     }
+  }
+
+  private void expectMetrics(ExecutionEnvironment environment, String requestId, JsonObject metrics) {
+    expectedMetrics.computeIfAbsent(environment.function().logicalId(), id -> new ConcurrentHashMap<>())
+        .put(requestId, metrics);
   }
 
   private List<String> batchItemFailures(String name, RuntimeApi.Answer answer) {
@@ -531,6 +547,30 @@ class LambdaConformanceIT {
     }
     environment.api().violations().forEach(v -> fail(name + ": Runtime API protocol: " + v));
     List<String> lines = environment.logLines();
+    List<JsonObject> closing = InvocationLog.closingLines(String.join("\n", lines));
+    if (closing.isEmpty() || !Boolean.TRUE.equals(closing.get(0).getBoolean("coldStart"))
+        || closing.stream().skip(1).anyMatch(line -> !Boolean.FALSE.equals(line.getBoolean("coldStart")))) {
+      failures.add(name + ": not exactly its first invocation's log line says coldStart: true");
+    }
+    for (JsonObject line : closing) {
+      try {
+        Map<String, Long> metrics = InvocationLog.metricsOf(line);
+        JsonObject expected = expectedMetrics.getOrDefault(name, Map.of()).get(line.getString("requestId"));
+        if (expected != null) {
+          expected.forEach(e -> {
+            if (!Long.valueOf(((Number) e.getValue()).longValue()).equals(metrics.get(e.getKey()))) {
+              failures.add(name + ": " + e.getKey() + " " + metrics.get(e.getKey()) + ", expected " + e.getValue()
+                  + " in " + line.encode());
+            }
+          });
+        }
+      } catch (AssertionError e) {
+        failures.add(name + ": not a CloudWatch EMF line (" + e.getMessage().strip() + "): " + line.encode());
+      }
+    }
+    expectedMetrics.getOrDefault(name, Map.of()).keySet().stream()
+        .filter(id -> closing.stream().noneMatch(line -> id.equals(line.getString("requestId"))))
+        .forEach(id -> failures.add(name + ": no closing log line for request " + id));
     List<int[]> provoked = expectedErrors.getOrDefault(name, List.of());
     for (int i = 0, reported = 0; i < lines.size() && reported < 3; i++) {
       int line = i;

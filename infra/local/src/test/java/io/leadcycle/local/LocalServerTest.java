@@ -3,6 +3,7 @@ package io.leadcycle.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.http.StandardWebhooks;
+import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -150,6 +151,30 @@ class LocalServerTest {
         .POST(BodyPublishers.ofString("{\"url\": \"http://169.254.169.254/\", \"events\": [\"*\"]}")));
     assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(400);
     assertThat(metadata.body()).contains("\"url\"");
+  }
+
+  @Test
+  void theLogHasTheSameMetricLinesAsLambdasLog() throws Exception {
+    String secret = createForm("spring-launch", "marketing_page");
+    String body = "{\"fields\": {\"email\": \"ada@example.com\"}}";
+
+    InvocationLog.Captured<HttpResponse<String>> submitted = InvocationLog.capture(() -> {
+      try {
+        return send(signed("/v1/forms/spring-launch/submissions", secret, "application/json", body, "msg_metrics"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    assertThat(submitted.result().statusCode()).isEqualTo(201);
+    String requestId = submitted.result().headers().firstValue("x-request-id").orElseThrow();
+    // The server's timers run other functions meanwhile: this request's line is the one with its id.
+    JsonObject line = submitted.invocations().stream().filter(l -> requestId.equals(l.getString("requestId")))
+        .findFirst().orElseThrow();
+    assertThat(line.getString("FunctionName")).isEqualTo("FormIntakeHandler");
+    assertThat(line.getValue("coldStart")).isInstanceOf(Boolean.class);
+    assertThat(InvocationLog.metricsOf(line)).containsEntry("SubmissionsAccepted", 1L)
+        .containsEntry("ContactsCreated", 1L).containsEntry("LeadsCreated", 1L);
   }
 
   @Test

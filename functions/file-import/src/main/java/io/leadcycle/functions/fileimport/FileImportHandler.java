@@ -38,7 +38,7 @@ public final class FileImportHandler extends S3Function {
     }
     invocation.put("importId", jobId.toString());
     ImportService.RunSummary summary = new ImportService(database(), files.get())
-        .run(jobId, () -> files.get().open(object.bucket(), object.key()));
+        .run(jobId, () -> files.get().open(object.bucket(), object.key()), invocation.metrics());
     invocation.put("status", summary.job().status()).put("rowsRead", summary.job().rowsRead())
         .put("failed", summary.job().counts().failed());
     if (!summary.ran()) {

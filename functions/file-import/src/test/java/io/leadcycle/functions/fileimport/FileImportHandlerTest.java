@@ -12,6 +12,7 @@ import io.leadcycle.domain.ImportRow.RowError;
 import io.leadcycle.imports.ImportService;
 import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.store.ImportStore.StoredError;
+import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.ScoringFixtures;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -114,6 +115,40 @@ class FileImportHandlerTest {
     assertThat(job.counts().created()).isEqualTo(1);
     assertThat(contact("ada@example.com").getString("company_name")).isEqualTo("Engines; Inc.");
     assertThat(job.columns().get("attributeColumns")).isEqualTo(List.of());
+  }
+
+  /** Imports {@code csv} and answers the metrics of the file's invocation. */
+  private Map<String, Long> importMetrics(String requestJson, String csv) {
+    ImportJob job = service().create(ImportRequest.parse(new JsonObject(requestJson).getMap())).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    byte[] content = csv.getBytes(StandardCharsets.UTF_8);
+    files.put(key, content);
+    return InvocationLog.capture(() -> handler.handleRequest(ImportFixtures.objectCreated(key, content.length), null))
+        .metrics();
+  }
+
+  @Test
+  void aRunCountsItsRowsAndTheContactsAndLeadsTheyCreatedOrMatched() {
+    ScoringFixtures.contact("grace@example.org", null, null);
+
+    Map<String, Long> contactImport = importMetrics(contacts("contacts.csv"), """
+        Email,First Name
+        ada@example.com,Ada
+        grace@example.org,Grace
+        not-an-email,Bob
+        """);
+    Map<String, Long> leadImport = importMetrics(
+        "{\"entity\": \"leads\", \"fileName\": \"fair.csv\", \"context\": {\"name\": \"Fair\"}}", """
+        Email,First Name
+        ada@example.com,Ada
+        lin@example.net,Lin
+        ,Nobody
+        """);
+
+    assertThat(contactImport).containsExactlyInAnyOrderEntriesOf(Map.of("ImportRowsImported", 2L,
+        "ImportRowsRefused", 1L, "ContactsCreated", 1L, "ContactsMatched", 1L));
+    assertThat(leadImport).containsExactlyInAnyOrderEntriesOf(Map.of("ImportRowsImported", 2L,
+        "ImportRowsRefused", 1L, "LeadsCreated", 2L, "ContactsCreated", 1L, "ContactsMatched", 1L));
   }
 
   @Test

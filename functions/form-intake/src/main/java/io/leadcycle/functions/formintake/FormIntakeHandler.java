@@ -24,6 +24,7 @@ import io.leadcycle.runtime.Database;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.FailureKind;
 import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.runtime.Metric;
 import io.leadcycle.store.FormStore;
 import io.leadcycle.store.IntakeReceiptStore;
 import io.leadcycle.store.IntakeReceiptStore.LoggedSubmission;
@@ -91,9 +92,21 @@ public final class FormIntakeHandler extends HttpFunction {
 
   /**
    * A submission: the form's origin rules and signature first, then the honeypot, then the body. A
-   * browser's form post is answered with a redirect to the thank-you page, refused or not.
+   * browser's form post is answered with a redirect to the thank-you page, refused or not. Each
+   * submission counts once: accepted or replayed (by {@link #accept}), refused or failed (here).
    */
   private HttpResponse submit(HttpRequest request, String formId, FormKind kind) {
+    try {
+      return respond(request, formId, kind);
+    } catch (RuntimeException e) {
+      // What the platform answers: an unknown form (404), or a failure on our side (5xx).
+      IntakeResult.countSubmission(request.metrics(), Failure.of(e).kind().isClientError()
+          ? Metric.SUBMISSIONS_REFUSED : Metric.SUBMISSIONS_FAILED);
+      throw e;
+    }
+  }
+
+  private HttpResponse respond(HttpRequest request, String formId, FormKind kind) {
     Form form = form(formId, kind);
     boolean redirects = BrowserPosts.redirects(form, request);
     try {
@@ -107,6 +120,7 @@ public final class FormIntakeHandler extends HttpFunction {
       if (failure.kind() == FailureKind.BUG || failure.kind() == FailureKind.UNAVAILABLE) {
         throw e; // the platform logs it and answers 5xx
       }
+      IntakeResult.countSubmission(request.metrics(), Metric.SUBMISSIONS_REFUSED);
       Problem problem = Problem.of(failure);
       return BrowserPosts.withCors(form, request,
           redirects ? BrowserPosts.redirect(form, problem) : HttpResponse.problem(problem));
@@ -127,6 +141,7 @@ public final class FormIntakeHandler extends HttpFunction {
     if (form.browser().honeypotFilled(body.fields())) {
       // Answered like an accepted submission that created nothing, so a bot learns nothing; nothing is written.
       JsonLog.info(request.requestId(), "honeypot filled: submission dropped", new JsonObject().put("formId", form.id()));
+      IntakeResult.countSubmission(request.metrics(), Metric.SUBMISSIONS_REFUSED);
       return new IntakeResult(IntakeService.submissionKey(body.submissionIdText(), deliveryId), null, null, null,
           false, List.of());
     }
@@ -139,11 +154,14 @@ public final class FormIntakeHandler extends HttpFunction {
       String key = body.submissionIdText() != null ? body.submissionIdText() : deliveryId;
       IntakeResult first = key == null ? null : intake.replay(form, key).await();
       if (first != null) {
+        first.countIn(request.metrics());
         return first;
       }
       throw invalid;
     }
-    return intake.submit(form, submission, deliveryId).await();
+    IntakeResult result = intake.submit(form, submission, deliveryId).await();
+    result.countIn(request.metrics());
+    return result;
   }
 
   /** The form with that id and kind; 404 otherwise. */

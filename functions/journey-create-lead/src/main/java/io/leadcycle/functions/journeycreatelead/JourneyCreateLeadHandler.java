@@ -8,6 +8,7 @@ import io.leadcycle.platform.DeadLetters;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.SqsFunction;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -47,6 +48,7 @@ public final class JourneyCreateLeadHandler extends SqsFunction {
   protected void process(SQSMessage message, Invocation invocation) {
     TileEvent event = TileEvent.parse(body(message).getMap(), clock.instant());
     JourneyTileService.Outcome outcome = service().createLead(event).await();
+    invocation.metrics().count(Metric.LEADS_CREATED, outcome.created() ? 1 : 0);
     invocation.info(outcome.created() ? "journey lead created" : "tile event seen before: no new lead",
         new JsonObject().put("messageId", message.getMessageId()).put("journeyId", event.journeyId())
             .put("tileId", event.tileId()).put("createFor", event.createFor().wireName())

@@ -12,6 +12,7 @@ import io.leadcycle.domain.Unavailable;
 import io.leadcycle.platform.DeadLetters;
 import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.ScoringFixtures;
 import io.leadcycle.testing.TestDatabase;
@@ -166,6 +167,18 @@ class JourneyCreateLeadHandlerTest {
     // Another tile, or another journey, is another lead.
     deliver(tileEvent(ada, "contact").put("tileId", "tile-8"), tileEvent(ada, "contact").put("journeyId", "renewal"));
     assertThat(count("SELECT count(*) FROM leads")).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchCountsTheLeadsItCreatedAndTheMessagesItParked() {
+    deliver(tileEvent(ada, "contact"));
+
+    InvocationLog.Captured<SQSBatchResponse> batch = InvocationLog.capture(() -> deliver(
+        tileEvent(grace, "contact"), tileEvent(ada, "contact"), "{not json", tileEvent(loner, "contact")));
+
+    assertThat(failed(batch.result())).isEmpty();
+    // Ada's tile was seen before: no lead, nothing to count.
+    assertThat(batch.metrics()).containsExactlyInAnyOrderEntriesOf(Map.of("LeadsCreated", 2L, "QueueMessagesParked", 1L));
   }
 
   @Test

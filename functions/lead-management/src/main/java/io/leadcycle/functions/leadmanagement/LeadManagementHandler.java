@@ -6,6 +6,7 @@ import io.leadcycle.domain.AccountDetails;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactInput;
 import io.leadcycle.domain.ContactPatch;
+import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.LeadPatch;
 import io.leadcycle.domain.NewLeadInput;
@@ -23,6 +24,7 @@ import io.leadcycle.notifications.Nudge;
 import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.LeadStore;
 import java.util.List;
@@ -76,7 +78,9 @@ public final class LeadManagementHandler extends HttpFunction {
 
   private HttpResponse createContact(HttpRequest request) {
     ContactInput input = ContactInput.parse(request.jsonMap());
-    return HttpResponse.json(201, JsonViews.contact(contacts().create(input).await()));
+    Contact contact = contacts().create(input).await();
+    request.metrics().count(Metric.CONTACTS_CREATED);
+    return HttpResponse.json(201, JsonViews.contact(contact));
   }
 
   private HttpResponse getContact(HttpRequest request) {
@@ -121,7 +125,9 @@ public final class LeadManagementHandler extends HttpFunction {
   private HttpResponse createLead(HttpRequest request) {
     Map<String, Object> body = request.jsonMap();
     NewLeadInput input = NewLeadInput.parse(withoutActor(body));
-    return leadResponse(201, leads().create(input, request.actor(body)).await());
+    LeadWithTimeline lead = leads().create(input, request.actor(body)).await();
+    request.metrics().count(Metric.LEADS_CREATED);
+    return leadResponse(201, lead);
   }
 
   private HttpResponse getLead(HttpRequest request) {
@@ -141,8 +147,11 @@ public final class LeadManagementHandler extends HttpFunction {
     Map<String, Object> body = request.jsonMap();
     ProcessRequest processRequest = ProcessRequest.parse(body);
     LeadService.Acted acted = leads().actCounting(id, processRequest, request.actor(body)).await();
-    if (acted.events() > 0) {
+    if (!acted.events().isEmpty()) {
       nudge.get().send("lead-process");
+    }
+    if (acted.events().contains(EventTypes.SALES_READY)) {
+      request.metrics().count(Metric.LEADS_BECAME_SALES_READY);
     }
     return leadResponse(200, acted.lead());
   }

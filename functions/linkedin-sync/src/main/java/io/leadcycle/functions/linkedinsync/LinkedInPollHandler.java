@@ -47,7 +47,8 @@ public final class LinkedInPollHandler extends ScheduledFunction {
 
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
-    return new LinkedInSync(database(), settings, this::api, clock).poll(budget).toJson().getMap();
+    return new LinkedInSync(database(), settings, this::api, clock).poll(budget, invocation.metrics()).toJson()
+        .getMap();
   }
 
   private synchronized LinkedInApi api() {

@@ -15,10 +15,13 @@ import io.leadcycle.http.LinkedInViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Problem;
 import io.leadcycle.http.Route;
+import io.leadcycle.intake.IntakeResult;
 import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.linkedin.LinkedInSettings;
 import io.leadcycle.linkedin.LinkedInSync;
+import io.leadcycle.platform.Failure;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -99,9 +102,21 @@ public final class LinkedInWebhookHandler extends HttpFunction {
     if (!(urn instanceof String responseUrn) || LinkedInLead.idOfUrn(responseUrn).isEmpty()) {
       throw new InvalidInput("leadGenFormResponse", "must be a form response URN, urn:li:leadGenFormResponse:<id>");
     }
-    LinkedInSync.Outcome outcome = "CREATED".equals(action) ? sync().created(responseUrn) : sync().deleted(responseUrn);
+    LinkedInSync.Outcome outcome = "CREATED".equals(action) ? created(request, responseUrn) : sync().deleted(responseUrn);
+    outcome.countIn(request.metrics());
     // Any 2xx acknowledges the notification; the outcome says what it did.
     return HttpResponse.json(200, outcome.toJson().put("leadAction", action));
+  }
+
+  /** A new lead, taken in; one that fails is counted here, refused or (on our side) failed. */
+  private LinkedInSync.Outcome created(HttpRequest request, String responseUrn) {
+    try {
+      return sync().created(responseUrn);
+    } catch (RuntimeException e) {
+      IntakeResult.countSubmission(request.metrics(), Failure.of(e).kind().isClientError()
+          ? Metric.SUBMISSIONS_REFUSED : Metric.SUBMISSIONS_FAILED);
+      throw e;
+    }
   }
 
   /** The client secret; without one no challenge can be answered and no signature checked. */

@@ -73,7 +73,9 @@ public final class NotificationNudgeHandler extends SqsFunction {
       batch = invocation;
       outcome = null;
       try {
-        dispatcher().run(budget).toJson().forEach(member -> invocation.put(member.getKey(), member.getValue()));
+        Dispatcher.RunSummary run = dispatcher().run(budget);
+        run.countIn(invocation.metrics());
+        run.toJson().forEach(member -> invocation.put(member.getKey(), member.getValue()));
         invocation.put("runs", 1);
       } catch (RuntimeException | Error e) {
         // Never a client error: the message is not at fault, so it must be retried, not parked.

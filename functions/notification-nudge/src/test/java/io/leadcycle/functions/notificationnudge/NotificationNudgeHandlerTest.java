@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.platform.DeadLetters;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.ScoringFixtures;
 import io.leadcycle.testing.TestDatabase;
@@ -69,11 +70,13 @@ class NotificationNudgeHandlerTest {
       NotificationNudgeHandler handler = new NotificationNudgeHandler(TestDatabase::database, deadLetters,
           Clock.systemUTC(), LOCAL);
 
-      SQSBatchResponse response = handler.handleRequest(twoNudges(), null);
+      InvocationLog.Captured<SQSBatchResponse> batch = InvocationLog.capture(() -> handler.handleRequest(twoNudges(), null));
 
-      assertThat(response.getBatchItemFailures()).isEmpty();
+      assertThat(batch.result().getBatchItemFailures()).isEmpty();
       assertThat(received).hasSize(1); // one run for the batch: the event was sent once
       assertThat(parked).isEmpty();
+      assertThat(batch.metrics()).containsExactlyInAnyOrderEntriesOf(Map.of("WebhooksDelivered", 1L,
+          "WebhooksRetried", 0L, "WebhooksFailed", 0L, "QueueMessagesParked", 0L));
 
       // A later batch is a new run: nothing is left to send.
       assertThat(handler.handleRequest(twoNudges(), null).getBatchItemFailures()).isEmpty();

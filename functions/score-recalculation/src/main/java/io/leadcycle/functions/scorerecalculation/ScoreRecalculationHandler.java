@@ -9,6 +9,7 @@ import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.rescoring.RecalculationService.RunSummary;
 import io.leadcycle.runtime.Database;
+import io.leadcycle.runtime.Metric;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -65,7 +66,12 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     RecalculationService service = new RecalculationService(database(), clock);
-    return BudgetedRun.run(clock, budget, keepPolling, left -> nudgeIfAnnounced(service.run(left)).toJson());
+    return BudgetedRun.run(clock, budget, keepPolling, left -> {
+      RunSummary run = nudgeIfAnnounced(service.run(left));
+      invocation.metrics().count(Metric.LEADS_SCORED, run.leadsScored());
+      invocation.metrics().count(Metric.LEADS_BECAME_SALES_READY, run.salesReady());
+      return run.toJson();
+    });
   }
 
   /** Nudges threshold notification when the run wrote outbox events; {@code run} has committed them. */

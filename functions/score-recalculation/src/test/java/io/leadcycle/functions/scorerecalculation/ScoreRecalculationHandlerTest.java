@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.TestDatabase;
 import java.time.Clock;
@@ -53,10 +54,13 @@ class ScoreRecalculationHandlerTest {
     }
     mark(contactId);
 
-    Map<String, Object> summary = handler.handleRequest(event, null);
+    InvocationLog.Captured<Map<String, Object>> run = InvocationLog.capture(() -> handler.handleRequest(event, null));
+    Map<String, Object> summary = run.result();
 
     assertThat(summary).containsEntry("outcome", "completed").containsEntry("contactsRescored", 1)
         .containsEntry("leadsScored", 1).containsEntry("salesReady", 1).containsEntry("more", false);
+    assertThat(run.metrics()).containsExactlyInAnyOrderEntriesOf(
+        Map.of("LeadsScored", 1L, "LeadsBecameSalesReady", 1L, "ScheduledRunsFailed", 0L));
     assertThat(TestDatabase.count("SELECT score FROM leads WHERE id = '" + leadId + "'")).isEqualTo(30);
     assertThat(TestDatabase.count("SELECT count(*) FROM leads WHERE sales_ready")).isEqualTo(1);
     assertThat(nudges).as("sales-ready written: one nudge").containsExactly("score-recalculation");
@@ -91,12 +95,15 @@ class ScoreRecalculationHandlerTest {
     });
     marker.start();
 
-    Map<String, Object> summary = polling.handleRequest(event, null);
+    InvocationLog.Captured<Map<String, Object>> run = InvocationLog.capture(() -> polling.handleRequest(event, null));
+    Map<String, Object> summary = run.result();
     marker.join();
 
     assertThat(summary).containsEntry("outcome", "completed").containsEntry("polled", true)
         .containsEntry("contactsRescored", 1L);
     assertThat(TestDatabase.count("SELECT score FROM leads WHERE id = '" + leadId + "'")).isEqualTo(10);
+    // Every poll of the run adds to one line, written at its end.
+    assertThat(run.metrics()).containsEntry("LeadsScored", 1L).containsEntry("LeadsBecameSalesReady", 0L);
     assertThatThrownBy(() -> ScoreRecalculationHandler.keepPolling(Map.of("RESCORING_KEEP_POLLING", "yes")))
         .hasMessageContaining("RESCORING_KEEP_POLLING");
   }

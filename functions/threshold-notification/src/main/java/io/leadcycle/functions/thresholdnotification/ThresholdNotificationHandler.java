@@ -67,7 +67,11 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     Dispatcher service = dispatcher();
-    return BudgetedRun.run(clock, budget, keepPolling, left -> service.run(left).toJson());
+    return BudgetedRun.run(clock, budget, keepPolling, left -> {
+      Dispatcher.RunSummary run = service.run(left);
+      run.countIn(invocation.metrics());
+      return run.toJson();
+    });
   }
 
   static TargetPolicy policy(Map<String, String> env) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.notifications.TargetPolicy;
+import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.ScoringFixtures;
 import io.leadcycle.testing.TestDatabase;
@@ -66,6 +67,35 @@ class ThresholdNotificationHandlerTest {
       assertThat(summary).containsEntry("outcome", "completed").containsEntry("polled", true)
           .containsEntry("delivered", 1L).containsEntry("eventsFannedOut", 1L);
       assertThat(received).hasSize(1);
+    } finally {
+      server.close().await();
+    }
+  }
+
+  @Test
+  void eachAttemptsOutcomeIsCountedDeliveredRetriedOrFailed() throws Exception {
+    HttpServer server = TestDatabase.vertx().createHttpServer()
+        .requestHandler(request -> request.response().setStatusCode(switch (request.path()) {
+          case "/ok" -> 200;
+          case "/gone" -> 410; // given up at once: the subscriber is disabled
+          default -> 500; // tried again later
+        }).end());
+    server.listen(0, "127.0.0.1").await();
+    try {
+      UUID leadId = ScoringFixtures.lead(ScoringFixtures.contact("ada@example.com", null, null), null);
+      for (String path : List.of("/ok", "/busy", "/gone")) {
+        sql("INSERT INTO subscribers (url, events, secret) VALUES ($1, '{lead.sales_ready}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')",
+            "http://127.0.0.1:" + server.actualPort() + path);
+      }
+      sql("INSERT INTO outbox (type, lead_id, payload) VALUES ('lead.sales_ready', $1, '{}'::jsonb)", leadId);
+      ThresholdNotificationHandler handler = new ThresholdNotificationHandler(TestDatabase::database, Clock.systemUTC(),
+          Map.of("NOTIFICATION_RUN_SECONDS", "10", "NOTIFICATION_LOCAL_TARGETS", "true"));
+
+      InvocationLog.Captured<Map<String, Object>> run = InvocationLog.capture(() -> handler.handleRequest(event, null));
+
+      assertThat(run.result()).containsEntry("attempts", 3).containsEntry("subscribersDisabled", 1);
+      assertThat(run.metrics()).containsExactlyInAnyOrderEntriesOf(Map.of("WebhooksDelivered", 1L,
+          "WebhooksRetried", 1L, "WebhooksFailed", 1L, "ScheduledRunsFailed", 0L));
     } finally {
       server.close().await();
     }
