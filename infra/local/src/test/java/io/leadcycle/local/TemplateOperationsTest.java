@@ -131,4 +131,26 @@ class TemplateOperationsTest {
           ? Map.of("ApplyOn", "None") : Map.of("ApplyOn", "PublishedVersions"));
     });
   }
+
+  /**
+   * C1 only (fast start) for the request functions, full tiered compilation (C2) for the long jobs, where it
+   * pays (docs/performance.md, "Cold starts").
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void requestFunctionsCompileWithC1AndTheLongJobsWithC2() {
+    Set<String> longJobs = Set.of("MaintenanceFunction", "ScoreRecalculationFunction", "LinkedInSyncFunction",
+        "FileImportFunction");
+    Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals")).get("Function");
+    String global = (String) ((Map<String, Object>) ((Map<String, Object>) globals.get("Environment"))
+        .get("Variables")).get("JAVA_TOOL_OPTIONS");
+    assertThat(global).isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    TemplatePoliciesTest.functions(template).forEach((id, function) -> {
+      Map<String, Object> environment = (Map<String, Object>) TemplatePoliciesTest.properties(function)
+          .getOrDefault("Environment", Map.of());
+      Object own = ((Map<String, Object>) environment.getOrDefault("Variables", Map.of())).get("JAVA_TOOL_OPTIONS");
+      assertThat(own == null ? global : own).as(id).isEqualTo(longJobs.contains(id)
+          ? "-XX:+TieredCompilation -XX:TieredStopAtLevel=4" : global);
+    });
+  }
 }
