@@ -80,8 +80,8 @@ final class ColdStarts {
    * answer (what a caller waits for after Lambda restored the snapshot, which this machine cannot do).
    * Over functions the p50 and max of those medians.
    */
-  static void printRounds(List<DeployedFunction> functions, Map<String, List<Round>> onDemand,
-      Map<String, List<Round>> snapStart, Path work) {
+  static void printRounds(List<DeployedFunction> functions, List<DeployedFunction> baselines,
+      Map<String, List<Round>> onDemand, Map<String, List<Round>> snapStart, Path work) {
     StringBuilder table = new StringBuilder();
     table.append("| function | jar MB | on demand: init ms | on demand: first answer ms (min-max) | "
         + "SnapStart: init and priming ms | SnapStart: restore to first answer ms |\n")
@@ -112,6 +112,18 @@ final class ColdStarts {
           .put("onDemandFirstAnswerMinMs", first.get(0)).put("onDemandFirstAnswerMaxMs", first.get(first.size() - 1))
           .put("snapStartInitMs", primed).put("snapStartRestoreToFirstAnswerMs", afterRestore));
     }
+    StringBuilder baselineLines = new StringBuilder();
+    Double floor = null;
+    for (DeployedFunction baseline : baselines) {
+      List<Double> first = values(onDemand.getOrDefault(baseline.logicalId(), List.of()), Round::firstAnswerMs);
+      if (!first.isEmpty()) {
+        floor = median(first);
+        baselineLines.append(String.format(Locale.ROOT, "Baseline %s (%s), JVM start to first answer: %.0f ms "
+            + "(%.0f-%.0f)%n", baseline.logicalId(), baseline.handler().substring(baseline.handler().lastIndexOf('.') + 1),
+            floor, first.get(0), first.get(first.size() - 1)));
+        json.add(new JsonObject().put("baseline", baseline.logicalId()).put("onDemandFirstAnswerMs", floor));
+      }
+    }
     firstAnswers.sort(Double::compare);
     restored.sort(Double::compare);
     String summary = firstAnswers.isEmpty() ? "" : String.format(Locale.ROOT,
@@ -119,7 +131,10 @@ final class ColdStarts {
         firstAnswers.size(), median(firstAnswers), firstAnswers.get(firstAnswers.size() - 1))
         + (restored.isEmpty() ? "" : String.format(Locale.ROOT,
         "SnapStart, restore to first answer (medians of %d functions): p50 %.0f ms, max %.0f ms%n",
-        restored.size(), median(restored), restored.get(restored.size() - 1)));
+        restored.size(), median(restored), restored.get(restored.size() - 1)))
+        + baselineLines
+        + (floor == null || firstAnswers.isEmpty() ? "" : String.format(Locale.ROOT,
+        "Functions' p50 against the last baseline: %.2fx%n", median(firstAnswers) / floor));
     String heading = String.format(Locale.ROOT, "Cold starts: %d rounds, one function at a time, %d cores, %s %s%n",
         rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
         System.getProperty("java.version"));

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -211,12 +210,7 @@ final class FakeAws implements AutoCloseable {
   private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
     exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.getResponseHeaders().add("x-amzn-RequestId", UUID.randomUUID().toString());
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    RuntimeApi.send(exchange, status, body);
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.leadcycle.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.conformance.baseline.DatabaseFunction;
+import io.leadcycle.conformance.baseline.HelloFunction;
 import io.leadcycle.testing.InvocationLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -146,10 +148,18 @@ class LambdaConformanceIT {
   private void measureColdStarts(List<DeployedFunction> functions, ExecutionEnvironment.LambdaRuntime runtime)
       throws IOException {
     measuring = true;
+    List<DeployedFunction> baselines = baselines();
     Map<String, List<ColdStarts.Round>> onDemand = new LinkedHashMap<>();
     Map<String, List<ColdStarts.Round>> snapStart = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
+      for (DeployedFunction function : baselines) {
+        onDemand.computeIfAbsent(function.logicalId(), id -> new ArrayList<>())
+            .add(coldStart(function, runtime, "on-demand", round));
+      }
       for (DeployedFunction function : functions) {
+        if (!measured(function)) {
+          continue;
+        }
         onDemand.computeIfAbsent(function.logicalId(), id -> new ArrayList<>())
             .add(coldStart(function, runtime, "on-demand", round));
         if (function.snapStart()) {
@@ -159,7 +169,54 @@ class LambdaConformanceIT {
       }
     }
     measuring = false;
-    ColdStarts.printRounds(functions, onDemand, snapStart, work);
+    ColdStarts.printRounds(functions, baselines, onDemand, snapStart, work);
+  }
+
+  /**
+   * The benchmark's baselines, measured in the same rounds under the same runtime: the least Java function
+   * ({@link HelloFunction}) and a plain one answering from the same database, the same way in
+   * ({@link DatabaseFunction}: JDBC, TLS, SCRAM, one query), each a deployment package as AWS takes one
+   * (its classes, and its libraries in {@code lib/}).
+   */
+  private List<DeployedFunction> baselines() throws IOException {
+    Map<String, DeployedFunction.Event> route = Map.of("Get", new DeployedFunction.Event("HttpApi",
+        Map.of("Method", "GET", "Path", "/baseline", "Auth", Map.of("Authorizer", "NONE")), null));
+    Path driver;
+    try {
+      driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    Map<String, String> database = Map.of("DB_HOST", overrides.get("DB_HOST"), "DB_PORT", overrides.get("DB_PORT"),
+        "DB_NAME", "leadcycle", "DB_USER", FUNCTIONS_ROLE, "DB_PASSWORD", FUNCTIONS_PASSWORD, "DB_SSL_MODE", "require");
+    return List.of(
+        new DeployedFunction("BaselineHello", HelloFunction.class.getName(), deploymentPackage(HelloFunction.class),
+            1024, 20, false, Map.of(), route, null),
+        new DeployedFunction("BaselineDatabase", DatabaseFunction.class.getName(),
+            deploymentPackage(DatabaseFunction.class, driver), 1024, 20, false, database, route, null));
+  }
+
+  private Path deploymentPackage(Class<?> handler, Path... libraries) throws IOException {
+    Path jar = work.resolve("baselines").resolve(handler.getSimpleName() + ".zip");
+    Files.createDirectories(jar.getParent());
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+      String name = handler.getName().replace('.', '/') + ".class";
+      out.putNextEntry(new java.util.zip.ZipEntry(name));
+      try (InputStream in = handler.getClassLoader().getResourceAsStream(name)) {
+        in.transferTo(out);
+      }
+      for (Path library : libraries) {
+        out.putNextEntry(new java.util.zip.ZipEntry("lib/" + library.getFileName()));
+        Files.copy(library, out);
+      }
+    }
+    return jar;
+  }
+
+  /** {@code conformance.only}: the functions (logical ids, comma-separated) to measure, for a diagnosis; default all. */
+  private static boolean measured(DeployedFunction function) {
+    String only = System.getProperty("conformance.only", "").strip();
+    return only.isEmpty() || List.of(only.split(",")).contains(function.logicalId());
   }
 
   /** A new environment of {@code function}, initialized as {@code initializationType}, up to its first answer. */
@@ -167,8 +224,8 @@ class LambdaConformanceIT {
       String initializationType, int round) throws IOException {
     Map<String, String> environment = new LinkedHashMap<>(overrides);
     environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType);
-    try (ExecutionEnvironment started = ExecutionEnvironment.start(function, work.resolve("rounds"), runtime,
-        environment)) {
+    try (ExecutionEnvironment started = ExecutionEnvironment.start(function,
+        work.resolve("rounds").resolve(initializationType), runtime, environment)) {
       started.stopAfterFirstAnswer();
       try {
         workOf(function).on(started);

@@ -165,7 +165,8 @@ final class RuntimeApi implements AutoCloseable {
     send(exchange, 200, pending.event());
   }
 
-  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+  /** Answers {@code exchange} with {@code body} (none when empty), as the loopback fakes of this suite do. */
+  static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
