@@ -61,7 +61,7 @@ final class ExecutionEnvironment implements AutoCloseable {
 
   /**
    * Starts {@code function}'s environment in {@code work}/{logical id}; {@code overrides} replace or add
-   * environment variables (where the database and the AWS endpoint are).
+   * environment variables (where the database and the AWS endpoint are, the credentials).
    */
   static ExecutionEnvironment start(DeployedFunction function, Path work, LambdaRuntime runtime,
       Map<String, String> overrides) throws IOException {
@@ -91,11 +91,14 @@ final class ExecutionEnvironment implements AutoCloseable {
     env.put("AWS_LAMBDA_INITIALIZATION_TYPE", function.snapStart() ? "snap-start" : "on-demand");
     env.put("AWS_REGION", FakeAws.REGION);
     env.put("AWS_DEFAULT_REGION", FakeAws.REGION);
-    env.put("AWS_ACCESS_KEY_ID", "ASIACONFORMANCEEXAMPLE");
-    env.put("AWS_SECRET_ACCESS_KEY", "conformance/secret/access/key/example");
-    env.put("AWS_SESSION_TOKEN", "conformance-session-token");
     env.putAll(function.environment());
     env.putAll(overrides);
+    // With SnapStart, Lambda gives credentials through its container endpoint, not as keys: none may be
+    // kept in a snapshot.
+    List<String> unused = "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"))
+        ? List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+        : List.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    unused.forEach(env::remove);
 
     List<String> command = new ArrayList<>();
     command.add(runtime.javaCommand().toString());

@@ -29,6 +29,11 @@ final class FakeAws implements AutoCloseable {
   static final String REGION = "eu-central-1";
   static final String ACCOUNT = "123456789012";
 
+  /** The key Lambda puts in AWS_ACCESS_KEY_ID, and the one its container credentials endpoint hands out (SnapStart). */
+  static final String ENVIRONMENT_KEY = "ASIACONFORMANCEENVIRONMENT";
+  static final String CONTAINER_KEY = "ASIACONFORMANCECONTAINER";
+  private static final String CONTAINER_TOKEN = "container-token-" + UUID.randomUUID();
+
   /** A message an SQS queue received. */
   record SentMessage(String queueUrl, JsonObject request) {
   }
@@ -40,6 +45,7 @@ final class FakeAws implements AutoCloseable {
   private final Map<String, JsonObject> cloudFormationResponses = new ConcurrentHashMap<>();
   private final List<String> unknown = new CopyOnWriteArrayList<>();
   private volatile boolean refuseSqs;
+  private final java.util.concurrent.atomic.AtomicInteger containerCredentialsServed = new java.util.concurrent.atomic.AtomicInteger();
 
   FakeAws() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -54,6 +60,17 @@ final class FakeAws implements AutoCloseable {
 
   String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * Lambda's credential variables: the keys themselves, or with SnapStart the container credentials
+   * endpoint (served here) and its token. The runtime takes the ones its initialization type uses.
+   */
+  Map<String, String> credentials() {
+    return Map.of("AWS_ACCESS_KEY_ID", ENVIRONMENT_KEY, "AWS_SECRET_ACCESS_KEY", "conformance/environment/secret",
+        "AWS_SESSION_TOKEN", "conformance-environment-session",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint() + "/2021-04-23/functions/function/credentials",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_TOKEN);
   }
 
   /** Adds a secret (by ARN) whose SecretString is {@code value}. */
@@ -88,6 +105,11 @@ final class FakeAws implements AutoCloseable {
     refuseSqs = refuse;
   }
 
+  /** How often the container credentials endpoint answered (SnapStart functions ask it). */
+  int containerCredentialsServed() {
+    return containerCredentialsServed.get();
+  }
+
   /** Requests no fake knows (a call the suite did not expect). */
   List<String> unknown() {
     return unknown;
@@ -99,6 +121,21 @@ final class FakeAws implements AutoCloseable {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      if (path.endsWith("/functions/function/credentials") && method.equals("GET")) {
+        containerCredentials(exchange, authorization);
+        return;
+      }
+      boolean presigned = path.startsWith("/cloudformation/") || exchange.getRequestURI().getRawQuery() != null
+          && exchange.getRequestURI().getRawQuery().contains("X-Amz-Signature");
+      if (!presigned && (authorization == null || !(authorization.contains("Credential=" + ENVIRONMENT_KEY + "/")
+          || authorization.contains("Credential=" + CONTAINER_KEY + "/")))) {
+        // Not signed with the credentials Lambda gave the function: AWS would refuse it.
+        unknown.add("a request not signed with the function's credentials: " + method + " " + path + " " + target);
+        send(exchange, 403, "application/json", "{\"__type\":\"UnrecognizedClientException\"}"
+            .getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       if (target != null) {
         json(exchange, target, new JsonObject(new String(body, StandardCharsets.UTF_8)));
       } else if (path.startsWith("/cloudformation/") && method.equals("PUT")) {
@@ -123,6 +160,19 @@ final class FakeAws implements AutoCloseable {
         send(exchange, 400, "text/plain", new byte[0]);
       }
     }
+  }
+
+  private void containerCredentials(HttpExchange exchange, String authorization) throws IOException {
+    if (!CONTAINER_TOKEN.equals(authorization)) {
+      unknown.add("container credentials asked for without the authorization token");
+      send(exchange, 403, "application/json", new byte[0]);
+      return;
+    }
+    containerCredentialsServed.incrementAndGet();
+    send(exchange, 200, "application/json", new JsonObject().put("AccessKeyId", CONTAINER_KEY)
+        .put("SecretAccessKey", "conformance/container/secret").put("Token", "conformance-container-session")
+        .put("Expiration", java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString()).encode().getBytes(StandardCharsets.UTF_8));
   }
 
   private void json(HttpExchange exchange, String target, JsonObject request) throws IOException {

@@ -93,8 +93,9 @@ class LambdaConformanceIT {
       aws.secret(DeployedFunction.secretArn("DatabaseAppSecret"), new JsonObject().put("username", FUNCTIONS_ROLE)
           .put("password", FUNCTIONS_PASSWORD));
       // Where AWS has an RDS Proxy endpoint and the AWS service endpoints, the suite has its own.
-      overrides = Map.of("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(database.port()),
-          "AWS_ENDPOINT_URL", aws.endpoint());
+      overrides = new LinkedHashMap<>(aws.credentials());
+      overrides.putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(database.port()),
+          "AWS_ENDPOINT_URL", aws.endpoint()));
 
       try {
         for (DeployedFunction function : functions) {
@@ -121,6 +122,8 @@ class LambdaConformanceIT {
         environments.values().forEach(ExecutionEnvironment::close);
       }
       assertThat(aws.unknown()).as("AWS calls no fake answers").isEmpty();
+      assertThat(aws.containerCredentialsServed()).as("credentials asked of the container endpoint (SnapStart)")
+          .isPositive();
     }
     assertThat(failures).as("conformance failures (function logs under " + work + ")").isEmpty();
   }
