@@ -43,6 +43,7 @@ final class ExecutionEnvironment implements AutoCloseable {
   private final long startedNanos;
   private volatile Long firstAnswerNanos;
   private volatile boolean stopAfterFirstAnswer;
+  private volatile Integer connectionsAtCheckpoint;
 
   /** Thrown by {@link #invoke} after the first answer when only the cold start is measured. */
   static final class FirstAnswerTaken extends RuntimeException {
@@ -131,7 +132,53 @@ final class ExecutionEnvironment implements AutoCloseable {
     builder.environment().putAll(env);
     long started = System.nanoTime();
     Process process = builder.start();
-    return new ExecutionEnvironment(function, api, process, log, started);
+    ExecutionEnvironment environment = new ExecutionEnvironment(function, api, process, log, started);
+    String databasePort = env.get("DB_PORT");
+    if (databasePort != null) {
+      api.atCheckpoint(() -> environment.connectionsAtCheckpoint = environment.connectionsTo(Integer.parseInt(databasePort)));
+    }
+    return environment;
+  }
+
+  /** The JVM's established TCP connections to {@code port} (Linux: its sockets in /proc/net/tcp*); -1 unknown. */
+  int connectionsTo(int port) {
+    try {
+      java.util.Set<String> sockets = new java.util.HashSet<>();
+      try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+        for (Path fd : fds.toList()) {
+          try {
+            String target = Files.readSymbolicLink(fd).toString();
+            if (target.startsWith("socket:[")) {
+              sockets.add(target.substring("socket:[".length(), target.length() - 1));
+            }
+          } catch (IOException closedMeanwhile) {
+            // the descriptor went away while listed
+          }
+        }
+      }
+      int established = 0;
+      for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+        Path file = Path.of(table);
+        if (!Files.exists(file)) {
+          continue;
+        }
+        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+          String[] columns = line.trim().split("\\s+");
+          String remotePort = columns[2].substring(columns[2].indexOf(':') + 1);
+          if (Integer.parseInt(remotePort, 16) == port && columns[3].equals("01") && sockets.contains(columns[9])) {
+            established++;
+          }
+        }
+      }
+      return established;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Open connections to the database when the runtime stood where Lambda takes the snapshot; null if it never did. */
+  Integer connectionsAtCheckpoint() {
+    return connectionsAtCheckpoint;
   }
 
   /** AWS's Java runtime as the suite has it: a JVM, the runtime interface client's jars and its native library. */

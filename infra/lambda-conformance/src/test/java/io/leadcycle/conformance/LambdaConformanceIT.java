@@ -606,6 +606,14 @@ class LambdaConformanceIT {
       fail(name + ": " + environment.api().initError().join());
     }
     environment.api().violations().forEach(v -> fail(name + ": Runtime API protocol: " + v));
+    if (environment.function().snapStart()) {
+      Integer connections = environment.connectionsAtCheckpoint();
+      if (connections == null) {
+        fail(name + ": a SnapStart function never asked to be restored (/restore/next)");
+      } else if (connections != 0) {
+        fail(name + ": " + connections + " database connection(s) open where Lambda takes the snapshot");
+      }
+    }
     List<String> lines = environment.logLines();
     List<JsonObject> closing = InvocationLog.closingLines(String.join("\n", lines));
     if (closing.isEmpty() || !Boolean.TRUE.equals(closing.get(0).getBoolean("coldStart"))

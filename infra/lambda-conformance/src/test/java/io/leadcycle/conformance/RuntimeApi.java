@@ -57,6 +57,7 @@ final class RuntimeApi implements AutoCloseable {
   private final CompletableFuture<String> initError = new CompletableFuture<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private volatile Runnable atCheckpoint = () -> { };
 
   RuntimeApi(String functionArn) throws IOException {
     this.functionArn = functionArn;
@@ -89,6 +90,11 @@ final class RuntimeApi implements AutoCloseable {
     return restoreNext;
   }
 
+  /** Runs {@code check} when a SnapStart runtime asks to be restored, i.e. where Lambda takes the snapshot. */
+  void atCheckpoint(Runnable check) {
+    atCheckpoint = check;
+  }
+
   /** The init or restore error the runtime reported, if any. */
   CompletableFuture<String> initError() {
     return initError;
@@ -111,6 +117,7 @@ final class RuntimeApi implements AutoCloseable {
         next(exchange);
       } else if (method.equals("GET") && path.equals(BASE + "/restore/next")) {
         restoreNext.complete(System.nanoTime());
+        atCheckpoint.run(); // the runtime waits here, its before-checkpoint hooks done, as for its snapshot
         send(exchange, 200, new byte[0]);
       } else if (method.equals("POST") && path.startsWith(BASE + "/invocation/")
           && (path.endsWith("/response") || path.endsWith("/error"))) {
