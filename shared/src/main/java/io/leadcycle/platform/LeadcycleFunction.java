@@ -54,7 +54,7 @@ public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O>, R
   /** For tests and hosts that bring their own database, and functions that use none. */
   protected LeadcycleFunction(Supplier<Database> database) {
     this.database = database;
-    LeadcycleRuntime.prime(this::prime);
+    LeadcycleRuntime.primeBeforeSnapshot(this::prime);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.S3ImportFiles;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -143,11 +144,14 @@ public final class LeadcycleRuntime {
     }
   }
 
-  /** Registers SnapStart's hooks once, in a Lambda execution environment; a function adds its own priming. */
-  public static void prime(Runnable function) {
+  /**
+   * In a Lambda execution environment: registers SnapStart's hooks (once) and {@code priming}, a function's
+   * own work before the snapshot ({@link LeadcycleFunction#prime}).
+   */
+  public static void primeBeforeSnapshot(Runnable priming) {
     if (inLambda()) {
       register();
-      PRIMING.functions.add(function);
+      PRIMING.functions.add(priming);
     }
   }
 
@@ -239,7 +243,7 @@ public final class LeadcycleRuntime {
       try {
         db.pool().preparedQuery("SELECT $1::text AS t, $2::int AS i, now() AS at, gen_random_uuid() AS id, "
             + "'{\"a\": [1]}'::jsonb AS j, 1.5::numeric AS n, true AS b")
-            .execute(io.vertx.sqlclient.Tuple.of("x", 1)).await()
+            .execute(Tuple.of("x", 1)).await()
             .forEach(row -> row.toJson());
       } catch (Exception e) {
         JsonLog.warn(null, "priming the queries failed", new JsonObject().put("reason", Failure.of(e).message()));
