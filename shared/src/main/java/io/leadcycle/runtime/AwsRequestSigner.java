@@ -16,8 +16,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AWS Signature Version 4 for the one kind of call the functions make without the AWS SDK: a POST of a
- * JSON body to a service's root path, as AWS's JSON protocols send it (Secrets Manager's GetSecretValue).
+ * AWS Signature Version 4 for the calls the functions make without the AWS SDK: a POST of a JSON body to a
+ * service's root path, as AWS's JSON protocols send it (Secrets Manager's GetSecretValue), and a GET of an
+ * S3 object.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html; held to
  * the SDK's own signer by AwsRequestSignerTest.
  */
@@ -37,15 +38,32 @@ public final class AwsRequestSigner {
    */
   public static Map<String, String> signedPost(URI endpoint, Map<String, String> headers, byte[] body,
       String service, String region, AwsCredentials credentials, Instant now) {
+    return signed("POST", endpoint.resolve("/"), headers, HEX.formatHex(sha256(body)), service, region, credentials,
+        now);
+  }
+
+  /**
+   * The headers to send with a GET of {@code url} (its path already percent-encoded as S3 wants it, once;
+   * no query), as {@link #signedPost} gives them.
+   */
+  public static Map<String, String> signedGet(URI url, String service, String region, AwsCredentials credentials,
+      Instant now) {
+    if (url.getRawQuery() != null) {
+      throw new IllegalArgumentException("a signed GET here has no query");
+    }
+    return signed("GET", url, Map.of(), HEX.formatHex(sha256(new byte[0])), service, region, credentials, now);
+  }
+
+  private static Map<String, String> signed(String method, URI url, Map<String, String> headers, String payloadHash,
+      String service, String region, AwsCredentials credentials, Instant now) {
     String timestamp = TIMESTAMP.format(now);
     String date = timestamp.substring(0, 8);
     Map<String, String> signed = new TreeMap<>();
     headers.forEach((name, value) -> signed.put(name.toLowerCase(Locale.ROOT), value.strip()));
     // As HTTP clients send Host: the port only when it is not the scheme's own.
-    int defaultPort = "https".equals(endpoint.getScheme()) ? 443 : 80;
-    signed.put("host", endpoint.getPort() < 0 || endpoint.getPort() == defaultPort ? endpoint.getHost()
-        : endpoint.getHost() + ":" + endpoint.getPort());
-    String payloadHash = HEX.formatHex(sha256(body));
+    int defaultPort = "https".equals(url.getScheme()) ? 443 : 80;
+    signed.put("host", url.getPort() < 0 || url.getPort() == defaultPort ? url.getHost()
+        : url.getHost() + ":" + url.getPort());
     // Required by S3 only, accepted by every service, and sent by the SDK's signer: sent here too.
     signed.put("x-amz-content-sha256", payloadHash);
     signed.put("x-amz-date", timestamp);
@@ -55,7 +73,9 @@ public final class AwsRequestSigner {
     StringBuilder canonicalHeaders = new StringBuilder();
     signed.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
     String signedHeaders = String.join(";", signed.keySet());
-    String canonicalRequest = "POST\n/\n\n" + canonicalHeaders + "\n" + signedHeaders + "\n" + payloadHash;
+    // The path as sent: S3 signs it encoded once; the JSON services' root path is "/" either way.
+    String canonicalRequest = method + "\n" + url.getRawPath() + "\n\n" + canonicalHeaders + "\n" + signedHeaders
+        + "\n" + payloadHash;
     String scope = date + "/" + region + "/" + service + "/aws4_request";
     String stringToSign = "AWS4-HMAC-SHA256\n" + timestamp + "\n" + scope + "\n"
         + HEX.formatHex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));

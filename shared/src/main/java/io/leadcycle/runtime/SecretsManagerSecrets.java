@@ -42,13 +42,10 @@ public final class SecretsManagerSecrets implements Function<String, String> {
   }
 
   public static SecretsManagerSecrets fromEnvironment(Map<String, String> env) {
-    String region = firstOf(env, "AWS_REGION", "AWS_DEFAULT_REGION");
-    if (region == null) {
-      throw new IllegalStateException("Set AWS_REGION (Lambda sets it) to read secrets from Secrets Manager.");
-    }
-    String override = firstOf(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL");
+    String region = AwsEnvironment.region(env, "read secrets from Secrets Manager");
+    String override = AwsEnvironment.firstOf(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL");
     URI endpoint = URI.create(override != null ? override
-        : "https://secretsmanager." + region + (region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com"));
+        : "https://secretsmanager." + region + "." + AwsEnvironment.domain(region));
     return new SecretsManagerSecrets(endpoint, region, () -> AwsCredentials.fromEnvironment(env), Clock.systemUTC());
   }
 
@@ -123,16 +120,6 @@ public final class SecretsManagerSecrets implements Function<String, String> {
     } catch (RuntimeException notJson) {
       return "";
     }
-  }
-
-  private static String firstOf(Map<String, String> env, String... names) {
-    for (String name : names) {
-      String value = env.get(name);
-      if (value != null && !value.isBlank()) {
-        return value.strip();
-      }
-    }
-    return null;
   }
 
   private static final class Retryable extends IllegalStateException {

@@ -162,7 +162,8 @@ final class ExecutionEnvironment implements AutoCloseable {
         if (!Files.exists(file)) {
           continue;
         }
-        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
           String[] columns = line.trim().split("\\s+");
           String remotePort = columns[2].substring(columns[2].indexOf(':') + 1);
           if (Integer.parseInt(remotePort, 16) == port && columns[3].equals("01") && sockets.contains(columns[9])) {
