@@ -1,5 +1,6 @@
 package io.leadcycle.runtime;
 
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -52,6 +53,15 @@ public final class AwsRequestSigner {
       throw new IllegalArgumentException("a signed GET here has no query");
     }
     return signed("GET", url, Map.of(), HEX.formatHex(sha256(new byte[0])), service, region, credentials, now);
+  }
+
+  /** Sets {@code signed} on {@code connection}, but Host, which the connection sends itself with the same value. */
+  static void setOn(HttpURLConnection connection, Map<String, String> signed) {
+    signed.forEach((name, value) -> {
+      if (!name.equals("host")) {
+        connection.setRequestProperty(name, value);
+      }
+    });
   }
 
   private static Map<String, String> signed(String method, URI url, Map<String, String> headers, String payloadHash,

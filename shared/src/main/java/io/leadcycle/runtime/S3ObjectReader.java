@@ -61,11 +61,8 @@ public final class S3ObjectReader {
       HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
       connection.setConnectTimeout(5_000);
       connection.setReadTimeout(60_000);
-      AwsRequestSigner.signedGet(url, "s3", region, credentials.get(), clock.instant()).forEach((name, value) -> {
-        if (!name.equals("host")) { // the connection sends Host itself, with the same value
-          connection.setRequestProperty(name, value);
-        }
-      });
+      AwsRequestSigner.setOn(connection, AwsRequestSigner.signedGet(url, "s3", region, credentials.get(),
+          clock.instant()));
       int status = connection.getResponseCode();
       if (status == 200) {
         return connection.getInputStream();

@@ -78,13 +78,9 @@ public final class SecretsManagerSecrets implements Function<String, String> {
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(body.length);
-      AwsRequestSigner.signedPost(endpoint, Map.of("content-type", "application/x-amz-json-1.1",
-          "x-amz-target", "secretsmanager.GetSecretValue"), body, "secretsmanager", region, signer, clock.instant())
-          .forEach((name, value) -> {
-            if (!name.equals("host")) { // the connection sends Host itself, with the same value
-              connection.setRequestProperty(name, value);
-            }
-          });
+      AwsRequestSigner.setOn(connection, AwsRequestSigner.signedPost(endpoint, Map.of("content-type",
+          "application/x-amz-json-1.1", "x-amz-target", "secretsmanager.GetSecretValue"), body, "secretsmanager",
+          region, signer, clock.instant()));
       try (OutputStream out = connection.getOutputStream()) {
         out.write(body);
       }

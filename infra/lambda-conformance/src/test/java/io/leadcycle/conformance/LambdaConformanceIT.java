@@ -618,7 +618,7 @@ class LambdaConformanceIT {
     List<JsonObject> closing = InvocationLog.closingLines(String.join("\n", lines));
     if (closing.isEmpty() || !Boolean.TRUE.equals(closing.get(0).getBoolean("coldStart"))
         || closing.stream().skip(1).anyMatch(line -> !Boolean.FALSE.equals(line.getBoolean("coldStart")))) {
-      failures.add(name + ": not exactly its first invocation's log line says coldStart: true");
+      fail(name + ": not exactly its first invocation's log line says coldStart: true");
     }
     for (JsonObject line : closing) {
       try {
@@ -627,18 +627,18 @@ class LambdaConformanceIT {
         if (expected != null) {
           expected.forEach(e -> {
             if (!Long.valueOf(((Number) e.getValue()).longValue()).equals(metrics.get(e.getKey()))) {
-              failures.add(name + ": " + e.getKey() + " " + metrics.get(e.getKey()) + ", expected " + e.getValue()
+              fail(name + ": " + e.getKey() + " " + metrics.get(e.getKey()) + ", expected " + e.getValue()
                   + " in " + line.encode());
             }
           });
         }
       } catch (AssertionError e) {
-        failures.add(name + ": not a CloudWatch EMF line (" + e.getMessage().strip() + "): " + line.encode());
+        fail(name + ": not a CloudWatch EMF line (" + e.getMessage().strip() + "): " + line.encode());
       }
     }
     expectedMetrics.getOrDefault(name, Map.of()).keySet().stream()
         .filter(id -> closing.stream().noneMatch(line -> id.equals(line.getString("requestId"))))
-        .forEach(id -> failures.add(name + ": no closing log line for request " + id));
+        .forEach(id -> fail(name + ": no closing log line for request " + id));
     List<int[]> provoked = expectedErrors.getOrDefault(name, List.of());
     for (int i = 0, reported = 0; i < lines.size() && reported < 3; i++) {
       int line = i;
