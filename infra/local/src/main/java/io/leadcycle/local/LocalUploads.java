@@ -1,0 +1,92 @@
+package io.leadcycle.local;
+
+import io.leadcycle.http.Problem;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * {@code PUT /_local/uploads/{key}?expires=&signature=}, an upload URL of {@link LocalImportFiles}, the
+ * local stand-in for a presigned S3 upload URL: no token, the signature is the credential. Uploads are
+ * streamed to disk, whatever their size, so this comes before the raw body is read into memory.
+ */
+final class LocalUploads {
+
+  private final LocalImportFiles imports;
+
+  LocalUploads(LocalImportFiles imports) {
+    this.imports = imports;
+  }
+
+  /** An upload goes to {@link #upload}; any other request on. */
+  void handle(RoutingContext ctx) {
+    if (ctx.request().method().name().equals("PUT") && ctx.request().path().startsWith(LocalImportFiles.UPLOAD_PATH)) {
+      upload(ctx);
+    } else {
+      ctx.next();
+    }
+  }
+
+  /**
+   * The body is streamed to a file outside the bucket, then moved in whole, where the bucket announces it
+   * to the import function as S3 would. Answers 200 as S3 does; 403 for a URL that is not one (or expired).
+   */
+  private void upload(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String key = keyOf(request);
+    if (key == null) {
+      LocalProblems.write(ctx, Problem.notFound("No upload URL " + request.path() + "."));
+      return;
+    }
+    if (!imports.verify(key, request.getParam("expires"), request.getParam("signature"))) {
+      LocalProblems.write(ctx, Problem.forbidden("The upload URL is not one this server made, or it has expired: "
+          + "POST /v1/imports again for a new one."));
+      return;
+    }
+    Path staged;
+    try {
+      staged = imports.newStagingFile();
+    } catch (IOException e) {
+      ctx.fail(e);
+      return;
+    }
+    request.pause();
+    if ("100-continue".equalsIgnoreCase(request.getHeader("expect")) && request.version() == HttpVersion.HTTP_1_1) {
+      ctx.response().writeContinue();
+    }
+    streamIn(ctx, staged, key);
+  }
+
+  /** The import file's key of the upload path, else null. */
+  private String keyOf(HttpServerRequest request) {
+    try {
+      String key = URLDecoder.decode(request.path().substring(LocalImportFiles.UPLOAD_PATH.length()), StandardCharsets.UTF_8);
+      imports.pathOf(key);
+      return key;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private void streamIn(RoutingContext ctx, Path staged, String key) {
+    ctx.vertx().fileSystem().open(staged.toString(), new OpenOptions().setWrite(true))
+        .compose(ctx.request()::pipeTo)
+        .compose(piped -> ctx.vertx().executeBlocking(() -> {
+          imports.moveIn(staged, key);
+          return key;
+        }))
+        .onComplete(done -> {
+          if (done.failed()) {
+            staged.toFile().delete();
+            ctx.fail(done.cause());
+          } else {
+            ctx.response().setStatusCode(200).end();
+          }
+        });
+  }
+}
