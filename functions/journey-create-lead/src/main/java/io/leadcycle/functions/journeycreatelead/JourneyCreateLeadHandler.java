@@ -1,5 +1,6 @@
 package io.leadcycle.functions.journeycreatelead;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
@@ -29,7 +30,7 @@ public final class JourneyCreateLeadHandler extends SqsFunction {
   private final Supplier<Database> database;
 
   private final Clock clock;
-  private JourneyTileService service;
+  private final Lazy<JourneyTileService> service = Lazy.of(this::newService);
 
   /** The constructor Lambda calls: the database and the dead-letter queue come from the environment. */
   public JourneyCreateLeadHandler() {
@@ -44,11 +45,13 @@ public final class JourneyCreateLeadHandler extends SqsFunction {
     this.clock = clock;
   }
 
-  private synchronized JourneyTileService service() {
-    if (service == null) {
-      service = new JourneyTileService(database());
-    }
-    return service;
+  private JourneyTileService service() {
+    return service.get();
+  }
+
+  /** Built on first use: it needs the database, which the constructor only names. */
+  private JourneyTileService newService() {
+    return new JourneyTileService(database());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.leadcycle.functions.linkedinsync;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.linkedin.LinkedInApi;
@@ -29,7 +30,7 @@ public final class LinkedInPollHandler extends ScheduledFunction {
   private final LinkedInSettings settings;
   private final Duration budget;
   private final LinkedInApi.Backoff backoff;
-  private LinkedInApi api;
+  private final Lazy<LinkedInApi> api = Lazy.of(this::newApi);
 
   /** The constructor Lambda calls: settings from the environment; the database and secrets on first use. */
   public LinkedInPollHandler() {
@@ -55,11 +56,13 @@ public final class LinkedInPollHandler extends ScheduledFunction {
         .getMap();
   }
 
-  private synchronized LinkedInApi api() {
-    if (api == null) {
-      api = new LinkedInApi(database().vertx(), settings, backoff);
-    }
-    return api;
+  private LinkedInApi api() {
+    return api.get();
+  }
+
+  /** Built on first use: it needs the database, which the constructor only names. */
+  private LinkedInApi newApi() {
+    return new LinkedInApi(database().vertx(), settings, backoff);
   }
 
   /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */

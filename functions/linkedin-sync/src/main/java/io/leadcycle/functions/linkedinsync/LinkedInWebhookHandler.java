@@ -1,5 +1,6 @@
 package io.leadcycle.functions.linkedinsync;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.linkedin.LinkedInFormMapping;
@@ -46,7 +47,7 @@ public final class LinkedInWebhookHandler extends HttpFunction {
   private final Clock clock;
   private final LinkedInSettings settings;
   private final LinkedInApi.Backoff backoff;
-  private LinkedInApi api;
+  private final Lazy<LinkedInApi> api = Lazy.of(this::newApi);
 
   /** The constructor Lambda calls: settings from the environment; the database and secrets on first use. */
   public LinkedInWebhookHandler() {
@@ -198,11 +199,13 @@ public final class LinkedInWebhookHandler extends HttpFunction {
   }
 
   /** One LinkedIn client per execution environment, on the database's Vert.x. */
-  private synchronized LinkedInApi api() {
-    if (api == null) {
-      api = new LinkedInApi(database().vertx(), settings, backoff);
-    }
-    return api;
+  private LinkedInApi api() {
+    return api.get();
+  }
+
+  /** Built on first use: it needs the database, which the constructor only names. */
+  private LinkedInApi newApi() {
+    return new LinkedInApi(database().vertx(), settings, backoff);
   }
 
   /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */

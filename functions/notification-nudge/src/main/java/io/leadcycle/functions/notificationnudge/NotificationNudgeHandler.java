@@ -1,5 +1,6 @@
 package io.leadcycle.functions.notificationnudge;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
@@ -42,7 +43,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
   private final Clock clock;
   private final Duration budget;
   private final TargetPolicy policy;
-  private Dispatcher dispatcher;
+  private final Lazy<Dispatcher> dispatcher = Lazy.of(this::newDispatcher);
 
   /** The batch whose run is {@link #outcome} (identity, not equality: one Invocation per batch). */
   private Invocation batch;
@@ -67,11 +68,13 @@ public final class NotificationNudgeHandler extends SqsFunction {
   }
 
   /** One dispatcher (its HTTP client and sending threads) per execution environment. */
-  private synchronized Dispatcher dispatcher() {
-    if (dispatcher == null) {
-      dispatcher = new Dispatcher(database(), clock, policy);
-    }
-    return dispatcher;
+  private Dispatcher dispatcher() {
+    return dispatcher.get();
+  }
+
+  /** Built on first use: it needs the database, which the constructor only names. */
+  private Dispatcher newDispatcher() {
+    return new Dispatcher(database(), clock, policy);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.leadcycle.functions.thresholdnotification;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.notifications.Dispatcher;
@@ -40,7 +41,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   private final Duration budget;
   private final boolean keepPolling;
   private final TargetPolicy policy;
-  private Dispatcher dispatcher;
+  private final Lazy<Dispatcher> dispatcher = Lazy.of(this::newDispatcher);
 
   /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
   public ThresholdNotificationHandler() {
@@ -61,11 +62,13 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   }
 
   /** One dispatcher (its HTTP client and sending threads) per execution environment. */
-  private synchronized Dispatcher dispatcher() {
-    if (dispatcher == null) {
-      dispatcher = new Dispatcher(database(), clock, policy);
-    }
-    return dispatcher;
+  private Dispatcher dispatcher() {
+    return dispatcher.get();
+  }
+
+  /** Built on first use: it needs the database, which the constructor only names. */
+  private Dispatcher newDispatcher() {
+    return new Dispatcher(database(), clock, policy);
   }
 
   @Override
