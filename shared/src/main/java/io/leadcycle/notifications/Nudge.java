@@ -30,13 +30,13 @@ public interface Nudge {
   /** Sends one nudge; {@code reason} says which writer (for the logs). Never throws. */
   void send(String reason);
 
-  /** Builds what the first send would build (an SDK client), without calling AWS: for SnapStart's snapshot. */
+  /** Builds what the first send would build (the SQS sender), without calling AWS: for SnapStart's snapshot. */
   default void prime() {
   }
 
   /** {@link #NONE} without {@value #QUEUE_URL_VARIABLE}; else an {@link SqsNudge} to that queue. */
   static Nudge fromEnvironment(Map<String, String> env) {
     String url = env.get(QUEUE_URL_VARIABLE);
-    return url == null || url.isBlank() ? NONE : SqsNudge.to(url);
+    return url == null || url.isBlank() ? NONE : SqsNudge.to(url, env);
   }
 }

@@ -2,11 +2,11 @@ package io.leadcycle.notifications;
 
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.LazySqsClient;
+import io.leadcycle.runtime.SqsSender;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * A nudge as an SQS {@code SendMessage} to the notification-nudge queue. On a FIFO queue (the
@@ -24,8 +24,8 @@ public final class SqsNudge implements Nudge {
   private final boolean fifo;
   private final Clock clock;
 
-  public SqsNudge(SqsClient client, String queueUrl, Clock clock) {
-    this(LazySqsClient.of(client), queueUrl, clock);
+  public SqsNudge(SqsSender sender, String queueUrl, Clock clock) {
+    this(LazySqsClient.of(sender), queueUrl, clock);
   }
 
   private SqsNudge(LazySqsClient client, String queueUrl, Clock clock) {
@@ -36,11 +36,11 @@ public final class SqsNudge implements Nudge {
   }
 
   /**
-   * A nudge to {@code queueUrl} whose client (region, credentials and endpoint from the Lambda
-   * environment, as the SDK finds them) is built on the first nudge, as {@code SqsDeadLetters} does.
+   * A nudge to {@code queueUrl} whose sender (region, credentials and endpoint from the Lambda
+   * environment, see {@link SqsSender}) is built on the first nudge, as {@code SqsDeadLetters} does.
    */
-  static SqsNudge to(String queueUrl) {
-    return new SqsNudge(LazySqsClient.fromEnvironment(), queueUrl, Clock.systemUTC());
+  static SqsNudge to(String queueUrl, Map<String, String> env) {
+    return new SqsNudge(LazySqsClient.fromEnvironment(env), queueUrl, Clock.systemUTC());
   }
 
   @Override
@@ -59,15 +59,16 @@ public final class SqsNudge implements Nudge {
     }
   }
 
-  SendMessageRequest request(String reason) {
-    SendMessageRequest.Builder request = SendMessageRequest.builder()
-        .queueUrl(queueUrl)
-        .messageBody(new JsonObject().put("reason", reason == null ? "outbox" : reason).encode());
+  /** SendMessage's input as the JSON protocol writes it. */
+  JsonObject request(String reason) {
+    JsonObject request = new JsonObject()
+        .put("QueueUrl", queueUrl)
+        .put("MessageBody", new JsonObject().put("reason", reason == null ? "outbox" : reason).encode());
     if (fifo) {
-      request.messageGroupId(MESSAGE_GROUP)
-          .messageDeduplicationId(Long.toString(clock.instant().getEpochSecond()));
+      request.put("MessageGroupId", MESSAGE_GROUP)
+          .put("MessageDeduplicationId", Long.toString(clock.instant().getEpochSecond()));
     }
-    return request.build();
+    return request;
   }
 
   @Override

@@ -188,8 +188,8 @@ public final class LeadcycleRuntime {
   /**
    * SnapStart's runtime hooks (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html).
    * Before the snapshot: wait for {@link #warmUp}, run the queries' code paths once (the pg client's row
-   * decoders), build the SDK clients this function has (SQS, S3: classes loaded, nothing called) and each
-   * function's own priming (its route table); then close the database, so no connection or secret is
+   * decoders), build the AWS callers this function has (the SQS sender, the S3 signer: classes loaded,
+   * nothing sent) and each function's own priming (its route table); then close the database, so no connection or secret is
    * kept in the snapshot. After a restore: warm up again in the background (settings and secret read
    * afresh, a new connection), while the runtime reads the first event.
    */
