@@ -19,10 +19,11 @@ import java.util.concurrent.Executors;
 
 /**
  * The AWS services the functions call, on one loopback endpoint that the function JVMs reach through
- * {@code AWS_ENDPOINT_URL} (the AWS SDK's own setting): Secrets Manager's GetSecretValue and SQS's
- * SendMessage (AWS JSON protocol, told apart by {@code X-Amz-Target}), S3 objects (path-style GET and
- * PUT, including the SDK's {@code aws-chunked} uploads), and CloudFormation's pre-signed response URLs
- * ({@code PUT /cloudformation/...}). The functions' real SDK clients, in their shaded jars, talk to it.
+ * {@code AWS_ENDPOINT_URL} (the AWS SDK's own setting, which our SDK-less calls read as it does): Secrets
+ * Manager's GetSecretValue and SQS's SendMessage (AWS JSON protocol, told apart by {@code X-Amz-Target}),
+ * S3 objects (path-style GET and PUT, signed in the headers or presigned in the query; {@code aws-chunked}
+ * bodies, as the SDK uploads, are understood too), and CloudFormation's pre-signed response URLs
+ * ({@code PUT /cloudformation/...}). The functions' own signed calls, in their shaded jars, talk to it.
  */
 final class FakeAws implements AutoCloseable {
 
@@ -126,8 +127,16 @@ final class FakeAws implements AutoCloseable {
         containerCredentials(exchange, authorization);
         return;
       }
-      boolean presigned = path.startsWith("/cloudformation/") || exchange.getRequestURI().getRawQuery() != null
-          && exchange.getRequestURI().getRawQuery().contains("X-Amz-Signature");
+      String query = exchange.getRequestURI().getRawQuery();
+      boolean presigned = path.startsWith("/cloudformation/") || query != null && query.contains("X-Amz-Signature");
+      if (presigned && !path.startsWith("/cloudformation/") && !(query.contains("X-Amz-Credential=" + ENVIRONMENT_KEY
+          + "%2F") || query.contains("X-Amz-Credential=" + CONTAINER_KEY + "%2F"))) {
+        // An upload URL the imports API presigned, but not with the credentials Lambda gave the function.
+        unknown.add("a presigned URL not signed with the function's credentials: " + method + " " + path + "?" + query);
+        send(exchange, 403, "application/xml", "<Error><Code>InvalidAccessKeyId</Code></Error>"
+            .getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       if (!presigned && (authorization == null || !(authorization.contains("Credential=" + ENVIRONMENT_KEY + "/")
           || authorization.contains("Credential=" + CONTAINER_KEY + "/")))) {
         // Not signed with the credentials Lambda gave the function: AWS would refuse it.

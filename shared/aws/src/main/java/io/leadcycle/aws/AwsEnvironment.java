@@ -1,5 +1,6 @@
 package io.leadcycle.aws;
 
+import java.net.URI;
 import java.util.Map;
 
 /** What the calls made without the AWS SDK read from the Lambda environment, as the SDK reads it. */
@@ -20,6 +21,15 @@ final class AwsEnvironment {
   /** AWS's domain for a region's endpoints. */
   static String domain(String region) {
     return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  }
+
+  /**
+   * The endpoint the environment sets for a service ({@code serviceVariable}, e.g. {@code AWS_ENDPOINT_URL_SQS})
+   * or for every service ({@code AWS_ENDPOINT_URL}), without a trailing slash; null when neither is set (in AWS).
+   */
+  static URI endpointOverride(Map<String, String> env, String serviceVariable) {
+    String override = firstOf(env, serviceVariable, "AWS_ENDPOINT_URL");
+    return override == null ? null : URI.create(override.replaceAll("/+$", ""));
   }
 
   /** The value of the first of {@code names} that is set and not blank, stripped; null when none is. */

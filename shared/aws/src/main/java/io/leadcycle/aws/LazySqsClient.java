@@ -1,44 +1,43 @@
 package io.leadcycle.aws;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * An SQS client built on first use: a function that never sends (no message refused, nothing to
- * nudge) pays nothing for it at cold start. The default client takes region, credentials and endpoint
- * from the Lambda environment, as the SDK finds them.
+ * An SQS sender built on first use, from the Lambda environment ({@link SqsSender#fromEnvironment}): a
+ * function that never sends (no message refused, nothing to nudge) needs no region for it, and one
+ * without it fails the send, not its start.
  */
-public final class LazySqsClient implements Supplier<SqsClient> {
+public final class LazySqsClient implements Supplier<SqsSender> {
 
-  private final Supplier<SqsClient> factory;
-  private volatile SqsClient client;
+  private final Supplier<SqsSender> factory;
+  private volatile SqsSender sender;
 
-  private LazySqsClient(Supplier<SqsClient> factory) {
+  private LazySqsClient(Supplier<SqsSender> factory) {
     this.factory = factory;
   }
 
-  /** The environment's client, built on the first {@link #get}. */
-  public static LazySqsClient fromEnvironment() {
-    return new LazySqsClient(() -> SqsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+  /** The sender {@code env} describes, built on the first {@link #get}. */
+  public static LazySqsClient fromEnvironment(Map<String, String> env) {
+    return new LazySqsClient(() -> SqsSender.fromEnvironment(env));
   }
 
-  /** A given client (tests point one at a fake SQS endpoint). */
-  public static LazySqsClient of(SqsClient client) {
-    Objects.requireNonNull(client, "client");
-    return new LazySqsClient(() -> client);
+  /** A given sender (tests point one at a fake SQS endpoint). */
+  public static LazySqsClient of(SqsSender sender) {
+    Objects.requireNonNull(sender, "sender");
+    return new LazySqsClient(() -> sender);
   }
 
   @Override
-  public SqsClient get() {
-    SqsClient current = client;
+  public SqsSender get() {
+    SqsSender current = sender;
     if (current == null) {
       synchronized (this) {
-        current = client;
+        current = sender;
         if (current == null) {
           current = factory.get();
-          client = current;
+          sender = current;
         }
       }
     }

@@ -40,8 +40,7 @@ public final class S3ObjectReader {
 
   public static S3ObjectReader fromEnvironment(Map<String, String> env) {
     String region = AwsEnvironment.region(env, "read files from S3");
-    String override = AwsEnvironment.firstOf(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
-    return new S3ObjectReader(override == null ? null : URI.create(override.replaceAll("/+$", "")), region,
+    return new S3ObjectReader(AwsEnvironment.endpointOverride(env, "AWS_ENDPOINT_URL_S3"), region,
         () -> AwsCredentials.fromEnvironment(env), Clock.systemUTC());
   }
 
@@ -75,7 +74,8 @@ public final class S3ObjectReader {
     }
   }
 
-  private static String errorCode(HttpURLConnection connection) throws IOException {
+  /** The {@code <Code>} of S3's XML error answer, or null. */
+  static String errorCode(HttpURLConnection connection) throws IOException {
     try (InputStream in = connection.getErrorStream()) {
       if (in == null) {
         return null;

@@ -6,14 +6,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.leadcycle.runtime.JsonLog;
 import java.util.LinkedHashMap;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * Parks refused queue messages on the queue's dead-letter queue with an SQS {@code SendMessage}: the
@@ -41,8 +40,8 @@ public final class SqsDeadLetters implements DeadLetters {
   private final String deadLetterQueueUrl;
   private final boolean fifo;
 
-  public SqsDeadLetters(SqsClient client, String deadLetterQueueUrl) {
-    this(LazySqsClient.of(client), deadLetterQueueUrl);
+  public SqsDeadLetters(SqsSender sender, String deadLetterQueueUrl) {
+    this(LazySqsClient.of(sender), deadLetterQueueUrl);
   }
 
   private SqsDeadLetters(LazySqsClient client, String deadLetterQueueUrl) {
@@ -57,16 +56,16 @@ public final class SqsDeadLetters implements DeadLetters {
   }
 
   /**
-   * {@link DeadLetters#NONE} without {@code DEAD_LETTER_QUEUE_URL}; otherwise an SQS sender whose
-   * client (region, credentials and endpoint from the Lambda environment, as the SDK finds them) is
-   * built on the first refused message, so a function that never refuses one pays nothing for it.
+   * {@link DeadLetters#NONE} without {@code DEAD_LETTER_QUEUE_URL}; otherwise an SQS sender (region,
+   * credentials and endpoint from the Lambda environment, see {@link SqsSender}) built on the first
+   * refused message, so a function that never refuses one needs nothing for it.
    */
   public static DeadLetters fromEnvironment(Map<String, String> env) {
     String url = env.get(QUEUE_URL_VARIABLE);
     if (url == null || url.isBlank()) {
       return DeadLetters.NONE;
     }
-    return new SqsDeadLetters(LazySqsClient.fromEnvironment(), url);
+    return new SqsDeadLetters(LazySqsClient.fromEnvironment(env), url);
   }
 
   @Override
@@ -84,9 +83,10 @@ public final class SqsDeadLetters implements DeadLetters {
     }
   }
 
-  SendMessageRequest request(SQSMessage message, String reason) {
+  /** SendMessage's input as the JSON protocol writes it (what the AWS SDK's client sent before). */
+  JsonObject request(SQSMessage message, String reason) {
     Objects.requireNonNull(message, "message");
-    Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    JsonObject attributes = new JsonObject();
     putString(attributes, REASON, reason == null || reason.isBlank() ? "unspecified" : sanitize(reason));
     putString(attributes, ORIGINAL_MESSAGE_ID, message.getMessageId());
     putString(attributes, SOURCE_QUEUE, message.getEventSourceArn());
@@ -97,7 +97,7 @@ public final class SqsDeadLetters implements DeadLetters {
           break;
         }
         if (!attributes.containsKey(original.getKey())) {
-          MessageAttributeValue copy = copyable(original.getValue());
+          JsonObject copy = copyable(original.getValue());
           if (copy != null) {
             attributes.put(original.getKey(), copy);
           }
@@ -105,26 +105,26 @@ public final class SqsDeadLetters implements DeadLetters {
       }
     }
 
-    SendMessageRequest.Builder request = SendMessageRequest.builder()
-        .queueUrl(deadLetterQueueUrl)
-        .messageBody(message.getBody())
-        .messageAttributes(attributes);
+    JsonObject request = new JsonObject()
+        .put("QueueUrl", deadLetterQueueUrl)
+        .put("MessageBody", message.getBody())
+        .put("MessageAttributes", attributes);
     if (fifo) {
       Map<String, String> system = message.getAttributes();
       String group = system == null ? null : system.get("MessageGroupId");
       String id = message.getMessageId();
-      request.messageGroupId(group == null || group.isEmpty() ? DEFAULT_MESSAGE_GROUP : group)
-          .messageDeduplicationId(id == null || id.isEmpty() ? UUID.randomUUID().toString() : id);
+      request.put("MessageGroupId", group == null || group.isEmpty() ? DEFAULT_MESSAGE_GROUP : group)
+          .put("MessageDeduplicationId", id == null || id.isEmpty() ? UUID.randomUUID().toString() : id);
     }
-    return request.build();
+    return request;
   }
 
   /**
    * The attribute as SQS takes it back: String and Number (with or without a custom type suffix) as
-   * text, Binary as bytes. The list types SQS reserves and never delivers, and empty values, are left
+   * text, Binary as bytes (base64 in JSON). The list types SQS reserves and never delivers, and empty values, are left
    * out.
    */
-  private static MessageAttributeValue copyable(MessageAttribute original) {
+  private static JsonObject copyable(MessageAttribute original) {
     if (original == null || original.getDataType() == null) {
       return null;
     }
@@ -133,21 +133,21 @@ public final class SqsDeadLetters implements DeadLetters {
       if (original.getBinaryValue() == null || !original.getBinaryValue().hasRemaining()) {
         return null;
       }
-      return MessageAttributeValue.builder()
-          .dataType(type)
-          .binaryValue(SdkBytes.fromByteBuffer(original.getBinaryValue().asReadOnlyBuffer()))
-          .build();
+      ByteBuffer value = original.getBinaryValue().asReadOnlyBuffer();
+      byte[] bytes = new byte[value.remaining()];
+      value.get(bytes);
+      return new JsonObject().put("DataType", type).put("BinaryValue", Base64.getEncoder().encodeToString(bytes));
     }
     if ((type.startsWith("String") || type.startsWith("Number"))
         && original.getStringValue() != null && !original.getStringValue().isEmpty()) {
-      return MessageAttributeValue.builder().dataType(type).stringValue(original.getStringValue()).build();
+      return new JsonObject().put("DataType", type).put("StringValue", original.getStringValue());
     }
     return null;
   }
 
-  private static void putString(Map<String, MessageAttributeValue> attributes, String name, String value) {
+  private static void putString(JsonObject attributes, String name, String value) {
     if (value != null && !value.isEmpty()) {
-      attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
+      attributes.put(name, new JsonObject().put("DataType", "String").put("StringValue", value));
     }
   }
 

@@ -6,8 +6,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * A nudge as an SQS {@code SendMessage} to the notification-nudge queue. On a FIFO queue (the
@@ -25,8 +23,8 @@ public final class SqsNudge implements Nudge {
   private final boolean fifo;
   private final Clock clock;
 
-  public SqsNudge(SqsClient client, String queueUrl, Clock clock) {
-    this(LazySqsClient.of(client), queueUrl, clock);
+  public SqsNudge(SqsSender sender, String queueUrl, Clock clock) {
+    this(LazySqsClient.of(sender), queueUrl, clock);
   }
 
   private SqsNudge(LazySqsClient client, String queueUrl, Clock clock) {
@@ -37,17 +35,17 @@ public final class SqsNudge implements Nudge {
   }
 
   /**
-   * A nudge to {@code queueUrl} whose client (region, credentials and endpoint from the Lambda
-   * environment, as the SDK finds them) is built on the first nudge, as {@code SqsDeadLetters} does.
+   * {@link Nudge#NONE} without {@code NOTIFICATION_NUDGE_QUEUE_URL}; otherwise a nudge to that queue whose
+   * sender (region, credentials and endpoint from the Lambda environment, see {@link SqsSender}) is built on
+   * the first nudge, as {@code SqsDeadLetters} does.
    */
-  /** {@link Nudge#NONE} without {@code NOTIFICATION_NUDGE_QUEUE_URL}; otherwise a nudge sent to that queue. */
   public static Nudge fromEnvironment(Map<String, String> env) {
     String url = env.get(Nudge.QUEUE_URL_VARIABLE);
-    return url == null || url.isBlank() ? Nudge.NONE : to(url);
+    return url == null || url.isBlank() ? Nudge.NONE : to(url, env);
   }
 
-  static SqsNudge to(String queueUrl) {
-    return new SqsNudge(LazySqsClient.fromEnvironment(), queueUrl, Clock.systemUTC());
+  static SqsNudge to(String queueUrl, Map<String, String> env) {
+    return new SqsNudge(LazySqsClient.fromEnvironment(env), queueUrl, Clock.systemUTC());
   }
 
   @Override
@@ -66,15 +64,16 @@ public final class SqsNudge implements Nudge {
     }
   }
 
-  SendMessageRequest request(String reason) {
-    SendMessageRequest.Builder request = SendMessageRequest.builder()
-        .queueUrl(queueUrl)
-        .messageBody(new JsonObject().put("reason", reason == null ? "outbox" : reason).encode());
+  /** SendMessage's input as the JSON protocol writes it. */
+  JsonObject request(String reason) {
+    JsonObject request = new JsonObject()
+        .put("QueueUrl", queueUrl)
+        .put("MessageBody", new JsonObject().put("reason", reason == null ? "outbox" : reason).encode());
     if (fifo) {
-      request.messageGroupId(MESSAGE_GROUP)
-          .messageDeduplicationId(Long.toString(clock.instant().getEpochSecond()));
+      request.put("MessageGroupId", MESSAGE_GROUP)
+          .put("MessageDeduplicationId", Long.toString(clock.instant().getEpochSecond()));
     }
-    return request.build();
+    return request;
   }
 
   @Override

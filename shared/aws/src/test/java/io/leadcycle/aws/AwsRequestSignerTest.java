@@ -47,6 +47,15 @@ class AwsRequestSignerTest {
         new AwsCredentials("AKIDEXAMPLE", "secret", "token"));
   }
 
+  @Test
+  void anSqsSendMessageIsSignedAsTheSdkSignsIt() {
+    assertSameAsTheSdk(URI.create("https://sqs.eu-central-1.amazonaws.com"), Map.of("content-type",
+        "application/x-amz-json-1.0", "x-amz-target", "AmazonSQS.SendMessage"),
+        "{\"QueueUrl\":\"https://sqs.eu-central-1.amazonaws.com/123456789012/dlq\",\"MessageBody\":\"{}\"}"
+            .getBytes(StandardCharsets.UTF_8), "sqs", "eu-central-1",
+        new AwsCredentials("ASIAEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG", "token+/="));
+  }
+
   @Property(tries = 50)
   void anyBodyAndKeyIsSignedAsTheSdkSignsIt(@ForAll @StringLength(max = 300) String body,
       @ForAll @AlphaChars @StringLength(min = 1, max = 40) String secretKey) {
@@ -56,8 +65,12 @@ class AwsRequestSignerTest {
 
   private static void assertSameAsTheSdk(URI endpoint, byte[] body, String service, String region,
       AwsCredentials credentials) {
-    Map<String, String> headers = Map.of("content-type", "application/x-amz-json-1.1",
-        "x-amz-target", "secretsmanager.GetSecretValue");
+    assertSameAsTheSdk(endpoint, Map.of("content-type", "application/x-amz-json-1.1",
+        "x-amz-target", "secretsmanager.GetSecretValue"), body, service, region, credentials);
+  }
+
+  private static void assertSameAsTheSdk(URI endpoint, Map<String, String> headers, byte[] body, String service,
+      String region, AwsCredentials credentials) {
     Map<String, String> ours = AwsRequestSigner.signedPost(endpoint, headers, body, service, region, credentials, NOW);
 
     SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint.resolve("/"));

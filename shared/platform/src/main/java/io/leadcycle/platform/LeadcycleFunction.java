@@ -35,7 +35,7 @@ import java.nio.charset.StandardCharsets;
 public abstract class LeadcycleFunction<I, O> implements RequestHandler<I, O>, RequestStreamHandler {
 
   static {
-    // Libraries (Vert.x, Netty, Flyway, the AWS SDK) log through java.util.logging or SLF4J: one JSON format for all.
+    // Libraries (Vert.x, Netty, Flyway) log through java.util.logging or SLF4J: one JSON format for all.
     JavaLogging.routeToJson();
   }
 

@@ -18,7 +18,7 @@ public interface DeadLetters {
    */
   boolean park(SQSMessage message, String reason);
 
-  /** Builds what the first park would build (an SDK client), without calling AWS: for SnapStart's snapshot. */
+  /** Builds what the first park would build (the SQS sender), without calling AWS: for SnapStart's snapshot. */
   default void prime() {
   }
 

@@ -20,7 +20,7 @@ public interface ImportFiles {
   /** Reads a stored file as a stream (never all of it in memory). */
   InputStream open(String bucket, String key);
 
-  /** Builds what the first use would build (SDK clients), without calling AWS: for SnapStart's snapshot. */
+  /** Loads what the first use runs (the signer), without calling AWS: for SnapStart's snapshot. */
   default void prime() {
   }
 

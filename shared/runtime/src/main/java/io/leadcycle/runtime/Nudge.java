@@ -30,7 +30,7 @@ public interface Nudge {
   /** Sends one nudge; {@code reason} says which writer (for the logs). Never throws. */
   void send(String reason);
 
-  /** Builds what the first send would build (an SDK client), without calling AWS: for SnapStart's snapshot. */
+  /** Builds what the first send would build (the SQS sender), without calling AWS: for SnapStart's snapshot. */
   default void prime() {
   }
 }
