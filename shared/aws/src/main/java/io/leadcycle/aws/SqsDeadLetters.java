@@ -1,5 +1,6 @@
 package io.leadcycle.aws;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.runtime.DeadLetters;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
@@ -36,15 +37,15 @@ public final class SqsDeadLetters implements DeadLetters {
   static final int MAX_MESSAGE_ATTRIBUTES = 10;
   static final int MAX_REASON_LENGTH = 1000;
 
-  private final LazySqsClient client;
+  private final Lazy<SqsSender> client;
   private final String deadLetterQueueUrl;
   private final boolean fifo;
 
   public SqsDeadLetters(SqsSender sender, String deadLetterQueueUrl) {
-    this(LazySqsClient.of(sender), deadLetterQueueUrl);
+    this(Lazy.of(() -> sender), deadLetterQueueUrl);
   }
 
-  private SqsDeadLetters(LazySqsClient client, String deadLetterQueueUrl) {
+  private SqsDeadLetters(Lazy<SqsSender> client, String deadLetterQueueUrl) {
     this.client = client;
     this.deadLetterQueueUrl = Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl").trim();
     this.fifo = this.deadLetterQueueUrl.endsWith(".fifo");
@@ -65,7 +66,7 @@ public final class SqsDeadLetters implements DeadLetters {
     if (url == null || url.isBlank()) {
       return DeadLetters.NONE;
     }
-    return new SqsDeadLetters(LazySqsClient.fromEnvironment(env), url);
+    return new SqsDeadLetters(Lazy.of(() -> SqsSender.fromEnvironment(env)), url);
   }
 
   @Override

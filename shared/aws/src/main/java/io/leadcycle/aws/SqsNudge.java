@@ -1,5 +1,6 @@
 package io.leadcycle.aws;
 
+import io.leadcycle.runtime.Lazy;
 import io.leadcycle.runtime.Nudge;
 import io.leadcycle.runtime.JsonLog;
 import io.vertx.core.json.JsonObject;
@@ -18,16 +19,16 @@ public final class SqsNudge implements Nudge {
 
   public static final String MESSAGE_GROUP = "leadcycle-notification-nudge";
 
-  private final LazySqsClient client;
+  private final Lazy<SqsSender> client;
   private final String queueUrl;
   private final boolean fifo;
   private final Clock clock;
 
   public SqsNudge(SqsSender sender, String queueUrl, Clock clock) {
-    this(LazySqsClient.of(sender), queueUrl, clock);
+    this(Lazy.of(() -> sender), queueUrl, clock);
   }
 
-  private SqsNudge(LazySqsClient client, String queueUrl, Clock clock) {
+  private SqsNudge(Lazy<SqsSender> client, String queueUrl, Clock clock) {
     this.client = client;
     this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl").trim();
     this.fifo = this.queueUrl.endsWith(".fifo");
@@ -45,7 +46,7 @@ public final class SqsNudge implements Nudge {
   }
 
   static SqsNudge to(String queueUrl, Map<String, String> env) {
-    return new SqsNudge(LazySqsClient.fromEnvironment(env), queueUrl, Clock.systemUTC());
+    return new SqsNudge(Lazy.of(() -> SqsSender.fromEnvironment(env)), queueUrl, Clock.systemUTC());
   }
 
   @Override
