@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
@@ -137,7 +138,7 @@ class ArchitectureTest {
     classes().that().resideInAPackage(NOTIFICATIONS)
         .should().onlyDependOnClassesThat(JavaClass.Predicates.resideInAnyPackage(join(POSTGRES, join(CORE, NOTIFICATIONS,
             RUNTIME, JAVA, "io.vertx.core..", "io.vertx.ext.web.client..", "io.netty.handler.codec.http..")))
-            .or(JavaClass.Predicates.name("io.leadcycle.http.StandardWebhooks")))
+            .or(HasName.Predicates.name("io.leadcycle.http.StandardWebhooks")))
         .check(LEADCYCLE);
   }
 
