@@ -1,7 +1,7 @@
 package io.leadcycle.linkedin;
 
-import io.leadcycle.http.RetryAfter;
 import io.leadcycle.linkedin.LinkedInApiException.Reason;
+import io.leadcycle.runtime.RetryAfter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

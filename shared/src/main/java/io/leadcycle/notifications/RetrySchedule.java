@@ -1,6 +1,6 @@
 package io.leadcycle.notifications;
 
-import io.leadcycle.http.RetryAfter;
+import io.leadcycle.runtime.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

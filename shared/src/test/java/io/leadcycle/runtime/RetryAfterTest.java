@@ -1,4 +1,4 @@
-package io.leadcycle.http;
+package io.leadcycle.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

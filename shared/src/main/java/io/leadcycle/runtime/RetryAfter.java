@@ -1,4 +1,4 @@
-package io.leadcycle.http;
+package io.leadcycle.runtime;
 
 import java.time.DateTimeException;
 import java.time.Duration;
