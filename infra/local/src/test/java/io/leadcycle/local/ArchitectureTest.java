@@ -4,10 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import io.leadcycle.runtime.Database;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +69,19 @@ class ArchitectureTest {
             "io.leadcycle.imports..")
         .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
             "com.amazonaws..")
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void functionsCallServicesWhichOwnTheTransactions() {
+    // docs/architecture.md, "Services and transactions": a handler that opened a transaction on stores
+    // itself would be a second place where a unit of work is decided.
+    noClasses().that().resideInAPackage("io.leadcycle.functions..")
+        .should().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+            JavaClass.Predicates.assignableTo(Database.class))).and(JavaCall.Predicates.target(
+                HasName.Predicates.nameMatching("inTransaction|inIdempotentTransaction"))))
+        .orShould().callConstructorWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+            JavaClass.Predicates.simpleNameEndingWith("Store"))))
         .check(LEADCYCLE);
   }
 
