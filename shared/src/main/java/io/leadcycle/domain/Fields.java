@@ -8,7 +8,8 @@ import java.util.function.Function;
 /**
  * Small readers for request bodies that record what is wrong instead of throwing at the first error.
  * {@link #text} is the one rule for a text member of any request (domain inputs, scoring models, the
- * actor): what it accepts and the words it uses when it does not.
+ * actor): what it accepts and the words it uses when it does not. The NUL character is refused once for
+ * every member of every request, before any parser reads it ({@code HttpRequest}), in {@link #NO_NUL}'s words.
  */
 public final class Fields {
 
@@ -45,17 +46,13 @@ public final class Fields {
   }
 
   /**
-   * The one rule for text a request sends: a string, not blank, without the NUL character, and at most
-   * {@code maxLength} characters once the whitespace around it is stripped (which is what is stored, so
-   * what is counted). Answers the stripped text; otherwise adds an error for {@code path} and answers null.
+   * The one rule for text a request sends: a string, not blank, and at most {@code maxLength} characters
+   * once the whitespace around it is stripped (which is what is stored, so what is counted). Answers the
+   * stripped text; otherwise adds an error for {@code path} and answers null.
    */
   public static String text(String path, Object value, int maxLength, List<FieldError> errors) {
     if (!(value instanceof String text) || text.isBlank()) {
       errors.add(new FieldError(path, "must be " + textRule(maxLength)));
-      return null;
-    }
-    if (text.indexOf('\0') >= 0) {
-      errors.add(new FieldError(path, NO_NUL));
       return null;
     }
     String stripped = text.strip();
