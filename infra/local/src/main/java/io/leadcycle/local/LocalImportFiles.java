@@ -1,5 +1,6 @@
 package io.leadcycle.local;
 
+import io.leadcycle.runtime.HmacSha256;
 import io.leadcycle.runtime.ImportFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,14 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The local server's import bucket: the directory of the import function's {@link LocalBucket}, which
@@ -78,7 +74,7 @@ final class LocalImportFiles implements ImportFiles {
       return false;
     }
     long until = Long.parseLong(expires);
-    return until >= Instant.now().getEpochSecond() && MessageDigest.isEqual(
+    return until >= Instant.now().getEpochSecond() && HmacSha256.matches(
         signature(key, until).getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -106,12 +102,6 @@ final class LocalImportFiles implements ImportFiles {
   }
 
   private String signature(String key, long expires) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal((key + "\n" + expires).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(HmacSha256.of(signingKey, key + "\n" + expires));
   }
 }

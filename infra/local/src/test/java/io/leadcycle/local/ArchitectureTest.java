@@ -5,12 +5,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import io.leadcycle.postgres.Database;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -148,6 +151,19 @@ class ArchitectureTest {
         .should().onlyDependOnClassesThat().resideInAnyPackage(join(POSTGRES, join(CORE, LINKEDIN, RUNTIME, AWS,
             "io.leadcycle.http..", JAVA, "javax.crypto..", "io.vertx.core..", "io.vertx.ext.web.client..",
             "io.vertx.sqlclient..")))
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void functionsCallServicesWhichOwnTheTransactions() {
+    // docs/architecture.md, "Services and transactions": a handler that opened a transaction on stores
+    // itself would be a second place where a unit of work is decided.
+    noClasses().that().resideInAPackage(FUNCTIONS)
+        .should().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+            JavaClass.Predicates.assignableTo(Database.class))).and(JavaCall.Predicates.target(
+                HasName.Predicates.nameMatching("inTransaction|inIdempotentTransaction"))))
+        .orShould().callConstructorWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+            JavaClass.Predicates.simpleNameEndingWith("Store"))))
         .check(LEADCYCLE);
   }
 

@@ -1,5 +1,7 @@
 package io.leadcycle.aws;
 
+import io.leadcycle.runtime.HmacSha256;
+
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AWS Signature Version 4 for the calls the functions make without the AWS SDK: a POST of a JSON body to a
@@ -179,12 +179,6 @@ public final class AwsRequestSigner {
   }
 
   private static byte[] hmac(byte[] key, String text) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return HmacSha256.of(key, text);
   }
 }

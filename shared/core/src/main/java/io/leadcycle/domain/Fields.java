@@ -5,36 +5,71 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Small readers for request bodies that record what is wrong instead of throwing at the first error. */
+/**
+ * Small readers for request bodies that record what is wrong instead of throwing at the first error.
+ * {@link #text} is the one rule for a text member of any request (domain inputs, scoring models, the
+ * actor): what it accepts and the words it uses when it does not. The NUL character is refused once for
+ * every member of every request, before any parser reads it ({@code HttpRequest}), in {@link #NO_NUL}'s words.
+ */
 public final class Fields {
+
+  /** PostgreSQL cannot store the NUL character in text: the words for a value that holds one. */
+  public static final String NO_NUL = "must not contain the NUL character";
 
   private Fields() {
   }
 
   public static String requiredText(Map<String, ?> body, String field, int maxLength, List<FieldError> errors) {
-    Object value = body.get(field);
-    if (value == null) {
-      errors.add(new FieldError(field, "required"));
-      return null;
-    }
-    return text(field, value, maxLength, errors);
+    return requiredText(body, field, field, maxLength, errors);
   }
 
   public static String optionalText(Map<String, ?> body, String field, int maxLength, List<FieldError> errors) {
-    Object value = body.get(field);
-    return value == null ? null : text(field, value, maxLength, errors);
+    return optionalText(body, field, field, maxLength, errors);
   }
 
-  private static String text(String field, Object value, int maxLength, List<FieldError> errors) {
+  /** Member {@code member} of {@code body} by {@link #text}'s rule; absent (or JSON null) is an error too. */
+  public static String requiredText(Map<?, ?> body, String member, String path, int maxLength,
+      List<FieldError> errors) {
+    Object value = body.get(member);
+    if (value == null) {
+      errors.add(new FieldError(path, "required"));
+      return null;
+    }
+    return text(path, value, maxLength, errors);
+  }
+
+  /** Member {@code member} of {@code body} by {@link #text}'s rule; null when absent (or JSON null). */
+  public static String optionalText(Map<?, ?> body, String member, String path, int maxLength,
+      List<FieldError> errors) {
+    Object value = body.get(member);
+    return value == null ? null : text(path, value, maxLength, errors);
+  }
+
+  /**
+   * The one rule for text a request sends: a string, not blank, and at most {@code maxLength} characters
+   * once the whitespace around it is stripped (which is what is stored, so what is counted). Answers the
+   * stripped text; otherwise adds an error for {@code path} and answers null.
+   */
+  public static String text(String path, Object value, int maxLength, List<FieldError> errors) {
     if (!(value instanceof String text) || text.isBlank()) {
-      errors.add(new FieldError(field, "must be a non-empty string"));
+      errors.add(new FieldError(path, "must be " + textRule(maxLength)));
       return null;
     }
-    if (text.length() > maxLength) {
-      errors.add(new FieldError(field, "longer than " + maxLength + " characters"));
+    String stripped = text.strip();
+    if (stripped.length() > maxLength) {
+      errors.add(new FieldError(path, "longer than " + maxLength + " characters"));
       return null;
     }
-    return text.strip();
+    return stripped;
+  }
+
+  /** Whether {@code value} passes {@link #text}'s rule, for a caller that only wants to know. */
+  public static boolean isText(Object value, int maxLength) {
+    return text("", value, maxLength, new java.util.ArrayList<>()) != null;
+  }
+
+  private static String textRule(int maxLength) {
+    return "a non-empty string of up to " + maxLength + " characters";
   }
 
   public static <E> E requiredEnum(Map<String, ?> body, String field, Function<String, Optional<E>> lookup,

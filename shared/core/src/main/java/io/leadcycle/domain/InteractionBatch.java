@@ -211,8 +211,7 @@ public record InteractionBatch(List<Item> items, List<Rejection> rejected) {
   /** The item's {@code sourceId} when it is usable text, to help the client find the item; else null. */
   private static String readableSourceId(Map<String, ?> fields) {
     Object value = fields.get("sourceId");
-    return value instanceof String text && !text.isBlank() && text.length() <= MAX_SOURCE_ID_LENGTH ? text.strip()
-        : null;
+    return Fields.isText(value, MAX_SOURCE_ID_LENGTH) ? ((String) value).strip() : null;
   }
 
   /** All of an item's faults in one sentence: {@code "type: must be one of: ...; occurredAt: required ..."}. */

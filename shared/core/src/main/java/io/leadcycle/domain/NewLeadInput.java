@@ -75,11 +75,12 @@ public record NewLeadInput(String topic, UUID contactId, UUID accountId, Marketi
     if (value == null) {
       return null;
     }
-    if (!(value instanceof String text) || text.isBlank() || text.length() > MAX_CONTEXT_TEXT_LENGTH) {
+    // Fields' rule, in the words the lead's context uses for all of its members.
+    if (!Fields.isText(value, MAX_CONTEXT_TEXT_LENGTH)) {
       errors.add(new FieldError(field, "optional; when given, non-empty text of up to " + MAX_CONTEXT_TEXT_LENGTH
           + " characters"));
       return null;
     }
-    return text.strip();
+    return ((String) value).strip();
   }
 }

@@ -124,19 +124,12 @@ public record Submission(String submissionId, Instant submittedAt, ContactDetail
     return null;
   }
 
+  /** Fields' rule; the text is kept as sent, since a submission id is the client's idempotency key. */
   private static String optionalText(String path, Object value, int maxLength, List<FieldError> errors) {
     if (value == null) {
       return null;
     }
-    if (!(value instanceof String text) || text.isBlank()) {
-      errors.add(new FieldError(path, "must be a non-empty string"));
-      return null;
-    }
-    if (text.length() > maxLength) {
-      errors.add(new FieldError(path, "longer than " + maxLength + " characters"));
-      return null;
-    }
-    return text;
+    return Fields.text(path, value, maxLength, errors) == null ? null : (String) value;
   }
 
   private static Instant instant(String path, Object value, List<FieldError> errors) {

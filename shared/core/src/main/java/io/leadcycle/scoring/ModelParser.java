@@ -1,6 +1,7 @@
 package io.leadcycle.scoring;
 
 import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.InteractionType;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Normalize;
@@ -414,30 +415,11 @@ final class ModelParser {
   }
 
   private String requiredText(Map<?, ?> body, String member, String path, int maxLength) {
-    Object value = body.get(member);
-    if (value == null) {
-      errors.add(new FieldError(path, "required: non-empty text (" + maxLength + " characters at most)"));
-      return null;
-    }
-    return text(value, path, maxLength);
+    return Fields.requiredText(body, member, path, maxLength, errors);
   }
 
   private String optionalText(Map<?, ?> body, String member, String path, int maxLength) {
-    Object value = body.get(member);
-    return value == null ? null : text(value, path, maxLength);
-  }
-
-  private String text(Object value, String path, int maxLength) {
-    if (!(value instanceof String text) || text.isBlank()) {
-      errors.add(new FieldError(path, "must be non-empty text (" + maxLength + " characters at most)"));
-      return null;
-    }
-    String stripped = text.strip();
-    if (stripped.length() > maxLength) {
-      errors.add(new FieldError(path, "longer than " + maxLength + " characters"));
-      return null;
-    }
-    return stripped;
+    return Fields.optionalText(body, member, path, maxLength, errors);
   }
 
   private <E> E requiredEnum(Map<?, ?> body, String member, String path, Function<String, Optional<E>> lookup,

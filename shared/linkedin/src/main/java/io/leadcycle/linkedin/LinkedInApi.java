@@ -1,6 +1,7 @@
 package io.leadcycle.linkedin;
 
 import io.leadcycle.linkedin.LinkedInApiException.Reason;
+import io.leadcycle.runtime.RetryAfter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -186,18 +187,12 @@ public final class LinkedInApi implements AutoCloseable {
   }
 
   /**
-   * How long to wait before the next attempt: {@code Retry-After} (in seconds) or {@code wait}, at most the
+   * How long to wait before the next attempt: {@code Retry-After} (seconds or a date) or {@code wait}, at most the
    * backoff's bound; null when the call's budget would run out before that attempt could be answered.
    */
   private Duration sleepFor(Duration wait, String retryAfter, long deadline) {
-    Duration sleep = wait;
-    if (retryAfter != null) {
-      try {
-        sleep = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.strip())));
-      } catch (NumberFormatException e) {
-        // an HTTP date or garbage: our own wait
-      }
-    }
+    Duration asked = RetryAfter.parse(retryAfter, Instant.now());
+    Duration sleep = asked == null ? wait : asked; // absent or garbage: our own wait
     if (sleep.compareTo(backoff.max()) > 0) {
       sleep = backoff.max();
     }

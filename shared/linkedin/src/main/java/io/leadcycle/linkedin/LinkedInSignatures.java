@@ -2,13 +2,10 @@ package io.leadcycle.linkedin;
 
 import io.leadcycle.http.Problem;
 
+import io.leadcycle.runtime.HmacSha256;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * LinkedIn's webhook security (docs/linkedin.md): the validation challenge is answered with the hex
@@ -30,10 +27,7 @@ public final class LinkedInSignatures {
 
   /** The {@code X-LI-Signature} of {@code body}. */
   public static String sign(String clientSecret, byte[] body) {
-    byte[] signed = new byte[PREFIX.length + body.length];
-    System.arraycopy(PREFIX, 0, signed, 0, PREFIX.length);
-    System.arraycopy(body, 0, signed, PREFIX.length, body.length);
-    return hex(clientSecret, signed);
+    return hex(clientSecret, PREFIX, body);
   }
 
   /**
@@ -50,18 +44,12 @@ public final class LinkedInSignatures {
       given = given.substring("hmacsha256=".length());
     }
     byte[] expected = sign(clientSecret, body).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.US_ASCII))) {
+    if (!HmacSha256.matches(expected, given.getBytes(StandardCharsets.US_ASCII))) {
       throw Problem.unauthorized("X-LI-Signature does not match this body and the LinkedIn client secret.");
     }
   }
 
-  private static String hex(String key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(data));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
+  private static String hex(String key, byte[]... data) {
+    return HexFormat.of().formatHex(HmacSha256.of(key.getBytes(StandardCharsets.UTF_8), data));
   }
 }

@@ -1,10 +1,8 @@
 package io.leadcycle.notifications;
 
+import io.leadcycle.runtime.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 
@@ -46,27 +44,8 @@ public final class RetrySchedule {
     return now.plusMillis(Math.round(delay.toMillis() * factor));
   }
 
-  /**
-   * A {@code Retry-After} value: delay seconds or an HTTP date. Null when absent or not understood; a
-   * date in the past is no delay.
-   */
+  /** A {@code Retry-After} value, read as {@link RetryAfter} reads it for every caller. */
   public static Duration parseRetryAfter(String value, Instant now) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    String v = value.strip();
-    if (v.chars().allMatch(Character::isDigit)) {
-      try {
-        return Duration.ofSeconds(Long.parseLong(v));
-      } catch (NumberFormatException e) {
-        return MAX_RETRY_AFTER; // more digits than a long: longer than any cap
-      }
-    }
-    try {
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return at.isBefore(now) ? Duration.ZERO : Duration.between(now, at);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return RetryAfter.parse(value, now);
   }
 }

@@ -1,12 +1,19 @@
 package io.leadcycle.http;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * CSV as RFC 4180 writes it, for exports that people open in spreadsheets: records end in CRLF; a
- * cell that holds a comma, a double quote, CR or LF is enclosed in double quotes, its quotes doubled;
- * null is an empty cell.
+ * CSV as RFC 4180 writes it, for exports that people open in spreadsheets, written by commons-csv's
+ * {@link CSVPrinter} (the library that reads imported files): records end in CRLF; a cell that holds a
+ * comma, a double quote, CR or LF is enclosed in double quotes, its quotes doubled, and so is one that
+ * starts with a space, {@code !}, {@code "} or {@code #} or ends in whitespace (commons-csv's minimal
+ * quoting, which every CSV reader reads as the same text); null and the empty string are an empty cell.
  *
  * <p><b>Formula injection.</b> Spreadsheets run a cell that starts with {@code =}, {@code +},
  * {@code -} or {@code @} (and, in some, a tab or CR) as a formula, so a text cell a visitor could have
@@ -17,10 +24,12 @@ import java.util.List;
  */
 public final class Csv {
 
+  private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\r\n").get();
+
   private final StringBuilder out = new StringBuilder();
   private long bytes;
 
-  /** Appends one record of cells already made by {@link #text} or {@link #value}. */
+  /** Appends one record of cells already made by {@link #text} or {@link #value}; a null cell is empty. */
   public Csv record(List<String> cells) {
     String line = line(cells);
     out.append(line);
@@ -48,15 +57,21 @@ public final class Csv {
     return bytes;
   }
 
+  /** One record with its CRLF; {@code cells} may hold nulls (empty cells). */
   private static String line(List<String> cells) {
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        line.append(',');
-      }
-      line.append(quote(cells.get(i)));
+    // commons-csv quotes an empty first cell (a record of one empty cell would be an empty line); null it is
+    // not, so an empty cell is written as null: empty and unquoted wherever it stands.
+    List<String> values = new ArrayList<>(cells.size());
+    for (String cell : cells) {
+      values.add(cell == null || cell.isEmpty() ? null : cell);
     }
-    return line.append("\r\n").toString();
+    StringBuilder line = new StringBuilder();
+    try (CSVPrinter printer = new CSVPrinter(line, FORMAT)) {
+      printer.printRecord(values);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringBuilder does not throw
+    }
+    return line.toString();
   }
 
   @Override
@@ -77,18 +92,5 @@ public final class Csv {
   /** A cell we generated (a number, an id, a time, a boolean): written as it is. */
   public static String value(Object value) {
     return value == null ? null : value.toString();
-  }
-
-  /** RFC 4180 quoting of one cell. */
-  static String quote(String cell) {
-    if (cell == null) {
-      return "";
-    }
-    boolean needsQuotes = false;
-    for (int i = 0; i < cell.length() && !needsQuotes; i++) {
-      char c = cell.charAt(i);
-      needsQuotes = c == ',' || c == '"' || c == '\r' || c == '\n';
-    }
-    return needsQuotes ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
   }
 }

@@ -1,5 +1,7 @@
 package io.leadcycle.http;
 
+import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.runtime.Metrics;
@@ -7,7 +9,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +31,9 @@ public record HttpRequest(
     String requestId,
     String principal,
     Metrics metrics) {
+
+  /** The longest actor a request may name (timelines show it). */
+  static final int MAX_ACTOR_LENGTH = 200;
 
   /** A request with no authenticated principal (webhooks, or management behind a shared token). */
   public HttpRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
@@ -74,13 +81,12 @@ public record HttpRequest(
     if (actor == null || actor instanceof String text && text.isBlank()) {
       return "api";
     }
-    if (!(actor instanceof String text)) {
-      throw new InvalidInput("actor", "must be a string");
+    List<FieldError> errors = new ArrayList<>();
+    String text = Fields.text("actor", actor, MAX_ACTOR_LENGTH, errors);
+    if (text == null) {
+      throw new InvalidInput(errors);
     }
-    if (text.length() > 200) {
-      throw new InvalidInput("actor", "longer than 200 characters");
-    }
-    return text.strip();
+    return text;
   }
 
   /** 415 unless the body is {@code application/json} or form fields ({@code x-www-form-urlencoded}). */
@@ -168,7 +174,7 @@ public record HttpRequest(
    */
   static String requireText(String field, String value) {
     if (value != null && value.indexOf('\0') >= 0) {
-      throw Problem.invalid(field.isEmpty() ? "body" : field, "must not contain the NUL character");
+      throw Problem.invalid(field.isEmpty() ? "body" : field, Fields.NO_NUL);
     }
     return value;
   }

@@ -1,14 +1,11 @@
 package io.leadcycle.http;
 
+import io.leadcycle.runtime.HmacSha256;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Webhook signatures the Standard Webhooks way: {@code v1,<base64 HMAC-SHA256>} over
@@ -86,7 +83,7 @@ public final class StandardWebhooks {
       } catch (IllegalArgumentException e) {
         continue;
       }
-      if (MessageDigest.isEqual(expected, given)) {
+      if (HmacSha256.matches(expected, given)) {
         return;
       }
     }
@@ -94,14 +91,7 @@ public final class StandardWebhooks {
   }
 
   private static byte[] hmac(String secret, String id, long timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(body);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return HmacSha256.of(key(secret), (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
   }
 
   private static byte[] key(String secret) {

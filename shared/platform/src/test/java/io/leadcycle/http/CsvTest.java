@@ -2,8 +2,15 @@ package io.leadcycle.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.util.Arrays;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 
 class CsvTest {
@@ -53,5 +60,25 @@ class CsvTest {
     assertThat(csv.bytes()).isEqualTo(9);
     assertThat(csv.recordWithin(List.of("a"), 11)).as("3 more bytes would be 12").isFalse();
     assertThat(csv.toString()).isEqualTo("h\r\n\u00e9\u00e9\r\n");
+  }
+
+  @Test
+  void anEmptyCellIsEmptyAndUnquotedWhereverItStands() {
+    assertThat(new Csv().record(Arrays.asList("", "a", null)).record(Arrays.asList(null, "")).toString())
+        .isEqualTo(",a,\r\n,\r\n");
+  }
+
+  @Test
+  void aNullCellOfAnImportErrorDoesNotFailTheRecord() {
+    assertThat(new Csv().record(Arrays.asList(Csv.value(2L), Csv.text(null), Csv.text(null), Csv.text("bad row")))
+        .toString()).isEqualTo("2,,,bad row\r\n");
+  }
+
+  @Property(tries = 300)
+  void whatIsWrittenReadsBackAsTheSameCells(@ForAll @Size(min = 1, max = 6) List<String> cells) throws IOException {
+    String text = new Csv().record(cells).toString();
+    List<CSVRecord> records = CSVFormat.RFC4180.parse(new StringReader(text)).getRecords();
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).toList()).isEqualTo(cells.stream().map(c -> c == null ? "" : c).toList());
   }
 }

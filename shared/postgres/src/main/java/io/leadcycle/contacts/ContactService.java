@@ -1,5 +1,7 @@
 package io.leadcycle.contacts;
 
+import io.leadcycle.domain.Account;
+import io.leadcycle.domain.AccountDetails;
 import io.leadcycle.domain.Conflict;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactDetails;
@@ -23,9 +25,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Contacts created and edited by hand. The default contact strategy guards them exactly as it guards
- * intake (same lock, same match), so a person typed in by a user is never a second copy of one that
- * a form created.
+ * Contacts created and edited by hand, and the accounts they belong to. The default contact strategy
+ * guards them exactly as it guards intake (same lock, same match), so a person typed in by a user is
+ * never a second copy of one that a form created.
  */
 public final class ContactService {
 
@@ -38,6 +40,16 @@ public final class ContactService {
 
   public ContactService(Database database) {
     this.database = database;
+  }
+
+  /** Creates an account as a user typed it in. */
+  public Future<Account> createAccount(AccountDetails details) {
+    return database.inTransaction(conn -> accounts.create(conn, details));
+  }
+
+  /** The account, or null. */
+  public Future<Account> findAccount(UUID id) {
+    return database.read(conn -> accounts.find(conn, id));
   }
 
   /** The contact with its open lead ids, or null. */

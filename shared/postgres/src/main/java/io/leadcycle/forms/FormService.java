@@ -4,15 +4,19 @@ import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
 import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.NotFound;
+import io.leadcycle.domain.StrategyDefinition;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.store.FormStore;
+import io.leadcycle.store.IntakeReceiptStore;
+import io.leadcycle.store.IntakeReceiptStore.LoggedSubmission;
 import io.leadcycle.store.MatchingStrategyStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Marketing pages and events as users configure them. */
+/** Marketing pages and events as users configure them, the matching strategies they use, and their submission log. */
 public final class FormService {
 
   /** A saved form, and whether saving created it (only then does its signing secret leave the database). */
@@ -22,6 +26,7 @@ public final class FormService {
   private final Database database;
   private final FormStore forms = new FormStore();
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
+  private final IntakeReceiptStore receipts = new IntakeReceiptStore();
 
   public FormService(Database database) {
     this.database = database;
@@ -70,5 +75,30 @@ public final class FormService {
 
   public Future<List<Form>> list(String afterId, int limit) {
     return database.read(conn -> forms.list(conn, afterId, limit));
+  }
+
+  /**
+   * Up to {@code limit} submissions of the form, newest first, after the position ({@code afterAt},
+   * {@code afterKey}) of the previous page's last one (both null: from the newest).
+   *
+   * @throws NotFound when there is no such form (an empty log is a form nobody submitted yet)
+   */
+  public Future<List<LoggedSubmission>> submissions(String formId, Instant afterAt, String afterKey, int limit) {
+    return database.read(conn -> forms.find(conn, formId).compose(form -> {
+      if (form == null) {
+        throw new NotFound("No form with id " + formId + ".");
+      }
+      return receipts.list(conn, formId, afterAt, afterKey, limit);
+    }));
+  }
+
+  /** Creates a matching strategy (a conflict when its id is taken). */
+  public Future<MatchingStrategy> createStrategy(StrategyDefinition definition) {
+    return database.inTransaction(conn -> strategies.create(conn, definition));
+  }
+
+  /** Every matching strategy, the shipped defaults included. */
+  public Future<List<MatchingStrategy>> strategies() {
+    return database.read(strategies::list);
   }
 }

@@ -24,6 +24,7 @@ import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.store.ImportStore.StoredError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,8 +150,9 @@ public final class ImportsHandler extends HttpFunction {
     StoredError last = null;
     for (StoredError stored : page) {
       RowError e = stored.error();
-      if (!table.recordWithin(List.of(Csv.value(e.row()), Csv.text(e.column()), Csv.text(e.value()), Csv.text(e.reason())),
-          CSV_MAX_BYTES)) {
+      // Arrays.asList, not List.of: an error about the whole row has no column and no value (empty cells).
+      if (!table.recordWithin(Arrays.asList(Csv.value(e.row()), Csv.text(e.column()), Csv.text(e.value()),
+          Csv.text(e.reason())), CSV_MAX_BYTES)) {
         more = true;
         break;
       }

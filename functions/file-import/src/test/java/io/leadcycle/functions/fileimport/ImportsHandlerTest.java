@@ -133,4 +133,17 @@ class ImportsHandlerTest {
     assertThat(invalidFields(get("GET /v1/imports/{importId}/errors", "/v1/imports/" + id + "/errors", id,
         "format", "xml"))).containsExactly("format");
   }
+
+  @Test
+  void aRowErrorWithoutColumnOrValueIsARecordWithEmptyCellsInTheCsv() {
+    // A row with more cells than the header is wrong as a whole: its error names no column and no value.
+    String id = body(postCsv("Email,Name\na@example.com,A,extra\n", "entity", "contacts")).getString("id");
+    new FileImportHandler(TestDatabase::database, files).handleRequest(
+        ImportFixtures.objectCreated(ImportFiles.keyOf(UUID.fromString(id), "upload.csv"), 40), null);
+
+    APIGatewayV2HTTPResponse csv = get("GET /v1/imports/{importId}/errors", "/v1/imports/" + id + "/errors", id,
+        "format", "csv");
+    assertThat(csv.getStatusCode()).isEqualTo(200);
+    assertThat(csv.getBody()).isEqualTo("row,column,value,reason\r\n2,,,\"the row has 3 cells, the header 2 columns\"\r\n");
+  }
 }

@@ -1,5 +1,7 @@
 package io.leadcycle.functions.formintake;
 
+import io.leadcycle.store.IntakeReceiptStore;
+
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
@@ -26,10 +28,7 @@ import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.FailureKind;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.Metric;
-import io.leadcycle.store.FormStore;
-import io.leadcycle.store.IntakeReceiptStore;
 import io.leadcycle.store.IntakeReceiptStore.LoggedSubmission;
-import io.leadcycle.store.MatchingStrategyStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -39,17 +38,14 @@ import java.util.function.Supplier;
 
 /**
  * Form intake: landing-page submissions and event registrations (signed webhooks), plus the forms and
- * matching strategies that configure it. Each route translates the request, calls a service or store,
- * and maps the result.
+ * matching strategies that configure it. Each route translates the request, calls a service (which owns
+ * the transaction), and maps the result.
  */
 public final class FormIntakeHandler extends HttpFunction {
 
   private final Supplier<Database> database;
 
   private final Clock clock;
-  private final MatchingStrategyStore strategies = new MatchingStrategyStore();
-  private final FormStore formStore = new FormStore();
-  private final IntakeReceiptStore receipts = new IntakeReceiptStore();
   private final RecentForms recentForms = new RecentForms(RecentForms.TIME_TO_LIVE);
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
@@ -209,13 +205,8 @@ public final class FormIntakeHandler extends HttpFunction {
     String formId = request.pathParameter("formId");
     int limit = Paging.limit(request);
     Paging.KeyCursor after = Paging.afterTimeAndKey(request);
-    List<LoggedSubmission> page = database().read(conn -> formStore.find(conn, formId).compose(form -> {
-      if (form == null) {
-        throw new NotFound("No form with id " + formId + ".");
-      }
-      return receipts.list(conn, formId, after == null ? null : after.at(), after == null ? null : after.key(),
-          limit + 1);
-    })).await();
+    List<LoggedSubmission> page = forms().submissions(formId, after == null ? null : after.at(),
+        after == null ? null : after.key(), limit + 1).await();
     boolean more = page.size() > limit;
     List<LoggedSubmission> items = more ? page.subList(0, limit) : page;
     LoggedSubmission last = items.isEmpty() ? null : items.get(items.size() - 1);
@@ -262,12 +253,12 @@ public final class FormIntakeHandler extends HttpFunction {
 
   private HttpResponse createStrategy(HttpRequest request) {
     StrategyDefinition definition = StrategyDefinition.parse(request.jsonMap());
-    MatchingStrategy strategy = database().inTransaction(conn -> strategies.create(conn, definition)).await();
+    MatchingStrategy strategy = forms().createStrategy(definition).await();
     return HttpResponse.json(201, JsonViews.strategy(strategy));
   }
 
   private HttpResponse listStrategies(HttpRequest request) {
-    List<MatchingStrategy> all = database().read(strategies::list).await();
+    List<MatchingStrategy> all = forms().strategies().await();
     return HttpResponse.json(200, JsonViews.page(all, JsonViews::strategy, null));
   }
 

@@ -1,5 +1,6 @@
 package io.leadcycle.functions.formintake;
 
+import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Submission;
@@ -34,8 +35,7 @@ record SubmissionBody(Object submissionId, Object submittedAt, Map<String, ?> fi
 
   /** The submissionId when it is usable text, else null (validation reports what is wrong with it). */
   String submissionIdText() {
-    return submissionId instanceof String text && !text.isBlank() && text.length() <= Submission.MAX_SUBMISSION_ID_LENGTH
-        ? text : null;
+    return Fields.isText(submissionId, Submission.MAX_SUBMISSION_ID_LENGTH) ? (String) submissionId : null;
   }
 
   Submission parse(Form form) {

@@ -26,7 +26,6 @@ import io.leadcycle.runtime.Nudge;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
-import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.LeadStore;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +45,6 @@ public final class LeadManagementHandler extends HttpFunction {
 
   private final Supplier<Database> database;
 
-  private final AccountStore accounts = new AccountStore();
   private final Supplier<Nudge> nudge;
 
   /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
@@ -113,13 +111,13 @@ public final class LeadManagementHandler extends HttpFunction {
 
   private HttpResponse createAccount(HttpRequest request) {
     AccountDetails details = AccountDetails.parse(request.jsonMap());
-    Account account = database().inTransaction(conn -> accounts.create(conn, details)).await();
+    Account account = contacts().createAccount(details).await();
     return HttpResponse.json(201, JsonViews.account(account));
   }
 
   private HttpResponse getAccount(HttpRequest request) {
     UUID id = request.uuidPathParameter("accountId", "account");
-    Account account = database().read(conn -> accounts.find(conn, id)).await();
+    Account account = contacts().findAccount(id).await();
     if (account == null) {
       throw new NotFound("No account with id " + id + ".");
     }

@@ -2,11 +2,10 @@ package io.leadcycle.functions.maintenance;
 
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.leadcycle.intake.RetentionService;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.postgres.Database;
-import io.leadcycle.store.DispatchStore;
-import io.leadcycle.store.IntakeReceiptStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +38,6 @@ public final class MaintenanceHandler extends ScheduledFunction {
   private final Clock clock;
   private final Duration retention;
   private final Duration outboxRetention;
-  private final DispatchStore dispatch = new DispatchStore();
-  private final IntakeReceiptStore receipts = new IntakeReceiptStore();
 
   /** The constructor Lambda calls: the database and the retention come from the environment. */
   public MaintenanceHandler() {
@@ -59,31 +56,19 @@ public final class MaintenanceHandler extends ScheduledFunction {
 
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
+    RetentionService retentionService = new RetentionService(database());
     Instant cutoff = clock.instant().minus(retention);
-    int deleted = 0;
-    int batches = 0;
-    int last;
-    do {
-      last = database().inTransaction(conn -> receipts.deleteReceivedBefore(conn, cutoff, BATCH)).await();
-      deleted += last;
-      batches++;
-    } while (last == BATCH && batches < MAX_BATCHES);
+    RetentionService.Deleted submissions = retentionService.deleteSubmissionsBefore(cutoff, BATCH, MAX_BATCHES);
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("submissionsDeleted", deleted);
+    summary.put("submissionsDeleted", submissions.rows());
     summary.put("retentionDays", retention.toDays());
     summary.put("deletedBefore", cutoff.toString());
-    boolean more = last == BATCH;
     Instant eventCutoff = clock.instant().minus(outboxRetention);
-    int events = 0;
-    batches = 0;
-    do {
-      last = database().inTransaction(conn -> dispatch.deleteFinishedEventsBefore(conn, eventCutoff, EVENT_BATCH)).await();
-      events += last;
-      batches++;
-    } while (last == EVENT_BATCH && batches < MAX_BATCHES);
-    summary.put("eventsDeleted", events);
+    RetentionService.Deleted events = retentionService.deleteFinishedEventsBefore(eventCutoff, EVENT_BATCH,
+        MAX_BATCHES);
+    summary.put("eventsDeleted", events.rows());
     summary.put("outboxRetentionDays", outboxRetention.toDays());
-    summary.put("more", more || last == EVENT_BATCH);
+    summary.put("more", submissions.more() || events.more());
     return summary;
   }
 

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,10 +81,10 @@ public final class ScoringViews {
 
   /** One row of a model's score list as CSV cells, in {@link #SCORE_COLUMNS} order; free text is guarded. */
   public static List<String> scoreCells(ScoreRow r) {
-    return List.of(Csv.value(r.leadId()), nullable(Csv.text(r.topic())), nullable(Csv.value(r.contactId())),
-        nullable(Csv.text(r.contactEmail())), nullable(Csv.value(r.accountId())), Csv.value(r.score()),
-        nullable(Csv.text(r.grade())), Csv.value(r.salesReady()), Csv.value(r.leadSalesReady()),
-        Csv.value(r.scoredAt()), nullable(Csv.text(r.stage())));
+    // Arrays.asList, not List.of: a lead without a contact, account or grade has empty cells (nulls).
+    return Arrays.asList(Csv.value(r.leadId()), Csv.text(r.topic()), Csv.value(r.contactId()),
+        Csv.text(r.contactEmail()), Csv.value(r.accountId()), Csv.value(r.score()), Csv.text(r.grade()),
+        Csv.value(r.salesReady()), Csv.value(r.leadSalesReady()), Csv.value(r.scoredAt()), Csv.text(r.stage()));
   }
 
   /** {@code {accepted, duplicates, rejected: [{index, sourceId, reason}]}}. */
@@ -92,11 +93,6 @@ public final class ScoringViews {
     rejected.forEach(r -> items.add(new JsonObject().put("index", r.index()).put("sourceId", r.sourceId())
         .put("reason", r.reason())));
     return new JsonObject().put("accepted", accepted).put("duplicates", duplicates).put("rejected", items);
-  }
-
-  /** {@code List.of} takes no nulls; an empty cell is the empty string. */
-  private static String nullable(String cell) {
-    return cell == null ? "" : cell;
   }
 
   private static String text(UUID id) {
