@@ -1,7 +1,6 @@
 package io.leadcycle.http;
 
 import io.leadcycle.domain.Account;
-import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
@@ -9,6 +8,7 @@ import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchingStrategy;
+import io.leadcycle.events.LeadView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -54,52 +54,14 @@ public final class JsonViews {
         .put("updatedAt", a.updatedAt().toString());
   }
 
-  /** A lead without its timeline, with its scores: list items. */
+  /** A lead without its timeline, with its scores: list items (the one lead view, {@link LeadView}). */
   public static JsonObject lead(Lead l, List<LeadScore> scores) {
-    JsonArray scored = new JsonArray();
-    scores.forEach(s -> scored.add(score(s)));
-    return lead(l).put("scores", scored);
+    return LeadView.lead(l, scores);
   }
 
   /** One score of a lead: the model, score, grade, whether it reached the threshold, and why. */
   public static JsonObject score(LeadScore s) {
-    JsonArray explanation = new JsonArray();
-    s.explanation().forEach(r -> explanation.add(new JsonObject().put("ruleId", r.ruleId()).put("points", r.points())
-        .put("occurrences", r.occurrences())));
-    return new JsonObject()
-        .put("modelId", s.modelId().toString())
-        .put("modelName", s.modelName())
-        .put("modelStatus", s.modelStatus())
-        .put("score", s.score())
-        .put("grade", s.grade())
-        .put("salesReady", s.salesReady())
-        .put("explanation", explanation)
-        .put("scoredAt", s.scoredAt().toString());
-  }
-
-  /** A lead without timeline or scores (they are added by the callers that have them). */
-  private static JsonObject lead(Lead l) {
-    return new JsonObject()
-        .put("id", l.id().toString())
-        .put("topic", l.topic())
-        .put("contactId", l.contactId() == null ? null : l.contactId().toString())
-        .put("accountId", l.accountId() == null ? null : l.accountId().toString())
-        .put("context", LeadEventPayload.context(l.context()))
-        .put("stage", l.state().stage())
-        .put("status", l.state().status().wireName())
-        .put("salesReady", l.state().salesReady())
-        .put("telemarketingReady", l.state().telemarketingReady())
-        .put("telemarketingAccepted", l.state().telemarketingAccepted())
-        .put("salesAccepted", l.state().salesAccepted())
-        .put("ownerId", l.state().ownerId())
-        .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
-        .put("score", l.bestScore())
-        .put("grade", l.bestGrade())
-        .put("unscorableReason", l.unscorableReason())
-        .put("disqualificationReason", l.disqualificationReason())
-        .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
-        .put("createdAt", l.createdAt().toString())
-        .put("updatedAt", l.updatedAt().toString());
+    return LeadView.score(s);
   }
 
   /**

@@ -2,7 +2,8 @@ package io.leadcycle.notifications;
 
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.LeadEventPayload;
+import io.leadcycle.events.LeadView;
 import io.leadcycle.http.StandardWebhooks;
 import io.leadcycle.runtime.Database;
 import io.leadcycle.runtime.JsonLog;
@@ -184,19 +185,24 @@ public final class Dispatcher implements AutoCloseable {
       Future<Map<UUID, List<LeadScore>>> scored = scores.scoresOf(conn, ids);
       return Future.all(found, scored).map(all -> {
         Map<UUID, JsonObject> views = new HashMap<>();
-        found.result().forEach((id, lead) -> views.put(id, JsonViews.lead(lead, scored.result().getOrDefault(id, List.of()))));
+        found.result().forEach((id, lead) -> views.put(id, LeadView.lead(lead, scored.result().getOrDefault(id, List.of()))));
         return views;
       });
     }).await();
   }
 
-  /** The webhook body: the event's id, type and time, and the lead now. */
+  /**
+   * The webhook body (docs/events.md, docs/schemas/webhook-event.schema.json): the event's id, type and
+   * time; in {@code data} the lead now and what happened, as the event was written.
+   */
   static Buffer body(Claimed delivery, JsonObject lead) {
+    JsonObject data = new JsonObject().put("lead", lead);
+    LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> data.put(member.getKey(), member.getValue()));
     return new JsonObject()
         .put("id", delivery.outboxId().toString())
         .put("type", delivery.type())
         .put("occurredAt", delivery.occurredAt().toString())
-        .put("data", new JsonObject().put("lead", lead))
+        .put("data", data)
         .toBuffer();
   }
 
