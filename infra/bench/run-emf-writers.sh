@@ -20,7 +20,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 function_jar=functions/form-intake/target/form-intake.jar
 work=infra/bench/target/emf-writers
-if [[ ! -f $function_jar || -n $(find shared/src/main functions/form-intake/src/main -newer "$function_jar" -print -quit) ]]; then
+if [[ ! -f $function_jar || -n $(find shared/*/src/main functions/form-intake/src/main -newer "$function_jar" -print -quit) ]]; then
   echo "emf-writers: building $function_jar" >&2
   ./mvnw -q -B -DskipTests package -pl functions/form-intake -am
 fi

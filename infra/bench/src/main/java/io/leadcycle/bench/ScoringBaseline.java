@@ -174,7 +174,7 @@ final class ScoringBaseline {
         .replace("::uuid::uuid", "::uuid");
   }
 
-  /** The lead as the outbox payload shows it ({@code LeadView.lead} without scores), with {@code stage} and {@code salesReady} given. */
+  /** The lead as the outbox payload shows it ({@code JsonViews.lead} without scores), with {@code stage} and {@code salesReady} given. */
   private static String leadJson(String stage, String salesReady) {
     return """
         jsonb_build_object('id', l.id, 'topic', l.topic, 'contactId', l.contact_id, 'accountId', l.account_id,

@@ -1,5 +1,6 @@
 package io.leadcycle.conformance;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.conformance.baseline.DatabaseFunction;

@@ -1,7 +1,7 @@
 package io.leadcycle.local;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
-import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.runtime.DeadLetters;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

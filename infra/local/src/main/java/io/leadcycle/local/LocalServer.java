@@ -13,11 +13,12 @@ import io.leadcycle.platform.LeadcycleFunction;
 import io.leadcycle.platform.S3Function;
 import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.platform.SqsFunction;
-import io.leadcycle.runtime.Database;
-import io.leadcycle.runtime.DatabaseSettings;
+import io.leadcycle.postgres.Database;
+import io.leadcycle.postgres.DatabaseSettings;
 import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.JsonLog;
-import io.leadcycle.platform.LeadcycleRuntime;
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -187,7 +188,7 @@ public final class LocalServer implements AutoCloseable {
       // in Lambda: handlers run on their own threads, so more loops only add hops between threads.
       settings = settings.withPoolSize(positive(env, "DB_POOL_SIZE", 16));
       database = Database.connect(settings, positive(env, "LEADCYCLE_EVENT_LOOPS", 1));
-      LeadcycleRuntime.install(settings, database);
+      SharedDatabase.install(settings, database);
       Vertx vertx = database.vertx();
       // Handlers block until their work is done, so they run on plain threads, as in Lambda, never on a
       // Vert.x event loop or worker thread.
@@ -225,7 +226,7 @@ public final class LocalServer implements AutoCloseable {
       Map<String, LocalQueue> queuesByArn = new LinkedHashMap<>();
       queues.values().forEach(q -> queuesByArn.put(q.arn(), q));
       LocalDeadLetters deadLetters = new LocalDeadLetters(queuesByArn);
-      LeadcycleRuntime.install(deadLetters);
+      AwsResources.DEAD_LETTERS.install(deadLetters);
       for (LocalQueue queue : queues.values()) {
         timers.add(every(vertx, 100, handlerThreads, () -> {
           while (queue.deliverBatch()) {
@@ -258,7 +259,7 @@ public final class LocalServer implements AutoCloseable {
           .listen(port).await();
       if (imports != null) {
         imports.listeningOn(server.actualPort());
-        LeadcycleRuntime.install(imports);
+        AwsResources.IMPORT_FILES.install(imports);
       }
       return new LocalServer(server, handlerThreads, database, embedded, timers, buckets);
     } catch (RuntimeException | Error e) {

@@ -3,21 +3,26 @@ package io.leadcycle.local;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direction of dependencies (docs/architecture.md): the domain and the process are plain Java that
- * depend on nothing but each other's pure types; stores and services know nothing of HTTP; functions
- * depend on shared, never on each other. Checked on the production classes of every module.
+ * The module map of docs/architecture.md, as a whitelist: each layer names the packages (ours and the
+ * libraries') it may depend on, and every class of ours must belong to a layer — so a new package, or a
+ * new arrow the map does not draw, fails here until the map (and this test) says where it belongs.
+ * Checked on the production classes of every module (no test classes, no test jars).
  */
 class ArchitectureTest {
 
-  /** Production classes only: no test classes, no test jars. */
   private static final ImportOption PRODUCTION = (Location location) -> !location.contains("/test-classes/")
       && !location.contains("-tests.jar");
 
@@ -25,62 +30,130 @@ class ArchitectureTest {
       .withImportOption(PRODUCTION)
       .importPackages("io.leadcycle");
 
+  private static final String JAVA = "java..";
+  private static final String VERTX_JSON = "io.vertx.core.json..";
+  private static final String LAMBDA = "com.amazonaws.services.lambda.runtime..";
+
+  // ---- our layers, bottom up (docs/architecture.md#modules) ----
+
+  /** leadcycle-core: plain Java, no I/O. */
+  private static final String[] CORE = {"io.leadcycle.domain..", "io.leadcycle.process..", "io.leadcycle.scoring..",
+      "io.leadcycle.events.."};
+  /** leadcycle-runtime: logs, metrics, SnapStart hooks, the ports to the environment's resources. */
+  private static final String RUNTIME = "io.leadcycle.runtime..";
+  /** leadcycle-aws: the AWS adapters. */
+  private static final String AWS = "io.leadcycle.aws..";
+  /** leadcycle-platform: the function base and the trigger kinds. */
+  private static final String[] PLATFORM = {"io.leadcycle.platform..", "io.leadcycle.http.."};
+  /** leadcycle-postgres: the database, the stores and the services (one transaction per call). */
+  private static final String[] POSTGRES = {"io.leadcycle.postgres..", "io.leadcycle.store..", "io.leadcycle.contacts..",
+      "io.leadcycle.forms..", "io.leadcycle.imports..", "io.leadcycle.intake..", "io.leadcycle.interactions..",
+      "io.leadcycle.journeys..", "io.leadcycle.leads..", "io.leadcycle.rescoring..", "io.leadcycle.scoringmodels..",
+      "io.leadcycle.subscribers.."};
+  private static final String NOTIFICATIONS = "io.leadcycle.notifications..";
+  private static final String LINKEDIN = "io.leadcycle.linkedin..";
+  /** The deployables: one package per function module. */
+  private static final String FUNCTIONS = "io.leadcycle.functions..";
+  /** Hosts and tools: the local server, the benchmarks, the migrations, the conformance suite. */
+  private static final String[] HOSTS = {"io.leadcycle.local..", "io.leadcycle.bench..", "io.leadcycle.database..",
+      "io.leadcycle.conformance.."};
+
   @Test
   void theDomainIsPlainJavaAndDependsOnNothingOfOurs() {
     classes().that().resideInAPackage("io.leadcycle.domain..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.domain..", "java..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.domain..", JAVA)
         .check(LEADCYCLE);
   }
 
   @Test
-  void theProcessIsPlainJavaAndDependsOnlyOnTheDomain() {
-    classes().that().resideInAPackage("io.leadcycle.process..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.process..", "io.leadcycle.domain..", "java..")
+  void theProcessAndScoringArePlainJavaOnTheDomain() {
+    classes().that().resideInAnyPackage("io.leadcycle.process..", "io.leadcycle.scoring..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.process..", "io.leadcycle.scoring..",
+            "io.leadcycle.domain..", JAVA)
+        .because("the process and the scoring engine are plain Java (and neither knows the other)")
+        .check(LEADCYCLE);
+    noClasses().that().resideInAPackage("io.leadcycle.process..").should().dependOnClassesThat()
+        .resideInAPackage("io.leadcycle.scoring..").check(LEADCYCLE);
+    noClasses().that().resideInAPackage("io.leadcycle.scoring..").should().dependOnClassesThat()
+        .resideInAPackage("io.leadcycle.process..").check(LEADCYCLE);
+  }
+
+  @Test
+  void eventPayloadsArePlainJavaWithJson() {
+    classes().that().resideInAPackage("io.leadcycle.events..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage(join(CORE, JAVA, VERTX_JSON))
         .check(LEADCYCLE);
   }
 
   @Test
-  void scoringIsPlainJavaAndDependsOnlyOnTheDomain() {
-    classes().that().resideInAPackage("io.leadcycle.scoring..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.scoring..", "io.leadcycle.domain..", "java..")
+  void theRuntimeDependsOnNothingOfOurs() {
+    classes().that().resideInAPackage(RUNTIME)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(RUNTIME, JAVA, VERTX_JSON, "org.crac..", LAMBDA + "events..")
         .check(LEADCYCLE);
   }
 
   @Test
-  void storesKnowNothingOfHttpTriggersOrServices() {
+  void theAwsAdaptersImplementTheRuntimesPorts() {
+    classes().that().resideInAPackage(AWS)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(AWS, RUNTIME, JAVA, "javax.crypto..", VERTX_JSON,
+            LAMBDA + "events..", "software.amazon.awssdk..")
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void theAwsSdkAppearsOnlyInTheAwsAdapters() {
+    noClasses().that().resideOutsideOfPackage(AWS)
+        .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void thePlatformKnowsNoDatabaseNoAwsServiceAndNoFeature() {
+    classes().that().resideInAnyPackage(PLATFORM)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(join(PLATFORM, RUNTIME, "io.leadcycle.domain..", JAVA,
+            "javax.crypto..", "io.vertx.core..", LAMBDA, "org.apache.commons.csv.."))
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void theDatabaseLayerKnowsNoTriggerAndNoHttp() {
+    classes().that().resideInAnyPackage(POSTGRES)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(join(POSTGRES, join(CORE, RUNTIME, AWS, JAVA,
+            "io.vertx.core..", "io.vertx.sqlclient..", "io.vertx.pgclient..", "io.netty.channel..",
+            "org.apache.commons.csv..")))
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void storesKnowNothingOfTheServicesAbove() {
     noClasses().that().resideInAPackage("io.leadcycle.store..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
-            "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..", "io.leadcycle.forms..",
-            "io.leadcycle.rescoring..", "io.leadcycle.interactions..", "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..",
-            "io.leadcycle.journeys..", "io.leadcycle.linkedin..", "io.leadcycle.imports..", "com.amazonaws..")
+        .should().dependOnClassesThat().resideInAnyPackage(Stream.of(POSTGRES)
+            .filter(p -> !p.equals("io.leadcycle.store..") && !p.equals("io.leadcycle.postgres..")).toArray(String[]::new))
         .check(LEADCYCLE);
   }
 
   @Test
-  void servicesKnowNothingOfHttpOrTriggers() {
-    noClasses().that().resideInAnyPackage("io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
-            "io.leadcycle.forms..", "io.leadcycle.events..", "io.leadcycle.rescoring..", "io.leadcycle.interactions..",
-            "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.journeys..", "io.leadcycle.linkedin..",
-            "io.leadcycle.imports..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
-            "com.amazonaws..")
+  void notificationsUseTheDatabaseLayerAndOnlyTheSignatureSchemeOfHttp() {
+    classes().that().resideInAPackage(NOTIFICATIONS)
+        .should().onlyDependOnClassesThat(JavaClass.Predicates.resideInAnyPackage(join(POSTGRES, join(CORE, NOTIFICATIONS,
+            RUNTIME, JAVA, "io.vertx.core..", "io.vertx.ext.web.client..", "io.netty.handler.codec.http..")))
+            .or(JavaClass.Predicates.name("io.leadcycle.http.StandardWebhooks")))
         .check(LEADCYCLE);
   }
 
   @Test
-  void theRuntimeIsTheBottomLayer() {
-    noClasses().that().resideInAPackage("io.leadcycle.runtime..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.http..", "io.leadcycle.platform..",
-            "io.leadcycle.store..", "io.leadcycle.intake..", "io.leadcycle.leads..", "io.leadcycle.contacts..",
-            "io.leadcycle.forms..")
+  void linkedInIsOneFeatureOnIntake() {
+    classes().that().resideInAPackage(LINKEDIN)
+        .should().onlyDependOnClassesThat().resideInAnyPackage(join(POSTGRES, join(CORE, LINKEDIN, RUNTIME, AWS,
+            "io.leadcycle.http..", JAVA, "javax.crypto..", "io.vertx.core..", "io.vertx.ext.web.client..",
+            "io.vertx.sqlclient..")))
         .check(LEADCYCLE);
   }
 
   @Test
   void sharedCodeNeverDependsOnAFunctionOrAHost() {
-    noClasses().that().resideOutsideOfPackages("io.leadcycle.functions..", "io.leadcycle.local..", "io.leadcycle.bench..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.leadcycle.functions..", "io.leadcycle.local..",
-            "io.leadcycle.bench..")
+    noClasses().that().resideOutsideOfPackages(join(HOSTS, FUNCTIONS))
+        .should().dependOnClassesThat().resideInAnyPackage(join(HOSTS, FUNCTIONS))
         .check(LEADCYCLE);
   }
 
@@ -90,17 +163,39 @@ class ArchitectureTest {
   }
 
   @Test
+  void everyClassBelongsToALayerOfTheMap() {
+    classes().that().resideInAPackage("io.leadcycle..")
+        .should().resideInAnyPackage(join(CORE, join(PLATFORM, join(POSTGRES, join(HOSTS, RUNTIME, AWS, NOTIFICATIONS,
+            LINKEDIN, FUNCTIONS)))))
+        .because("a new package is placed on the module map (docs/architecture.md) before it is used")
+        .check(LEADCYCLE);
+  }
+
+  @Test
   void theImportSeesEveryLayer() {
     // Guards the rules above against passing vacuously on an empty import.
     for (String name : new String[] {"io.leadcycle.domain.Lead", "io.leadcycle.process.LeadProcessMachine",
-        "io.leadcycle.store.LeadStore", "io.leadcycle.http.HttpFunction",
+        "io.leadcycle.events.LeadEventPayload", "io.leadcycle.runtime.LeadcycleRuntime", "io.leadcycle.aws.AwsResources",
+        "io.leadcycle.store.LeadStore", "io.leadcycle.postgres.Database", "io.leadcycle.http.HttpFunction",
+        "io.leadcycle.notifications.Dispatcher", "io.leadcycle.linkedin.LinkedInSync",
         "io.leadcycle.functions.formintake.FormIntakeHandler",
         "io.leadcycle.functions.leadmanagement.LeadManagementHandler",
         "io.leadcycle.functions.scoring.ScoringHandler", "io.leadcycle.interactions.InteractionService",
         "io.leadcycle.scoringmodels.ScoringModelService", "io.leadcycle.journeys.JourneyTileService",
         "io.leadcycle.functions.subscribers.SubscribersHandler", "io.leadcycle.subscribers.SubscriberService",
-        "io.leadcycle.linkedin.LinkedInSync", "io.leadcycle.imports.ImportService", "io.leadcycle.functions.linkedinsync.LinkedInWebhookHandler"}) {
-      org.assertj.core.api.Assertions.assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
+        "io.leadcycle.imports.ImportService", "io.leadcycle.functions.linkedinsync.LinkedInWebhookHandler",
+        "io.leadcycle.functions.workbench.WorkbenchHandler", "io.leadcycle.local.LocalServer"}) {
+      assertThat(LEADCYCLE.contain(name)).as(name).isTrue();
     }
+  }
+
+  private static String[] join(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  private static String[] join(String first, String... more) {
+    return join(new String[] {first}, more);
   }
 }

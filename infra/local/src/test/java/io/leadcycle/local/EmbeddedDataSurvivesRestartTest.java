@@ -1,5 +1,7 @@
 package io.leadcycle.local;
 
+import io.leadcycle.http.HttpResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

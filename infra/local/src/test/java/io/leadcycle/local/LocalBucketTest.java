@@ -1,5 +1,7 @@
 package io.leadcycle.local;
 
+import io.leadcycle.platform.S3Function;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.local.examples.RecordingBucketFunction;

@@ -1,5 +1,7 @@
 package io.leadcycle.local;
 
+import io.leadcycle.http.Access;
+
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.local.SamTemplate.Declared;
 import io.leadcycle.local.SamTemplate.DeclaredRoute;

@@ -4,9 +4,9 @@ import io.leadcycle.database.DatabaseSetup;
 import io.leadcycle.database.Migrations;
 import io.leadcycle.platform.CustomResourceFunction;
 import io.leadcycle.platform.Invocation;
-import io.leadcycle.runtime.DatabaseSettings;
-import io.leadcycle.platform.LeadcycleRuntime;
-import io.leadcycle.runtime.SecretsManagerSecrets;
+import io.leadcycle.postgres.DatabaseSettings;
+import io.leadcycle.postgres.SharedDatabase;
+import io.leadcycle.aws.SecretsManagerSecrets;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
@@ -46,7 +46,7 @@ public final class DbMigrateHandler extends CustomResourceFunction {
 
   /** Lambda's constructor (and the local server's): the database named by the environment. */
   public DbMigrateHandler() {
-    this(LeadcycleRuntime::databaseSettings, HttpClient.newHttpClient(), Migrations.CONNECT_RETRIES,
+    this(SharedDatabase::settings, HttpClient.newHttpClient(), Migrations.CONNECT_RETRIES,
         DbMigrateHandler::functionsLoginFromEnvironment);
   }
 

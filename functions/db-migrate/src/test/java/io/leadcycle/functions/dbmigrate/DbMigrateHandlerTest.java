@@ -3,7 +3,7 @@ package io.leadcycle.functions.dbmigrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.leadcycle.runtime.DatabaseSettings;
+import io.leadcycle.postgres.DatabaseSettings;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,11 +1,12 @@
 package io.leadcycle.functions.fileimport;
 
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.imports.ImportService;
 import io.leadcycle.platform.Invocation;
-import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.platform.S3Function;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.ImportFiles;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -18,15 +19,18 @@ import java.util.function.Supplier;
  */
 public final class FileImportHandler extends S3Function {
 
+  private final Supplier<Database> database;
+
   private final Supplier<ImportFiles> files;
 
   /** The constructor Lambda calls: the database and the bucket come from the environment. */
   public FileImportHandler() {
-    this.files = LeadcycleRuntime::importFiles;
+    this.database = SharedDatabase.warmingUp();
+    this.files = AwsResources.IMPORT_FILES;
   }
 
   public FileImportHandler(Supplier<Database> database, ImportFiles files) {
-    super(database);
+    this.database = database;
     this.files = () -> files;
   }
 
@@ -44,5 +48,10 @@ public final class FileImportHandler extends S3Function {
     if (!summary.ran()) {
       invocation.put("skipped", summary.skippedBecause());
     }
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

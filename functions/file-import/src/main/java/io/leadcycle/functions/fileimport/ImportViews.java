@@ -1,5 +1,7 @@
 package io.leadcycle.functions.fileimport;
 
+import io.leadcycle.domain.ImportRow;
+
 import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportJob.Counts;

@@ -1,5 +1,10 @@
 package io.leadcycle.functions.fileimport;
 
+import io.leadcycle.domain.ImportRow;
+import io.leadcycle.store.ImportStore;
+
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow.RowError;
@@ -9,13 +14,12 @@ import io.leadcycle.http.Csv;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Problem;
 import io.leadcycle.http.Route;
 import io.leadcycle.imports.ImportService;
-import io.leadcycle.platform.LeadcycleRuntime;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.store.ImportStore.StoredError;
 import io.vertx.core.json.JsonArray;
@@ -33,6 +37,8 @@ import java.util.function.Supplier;
  */
 public final class ImportsHandler extends HttpFunction {
 
+  private final Supplier<Database> database;
+
   static final int ERRORS_DEFAULT_LIMIT = 1_000;
   static final int ERRORS_MAX_LIMIT = 10_000;
   /** A CSV answer stays well inside Lambda's 6 MB response limit; the rest is on the next page. */
@@ -43,11 +49,12 @@ public final class ImportsHandler extends HttpFunction {
 
   /** The constructor Lambda calls: the database and the bucket come from the environment. */
   public ImportsHandler() {
-    this.files = LeadcycleRuntime::importFiles;
+    this.database = SharedDatabase.warmingUp();
+    this.files = AwsResources.IMPORT_FILES;
   }
 
   public ImportsHandler(Supplier<Database> database, ImportFiles files) {
-    super(database);
+    this.database = database;
     this.files = () -> files;
   }
 
@@ -175,4 +182,8 @@ public final class ImportsHandler extends HttpFunction {
     return request.uuidPathParameter("importId", "import");
   }
 
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
+  }
 }

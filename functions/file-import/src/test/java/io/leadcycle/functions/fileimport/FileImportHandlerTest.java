@@ -1,5 +1,9 @@
 package io.leadcycle.functions.fileimport;
 
+import io.leadcycle.domain.ImportRow;
+import io.leadcycle.store.ImportStore;
+import io.leadcycle.testing.HandlerCalls;
+
 import static io.leadcycle.testing.HandlerCalls.count;
 import static io.leadcycle.testing.HandlerCalls.row;
 import static io.leadcycle.testing.HandlerCalls.rows;

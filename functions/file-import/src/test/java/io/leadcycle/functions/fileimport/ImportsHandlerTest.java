@@ -1,5 +1,7 @@
 package io.leadcycle.functions.fileimport;
 
+import io.leadcycle.testing.HandlerCalls;
+
 import static io.leadcycle.testing.HandlerCalls.answer;
 import static io.leadcycle.testing.HandlerCalls.assertProblem;
 import static io.leadcycle.testing.HandlerCalls.body;

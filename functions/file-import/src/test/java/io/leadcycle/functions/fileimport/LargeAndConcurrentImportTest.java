@@ -1,5 +1,8 @@
 package io.leadcycle.functions.fileimport;
 
+import io.leadcycle.testing.HandlerCalls;
+import io.leadcycle.testing.ScoringFixtures;
+
 import static io.leadcycle.testing.HandlerCalls.count;
 import static org.assertj.core.api.Assertions.assertThat;
 

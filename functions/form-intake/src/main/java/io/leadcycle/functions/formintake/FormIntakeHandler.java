@@ -1,5 +1,6 @@
 package io.leadcycle.functions.formintake;
 
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
 import io.leadcycle.domain.FormKind;
@@ -13,14 +14,14 @@ import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Problem;
 import io.leadcycle.http.Route;
 import io.leadcycle.http.StandardWebhooks;
 import io.leadcycle.intake.IntakeResult;
 import io.leadcycle.intake.IntakeService;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.FailureKind;
 import io.leadcycle.runtime.JsonLog;
@@ -43,6 +44,8 @@ import java.util.function.Supplier;
  */
 public final class FormIntakeHandler extends HttpFunction {
 
+  private final Supplier<Database> database;
+
   private final Clock clock;
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
   private final FormStore formStore = new FormStore();
@@ -51,11 +54,12 @@ public final class FormIntakeHandler extends HttpFunction {
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public FormIntakeHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
   }
 
   public FormIntakeHandler(Supplier<Database> database, Clock clock) {
-    super(database);
+    this.database = database;
     this.clock = clock;
   }
 
@@ -269,5 +273,10 @@ public final class FormIntakeHandler extends HttpFunction {
 
   private FormService forms() {
     return new FormService(database());
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

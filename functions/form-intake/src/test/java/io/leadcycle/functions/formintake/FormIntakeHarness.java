@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.contacts.ContactService;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.testing.HandlerCalls;
 import io.leadcycle.testing.HttpEvents;
 import io.leadcycle.testing.TestDatabase;

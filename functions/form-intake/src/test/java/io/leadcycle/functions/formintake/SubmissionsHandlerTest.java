@@ -1,5 +1,7 @@
 package io.leadcycle.functions.formintake;
 
+import io.leadcycle.http.StandardWebhooks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;

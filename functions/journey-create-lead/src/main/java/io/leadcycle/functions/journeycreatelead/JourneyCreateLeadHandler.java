@@ -1,13 +1,15 @@
 package io.leadcycle.functions.journeycreatelead;
 
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.TileEvent;
 import io.leadcycle.journeys.JourneyTileService;
-import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.runtime.DeadLetters;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.SqsFunction;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -24,16 +26,21 @@ import java.util.function.Supplier;
  */
 public final class JourneyCreateLeadHandler extends SqsFunction {
 
+  private final Supplier<Database> database;
+
   private final Clock clock;
   private JourneyTileService service;
 
   /** The constructor Lambda calls: the database and the dead-letter queue come from the environment. */
   public JourneyCreateLeadHandler() {
+    super(AwsResources.DEAD_LETTERS);
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
   }
 
   JourneyCreateLeadHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock) {
-    super(database, deadLetters);
+    super(() -> deadLetters);
+    this.database = database;
     this.clock = clock;
   }
 
@@ -69,5 +76,10 @@ public final class JourneyCreateLeadHandler extends SqsFunction {
     }
     throw InvalidInput.ofBody("The message body is not a JSON object: send a tile event {journeyId, tileId, "
         + "contactId, createFor, lead: {topic, context?}, occurredAt} (docs/journeys.md).");
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

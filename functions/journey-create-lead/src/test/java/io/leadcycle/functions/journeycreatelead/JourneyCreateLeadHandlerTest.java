@@ -1,5 +1,7 @@
 package io.leadcycle.functions.journeycreatelead;
 
+import io.leadcycle.testing.HandlerCalls;
+
 import static io.leadcycle.testing.HandlerCalls.count;
 import static io.leadcycle.testing.HandlerCalls.row;
 import static io.leadcycle.testing.HandlerCalls.rows;
@@ -9,9 +11,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.leadcycle.domain.Unavailable;
-import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.runtime.DeadLetters;
 import io.leadcycle.rescoring.RecalculationService;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.ScoringFixtures;

@@ -1,5 +1,7 @@
 package io.leadcycle.functions.leadmanagement;
 
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.AccountDetails;
@@ -15,15 +17,14 @@ import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.leads.LeadService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
-import io.leadcycle.notifications.Nudge;
-import io.leadcycle.platform.LeadcycleRuntime;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.process.ProcessRequest;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.LeadStore;
@@ -43,12 +44,15 @@ import java.util.function.Supplier;
  */
 public final class LeadManagementHandler extends HttpFunction {
 
+  private final Supplier<Database> database;
+
   private final AccountStore accounts = new AccountStore();
   private final Supplier<Nudge> nudge;
 
   /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
   public LeadManagementHandler() {
-    this.nudge = LeadcycleRuntime::nudge;
+    this.database = SharedDatabase.warmingUp();
+    this.nudge = AwsResources.NUDGE;
   }
 
   public LeadManagementHandler(Supplier<Database> database) {
@@ -56,7 +60,7 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   public LeadManagementHandler(Supplier<Database> database, Nudge nudge) {
-    super(database);
+    this.database = database;
     this.nudge = () -> nudge;
   }
 
@@ -206,5 +210,10 @@ public final class LeadManagementHandler extends HttpFunction {
     Map<String, Object> rest = new java.util.LinkedHashMap<>(body);
     rest.remove("actor");
     return rest;
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

@@ -1,12 +1,14 @@
 package io.leadcycle.functions.leadmanagement;
 
+import io.leadcycle.postgres.DatabaseSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.runtime.Database;
-import io.leadcycle.runtime.DatabaseSettings.Timeouts;
+import io.leadcycle.postgres.Database;
+import io.leadcycle.postgres.DatabaseSettings.Timeouts;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -1,5 +1,6 @@
 package io.leadcycle.functions.linkedinsync;
 
+import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.linkedin.LinkedInSettings;
@@ -7,7 +8,7 @@ import io.leadcycle.linkedin.LinkedInSync;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
  */
 public final class LinkedInPollHandler extends ScheduledFunction {
 
+  private final Supplier<Database> database;
+
   static final int DEFAULT_RUN_SECONDS = 240;
 
   private final Clock clock;
@@ -30,6 +33,7 @@ public final class LinkedInPollHandler extends ScheduledFunction {
 
   /** The constructor Lambda calls: settings from the environment; the database and secrets on first use. */
   public LinkedInPollHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
     this.settings = LinkedInSettings.fromEnvironment(System.getenv());
     this.budget = BudgetedRun.budget(System.getenv(), "LINKEDIN_POLL_RUN_SECONDS", DEFAULT_RUN_SECONDS);
@@ -38,7 +42,7 @@ public final class LinkedInPollHandler extends ScheduledFunction {
 
   LinkedInPollHandler(Supplier<Database> database, Clock clock, LinkedInSettings settings, Duration budget,
       LinkedInApi.Backoff backoff) {
-    super(database);
+    this.database = database;
     this.clock = clock;
     this.settings = settings;
     this.budget = budget;
@@ -56,5 +60,10 @@ public final class LinkedInPollHandler extends ScheduledFunction {
       api = new LinkedInApi(database().vertx(), settings, backoff);
     }
     return api;
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

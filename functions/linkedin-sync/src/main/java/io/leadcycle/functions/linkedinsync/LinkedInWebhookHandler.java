@@ -1,17 +1,18 @@
 package io.leadcycle.functions.linkedinsync;
 
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.InvalidInput;
-import io.leadcycle.domain.LinkedInFormMapping;
-import io.leadcycle.domain.LinkedInLead;
+import io.leadcycle.linkedin.LinkedInFormMapping;
+import io.leadcycle.linkedin.LinkedInLead;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.http.JsonViews;
-import io.leadcycle.http.LinkedInSignatures;
-import io.leadcycle.http.LinkedInViews;
+import io.leadcycle.events.JsonViews;
+import io.leadcycle.linkedin.LinkedInSignatures;
+import io.leadcycle.linkedin.LinkedInViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Problem;
 import io.leadcycle.http.Route;
@@ -20,7 +21,7 @@ import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.linkedin.LinkedInSettings;
 import io.leadcycle.linkedin.LinkedInSync;
 import io.leadcycle.platform.Failure;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
@@ -38,6 +39,8 @@ import java.util.function.Supplier;
  */
 public final class LinkedInWebhookHandler extends HttpFunction {
 
+  private final Supplier<Database> database;
+
   static final int MAX_CHALLENGE_LENGTH = 200;
 
   private final Clock clock;
@@ -47,6 +50,7 @@ public final class LinkedInWebhookHandler extends HttpFunction {
 
   /** The constructor Lambda calls: settings from the environment; the database and secrets on first use. */
   public LinkedInWebhookHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
     this.settings = LinkedInSettings.fromEnvironment(System.getenv());
     this.backoff = LinkedInApi.Backoff.WEBHOOK;
@@ -54,7 +58,7 @@ public final class LinkedInWebhookHandler extends HttpFunction {
 
   LinkedInWebhookHandler(Supplier<Database> database, Clock clock, LinkedInSettings settings,
       LinkedInApi.Backoff backoff) {
-    super(database);
+    this.database = database;
     this.clock = clock;
     this.settings = settings;
     this.backoff = backoff;
@@ -199,5 +203,10 @@ public final class LinkedInWebhookHandler extends HttpFunction {
       api = new LinkedInApi(database().vertx(), settings, backoff);
     }
     return api;
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

@@ -3,7 +3,7 @@ package io.leadcycle.functions.linkedinsync;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import io.leadcycle.http.LinkedInSignatures;
+import io.leadcycle.linkedin.LinkedInSignatures;
 import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.linkedin.LinkedInSettings;
 import io.leadcycle.testing.HandlerCalls;

@@ -3,7 +3,7 @@ package io.leadcycle.functions.linkedinsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.linkedin.LinkedInApi;
-import io.leadcycle.store.LinkedInSyncStateStore;
+import io.leadcycle.linkedin.LinkedInSyncStateStore;
 import io.leadcycle.testing.HttpEvents;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;

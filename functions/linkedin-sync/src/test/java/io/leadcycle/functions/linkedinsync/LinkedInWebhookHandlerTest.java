@@ -3,7 +3,7 @@ package io.leadcycle.functions.linkedinsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.leadcycle.http.LinkedInSignatures;
+import io.leadcycle.linkedin.LinkedInSignatures;
 import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.testing.HttpEvents;

@@ -1,9 +1,10 @@
 package io.leadcycle.functions.maintenance;
 
+import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.store.DispatchStore;
 import io.leadcycle.store.IntakeReceiptStore;
 import java.time.Clock;
@@ -25,6 +26,8 @@ import java.util.function.Supplier;
  */
 public final class MaintenanceHandler extends ScheduledFunction {
 
+  private final Supplier<Database> database;
+
   /** Rows one statement deletes: short transactions, so intake never waits long on them. */
   static final int BATCH = 5_000;
   /** Batches one run deletes at most; a backlog is worked off over the following runs. */
@@ -41,13 +44,14 @@ public final class MaintenanceHandler extends ScheduledFunction {
 
   /** The constructor Lambda calls: the database and the retention come from the environment. */
   public MaintenanceHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
     this.retention = SubmissionRetention.fromEnvironment(System.getenv());
     this.outboxRetention = SubmissionRetention.days(System.getenv(), "OUTBOX_RETENTION_DAYS", DEFAULT_OUTBOX_DAYS);
   }
 
   MaintenanceHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
-    super(database);
+    this.database = database;
     this.clock = clock;
     this.retention = SubmissionRetention.fromEnvironment(env);
     this.outboxRetention = SubmissionRetention.days(env, "OUTBOX_RETENTION_DAYS", DEFAULT_OUTBOX_DAYS);
@@ -81,5 +85,10 @@ public final class MaintenanceHandler extends ScheduledFunction {
     summary.put("outboxRetentionDays", outboxRetention.toDays());
     summary.put("more", more || last == EVENT_BATCH);
     return summary;
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

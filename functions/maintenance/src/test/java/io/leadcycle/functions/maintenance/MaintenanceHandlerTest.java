@@ -1,5 +1,7 @@
 package io.leadcycle.functions.maintenance;
 
+import io.leadcycle.testing.ScoringFixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

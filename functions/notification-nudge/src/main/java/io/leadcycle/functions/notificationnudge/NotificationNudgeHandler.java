@@ -1,14 +1,16 @@
 package io.leadcycle.functions.notificationnudge;
 
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
 import io.leadcycle.platform.BudgetedRun;
-import io.leadcycle.platform.DeadLetters;
+import io.leadcycle.runtime.DeadLetters;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.SqsFunction;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +35,8 @@ import java.util.function.Supplier;
  */
 public final class NotificationNudgeHandler extends SqsFunction {
 
+  private final Supplier<Database> database;
+
   static final int DEFAULT_RUN_SECONDS = 20;
 
   private final Clock clock;
@@ -46,6 +50,8 @@ public final class NotificationNudgeHandler extends SqsFunction {
 
   /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
   public NotificationNudgeHandler() {
+    super(AwsResources.DEAD_LETTERS);
+    this.database = SharedDatabase.warmingUp();
     Map<String, String> env = System.getenv();
     this.clock = Clock.systemUTC();
     this.budget = budget(env);
@@ -53,7 +59,8 @@ public final class NotificationNudgeHandler extends SqsFunction {
   }
 
   NotificationNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env) {
-    super(database, deadLetters);
+    super(() -> deadLetters);
+    this.database = database;
     this.clock = clock;
     this.budget = budget(env);
     this.policy = policy(env);
@@ -95,5 +102,10 @@ public final class NotificationNudgeHandler extends SqsFunction {
   /** {@code NUDGE_RUN_SECONDS}: a whole number of seconds from 1 to 840 (20 when unset). */
   static Duration budget(Map<String, String> env) {
     return BudgetedRun.budget(env, "NUDGE_RUN_SECONDS", DEFAULT_RUN_SECONDS);
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

@@ -1,14 +1,15 @@
 package io.leadcycle.functions.scorerecalculation;
 
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import io.leadcycle.notifications.Nudge;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
-import io.leadcycle.platform.LeadcycleRuntime;
 import io.leadcycle.platform.ScheduledFunction;
 import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.rescoring.RecalculationService.RunSummary;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import java.util.function.Supplier;
  */
 public final class ScoreRecalculationHandler extends ScheduledFunction {
 
+  private final Supplier<Database> database;
+
   static final int DEFAULT_RUN_SECONDS = 50;
 
   private final Clock clock;
@@ -45,10 +48,11 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   }
 
   private ScoreRecalculationHandler(Clock clock, Map<String, String> env) {
+    this.database = SharedDatabase.warmingUp();
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
-    this.nudge = LeadcycleRuntime::nudge;
+    this.nudge = AwsResources.NUDGE;
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
@@ -56,7 +60,7 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env, Nudge nudge) {
-    super(database);
+    this.database = database;
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
@@ -95,5 +99,10 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   /** {@code RESCORING_KEEP_POLLING}: {@code true} or {@code false} (the default). */
   static boolean keepPolling(Map<String, String> env) {
     return BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

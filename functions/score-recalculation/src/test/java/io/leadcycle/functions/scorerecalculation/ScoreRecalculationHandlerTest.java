@@ -1,5 +1,7 @@
 package io.leadcycle.functions.scorerecalculation;
 
+import io.leadcycle.testing.ScoringFixtures;
+
 import static io.leadcycle.testing.ScoringFixtures.contact;
 import static io.leadcycle.testing.ScoringFixtures.interaction;
 import static io.leadcycle.testing.ScoringFixtures.lead;

@@ -1,5 +1,6 @@
 package io.leadcycle.functions.scoring;
 
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.FieldError;
 import io.leadcycle.domain.InteractionBatch;
 import io.leadcycle.domain.InvalidInput;
@@ -8,13 +9,12 @@ import io.leadcycle.http.Csv;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
-import io.leadcycle.http.ScoringViews;
 import io.leadcycle.interactions.InteractionService;
 import io.leadcycle.rescoring.RecalculationService;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.scoring.ModelDefinition;
 import io.leadcycle.scoring.ModelStatus;
 import io.leadcycle.scoring.ScoringModel;
@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  */
 public final class ScoringHandler extends HttpFunction {
 
+  private final Supplier<Database> database;
+
   /** Rows of a CSV page unless {@code limit} says otherwise, and the most it may say. */
   static final int CSV_DEFAULT_LIMIT = 1000;
   static final int CSV_MAX_LIMIT = 10_000;
@@ -53,6 +55,7 @@ public final class ScoringHandler extends HttpFunction {
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public ScoringHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
   }
 
@@ -61,7 +64,7 @@ public final class ScoringHandler extends HttpFunction {
   }
 
   ScoringHandler(Supplier<Database> database, Clock clock) {
-    super(database);
+    this.database = database;
     this.clock = clock;
   }
 
@@ -221,5 +224,10 @@ public final class ScoringHandler extends HttpFunction {
 
   private static HttpResponse model(int status, ScoringModel model) {
     return HttpResponse.json(status, ScoringViews.model(model));
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

@@ -136,7 +136,7 @@ class ScoreExportHandlerTest extends ScoringHarness {
     String other = createModel(model("Other")).getString("id");
     assertThat(ok(scores(other)).getJsonArray("items")).isEmpty();
     APIGatewayV2HTTPResponse csv = scores(other, "format", "csv");
-    assertThat(csv.getBody()).isEqualTo(String.join(",", io.leadcycle.http.ScoringViews.SCORE_COLUMNS) + "\r\n");
+    assertThat(csv.getBody()).isEqualTo(String.join(",", io.leadcycle.functions.scoring.ScoringViews.SCORE_COLUMNS) + "\r\n");
     assertThat(csv.getHeaders()).doesNotContainKeys("link", "x-next-cursor");
   }
 

@@ -1,5 +1,6 @@
 package io.leadcycle.functions.subscribers;
 
+import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.DeliveryLogEntry;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.SubscriberInput;
@@ -9,11 +10,10 @@ import io.leadcycle.http.Access;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
-import io.leadcycle.http.JsonViews;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
-import io.leadcycle.http.SubscriberViews;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import io.leadcycle.store.DeliveryLogStore;
 import io.leadcycle.store.SubscriberStore;
 import io.leadcycle.subscribers.SubscriberService;
@@ -30,15 +30,18 @@ import java.util.function.Supplier;
  */
 public final class SubscribersHandler extends HttpFunction {
 
+  private final Supplier<Database> database;
+
   private final WebhookUrlPolicy policy;
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public SubscribersHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.policy = WebhookUrlPolicy.current();
   }
 
   public SubscribersHandler(Supplier<Database> database, WebhookUrlPolicy policy) {
-    super(database);
+    this.database = database;
     this.policy = policy;
   }
 
@@ -122,5 +125,10 @@ public final class SubscribersHandler extends HttpFunction {
 
   private static UUID subscriberId(HttpRequest request) {
     return request.uuidPathParameter("subscriberId", "subscriber");
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

@@ -1,12 +1,13 @@
 package io.leadcycle.functions.thresholdnotification;
 
+import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
-import io.leadcycle.runtime.Database;
+import io.leadcycle.postgres.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
  */
 public final class ThresholdNotificationHandler extends ScheduledFunction {
 
+  private final Supplier<Database> database;
+
   static final int DEFAULT_RUN_SECONDS = 50;
 
   private final Clock clock;
@@ -41,6 +44,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
 
   /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
   public ThresholdNotificationHandler() {
+    this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
     Map<String, String> env = System.getenv();
     this.budget = budget(env);
@@ -49,7 +53,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   }
 
   ThresholdNotificationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
-    super(database);
+    this.database = database;
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = flag(env, "NOTIFICATION_KEEP_POLLING");
@@ -86,5 +90,10 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   /** {@code NOTIFICATION_RUN_SECONDS}: a whole number of seconds from 1 to 840 (50 when unset). */
   static Duration budget(Map<String, String> env) {
     return BudgetedRun.budget(env, "NOTIFICATION_RUN_SECONDS", DEFAULT_RUN_SECONDS);
+  }
+
+  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
+  private Database database() {
+    return database.get();
   }
 }

@@ -43,10 +43,6 @@ public final class WorkbenchHandler extends HttpFunction {
 
   /** These files, and the sign-in {@code signIn} (null: none, the page asks for a pasted token). */
   public WorkbenchHandler(WorkbenchFiles files, SignIn signIn) {
-    // Static files only: no database to get ready at a cold start.
-    super(() -> {
-      throw new IllegalStateException("the workbench has no database");
-    });
     this.files = files;
     this.config = WorkbenchFiles.config(signIn);
     this.contentSecurityPolicy = WorkbenchFiles.contentSecurityPolicy(signIn);

@@ -1,5 +1,7 @@
 package io.leadcycle.local.examples;
 
+import io.leadcycle.local.LocalServer;
+
 import io.leadcycle.local.LocalServer.HostedFunction;
 import java.util.List;
 

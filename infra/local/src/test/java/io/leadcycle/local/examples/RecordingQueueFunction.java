@@ -1,6 +1,7 @@
 package io.leadcycle.local.examples;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.leadcycle.aws.AwsResources;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.platform.Invocation;
@@ -19,6 +20,11 @@ public final class RecordingQueueFunction extends SqsFunction {
   public static final List<String> PROCESSED = new CopyOnWriteArrayList<>();
   /** Receive counts seen per body. */
   public static final Map<String, List<String>> RECEIVES = new ConcurrentHashMap<>();
+
+  /** Refused messages go where the host's dead letters are (the local server installs its own). */
+  public RecordingQueueFunction() {
+    super(AwsResources.DEAD_LETTERS);
+  }
 
   @Override
   protected void process(SQSMessage message, Invocation invocation) {

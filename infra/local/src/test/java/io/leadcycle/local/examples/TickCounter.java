@@ -3,6 +3,7 @@ package io.leadcycle.local.examples;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
+import io.leadcycle.postgres.SharedDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +16,7 @@ public final class TickCounter extends ScheduledFunction {
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     EVENTS.add(event);
-    Object now = database().read(conn -> conn.query("SELECT now()").execute()).await().iterator().next().getValue(0);
+    Object now = SharedDatabase.get().read(conn -> conn.query("SELECT now()").execute()).await().iterator().next().getValue(0);
     return Map.of("ticks", EVENTS.size(), "databaseTime", String.valueOf(now));
   }
 }

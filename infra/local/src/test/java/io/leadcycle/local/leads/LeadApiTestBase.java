@@ -1,5 +1,7 @@
 package io.leadcycle.local.leads;
 
+import io.leadcycle.http.HttpResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.local.LocalServer;

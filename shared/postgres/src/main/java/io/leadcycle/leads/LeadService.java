@@ -1,0 +1,255 @@
+package io.leadcycle.leads;
+
+import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.Lead;
+import io.leadcycle.domain.LeadScore;
+import io.leadcycle.domain.LeadPatch;
+import io.leadcycle.domain.NewLead;
+import io.leadcycle.domain.NewLeadInput;
+import io.leadcycle.domain.NotFound;
+import io.leadcycle.domain.TimelineEntry;
+import io.leadcycle.events.LeadEventPayload;
+import io.leadcycle.process.Change;
+import io.leadcycle.process.LeadProcess;
+import io.leadcycle.process.LeadProcessMachine;
+import io.leadcycle.domain.LeadStatus;
+import io.leadcycle.process.ProcessAction;
+import io.leadcycle.process.ProcessRequest;
+import io.leadcycle.process.Transition;
+import io.leadcycle.postgres.Database;
+import io.leadcycle.store.AccountStore;
+import io.leadcycle.store.ContactStore;
+import io.leadcycle.store.ContactStore.MatchedContact;
+import io.leadcycle.store.LeadScoreStore;
+import io.leadcycle.store.RescoringMarks;
+import io.leadcycle.store.LeadStore;
+import io.leadcycle.store.OpportunityStore;
+import io.leadcycle.store.OutboxStore;
+import io.leadcycle.store.TimelineStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Leads created and worked by hand: creation, linking, qualification findings and the process
+ * actions. Every change runs in one transaction holding the lead's row lock, writes its timeline
+ * entries and, for process events, its outbox rows, so concurrent actions queue instead of losing
+ * updates and subscribers hear of exactly what committed.
+ */
+public final class LeadService {
+
+  /** A lead with its timeline and scores, as {@code GET /v1/leads/{id}} shows it. */
+  public record LeadWithTimeline(Lead lead, List<TimelineEntry> timeline, List<LeadScore> scores) {
+  }
+
+  /** A process action's outcome: the lead as it is now, and the types of the outbox events the action wrote. */
+  public record Acted(LeadWithTimeline lead, List<String> events) {
+
+    public Acted {
+      events = List.copyOf(events);
+    }
+  }
+
+  /** A page of a list view, with the scores of its leads. */
+  public record ScoredPage(LeadStore.Page page, Map<UUID, List<LeadScore>> scores) {
+  }
+
+  private final Database database;
+  private final LeadProcessMachine machine = new LeadProcessMachine(LeadProcess.DEFAULT);
+  private final LeadStore leads = new LeadStore();
+  private final ContactStore contacts = new ContactStore();
+  private final AccountStore accounts = new AccountStore();
+  private final TimelineStore timeline = new TimelineStore();
+  private final OutboxStore outbox = new OutboxStore();
+  private final OpportunityStore opportunities = new OpportunityStore();
+  private final LeadScoreStore scores = new LeadScoreStore();
+  private final RescoringMarks rescoring = new RescoringMarks();
+  private final LeadCreation creation = new LeadCreation();
+
+  public LeadService(Database database) {
+    this.database = database;
+  }
+
+  /**
+   * Creates a lead in the first stage. Like a lead from intake, it takes its contact's account unless
+   * the input names an account itself. Without either parent it is created all the same, unscorable
+   * ({@link Lead#unscorableReason()}).
+   */
+  public Future<LeadWithTimeline> create(NewLeadInput input, String actor) {
+    return database.inTransaction(conn -> requireParents(conn, input.contactId(), input.accountId())
+        .compose(contactsAccount -> creation.create(conn, new NewLead(input.topic(), input.contactId(),
+            input.accountId() != null ? input.accountId() : contactsAccount,
+            input.context().kind(), input.context().id(), input.context().name(), Map.of()), actor, "created"))
+        .compose(lead -> rescoring.markFactsOf(conn, lead.contactId(), lead.accountId())
+            .compose(marked -> withTimeline(conn, lead.id()))));
+  }
+
+  public Future<LeadWithTimeline> get(UUID id) {
+    return database.read(conn -> withTimeline(conn, id));
+  }
+
+  /** One page of a list view, each lead with its scores; a stage that the process does not have is 400. */
+  public Future<ScoredPage> list(LeadStore.ListQuery query) {
+    if (query.stage() != null && !machine.process().stageNames().contains(query.stage())) {
+      throw new InvalidInput("stage", "one of: " + String.join(", ", machine.process().stageNames()));
+    }
+    return database.read(conn -> leads.list(conn, query)
+        .compose(page -> scores.scoresOf(conn, page.items().stream().map(Lead::id).toList())
+            .map(byLead -> new ScoredPage(page, byLead))));
+  }
+
+  /** The timeline reason of an account a lead took from the contact it was linked to. */
+  public static final String CONTACTS_ACCOUNT = "edited: the contact's account";
+
+  /**
+   * Links/unlinks the contact and account, renames the topic, merges qualification findings. Linking
+   * a contact also links the contact's account when the lead has none and the patch names no
+   * {@code accountId} itself; that account is a timeline entry of its own ({@link #CONTACTS_ACCOUNT}).
+   */
+  public Future<LeadWithTimeline> patch(UUID id, LeadPatch patch, String actor) {
+    return database.inTransaction(conn -> lockOpen(conn, id).compose(lead -> {
+      UUID contactId = patch.changesContact() ? patch.contactId() : lead.contactId();
+      String topic = patch.topic() != null ? patch.topic() : lead.topic();
+      return requireParents(conn, patch.changesContact() ? contactId : null, patch.accountId())
+          .compose(contactsAccount -> {
+            UUID accountId = patch.changesAccount() ? patch.accountId() : lead.accountId();
+            UUID taken = !patch.changesAccount() && lead.accountId() == null ? contactsAccount : null;
+            List<Change> edited = new ArrayList<>();
+            diff(edited, "contactId", lead.contactId(), contactId);
+            diff(edited, "accountId", lead.accountId(), accountId);
+            diff(edited, "topic", lead.topic(), topic);
+            List<Change> takenAccount =
+                taken == null ? List.of() : List.of(new Change("accountId", null, taken.toString()));
+            return leads.updateDetails(conn, id, topic, contactId, taken != null ? taken : accountId,
+                    patch.qualificationAfter(lead.qualification()))
+                .compose(updated -> {
+                  // A new contact or account means new facts to score the lead from.
+                  boolean relinked = !Objects.equals(lead.contactId(), updated.contactId())
+                      || !Objects.equals(lead.accountId(), updated.accountId());
+                  Future<Void> marked = relinked ? rescoring.markFactsOf(conn, updated.contactId(), updated.accountId())
+                      : Future.succeededFuture();
+                  // Sent together, in this order: the read sees the entries appended before it.
+                  Future<Void> edits = timeline.append(conn, id, edited, actor, "edited");
+                  Future<LeadWithTimeline> read = appendAndRead(conn, updated, takenAccount, actor, CONTACTS_ACCOUNT);
+                  return Future.all(marked, edits, read).map(all -> read.result());
+                });
+          });
+    }));
+  }
+
+  /**
+   * Applies one process action; a {@link io.leadcycle.process.ProcessConflict} when it does not fit.
+   * Round trips: lock-and-read, (the opportunity,) update-and-read, then the timeline entries, the
+   * outbox events and the timeline read sent together.
+   */
+  public Future<LeadWithTimeline> act(UUID id, ProcessRequest request, String actor) {
+    return actCounting(id, request, actor).map(Acted::lead);
+  }
+
+  /**
+   * {@link #act}, also saying which outbox events the action wrote, so that a caller can tell threshold
+   * notification (once the transaction has committed, which it has when this completes) and count them.
+   */
+  public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor) {
+    return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
+      Transition transition = machine.apply(lead.state(), request);
+      if (!transition.changedAnything()) {
+        Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+        Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+        return Future.all(entries, leadScores)
+            .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+      }
+      String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
+      Future<?> opportunity = request.action() == ProcessAction.CONVERT
+          ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
+      return opportunity
+          .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))
+          .compose(updated -> {
+            Future<Void> events = outbox.add(conn, transition.events(), id,
+                LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
+            Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
+            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
+          });
+    }));
+  }
+
+  /**
+   * Appends the timeline entries and reads the whole timeline back, sent together: PostgreSQL runs
+   * them in order on the connection, so the read sees the new entries.
+   */
+  private Future<LeadWithTimeline> appendAndRead(SqlConnection conn, Lead lead, List<Change> changes, String actor,
+      String reason) {
+    Future<Void> appended = timeline.append(conn, lead.id(), changes, actor, reason);
+    Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
+    Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
+    return Future.all(appended, entries, leadScores)
+        .map(all -> new LeadWithTimeline(lead, entries.result(), leadScores.result()));
+  }
+
+  private Future<List<LeadScore>> scoresOf(SqlConnection conn, UUID leadId) {
+    return scores.scoresOf(conn, List.of(leadId)).map(byLead -> byLead.getOrDefault(leadId, List.of()));
+  }
+
+  private Future<Lead> lock(SqlConnection conn, UUID id) {
+    return leads.lock(conn, id).map(lead -> {
+      if (lead == null) {
+        throw new NotFound("No lead with id " + id + ".");
+      }
+      return lead;
+    });
+  }
+
+  private Future<Lead> lockOpen(SqlConnection conn, UUID id) {
+    return lock(conn, id).map(lead -> {
+      if (lead.state().status() != LeadStatus.OPEN) {
+        throw new Conflict("The lead is " + lead.state().status().wireName() + "; a closed lead cannot be edited.");
+      }
+      return lead;
+    });
+  }
+
+  /** The lead and its timeline, asked for together. */
+  private Future<LeadWithTimeline> withTimeline(SqlConnection conn, UUID id) {
+    Future<Lead> lead = leads.find(conn, id);
+    Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+    Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+    return Future.all(lead, entries, leadScores).map(all -> {
+      if (lead.result() == null) {
+        throw new NotFound("No lead with id " + id + ".");
+      }
+      return new LeadWithTimeline(lead.result(), entries.result(), leadScores.result());
+    });
+  }
+
+  /**
+   * A parent named in a request must exist (400 otherwise): a lead never points at nothing. Answers
+   * the named contact's account, null when no contact is named or it has no account.
+   */
+  private Future<UUID> requireParents(SqlConnection conn, UUID contactId, UUID accountId) {
+    Future<MatchedContact> contact = contactId == null ? Future.succeededFuture() : contacts.read(conn, contactId);
+    return contact.compose(found -> {
+      if (contactId != null && found == null) {
+        throw new InvalidInput("contactId", "no contact with id " + contactId);
+      }
+      Future<Boolean> account = accountId == null ? Future.succeededFuture(true) : accounts.exists(conn, accountId);
+      return account.map(accountExists -> {
+        if (!accountExists) {
+          throw new InvalidInput("accountId", "no account with id " + accountId);
+        }
+        return found == null ? null : found.accountId();
+      });
+    });
+  }
+
+  private static void diff(List<Change> changes, String field, Object from, Object to) {
+    if (!Objects.equals(from, to)) {
+      changes.add(new Change(field, from == null ? null : from.toString(), to == null ? null : to.toString()));
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.leadcycle.postgres;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** The connection pool and the one way to run a transaction. */
+public final class Database implements AutoCloseable {
+
+  private final Pool pool;
+  private final Vertx ownVertx;
+
+  public Database(Pool pool) {
+    this(pool, null);
+  }
+
+  private Database(Pool pool, Vertx ownVertx) {
+    this.pool = pool;
+    this.ownVertx = ownVertx;
+  }
+
+  /**
+   * The one place a database handle is built, for every host: Lambda (one event loop, a pool of
+   * {@code DB_POOL_SIZE}), the local server and the tests. It owns a Vert.x of {@code eventLoops}
+   * loops, closed with it.
+   */
+  public static Database connect(DatabaseSettings settings, int eventLoops) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1));
+    return new Database(createPool(vertx, settings), vertx);
+  }
+
+  public Vertx vertx() {
+    return ownVertx;
+  }
+
+  @Override
+  public void close() {
+    pool.close().await();
+    if (ownVertx != null) {
+      ownVertx.close().await();
+    }
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /**
+   * A small pool with short lifetimes: a Lambda environment serves one request at a time and may be
+   * frozen for minutes, so connections must not outlive a freeze for long.
+   */
+  public static Pool createPool(Vertx vertx, DatabaseSettings settings) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setDatabase(settings.database())
+        .setUser(settings.user())
+        .setPassword(settings.password())
+        // Parsed and planned once per connection; off behind RDS Proxy, where named statements pin sessions.
+        .setCachePreparedStatements(settings.preparedStatements());
+    DatabaseSettings.Timeouts timeouts = settings.timeouts();
+    if (timeouts.inStartup()) {
+      // In the startup message, beside the client's defaults (client_encoding, DateStyle...: added, not
+      // replaced): every session starts bounded, with no SET and no round trip. Not behind RDS Proxy, which
+      // refuses startup parameters it does not know; there the login role carries them (DatabaseSettings).
+      connect.addProperty("statement_timeout", Integer.toString(timeouts.statementMillis()))
+          .addProperty("lock_timeout", Integer.toString(timeouts.lockMillis()));
+    }
+    switch (settings.sslMode()) {
+      case "disable" -> connect.setSslMode(SslMode.DISABLE);
+      case "require" -> connect.setSslMode(SslMode.REQUIRE)
+          .setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      case "verify-full" -> connect.setSslMode(SslMode.VERIFY_FULL);
+      case "prefer" -> connect.setSslMode(SslMode.PREFER).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+      default -> throw new IllegalStateException("unknown SSL mode " + settings.sslMode());
+    }
+    PoolOptions options = new PoolOptions()
+        .setMaxSize(settings.poolSize())
+        .setMaxWaitQueueSize(1_000)
+        .setConnectionTimeout(10)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS)
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxLifetime(5)
+        .setMaxLifetimeUnit(TimeUnit.MINUTES);
+    return PgBuilder.pool()
+        .with(options)
+        .with(new NetClientOptions().setConnectTimeout(5_000))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * Runs {@code work} in one transaction. One that PostgreSQL aborted as a deadlock or serialization
+   * failure is run once more: it was rolled back, so a second run is safe. One cancelled by
+   * {@code statement_timeout} or {@code lock_timeout} is not: it was rolled back too, but a second wait
+   * as long would outlast the caller, who is answered "unavailable, retry later" instead.
+   */
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work)
+        .recover(failure -> Failures.isAbortedByServer(failure) ? pool.withTransaction(work) : Future.failedFuture(failure));
+  }
+
+  /**
+   * As {@link #inTransaction}, and also once more when the connection closed under it (a frozen Lambda):
+   * then nobody knows whether the commit happened, so only work that is idempotent by itself (intake,
+   * with its receipts) may use this.
+   */
+  public <T> Future<T> inIdempotentTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work)
+        .recover(failure -> Failures.isAbortedByServer(failure) || Failures.isClosedConnection(failure)
+            ? pool.withTransaction(work) : Future.failedFuture(failure));
+  }
+
+  /** Runs read-only work, retried once on a closed connection. */
+  public <T> Future<T> read(Function<SqlConnection, Future<T>> work) {
+    return pool.withConnection(work)
+        .recover(failure -> Failures.isClosedConnection(failure) ? pool.withConnection(work) : Future.failedFuture(failure));
+  }
+}
