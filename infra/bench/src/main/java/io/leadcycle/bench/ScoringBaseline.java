@@ -174,7 +174,7 @@ final class ScoringBaseline {
         .replace("::uuid::uuid", "::uuid");
   }
 
-  /** The lead as the outbox payload shows it ({@code LeadEventPayload.lead}), with {@code stage} and {@code salesReady} given. */
+  /** The lead as the outbox payload shows it ({@code JsonViews.lead} without scores), with {@code stage} and {@code salesReady} given. */
   private static String leadJson(String stage, String salesReady) {
     return """
         jsonb_build_object('id', l.id, 'topic', l.topic, 'contactId', l.contact_id, 'accountId', l.account_id,
@@ -190,6 +190,16 @@ final class ScoringBaseline {
     return "jsonb_build_object('schemaVersion', 2, 'lead', " + lead + ", 'changes', " + changes
         + ", 'actor', 'scoring', 'reason', " + reason + ")";
   }
+
+  /** As {@link #payload(String, String, String)} for an event the model caused: with its {@code model}. */
+  private static String payloadWithModel(String lead, String changes, String reason) {
+    return "jsonb_build_object('schemaVersion', 2, 'lead', " + lead + ", 'changes', " + changes
+        + ", 'actor', 'scoring', 'reason', " + reason + ", 'model', " + MODEL_JSON + ")";
+  }
+
+  /** {@code LeadEventPayload.Model}: the model, the lead's score and grade in it, its threshold. */
+  private static final String MODEL_JSON = "jsonb_build_object('id', s.model_id, 'name', '" + MODEL_NAME
+      + "', 'score', s.score, 'grade', s.grade, 'salesReadyThreshold', " + THRESHOLD + ")";
 
   private static final String READY_REASON =
       "'score ' || s.score || ' in model " + MODEL_NAME + " reached its sales-ready threshold " + THRESHOLD + "'";
@@ -208,7 +218,8 @@ final class ScoringBaseline {
         + "'automated_marketing_qualification'))";
     String readyChanges = "jsonb_build_array(jsonb_build_object('field', 'stage', 'from', " + STAGE_BEFORE_READY
         + ", 'to', 'sales_acceptance'), jsonb_build_object('field', 'salesReady', 'from', false, 'to', true))";
-    String gradeChanges = "jsonb_build_array(jsonb_build_object('field', 'grade', 'from', s.grade_before, 'to', s.grade))";
+    String gradeChanges = "jsonb_build_array(jsonb_build_object('field', 'grade', 'from', s.grade_before, 'to', s.grade), "
+        + "jsonb_build_object('field', 'score', 'from', s.score_before, 'to', s.score))";
     List<String> statements = new ArrayList<>(List.of(
         """
         INSERT INTO lead_scores (lead_id, model_id, score, grade, sales_ready, explanation, scored_at)
@@ -245,14 +256,14 @@ final class ScoringBaseline {
           CROSS JOIN (VALUES ('lead.stage_changed'), ('lead.sales_ready')) AS e(type)
          WHERE s.becomes_sales_ready""".formatted(
             payload(leadJson("'automated_marketing_qualification'", "false"), firstChanges, "'first scored'"),
-            payload(leadJson("'sales_acceptance'", "true"), readyChanges, READY_REASON))));
+            payloadWithModel(leadJson("'sales_acceptance'", "true"), readyChanges, READY_REASON))));
     if (changedContacts) {
       statements.add("""
           INSERT INTO outbox (type, lead_id, payload)
           SELECT 'lead.score_changed', l.id, %s
             FROM bench_scored s JOIN leads l ON l.id = s.lead_id LEFT JOIN opportunities o ON o.lead_id = l.id
            WHERE s.grade_before IS NOT NULL AND s.grade_before IS DISTINCT FROM s.grade""".formatted(
-          payload(leadJson("s.stage", "s.was_sales_ready"), gradeChanges,
+          payloadWithModel(leadJson("s.stage", "s.was_sales_ready"), gradeChanges,
               "'model " + MODEL_NAME + " (' || s.model_id || '): score ' || s.score_before || ' → ' || s.score")));
     }
     return statements;

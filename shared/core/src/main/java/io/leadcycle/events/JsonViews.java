@@ -7,6 +7,7 @@ import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchField;
+import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchingStrategy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,11 +54,36 @@ public final class JsonViews {
         .put("updatedAt", a.updatedAt().toString());
   }
 
-  /** A lead without its timeline, with its scores: list items. */
+  /**
+   * A lead with its scores, without its timeline: list items and a webhook's {@code data.lead} (and,
+   * without scores, the lead in an outbox payload). The one lead serializer: API clients and
+   * subscribers see the same lead, and a member may be added, never removed or renamed (docs/events.md).
+   */
   public static JsonObject lead(Lead l, List<LeadScore> scores) {
     JsonArray scored = new JsonArray();
     scores.forEach(s -> scored.add(score(s)));
-    return lead(l).put("scores", scored);
+    return new JsonObject()
+        .put("id", l.id().toString())
+        .put("topic", l.topic())
+        .put("contactId", l.contactId() == null ? null : l.contactId().toString())
+        .put("accountId", l.accountId() == null ? null : l.accountId().toString())
+        .put("context", context(l.context()))
+        .put("stage", l.state().stage())
+        .put("status", l.state().status().wireName())
+        .put("salesReady", l.state().salesReady())
+        .put("telemarketingReady", l.state().telemarketingReady())
+        .put("telemarketingAccepted", l.state().telemarketingAccepted())
+        .put("salesAccepted", l.state().salesAccepted())
+        .put("ownerId", l.state().ownerId())
+        .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
+        .put("scores", scored)
+        .put("score", l.bestScore())
+        .put("grade", l.bestGrade())
+        .put("unscorableReason", l.unscorableReason())
+        .put("disqualificationReason", l.disqualificationReason())
+        .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
+        .put("createdAt", l.createdAt().toString())
+        .put("updatedAt", l.updatedAt().toString());
   }
 
   /** One score of a lead: the model, score, grade, whether it reached the threshold, and why. */
@@ -76,29 +102,11 @@ public final class JsonViews {
         .put("scoredAt", s.scoredAt().toString());
   }
 
-  /** A lead without timeline or scores (they are added by the callers that have them). */
-  private static JsonObject lead(Lead l) {
-    return new JsonObject()
-        .put("id", l.id().toString())
-        .put("topic", l.topic())
-        .put("contactId", l.contactId() == null ? null : l.contactId().toString())
-        .put("accountId", l.accountId() == null ? null : l.accountId().toString())
-        .put("context", LeadEventPayload.context(l.context()))
-        .put("stage", l.state().stage())
-        .put("status", l.state().status().wireName())
-        .put("salesReady", l.state().salesReady())
-        .put("telemarketingReady", l.state().telemarketingReady())
-        .put("telemarketingAccepted", l.state().telemarketingAccepted())
-        .put("salesAccepted", l.state().salesAccepted())
-        .put("ownerId", l.state().ownerId())
-        .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
-        .put("score", l.bestScore())
-        .put("grade", l.bestGrade())
-        .put("unscorableReason", l.unscorableReason())
-        .put("disqualificationReason", l.disqualificationReason())
-        .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
-        .put("createdAt", l.createdAt().toString())
-        .put("updatedAt", l.updatedAt().toString());
+  /** Kind, id and name; a journey's lead also its {@code tileId} and the {@code details} the journey sent. */
+  public static JsonObject context(MarketingContext c) {
+    JsonObject json = new JsonObject().put("kind", c.kind()).put("id", c.id()).put("name", c.name());
+    return c.tileId() == null ? json : json.put("tileId", c.tileId())
+        .put("details", new JsonObject(c.details() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.details())));
   }
 
   /**

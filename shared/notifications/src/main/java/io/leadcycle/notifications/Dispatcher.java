@@ -3,6 +3,7 @@ package io.leadcycle.notifications;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
 import io.leadcycle.events.JsonViews;
+import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.http.StandardWebhooks;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.JsonLog;
@@ -190,13 +191,18 @@ public final class Dispatcher implements AutoCloseable {
     }).await();
   }
 
-  /** The webhook body: the event's id, type and time, and the lead now. */
+  /**
+   * The webhook body (docs/events.md, docs/schemas/webhook-event.schema.json): the event's id, type and
+   * time; in {@code data} the lead now and what happened, as the event was written.
+   */
   static Buffer body(Claimed delivery, JsonObject lead) {
+    JsonObject data = new JsonObject().put("lead", lead);
+    LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> data.put(member.getKey(), member.getValue()));
     return new JsonObject()
         .put("id", delivery.outboxId().toString())
         .put("type", delivery.type())
         .put("occurredAt", delivery.occurredAt().toString())
-        .put("data", new JsonObject().put("lead", lead))
+        .put("data", data)
         .toBuffer();
   }
 

@@ -6,7 +6,6 @@ import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.LeadState;
 import io.leadcycle.events.LeadEventPayload;
-import io.leadcycle.process.Change;
 import io.leadcycle.process.LeadProcess;
 import io.leadcycle.process.LeadProcessMachine;
 import io.leadcycle.process.ProcessAction;
@@ -265,10 +264,10 @@ public final class RecalculationService {
         LeadScore previous = earlier.stream().filter(s -> s.modelId().equals(model.id())).findFirst().orElse(null);
         if (announceGrades && previous != null && !Objects.equals(previous.grade(), result.grade())) {
           counters.gradeChanges++;
-          events.add(new OutboxStore.Event(SCORE_CHANGED, lead.id(), LeadEventPayload.of(lead,
-              List.of(new Change("grade", previous.grade(), result.grade())), ACTOR,
+          events.add(new OutboxStore.Event(SCORE_CHANGED, lead.id(), LeadEventPayload.scoreChanged(lead,
+              previous.grade(), previous.score(), ACTOR,
               "model " + model.definition().name() + " (" + model.id() + "): score " + previous.score() + " → "
-                  + result.score())));
+                  + result.score(), modelResult(model, result))));
         }
         if (reached == null && result.reachesThreshold()) {
           reached = model;
@@ -285,7 +284,7 @@ public final class RecalculationService {
         Transition first = apply(state, ProcessAction.FIRST_SCORED);
         if (first != null && first.changedAnything()) {
           counters.firstScored++;
-          state = record(lead, first, "first scored", entries, events);
+          state = record(lead, first, "first scored", null, entries, events);
         }
       }
       if (reached != null && !state.salesReady()) {
@@ -293,7 +292,8 @@ public final class RecalculationService {
         if (ready != null && ready.changedAnything()) {
           counters.salesReady++;
           state = record(lead, ready, "score " + reachedScore.score() + " in model " + reached.definition().name()
-              + " reached its sales-ready threshold " + reached.definition().salesReadyThreshold(), entries, events);
+              + " reached its sales-ready threshold " + reached.definition().salesReadyThreshold(),
+              modelResult(reached, reachedScore), entries, events);
         }
       }
       NewScore best = best(leadScores, earlier, lead.id());
@@ -340,14 +340,23 @@ public final class RecalculationService {
     }
   }
 
-  /** Adds a transition's timeline entries and events; returns the state after it. */
-  private static LeadState record(Lead lead, Transition transition, String reason, List<TimelineStore.Entries> entries,
-      List<OutboxStore.Event> events) {
+  /** The model and its result, as an event caused by it names them. */
+  private static LeadEventPayload.Model modelResult(ScoringModel model, ScoreResult result) {
+    return new LeadEventPayload.Model(model.id(), model.definition().name(), result.score(), result.grade(),
+        model.definition().salesReadyThreshold());
+  }
+
+  /**
+   * Adds a transition's timeline entries and events ({@code model}: the model whose result caused it,
+   * or null); returns the state after it.
+   */
+  private static LeadState record(Lead lead, Transition transition, String reason, LeadEventPayload.Model model,
+      List<TimelineStore.Entries> entries, List<OutboxStore.Event> events) {
     entries.add(new TimelineStore.Entries(lead.id(), transition.changes(), ACTOR, reason));
     Lead after = new Lead(lead.id(), lead.topic(), lead.contactId(), lead.accountId(), lead.context(),
         transition.after(), lead.qualification(), lead.disqualificationReason(), lead.opportunityId(), lead.bestScore(),
         lead.bestGrade(), lead.createdAt(), lead.updatedAt());
-    JsonObject payload = LeadEventPayload.of(after, transition.changes(), ACTOR, reason);
+    JsonObject payload = LeadEventPayload.of(after, transition.changes(), ACTOR, reason, model);
     transition.events().forEach(type -> events.add(new OutboxStore.Event(type, lead.id(), payload)));
     return transition.after();
   }

@@ -1,6 +1,7 @@
 package io.leadcycle.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -21,9 +22,13 @@ public final class DispatchStore {
   public record FanOut(int events, int deliveries) {
   }
 
-  /** A delivery claimed for sending, with what sending it needs. {@code secrets}: current first, then the previous one while it is valid. */
+  /**
+   * A delivery claimed for sending, with what sending it needs. {@code secrets}: current first, then the
+   * previous one while it is valid. {@code payload}: the event's payload as written (null if it is not
+   * a JSON object).
+   */
   public record Claimed(UUID deliveryId, UUID outboxId, String type, UUID leadId, Instant occurredAt,
-      UUID subscriberId, String url, List<String> secrets, int attempts) {
+      JsonObject payload, UUID subscriberId, String url, List<String> secrets, int attempts) {
   }
 
   /**
@@ -79,7 +84,7 @@ public final class DispatchStore {
               UPDATE deliveries d SET claimed_until = $3 FROM due WHERE d.id = due.id
               RETURNING d.id, d.outbox_id, d.subscriber_id, d.attempts
             )
-            SELECT c.id, c.outbox_id, c.subscriber_id, c.attempts, o.type, o.lead_id, o.created_at,
+            SELECT c.id, c.outbox_id, c.subscriber_id, c.attempts, o.type, o.lead_id, o.created_at, o.payload,
                    s.url, s.secret, s.previous_secret, s.previous_secret_expires_at
               FROM claimed c JOIN outbox o ON o.id = c.outbox_id JOIN subscribers s ON s.id = c.subscriber_id""")
         .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), limit, leaseUntil.atOffset(ZoneOffset.UTC)))
@@ -93,7 +98,8 @@ public final class DispatchStore {
               secrets.add(row.getString("previous_secret"));
             }
             claimed.add(new Claimed(row.getUUID("id"), row.getUUID("outbox_id"), row.getString("type"),
-                row.getUUID("lead_id"), Rows.instant(row, "created_at"), row.getUUID("subscriber_id"),
+                row.getUUID("lead_id"), Rows.instant(row, "created_at"),
+                row.getValue("payload") instanceof JsonObject payload ? payload : null, row.getUUID("subscriber_id"),
                 row.getString("url"), List.copyOf(secrets), row.getInteger("attempts")));
           }
           return claimed;

@@ -96,6 +96,14 @@ class SalesReadyWebhookHttpTest {
     assertThat(lead.getString("stage")).isEqualTo("sales_acceptance");
     assertThat(lead.getJsonArray("scores").getJsonObject(0).getInteger("score")).isEqualTo(10);
     assertThat(lead.containsKey("timeline")).isFalse();
+    // What happened, as the event was written: the flag, who acted, which model fired.
+    JsonObject data = body.getJsonObject("data");
+    assertThat(data.getJsonArray("changes")).contains(
+        new JsonObject().put("field", "salesReady").put("from", false).put("to", true));
+    assertThat(data.getString("actor")).isEqualTo("scoring");
+    assertThat(data.getJsonObject("model").getString("id")).isEqualTo(model);
+    assertThat(data.getJsonObject("model").getString("name")).isEqualTo("Hand-raisers");
+    assertThat(data.getJsonObject("model").getInteger("salesReadyThreshold")).isEqualTo(10);
     // Verified the way a receiver would, with nothing of Leadcycle's code.
     assertThat(webhook.headers().get("webhook-signature").split(" "))
         .contains("v1," + sign(secret, webhook.headers().get("webhook-id"), webhook.headers().get("webhook-timestamp"),
