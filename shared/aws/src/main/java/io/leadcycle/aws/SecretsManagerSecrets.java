@@ -1,14 +1,8 @@
 package io.leadcycle.aws;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -23,18 +17,15 @@ import java.util.function.Supplier;
  */
 public final class SecretsManagerSecrets implements Function<String, String> {
 
+  private static final AwsJsonCall.Service SECRETS_MANAGER =
+      new AwsJsonCall.Service("secretsmanager", "Secrets Manager", "application/x-amz-json-1.1");
   private static final int ATTEMPTS = 3;
 
-  private final URI endpoint;
-  private final String region;
-  private final Supplier<AwsCredentials> credentials;
-  private final Clock clock;
+  private final AwsJsonCall call;
 
   public SecretsManagerSecrets(URI endpoint, String region, Supplier<AwsCredentials> credentials, Clock clock) {
-    this.endpoint = endpoint;
-    this.region = region;
-    this.credentials = credentials;
-    this.clock = clock;
+    // 200 then 400 ms between the attempts.
+    this.call = new AwsJsonCall(SECRETS_MANAGER, endpoint, region, credentials, clock, ATTEMPTS, 200);
   }
 
   public static SecretsManagerSecrets fromEnvironment() {
@@ -51,76 +42,12 @@ public final class SecretsManagerSecrets implements Function<String, String> {
 
   @Override
   public String apply(String secretId) {
-    byte[] body = new JsonObject().put("SecretId", secretId).encode().getBytes(StandardCharsets.UTF_8);
-    AwsCredentials signer = credentials.get();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call(secretId, body, signer);
-      } catch (Retryable e) {
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(100L << attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reading the secret " + secretId, e);
-      }
+    JsonObject answer = call.call("secretsmanager.GetSecretValue", new JsonObject().put("SecretId", secretId),
+        "for the secret " + secretId);
+    String secret = answer.getString("SecretString");
+    if (secret == null) {
+      throw new IllegalStateException("The secret " + secretId + " has no SecretString (a binary secret?)");
     }
-  }
-
-  private String call(String secretId, byte[] body, AwsCredentials signer) {
-    try {
-      HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/").toURL().openConnection();
-      connection.setConnectTimeout(5_000);
-      connection.setReadTimeout(10_000);
-      connection.setRequestMethod("POST");
-      connection.setDoOutput(true);
-      connection.setFixedLengthStreamingMode(body.length);
-      AwsRequestSigner.setOn(connection, AwsRequestSigner.signedPost(endpoint, Map.of("content-type",
-          "application/x-amz-json-1.1", "x-amz-target", "secretsmanager.GetSecretValue"), body, "secretsmanager",
-          region, signer, clock.instant()));
-      try (OutputStream out = connection.getOutputStream()) {
-        out.write(body);
-      }
-      int status = connection.getResponseCode();
-      try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (status == 200) {
-          String secret = new JsonObject(text).getString("SecretString");
-          if (secret == null) {
-            throw new IllegalStateException("The secret " + secretId + " has no SecretString (a binary secret?)");
-          }
-          return secret;
-        }
-        String error = errorOf(text);
-        String message = "Secrets Manager answered " + status + " " + error + " for the secret " + secretId;
-        if (status >= 500 || error.toLowerCase(Locale.ROOT).contains("throttl")) {
-          throw new Retryable(message);
-        }
-        throw new IllegalStateException(message);
-      }
-    } catch (IOException e) {
-      throw new Retryable("cannot reach Secrets Manager at " + endpoint + " for the secret " + secretId + ": " + e);
-    }
-  }
-
-  /** AWS's error code ({@code __type}, without its namespace) and message. */
-  private static String errorOf(String text) {
-    try {
-      JsonObject error = new JsonObject(text);
-      String type = error.getString("__type", "");
-      String message = error.getString("message", error.getString("Message", ""));
-      return type.substring(type.indexOf('#') + 1) + (message.isEmpty() ? "" : ": " + message);
-    } catch (RuntimeException notJson) {
-      return "";
-    }
-  }
-
-  private static final class Retryable extends IllegalStateException {
-    Retryable(String message) {
-      super(message);
-    }
+    return secret;
   }
 }

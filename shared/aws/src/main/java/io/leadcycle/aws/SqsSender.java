@@ -1,10 +1,6 @@
 package io.leadcycle.aws;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -30,17 +25,13 @@ import java.util.function.Supplier;
 public final class SqsSender {
 
   static final int ATTEMPTS = 4;
+  private static final AwsJsonCall.Service SQS = new AwsJsonCall.Service("sqs", "SQS", "application/x-amz-json-1.0");
 
-  private final URI endpoint;
-  private final String region;
-  private final Supplier<AwsCredentials> credentials;
-  private final Clock clock;
+  private final AwsJsonCall call;
 
   public SqsSender(URI endpoint, String region, Supplier<AwsCredentials> credentials, Clock clock) {
-    this.endpoint = endpoint;
-    this.region = region;
-    this.credentials = credentials;
-    this.clock = clock;
+    // 100, 200, 400 ms between the attempts: a short back-off, of the order of the SDK's.
+    this.call = new AwsJsonCall(SQS, endpoint, region, credentials, clock, ATTEMPTS, 100);
   }
 
   public static SqsSender fromEnvironment(Map<String, String> env) {
@@ -57,58 +48,8 @@ public final class SqsSender {
    * Throws when it was not sent; the message names SQS's error code, never the body.
    */
   public String sendMessage(JsonObject message) {
-    byte[] body = message.encode().getBytes(StandardCharsets.UTF_8);
-    AwsCredentials signer = credentials.get();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return sendOnce(message, body, signer);
-      } catch (Retryable e) {
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
-      }
-      try {
-        // 100, 200, 400 ms: a short back-off, of the order of the SDK's.
-        Thread.sleep(50L << attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while sending to " + message.getString("QueueUrl"), e);
-      }
-    }
-  }
-
-  private String sendOnce(JsonObject message, byte[] body, AwsCredentials signer) {
-    String queue = message.getString("QueueUrl");
-    try {
-      HttpURLConnection connection = (HttpURLConnection) endpoint.resolve("/").toURL().openConnection();
-      connection.setConnectTimeout(5_000);
-      connection.setReadTimeout(10_000);
-      connection.setRequestMethod("POST");
-      connection.setDoOutput(true);
-      connection.setFixedLengthStreamingMode(body.length);
-      AwsRequestSigner.setOn(connection, AwsRequestSigner.signedPost(endpoint, Map.of("content-type",
-          "application/x-amz-json-1.0", "x-amz-target", "AmazonSQS.SendMessage"), body, "sqs", region, signer,
-          clock.instant()));
-      try (OutputStream out = connection.getOutputStream()) {
-        out.write(body);
-      }
-      int status = connection.getResponseCode();
-      String text;
-      try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-        text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (status == 200) {
-        return sent(message, new JsonObject(text));
-      }
-      String error = errorOf(text);
-      String problem = "SQS answered " + status + " " + error + " to SendMessage to " + queue;
-      if (status >= 500 || status == 429 || error.toLowerCase(Locale.ROOT).contains("throttl")) {
-        throw new Retryable(problem);
-      }
-      throw new IllegalStateException(problem);
-    } catch (IOException e) {
-      throw new Retryable("cannot reach SQS at " + endpoint + " to send to " + queue + ": " + e);
-    }
+    JsonObject answer = call.call("AmazonSQS.SendMessage", message, "to SendMessage to " + message.getString("QueueUrl"));
+    return sent(message, answer);
   }
 
   /** The message's id, once SQS's checksums show it received what was sent (as the SDK checks them). */
@@ -168,26 +109,8 @@ public final class SqsSender {
     }
   }
 
-  /** AWS's error code ({@code __type}, without its namespace) and message. */
-  private static String errorOf(String text) {
-    try {
-      JsonObject error = new JsonObject(text);
-      String type = error.getString("__type", "");
-      String message = error.getString("message", error.getString("Message", ""));
-      return type.substring(type.indexOf('#') + 1) + (message.isEmpty() ? "" : ": " + message);
-    } catch (RuntimeException notJson) {
-      return "";
-    }
-  }
-
   @Override
   public String toString() {
-    return "SqsSender[" + endpoint + "]";
-  }
-
-  private static final class Retryable extends IllegalStateException {
-    Retryable(String message) {
-      super(message);
-    }
+    return "SqsSender[" + call.endpoint() + "]";
   }
 }
