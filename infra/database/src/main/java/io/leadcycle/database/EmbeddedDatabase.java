@@ -30,10 +30,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  /** Starts (or restarts) the cluster stored in {@code dataDirectory}, creating it on first use. */
+  /**
+   * Starts (or restarts) the cluster stored in {@code dataDirectory}, creating it on first use. A PostgreSQL
+   * that a crashed run left running there is stopped first, and a stale {@code postmaster.pid} removed
+   * ({@link StalePostmaster}).
+   */
   public static EmbeddedDatabase persistent(Path dataDirectory) {
     try {
       Files.createDirectories(dataDirectory);
+      StalePostmaster.clear(dataDirectory);
       return start(EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false)

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class LocalServer implements AutoCloseable {
     try {
       token = ApiToken.resolve(env, LocalSettings.dataDirectory(env));
       server = start(env, LocalSettings.setting(env, "LEADCYCLE_PORT", 8080), token.value());
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) { // Vert.x's await() also throws checked ones (a taken port's BindException)
       JsonLog.error(null, "Leadcycle could not start: " + e.getMessage(), e);
       System.exit(1);
       return;
@@ -142,21 +143,37 @@ public final class LocalServer implements AutoCloseable {
         AwsResources.IMPORT_FILES.install(imports);
       }
       return new LocalServer(server, running, buckets);
-    } catch (RuntimeException | Error e) {
-      // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits.
-      running.close();
+    } catch (Throwable e) {
+      // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits
+      // and leaves no PostgreSQL, timer or thread behind. Throwable: Vert.x's await() throws checked ones too.
+      try {
+        running.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
   }
 
-  /** Listens with API Gateway's limits; a request HTTP/1.1 cannot read is answered before any route. */
+  /**
+   * Listens with API Gateway's limits; a request HTTP/1.1 cannot read is answered before any route. A port
+   * another program holds fails the start with the setting to change.
+   */
   private static HttpServer listen(Vertx vertx, Router router, int port) {
-    return vertx.createHttpServer(new HttpServerOptions()
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
             .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
             .setMaxHeaderSize(MAX_HEADER_BYTES))
         .requestHandler(router)
-        .invalidRequestHandler(LocalProblems::answerInvalidRequest)
-        .listen(port).await();
+        .invalidRequestHandler(LocalProblems::answerInvalidRequest);
+    try {
+      return server.listen(port).await();
+    } catch (Exception e) { // await() rethrows the bind's own exception, checked or not
+      if (e instanceof BindException) {
+        throw new IllegalStateException("LEADCYCLE_PORT " + port + " is taken: another program listens on port " + port
+            + "; stop it, or set LEADCYCLE_PORT to a free port", e);
+      }
+      throw new IllegalStateException("cannot listen on LEADCYCLE_PORT " + port + ": " + e.getMessage(), e);
+    }
   }
 
   /** A handler of template.yaml, created the way Lambda creates it. */
@@ -201,14 +218,24 @@ public final class LocalServer implements AutoCloseable {
       return part;
     }
 
+    /** Stops every part, even when one fails to (the database above all); then throws the first failure. */
     @Override
     public void close() {
+      RuntimeException failure = null;
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
           started.get(i).close();
         } catch (Exception e) {
-          throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+          if (failure == null) {
+            failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+          } else {
+            failure.addSuppressed(e);
+          }
         }
+      }
+      started.clear();
+      if (failure != null) {
+        throw failure;
       }
     }
   }
