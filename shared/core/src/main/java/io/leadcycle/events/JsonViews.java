@@ -107,7 +107,8 @@ public final class JsonViews {
    * ({@code 20}, {@code 2147483647}), never {@code 20.0} or {@code 2.147483647E9}; else its cents ({@code 8.75}).
    */
   public static Number points(double points) {
-    return points == Math.rint(points) && Math.abs(points) <= Integer.MAX_VALUE ? (Number) (long) points : points;
+    boolean whole = points == Math.rint(points) && points >= Integer.MIN_VALUE && points <= Integer.MAX_VALUE;
+    return whole ? (Number) (long) points : points;
   }
 
   /** Kind, id and name; a journey's lead also its {@code tileId} and the {@code details} the journey sent. */
