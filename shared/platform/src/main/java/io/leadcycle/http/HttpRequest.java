@@ -159,7 +159,7 @@ public record HttpRequest(
    * read; 415 unless it is JSON, 400 unless it is an object.
    */
   public Map<String, Object> jsonMap() {
-    return plain(jsonBody());
+    return jsonMap(null);
   }
 
   /**
@@ -168,11 +168,15 @@ public record HttpRequest(
    * ({@link Fields#checkStrings} on each); everything else of the body is checked here as always.
    */
   public Map<String, Object> jsonBatch(String itemsMember) {
+    return jsonMap(itemsMember);
+  }
+
+  private Map<String, Object> jsonMap(String batchMember) {
     if (!isJson()) {
       throw Problem.unsupportedMediaType("Send application/json (got " + describeMediaType() + ").");
     }
     Map<String, Object> body = plain(parseJsonObject());
-    requireStorableText(body, itemsMember);
+    requireStorableText(body, batchMember);
     return body;
   }
 
