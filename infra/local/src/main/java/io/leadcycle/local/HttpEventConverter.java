@@ -8,6 +8,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -17,7 +20,7 @@ import java.util.Map;
 /**
  * Turns a Vert.x Web request into the event API Gateway's HTTP API (payload 2.0) would deliver, and
  * the handler's response event back into an HTTP response: lower-cased header names, repeated
- * headers and query values comma-joined, non-text bodies base64-encoded.
+ * headers and query values comma-joined, non-text bodies (and text that is not UTF-8) base64-encoded.
  */
 final class HttpEventConverter {
 
@@ -30,7 +33,9 @@ final class HttpEventConverter {
     Map<String, String> headers = joined(ctx.request().headers(), true);
     Map<String, String> query = joined(ctx.queryParams(), false);
     byte[] body = rawBody.getBytes();
-    boolean text = isText(headers.get("content-type"));
+    // Text that is not UTF-8 travels base64-encoded, as API Gateway sends it: decoding it here would
+    // replace the bad bytes before the function could refuse them.
+    boolean text = isText(headers.get("content-type")) && isUtf8(body);
     return APIGatewayV2HTTPEvent.builder()
         .withVersion("2.0")
         .withRouteKey(route.routeKey())
@@ -74,13 +79,23 @@ final class HttpEventConverter {
     }
   }
 
-  /** HTTP API passes text bodies as they are and base64-encodes the rest (forms included). */
+  /** HTTP API passes text bodies (UTF-8) as they are and base64-encodes the rest (forms included). */
   private static boolean isText(String contentType) {
     if (contentType == null) {
       return false;
     }
     String type = contentType.toLowerCase(Locale.ROOT);
     return type.startsWith("application/json") || type.startsWith("text/") || type.contains("+json");
+  }
+
+  private static boolean isUtf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static Map<String, String> joined(MultiMap values, boolean lowerCaseNames) {

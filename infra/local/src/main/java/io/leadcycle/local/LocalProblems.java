@@ -28,10 +28,15 @@ final class LocalProblems {
    * server's own failure, logged with the request id and answered 500.
    */
   static void answerFailure(RoutingContext ctx) {
+    answerFailure(ctx, LocalServer.MAX_BODY_BYTES);
+  }
+
+  /** {@link #answerFailure(RoutingContext)} where a 413 names {@code bodyLimit}: the route's own limit. */
+  static void answerFailure(RoutingContext ctx, long bodyLimit) {
     int status = ctx.statusCode();
     if (status >= 400 && status < 500) {
       write(ctx, switch (status) {
-        case 413 -> Problem.tooLarge("The body is over the limit of " + HttpFunction.MAX_BODY_BYTES + " bytes.");
+        case 413 -> Problem.tooLarge("The body is over the limit of " + bodyLimit + " bytes.");
         case 417 -> Problem.expectationFailed("Only Expect: 100-continue is supported.");
         case 400 -> Problem.malformed("The request could not be read.");
         default -> problem(status, "The request cannot be served.");

@@ -19,11 +19,15 @@ final class LocalRequests {
   private LocalRequests() {
   }
 
-  /** Gives the request its id, answered as {@code x-request-id} whatever the answer, then goes on. */
+  /**
+   * Gives the request its id, answered as {@code x-request-id} whatever the answer (with
+   * {@code x-content-type-options: nosniff}), then goes on.
+   */
   static void identify(RoutingContext ctx) {
     String requestId = Invocation.newRequestId();
     ctx.put(REQUEST_ID, requestId);
     ctx.response().putHeader("x-request-id", requestId);
+    ctx.response().putHeader("x-content-type-options", "nosniff"); // as the functions answer (HttpFunction)
     ctx.next();
   }
 

@@ -46,7 +46,7 @@ final class LocalRouter {
     // BodyHandler would decode form bodies itself and fail on what only the function may judge.
     router.route().handler(LocalRequests::readRawBody);
     router.route().handler(this::dispatch);
-    router.route().failureHandler(LocalProblems::answerFailure);
+    router.route().failureHandler(ctx -> LocalProblems.answerFailure(ctx, bodyLimit(ctx)));
     // What no failure handler answered (a failure handler that failed itself).
     router.errorHandler(500, LocalProblems::answerFailure);
     return router;
@@ -76,6 +76,16 @@ final class LocalRouter {
     HttpFunction function = match.owner();
     threads.answer(ctx, () -> function.handleRequest(event, null),
         response -> HttpEventConverter.writeResponse(ctx.response(), response));
+  }
+
+  /**
+   * The body limit a 413 names: the function route's own ({@link HttpFunction#bodyLimit}, e.g. 10 MiB
+   * for {@code POST /v1/imports}) when it is below the local server's, else the local server's.
+   */
+  private long bodyLimit(RoutingContext ctx) {
+    RouteTable.Match<HttpFunction> match = find(functionRoutes, ctx.request().method().name(), ctx.request().path());
+    return match == null ? LocalServer.MAX_BODY_BYTES
+        : Math.min(match.owner().bodyLimit(match.route()), LocalServer.MAX_BODY_BYTES);
   }
 
   /** Whether the request may go on: a management route needs the token, else it is answered 401. */

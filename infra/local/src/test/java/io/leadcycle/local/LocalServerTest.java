@@ -272,4 +272,87 @@ class LocalServerTest {
     assertThat(huge.statusCode()).isEqualTo(413);
     assertThat(huge.headers().firstValue("content-type")).hasValue("application/problem+json");
   }
+
+  /** {@code prefix}, the bytes {@code bad}, then {@code suffix}: text that is not UTF-8. */
+  private static byte[] notUtf8(String prefix, int[] bad, String suffix) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+    for (int b : bad) {
+      out.write(b);
+    }
+    out.writeBytes(suffix.getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  @Test
+  void aJsonBodyThatIsNotUtf8ReachesTheFunctionAsSentAndIs400NamingTheBadByte() throws Exception {
+    // The probe's body: it was stored as "a\ufffd\ufffd@x.com".
+    byte[] body = notUtf8("{\"email\":\"a", new int[] {0xff, 0xfe}, "@x.com\"}");
+    HttpResponse<String> contact = send(management("/v1/contacts").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofByteArray(body)));
+    // Signed over the raw bytes: were they decoded on the way, the signature would fail first (401).
+    String secret = createForm("spring-launch", "marketing_page");
+    byte[] submission = notUtf8("{\"fields\":{\"email\":\"ada@example.com\",\"firstName\":\"Ad", new int[] {0xe9},
+        "\"}}");
+    long now = Instant.now().getEpochSecond();
+    HttpResponse<String> signed = send(request("/v1/forms/spring-launch/submissions")
+        .header("Content-Type", "application/json")
+        .header("Webhook-Id", "msg_latin1").header("Webhook-Timestamp", Long.toString(now))
+        .header("Webhook-Signature", StandardWebhooks.sign(secret, "msg_latin1", now, submission))
+        .POST(BodyPublishers.ofByteArray(submission)));
+
+    assertThat(contact.statusCode()).as(contact.body()).isEqualTo(400);
+    assertThat(new JsonObject(contact.body()).getInteger("byteOffset")).isEqualTo(11);
+    assertThat(new JsonObject(contact.body()).getString("detail")).contains("not valid UTF-8").contains("offset 11");
+    assertThat(signed.statusCode()).as(signed.body()).isEqualTo(400);
+    assertThat(new JsonObject(signed.body()).getInteger("byteOffset")).isEqualTo(submission.length - 4);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void commentsAndLoneSurrogatesInJsonAre400AndChangeNothing() throws Exception {
+    HttpResponse<String> comment = send(management("/v1/contacts").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"email\": \"ada@example.com\" /* the CTO */}")));
+    HttpResponse<String> surrogate = send(management("/v1/contacts").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString("{\"email\": \"ada@example.com\", \"firstName\": \"Ada\\ud800\"}")));
+
+    assertThat(comment.statusCode()).as(comment.body()).isEqualTo(400);
+    assertThat(new JsonObject(comment.body()).getString("detail")).contains("not valid JSON");
+    assertThat(surrogate.statusCode()).as(surrogate.body()).isEqualTo(400);
+    assertThat(new JsonObject(surrogate.body()).getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("firstName");
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
+  void everyAnswerSaysNosniffTheFunctionsAndTheLocalServersOwn() throws Exception {
+    List<HttpResponse<String>> answers = List.of(
+        send(request("/health").GET()),
+        send(management("/v1/contacts").GET()),
+        send(request("/v1/contacts").GET()),
+        send(request("/v1/nothing-here").GET()),
+        send(request("/openapi.json").GET()),
+        send(management("/_local/queues/nothing").GET()));
+
+    for (HttpResponse<String> answer : answers) {
+      assertThat(answer.headers().firstValue("x-content-type-options")).as(answer.uri() + " " + answer.statusCode())
+          .hasValue("nosniff");
+    }
+  }
+
+  @Test
+  void aBodyOverTheLimitIsAnsweredWithTheRoutesOwnLimit() throws Exception {
+    String announced = "POST %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer " + TOKEN
+        + "\r\nContent-Type: %s\r\nContent-Length: 10485761\r\n\r\n";
+    RawHttp.Response imports = RawHttp.send(server.port(),
+        announced.formatted("/v1/imports", "text/csv").getBytes(StandardCharsets.ISO_8859_1), false);
+    RawHttp.Response contacts = RawHttp.send(server.port(),
+        announced.formatted("/v1/contacts", "application/json").getBytes(StandardCharsets.ISO_8859_1), false);
+
+    assertThat(imports.status()).isEqualTo(413);
+    assertThat(new JsonObject(imports.text()).getString("detail")).contains(" 10485760 bytes");
+    assertThat(imports.header("x-content-type-options")).isEqualTo("nosniff");
+    assertThat(contacts.status()).isEqualTo(413);
+    assertThat(new JsonObject(contacts.text()).getString("detail")).contains(" 262144 bytes");
+  }
 }

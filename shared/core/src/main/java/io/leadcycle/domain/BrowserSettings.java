@@ -75,7 +75,8 @@ public record BrowserSettings(List<String> allowedOrigins, String redirectUrl, S
 
   /**
    * An origin as browsers send it in the {@code Origin} header: lower-case scheme and host, the port
-   * only when it is not the scheme's default. Null when {@code text} is not an http(s) origin.
+   * only when it is not the scheme's default. Null when {@code text} is not an http(s) origin (a port
+   * must be 1 to 65535).
    */
   static String normalizeOrigin(String text) {
     try {
@@ -87,6 +88,9 @@ public record BrowserSettings(List<String> allowedOrigins, String redirectUrl, S
         return null;
       }
       int port = uri.getPort();
+      if (port == 0 || port > 65535 || uri.getRawAuthority().endsWith(":")) {
+        return null; // no such port (URI takes any number), or a colon without one
+      }
       boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
       return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     } catch (URISyntaxException e) {

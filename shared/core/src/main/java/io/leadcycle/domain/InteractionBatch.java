@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Interactions a client sends in one request ({@code POST /v1/interactions}), each validated alone: a
- * bad item is rejected with its reason, never the whole batch. Only what is wrong with the batch as a
+ * bad item is rejected with its reason, never the whole batch — unstorable text in an item too
+ * ({@link Fields#checkStrings}). Only what is wrong with the batch as a
  * whole (no list, an empty list, more than {@value #MAX_ITEMS} items, unknown top-level fields) is an
  * {@link InvalidInput}.
  *
@@ -108,7 +109,9 @@ public record InteractionBatch(List<Item> items, List<Rejection> rejected) {
       @SuppressWarnings("unchecked")
       Map<String, ?> fields = (Map<String, ?>) map;
       List<FieldError> itemErrors = new ArrayList<>();
-      Item parsed = item(i, fields, now, itemErrors);
+      // Text that cannot be stored (NUL, a lone surrogate) rejects this item only: HttpRequest.jsonBatch
+      // leaves each item's strings to this check.
+      Item parsed = Fields.checkStrings("", fields, itemErrors) ? item(i, fields, now, itemErrors) : null;
       if (itemErrors.isEmpty()) {
         items.add(parsed);
       } else {

@@ -89,7 +89,7 @@ public final class JsonViews {
   /** One score of a lead: the model, score, grade, whether it reached the threshold, and why. */
   public static JsonObject score(LeadScore s) {
     JsonArray explanation = new JsonArray();
-    s.explanation().forEach(r -> explanation.add(new JsonObject().put("ruleId", r.ruleId()).put("points", r.points())
+    s.explanation().forEach(r -> explanation.add(new JsonObject().put("ruleId", r.ruleId()).put("points", points(r.points()))
         .put("occurrences", r.occurrences())));
     return new JsonObject()
         .put("modelId", s.modelId().toString())
@@ -100,6 +100,15 @@ public final class JsonViews {
         .put("salesReady", s.salesReady())
         .put("explanation", explanation)
         .put("scoredAt", s.scoredAt().toString());
+  }
+
+  /**
+   * A rule's points in an explanation as the API writes numbers elsewhere: a whole number as an integer
+   * ({@code 20}, {@code 2147483647}), never {@code 20.0} or {@code 2.147483647E9}; else its cents ({@code 8.75}).
+   */
+  public static Number points(double points) {
+    boolean whole = points == Math.rint(points) && points >= Integer.MIN_VALUE && points <= Integer.MAX_VALUE;
+    return whole ? (Number) (long) points : points;
   }
 
   /** Kind, id and name; a journey's lead also its {@code tileId} and the {@code details} the journey sent. */

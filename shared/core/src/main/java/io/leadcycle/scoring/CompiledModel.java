@@ -38,7 +38,8 @@ final class CompiledModel {
     for (Scorer rule : rules) {
       RuleResult result = rule.score(contact, account, behavior);
       sum += result.points();
-      explanation.add(new RuleResult(result.ruleId(), roundToCents(result.points()), result.occurrences()));
+      explanation.add(new RuleResult(result.ruleId(), withinScoreRange(roundToCents(result.points())),
+          result.occurrences()));
     }
     int score = roundScore(sum);
     return new ScoreResult(score, model.gradeOf(score), score >= model.salesReadyThreshold(), explanation);
@@ -48,6 +49,14 @@ final class CompiledModel {
   static int roundScore(double sum) {
     long rounded = Math.round(sum);
     return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, rounded));
+  }
+
+  /**
+   * A rule's points as the explanation shows them are held within the range of a score, as the score
+   * itself is ({@link #roundScore}): a rule that gave more than a score can hold shows the score's cap.
+   */
+  static double withinScoreRange(double points) {
+    return Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, points));
   }
 
   /** Points as the explanation shows them: 2 decimals, halves up as the score's (-0.125 gives -0.12); never -0. */

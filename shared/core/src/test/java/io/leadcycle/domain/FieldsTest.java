@@ -47,10 +47,37 @@ class FieldsTest {
       @ForAll @IntRange(min = 1, max = 20) int maxLength) {
     List<FieldError> errors = new ArrayList<>();
     String read = Fields.text("f", value, maxLength, errors);
-    boolean valid = !value.isBlank() && value.strip().length() <= maxLength;
+    // Storable: no NUL, and no surrogate that is not half of a pair (codePoints() yields those alone).
+    boolean storable = value.codePoints().noneMatch(c -> c == 0 || (c >= 0xD800 && c <= 0xDFFF));
+    boolean valid = !value.isBlank() && value.strip().length() <= maxLength && storable;
     assertThat(read).isEqualTo(valid ? value.strip() : null);
     assertThat(errors).hasSize(valid ? 0 : 1);
     assertThat(Fields.isText(value, maxLength)).isEqualTo(valid);
+  }
+
+  @Test
+  void textThatCannotBeStoredIsRefusedByTheRuleInItsWords() {
+    assertThat(reason("Ann\0", 200)).isEqualTo(Fields.NO_NUL);
+    assertThat(reason("Ann\ud800", 200)).isEqualTo(Fields.NO_LONE_SURROGATE);
+    assertThat(reason("\udc00Ann", 200)).isEqualTo(Fields.NO_LONE_SURROGATE);
+    assertThat(reason("\ude00\ud83d", 200)).as("a pair the wrong way round").isEqualTo(Fields.NO_LONE_SURROGATE);
+    assertThat(Fields.text("f", "Zoë \ud83d\ude00", 200, new ArrayList<>())).isEqualTo("Zoë 😀");
+  }
+
+  @Test
+  void everyStringOfAValueIsCheckedUnderItsPath() {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("fine", List.of("a", 1, true));
+    body.put("list", List.of("a", Map.of("deep", "x\0")));
+    body.put("bad\ud800name", "ok");
+    List<FieldError> errors = new ArrayList<>();
+
+    assertThat(Fields.checkStrings("", body, errors)).isFalse();
+    assertThat(errors).containsExactly(new FieldError("list[1].deep", Fields.NO_NUL),
+        new FieldError("bad\\ud800name", "(the member's name) " + Fields.NO_LONE_SURROGATE));
+    assertThat(Fields.checkStrings("items[3]", Map.of("ok", "ok"), errors)).isTrue();
+    assertThat(Fields.checkStrings("", "\0", errors)).isFalse();
+    assertThat(errors.get(2)).isEqualTo(new FieldError("body", Fields.NO_NUL));
   }
 
   @Test

@@ -20,6 +20,8 @@ class IntakeSettingsTest {
       "HTTPS://WWW.EXAMPLE.COM:443, https://www.example.com",
       "http://localhost:80, http://localhost",
       "http://localhost:3000, http://localhost:3000",
+      "https://example.com:65535, https://example.com:65535",
+      "http://example.com:1, http://example.com:1",
       "' https://example.com ', https://example.com"})
   void originsAreComparedAsBrowsersSendThem(String given, String normalized) {
     assertThat(BrowserSettings.normalizeOrigin(given)).isEqualTo(normalized);
@@ -27,7 +29,9 @@ class IntakeSettingsTest {
 
   @ParameterizedTest
   @CsvSource({"https://example.com/", "https://example.com/landing", "https://example.com?x=1", "*", "null",
-      "ftp://example.com", "example.com", "https://user@example.com", "javascript:alert(1)"})
+      "ftp://example.com", "example.com", "https://user@example.com", "javascript:alert(1)",
+      "https://example.com:99999", "https://example.com:65536", "https://example.com:0", "https://example.com:",
+      "https://exa mple.com", "https://example.com#top"})
   void anythingButAnOriginIsRefused(String given) {
     assertThat(BrowserSettings.normalizeOrigin(given)).isNull();
   }

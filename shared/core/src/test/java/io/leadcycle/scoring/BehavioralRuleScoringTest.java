@@ -55,6 +55,30 @@ class BehavioralRuleScoringTest {
     return score(rule, interactions).explanation().get(0);
   }
 
+  @Test
+  void aRuleThatGivesMoreThanAScoreCanHoldShowsTheScoresCapInTheExplanation() {
+    // 3,000 visits at 1,000,000 points each: 3,000,000,000, more than a score (an int) holds
+    List<InteractionFact> visits = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      visits.add(visit(Duration.ofHours(i)));
+    }
+    ScoreResult result = score(rule(Frequency.EACH, null, null, 1_000_000, null, null), visits);
+
+    assertThat(result.score()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(result.explanation().get(0).points()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(new io.vertx.core.json.JsonObject()
+        .put("points", io.leadcycle.events.JsonViews.points(result.explanation().get(0).points())).encode())
+        .as("as the score is written, not 3.0E9 or 3000000000.0").isEqualTo("{\"points\":2147483647}");
+  }
+
+  @Test
+  void explanationPointsAreWrittenAsTheApiWritesNumbers() {
+    assertThat(io.leadcycle.events.JsonViews.points(20.0)).isEqualTo(20L);
+    assertThat(io.leadcycle.events.JsonViews.points(-0.0)).isEqualTo(0L);
+    assertThat(io.leadcycle.events.JsonViews.points(8.75)).isEqualTo(8.75);
+    assertThat(io.leadcycle.events.JsonViews.points(Integer.MIN_VALUE)).isEqualTo((long) Integer.MIN_VALUE);
+  }
+
   @Nested
   class WhatCounts {
 

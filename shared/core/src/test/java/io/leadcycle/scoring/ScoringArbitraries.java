@@ -44,7 +44,7 @@ final class ScoringArbitraries {
   /** Anything a model may hold. */
   static ScoringArbitraries anything() {
     Arbitrary<String> texts = Arbitraries.strings().ofMinLength(1).ofMaxLength(30).map(String::strip)
-        .filter(s -> !s.isEmpty());
+        .filter(s -> !s.isEmpty() && storable(s));
     Arbitrary<BigDecimal> numbers = Arbitraries.oneOf(
         Arbitraries.integers().between(-1_000_000, 1_000_000).map(BigDecimal::valueOf),
         Arbitraries.bigDecimals().between(new BigDecimal("-1e9"), new BigDecimal("1e9")).ofScale(4),
@@ -53,8 +53,14 @@ final class ScoringArbitraries {
         Arbitraries.of(new BigDecimal("1e18"), new BigDecimal("-1e18"), new BigDecimal("0.1"),
             new BigDecimal("123456789012345"), new BigDecimal("0.0000000001")));
     return new ScoringArbitraries(texts, numbers.map(Numbers::canonical).filter(n -> Numbers.ruleNumber(n) != null),
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(40).map(String::strip).filter(s -> !s.isEmpty()),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(40).map(String::strip)
+            .filter(s -> !s.isEmpty() && storable(s)),
         Arbitraries.of(InteractionType.values()));
+  }
+
+  /** Text a request may carry at all: no NUL, no lone surrogate (the one text rule refuses them). */
+  static boolean storable(String text) {
+    return io.leadcycle.domain.Fields.textFault(text) == null;
   }
 
   /** A small vocabulary, shared by rules and facts. */
@@ -77,7 +83,8 @@ final class ScoringArbitraries {
   /** Contact models whose behavioral rules come from {@code behavioral}. */
   Arbitrary<ModelDefinition> models(Arbitrary<ModelTarget> targets, Arbitrary<Function<String, Rule>> behavioral) {
     return targets.flatMap(target -> Combinators.combine(
-            Arbitraries.strings().ofMinLength(1).ofMaxLength(40).map(String::strip).filter(s -> !s.isEmpty()),
+            Arbitraries.strings().ofMinLength(1).ofMaxLength(40).map(String::strip)
+            .filter(s -> !s.isEmpty() && storable(s)),
             Arbitraries.integers().between(1, 10_000),
             grades(),
             target == ModelTarget.CONTACT ? texts.map(s -> s.length() > 100 ? s.substring(0, 100).strip() : s)

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The HTTP trigger kind: an API Gateway HTTP API (payload 2.0) event in, a response event out. It
  * normalizes headers, decodes base64 bodies, enforces the body limit, dispatches on the route and turns
- * every failure into problem details without stack traces. The base does the rest (database, log
+ * every failure into problem details without stack traces; every answer says {@code x-request-id} and
+ * {@code x-content-type-options: nosniff}. The base does the rest (database, log
  * context, timing, failure classification).
  */
 public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -37,6 +38,11 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
    */
   protected int maxBodyBytes(Route route) {
     return MAX_BODY_BYTES;
+  }
+
+  /** The largest body {@code route} of this function takes, for a host that refuses a body first (413). */
+  public final int bodyLimit(Route route) {
+    return maxBodyBytes(route);
   }
 
   /** The routes this function serves; each is also listed in template.yaml. */
@@ -164,6 +170,8 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
   private static APIGatewayV2HTTPResponse toEvent(HttpResponse response, String requestId) {
     Map<String, String> headers = new HashMap<>(response.headers());
     headers.put("x-request-id", requestId);
+    // Browsers must take the answer as the type it says (JSON, CSV), never guess HTML or script from it.
+    headers.put("x-content-type-options", "nosniff");
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(response.status())
         .withHeaders(headers)

@@ -5,9 +5,19 @@ import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.runtime.Metrics;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.net.URLDecoder;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,8 +130,18 @@ public record HttpRequest(
     return "application/x-www-form-urlencoded".equals(mediaType());
   }
 
+  /**
+   * The body as text, decoded strictly: a body that is not UTF-8 is refused (400, naming the offset of
+   * the first bad byte), never patched with replacement characters that would then be stored.
+   */
   public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
+    try {
+      return utf8(body);
+    } catch (NotUtf8 e) {
+      throw Problem.malformed("The body is not valid UTF-8: the byte at offset " + e.offset + " (0x"
+          + String.format("%02X", body[e.offset] & 0xff) + ", counting from 0) is not. Send UTF-8 text.")
+          .with("byteOffset", e.offset);
+    }
   }
 
   /** The body as a JSON object; 415 unless it is JSON, 400 unless it parses to an object. */
@@ -129,7 +149,9 @@ public record HttpRequest(
     if (!isJson()) {
       throw Problem.unsupportedMediaType("Send application/json (got " + describeMediaType() + ").");
     }
-    return parseJsonObject();
+    JsonObject object = parseJsonObject();
+    requireStorableText(plain(object), null);
+    return object;
   }
 
   /**
@@ -137,66 +159,117 @@ public record HttpRequest(
    * read; 415 unless it is JSON, 400 unless it is an object.
    */
   public Map<String, Object> jsonMap() {
-    return plain(jsonBody());
+    return jsonMap(null);
+  }
+
+  /**
+   * {@link #jsonMap()} for a batch whose items are judged one by one: the strings inside each item of
+   * the list {@code itemsMember} are left to the batch's parser, which refuses a bad item alone
+   * ({@link Fields#checkStrings} on each); everything else of the body is checked here as always.
+   */
+  public Map<String, Object> jsonBatch(String itemsMember) {
+    return jsonMap(itemsMember);
+  }
+
+  private Map<String, Object> jsonMap(String batchMember) {
+    if (!isJson()) {
+      throw Problem.unsupportedMediaType("Send application/json (got " + describeMediaType() + ").");
+    }
+    Map<String, Object> body = plain(parseJsonObject());
+    requireStorableText(body, batchMember);
+    return body;
   }
 
   /** A JSON object as plain nested {@code Map}s and {@code List}s. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> plain(JsonObject object) {
-    return (Map<String, Object>) plainValue(object, "");
+    return (Map<String, Object>) plainValue(object);
   }
 
-  private static Object plainValue(Object value, String path) {
+  private static Object plainValue(Object value) {
     if (value instanceof JsonObject object) {
       Map<String, Object> map = new LinkedHashMap<>();
-      object.forEach(e -> {
-        String member = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-        map.put(requireText(member, e.getKey()), plainValue(e.getValue(), member));
-      });
+      object.forEach(e -> map.put(e.getKey(), plainValue(e.getValue())));
       return map;
     }
     if (value instanceof io.vertx.core.json.JsonArray array) {
-      java.util.List<Object> list = new java.util.ArrayList<>();
+      List<Object> list = new ArrayList<>();
       for (int i = 0; i < array.size(); i++) {
-        list.add(plainValue(array.getValue(i), path + "[" + i + "]"));
+        list.add(plainValue(array.getValue(i)));
       }
       return list;
-    }
-    if (value instanceof String text) {
-      return requireText(path, text);
     }
     return value;
   }
 
   /**
-   * PostgreSQL cannot store the NUL character in text, so no request may carry one; rejecting it here
-   * once covers every field of every route.
+   * PostgreSQL cannot store the NUL character, and a lone surrogate is no character at all, so no
+   * request may carry either ({@link Fields#textFault}); checking every string here, once, covers every
+   * field of every route. 400 naming each bad field's path. The items of {@code batchMember} (a list),
+   * if given, are left to the batch.
    */
+  private static void requireStorableText(Map<String, Object> body, String batchMember) {
+    Map<String, Object> checked = body;
+    if (batchMember != null && body.get(batchMember) instanceof List) {
+      checked = new LinkedHashMap<>(body);
+      checked.remove(batchMember); // its name is plain text; each item is the batch's to judge
+    }
+    List<FieldError> errors = new ArrayList<>();
+    if (!Fields.checkStrings("", checked, errors)) {
+      throw Problem.invalid(errors);
+    }
+  }
+
+  /** A path parameter's or query parameter's value, refused (400) as {@link Fields#textFault} says. */
   static String requireText(String field, String value) {
-    if (value != null && value.indexOf('\0') >= 0) {
-      throw Problem.invalid(field.isEmpty() ? "body" : field, Fields.NO_NUL);
+    String fault = value == null ? null : Fields.textFault(value);
+    if (fault != null) {
+      throw Problem.invalid(field.isEmpty() ? "body" : field, fault);
     }
     return value;
   }
+
+  /**
+   * Standard JSON only (RFC 8259): Vert.x's own reader also takes comments, so request bodies are read
+   * with Jackson's defaults (no comments, single quotes, unquoted names, trailing commas, NaN, leading
+   * zeros) and a member named twice is refused rather than silently the last one.
+   */
+  private static final JsonFactory STRICT_JSON = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
 
   JsonObject parseJsonObject() {
     String text = bodyText();
     if (text.isBlank()) {
       throw Problem.malformed("The body is empty; a JSON object is expected.");
     }
+    Object parsed;
     try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(text);
-      if (parsed instanceof JsonObject object) {
-        plain(object); // rejects NUL characters anywhere in the body
-        return object;
-      }
-    } catch (DecodeException e) {
-      throw Problem.malformed("The body is not valid JSON.");
+      parsed = JacksonCodec.fromParser(STRICT_JSON.createParser(text), Object.class);
+    } catch (DecodeException | IOException e) {
+      throw Problem.malformed("The body is not valid JSON" + where(e) + ". Send standard JSON: no comments, "
+          + "single quotes, trailing commas, NaN or member named twice.");
+    }
+    if (parsed instanceof JsonObject object) {
+      return object;
     }
     throw Problem.malformed("The body must be a JSON object.");
   }
 
-  /** The body as form fields ({@code application/x-www-form-urlencoded}); a repeated key keeps its last value. */
+  /** " (line 1, column 7)" where the parser stopped, when it says. */
+  private static String where(Exception e) {
+    Throwable cause = e instanceof DecodeException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof JsonProcessingException json && json.getLocation() != null
+        && json.getLocation().getLineNr() > 0) {
+      return " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+    }
+    return "";
+  }
+
+  /**
+   * The body as form fields ({@code application/x-www-form-urlencoded}); a repeated key keeps its last
+   * value. What the percent escapes encode must be UTF-8 text too.
+   */
   public Map<String, String> formBody() {
     Map<String, String> fields = new LinkedHashMap<>();
     String text = bodyText();
@@ -209,20 +282,85 @@ public record HttpRequest(
       throw Problem.unsupportedMediaType("The body looks like JSON but is sent as application/x-www-form-urlencoded "
           + "(curl -d does that): send Content-Type: application/json.");
     }
-    try {
-      for (String pair : text.split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        fields.put(requireText(key, key), requireText(key, value));
+    for (String pair : text.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
       }
-    } catch (IllegalArgumentException e) {
-      throw Problem.malformed("The form-encoded body has a malformed escape sequence.");
+      int eq = pair.indexOf('=');
+      String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+      String key = formDecode(rawKey, rawKey);
+      String value = eq < 0 ? "" : formDecode(pair.substring(eq + 1), key);
+      fields.put(key, value);
+    }
+    List<FieldError> errors = new ArrayList<>();
+    if (!Fields.checkStrings("", fields, errors)) {
+      throw Problem.invalid(errors);
     }
     return fields;
+  }
+
+  /** One form-encoded key or value: {@code +} is a space, {@code %XX} a byte; the bytes must be UTF-8. */
+  private static String formDecode(String encoded, String field) {
+    if (encoded.indexOf('%') < 0 && encoded.indexOf('+') < 0) {
+      return encoded;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+    int i = 0;
+    while (i < encoded.length()) {
+      char c = encoded.charAt(i);
+      if (c == '%') {
+        int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+        int low = high < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+        if (low < 0) {
+          throw Problem.malformed("The form-encoded body has a malformed escape sequence.");
+        }
+        bytes.write(high * 16 + low);
+        i += 3;
+      } else if (c == '+') {
+        bytes.write(' ');
+        i++;
+      } else {
+        int end = i;
+        while (end < encoded.length() && encoded.charAt(end) != '%' && encoded.charAt(end) != '+') {
+          end++;
+        }
+        bytes.writeBytes(encoded.substring(i, end).getBytes(StandardCharsets.UTF_8));
+        i = end;
+      }
+    }
+    try {
+      return utf8(bytes.toByteArray());
+    } catch (NotUtf8 e) {
+      throw Problem.invalid(field, "is not UTF-8 text once percent-decoded: its byte at offset " + e.offset
+          + " (counting from 0) is not valid");
+    }
+  }
+
+  /** Bytes that must be UTF-8, decoded without replacing anything; else {@link NotUtf8} with the offset. */
+  private static String utf8(byte[] bytes) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length); // UTF-8 never has more characters than bytes
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw new NotUtf8(in.position());
+    }
+    return out.flip().toString();
+  }
+
+  /** Bytes that are not UTF-8: where the first bad one is. */
+  private static final class NotUtf8 extends RuntimeException {
+    final int offset;
+
+    NotUtf8(int offset) {
+      super(null, null, false, false);
+      this.offset = offset;
+    }
   }
 
   /** The media type for messages: "application/xml", or "no Content-Type". */

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +22,22 @@ class HttpRequestTest {
     }
     return new HttpRequest("POST", "/v1/forms/f/submissions", Map.of("formId", "f"), Map.of("after", "c1"), headers,
         body.getBytes(StandardCharsets.UTF_8), "req-1");
+  }
+
+  private static HttpRequest request(String contentType, byte[] body) {
+    return new HttpRequest("POST", "/v1/forms/f/submissions", Map.of(), Map.of(),
+        Map.of("content-type", contentType), body, "req-1");
+  }
+
+  /** {@code prefix}, then the bytes {@code bad}, then {@code suffix}: a body that is not UTF-8. */
+  private static byte[] bytes(String prefix, int[] bad, String suffix) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+    for (int b : bad) {
+      out.write(b);
+    }
+    out.writeBytes(suffix.getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
   }
 
   private static Problem problem(Runnable call) {
@@ -171,5 +188,116 @@ class HttpRequestTest {
   @Test
   void bodyTextIsUtf8() {
     assertThat(request("text/plain", "Grüße").bodyText()).isEqualTo("Grüße");
+  }
+
+  @Nested
+  class StrictText {
+
+    @Test
+    void aJsonBodyThatIsNotUtf8Is400NamingTheOffsetOfTheFirstBadByte() {
+      // {"email":"a\xff\xfe@x.com"}: the probe's body, which was stored as "a\ufffd\ufffd@x.com"
+      byte[] body = bytes("{\"email\":\"a", new int[] {0xff, 0xfe}, "@x.com\"}");
+
+      Problem problem = problem(() -> request("application/json", body).jsonMap());
+
+      assertThat(problem.status()).isEqualTo(400);
+      assertThat(problem).hasMessageContaining("not valid UTF-8").hasMessageContaining("offset 11")
+          .hasMessageContaining("0xFF");
+      assertThat(problem.toJson().getInteger("byteOffset")).isEqualTo(11);
+    }
+
+    @Test
+    void aSequenceCutOffAtTheEndOrAnEncodedSurrogateIsNotUtf8Either() {
+      Problem cutOff = problem(() -> request("application/json", bytes("{\"a\":\"\"}", new int[] {0xc3}, "")).jsonMap());
+      // CESU-8's \ud800: a surrogate encoded as three bytes is not UTF-8
+      Problem surrogate = problem(() -> request("application/json",
+          bytes("{\"a\":\"", new int[] {0xed, 0xa0, 0x80}, "\"}")).jsonMap());
+
+      assertThat(cutOff.toJson().getInteger("byteOffset")).isEqualTo(8);
+      assertThat(surrogate.toJson().getInteger("byteOffset")).isEqualTo(6);
+    }
+
+    @Test
+    void aFormBodyThatIsNotUtf8Is400() {
+      Problem raw = problem(() -> request("application/x-www-form-urlencoded",
+          bytes("email=a", new int[] {0xff}, "@x.com")).formBody());
+      Problem escaped = problem(() -> request("application/x-www-form-urlencoded", "name=Ann&email=a%FF%FE%40x.com")
+          .formBody());
+
+      assertThat(raw.status()).isEqualTo(400);
+      assertThat(raw.toJson().getInteger("byteOffset")).isEqualTo(7);
+      assertThat(escaped.status()).isEqualTo(400);
+      assertThat(escaped.errors()).singleElement().satisfies(e -> {
+        assertThat(e.field()).isEqualTo("email");
+        assertThat(e.message()).contains("not UTF-8").contains("offset 1");
+      });
+    }
+
+    @Test
+    void validUtf8OutsideTheBasicPlaneIsText() {
+      Map<String, Object> body = request("application/json", "{\"name\":\"Zo\u00eb \ud83d\ude00\"}").jsonMap();
+
+      assertThat(body).containsEntry("name", "Zoë 😀");
+      assertThat(request("application/x-www-form-urlencoded", "name=%F0%9F%98%80").formBody())
+          .containsEntry("name", "😀");
+    }
+
+    @Test
+    void aLoneSurrogateOrNulIsRefusedWithTheFieldsPath() {
+      Problem problem = problem(() -> request("application/json",
+          "{\"ok\":\"x\",\"a\":{\"b\":[\"fine\",\"\\ud800\"]},\"c\":\"x\\u0000y\",\"d\\udc00\":1}").jsonMap());
+
+      assertThat(problem.status()).isEqualTo(400);
+      assertThat(problem.errors()).extracting(e -> e.field() + ": " + e.message()).containsExactly(
+          "a.b[1]: " + io.leadcycle.domain.Fields.NO_LONE_SURROGATE,
+          "c: " + io.leadcycle.domain.Fields.NO_NUL,
+          "d\\udc00: (the member's name) " + io.leadcycle.domain.Fields.NO_LONE_SURROGATE);
+    }
+
+    @Test
+    void aNulInAFormFieldIsRefusedWithTheFieldsName() {
+      Problem problem = problem(() -> request("application/x-www-form-urlencoded", "name=Ann&city=K%00ln").formBody());
+
+      assertThat(problem.errors()).extracting(e -> e.field()).containsExactly("city");
+    }
+
+    @Test
+    void aBatchLeavesItsItemsToItsOwnCheckButNothingElse() {
+      String items = "\"items\":[{\"a\":\"\\u0000\"},{\"a\":\"fine\"}]";
+
+      Map<String, Object> body = request("application/json", "{" + items + "}").jsonBatch("items");
+      Problem outside = problem(() -> request("application/json", "{" + items + ",\"note\":\"\\ud800\"}")
+          .jsonBatch("items"));
+      Problem notABatch = problem(() -> request("application/json", "{" + items + "}").jsonMap());
+
+      assertThat(body.get("items")).asList().hasSize(2);
+      assertThat(outside.errors()).extracting(e -> e.field()).containsExactly("note");
+      assertThat(notABatch.errors()).extracting(e -> e.field()).containsExactly("items[0].a");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1 /* comment */}", "{\"a\":1} // comment", "# comment\n{\"a\":1}",
+        "{\"a\":1,}", "{\"a\":[1,]}", "{a:1}", "{\"a\":NaN}", "{\"a\":01}", "{\"a\":'x'}", "{\"a\":1,\"a\":2}",
+        "{\"a\":\"\\x41\"}", "{\"a\":\"tab\there\"}"})
+    void nonStandardJsonIs400(String body) {
+      Problem problem = problem(() -> request("application/json", body).jsonMap());
+
+      assertThat(problem.status()).isEqualTo(400);
+      assertThat(problem).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void theParserSaysWhereItStopped() {
+      assertThat(problem(() -> request("application/json", "{\n  \"a\": 1 /* no */\n}").jsonMap()))
+          .hasMessageContaining("line 2, column");
+    }
+
+    @Test
+    void pathAndQueryValuesFollowTheSameRule() {
+      assertThat(problem(() -> HttpRequest.requireText("q", "a\ud800")).errors())
+          .extracting(e -> e.field() + ": " + e.message())
+          .containsExactly("q: " + io.leadcycle.domain.Fields.NO_LONE_SURROGATE);
+      assertThat(HttpRequest.requireText("q", "\ud83d\ude00")).isEqualTo("😀");
+    }
   }
 }

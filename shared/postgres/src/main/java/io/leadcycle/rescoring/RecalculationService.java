@@ -5,6 +5,7 @@ import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.LeadState;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.LeadProcess;
 import io.leadcycle.process.LeadProcessMachine;
@@ -364,7 +365,7 @@ public final class RecalculationService {
   private static JsonArray explanation(ScoreResult result) {
     JsonArray explanation = new JsonArray();
     for (RuleResult rule : result.explanation()) {
-      explanation.add(new JsonObject().put("ruleId", rule.ruleId()).put("points", rule.points())
+      explanation.add(new JsonObject().put("ruleId", rule.ruleId()).put("points", JsonViews.points(rule.points()))
           .put("occurrences", rule.occurrences()));
     }
     return explanation;

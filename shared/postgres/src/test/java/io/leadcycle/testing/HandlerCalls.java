@@ -40,6 +40,8 @@ public abstract class HandlerCalls {
   /** Asserts that the answer carries the event's request id in {@code x-request-id}. */
   public static void assertRequestId(APIGatewayV2HTTPEvent event, APIGatewayV2HTTPResponse response) {
     assertThat(response.getHeaders()).containsEntry("x-request-id", event.getRequestContext().getRequestId());
+    // Every answer of the API, refusals too: browsers must not sniff a type other than the one it says.
+    assertThat(response.getHeaders()).containsEntry("x-content-type-options", "nosniff");
   }
 
   /** Asserts that the answer's body is text, not base64. */

@@ -193,7 +193,8 @@ public final class ScoringHandler extends HttpFunction {
 
   /** {@code {"interactions": [...]}} → 202 {@code {accepted, duplicates, rejected}}. */
   private HttpResponse recordInteractions(HttpRequest request) {
-    InteractionBatch batch = InteractionBatch.parse(request.jsonMap(), clock.instant());
+    // Each item is judged alone, its text too: a bad item is rejected, the rest accepted.
+    InteractionBatch batch = InteractionBatch.parse(request.jsonBatch("interactions"), clock.instant());
     InteractionService.Outcome outcome = new InteractionService(database()).record(batch).await();
     return HttpResponse.json(202,
         ScoringViews.interactionOutcome(outcome.accepted(), outcome.duplicates(), outcome.rejected()));

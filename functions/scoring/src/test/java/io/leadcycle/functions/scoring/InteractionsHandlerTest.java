@@ -82,6 +82,46 @@ class InteractionsHandlerTest extends ScoringHarness {
   }
 
   @Test
+  void anItemWithTextThatCannotBeStoredIsRejectedAloneAndTheRestAccepted() {
+    UUID ada = createContact("ada@example.com", "Ada");
+    // JSON escapes, as a client sends them: NUL, and the first half of a surrogate pair alone
+    String body = """
+        {"interactions": [
+          {"sourceId": "ok-1", "type": "email_opened", "contactId": "%1$s", "occurredAt": "%2$s"},
+          {"sourceId": "nul-1", "type": "email_opened", "contactId": "%1$s", "occurredAt": "%2$s",
+           "context": {"kind": "campaign", "name": "Q4\\u0000push"}},
+          {"sourceId": "half-\\ud800", "type": "email_opened", "email": "ada@example.com", "occurredAt": "%2$s"},
+          {"sourceId": "ok-2", "type": "email_clicked", "email": "ada@example.com", "occurredAt": "%2$s"}
+        ]}""".formatted(ada, AT);
+
+    APIGatewayV2HTTPResponse response = postInteractions(body);
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+    JsonObject outcome = body(response);
+    assertThat(outcome.getInteger("accepted")).isEqualTo(2);
+    JsonArray rejected = outcome.getJsonArray("rejected");
+    assertThat(rejected.stream().map(r -> ((JsonObject) r).getInteger("index")).toList()).containsExactly(1, 2);
+    assertThat(reason(rejected, 1)).isEqualTo("context.name: " + io.leadcycle.domain.Fields.NO_NUL);
+    assertThat(reason(rejected, 2)).isEqualTo("sourceId: " + io.leadcycle.domain.Fields.NO_LONE_SURROGATE);
+    assertThat(rejected.getJsonObject(0).getString("sourceId")).isEqualTo("nul-1");
+    assertThat(rejected.getJsonObject(1).getValue("sourceId")).as("not readable, so not echoed").isNull();
+    assertThat(rows("SELECT source_key FROM interactions ORDER BY source_key").stream()
+        .map(r -> r.getString("source_key")).toList()).containsExactly("api:ok-1", "api:ok-2");
+  }
+
+  @Test
+  void textThatCannotBeStoredOutsideTheItemsIsTheWholeRequestsFault() {
+    UUID ada = createContact("ada@example.com", "Ada");
+    APIGatewayV2HTTPResponse response = postInteractions("""
+        {"interactions": [{"sourceId": "ok-1", "type": "email_opened", "contactId": "%s", "occurredAt": "%s"}],
+         "note\\u0000": 1}""".formatted(ada, AT));
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(body(response).getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("note\\u0000");
+    assertThat(count("SELECT count(*) FROM interactions")).isZero();
+  }
+
+  @Test
   void aReplayCountsAsDuplicatesAndWritesNothingNew() {
     UUID ada = createContact("ada@example.com", "Ada");
     JsonArray items = new JsonArray()
