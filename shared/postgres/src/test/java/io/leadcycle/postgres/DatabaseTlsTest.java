@@ -81,16 +81,51 @@ class DatabaseTlsTest {
   }
 
   @Test
+  void withoutABundleTheJdksTrustStoreDecides() throws Exception {
+    // The JDK's trust store is whatever javax.net.ssl.trustStore names (cacerts by default, public roots):
+    // once it holds the server's root, verify-full connects without DB_SSL_ROOT_CERT.
+    Path store = directory.resolve("jdk-truststore.p12");
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    try (var in = Files.newInputStream(certificate)) {
+      trusted.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    try (var out = Files.newOutputStream(store)) {
+      trusted.store(out, "changeit".toCharArray());
+    }
+    Map<String, String> properties = Map.of("javax.net.ssl.trustStore", store.toString(),
+        "javax.net.ssl.trustStorePassword", "changeit", "javax.net.ssl.trustStoreType", "PKCS12");
+    Map<String, String> before = new java.util.HashMap<>();
+    properties.keySet().forEach(name -> before.put(name, System.getProperty(name)));
+    try {
+      properties.forEach(System::setProperty);
+      assertThat(sslInUse(settings("localhost", "verify-full", null))).isTrue();
+    } finally {
+      before.forEach((name, value) -> {
+        if (value == null) {
+          System.clearProperty(name);
+        } else {
+          System.setProperty(name, value);
+        }
+      });
+    }
+  }
+
+  @Test
   void preferEncryptsWithoutAuthenticatingLocalUseOnly() {
     assertThat(sslInUse(settings("localhost", "prefer", null))).isTrue();
   }
 
   @Test
   void theMigrationStepsJdbcConnectionChecksTheSameWay() throws Exception {
-    assertThatThrownBy(() -> jdbcSslInUse(settings("localhost", "require", null))).isInstanceOf(SQLException.class);
-    assertThatThrownBy(() -> jdbcSslInUse(settings("localhost", "verify-full", null))).isInstanceOf(SQLException.class);
+    // The JDK's trust store (DefaultJavaSSLFactory) knows no such root; the bundle's root names localhost only.
+    assertThatThrownBy(() -> jdbcSslInUse(settings("localhost", "require", null))).isInstanceOf(SQLException.class)
+        .hasStackTraceContaining("PKIX path building failed");
+    assertThatThrownBy(() -> jdbcSslInUse(settings("localhost", "verify-full", null)))
+        .isInstanceOf(SQLException.class).hasStackTraceContaining("PKIX path building failed");
     assertThatThrownBy(() -> jdbcSslInUse(settings("127.0.0.1", "verify-full", certificate.toString())))
-        .isInstanceOf(SQLException.class);
+        .isInstanceOf(SQLException.class).hasMessageContaining("127.0.0.1");
     assertThat(jdbcSslInUse(settings("127.0.0.1", "require", certificate.toString()))).isTrue();
     assertThat(jdbcSslInUse(settings("localhost", "verify-full", certificate.toString()))).isTrue();
   }
