@@ -25,17 +25,18 @@ public final class DatabaseSetup {
   }
 
   /**
-   * Where a PostgreSQL server is and how to reach it; {@code sslMode} as JDBC's {@code sslmode}.
+   * Where a PostgreSQL server is and how to reach it; {@code ssl} is the JDBC URL's TLS parameters
+   * ({@code sslmode=verify-full&sslfactory=...}, as {@code DatabaseSettings.jdbcSslParameters()} writes them).
    */
-  public record Server(String host, int port, String sslMode, String user, String password) {
+  public record Server(String host, int port, String ssl, String user, String password) {
 
     public String jdbcUrl(String database) {
-      return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?" + ssl;
     }
 
     @Override
     public String toString() {
-      return "Server[" + user + "@" + host + ":" + port + ", sslmode=" + sslMode + "]";
+      return "Server[" + user + "@" + host + ":" + port + ", " + ssl + "]";
     }
   }
 

@@ -21,8 +21,10 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real PostgreSQL 17 that asks what Aurora behind RDS Proxy asks: TLS on every TCP connection (the
- * template's {@code DB_SSL_MODE} is {@code require}; plain connections are rejected) and SCRAM passwords.
+ * A real PostgreSQL 17 that asks what Aurora behind RDS Proxy asks: TLS on every TCP connection (plain
+ * connections are rejected) and SCRAM passwords. Its certificate, for 127.0.0.1, is self-signed: the
+ * functions (the template's {@code DB_SSL_MODE} is {@code verify-full}) trust it through
+ * {@code DB_SSL_ROOT_CERT}, {@link #certificate()}.
  * The owner ({@code postgres}) logs in with the password of the cluster's master secret; the functions'
  * role is created by the migration step, as in AWS.
  */
@@ -32,10 +34,12 @@ final class ConformanceDatabase implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final String ownerPassword;
+  private final Path certificate;
 
-  private ConformanceDatabase(EmbeddedPostgres postgres, String ownerPassword) {
+  private ConformanceDatabase(EmbeddedPostgres postgres, String ownerPassword, Path certificate) {
     this.postgres = postgres;
     this.ownerPassword = ownerPassword;
+    this.certificate = certificate;
   }
 
   static ConformanceDatabase start(Path directory, String ownerPassword) {
@@ -66,7 +70,7 @@ final class ConformanceDatabase implements AutoCloseable {
             "host all all ::/0 reject", "")), StandardCharsets.UTF_8);
         s.execute("SELECT pg_reload_conf()");
       }
-      return new ConformanceDatabase(postgres, ownerPassword);
+      return new ConformanceDatabase(postgres, ownerPassword, certificate);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
     } catch (SQLException e) {
@@ -76,6 +80,11 @@ final class ConformanceDatabase implements AutoCloseable {
 
   int port() {
     return postgres.getPort();
+  }
+
+  /** The server's certificate in PEM: its own root, for {@code DB_SSL_ROOT_CERT}. */
+  Path certificate() {
+    return certificate;
   }
 
   /** A connection as the owner, over TLS with the password, to {@code database}. */

@@ -95,8 +95,9 @@ class LambdaConformanceIT {
           .put("password", FUNCTIONS_PASSWORD));
       // Where AWS has an RDS Proxy endpoint and the AWS service endpoints, the suite has its own.
       overrides = new LinkedHashMap<>(aws.credentials());
+      // The database's certificate is the suite's own: trusted through its PEM, as the RDS CA bundle would be.
       overrides.putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(database.port()),
-          "AWS_ENDPOINT_URL", aws.endpoint()));
+          "DB_SSL_ROOT_CERT", database.certificate().toString(), "AWS_ENDPOINT_URL", aws.endpoint()));
 
       try {
         for (DeployedFunction function : functions) {

@@ -1,21 +1,22 @@
 package io.leadcycle.domain;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Where a subscriber's webhooks may go, so that Leadcycle cannot be made to call into its own network
  * (server-side request forgery): an absolute {@code https} URL with a host name, at most
  * {@value #MAX_LENGTH} characters, without user info or fragment, whose host is neither {@code localhost}
- * nor an IP literal in a forbidden range — loopback, link-local (the cloud metadata address
- * 169.254.169.254 among them), private (RFC 1918, fc00::/7), "this network" (0.0.0.0/8), carrier-grade
- * NAT (100.64.0.0/10), multicast, broadcast and reserved ranges.
+ * nor an IP literal that {@link #refusal(InetAddress)} refuses: one in a block of IANA's special-purpose
+ * registries that is not globally reachable ({@link SpecialPurposeAddresses}: loopback, link-local with the
+ * cloud metadata address 169.254.169.254, private, shared, documentation, benchmarking, translation...),
+ * multicast, broadcast, or IPv6 outside the global unicast space.
  *
  * <p>Checking the URL when it is stored is not enough: a host name may resolve to a forbidden address,
  * today or after a DNS change. Whoever sends must therefore resolve the host, check <b>every</b> resolved
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
  *
  * <p>A development host (the local server) also allows {@code http} and loopback targets
  * ({@code localhost}, 127.0.0.0/8, ::1), so that a receiver on the developer's machine can be tried; every
- * other range stays forbidden there too. {@link #current()} decides from the system property
- * {@value #DEVELOPMENT_HOST_PROPERTY}, which the local server sets at its start; in AWS nothing sets it.
+ * other range stays forbidden there too. {@link #current(Map)} decides from the system property
+ * {@value #DEVELOPMENT_HOST_PROPERTY}, which the local server sets at its start, and never in Lambda
+ * ({@code AWS_LAMBDA_FUNCTION_NAME} set): there the property is ignored, with a warning.
  *
  * <p>Pure: no name is ever resolved here.
  */
@@ -53,9 +55,40 @@ public final class WebhookUrlPolicy {
     this.developmentHost = developmentHost;
   }
 
-  /** The policy of this process: {@link #DEVELOPMENT} when {@value #DEVELOPMENT_HOST_PROPERTY} is {@code true}. */
-  public static WebhookUrlPolicy current() {
-    return "true".equalsIgnoreCase(System.getProperty(DEVELOPMENT_HOST_PROPERTY)) ? DEVELOPMENT : STRICT;
+  /** Set by Lambda in every function's environment: where it is, this process runs in AWS. */
+  public static final String LAMBDA_VARIABLE = "AWS_LAMBDA_FUNCTION_NAME";
+
+  /**
+   * A process's policy, and the warning to log when a relaxation was asked for where none may be (null
+   * when there is nothing to warn about).
+   */
+  public record Choice(WebhookUrlPolicy policy, String warning) {
+  }
+
+  /**
+   * The policy of this process: {@link #DEVELOPMENT} when {@value #DEVELOPMENT_HOST_PROPERTY} is {@code true}
+   * and the process is not a Lambda function. (Whoever calls it logs the {@link Choice#warning()}.)
+   */
+  public static Choice current(Map<String, String> env) {
+    return choose("true".equalsIgnoreCase(System.getProperty(DEVELOPMENT_HOST_PROPERTY)),
+        DEVELOPMENT_HOST_PROPERTY + "=true", env);
+  }
+
+  /**
+   * {@link #DEVELOPMENT} when {@code relaxationAsked}, unless {@code env} is a Lambda function's
+   * ({@value #LAMBDA_VARIABLE} set): there a relaxation is impossible, and asking for it gives
+   * {@link #STRICT} with a warning naming {@code what} was ignored.
+   */
+  public static Choice choose(boolean relaxationAsked, String what, Map<String, String> env) {
+    if (!relaxationAsked) {
+      return new Choice(STRICT, null);
+    }
+    String function = env.get(LAMBDA_VARIABLE);
+    if (function != null && !function.isBlank()) {
+      return new Choice(STRICT, what + " is ignored in Lambda (" + LAMBDA_VARIABLE + "=" + function
+          + "): webhooks go to public https addresses only");
+    }
+    return new Choice(DEVELOPMENT, null);
   }
 
   /** Whether {@code http} and loopback targets are allowed (a development host). */
@@ -128,9 +161,10 @@ public final class WebhookUrlPolicy {
     } catch (UnknownHostException | SecurityException e) {
       return "not a valid IP address";
     }
-    return isAllowed(address) ? null
-        : "must not be a loopback, link-local, private, multicast or otherwise reserved address"
-            + " (" + address.getHostAddress() + "): webhooks go to public addresses only";
+    String refusal = refusal(address);
+    return refusal == null ? null
+        : "must not be an address " + refusal + " (" + address.getHostAddress() + "): webhooks go to public"
+            + " addresses only";
   }
 
   /**
@@ -138,71 +172,52 @@ public final class WebhookUrlPolicy {
    * target's host resolves to, at send time (DNS can change after the URL was stored).
    */
   public boolean isAllowed(InetAddress address) {
-    if (address.isLoopbackAddress()) {
-      return developmentHost;
-    }
-    if (address instanceof Inet4Address v4) {
-      return allowedV4(v4.getAddress());
-    }
-    if (address instanceof Inet6Address v6) {
-      byte[] b = v6.getAddress();
-      byte[] embedded = embeddedIpv4(b);
-      if (embedded != null) {
-        if ((embedded[0] & 0xff) == 127) {
-          return developmentHost;
-        }
-        return allowedV4(embedded);
-      }
-      if (address.isAnyLocalAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-          || address.isMulticastAddress()) {
-        return false;
-      }
-      int first = b[0] & 0xff;
-      if ((first & 0xfe) == 0xfc) {
-        return false; // fc00::/7, unique local
-      }
-      return true;
-    }
-    return false;
+    return refusal(address) == null;
   }
 
-  /** The IPv4 address inside an IPv4-mapped, IPv4-compatible, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) one. */
-  private static byte[] embeddedIpv4(byte[] b) {
-    boolean zeroTen = true;
-    for (int i = 0; i < 10; i++) {
-      zeroTen &= b[i] == 0;
+  /**
+   * Why a webhook may not go to {@code address}, naming the block of {@link SpecialPurposeAddresses} it is
+   * in ("in 169.254.0.0/16 Link Local (RFC 3927)"); null when it may.
+   *
+   * <p>Refused: an address in a row that is not globally reachable (the most specific row decides), and
+   * every IPv6 address outside the global unicast space 2000::/3. Two IPv6 forms carry an IPv4 address
+   * that is checked instead: IPv4-mapped ({@code ::ffff:a.b.c.d}, which the JVM already reads as the IPv4
+   * address) and NAT64's well-known prefix 64:ff9b::/96 — what DNS64 answers for a public IPv4-only host
+   * in an IPv6-only subnet, so refusing it whole would refuse public receivers. Every other form that
+   * embeds or translates an IPv4 address is refused whole: IPv4-translated ({@code ::ffff:0:a.b.c.d}),
+   * IPv4-compatible ({@code ::a.b.c.d}), the local-use NAT64 prefix 64:ff9b:1::/48, 6to4 (2002::/16) and
+   * Teredo (2001::/32).
+   */
+  public String refusal(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    if (developmentHost && address.isLoopbackAddress()) {
+      return null;
     }
-    if (zeroTen && (b[10] == (byte) 0xff && b[11] == (byte) 0xff || b[10] == 0 && b[11] == 0)) {
-      return new byte[] {b[12], b[13], b[14], b[15]};
+    if (address instanceof Inet4Address) {
+      return refusalOf(bytes);
     }
-    boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
-    for (int i = 4; i < 12 && nat64; i++) {
-      nat64 = b[i] == 0;
+    if (NAT64.contains(bytes) || IPV4_MAPPED.contains(bytes)) {
+      Inet4Address embedded = SpecialPurposeAddresses.lastFourBytes(bytes);
+      String refusal = refusal(embedded);
+      return refusal == null ? null : refusal + ", as " + embedded.getHostAddress() + " inside " + (NAT64.contains(bytes)
+          ? NAT64 : IPV4_MAPPED);
     }
-    if (nat64) {
-      return new byte[] {b[12], b[13], b[14], b[15]};
+    String refusal = refusalOf(bytes);
+    if (refusal == null && !SpecialPurposeAddresses.GLOBAL_UNICAST.contains(bytes)) {
+      return "outside the IPv6 global unicast space " + SpecialPurposeAddresses.GLOBAL_UNICAST.cidr();
     }
-    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
-      return new byte[] {b[2], b[3], b[4], b[5]};
-    }
-    return null;
+    return refusal;
   }
 
-  private boolean allowedV4(byte[] b) {
-    int a0 = b[0] & 0xff;
-    int a1 = b[1] & 0xff;
-    int a2 = b[2] & 0xff;
-    if (a0 == 127) {
-      return developmentHost; // loopback
-    }
-    return !(a0 == 0                                   // "this network", 0.0.0.0/8
-        || a0 == 10                                    // private
-        || a0 == 100 && (a1 & 0xc0) == 64              // carrier-grade NAT, 100.64.0.0/10
-        || a0 == 169 && a1 == 254                      // link-local, the metadata address among them
-        || a0 == 172 && (a1 & 0xf0) == 16              // private, 172.16.0.0/12
-        || a0 == 192 && a1 == 168                      // private
-        || a0 == 192 && a1 == 0 && a2 == 0             // IETF protocol assignments, 192.0.0.0/24
-        || a0 == 198 && (a1 & 0xfe) == 18              // benchmarking, 198.18.0.0/15
-        || a0 >= 224);                                 // multicast 224/4, reserved 240/4, broadcast
+  private static final SpecialPurposeAddresses.Block NAT64 = block("64:ff9b::/96");
+  private static final SpecialPurposeAddresses.Block IPV4_MAPPED = block("::ffff:0:0/96");
+
+  private static SpecialPurposeAddresses.Block block(String cidr) {
+    return SpecialPurposeAddresses.ALL.stream().filter(b -> b.cidr().equals(cidr)).findFirst().orElseThrow();
+  }
+
+  private static String refusalOf(byte[] bytes) {
+    SpecialPurposeAddresses.Block block = SpecialPurposeAddresses.of(bytes);
+    return block == null || block.globallyReachable() ? null : "in " + block;
   }
 }

@@ -67,6 +67,15 @@ class WebhookUrlPolicyTest {
       "https://[::ffff:10.0.0.1]/",
       "https://[64:ff9b::a9fe:a9fe]/",              // NAT64 of 169.254.169.254
       "https://[2002:a9fe:a9fe::1]/",               // 6to4 of 169.254.169.254
+      "https://[::ffff:0:169.254.169.254]/",        // IPv4-translated
+      "https://[64:ff9b:1::a9fe:a9fe]/",            // local-use NAT64
+      "https://[2001::1]/",                         // Teredo
+      "https://[100::1]/",                          // discard-only
+      "https://[2001:db8::1]/",                     // documentation
+      "https://192.0.2.1/",
+      "https://198.51.100.1/",
+      "https://203.0.113.1/",
+      "https://192.88.99.1/",                       // 6to4 relay anycast
       "https://2130706433/",                        // 127.0.0.1 as one number
       "https://127.1/",
       "https://0x7f.0.0.1/",
@@ -137,10 +146,14 @@ class WebhookUrlPolicyTest {
     String before = System.getProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY);
     try {
       System.clearProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY);
-      assertThat(WebhookUrlPolicy.current()).isSameAs(WebhookUrlPolicy.STRICT);
+      assertThat(WebhookUrlPolicy.current(java.util.Map.of()).policy()).isSameAs(WebhookUrlPolicy.STRICT);
       System.setProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY, "true");
-      assertThat(WebhookUrlPolicy.current()).isSameAs(WebhookUrlPolicy.DEVELOPMENT);
-      assertThat(WebhookUrlPolicy.current().developmentHost()).isTrue();
+      assertThat(WebhookUrlPolicy.current(java.util.Map.of()).policy()).isSameAs(WebhookUrlPolicy.DEVELOPMENT);
+      assertThat(WebhookUrlPolicy.current(java.util.Map.of()).policy().developmentHost()).isTrue();
+      // In Lambda the property cannot relax anything: ignored, with a warning for the log.
+      WebhookUrlPolicy.Choice inLambda = WebhookUrlPolicy.current(java.util.Map.of("AWS_LAMBDA_FUNCTION_NAME", "f"));
+      assertThat(inLambda.policy()).isSameAs(WebhookUrlPolicy.STRICT);
+      assertThat(inLambda.warning()).contains(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY);
     } finally {
       if (before == null) {
         System.clearProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY);

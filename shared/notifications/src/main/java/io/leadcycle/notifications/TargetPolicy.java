@@ -1,6 +1,8 @@
 package io.leadcycle.notifications;
 
 import io.leadcycle.domain.WebhookUrlPolicy;
+import io.leadcycle.runtime.JsonLog;
+import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 
 /**
@@ -20,7 +22,7 @@ public interface TargetPolicy {
   /** Why this address is refused, for the attempt's error; null when it is allowed. */
   default String refusal(InetAddress address) {
     return allows(address) ? null : "address " + address.getHostAddress()
-        + " is not allowed (loopback, link-local, private, multicast or otherwise reserved)";
+        + " is not allowed (not a public address)";
   }
 
   /** AWS: https only, public addresses only. */
@@ -35,15 +37,24 @@ public interface TargetPolicy {
 
   /**
    * The policy of this execution environment: the local server's on a development host (the local server
-   * sets {@link WebhookUrlPolicy#DEVELOPMENT_HOST_PROPERTY}) or with {@code NOTIFICATION_LOCAL_TARGETS=true};
-   * else AWS's. A value other than true or false fails at once, naming the variable.
+   * sets {@link WebhookUrlPolicy#DEVELOPMENT_HOST_PROPERTY}) or with {@code NOTIFICATION_LOCAL_TARGETS=true},
+   * else AWS's; in Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} set) always AWS's, and a relaxation asked for
+   * there is ignored with a warning in the log. A value other than true or false fails at once, naming the
+   * variable.
    */
   static TargetPolicy fromEnvironment(java.util.Map<String, String> env) {
     String raw = env.getOrDefault("NOTIFICATION_LOCAL_TARGETS", "false").strip();
     if (!raw.equals("true") && !raw.equals("false") && !raw.isEmpty()) {
       throw new IllegalStateException("NOTIFICATION_LOCAL_TARGETS must be true or false (got \"" + raw + "\").");
     }
-    return raw.equals("true") || WebhookUrlPolicy.current().developmentHost() ? localServer() : publicHttpsOnly();
+    boolean developmentHost = "true".equalsIgnoreCase(System.getProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY));
+    WebhookUrlPolicy.Choice choice = WebhookUrlPolicy.choose(raw.equals("true") || developmentHost,
+        raw.equals("true") ? "NOTIFICATION_LOCAL_TARGETS=true" : WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY + "=true",
+        env);
+    if (choice.warning() != null) {
+      JsonLog.warn(null, choice.warning(), new JsonObject());
+    }
+    return of(choice.policy());
   }
 
   private static TargetPolicy of(WebhookUrlPolicy urls) {
@@ -51,6 +62,12 @@ public interface TargetPolicy {
       @Override
       public boolean allows(InetAddress address) {
         return urls.isAllowed(address);
+      }
+
+      @Override
+      public String refusal(InetAddress address) {
+        String why = urls.refusal(address);
+        return why == null ? null : "address " + address.getHostAddress() + " is not allowed: " + why;
       }
 
       @Override

@@ -312,7 +312,7 @@ class DispatcherTest {
     assertThat(error(metadataHttp)).contains("only https");
     assertThat(error(metadataHttps)).contains("169.254.169.254 is not allowed").contains("not connected");
     assertThat(error(loopback)).contains("127.0.0.1 is not allowed");
-    assertThat(error(byName)).contains("is not allowed (loopback");
+    assertThat(error(byName)).contains("is not allowed: in").contains("Loopback");
     assertThat(error(privateRange)).contains("10.0.0.1 is not allowed");
     assertThat(TestDatabase.count("SELECT count(*) FROM deliveries WHERE status = 'pending' AND attempts = 1")).isEqualTo(5);
   }

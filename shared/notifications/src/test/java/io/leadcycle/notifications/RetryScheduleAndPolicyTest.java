@@ -2,7 +2,9 @@ package io.leadcycle.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.domain.WebhookUrlPolicy;
 import java.net.InetAddress;
+import java.util.Map;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,10 @@ class RetryScheduleAndPolicyTest {
     for (String refused : new String[] {"127.0.0.1", "127.1.2.3", "169.254.169.254", "10.1.2.3", "172.16.0.1",
         "172.31.255.255", "192.168.1.1", "100.64.0.1", "100.127.255.255", "0.0.0.0", "0.1.2.3", "224.0.0.1",
         "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:127.0.0.1",
-        "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "fd00:ec2::254"}) {
+        "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1", "fd00:ec2::254",
+        // What a probe found let through before the policy followed IANA's special-purpose registries:
+        "::ffff:0:a9fe:a9fe", "64:ff9b:1::a9fe:a9fe", "2001::1", "100::1", "2001:db8::1", "192.0.2.1",
+        "198.51.100.1", "203.0.113.1", "192.88.99.1"}) {
       assertThat(aws.allows(InetAddress.getByName(refused))).as(refused).isFalse();
     }
     for (String allowed : new String[] {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111"}) {
@@ -59,5 +64,31 @@ class RetryScheduleAndPolicyTest {
     assertThat(local.allows(InetAddress.getByName("::1"))).isTrue();
     assertThat(local.allows(InetAddress.getByName("169.254.169.254"))).isFalse();
     assertThat(local.allows(InetAddress.getByName("10.0.0.1"))).isFalse();
+  }
+
+  @Test
+  void theRefusalNamesTheBlock() throws Exception {
+    assertThat(TargetPolicy.publicHttpsOnly().refusal(InetAddress.getByName("169.254.169.254")))
+        .isEqualTo("address 169.254.169.254 is not allowed: in 169.254.0.0/16 Link Local (RFC 3927)");
+  }
+
+  @Test
+  void inLambdaNoVariableOrPropertyRelaxesThePolicy() {
+    Map<String, String> lambda = Map.of("AWS_LAMBDA_FUNCTION_NAME", "leadcycle-threshold", "NOTIFICATION_LOCAL_TARGETS",
+        "true");
+    assertThat(TargetPolicy.fromEnvironment(lambda).allowsHttp()).isFalse();
+    assertThat(TargetPolicy.fromEnvironment(Map.of("NOTIFICATION_LOCAL_TARGETS", "true")).allowsHttp()).isTrue();
+    String before = System.getProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY);
+    try {
+      System.setProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY, "true");
+      assertThat(TargetPolicy.fromEnvironment(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f")).allowsHttp()).isFalse();
+      assertThat(TargetPolicy.fromEnvironment(Map.of()).allowsHttp()).isTrue();
+    } finally {
+      if (before == null) {
+        System.clearProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY);
+      } else {
+        System.setProperty(WebhookUrlPolicy.DEVELOPMENT_HOST_PROPERTY, before);
+      }
+    }
   }
 }

@@ -8,6 +8,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.TrustManagerFactory;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
@@ -78,9 +83,15 @@ public final class Database implements AutoCloseable {
     }
     switch (settings.sslMode()) {
       case "disable" -> connect.setSslMode(SslMode.DISABLE);
+      // The certificate chain must lead to a trusted root; any name on it will do.
       case "require" -> connect.setSslMode(SslMode.REQUIRE)
-          .setSslOptions(new ClientSSLOptions().setTrustAll(true));
-      case "verify-full" -> connect.setSslMode(SslMode.VERIFY_FULL);
+          .setSslOptions(new ClientSSLOptions().setTrustOptions(trust(settings)).setHostnameVerificationAlgorithm(""));
+      // The chain, and the host's name (or IP address) on the certificate.
+      case "verify-full" -> connect.setSslMode(SslMode.VERIFY_FULL)
+          .setSslOptions(new ClientSSLOptions().setTrustOptions(trust(settings))
+              .setHostnameVerificationAlgorithm("HTTPS"));
+      // Encryption without authentication, for local use only (docs/deployment.md): libpq's prefer checks no
+      // certificate either, and falls back to plain text when the server offers no TLS.
       case "prefer" -> connect.setSslMode(SslMode.PREFER).setSslOptions(new ClientSSLOptions().setTrustAll(true));
       default -> throw new IllegalStateException("unknown SSL mode " + settings.sslMode());
     }
@@ -99,6 +110,24 @@ public final class Database implements AutoCloseable {
         .connectingTo(connect)
         .using(vertx)
         .build();
+  }
+
+  /**
+   * Whom the server's certificate must chain to: the CA certificates of the PEM bundle
+   * {@code DB_SSL_ROOT_CERT} names (only those, as libpq's {@code sslrootcert}), else the JDK's trust store
+   * (public roots: RDS Proxy's certificates chain to them).
+   */
+  static TrustOptions trust(DatabaseSettings settings) {
+    if (settings.sslRootCert() != null) {
+      return new PemTrustOptions().addCertPath(settings.sslRootCert());
+    }
+    try {
+      TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      jdk.init((KeyStore) null); // null: the JDK's own cacerts
+      return TrustOptions.wrap(jdk);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the JDK's trust store", e);
+    }
   }
 
   /**

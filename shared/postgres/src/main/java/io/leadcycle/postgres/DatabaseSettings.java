@@ -4,6 +4,7 @@ import io.leadcycle.aws.SecretsManagerSecrets;
 
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,7 +17,10 @@ import java.util.function.Function;
  *       {@code DB_PASSWORD} or {@code DB_SECRET_ID} (a Secrets Manager secret holding
  *       {@code {"username","password"}}, as RDS writes it);</li>
  *   <li>{@code DB_SSL_MODE}: {@code disable}, {@code prefer} (default), {@code require} or {@code verify-full};
- *       {@code DB_POOL_SIZE} (2).</li>
+ *       {@code DB_POOL_SIZE} (2). {@code require} checks the server's certificate chain, {@code verify-full}
+ *       also that it names the host; both against the JDK's trust store, or only against the PEM bundle
+ *       {@code DB_SSL_ROOT_CERT} names (a path; {@code sslrootcert=} in the URL). {@code prefer} encrypts
+ *       when the server offers TLS but authenticates nothing: local use only (docs/deployment.md).</li>
  *   <li>{@code DB_PREPARED_STATEMENTS} ({@code true}): cache named prepared statements per connection.
  *       Turn it off behind RDS Proxy, where named statements pin sessions.</li>
  *   <li>{@code DB_STATEMENT_TIMEOUT_MS} (10000) and {@code DB_LOCK_TIMEOUT_MS} (5000): PostgreSQL's
@@ -27,7 +31,7 @@ import java.util.function.Function;
  * </ul>
  */
 public record DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
-    int poolSize, boolean preparedStatements, Timeouts timeouts) {
+    int poolSize, boolean preparedStatements, Timeouts timeouts, String sslRootCert) {
 
   /**
    * How long one statement may run and how long it may wait for a lock before PostgreSQL cancels it
@@ -60,24 +64,35 @@ public record DatabaseSettings(String host, int port, String database, String us
     this(host, port, database, user, password, sslMode, poolSize, true, Timeouts.DEFAULT);
   }
 
+  /** Settings whose server certificate is checked against the JDK's trust store (no {@code DB_SSL_ROOT_CERT}). */
+  public DatabaseSettings(String host, int port, String database, String user, String password, String sslMode,
+      int poolSize, boolean preparedStatements, Timeouts timeouts) {
+    this(host, port, database, user, password, sslMode, poolSize, preparedStatements, timeouts, null);
+  }
+
   public DatabaseSettings {
     java.util.Objects.requireNonNull(timeouts, "timeouts");
+    if (sslRootCert != null && !(sslMode.equals("require") || sslMode.equals("verify-full"))) {
+      throw new IllegalStateException("DB_SSL_ROOT_CERT / sslrootcert is used only with DB_SSL_MODE require or "
+          + "verify-full, not " + sslMode);
+    }
   }
 
   @Override
   public String toString() {
     // Never print the password.
     return "DatabaseSettings[" + user + "@" + host + ":" + port + "/" + database + ", sslmode=" + sslMode
-        + ", pool=" + poolSize + ", preparedStatements=" + preparedStatements + ", " + timeouts + "]";
+        + (sslRootCert == null ? "" : ", sslrootcert=" + sslRootCert) + ", pool=" + poolSize + ", preparedStatements=" + preparedStatements + ", " + timeouts + "]";
   }
 
   public DatabaseSettings withPoolSize(int size) {
-    return new DatabaseSettings(host, port, database, user, password, sslMode, size, preparedStatements, timeouts);
+    return new DatabaseSettings(host, port, database, user, password, sslMode, size, preparedStatements, timeouts,
+        sslRootCert);
   }
 
   public DatabaseSettings withTimeouts(Timeouts newTimeouts) {
     return new DatabaseSettings(host, port, database, user, password, sslMode, poolSize, preparedStatements,
-        newTimeouts);
+        newTimeouts, sslRootCert);
   }
 
   /** True when the environment names a database (otherwise the local server starts an embedded one). */
@@ -86,7 +101,23 @@ public record DatabaseSettings(String host, int port, String database, String us
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?" + jdbcSslParameters();
+  }
+
+  /**
+   * The same TLS as the pool's, in the words of the JDBC driver (the migration step): its {@code require}
+   * checks nothing, so ours is its {@code verify-ca}; the JDK's trust store is its
+   * {@code DefaultJavaSSLFactory} (its own default reads {@code ~/.postgresql/root.crt}), a bundle of
+   * our own its {@code sslrootcert}.
+   */
+  public String jdbcSslParameters() {
+    String trust = sslRootCert == null ? "sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory"
+        : "sslrootcert=" + URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8);
+    return switch (sslMode) {
+      case "require" -> "sslmode=verify-ca&" + trust;
+      case "verify-full" -> "sslmode=verify-full&" + trust;
+      default -> "sslmode=" + sslMode;
+    };
   }
 
   /** Reads the settings; a {@code DB_SECRET_ID} is read from Secrets Manager (the only case that builds its client). */
@@ -103,8 +134,9 @@ public record DatabaseSettings(String host, int port, String database, String us
     String url = blankToNull(env.get("DATABASE_URL"));
     if (url != null) {
       DatabaseSettings s = fromUrl(url, poolSize);
+      String rootCert = s.sslRootCert != null ? s.sslRootCert : rootCert(env);
       return new DatabaseSettings(s.host, s.port, s.database, s.user, s.password, s.sslMode, poolSize, prepared,
-          timeouts);
+          timeouts, rootCert);
     }
     String host = required(env, "DB_HOST");
     int port = Integer.parseInt(env.getOrDefault("DB_PORT", "5432"));
@@ -123,7 +155,24 @@ public record DatabaseSettings(String host, int port, String database, String us
       throw new IllegalStateException("Set DB_USER (or a DB_SECRET_ID whose secret has a username).");
     }
     return new DatabaseSettings(host, port, database, user, password == null ? "" : password,
-        sslMode(env.getOrDefault("DB_SSL_MODE", "prefer")), poolSize, prepared, timeouts);
+        sslMode(env.getOrDefault("DB_SSL_MODE", "prefer")), poolSize, prepared, timeouts, rootCert(env));
+  }
+
+  /** {@code DB_SSL_ROOT_CERT}: a readable PEM file, or null when unset or blank. */
+  static String rootCert(Map<String, String> env) {
+    return readablePem(blankToNull(env.get("DB_SSL_ROOT_CERT")), "DB_SSL_ROOT_CERT");
+  }
+
+  private static String readablePem(String path, String name) {
+    if (path == null) {
+      return null;
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(path.strip());
+    if (!java.nio.file.Files.isReadable(file) || java.nio.file.Files.isDirectory(file)) {
+      // Checked here: a missing bundle would otherwise fail every connection with a TLS error.
+      throw new IllegalStateException(name + " must name a readable PEM file of CA certificates, not " + path);
+    }
+    return file.toString();
   }
 
   /** {@code DB_STATEMENT_TIMEOUT_MS}, {@code DB_LOCK_TIMEOUT_MS} and {@code DB_TIMEOUTS_IN_STARTUP}; unset or blank: the default. */
@@ -196,15 +245,18 @@ public record DatabaseSettings(String host, int port, String database, String us
     }
     String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
     String sslMode = "prefer";
+    String rootCert = null;
     if (uri.getQuery() != null) {
       for (String pair : uri.getQuery().split("&")) {
         if (pair.startsWith("sslmode=")) {
           sslMode = pair.substring("sslmode=".length());
+        } else if (pair.startsWith("sslrootcert=")) {
+          rootCert = readablePem(pair.substring("sslrootcert=".length()), "sslrootcert");
         }
       }
     }
     return new DatabaseSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database, user, password,
-        sslMode(sslMode), poolSize);
+        sslMode(sslMode), poolSize, true, Timeouts.DEFAULT, rootCert);
   }
 
   private static String decode(String s) {

@@ -25,7 +25,9 @@ class DatabaseSettingsTest {
 
     assertThat(settings).isEqualTo(new DatabaseSettings("db.example.com", 6543, "crm", "leadcycle", "s3cret",
         "require", 2));
-    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/crm?sslmode=require");
+    // JDBC's require checks no certificate: ours is its verify-ca, against the JDK's trust store.
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/crm?sslmode=verify-ca"
+        + "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
   }
 
   @Test

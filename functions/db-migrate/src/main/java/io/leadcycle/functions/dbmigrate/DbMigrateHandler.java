@@ -106,7 +106,8 @@ public final class DbMigrateHandler extends CustomResourceFunction {
 
   private Outcome migrate(Invocation invocation) {
     DatabaseSettings db = settings.get();
-    DatabaseSetup.Server owner = new DatabaseSetup.Server(db.host(), db.port(), db.sslMode(), db.user(), db.password());
+    DatabaseSetup.Server owner = new DatabaseSetup.Server(db.host(), db.port(), db.jdbcSslParameters(), db.user(),
+        db.password());
     boolean created = DatabaseSetup.createDatabaseIfMissing(owner, db.database(), connectRetries);
     int applied = Migrations.migrate(db.jdbcUrl(), db.user(), db.password(), connectRetries);
     Optional<FunctionsLogin> login = functionsLogin.get();

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * policy moves them to the dead-letter queue. The schedule keeps delivering meanwhile.
  *
  * <p>Where webhooks may go: as for threshold notification, https to public addresses only, unless
- * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host.
+ * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host, and never in Lambda.
  */
 public final class NotificationNudgeHandler extends SqsFunction {
 

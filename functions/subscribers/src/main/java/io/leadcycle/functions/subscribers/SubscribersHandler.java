@@ -14,6 +14,7 @@ import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.postgres.Database;
+import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.store.DeliveryLogStore;
 import io.leadcycle.store.SubscriberStore;
 import io.leadcycle.subscribers.SubscriberService;
@@ -37,7 +38,16 @@ public final class SubscribersHandler extends HttpFunction {
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public SubscribersHandler() {
     this.database = SharedDatabase.warmingUp();
-    this.policy = WebhookUrlPolicy.current();
+    this.policy = policy(System.getenv());
+  }
+
+  /** This process's policy; the development host's relaxation asked for in Lambda is ignored, with a warning. */
+  static WebhookUrlPolicy policy(java.util.Map<String, String> env) {
+    WebhookUrlPolicy.Choice choice = WebhookUrlPolicy.current(env);
+    if (choice.warning() != null) {
+      JsonLog.warn(null, choice.warning(), new JsonObject());
+    }
+    return choice.policy();
   }
 
   public SubscribersHandler(Supplier<Database> database, WebhookUrlPolicy policy) {

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  *
  * <p>Where webhooks may go: https to public addresses only; {@code http} and loopback as well when
  * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host (the local server sets
- * {@link WebhookUrlPolicy#DEVELOPMENT_HOST_PROPERTY}).
+ * {@link WebhookUrlPolicy#DEVELOPMENT_HOST_PROPERTY}), never in Lambda (both are then ignored, with a warning).
  */
 public final class ThresholdNotificationHandler extends ScheduledFunction {
 
