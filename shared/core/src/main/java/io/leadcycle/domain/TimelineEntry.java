@@ -28,9 +28,10 @@ public record TimelineEntry(String field, String from, String to, Instant at, St
   }
 
   /**
-   * A recorded value of {@code field} as the wire shows it: a flag's (and a consent purpose's) {@code "true"}/{@code "false"} as
-   * a boolean; stages, statuses, owners, ids and topics as text; null as null. Used for the timeline
-   * ({@code GET /v1/leads/{id}}) and for the {@code changes} of outbox events alike.
+   * A recorded value of {@code field} as the wire shows it: a flag's (and a consent purpose's)
+   * {@code "true"}/{@code "false"} as a boolean; stages, statuses, owners, ids and topics as text; null
+   * as null. Used for the timeline ({@code GET /v1/leads/{id}}) and for the {@code changes} of outbox
+   * events alike.
    */
   public static Object value(String field, String text) {
     if (text != null && (FLAG_FIELDS.contains(field) || field.startsWith(CONSENT_PREFIX))) {
