@@ -83,6 +83,34 @@ class BrowserPostsHttpTest {
     assertThat(posted.headers().firstValue("access-control-allow-origin")).hasValue(ORIGIN);
   }
 
+  private static HttpResponse<String> post(String json) throws Exception {
+    return send(request("/v1/forms/spring/submissions").header("Origin", ORIGIN)
+        .header("Content-Type", "application/json").POST(BodyPublishers.ofString(json)));
+  }
+
+  @Test
+  void aBrowserPostNeitherOverwritesNorRevealsAContactAndItsKeyIsBoundToItsBody() throws Exception {
+    assertThat(post("{\"submissionId\":\"s-1\",\"fields\":{\"email\":\"Ada@example.com\",\"firstName\":\"Ada\"}}")
+        .statusCode()).isEqualTo(201);
+
+    HttpResponse<String> probe = post("""
+        {"submissionId": "s-2", "fields": {"email": "ada@example.com", "firstName": "Mallory", "companyName": "Evil Corp"}}""");
+    HttpResponse<String> reused = post("{\"submissionId\":\"s-2\",\"fields\":{\"email\":\"eve@example.com\"}}");
+
+    assertThat(probe.statusCode()).isEqualTo(201);
+    assertThat(new JsonObject(probe.body())).isEqualTo(new JsonObject().put("status", "accepted")
+        .put("submissionId", "s-2").putNull("contact").putNull("lead").putNull("interactionId").put("replayed", false));
+    JsonObject ada = new JsonObject(send(management("/v1/contacts?email=ada%40example.com").GET()).body())
+        .getJsonArray("items").getJsonObject(0);
+    assertThat(ada.getString("email")).isEqualTo("Ada@example.com");
+    assertThat(ada.getString("firstName")).isEqualTo("Ada");
+    assertThat(ada.getString("companyName")).isEqualTo("Evil Corp"); // was empty: filled
+    assertThat(reused.statusCode()).isEqualTo(409);
+    assertThat(reused.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(new JsonObject(reused.body()).getString("detail")).contains("s-2");
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isEqualTo(1);
+  }
+
   @Test
   void aPlainHtmlFormPostIsSentToTheThankYouPage() throws Exception {
     HttpResponse<String> accepted = send(request("/v1/forms/spring/submissions").header("Origin", ORIGIN)

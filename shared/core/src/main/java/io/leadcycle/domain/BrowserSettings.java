@@ -15,8 +15,10 @@ import java.util.Map;
  * @param allowedOrigins exact origins ({@code https://www.example.com}), normalized; empty: no CORS
  * @param redirectUrl an absolute http(s) URL, or null
  * @param honeypotField the name of a field that people leave empty, or null
+ * @param unsignedUpdates what an unsigned submission may change on a contact it matches
  */
-public record BrowserSettings(List<String> allowedOrigins, String redirectUrl, String honeypotField) {
+public record BrowserSettings(List<String> allowedOrigins, String redirectUrl, String honeypotField,
+    UnsignedUpdates unsignedUpdates) {
 
   public static final BrowserSettings NONE = new BrowserSettings(List.of(), null, null);
   static final int MAX_ORIGINS = 20;
@@ -24,6 +26,12 @@ public record BrowserSettings(List<String> allowedOrigins, String redirectUrl, S
 
   public BrowserSettings {
     allowedOrigins = List.copyOf(allowedOrigins);
+    unsignedUpdates = unsignedUpdates == null ? UnsignedUpdates.FILL_EMPTY : unsignedUpdates;
+  }
+
+  /** With the default for unsigned submissions: fill empty fields only. */
+  public BrowserSettings(List<String> allowedOrigins, String redirectUrl, String honeypotField) {
+    this(allowedOrigins, redirectUrl, honeypotField, UnsignedUpdates.FILL_EMPTY);
   }
 
   /** Whether a request from {@code origin} (the {@code Origin} header) may call the form. */
@@ -70,7 +78,9 @@ public record BrowserSettings(List<String> allowedOrigins, String redirectUrl, S
       errors.add(new FieldError("honeypotField", "must be a custom field name (not a standard field): "
           + ContactFields.ATTRIBUTE_NAME_RULE));
     }
-    return new BrowserSettings(origins, redirectUrl, honeypot);
+    UnsignedUpdates unsignedUpdates = body.get("unsignedUpdates") == null ? UnsignedUpdates.FILL_EMPTY
+        : Fields.requiredEnum(body, "unsignedUpdates", UnsignedUpdates::fromWireName, UnsignedUpdates.WIRE_NAMES, errors);
+    return new BrowserSettings(origins, redirectUrl, honeypot, unsignedUpdates);
   }
 
   /**

@@ -58,6 +58,24 @@ public record ContactDetails(
         mergedAttributes);
   }
 
+  /**
+   * This record with {@code incoming} filling only what is empty: a stored field or attribute is never
+   * overwritten (what an unsigned submission may do by default, {@link UnsignedUpdates#FILL_EMPTY}).
+   */
+  public ContactDetails filledWith(ContactDetails incoming) {
+    Map<String, String> mergedAttributes = new LinkedHashMap<>(attributes);
+    incoming.attributes.forEach(mergedAttributes::putIfAbsent);
+    return new ContactDetails(
+        orElse(email, incoming.email),
+        orElse(firstName, incoming.firstName),
+        orElse(lastName, incoming.lastName),
+        orElse(phone, incoming.phone),
+        orElse(companyName, incoming.companyName),
+        orElse(jobTitle, incoming.jobTitle),
+        orElse(country, incoming.country),
+        mergedAttributes);
+  }
+
   /** The fields as a flat map by wire name (standard fields first, then attributes), without nulls. */
   public Map<String, String> asFieldMap() {
     Map<String, String> map = new LinkedHashMap<>();
@@ -72,8 +90,8 @@ public record ContactDetails(
     return map;
   }
 
-  private static String orElse(String incoming, String stored) {
-    return incoming != null ? incoming : stored;
+  private static String orElse(String first, String second) {
+    return first != null ? first : second;
   }
 
   private static void putIfPresent(Map<String, String> map, String key, String value) {

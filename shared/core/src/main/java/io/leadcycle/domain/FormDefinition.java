@@ -26,7 +26,7 @@ public record FormDefinition(
   /** Every setting a form body may carry, in the order the API shows them. */
   public static final List<String> SETTINGS = List.of("name", "kind", "contactStrategyId", "leadStrategyId",
       "updateMode", "generateLeadsWithoutMatching", "requireSignature", "accountMatching", "createAccounts",
-      "allowedOrigins", "redirectUrl", "honeypotField");
+      "allowedOrigins", "redirectUrl", "honeypotField", "unsignedUpdates");
 
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$");
 
@@ -98,6 +98,7 @@ public record FormDefinition(
     body.put("allowedOrigins", browser.allowedOrigins());
     body.put("redirectUrl", browser.redirectUrl());
     body.put("honeypotField", browser.honeypotField());
+    body.put("unsignedUpdates", browser.unsignedUpdates().wireName());
     return body;
   }
 

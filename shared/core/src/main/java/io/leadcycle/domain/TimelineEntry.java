@@ -14,6 +14,9 @@ public record TimelineEntry(String field, String from, String to, Instant at, St
   public static final Set<String> FLAG_FIELDS =
       Set.of("telemarketingReady", "telemarketingAccepted", "salesReady", "salesAccepted");
 
+  /** A contact's consent for one purpose ({@code consent.newsletter}): a flag when given as one. */
+  public static final String CONSENT_PREFIX = "consent.";
+
   /** {@link #from} as the wire shows it (see {@link #value}). */
   public Object fromValue() {
     return value(field, from);
@@ -25,12 +28,13 @@ public record TimelineEntry(String field, String from, String to, Instant at, St
   }
 
   /**
-   * A recorded value of {@code field} as the wire shows it: a flag's {@code "true"}/{@code "false"} as
-   * a boolean; stages, statuses, owners, ids and topics as text; null as null. Used for the timeline
-   * ({@code GET /v1/leads/{id}}) and for the {@code changes} of outbox events alike.
+   * A recorded value of {@code field} as the wire shows it: a flag's (and a consent purpose's)
+   * {@code "true"}/{@code "false"} as a boolean; stages, statuses, owners, ids and topics as text; null
+   * as null. Used for the timeline ({@code GET /v1/leads/{id}}) and for the {@code changes} of outbox
+   * events alike.
    */
   public static Object value(String field, String text) {
-    if (text != null && FLAG_FIELDS.contains(field)) {
+    if (text != null && (FLAG_FIELDS.contains(field) || field.startsWith(CONSENT_PREFIX))) {
       if (text.equals("true")) {
         return Boolean.TRUE;
       }

@@ -1,5 +1,6 @@
 package io.leadcycle.intake;
 
+import io.leadcycle.domain.Conflict;
 import io.leadcycle.store.IntakeReceiptStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,18 +28,33 @@ public interface IntakeLedger {
   /** The unique source key of the interaction the submission under {@code key} records. */
   String interactionSourceKey(String key);
 
-  /** The receipts of one marketing page or event: its submission log. */
-  static IntakeLedger receipts(String formId) {
+  /**
+   * The receipts of one marketing page or event: its submission log. A key is bound to the request
+   * that used it first ({@code requestHash}, see {@link RequestHash}): the same key with another
+   * request is a {@link Conflict}, not a replay. A null hash (a caller that does not hash) and a
+   * receipt stored without one are not compared.
+   */
+  static IntakeLedger receipts(String formId, String requestHash) {
     IntakeReceiptStore receipts = new IntakeReceiptStore();
     return new IntakeLedger() {
       @Override
       public Future<Boolean> claim(SqlConnection conn, String key) {
-        return receipts.claim(conn, formId, key);
+        return receipts.claim(conn, formId, key, requestHash);
       }
 
       @Override
       public Future<JsonObject> response(SqlConnection conn, String key) {
-        return receipts.response(conn, formId, key);
+        return receipts.receipt(conn, formId, key).map(receipt -> {
+          if (receipt == null) {
+            return null;
+          }
+          if (requestHash != null && receipt.requestHash() != null && !receipt.requestHash().equals(requestHash)) {
+            throw new Conflict("The idempotency key " + key + " (the submissionId, else the webhook-id) was "
+                + "already used for a different submission to form " + formId + ": send a new submissionId for a "
+                + "new submission, or exactly the same body to repeat one.");
+          }
+          return receipt.response();
+        });
       }
 
       @Override

@@ -76,6 +76,29 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
     return json;
   }
 
+  /**
+   * The answer to an unsigned (anonymous) caller, who may be anyone who knows the form's URL: that it
+   * was accepted and under which key, no ids, no created/updated flags, and only the warnings about the
+   * caller's own input (never one that tells what is stored). The shape stays the documented one.
+   */
+  public JsonObject anonymousJson() {
+    JsonObject json = new JsonObject()
+        .put("status", "accepted")
+        .put("submissionId", submissionId)
+        .putNull("contact")
+        .putNull("lead")
+        .putNull("interactionId")
+        .put("replayed", replayed);
+    List<String> aboutTheInput = warnings.stream().filter(w -> !ABOUT_STORED_DATA.contains(w)).toList();
+    if (!aboutTheInput.isEmpty()) {
+      json.put("warnings", new JsonArray(aboutTheInput));
+    }
+    return json;
+  }
+
+  /** Warnings that tell what is stored (whether a contact matched): never for an anonymous caller. */
+  private static final java.util.Set<String> ABOUT_STORED_DATA = java.util.Set.of(IntakeService.NO_CONTACT_WARNING);
+
   /** The stored first result, as a replay. */
   static IntakeResult replayOf(JsonObject stored) {
     String interactionId = stored.getString("interactionId");

@@ -21,7 +21,10 @@ import io.leadcycle.store.InteractionStore.NewInteraction;
 import io.leadcycle.store.LeadStore;
 import io.leadcycle.store.LeadStore.MatchedLead;
 import io.leadcycle.store.RescoringMarks;
+import io.leadcycle.store.TimelineStore;
+import io.leadcycle.process.Change;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -56,6 +60,7 @@ public final class IntakeService {
   private final LeadStore leads = new LeadStore();
   private final InteractionStore interactions = new InteractionStore();
   private final RescoringMarks rescoring = new RescoringMarks();
+  private final TimelineStore timeline = new TimelineStore();
   private final LeadCreation creation = new LeadCreation();
 
   public IntakeService(Database database) {
@@ -67,20 +72,39 @@ public final class IntakeService {
     return submissionId != null ? submissionId : deliveryId != null ? deliveryId : UUID.randomUUID().toString();
   }
 
-  /** The first answer to {@code key} on {@code form}, as a replay; null when the form never saw it. */
-  public Future<IntakeResult> replay(Form form, String key) {
-    return database.read(conn -> IntakeLedger.receipts(form.id()).response(conn, key))
+  /**
+   * The first answer to {@code key} on {@code form}, as a replay; null when the form never saw it.
+   *
+   * @param requestHash the {@link RequestHash} of this request: a key first used for another request is a
+   *     {@link io.leadcycle.domain.Conflict}; null compares nothing
+   */
+  public Future<IntakeResult> replay(Form form, String key, String requestHash) {
+    return database.read(conn -> IntakeLedger.receipts(form.id(), requestHash).response(conn, key))
         .map(stored -> stored == null ? null : IntakeResult.replayOf(stored));
+  }
+
+  /**
+   * Takes in one signed submission to {@code form}, its key not bound to a request hash.
+   *
+   * @param deliveryId the webhook delivery id, used as idempotency key when the body has no submissionId
+   */
+  public Future<IntakeResult> submit(Form form, Submission submission, String deliveryId) {
+    return submit(form, submission, deliveryId, Sender.SIGNED, null);
   }
 
   /**
    * Takes in one submission to {@code form}.
    *
    * @param deliveryId the webhook delivery id, used as idempotency key when the body has no submissionId
+   * @param sender an unsigned submission changes a matched contact only as the form's {@code unsignedUpdates}
+   *     allows
+   * @param requestHash the {@link RequestHash} of the request: the key is bound to it, so the same key with
+   *     another request is a {@link io.leadcycle.domain.Conflict} (and writes nothing); null binds nothing
    */
-  public Future<IntakeResult> submit(Form form, Submission submission, String deliveryId) {
+  public Future<IntakeResult> submit(Form form, Submission submission, String deliveryId, Sender sender,
+      String requestHash) {
     String key = submissionKey(submission.submissionId(), deliveryId);
-    return submit(form, submission, key, IntakeLedger.receipts(form.id()), true);
+    return submit(form, submission, key, IntakeLedger.receipts(form.id(), requestHash), true, sender);
   }
 
   /**
@@ -92,6 +116,11 @@ public final class IntakeService {
    */
   public Future<IntakeResult> submit(Form form, Submission submission, String key, IntakeLedger ledger,
       boolean matchContact) {
+    return submit(form, submission, key, ledger, matchContact, Sender.SIGNED);
+  }
+
+  private Future<IntakeResult> submit(Form form, Submission submission, String key, IntakeLedger ledger,
+      boolean matchContact, Sender sender) {
     if (!form.updateMode().touchesContacts()) {
       return database.inIdempotentTransaction(conn -> ledger.claim(conn, key)
           .compose(claimed -> claimed
@@ -101,7 +130,7 @@ public final class IntakeService {
     if (!matchContact) {
       return database.inIdempotentTransaction(conn -> ledger.claim(conn, key)
           .compose(claimed -> claimed
-              ? process(conn, form, submission, key, ledger, null)
+              ? process(conn, form, submission, sender, key, ledger, null)
               : ledger.response(conn, key).map(IntakeResult::replayOf)));
     }
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
@@ -114,13 +143,13 @@ public final class IntakeService {
       Future<Void> locked = locks.lock(conn, contactKey.lockName());
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
       return Future.all(claimed, locked, match).compose(all -> claimed.result()
-          ? process(conn, form, submission, key, ledger, match.result())
+          ? process(conn, form, submission, sender, key, ledger, match.result())
           : ledger.response(conn, key).map(IntakeResult::replayOf));
     });
   }
 
-  private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, String key,
-      IntakeLedger ledger, MatchedContact match) {
+  private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, Sender sender,
+      String key, IntakeLedger ledger, MatchedContact match) {
     boolean writesContacts = form.updateMode().writesContacts();
     if (match == null && writesContacts && form.accountLinking().keyOf(submission.contact()).isEmpty()) {
       return newPerson(conn, form, submission, key, ledger);
@@ -134,22 +163,26 @@ public final class IntakeService {
         // only_leads: the contact is matched but never created or updated.
         RecordOutcome contact = match == null ? null : new RecordOutcome(match.id(), false, false);
         Future<RecordOutcome> lead = match == null
-            ? contactlessLead(conn, form, submission.contact(), accountId)
-            : upsertLead(conn, form, submission.contact(), match.id(), accountId);
+            ? contactlessLead(conn, form, sender, submission.contact(), accountId)
+            : upsertLead(conn, form, sender, submission.contact(), match.id(), accountId);
         return lead.compose(l -> finish(conn, form, submission, key, ledger, contact, l));
       }
       Future<RecordOutcome> contact = match == null
           ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId)
               .map(id -> new RecordOutcome(id, true, false))
-          : updateContact(conn, submission, match, accountId);
+          : updateContact(conn, form, sender, submission, match, accountId);
+      // Consent is the person's own to give or withdraw, whoever posted; each change goes on the timeline.
+      List<Change> consentChanges = match == null ? List.of() : consentChanges(match.consent(), submission.consent());
       return contact.compose(c -> {
         if (!form.updateMode().touchesLeads()) {
-          return finish(conn, form, submission, key, ledger, c, null);
+          return recordConsent(conn, form, c.id(), consentChanges)
+              .compose(recorded -> finish(conn, form, submission, key, ledger, c, null));
         }
         // A contact created just now has no lead to match.
         Future<RecordOutcome> lead = c.created() ? createLead(conn, form, submission.contact(), c.id(), accountId)
-            : upsertLead(conn, form, submission.contact(), c.id(), accountId);
-        return lead.compose(l -> finish(conn, form, submission, key, ledger, c, l));
+            : upsertLead(conn, form, sender, submission.contact(), c.id(), accountId);
+        return lead.compose(l -> recordConsent(conn, form, c.id(), consentChanges)
+            .compose(recorded -> finish(conn, form, submission, key, ledger, c, l)));
       });
     });
   }
@@ -199,11 +232,15 @@ public final class IntakeService {
         incoming.asFieldMap());
   }
 
-  /** Updates the matched contact with what was submitted, and sets the linked account if it has none. */
-  private Future<RecordOutcome> updateContact(SqlConnection conn, Submission submission, MatchedContact match,
-      UUID accountId) {
-    ContactDetails updated = match.details().updatedWith(submission.contact());
-    boolean changes = !updated.equals(match.details()) || consentChanges(match.consent(), submission.consent());
+  /**
+   * Updates the matched contact with what was submitted — a signed submission overwrites, an unsigned one
+   * only as the form's {@code unsignedUpdates} allows — and sets the linked account if it has none.
+   */
+  private Future<RecordOutcome> updateContact(SqlConnection conn, Form form, Sender sender, Submission submission,
+      MatchedContact match, UUID accountId) {
+    ContactDetails updated = sender == Sender.SIGNED ? match.details().updatedWith(submission.contact())
+        : form.browser().unsignedUpdates().apply(match.details(), submission.contact());
+    boolean changes = !updated.equals(match.details()) || consentChanged(match.consent(), submission.consent());
     boolean linksAccount = match.accountId() == null && accountId != null;
     Future<Void> written = changes ? contacts.update(conn, match.id(), updated, submission.consent())
         : Future.succeededFuture();
@@ -212,7 +249,7 @@ public final class IntakeService {
   }
 
   /** Whether merging {@code incoming} consent into {@code stored} (as the update does) changes it. */
-  private static boolean consentChanges(Map<String, Object> stored, Map<String, Object> incoming) {
+  private static boolean consentChanged(Map<String, Object> stored, Map<String, Object> incoming) {
     if (incoming == null) {
       return false;
     }
@@ -221,8 +258,43 @@ public final class IntakeService {
     return stored == null || !after.equals(before);
   }
 
-  private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
-      UUID accountId) {
+  /**
+   * The consent purposes {@code incoming} changes on a contact whose consent is {@code stored}: one
+   * timeline change each, {@code consent.<purpose>} from the stored value to the new one.
+   */
+  static List<Change> consentChanges(Map<String, Object> stored, Map<String, Object> incoming) {
+    List<Change> changes = new ArrayList<>();
+    if (incoming == null) {
+      return changes;
+    }
+    incoming.forEach((purpose, value) -> {
+      String before = consentText(stored == null ? null : stored.get(purpose));
+      String after = consentText(value);
+      if (!Objects.equals(before, after)) {
+        changes.add(new Change("consent." + purpose, before, after));
+      }
+    });
+    return changes;
+  }
+
+  /** A consent value as the timeline keeps it: text as it is, anything else as JSON ({@code true}, {@code {...}}). */
+  private static String consentText(Object value) {
+    return value == null ? null : value instanceof String text ? text : Json.encode(value);
+  }
+
+  /**
+   * Puts the contact's consent changes on the timeline of each of its open leads (the lead this
+   * submission created or updated included): consent belongs to the person, and the lead timeline is
+   * where the people who follow up look.
+   */
+  private Future<Void> recordConsent(SqlConnection conn, Form form, UUID contactId, List<Change> changes) {
+    return changes.isEmpty() ? Future.succeededFuture()
+        : timeline.appendToOpenLeadsOf(conn, contactId, changes, ACTOR, "consent changed by a submission to form "
+            + form.id());
+  }
+
+  private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, Sender sender, ContactDetails incoming,
+      UUID contactId, UUID accountId) {
     if (form.generateLeadsWithoutMatching()) {
       return createLead(conn, form, incoming, contactId, accountId);
     }
@@ -230,7 +302,7 @@ public final class IntakeService {
     // so two submissions for one contact already run one after the other.
     return leads.findOpenMatch(conn, contactId, leadKey(form, incoming))
         .compose(match -> match == null ? createLead(conn, form, incoming, contactId, accountId)
-            : updateLead(conn, incoming, match));
+            : updateLead(conn, form, sender, incoming, match));
   }
 
   /**
@@ -238,8 +310,8 @@ public final class IntakeService {
    * fields among the leads without a contact, under the lead key's lock, so the same unknown person
    * submitting twice gets one lead.
    */
-  private Future<RecordOutcome> contactlessLead(SqlConnection conn, Form form, ContactDetails incoming,
-      UUID accountId) {
+  private Future<RecordOutcome> contactlessLead(SqlConnection conn, Form form, Sender sender,
+      ContactDetails incoming, UUID accountId) {
     if (form.generateLeadsWithoutMatching()) {
       return createLead(conn, form, incoming, null, accountId);
     }
@@ -247,7 +319,7 @@ public final class IntakeService {
     return locks.lock(conn, key.lockName())
         .compose(locked -> leads.findOpenContactlessMatch(conn, key))
         .compose(match -> match == null ? createLead(conn, form, incoming, null, accountId)
-            : updateLead(conn, incoming, match));
+            : updateLead(conn, form, sender, incoming, match));
   }
 
   private static MatchKey leadKey(Form form, ContactDetails incoming) {
@@ -261,10 +333,18 @@ public final class IntakeService {
         .map(lead -> new RecordOutcome(lead.id(), true, false));
   }
 
-  /** Merges what was submitted into the matched lead's submitted fields; unchanged when nothing is new. */
-  private Future<RecordOutcome> updateLead(SqlConnection conn, ContactDetails incoming, MatchedLead match) {
+  /**
+   * Merges what was submitted into the matched lead's submitted fields (an unsigned submission as the
+   * form's {@code unsignedUpdates} allows); unchanged when nothing is new.
+   */
+  private Future<RecordOutcome> updateLead(SqlConnection conn, Form form, Sender sender, ContactDetails incoming,
+      MatchedLead match) {
     Map<String, String> merged = new LinkedHashMap<>(match.submittedFields());
-    merged.putAll(incoming.asFieldMap());
+    if (sender == Sender.SIGNED) {
+      merged.putAll(incoming.asFieldMap());
+    } else {
+      merged = form.browser().unsignedUpdates().apply(match.submittedFields(), incoming.asFieldMap());
+    }
     if (merged.equals(match.submittedFields())) {
       return Future.succeededFuture(new RecordOutcome(match.id(), false, false));
     }

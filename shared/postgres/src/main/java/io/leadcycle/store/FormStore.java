@@ -6,6 +6,7 @@ import io.leadcycle.domain.BrowserSettings;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
 import io.leadcycle.domain.FormKind;
+import io.leadcycle.domain.UnsignedUpdates;
 import io.leadcycle.domain.UpdateMode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -20,7 +21,7 @@ public final class FormStore {
   private static final String SELECT = """
       SELECT f.id, f.name, f.kind, f.update_mode, f.generate_leads_without_matching, f.require_signature,
              f.signing_secret, f.account_matching, f.create_accounts, f.allowed_origins, f.redirect_url,
-             f.honeypot_field,
+             f.honeypot_field, f.unsigned_updates,
              cs.id AS c_id, cs.name AS c_name, cs.entity AS c_entity, cs.fields AS c_fields,
              ls.id AS l_id, ls.name AS l_name, ls.entity AS l_entity, ls.fields AS l_fields
         FROM forms f
@@ -32,8 +33,9 @@ public final class FormStore {
   private static final String UPSERT = """
       INSERT INTO forms (id, name, kind, contact_strategy_id, lead_strategy_id, update_mode,
                          generate_leads_without_matching, require_signature, signing_secret,
-                         account_matching, create_accounts, allowed_origins, redirect_url, honeypot_field)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                         account_matching, create_accounts, allowed_origins, redirect_url, honeypot_field,
+                         unsigned_updates)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, kind = excluded.kind,
         contact_strategy_id = excluded.contact_strategy_id, lead_strategy_id = excluded.lead_strategy_id,
@@ -42,7 +44,7 @@ public final class FormStore {
         require_signature = excluded.require_signature,
         account_matching = excluded.account_matching, create_accounts = excluded.create_accounts,
         allowed_origins = excluded.allowed_origins, redirect_url = excluded.redirect_url,
-        honeypot_field = excluded.honeypot_field, updated_at = now()
+        honeypot_field = excluded.honeypot_field, unsigned_updates = excluded.unsigned_updates, updated_at = now()
       RETURNING (xmax = 0) AS created
       """;
 
@@ -85,7 +87,8 @@ public final class FormStore {
             .addBoolean(definition.accountLinking().createAccounts())
             .addArrayOfString(definition.browser().allowedOrigins().toArray(String[]::new))
             .addString(definition.browser().redirectUrl())
-            .addString(definition.browser().honeypotField()))
+            .addString(definition.browser().honeypotField())
+            .addString(definition.browser().unsignedUpdates().wireName()))
         .map(rows -> rows.iterator().next().getBoolean("created"));
   }
 
@@ -103,6 +106,7 @@ public final class FormStore {
         new AccountLinking(AccountMatching.fromWireName(row.getString("account_matching")).orElseThrow(),
             row.getBoolean("create_accounts")),
         new BrowserSettings(List.of(row.getArrayOfStrings("allowed_origins")), row.getString("redirect_url"),
-            row.getString("honeypot_field")));
+            row.getString("honeypot_field"),
+            UnsignedUpdates.fromWireName(row.getString("unsigned_updates")).orElseThrow()));
   }
 }

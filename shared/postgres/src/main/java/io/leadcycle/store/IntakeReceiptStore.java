@@ -23,20 +23,37 @@ public final class IntakeReceiptStore {
       String outcome) {
   }
 
-  /** True when this transaction now owns the key; false when a committed receipt already has it. */
-  public Future<Boolean> claim(SqlClient client, String formId, String submissionKey) {
+  /**
+   * A submission's first answer and the hash of the request that got it ({@code requestHash} null: a
+   * receipt written before requests were hashed).
+   */
+  public record Receipt(JsonObject response, String requestHash) {
+  }
+
+  /**
+   * True when this transaction now owns the key, with the hash of its request; false when a committed
+   * receipt already has it.
+   */
+  public Future<Boolean> claim(SqlClient client, String formId, String submissionKey, String requestHash) {
     return client.preparedQuery("""
-            INSERT INTO intake_receipts (form_id, submission_key) VALUES ($1, $2)
+            INSERT INTO intake_receipts (form_id, submission_key, request_hash) VALUES ($1, $2, $3)
             ON CONFLICT (form_id, submission_key) DO NOTHING""")
-        .execute(Tuple.of(formId, submissionKey))
+        .execute(Tuple.of(formId, submissionKey, requestHash))
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** The first answer to the submission {@code submissionKey}, or null when the form has no such submission. */
-  public Future<JsonObject> response(SqlClient client, String formId, String submissionKey) {
-    return client.preparedQuery("SELECT response FROM intake_receipts WHERE form_id = $1 AND submission_key = $2")
+  /** The receipt of the submission {@code submissionKey}, or null when the form has no such submission. */
+  public Future<Receipt> receipt(SqlClient client, String formId, String submissionKey) {
+    return client.preparedQuery(
+            "SELECT response, request_hash FROM intake_receipts WHERE form_id = $1 AND submission_key = $2")
         .execute(Tuple.of(formId, submissionKey))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("response"));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Receipt(row.getJsonObject("response"), row.getString("request_hash"));
+        });
   }
 
   /**

@@ -26,6 +26,32 @@ public final class TimelineStore {
         .mapEmpty();
   }
 
+  /**
+   * The same changes on the timeline of every open lead of the contact, in one statement (a contact's
+   * consent: the person's, shown on each lead followed up with them). No open lead, no entry.
+   */
+  public Future<Void> appendToOpenLeadsOf(SqlClient client, UUID contactId, List<Change> changes, String actor,
+      String reason) {
+    if (changes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return client.preparedQuery("""
+            INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason)
+            SELECT l.id, c.field, c.from_value, c.to_value, $5, $6
+              FROM leads l
+             CROSS JOIN unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS c (field, from_value, to_value, n)
+             WHERE l.contact_id = $1 AND l.status = 'open'
+             ORDER BY l.created_at, l.id, c.n""")
+        .execute(Tuple.tuple()
+            .addUUID(contactId)
+            .addArrayOfString(changes.stream().map(Change::field).toArray(String[]::new))
+            .addArrayOfString(changes.stream().map(Change::from).toArray(String[]::new))
+            .addArrayOfString(changes.stream().map(Change::to).toArray(String[]::new))
+            .addString(actor)
+            .addString(reason))
+        .mapEmpty();
+  }
+
   /** One lead's changes, by one actor for one reason: a timeline entry each. */
   public record Entries(UUID leadId, List<Change> changes, String actor, String reason) {
   }

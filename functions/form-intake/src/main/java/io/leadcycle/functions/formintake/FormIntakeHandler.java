@@ -23,6 +23,7 @@ import io.leadcycle.http.Route;
 import io.leadcycle.http.StandardWebhooks;
 import io.leadcycle.intake.IntakeResult;
 import io.leadcycle.intake.IntakeService;
+import io.leadcycle.intake.Sender;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.FailureKind;
@@ -110,10 +111,13 @@ public final class FormIntakeHandler extends HttpFunction {
     Form form = form(formId, kind);
     boolean redirects = BrowserPosts.redirects(form, request);
     try {
-      IntakeResult result = accept(request, form);
+      Accepted accepted = accept(request, form);
+      IntakeResult result = accepted.result();
       HttpResponse answer = redirects ? BrowserPosts.redirect(form, null)
-          // 201 when this delivery created a contact or lead; a replay or an update is 200.
-          : HttpResponse.json(result.createdSomething() ? 201 : 200, result.toJson());
+          // Signed: 201 when this delivery created a contact or lead; a replay or an update is 200.
+          : accepted.sender() == Sender.SIGNED ? HttpResponse.json(result.createdSomething() ? 201 : 200, result.toJson())
+          // Anonymous: neither the body nor the status may tell what exists, so every first delivery is 201.
+          : HttpResponse.json(result.replayed() ? 200 : 201, result.anonymousJson());
       return BrowserPosts.withCors(form, request, answer);
     } catch (RuntimeException e) {
       Failure failure = Failure.of(e);
@@ -127,9 +131,16 @@ public final class FormIntakeHandler extends HttpFunction {
     }
   }
 
-  private IntakeResult accept(HttpRequest request, Form form) {
+  /** A submission taken in (or dropped as a bot's), and whether its sender signed it. */
+  private record Accepted(IntakeResult result, Sender sender) {
+  }
+
+  private Accepted accept(HttpRequest request, Form form) {
     BrowserPosts.checkOrigin(form, request);
-    if (form.requireSignature()) {
+    // A server may sign its posts to an open form too: checked like any signature, and trusted like one.
+    Sender sender = form.requireSignature() || request.header("webhook-signature") != null ? Sender.SIGNED
+        : Sender.UNSIGNED;
+    if (sender == Sender.SIGNED) {
       StandardWebhooks.verify(form.signingSecret(), request, clock.instant());
     }
     String deliveryId = request.header("webhook-id");
@@ -142,9 +153,10 @@ public final class FormIntakeHandler extends HttpFunction {
       // Answered like an accepted submission that created nothing, so a bot learns nothing; nothing is written.
       JsonLog.info(request.requestId(), "honeypot filled: submission dropped", new JsonObject().put("formId", form.id()));
       IntakeResult.countSubmission(request.metrics(), Metric.SUBMISSIONS_REFUSED);
-      return new IntakeResult(IntakeService.submissionKey(body.submissionIdText(), deliveryId), null, null, null,
-          false, List.of());
+      return new Accepted(new IntakeResult(IntakeService.submissionKey(body.submissionIdText(), deliveryId), null,
+          null, null, false, List.of()), sender);
     }
+    String requestHash = body.requestHash(form);
     Submission submission;
     try {
       submission = body.parse(form);
@@ -152,16 +164,16 @@ public final class FormIntakeHandler extends HttpFunction {
       // A retried delivery gets its first answer even when the form changed since and the body no longer
       // validates. The receipt is looked up only here, so first deliveries pay nothing for it.
       String key = body.submissionIdText() != null ? body.submissionIdText() : deliveryId;
-      IntakeResult first = key == null ? null : intake.replay(form, key).await();
+      IntakeResult first = key == null ? null : intake.replay(form, key, requestHash).await();
       if (first != null) {
         first.countIn(request.metrics());
-        return first;
+        return new Accepted(first, sender);
       }
       throw invalid;
     }
-    IntakeResult result = intake.submit(form, submission, deliveryId).await();
+    IntakeResult result = intake.submit(form, submission, deliveryId, sender, requestHash).await();
     result.countIn(request.metrics());
-    return result;
+    return new Accepted(result, sender);
   }
 
   /** The form with that id and kind; 404 otherwise. */

@@ -5,6 +5,7 @@ import io.leadcycle.domain.Form;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Submission;
 import io.leadcycle.http.HttpRequest;
+import io.leadcycle.intake.RequestHash;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,6 +37,11 @@ record SubmissionBody(Object submissionId, Object submittedAt, Map<String, ?> fi
   /** The submissionId when it is usable text, else null (validation reports what is wrong with it). */
   String submissionIdText() {
     return Fields.isText(submissionId, Submission.MAX_SUBMISSION_ID_LENGTH) ? (String) submissionId : null;
+  }
+
+  /** The hash that binds this body's idempotency key to it ({@link RequestHash}: as read, before validation). */
+  String requestHash(Form form) {
+    return RequestHash.of(form.id(), fields, consent, submittedAt);
   }
 
   Submission parse(Form form) {

@@ -96,7 +96,7 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     JsonObject form = body(response);
     assertThat(form.getMap()).containsOnlyKeys("id", "name", "kind", "contactStrategyId", "leadStrategyId",
         "updateMode", "generateLeadsWithoutMatching", "requireSignature", "accountMatching", "createAccounts",
-        "allowedOrigins", "redirectUrl", "honeypotField");
+        "allowedOrigins", "redirectUrl", "honeypotField", "unsignedUpdates");
     assertThat(form.getString("id")).isEqualTo("expo-2026");
     assertThat(form.getString("name")).isEqualTo("Expo 2026");
     assertThat(form.getString("kind")).isEqualTo("event");

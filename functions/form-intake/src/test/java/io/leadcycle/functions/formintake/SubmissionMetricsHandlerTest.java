@@ -103,8 +103,8 @@ class SubmissionMetricsHandlerTest extends FormIntakeHarness {
     assertThat(metrics(invalid, 400)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));
     assertThat(metrics(unsigned, 401)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));
     assertThat(metrics(unknownForm, 404)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));
-    // Answered like an accepted submission, so that a bot learns nothing; counted as what it is.
-    assertThat(metrics(honeypot, 200)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));
+    // Answered like an accepted anonymous submission, so that a bot learns nothing; counted as what it is.
+    assertThat(metrics(honeypot, 201)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));
     assertThat(metrics(otherOrigin, 403)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));
     // Sent on to the thank-you page with the reason: still refused.
     assertThat(metrics(invalidBrowserPost, 303)).containsExactlyInAnyOrderEntriesOf(submission(0, 0, 1, 0));

@@ -279,19 +279,21 @@ class WorkbenchBrowserTest {
         .put("requireSignature", false));
     String account = api("POST", "/v1/accounts", new JsonObject().put("name", "Acme GmbH").put("domain", "acme.example")
         .put("industry", "Software").put("employeeCount", 250)).getString("id");
-    JsonObject submitted = api("POST", "/v1/forms/demo/submissions", new JsonObject().put("submissionId", "s-1")
+    api("POST", "/v1/forms/demo/submissions", new JsonObject().put("submissionId", "s-1")
         .put("fields", new JsonObject().put("email", "ada@acme.example").put("firstName", "Ada").put("lastName", "Lovelace")
             .put("jobTitle", "CTO").put("companyName", "Acme GmbH")));
-    String salesLead = submitted.getJsonObject("lead").getString("id");
-    String adaContact = submitted.getJsonObject("contact").getString("id");
+    // An unsigned submission's answer names no records: management looks them up.
+    JsonObject ada = contactByEmail("ada@acme.example");
+    String salesLead = ada.getJsonArray("leadIds").getString(0);
+    String adaContact = ada.getString("id");
     api("PATCH", "/v1/contacts/" + adaContact, new JsonObject().put("accountId", account));
     api("PATCH", "/v1/leads/" + salesLead, new JsonObject().put("topic", "Pricing request").put("accountId", account));
 
     // Two more sales-ready leads for the queue: one by its score, one marked by hand.
-    String grace = api("POST", "/v1/forms/demo/submissions", new JsonObject().put("submissionId", "s-2")
+    api("POST", "/v1/forms/demo/submissions", new JsonObject().put("submissionId", "s-2")
         .put("fields", new JsonObject().put("email", "grace@initech.example").put("firstName", "Grace")
-            .put("lastName", "Hopper").put("jobTitle", "CEO").put("companyName", "Initech")))
-        .getJsonObject("lead").getString("id");
+            .put("lastName", "Hopper").put("jobTitle", "CEO").put("companyName", "Initech")));
+    String grace = contactByEmail("grace@initech.example").getJsonArray("leadIds").getString(0);
     String byHand = telemarketingReadyLead("hedy@example.com", "Hedy", "Lamarr", "Frequency hopping");
     api("POST", "/v1/leads/" + byHand + "/process", new JsonObject().put("action", "mark-sales-ready"));
     String telemarketingLead = telemarketingReadyLead("tom@example.com", "Tom", "Baker", "Demo call");
@@ -321,6 +323,11 @@ class WorkbenchBrowserTest {
     api("POST", "/v1/leads/" + lead + "/process", new JsonObject().put("action", "mark-telemarketing-ready")
         .put("actor", "tina"));
     return lead;
+  }
+
+  /** The contact with that email as {@code GET /v1/contacts?email=} shows it (with its open leadIds). */
+  private static JsonObject contactByEmail(String email) throws Exception {
+    return api("GET", "/v1/contacts?email=" + email.replace("@", "%40"), null).getJsonArray("items").getJsonObject(0);
   }
 
   private static JsonObject api(String method, String path, JsonObject body) throws Exception {
