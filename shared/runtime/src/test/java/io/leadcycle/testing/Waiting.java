@@ -32,7 +32,7 @@ public final class Waiting {
 
   /** As {@link #until(String, Look)}, failing after {@code within}. */
   public static void until(String what, Duration within, Look<Boolean> condition) {
-    poll(what, within, condition, Boolean.TRUE::equals);
+    look(what, within, condition, Boolean.TRUE::equals, false);
   }
 
   /** Looks until what it sees is {@code done}, and returns that; fails after {@link #PATIENCE}, with the last look. */
@@ -42,6 +42,10 @@ public final class Waiting {
 
   /** As {@link #poll(String, Look, Predicate)}, failing after {@code within}. */
   public static <T> T poll(String what, Duration within, Look<T> look, Predicate<? super T> done) {
+    return look(what, within, look, done, true);
+  }
+
+  private static <T> T look(String what, Duration within, Look<T> look, Predicate<? super T> done, boolean tellLast) {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       T seen;
@@ -54,7 +58,8 @@ public final class Waiting {
         return seen;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("waited " + within.toSeconds() + " s for " + what + ", in vain; last seen: " + seen);
+        throw new AssertionError("waited " + (within.toMillis() < 1000 ? within.toMillis() + " ms" : within.toSeconds() + " s")
+            + " for " + what + ", in vain" + (tellLast ? "; last seen: " + seen : ""));
       }
       try {
         Thread.sleep(LOOK_EVERY_MILLIS); // the pace of looking, not a wait for something to happen
