@@ -33,7 +33,16 @@ class ImportUploadHttpTest {
   private static LocalServer server;
 
   @BeforeAll
-  static void start() {
+  static void start() throws java.io.IOException {
+    // What a failed run left half uploaded is not this run's.
+    java.nio.file.Path uploads = java.nio.file.Path.of("target/import-upload-test/uploads");
+    if (java.nio.file.Files.exists(uploads)) {
+      try (var files = java.nio.file.Files.list(uploads)) {
+        for (java.nio.file.Path file : files.toList()) {
+          java.nio.file.Files.delete(file);
+        }
+      }
+    }
     server = LocalServer.start(Map.of("DATABASE_URL", TestDatabase.url(),
         "LEADCYCLE_DATA_DIR", "target/import-upload-test", "LEADCYCLE_BUCKET_SCAN_MILLIS", "100"), 0, TOKEN);
   }
