@@ -35,9 +35,7 @@ final class LocalBuckets {
   /** Each bucket looks for new files every {@code LEADCYCLE_BUCKET_SCAN_MILLIS} (1 s). */
   void scanOn(LocalTimers timers, Map<String, String> env) {
     int scanMillis = LocalSettings.positive(env, "LEADCYCLE_BUCKET_SCAN_MILLIS", 1000);
-    for (LocalBucket bucket : buckets.values()) {
-      timers.every(scanMillis, bucket::scan);
-    }
+    buckets.forEach((function, bucket) -> timers.every(function, scanMillis, bucket::scan));
   }
 
   /**

@@ -41,7 +41,7 @@ final class LocalQueues {
   /** Each queue drains what is visible, every {@value #DELIVERY_MILLIS} ms. */
   void deliverOn(LocalTimers timers) {
     for (LocalQueue queue : queues.values()) {
-      timers.every(DELIVERY_MILLIS, () -> {
+      timers.every(queue.name(), DELIVERY_MILLIS, () -> {
         while (queue.deliverBatch()) {
           // drain what is visible now
         }

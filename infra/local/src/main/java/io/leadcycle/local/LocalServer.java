@@ -76,11 +76,13 @@ public final class LocalServer implements AutoCloseable {
   private final HttpServer server;
   private final Running running;
   private final LocalBuckets buckets;
+  private final LocalTimers timers;
 
-  private LocalServer(HttpServer server, Running running, LocalBuckets buckets) {
+  private LocalServer(HttpServer server, Running running, LocalBuckets buckets, LocalTimers timers) {
     this.server = server;
     this.running = running;
     this.buckets = buckets;
+    this.timers = timers;
   }
 
   public static void main(String[] args) {
@@ -142,7 +144,7 @@ public final class LocalServer implements AutoCloseable {
         imports.listeningOn(server.actualPort());
         AwsResources.IMPORT_FILES.install(imports);
       }
-      return new LocalServer(server, running, buckets);
+      return new LocalServer(server, running, buckets, timers);
     } catch (Throwable e) {
       // Whatever was started stops again, so that a failed start (a port in use, a failed migration) exits
       // and leaves no PostgreSQL, timer or thread behind. Throwable: Vert.x's await() throws checked ones too.
@@ -197,6 +199,15 @@ public final class LocalServer implements AutoCloseable {
   /** Where the object-created function {@code function} watches for files. */
   public Path bucketDirectory(String function) {
     return buckets.directory(function);
+  }
+
+  /**
+   * How many runs the timer of {@code function} has finished (a scheduled function's runs, a queue's
+   * delivery rounds, a bucket's scans), so that a test waits for "two more runs" rather than for a time;
+   * throws for a function without a timer.
+   */
+  public long finishedRuns(String function) {
+    return timers.finishedRuns(function);
   }
 
   /** Stops taking requests, lets running handlers finish (a few seconds at most), then stops the database. */

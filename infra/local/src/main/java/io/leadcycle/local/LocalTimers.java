@@ -6,12 +6,16 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The local server's timers: the scheduled functions' stand-in for EventBridge rules, and the queues'
- * deliveries and buckets' scans. Each runs its work on a handler thread, never twice at once.
+ * deliveries and buckets' scans. Each runs its work on a handler thread, never twice at once, and counts
+ * the runs it has finished, so that a test can wait for the server's own time to pass by runs, not by
+ * the clock.
  */
 final class LocalTimers implements AutoCloseable {
 
@@ -21,6 +25,7 @@ final class LocalTimers implements AutoCloseable {
   private final Vertx vertx;
   private final HandlerThreads threads;
   private final List<Long> timers = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicLong> finishedRuns = new ConcurrentHashMap<>();
 
   LocalTimers(Vertx vertx, HandlerThreads threads) {
     this.vertx = vertx;
@@ -38,15 +43,22 @@ final class LocalTimers implements AutoCloseable {
         int seconds = LocalSettings.setting(env, "LEADCYCLE_SCHEDULE_SECONDS_" + LocalSettings.variable(function.name()),
             LocalSettings.setting(env, "LEADCYCLE_SCHEDULE_SECONDS", suggested));
         if (seconds > 0) {
-          every(seconds * 1000L, () -> scheduled.handleRequest(LocalEvents.scheduled(function.name(), Instant.now()), null));
+          every(function.name(), seconds * 1000L, () -> scheduled.handleRequest(LocalEvents.scheduled(function.name(), Instant.now()), null));
         }
       }
     }
   }
 
-  /** A timer that runs {@code work} on a handler thread, never twice at once (a slow run skips a tick). */
-  void every(long millis, Runnable work) {
+  /**
+   * A timer, named by its function, that runs {@code work} on a handler thread, never twice at once (a
+   * slow run skips a tick).
+   */
+  void every(String function, long millis, Runnable work) {
     AtomicBoolean running = new AtomicBoolean();
+    AtomicLong finished = new AtomicLong();
+    if (finishedRuns.putIfAbsent(function, finished) != null) {
+      throw new IllegalStateException("a second timer for " + function);
+    }
     timers.add(vertx.setPeriodic(millis, id -> {
       if (running.compareAndSet(false, true)) {
         threads.execute(() -> {
@@ -55,11 +67,24 @@ final class LocalTimers implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             JsonLog.error(null, "local timer work failed", e);
           } finally {
+            finished.incrementAndGet();
             running.set(false);
           }
         });
       }
     }));
+  }
+
+  /**
+   * How many runs the timer of {@code function} has finished, failed ones too: a scheduled function's
+   * runs, a queue's delivery rounds, a bucket's scans.
+   */
+  long finishedRuns(String function) {
+    AtomicLong finished = finishedRuns.get(function);
+    if (finished == null) {
+      throw new IllegalArgumentException("No timer for " + function + "; timers: " + finishedRuns.keySet());
+    }
+    return finished.get();
   }
 
   @Override

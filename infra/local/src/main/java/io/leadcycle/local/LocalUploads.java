@@ -1,9 +1,11 @@
 package io.leadcycle.local;
 
 import io.leadcycle.http.Problem;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.streams.Pipe;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -55,11 +57,13 @@ final class LocalUploads {
       ctx.fail(e);
       return;
     }
-    request.pause();
+    // The pipe takes the body's end or failure from now on: a client gone before the file is open (on a
+    // busy machine) still fails the upload, and the staged file is removed, instead of waiting forever.
+    Pipe<Buffer> body = request.pipe();
     if ("100-continue".equalsIgnoreCase(request.getHeader("expect")) && request.version() == HttpVersion.HTTP_1_1) {
       ctx.response().writeContinue();
     }
-    streamIn(ctx, staged, key);
+    streamIn(ctx, body, staged, key);
   }
 
   /** The import file's key of the upload path, else null. */
@@ -73,9 +77,9 @@ final class LocalUploads {
     }
   }
 
-  private void streamIn(RoutingContext ctx, Path staged, String key) {
+  private void streamIn(RoutingContext ctx, Pipe<Buffer> body, Path staged, String key) {
     ctx.vertx().fileSystem().open(staged.toString(), new OpenOptions().setWrite(true))
-        .compose(ctx.request()::pipeTo)
+        .compose(body::to)
         .compose(piped -> ctx.vertx().executeBlocking(() -> {
           imports.moveIn(staged, key);
           return key;

@@ -1,6 +1,7 @@
 package io.leadcycle.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadcycle.local.examples.Examples;
 import io.leadcycle.local.examples.RecordingBucketFunction;
@@ -8,6 +9,7 @@ import io.leadcycle.local.examples.RecordingQueueFunction;
 import io.leadcycle.local.examples.TickCounter;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.TestDatabase;
+import io.leadcycle.testing.Waiting;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -21,9 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +68,7 @@ class LocalTriggersTest {
 
   @Test
   void aTimerSendsTheScheduledEventEventBridgeWouldSend() {
-    waitUntil(() -> !TickCounter.EVENTS.isEmpty());
+    Waiting.until("a scheduled event from the tick counter's timer", () -> !TickCounter.EVENTS.isEmpty());
 
     var event = TickCounter.EVENTS.get(0);
     assertThat(event.getDetailType()).isEqualTo("Scheduled Event");
@@ -76,6 +76,20 @@ class LocalTriggersTest {
     assertThat(event.getResources()).singleElement().asString().endsWith(":rule/tick-counter");
     assertThat(event.getTime()).isNotNull();
     assertThat(event.getDetail()).isEmpty();
+  }
+
+  @Test
+  void aTimerCountsItsFinishedRunsForTestsToWaitBy() {
+    int events = TickCounter.EVENTS.size();
+    long runs = server.finishedRuns("tick-counter");
+
+    Waiting.until("two more runs of the tick counter", () -> server.finishedRuns("tick-counter") >= runs + 2);
+
+    // The second of them started after we counted the events, and sent its own before it finished.
+    assertThat(TickCounter.EVENTS).hasSizeGreaterThan(events);
+    assertThat(server.finishedRuns("recording-queue")).as("queue delivery rounds").isPositive();
+    assertThatThrownBy(() -> server.finishedRuns("echo")).hasMessageContaining("No timer for echo")
+        .hasMessageContaining("tick-counter");
   }
 
   @Test
@@ -89,8 +103,9 @@ class LocalTriggersTest {
     assertThat(sent.statusCode()).isEqualTo(202);
     assertThat(new JsonObject(sent.body()).getJsonArray("messageIds")).hasSize(4);
 
-    waitUntil(() -> status().getJsonArray("deadLetters").size() == 2 && status().getInteger("waiting") == 0
-        && status().getInteger("inFlight") == 0);
+    Waiting.until("two dead letters and nothing waiting or in flight in the queue",
+        () -> status().getJsonArray("deadLetters").size() == 2 && status().getInteger("waiting") == 0
+            && status().getInteger("inFlight") == 0);
 
     assertThat(RecordingQueueFunction.PROCESSED).containsExactlyInAnyOrder("ok", "flaky");
     assertThat(RecordingQueueFunction.RECEIVES.get("ok")).containsExactly("1");
@@ -114,14 +129,16 @@ class LocalTriggersTest {
     Files.createDirectories(bucket.resolve("imports"));
     Files.move(staged, bucket.resolve("imports/spring list.csv"), StandardCopyOption.ATOMIC_MOVE);
 
-    waitUntil(() -> !RecordingBucketFunction.OBJECTS.isEmpty());
+    Waiting.until("the file announced to the bucket's function", () -> !RecordingBucketFunction.OBJECTS.isEmpty());
 
     var object = RecordingBucketFunction.OBJECTS.get(0);
     assertThat(object.bucket()).isEqualTo("leadcycle-recording-bucket");
     assertThat(object.key()).isEqualTo("imports/spring list.csv");
     assertThat(object.size()).isEqualTo(22);
     assertThat(object.eventName()).isEqualTo("ObjectCreated:Put");
-    Thread.sleep(300); // several more scans: an unchanged file is announced once
+    // An unchanged file is announced once: three more scans (two begun after the announcement) leave it be.
+    long scans = server.finishedRuns("recording-bucket");
+    Waiting.until("three more scans of the bucket", () -> server.finishedRuns("recording-bucket") >= scans + 3);
     assertThat(RecordingBucketFunction.OBJECTS).hasSize(1);
   }
 
@@ -203,21 +220,5 @@ class LocalTriggersTest {
       }
     }
     throw new AssertionError("no dead letter " + body + " in " + deadLetters);
-  }
-
-  /** Waits for something the server does on its own time (a timer, a queue poll, a scan): 15 s at most. */
-  private static void waitUntil(BooleanSupplier condition) {
-    Instant deadline = Instant.now().plusSeconds(15);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the local server did not get there within 15 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

@@ -9,6 +9,7 @@ import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.testing.HttpEvents;
 import io.leadcycle.testing.ScoringFixtures;
 import io.leadcycle.testing.TestDatabase;
+import io.leadcycle.testing.Waiting;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -319,9 +320,8 @@ class LinkedInWebhookHandlerTest extends LinkedInHarness {
           .await();
       Future<APIGatewayV2HTTPResponse> deleted =
           thread.submit(() -> notify(FakeLinkedIn.notification("lead-race", "DELETED")));
-      for (int i = 0; i < 500 && count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0; i++) {
-        Thread.sleep(10);
-      }
+      Waiting.until("the DELETED notification to wait for the lock of intake's uncommitted row",
+          () -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
       assertThat(deleted).isNotDone();
       transaction.commit().await();
 

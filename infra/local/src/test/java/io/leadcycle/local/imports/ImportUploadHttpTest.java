@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
+import io.leadcycle.testing.Waiting;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -33,7 +33,16 @@ class ImportUploadHttpTest {
   private static LocalServer server;
 
   @BeforeAll
-  static void start() {
+  static void start() throws java.io.IOException {
+    // What a failed run left half uploaded is not this run's.
+    java.nio.file.Path uploads = java.nio.file.Path.of("target/import-upload-test/uploads");
+    if (java.nio.file.Files.exists(uploads)) {
+      try (var files = java.nio.file.Files.list(uploads)) {
+        for (java.nio.file.Path file : files.toList()) {
+          java.nio.file.Files.delete(file);
+        }
+      }
+    }
     server = LocalServer.start(Map.of("DATABASE_URL", TestDatabase.url(),
         "LEADCYCLE_DATA_DIR", "target/import-upload-test", "LEADCYCLE_BUCKET_SCAN_MILLIS", "100"), 0, TOKEN);
   }
@@ -106,19 +115,18 @@ class ImportUploadHttpTest {
     java.nio.file.Path bucket = java.nio.file.Path.of("target/import-upload-test/buckets/file-import/imports",
         job.getString("id"));
 
-    // The client goes away after a fifth of what it said it would send.
+    // The client goes away after a fifth of what it said it would send, once the server has begun taking it.
     try (java.net.Socket socket = new java.net.Socket("localhost", server.port())) {
       java.io.OutputStream out = socket.getOutputStream();
       out.write(("PUT " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n"
           + "Email\nada@example.com\n" + "x".repeat(180)).getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Thread.sleep(300);
+      Waiting.until("the upload staged in " + uploads, () -> filesIn(uploads) > 0);
     }
-    Thread.sleep(1_000); // several bucket scans
+    Waiting.until("half an upload not kept: " + uploads + " empty again", () -> filesIn(uploads) == 0);
+    long scans = server.finishedRuns("file-import");
+    Waiting.until("two more scans of the import bucket", () -> server.finishedRuns("file-import") >= scans + 2);
     assertThat(bucket).doesNotExist();
-    try (var left = java.nio.file.Files.list(uploads)) {
-      assertThat(left.toList()).as("half an upload is not kept").isEmpty();
-    }
     assertThat(new JsonObject(send("GET", "/v1/imports/" + job.getString("id"), null, null, TOKEN).body())
         .getString("status")).isEqualTo("awaiting_upload");
 
@@ -148,15 +156,19 @@ class ImportUploadHttpTest {
     assertThat(send("PUT", expired, "text/csv", "Email\n", null).statusCode()).isEqualTo(403);
   }
 
-  private static JsonObject poll(String id) throws Exception {
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    JsonObject job;
-    do {
-      Thread.sleep(100);
-      job = new JsonObject(send("GET", "/v1/imports/" + id, null, null, TOKEN).body());
-    } while (!job.getString("status").startsWith("completed") && !job.getString("status").equals("failed")
-        && System.nanoTime() < until);
-    return job;
+  private static JsonObject poll(String id) {
+    return Waiting.poll("import " + id + " to finish",
+        () -> new JsonObject(send("GET", "/v1/imports/" + id, null, null, TOKEN).body()),
+        job -> job.getString("status").startsWith("completed") || job.getString("status").equals("failed"));
+  }
+
+  private static long filesIn(java.nio.file.Path directory) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(directory)) {
+      return 0;
+    }
+    try (var files = java.nio.file.Files.list(directory)) {
+      return files.count();
+    }
   }
 
   private static HttpResponse<String> send(String method, String path, String type, String body, String token)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
+import io.leadcycle.testing.Waiting;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -82,10 +82,7 @@ class SalesReadyWebhookHttpTest {
     String leadId = new JsonObject(send("GET", "/v1/contacts?email=ada%40example.com", null).body())
         .getJsonArray("items").getJsonObject(0).getJsonArray("leadIds").getString(0);
 
-    long started = System.nanoTime();
-    while (RECEIVED.isEmpty() && System.nanoTime() - started < Duration.ofSeconds(20).toNanos()) {
-      Thread.sleep(100);
-    }
+    Waiting.until("the sales tool's receiver to get the webhook", () -> !RECEIVED.isEmpty());
     assertThat(RECEIVED).as("the sales tool heard of the lead").hasSize(1);
     Received webhook = RECEIVED.get(0);
     JsonObject body = new JsonObject(webhook.body());
@@ -109,8 +106,12 @@ class SalesReadyWebhookHttpTest {
     assertThat(webhook.headers().get("webhook-signature").split(" "))
         .contains("v1," + sign(secret, webhook.headers().get("webhook-id"), webhook.headers().get("webhook-timestamp"),
             webhook.body()));
-    // Delivered once: later runs find nothing left to send.
-    Thread.sleep(2000);
+    // Delivered once: later runs find nothing left to send. Two more runs of the scoring (which writes the
+    // event), then two more of the dispatcher (which would deliver anything they wrote), one begun after we looked.
+    for (String function : List.of("score-recalculation", "threshold-notification")) {
+      long runs = server.finishedRuns(function);
+      Waiting.until("two more runs of " + function, () -> server.finishedRuns(function) >= runs + 2);
+    }
     assertThat(RECEIVED).hasSize(1);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
+import io.leadcycle.testing.Waiting;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -73,27 +74,15 @@ class ScoringHttpTest {
     assertThat(recorded.statusCode()).as(recorded.body()).isEqualTo(202);
     assertThat(new JsonObject(recorded.body()).getInteger("accepted")).isEqualTo(2);
 
-    long started = System.nanoTime();
-    JsonArray scores = new JsonArray();
-    while (System.nanoTime() - started < Duration.ofSeconds(15).toNanos()) {
-      scores = new JsonObject(send("GET", "/v1/leads/" + adaLead, null).body()).getJsonArray("scores");
-      if (!scores.isEmpty() && scores.getJsonObject(0).getInteger("score") == 10) {
-        break;
-      }
-      Thread.sleep(200);
-    }
-    assertThat(scores).as("Ada's lead scored by the local server's timer").isNotEmpty();
+    JsonArray scores = Waiting.poll("Ada's lead scored 10 by the local server's timer",
+        () -> new JsonObject(send("GET", "/v1/leads/" + adaLead, null).body()).getJsonArray("scores"),
+        seen -> !seen.isEmpty() && seen.getJsonObject(0).getInteger("score") == 10);
     assertThat(scores.getJsonObject(0).getInteger("score")).isEqualTo(10);
 
     // Bob's lead is scored (0) by the full rescoring of the new model, which ends soon after.
-    JsonObject rescoring = new JsonObject();
-    while (System.nanoTime() - started < Duration.ofSeconds(15).toNanos()) {
-      rescoring = new JsonObject(send("GET", "/v1/scoring-models/" + modelId, null).body()).getJsonObject("rescoring");
-      if (rescoring.getString("finishedAt") != null) {
-        break;
-      }
-      Thread.sleep(200);
-    }
+    JsonObject rescoring = Waiting.poll("the new model's full rescoring to finish",
+        () -> new JsonObject(send("GET", "/v1/scoring-models/" + modelId, null).body()).getJsonObject("rescoring"),
+        seen -> seen.getString("finishedAt") != null);
     assertThat(rescoring.getString("status")).isEqualTo("idle");
     assertThat(rescoring.getLong("leadsScored")).isEqualTo(2);
     HttpResponse<String> csv = send("GET", "/v1/scoring-models/" + modelId + "/scores?format=csv&limit=1", null);
@@ -141,15 +130,10 @@ class ScoringHttpTest {
     assertThat(grace.getJsonArray("leadIds")).hasSize(1);
     String leadId = grace.getJsonArray("leadIds").getString(0);
 
-    JsonObject lead = new JsonObject();
-    long started = System.nanoTime();
-    while (System.nanoTime() - started < Duration.ofSeconds(15).toNanos()) {
-      lead = new JsonObject(send("GET", "/v1/leads/" + leadId, null).body());
-      if (Integer.valueOf(30).equals(lead.getInteger("score"))) {
-        break;
-      }
-      Thread.sleep(200);
-    }
+    String grace = leadId;
+    JsonObject lead = Waiting.poll("Grace's lead scored 30 by the local server's timer",
+        () -> new JsonObject(send("GET", "/v1/leads/" + grace, null).body()),
+        seen -> Integer.valueOf(30).equals(seen.getInteger("score")));
     assertThat(lead.getInteger("score")).isEqualTo(30);
     assertThat(lead.getString("grade")).isEqualTo("A");
     assertThat(lead.getBoolean("salesReady")).isTrue();
@@ -159,8 +143,9 @@ class ScoringHttpTest {
     assertThat(explanation.getInteger("occurrences")).isEqualTo(3);
     assertThat(lead.getJsonArray("timeline").stream().map(e -> ((JsonObject) e).getString("actor")))
         .contains("scoring");
-    // However many runs scored it, sales heard of it once.
-    Thread.sleep(1500);
+    // However many runs scored it, sales heard of it once: two more runs (one begun after we looked) add none.
+    long runs = server.finishedRuns("score-recalculation");
+    Waiting.until("two more runs of score recalculation", () -> server.finishedRuns("score-recalculation") >= runs + 2);
     assertThat(TestDatabase.count("SELECT count(*) FROM outbox WHERE type = 'lead.sales_ready' AND lead_id = '"
         + leadId + "'")).isEqualTo(1);
   }
