@@ -130,9 +130,8 @@ class ScoringHttpTest {
     assertThat(grace.getJsonArray("leadIds")).hasSize(1);
     String leadId = grace.getJsonArray("leadIds").getString(0);
 
-    String grace = leadId;
     JsonObject lead = Waiting.poll("Grace's lead scored 30 by the local server's timer",
-        () -> new JsonObject(send("GET", "/v1/leads/" + grace, null).body()),
+        () -> new JsonObject(send("GET", "/v1/leads/" + leadId, null).body()),
         seen -> Integer.valueOf(30).equals(seen.getInteger("score")));
     assertThat(lead.getInteger("score")).isEqualTo(30);
     assertThat(lead.getString("grade")).isEqualTo("A");
