@@ -61,6 +61,8 @@ public final class OpenApiContract {
       synchronized (OpenApiContract.class) {
         if (validator == null) {
           validator = OpenApiInteractionValidator.createForInlineApiSpecification(asOpenApi30())
+              // allOf merged into one schema: a part alone would refuse the other parts' members.
+              .withResolveCombinators(true)
               .withLevelResolver(LevelResolver.create()
                   // In AWS the HTTP API's authorizer checks the token before a function runs; handler
                   // tests call the function behind it, the local server's tests send the token.
@@ -237,7 +239,17 @@ public final class OpenApiContract {
   }
 
   private static String describe(ValidationReport.Message message) {
-    return "  - [" + message.getKey() + "] " + message.getMessage().replace('\n', ' ')
-        + message.getContext().flatMap(c -> c.getPointers().map(p -> " at " + p.getInstance())).orElse("");
+    return describe(message, "  - ");
+  }
+
+  /** The message and, indented below it, why its parts failed (an allOf or oneOf says only how many did). */
+  private static String describe(ValidationReport.Message message, String indent) {
+    StringBuilder text = new StringBuilder(indent).append('[').append(message.getKey()).append("] ")
+        .append(message.getMessage().replace('\n', ' '))
+        .append(message.getContext().flatMap(c -> c.getPointers().map(p -> " at " + p.getInstance())).orElse(""));
+    for (ValidationReport.Message nested : message.getNestedMessages()) {
+      text.append('\n').append(describe(nested, "    " + indent));
+    }
+    return text.toString();
   }
 }
