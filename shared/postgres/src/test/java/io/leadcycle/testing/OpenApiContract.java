@@ -8,6 +8,10 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,9 +67,12 @@ public final class OpenApiContract {
     if (validator == null) {
       synchronized (OpenApiContract.class) {
         if (validator == null) {
-          validator = OpenApiInteractionValidator.createForInlineApiSpecification(asOpenApi30())
-              // allOf merged into one schema: a part alone would refuse the other parts' members.
-              .withResolveCombinators(true)
+          SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(asOpenApi30(), null, parseOptions());
+          if (parsed.getOpenAPI() == null || !parsed.getMessages().isEmpty()) {
+            throw new IllegalStateException("docs/openapi.yaml does not parse: " + parsed.getMessages());
+          }
+          untyped(parsed.getOpenAPI().getComponents().getSchemas().values(), new HashSet<>());
+          validator = OpenApiInteractionValidator.createFor(parsed.getOpenAPI())
               .withLevelResolver(LevelResolver.create()
                   // In AWS the HTTP API's authorizer checks the token before a function runs; handler
                   // tests call the function behind it, the local server's tests send the token.
@@ -73,6 +83,53 @@ public final class OpenApiContract {
       }
     }
     return validator;
+  }
+
+  /** Marks a schema of several types, whose type the 3.0 form cannot say. */
+  private static final String ANY_TYPE = "x-leadcycle-any-type";
+
+  /**
+   * Takes the type off the schemas of several types: resolving the document fully makes a schema
+   * without a type an object. Those few members (a submission's field values, a rule's value) are not
+   * checked for their type.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static void untyped(Collection<Schema> schemas, Set<Schema> seen) {
+    for (Schema schema : schemas) {
+      if (schema == null || !seen.add(schema)) {
+        continue;
+      }
+      if (schema.getExtensions() != null && schema.getExtensions().containsKey(ANY_TYPE)) {
+        schema.setType(null);
+      }
+      List<Schema> parts = new ArrayList<>();
+      if (schema.getProperties() != null) {
+        parts.addAll(schema.getProperties().values());
+      }
+      if (schema.getItems() != null) {
+        parts.add(schema.getItems());
+      }
+      if (schema.getAdditionalProperties() instanceof Schema additional) {
+        parts.add(additional);
+      }
+      for (List<Schema> list : new List[] {schema.getAllOf(), schema.getAnyOf(), schema.getOneOf()}) {
+        if (list != null) {
+          parts.addAll(list);
+        }
+      }
+      untyped(parts, seen);
+    }
+  }
+
+  /** How the validator reads the document: resolved fully, each allOf merged into one schema. */
+  private static ParseOptions parseOptions() {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    options.setResolveFully(true);
+    // allOf merged into one schema: a part alone would refuse the other parts' members.
+    options.setResolveCombinators(true);
+
+    return options;
   }
 
   /**
@@ -110,13 +167,18 @@ public final class OpenApiContract {
     map.forEach((key, value) -> copy.put(String.valueOf(key), downgrade(value)));
     if (copy.get("type") instanceof List<?> types) {
       List<Object> rest = new ArrayList<>(types);
-      if (rest.remove("null")) {
-        copy.put("nullable", true);
-      }
+      boolean nullable = rest.remove("null");
       if (rest.size() == 1) {
         copy.put("type", rest.get(0));
+        if (nullable) {
+          copy.put("nullable", true);
+        }
       } else {
+        // Several types: 3.0 has no list of them, and the validator reads a schema of one of several
+        // (anyOf) or of none as an object; these few members (a submission's field values, a rule's
+        // value) go unchecked for their type here.
         copy.remove("type");
+        copy.put(ANY_TYPE, true);
       }
     }
     if (copy.containsKey("const")) {
