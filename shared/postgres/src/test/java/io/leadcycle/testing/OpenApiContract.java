@@ -187,6 +187,17 @@ public final class OpenApiContract {
       values.add(value);
       copy.put("enum", values);
     }
+    for (String combinator : List.of("anyOf", "oneOf")) {
+      if (copy.get(combinator) instanceof List<?> choices) {
+        for (Object choice : choices) {
+          // A choice that says nothing of its type ("anything else") must stay so (see untyped).
+          if (choice instanceof Map<?, ?> schema && !schema.containsKey("type") && !schema.containsKey("$ref")
+              && !schema.containsKey("enum") && !schema.containsKey("properties")) {
+            ((Map<String, Object>) schema).put(ANY_TYPE, true);
+          }
+        }
+      }
+    }
     for (String keyword : List.of("if", "then", "else", "propertyNames")) {
       if (copy.get(keyword) instanceof Map<?, ?>) {
         copy.remove(keyword);
@@ -208,7 +219,12 @@ public final class OpenApiContract {
   public static void check(APIGatewayV2HTTPEvent event, APIGatewayV2HTTPResponse response) {
     String body = event.getBody();
     if (body != null && event.getIsBase64Encoded()) {
-      body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+      try {
+        body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException notBase64) {
+        // Sent so on purpose; the handler must refuse it, and a refused request's body is not checked.
+        body = null;
+      }
     }
     SimpleRequest.Builder request = new SimpleRequest.Builder(event.getRequestContext().getHttp().getMethod(),
         greedy(event.getRawPath()));
@@ -291,6 +307,11 @@ public final class OpenApiContract {
         .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
         // A request refused on purpose need not match the document; its answer must.
         .filter(m -> !(refused && m.getKey().startsWith("validation.request")))
+        // A redirect (a browser's form post) has no body: what the browser accepts is moot.
+        .filter(m -> !(status / 100 == 3 && m.getKey().equals("validation.request.accept.notAllowed")))
+        // The validator reads an empty form value ("website=") as null; on the wire it is "".
+        .filter(m -> !(formEncoded(request) && m.getKey().equals("validation.request.body.schema.type")
+            && m.getMessage().contains("Instance type (null)")))
         .toList();
     if (!messages.isEmpty()) {
       throw new AssertionError(String.format("%s %s → %d does not match docs/openapi.yaml:%n%s%nanswer: %s",
@@ -298,6 +319,10 @@ public final class OpenApiContract {
           messages.stream().map(OpenApiContract::describe).collect(Collectors.joining("\n")),
           responseBody));
     }
+  }
+
+  private static boolean formEncoded(Request request) {
+    return request.getContentType().map(type -> type.startsWith("application/x-www-form-urlencoded")).orElse(false);
   }
 
   private static String describe(ValidationReport.Message message) {
