@@ -87,12 +87,12 @@ public record HttpRequest(
     if (principal != null) {
       return principal;
     }
-    Object actor = body.get("actor");
-    if (actor == null || actor instanceof String text && text.isBlank()) {
+    // Left out, the actor is "api"; sent, it must be a name (not null, not blank), as the document says.
+    if (!body.containsKey("actor")) {
       return "api";
     }
     List<FieldError> errors = new ArrayList<>();
-    String text = Fields.text("actor", actor, MAX_ACTOR_LENGTH, errors);
+    String text = Fields.text("actor", body.get("actor"), MAX_ACTOR_LENGTH, errors);
     if (text == null) {
       throw new InvalidInput(errors);
     }

@@ -26,7 +26,10 @@ public abstract class HandlerCalls {
 
   // ---- calling a handler ----
 
-  /** Calls {@code handler} with {@code event} and asserts that it answered, and never with a 500. */
+  /**
+   * Calls {@code handler} with {@code event} and asserts that it answered, never with a 500, and as
+   * docs/openapi.yaml says ({@link OpenApiContract}: the request too, unless it was refused).
+   */
   public static APIGatewayV2HTTPResponse answer(
       RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, APIGatewayV2HTTPEvent event) {
     APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
@@ -34,6 +37,7 @@ public abstract class HandlerCalls {
     assertThat(response.getStatusCode())
         .as("never a 500 for a client's request: %s", response.getBody())
         .isNotEqualTo(500);
+    OpenApiContract.check(event, response);
     return response;
   }
 

@@ -209,6 +209,20 @@ class ProcessHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void anActorThatIsSentMustNameSomeone() {
+    // Left out, the actor is "api"; sent, the document says a non-blank string.
+    assertThat(invalidFields(process(leadId, "{\"action\": \"mark-sales-ready\", \"actor\": \"\"}")))
+        .containsExactly("actor");
+    assertThat(invalidFields(process(leadId, "{\"action\": \"mark-sales-ready\", \"actor\": \" \"}")))
+        .containsExactly("actor");
+    assertThat(invalidFields(process(leadId, "{\"action\": \"mark-sales-ready\", \"actor\": null}")))
+        .containsExactly("actor");
+
+    assertThat(ok(getLead(leadId)).getBoolean("salesReady")).isFalse();
+    assertThat(outboxRows()).isZero();
+  }
+
+  @Test
   void anUnknownFieldIs400NamingIt() {
     act(leadId, "mark-sales-ready");
 

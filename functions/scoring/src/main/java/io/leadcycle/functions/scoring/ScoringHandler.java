@@ -2,6 +2,7 @@ package io.leadcycle.functions.scoring;
 
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.InteractionBatch;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.http.Access;
@@ -123,6 +124,9 @@ public final class ScoringHandler extends HttpFunction {
     return model(200, models().retire(modelId(request)).await());
   }
 
+  /** A model's name, as the model parser reads it (the copy is parsed again as a whole). */
+  private static final int MAX_MODEL_NAME_LENGTH = 200;
+
   /** An optional body {@code {"name"}}: the copy's name (default: the original's with " (copy)"). */
   private HttpResponse copyModel(HttpRequest request) {
     UUID id = modelId(request);
@@ -132,14 +136,13 @@ public final class ScoringHandler extends HttpFunction {
       List<FieldError> errors = new ArrayList<>();
       body.keySet().stream().filter(key -> !key.equals("name"))
           .forEach(key -> errors.add(new FieldError(key, "unknown field; allowed: name")));
-      Object value = body.get("name");
-      if (value != null && !(value instanceof String)) {
-        errors.add(new FieldError("name", "must be a string: the copy's name"));
+      // Present, the name must be one (null included: leave it out for the generated name).
+      if (body.containsKey("name")) {
+        name = Fields.text("name", body.get("name"), MAX_MODEL_NAME_LENGTH, errors);
       }
       if (!errors.isEmpty()) {
         throw new InvalidInput(errors);
       }
-      name = (String) value;
     }
     return model(201, models().copy(id, name).await());
   }

@@ -148,6 +148,11 @@ class ScoringModelsHandlerTest extends ScoringHarness {
 
     assertThat(invalidFields(call(actionEvent(id, "copy").json("{\"nom\": \"x\"}").build()))).containsExactly("nom");
     assertThat(invalidFields(call(actionEvent(id, "copy").json("{\"name\": 5}").build()))).containsExactly("name");
+    // The document's name is a string: null and blank are refused, not read as "no name".
+    long models = count("SELECT count(*) FROM scoring_models");
+    assertThat(invalidFields(call(actionEvent(id, "copy").json("{\"name\": null}").build()))).containsExactly("name");
+    assertThat(invalidFields(call(actionEvent(id, "copy").json("{\"name\": \"  \"}").build()))).containsExactly("name");
+    assertThat(count("SELECT count(*) FROM scoring_models")).isEqualTo(models);
     assertProblem(call(actionEvent(id, "copy").json("[]").build()), 400);
     assertThat(count("SELECT count(*) FROM scoring_models")).isEqualTo(4);
   }

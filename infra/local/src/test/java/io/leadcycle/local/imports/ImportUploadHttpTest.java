@@ -2,6 +2,7 @@ package io.leadcycle.local.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.local.ContractHttp;
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
 import io.leadcycle.testing.Waiting;
@@ -182,6 +183,6 @@ class ImportUploadHttpTest {
     }
     Supplier<HttpRequest.BodyPublisher> publisher = () -> body == null ? BodyPublishers.noBody()
         : BodyPublishers.ofString(body);
-    return HTTP.send(request.method(method, publisher.get()).build(), BodyHandlers.ofString());
+    return ContractHttp.send(HTTP, request.method(method, publisher.get()).build(), body);
   }
 }

@@ -4,6 +4,7 @@ import io.leadcycle.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.local.ContractHttp;
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -85,7 +86,7 @@ abstract class LeadApiTestBase {
       request.method(method, BodyPublishers.noBody());
     }
     try {
-      var response = HTTP.send(request.build(), BodyHandlers.ofString());
+      var response = ContractHttp.send(HTTP, request.build(), body == null ? null : body.encode());
       String text = response.body();
       return new Reply(response.statusCode(), response.headers().firstValue("content-type").orElse(null),
           text == null || text.isBlank() ? null : new JsonObject(text));

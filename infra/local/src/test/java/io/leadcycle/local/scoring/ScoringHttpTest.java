@@ -2,6 +2,7 @@ package io.leadcycle.local.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadcycle.local.ContractHttp;
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
 import io.leadcycle.testing.Waiting;
@@ -161,7 +162,7 @@ class ScoringHttpTest {
     if (json != null) {
       request.header("Content-Type", "application/json");
     }
-    return HTTP.send(request.method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json))
-        .build(), BodyHandlers.ofString());
+    return ContractHttp.send(HTTP, request.method(method, json == null ? BodyPublishers.noBody()
+        : BodyPublishers.ofString(json)).build(), json);
   }
 }
