@@ -78,6 +78,20 @@ final class LocalImportFiles implements ImportFiles {
         signature(key, until).getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Whether the job of {@code key} has its file: uploaded, or sent with the request. */
+  boolean hasFile(String key) {
+    return Files.exists(pathOf(key));
+  }
+
+  /** Moves an upload in unless its job has a file already (then answers false and leaves it). */
+  synchronized boolean moveInFirst(Path complete, String key) throws IOException {
+    if (hasFile(key)) {
+      return false;
+    }
+    moveIn(complete, key);
+    return true;
+  }
+
   /** A new file outside the bucket for an upload to be written to, moved in only once complete. */
   Path newStagingFile() throws IOException {
     Files.createDirectories(staging);

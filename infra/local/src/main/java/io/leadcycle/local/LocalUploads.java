@@ -36,7 +36,10 @@ final class LocalUploads {
 
   /**
    * The body is streamed to a file outside the bucket, then moved in whole, where the bucket announces it
-   * to the import function as S3 would. Answers 200 as S3 does; 403 for a URL that is not one (or expired).
+   * to the import function as S3 would. Answers 200 as S3 does; 403 for a URL that is not one (or expired);
+   * 409 when the job has its file already (its import runs or has finished): an upload URL takes one file.
+   * S3 cannot refuse a second PUT to a presigned URL; there the import function leaves the second file
+   * unread and says so on the job (docs/import.md).
    */
   private void upload(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -48,6 +51,10 @@ final class LocalUploads {
     if (!imports.verify(key, request.getParam("expires"), request.getParam("signature"))) {
       LocalProblems.write(ctx, Problem.forbidden("The upload URL is not one this server made, or it has expired: "
           + "POST /v1/imports again for a new one."));
+      return;
+    }
+    if (imports.hasFile(key)) {
+      LocalProblems.write(ctx, alreadyUploaded());
       return;
     }
     Path staged;
@@ -66,6 +73,11 @@ final class LocalUploads {
     streamIn(ctx, body, staged, key);
   }
 
+  private static Problem alreadyUploaded() {
+    return Problem.conflict("This import has its file already (it is running or has finished); a file uploaded"
+        + " again would not be read: POST /v1/imports again for a new import.");
+  }
+
   /** The import file's key of the upload path, else null. */
   private String keyOf(HttpServerRequest request) {
     try {
@@ -81,13 +93,17 @@ final class LocalUploads {
     ctx.vertx().fileSystem().open(staged.toString(), new OpenOptions().setWrite(true))
         .compose(body::to)
         .compose(piped -> ctx.vertx().executeBlocking(() -> {
-          imports.moveIn(staged, key);
-          return key;
+          // Checked again: another upload to the same URL may have arrived while this one streamed in.
+          return imports.moveInFirst(staged, key);
         }))
         .onComplete(done -> {
-          if (done.failed()) {
+          if (done.failed() || !done.result()) {
             staged.toFile().delete();
+          }
+          if (done.failed()) {
             ctx.fail(done.cause());
+          } else if (!done.result()) {
+            LocalProblems.write(ctx, alreadyUploaded());
           } else {
             ctx.response().setStatusCode(200).end();
           }

@@ -6,12 +6,16 @@ import java.util.regex.Pattern;
 /** The rules every way of writing a contact shares (intake, the management API): formats and lengths. */
 public final class ContactFields {
 
+  /**
+   * Letters (with their marks) and digits of any script ({@code Straße}, {@code Größe_2}): people name
+   * their fields in their language.
+   */
   public static final String ATTRIBUTE_NAME_RULE =
       "field names start with a letter and use letters, digits, '_', '.', '-' (64 at most)";
 
   private static final Pattern EMAIL =
       Pattern.compile("^[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s.\\p{Cntrl}]+$");
-  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("^[A-Za-z][A-Za-z0-9_.-]{0,63}$");
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("^\\p{L}[\\p{L}\\p{M}\\p{Nd}_.-]{0,63}$");
 
   private ContactFields() {
   }

@@ -1,6 +1,7 @@
 package io.leadcycle.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,16 +13,22 @@ import java.util.UUID;
  * @param counts per row: {@code created}, {@code updated}, {@code unchanged} (the entity: contacts, or
  *     leads), {@code failed}
  * @param contactCounts lead imports: what the rows did to their contacts
+ * @param warnings what the import left out without refusing rows, in the order first met
  */
 public record ImportJob(UUID id, ImportEntity entity, String fileName, String contactStrategyId,
     Map<String, Object> options, String status, Map<String, Object> columns, long rowsRead, Counts counts,
-    Counts contactCounts, String failure, Instant createdAt, Instant startedAt, Instant finishedAt) {
+    Counts contactCounts, String failure, Instant createdAt, Instant startedAt, Instant finishedAt,
+    List<ImportWarning> warnings) {
 
   public static final String AWAITING_UPLOAD = "awaiting_upload";
   public static final String RUNNING = "running";
   public static final String COMPLETED = "completed";
   public static final String COMPLETED_WITH_ERRORS = "completed_with_errors";
   public static final String FAILED = "failed";
+
+  public ImportJob {
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+  }
 
   public record Counts(long created, long updated, long unchanged, long failed) {
 

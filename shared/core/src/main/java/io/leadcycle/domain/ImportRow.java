@@ -2,9 +2,11 @@ package io.leadcycle.domain;
 
 import io.leadcycle.domain.AccountLinking.AccountKey;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One data row of an imported file, read by its {@link ImportColumns}: the contact it describes (empty
@@ -22,24 +24,42 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
   public record RowError(long row, String column, String value, String reason) {
   }
 
-  /** A row read: the row, or what is wrong with it. */
-  public record Read(ImportRow row, List<RowError> errors) {
+  /**
+   * A row read: the row, or what is wrong with it; and what was left out of an imported row (values an
+   * optional field cannot take, attributes over the limit).
+   */
+  public record Read(ImportRow row, List<RowError> errors, List<ImportWarning> warnings) {
+
+    public Read {
+      errors = List.copyOf(errors);
+      warnings = List.copyOf(warnings);
+    }
   }
 
   /** The longest cell value kept in an error report. */
   static final int MAX_REPORTED_VALUE = 500;
 
-  /** Reads {@code values} (the row's cells in column order) as the import's columns say. */
+  /**
+   * Reads {@code values} (the row's cells in column order) as the import's columns say. A bad value in a
+   * field the contact strategy matches on refuses the row (it could not be told who it is); a bad value in
+   * any other field (a website {@code n/a}, a phone {@code -}) is left out with a warning and the row
+   * imported, as LinkedIn's leads are. Empty cells are no attributes; attributes with a value beyond
+   * {@link Submission#MAX_ATTRIBUTES} are left out (the later columns), with a warning naming them.
+   */
   public static Read read(long row, List<String> values, ImportColumns columns, ImportRequest request,
       MatchingStrategy contactStrategy) {
     List<RowError> errors = new ArrayList<>();
+    List<ImportWarning> warnings = new ArrayList<>();
     if (values.size() > columns.headers().size()) {
       errors.add(new RowError(row, null, null, "the row has " + values.size() + " cells, the header "
           + columns.headers().size() + " columns"));
-      return new Read(null, errors);
+      return new Read(null, errors, warnings);
     }
+    Set<String> matchFields = new HashSet<>();
+    contactStrategy.fields().forEach(field -> matchFields.add(field.wireName()));
     Map<String, String> standard = new LinkedHashMap<>();
     Map<String, String> attributes = new LinkedHashMap<>();
+    List<String> overLimit = new ArrayList<>();
     String accountName = null;
     String accountDomain = null;
     String topic = null;
@@ -51,36 +71,52 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
       }
       String column = columns.headers().get(i).replace("\uFEFF", "").strip();
       List<FieldError> cellErrors = new ArrayList<>();
+      String domain = null;
       if (target.isContactField()) {
         ContactFields.checkStandardField(column, target.wireName(), value, cellErrors);
-        standard.put(target.wireName(), value);
       } else if (target.isAttribute()) {
         if (value.length() > Submission.MAX_ATTRIBUTE_LENGTH) {
           cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_ATTRIBUTE_LENGTH + " characters"));
         }
-        attributes.put(target.attribute(), value);
       } else if (value.length() > Submission.MAX_TEXT_LENGTH) {
         cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_TEXT_LENGTH + " characters"));
+      } else if (target.wireName().equals(ImportTarget.ACCOUNT_DOMAIN)) {
+        domain = domainOf(value);
+        if (domain == null) {
+          cellErrors.add(new FieldError(column, "not a domain"));
+        }
+      }
+      if (!cellErrors.isEmpty()) {
+        FieldError first = cellErrors.get(0);
+        if (matchFields.contains(target.wireName())) {
+          cellErrors.forEach(e -> errors.add(new RowError(row, e.field(), reported(value), e.message())));
+        } else {
+          warnings.add(ImportWarning.valueLeftOut(row, column, reported(value), first.message()));
+        }
+        continue;
+      }
+      if (target.isContactField()) {
+        standard.put(target.wireName(), value);
+      } else if (target.isAttribute()) {
+        if (attributes.size() < Submission.MAX_ATTRIBUTES) {
+          attributes.put(target.attribute(), value);
+        } else {
+          overLimit.add(column);
+        }
       } else {
         switch (target.wireName()) {
           case ImportTarget.ACCOUNT_NAME -> accountName = value;
-          case ImportTarget.ACCOUNT_DOMAIN -> {
-            accountDomain = domainOf(value);
-            if (accountDomain == null) {
-              cellErrors.add(new FieldError(column, "not a domain"));
-            }
-          }
+          case ImportTarget.ACCOUNT_DOMAIN -> accountDomain = domain;
           case ImportTarget.LEAD_TOPIC -> topic = value;
           default -> throw new IllegalStateException("unhandled import target " + target.wireName());
         }
       }
-      cellErrors.forEach(e -> errors.add(new RowError(row, e.field(), reported(value), e.message())));
-    }
-    if (attributes.size() > Submission.MAX_ATTRIBUTES) {
-      errors.add(new RowError(row, null, null, "more than " + Submission.MAX_ATTRIBUTES + " attributes"));
     }
     if (!errors.isEmpty()) {
-      return new Read(null, errors);
+      return new Read(null, errors, List.of());
+    }
+    if (!overLimit.isEmpty()) {
+      warnings.add(ImportWarning.attributesOverLimit(row, overLimit));
     }
     ContactDetails contact = new ContactDetails(standard.get("email"), standard.get("firstName"),
         standard.get("lastName"), standard.get("phone"), standard.get("companyName"), standard.get("jobTitle"),
@@ -102,9 +138,9 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
       String needs = "needs " + String.join(", ", missing) + " (contact strategy " + contactStrategy.id() + ")";
       errors.add(new RowError(row, firstMissingColumn, null, request.entity() == ImportEntity.CONTACTS ? needs
           : needs + " for a contact, or an account column for an account lead"));
-      return new Read(null, errors);
+      return new Read(null, errors, List.of());
     }
-    return new Read(new ImportRow(row, contact, contactKey, accountKey, topic), List.of());
+    return new Read(new ImportRow(row, contact, contactKey, accountKey, topic), List.of(), warnings);
   }
 
   /** An account column wins; without one, the contact's own fields as account matching says. */

@@ -1,5 +1,6 @@
 package io.leadcycle.domain;
 
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,13 +72,17 @@ public record ImportTarget(String wireName, String attribute) {
   }
 
   /**
-   * The attribute an unknown column becomes: its header with every run of characters an attribute name
-   * may not have turned into {@code _} ("Favourite colour" → {@code Favourite_colour}); null when nothing
-   * of it is left.
+   * The attribute an unknown column becomes: its header with letters and digits of any script kept and
+   * every run of separators and punctuation turned into {@code _} ("Favourite colour" →
+   * {@code Favourite_colour}, "Straße" stays {@code Straße}); null when nothing of it is left.
    */
   public static String attributeNameOf(String header) {
-    String name = header.strip().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^[^A-Za-z]+", "");
-    name = name.length() > 64 ? name.substring(0, 64) : name;
+    // NFC: a letter typed as base and accent (as macOS writes names) is one letter.
+    String name = Normalizer.normalize(header.strip(), Normalizer.Form.NFC)
+        .replaceAll("[^\\p{L}\\p{M}\\p{Nd}_.-]+", "_").replaceAll("^[^\\p{L}]+", "");
+    if (name.length() > 64) {
+      name = name.substring(0, Character.isHighSurrogate(name.charAt(63)) ? 63 : 64);
+    }
     return ContactFields.isAttributeName(name) ? name : null;
   }
 

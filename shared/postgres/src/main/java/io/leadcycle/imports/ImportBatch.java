@@ -11,6 +11,7 @@ import io.leadcycle.domain.ImportJob.Counts;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow;
 import io.leadcycle.domain.ImportRow.RowError;
+import io.leadcycle.domain.ImportWarning;
 import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.MatchingStrategy;
@@ -36,6 +37,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -125,8 +127,10 @@ final class ImportBatch {
 
   Future<Result> write(SqlConnection conn) {
     List<RowError> errors = new ArrayList<>();
+    List<ImportWarning> warnings = new ArrayList<>();
     List<ImportRow> rows = new ArrayList<>();
     for (ImportRow.Read read : reads) {
+      warnings.addAll(read.warnings());
       if (read.row() == null) {
         errors.addAll(read.errors());
       } else {
@@ -156,7 +160,7 @@ final class ImportBatch {
             person.accountId = person.exists ? stored.get(id).accountId() : null;
           }
           return linkAccounts(conn, rows, people)
-              .compose(accountIds -> writeAll(conn, rows, people, stored, accountIds, errors, failedRows));
+              .compose(accountIds -> writeAll(conn, rows, people, stored, accountIds, errors, warnings, failedRows));
         });
   }
 
@@ -262,7 +266,8 @@ final class ImportBatch {
   }
 
   private Future<Result> writeAll(SqlConnection conn, List<ImportRow> rows, Map<String, Person> people,
-      Map<UUID, MatchedContact> stored, Map<String, UUID> accountIds, List<RowError> errors, long failedRows) {
+      Map<UUID, MatchedContact> stored, Map<String, UUID> accountIds, List<RowError> errors,
+      List<ImportWarning> warnings, long failedRows) {
     // Each person's rows in row order: the first of a new person creates it, each later one updates it or
     // changes nothing; a person without an account takes the first account a row of theirs names.
     Map<Long, String> contactOutcome = new HashMap<>();
@@ -284,7 +289,7 @@ final class ImportBatch {
           state = row.contact();
           outcome = "created";
         } else {
-          ContactDetails next = state.updatedWith(row.contact());
+          ContactDetails next = state.updatedWith(keepingEmailSpelling(state, row.contact()));
           outcome = next.equals(state) && !linksAccount ? "unchanged" : "updated";
           state = next;
         }
@@ -313,12 +318,27 @@ final class ImportBatch {
       Future<Void> marked = marks.markAll(conn, List.copyOf(toMark));
       Future<Void> accountsMarked = leadsDone == null ? Future.succeededFuture()
           : marks.markAccounts(conn, leadsDone.accountsToMark);
-      Future<Void> reported = imports.addErrors(conn, jobId, errors);
+      Future<Void> reported = imports.addErrors(conn, jobId, errors)
+          .compose(none -> imports.addWarnings(conn, jobId, warnings));
       Future<Void> advanced = imports.advance(conn, jobId, committedBefore, rowsRead, counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE, lease);
       return Future.all(marked, accountsMarked, reported, advanced).map(all -> new Result(counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE));
     });
+  }
+
+  /**
+   * A row's contact with the email left out when it is the contact's email in other letter case
+   * ({@code Ada@Example.com} for {@code ada@example.com}): the stored spelling stays, whichever row comes
+   * last, and the row changes nothing for it.
+   */
+  private static ContactDetails keepingEmailSpelling(ContactDetails state, ContactDetails incoming) {
+    if (state.email() == null || incoming.email() == null || state.email().equals(incoming.email())
+        || !state.email().toLowerCase(Locale.ROOT).equals(incoming.email().toLowerCase(Locale.ROOT))) {
+      return incoming;
+    }
+    return new ContactDetails(null, incoming.firstName(), incoming.lastName(), incoming.phone(),
+        incoming.companyName(), incoming.jobTitle(), incoming.country(), incoming.attributes());
   }
 
   /** What a lead import's rows did to leads, by row, and whom to mark for rescoring. */

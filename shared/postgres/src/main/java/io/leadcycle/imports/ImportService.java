@@ -5,6 +5,7 @@ import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow;
+import io.leadcycle.domain.ImportWarning;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchingStrategy;
@@ -78,6 +79,11 @@ public final class ImportService {
   public static final int MAX_HEADER_LENGTH = 1_000;
   /** How long a run holds its job without committing a batch before another run may take it over. */
   static final Duration LEASE = Duration.ofMinutes(2);
+
+  /** Recorded on a finished job when a file arrives for it again: it is not read. */
+  static final ImportWarning UPLOAD_IGNORED = new ImportWarning(ImportWarning.UPLOAD_IGNORED, null,
+      "a file arrived after the import had finished (uploaded again, or the same upload announced twice) and was"
+          + " not read: create a new import for it", 1, null, null, List.of());
 
   /** A job just created, with the URL its file goes to (null when the file came with the request). */
   public record Created(ImportJob job, URI uploadUrl) {
@@ -176,7 +182,11 @@ public final class ImportService {
         // retry comes back later and takes it over if it is still held by nobody.
         throw new Unavailable("import " + jobId + " is held by another run for now");
       }
-      return new RunSummary(job, false, "the import is " + job.status());
+      // In AWS the upload URL is S3's own: a second PUT to it cannot be refused, only not read. The job
+      // says so, so that whoever uploaded again learns why nothing changed.
+      ImportJob noted = database.inTransaction(conn -> imports.addWarnings(conn, jobId, List.of(UPLOAD_IGNORED))
+          .compose(none -> imports.find(conn, jobId))).await();
+      return new RunSummary(noted, false, "the import is " + job.status());
     }
     ImportJob job = claimed.job();
     try {

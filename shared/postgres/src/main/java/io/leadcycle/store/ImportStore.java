@@ -7,7 +7,9 @@ import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportJob.Counts;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow.RowError;
+import io.leadcycle.domain.ImportWarning;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -25,7 +27,11 @@ public final class ImportStore {
 
   private static final String COLUMNS = """
       id, entity, file_name, contact_strategy_id, options, status, columns, rows_committed, created, updated, unchanged,
-      failed, contacts_created, contacts_updated, contacts_unchanged, failure, created_at, started_at, finished_at""";
+      failed, contacts_created, contacts_updated, contacts_unchanged, failure, created_at, started_at, finished_at,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', w.kind, 'column', nullif(w.column_name, ''),
+                'reason', w.reason, 'rows', w.rows, 'exampleRow', w.example_row, 'exampleValue', w.example_value,
+                'columns', coalesce(to_jsonb(w.columns), '[]'::jsonb)) ORDER BY w.id), '[]'::jsonb)
+         FROM import_warnings w WHERE w.import_id = imports.id) AS warnings""";
 
   public Future<ImportJob> create(SqlClient client, UUID id, ImportRequest request, String contactStrategyId,
       String status) {
@@ -156,6 +162,52 @@ public final class ImportStore {
         });
   }
 
+  /**
+   * Adds a batch's warnings to the job, in its transaction: one per kind, column and reason, its rows
+   * added to those before, its first example and its columns kept.
+   */
+  public Future<Void> addWarnings(SqlClient client, UUID id, List<ImportWarning> warnings) {
+    List<ImportWarning> merged = ImportWarning.merged(warnings);
+    if (merged.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // One statement per warning: a batch has a handful (one per column at most), and a column list is an
+    // array, which unnest cannot take per row.
+    List<Tuple> rows = new ArrayList<>();
+    for (ImportWarning w : merged) {
+      rows.add(Tuple.tuple().addUUID(id).addString(w.kind()).addString(w.column() == null ? "" : w.column())
+          .addString(w.reason()).addLong(w.rows()).addValue(w.exampleRow()).addString(w.exampleValue())
+          .addArrayOfString(w.columns().isEmpty() ? null : w.columns().toArray(String[]::new)));
+    }
+    return client.preparedQuery("""
+            INSERT INTO import_warnings AS w (import_id, kind, column_name, reason, rows, example_row, example_value,
+                                              columns)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (import_id, kind, column_name, reason) DO UPDATE
+               SET rows = w.rows + excluded.rows,
+                   example_row = coalesce(w.example_row, excluded.example_row),
+                   example_value = CASE WHEN w.example_row IS NULL THEN excluded.example_value ELSE w.example_value END,
+                   columns = CASE WHEN w.columns IS NULL THEN excluded.columns ELSE ARRAY(
+                     SELECT c FROM unnest(w.columns || coalesce(excluded.columns, '{}')) WITH ORDINALITY AS u (c, n)
+                      GROUP BY c ORDER BY min(n)) END""")
+        .executeBatch(rows).mapEmpty();
+  }
+
+  private static List<ImportWarning> warnings(JsonArray stored) {
+    List<ImportWarning> warnings = new ArrayList<>();
+    if (stored == null) {
+      return warnings;
+    }
+    for (int i = 0; i < stored.size(); i++) {
+      JsonObject w = stored.getJsonObject(i);
+      List<String> columns = new ArrayList<>();
+      w.getJsonArray("columns", new JsonArray()).forEach(c -> columns.add(String.valueOf(c)));
+      warnings.add(new ImportWarning(w.getString("kind"), w.getString("column"), w.getString("reason"),
+          w.getLong("rows"), w.getLong("exampleRow"), w.getString("exampleValue"), columns));
+    }
+    return warnings;
+  }
+
   private static ImportJob toJob(Row row) {
     JsonObject columns = row.getJsonObject("columns");
     return new ImportJob(row.getUUID("id"), ImportEntity.fromWireName(row.getString("entity")).orElseThrow(),
@@ -164,6 +216,6 @@ public final class ImportStore {
         new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged"), row.getLong("failed")),
         new Counts(row.getLong("contacts_created"), row.getLong("contacts_updated"), row.getLong("contacts_unchanged"), 0),
         row.getString("failure"), Rows.instant(row, "created_at"), Rows.instant(row, "started_at"),
-        Rows.instant(row, "finished_at"));
+        Rows.instant(row, "finished_at"), warnings(row.getJsonArray("warnings")));
   }
 }

@@ -6,6 +6,8 @@ import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportJob.Counts;
 import io.leadcycle.domain.ImportRow.RowError;
+import io.leadcycle.domain.ImportWarning;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +36,9 @@ final class ImportViews {
     if (job.columns() != null) {
       view.put("columns", new JsonObject(job.columns()));
     }
+    JsonArray warnings = new JsonArray();
+    job.warnings().forEach(w -> warnings.add(warning(w)));
+    view.put("warnings", warnings);
     Instant end = job.finishedAt() != null ? job.finishedAt() : job.startedAt() != null ? Instant.now() : null;
     Long millis = job.startedAt() == null ? null : Duration.between(job.startedAt(), end).toMillis();
     return view
@@ -44,6 +49,16 @@ final class ImportViews {
         .put("finishedAt", job.finishedAt() == null ? null : job.finishedAt().toString())
         .put("durationMs", millis)
         .put("rowsPerSecond", millis == null || millis == 0 ? null : Math.round(job.rowsRead() * 1000.0 / millis));
+  }
+
+  /** A warning: what was left out (or not read), how often, the first row it happened in, in a sentence too. */
+  private static JsonObject warning(ImportWarning w) {
+    JsonObject view = new JsonObject().put("kind", w.kind()).put("column", w.column()).put("reason", w.reason())
+        .put("rows", w.rows()).put("exampleRow", w.exampleRow()).put("exampleValue", w.exampleValue());
+    if (ImportWarning.ATTRIBUTES_OVER_LIMIT.equals(w.kind())) {
+      view.put("columns", new JsonArray(w.columns()));
+    }
+    return view.put("message", w.message());
   }
 
   private static JsonObject counts(Counts c) {

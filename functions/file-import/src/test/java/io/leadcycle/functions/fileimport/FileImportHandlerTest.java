@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow.RowError;
+import io.leadcycle.domain.ImportWarning;
 import io.leadcycle.imports.ImportService;
 import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.store.ImportStore.StoredError;
@@ -202,9 +203,11 @@ class FileImportHandlerTest {
         grace@example.org,,,
         """);
 
-    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 3, 1, 0));
+    // Row 3 brings the job title (its email's other spelling is not a change); row 4 changes nothing.
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(1, 2, 2, 0));
     assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(2);
     Row ada = contact("ada@example.com");
+    assertThat(ada.getString("email")).isEqualTo("ada@example.com");
     assertThat(ada.getString("first_name")).isEqualTo("Ada");
     assertThat(ada.getString("job_title")).isEqualTo("CTO");
     Row grace = contact("grace@example.org");
@@ -212,6 +215,98 @@ class FileImportHandlerTest {
     assertThat(grace.getString("job_title")).isEqualTo("Admiral"); // an empty cell never blanks a stored value
     assertThat(grace.getString("first_name")).isEqualTo("Grace");
     assertThat(grace.getString("country")).isEqualTo("US");
+  }
+
+  @Test
+  void aLaterRowWhoseEmailDiffersOnlyInCaseKeepsTheStoredSpelling() {
+    importFile(contacts("crm.csv"), "Email,First Name\nAda.Lovelace@Example.com,Ada\n");
+
+    ImportJob job = importFile(contacts("newsletter.csv"), """
+        Email,First Name,Job Title
+        ada.lovelace@example.com,Ada,
+        ADA.LOVELACE@EXAMPLE.COM,,CTO
+        """);
+
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(0, 1, 1, 0));
+    Row ada = contact("ada.lovelace@example.com");
+    assertThat(ada.getString("email")).isEqualTo("Ada.Lovelace@Example.com");
+    assertThat(ada.getString("job_title")).isEqualTo("CTO");
+    assertThat(count("SELECT count(*) FROM contacts")).isEqualTo(1);
+  }
+
+  @Test
+  void junkInAnOptionalCellIsLeftOutWithAWarningAndTheRowIsImported() {
+    ImportJob job = importFile(contacts("hubspot.csv"), """
+        Email,First Name,Phone,WEBSITE,Country
+        ada@example.com,Ada,-,n/a,GB
+        grace@example.org,Grace,+1 555 0100,keine,
+        alan@example.net,Alan,+44 1,https://www.Bletchley.example/park,%s
+        not-an-email,Bob,,,
+        """.formatted("X".repeat(201)));
+
+    // The rows are imported without the values; an email the contacts are matched on still refuses its row.
+    assertThat(job.status()).isEqualTo(ImportJob.COMPLETED_WITH_ERRORS);
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(3, 0, 0, 1));
+    assertThat(errors(job)).containsExactly(new RowError(5, "Email", "not-an-email", "not an email address"));
+    Row ada = contact("ada@example.com");
+    assertThat(ada.getString("phone")).isNull();
+    assertThat(ada.getString("country")).isEqualTo("GB");
+    assertThat(ada.getUUID("account_id")).isNull();
+    assertThat(contact("grace@example.org").getString("phone")).isEqualTo("+1 555 0100");
+    assertThat(contact("alan@example.net").getString("country")).isNull();
+    assertThat(row("SELECT a.domain FROM accounts a JOIN contacts c ON c.account_id = a.id WHERE c.email_norm = $1",
+        "alan@example.net").getString(0)).isEqualTo("bletchley.example");
+    // One warning per column and reason, counted, with the first row it happened in.
+    assertThat(job.warnings()).containsExactly(
+        ImportWarning.valueLeftOut(2, "Phone", "-", "a phone number needs digits"),
+        new ImportWarning(ImportWarning.VALUE_LEFT_OUT, "WEBSITE", "not a domain", 2, 2L, "n/a", List.of()),
+        ImportWarning.valueLeftOut(4, "Country", "X".repeat(201), "longer than 200 characters"));
+    assertThat(job.warnings().get(1).message())
+        .isEqualTo("WEBSITE: not a domain in 2 rows (first row 2: \"n/a\"); the value was left out, the rows imported");
+  }
+
+  @Test
+  void aWideExportImportsItsFirst50AttributesWithAValueAndNamesTheColumnsLeftOutOnce() {
+    // As HubSpot's all-properties export: far more columns than attributes, most of them empty in a row.
+    List<String> properties = java.util.stream.IntStream.rangeClosed(1, 60).mapToObj(i -> "Property " + i).toList();
+    String header = "Email," + String.join(",", properties);
+    String full = java.util.stream.IntStream.rangeClosed(1, 60).mapToObj(i -> "v" + i)
+        .collect(java.util.stream.Collectors.joining(","));
+    String sparse = java.util.stream.IntStream.rangeClosed(1, 60).mapToObj(i -> i % 2 == 0 ? "w" + i : "")
+        .collect(java.util.stream.Collectors.joining(","));
+
+    ImportJob job = importFile(contacts("all-properties.csv"), header + "\nada@example.com," + full
+        + "\ngrace@example.org," + sparse + "\nalan@example.net," + full + "\n");
+
+    assertThat(job.status()).isEqualTo(ImportJob.COMPLETED);
+    assertThat(job.counts()).isEqualTo(new ImportJob.Counts(3, 0, 0, 0));
+    JsonObject ada = contact("ada@example.com").getJsonObject("attributes");
+    assertThat(ada.size()).isEqualTo(50);
+    assertThat(ada.getString("Property_50")).isEqualTo("v50");
+    assertThat(ada.containsKey("Property_51")).isFalse();
+    // Empty cells are no attributes: 30 with a value, all kept.
+    JsonObject grace = contact("grace@example.org").getJsonObject("attributes");
+    assertThat(grace.size()).isEqualTo(30);
+    assertThat(grace.getString("Property_60")).isEqualTo("w60");
+    assertThat(job.warnings()).hasSize(1);
+    ImportWarning leftOut = job.warnings().get(0);
+    assertThat(leftOut.kind()).isEqualTo(ImportWarning.ATTRIBUTES_OVER_LIMIT);
+    assertThat(leftOut.rows()).isEqualTo(2);
+    assertThat(leftOut.exampleRow()).isEqualTo(2);
+    assertThat(leftOut.columns()).isEqualTo(properties.subList(50, 60));
+  }
+
+  @Test
+  void attributeNamesKeepTheirLettersAndDigitsOfAnyScript() {
+    ImportJob job = importFile(contacts("adressen.csv"), """
+        Email,Straße,Größe (cm),Ort/PLZ,Город
+        ada@example.com,Hauptstraße 1,170,Köln 50667,Москва
+        """);
+
+    assertThat(job.columns().get("attributeColumns")).isEqualTo(List.of("Straße", "Größe (cm)", "Ort/PLZ", "Город"));
+    assertThat(contact("ada@example.com").getJsonObject("attributes")).isEqualTo(new JsonObject()
+        .put("Straße", "Hauptstraße 1").put("Größe_cm_", "170").put("Ort_PLZ", "Köln 50667").put("Город", "Москва"));
+    assertThat(new JsonObject(job.columns()).getJsonArray("ignoredColumns")).isEmpty();
   }
 
   @Test
@@ -388,7 +483,14 @@ class FileImportHandlerTest {
     handler.handleRequest(ImportFixtures.objectCreated("uploads/other.csv", 10), null); // logged, not thrown
 
     assertThat(count("SELECT count(*) FROM contacts")).isZero();
-    assertThat(service().get(job.id()).status()).isEqualTo(ImportJob.COMPLETED);
+    ImportJob after = service().get(job.id());
+    assertThat(after.status()).isEqualTo(ImportJob.COMPLETED);
+    assertThat(after.counts()).isEqualTo(job.counts());
+    // In AWS an upload URL is S3's: a second file cannot be refused, so the job says it was not read.
+    assertThat(after.warnings()).extracting(ImportWarning::kind, ImportWarning::rows)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(ImportWarning.UPLOAD_IGNORED, 1L));
+    handler.handleRequest(ImportFixtures.objectCreated(key, 10), null);
+    assertThat(service().get(job.id()).warnings().get(0).rows()).isEqualTo(2);
     String unknownJob = ImportFiles.keyOf(UUID.randomUUID(), "x.csv");
     files.put(unknownJob, "Email\n".getBytes(StandardCharsets.UTF_8));
     handler.handleRequest(ImportFixtures.objectCreated(unknownJob, 6), null);
