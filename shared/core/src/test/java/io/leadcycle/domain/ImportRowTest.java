@@ -48,18 +48,35 @@ class ImportRowTest {
   }
 
   @Test
-  void everyBadCellIsReportedWithItsColumn() {
+  void aBadCellOfAMatchFieldRefusesTheRowAndOneOfAnOptionalFieldIsLeftOut() {
     ImportRequest leads = request(Map.of("entity", "leads", "fileName", "x.csv"));
-    ImportColumns columns = ImportColumns.plan(List.of("Email", "Website"), leads);
+    ImportColumns columns = ImportColumns.plan(List.of("Email", "Website", "Phone"), leads);
 
-    assertThat(ImportRow.read(3, List.of("nope", "not a domain!"), columns, leads, BY_EMAIL).errors())
-        .containsExactly(new ImportRow.RowError(3, "Email", "nope", "not an email address"),
-            new ImportRow.RowError(3, "Website", "not a domain!", "not a domain"));
+    assertThat(ImportRow.read(3, List.of("nope", "not a domain!", "-"), columns, leads, BY_EMAIL).errors())
+        .containsExactly(new ImportRow.RowError(3, "Email", "nope", "not an email address"));
+    ImportRow.Read leftOut = ImportRow.read(4, List.of("ada@example.com", "n/a", "-"), columns, leads, BY_EMAIL);
+    assertThat(leftOut.errors()).isEmpty();
+    assertThat(leftOut.row().accountKey()).isNull();
+    assertThat(leftOut.row().contact().phone()).isNull();
+    assertThat(leftOut.warnings()).containsExactly(ImportWarning.valueLeftOut(4, "Website", "n/a", "not a domain"),
+        ImportWarning.valueLeftOut(4, "Phone", "-", "a phone number needs digits"));
     // A lead row without a contact key is an account lead when it names an account, else refused.
-    assertThat(ImportRow.read(4, List.of("", "https://www.Initech.example:443/about?x=1"), columns, leads, BY_EMAIL)
+    assertThat(ImportRow.read(4, List.of("", "https://www.Initech.example:443/about?x=1", ""), columns, leads, BY_EMAIL)
         .row().accountKey().value()).isEqualTo("initech.example");
-    assertThat(ImportRow.read(5, List.of("", ""), columns, leads, BY_EMAIL).errors().get(0).reason())
+    assertThat(ImportRow.read(5, List.of("", "", ""), columns, leads, BY_EMAIL).errors().get(0).reason())
         .isEqualTo("needs email (contact strategy default-contact) for a contact, or an account column for an account lead");
+  }
+
+  @Test
+  void unknownColumnsBecomeAttributesKeepingTheirLettersAndDigits() {
+    assertThat(ImportTarget.attributeNameOf("Favourite colour")).isEqualTo("Favourite_colour");
+    assertThat(ImportTarget.attributeNameOf("Straße")).isEqualTo("Straße");
+    assertThat(ImportTarget.attributeNameOf(" Größe (cm) ")).isEqualTo("Größe_cm_");
+    assertThat(ImportTarget.attributeNameOf("Stra\u0073\u0065\u0301")).isEqualTo("Strasé"); // composed: NFC
+    assertThat(ImportTarget.attributeNameOf("2. Wahl – Ort/PLZ")).isEqualTo("Wahl_Ort_PLZ");
+    assertThat(ImportTarget.attributeNameOf("Город")).isEqualTo("Город");
+    assertThat(ImportTarget.attributeNameOf("%%")).isNull();
+    assertThat(ImportTarget.attributeNameOf("Ä".repeat(70))).isEqualTo("Ä".repeat(64));
   }
 
   @Test

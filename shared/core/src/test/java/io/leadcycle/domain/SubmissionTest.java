@@ -267,10 +267,14 @@ class SubmissionTest {
 
   @Test
   void badAttributeName() {
-    for (String bad : List.of("1st-choice", "_private", "has space", "semi;colon", "a".repeat(65), "ümlaut")) {
+    for (String bad : List.of("1st-choice", "_private", "has space", "semi;colon", "a".repeat(65), "Ort/PLZ", "№2")) {
       assertThat(errorFields(() -> parse(fields("email", "a@b.io", bad, "v")))).as(bad).containsExactly("fields." + bad);
     }
     assertThat(parse(fields("email", "a@b.io", "a".repeat(64), "v")).contact().attributes()).hasSize(1);
+    // Letters and digits of any script: a field is named in its people's language (as an import names it).
+    for (String good : List.of("ümlaut", "Straße", "Größe_2", "Город", "नाम", "年齢")) {
+      assertThat(parse(fields("email", "a@b.io", good, "v")).contact().attributes()).as(good).containsOnlyKeys(good);
+    }
   }
 
   @Test

@@ -135,6 +135,27 @@ class ImportsHandlerTest {
   }
 
   @Test
+  void theJobShowsItsWarningsCountedPerColumn() {
+    String id = body(postCsv("Email,Website\na@example.com,n/a\nb@example.com,-\nc@example.com,c.example\n",
+        "entity", "contacts")).getString("id");
+    JsonObject before = body(get("GET /v1/imports/{importId}", "/v1/imports/" + id, id));
+    assertThat(before.getJsonArray("warnings")).isEmpty();
+    new FileImportHandler(TestDatabase::database, files).handleRequest(
+        ImportFixtures.objectCreated(ImportFiles.keyOf(UUID.fromString(id), "upload.csv"), 40), null);
+
+    JsonObject job = body(get("GET /v1/imports/{importId}", "/v1/imports/" + id, id));
+
+    assertThat(job.getString("status")).isEqualTo("completed");
+    assertThat(job.getJsonObject("counts").getLong("created")).isEqualTo(3);
+    assertThat(job.getJsonArray("warnings")).containsExactly(new JsonObject().put("kind", "value_left_out")
+        .put("column", "Website").put("reason", "not a domain").put("rows", 2).put("exampleRow", 2)
+        .put("exampleValue", "n/a").put("message",
+            "Website: not a domain in 2 rows (first row 2: \"n/a\"); the value was left out, the rows imported"));
+    assertThat(body(get("GET /v1/imports", "/v1/imports", null)).getJsonArray("items").getJsonObject(0)
+        .getJsonArray("warnings")).hasSize(1);
+  }
+
+  @Test
   void aRowErrorWithoutColumnOrValueIsARecordWithEmptyCellsInTheCsv() {
     // A row with more cells than the header is wrong as a whole: its error names no column and no value.
     String id = body(postCsv("Email,Name\na@example.com,A,extra\n", "entity", "contacts")).getString("id");

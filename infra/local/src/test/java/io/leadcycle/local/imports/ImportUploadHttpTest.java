@@ -84,6 +84,16 @@ class ImportUploadHttpTest {
         .put("unchanged", 0).put("failed", 0));
     assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isEqualTo(20_000);
 
+    // An upload URL takes one file: uploading again to a job that has its file is 409, and changes nothing.
+    HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(upload).PUT(BodyPublishers.ofString(
+        "Email\nsomeone.else@example.com\n")).build(), BodyHandlers.ofString());
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(again.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(new JsonObject(again.body()).getString("detail")).contains("POST /v1/imports again");
+    Thread.sleep(1_000); // ten bucket scans: a file let in would have been announced and read by now
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isEqualTo(20_000);
+    assertThat(poll(job.getString("id")).getJsonArray("warnings")).isEmpty();
+
     // The URL is for that key only, signed, and only the server's: another key or a changed signature is 403.
     String tampered = upload.toString().replace("signature=", "signature=0");
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(tampered)).PUT(BodyPublishers.ofString("Email\n")).build(),
