@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * Reads an imported file when it lands in the import bucket ({@code imports/<job id>/<name>}) and runs
  * its job ({@link ImportService#run}). An object that is no import's file is refused (logged, not
- * retried); a second event for a file whose job is finished or running does nothing; a database failure
+ * retried); a second event for a file whose job is finished reads nothing and is noted on the job (an
+ * {@code upload_ignored} warning), one for a job another run holds is thrown back for later; a database failure
  * is thrown, so Lambda retries and the retry takes over after the committed rows.
  */
 public final class FileImportHandler extends S3Function {
