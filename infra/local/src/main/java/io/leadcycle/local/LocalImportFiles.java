@@ -61,6 +61,11 @@ final class LocalImportFiles implements ImportFiles {
 
   @Override
   public InputStream open(String bucketName, String key) {
+    return open(key);
+  }
+
+  @Override
+  public InputStream open(String key) {
     try {
       return Files.newInputStream(pathOf(key));
     } catch (IOException e) {

@@ -140,7 +140,7 @@ class TemplateOperationsTest {
   @SuppressWarnings("unchecked")
   void requestFunctionsCompileWithC1AndTheLongJobsWithC2() {
     Set<String> longJobs = Set.of("MaintenanceFunction", "ScoreRecalculationFunction", "LinkedInSyncFunction",
-        "FileImportFunction");
+        "FileImportFunction", "ImportResumeFunction");
     Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals")).get("Function");
     String global = (String) ((Map<String, Object>) ((Map<String, Object>) globals.get("Environment"))
         .get("Variables")).get("JAVA_TOOL_OPTIONS");

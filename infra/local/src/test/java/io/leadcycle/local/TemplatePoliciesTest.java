@@ -39,6 +39,7 @@ class TemplatePoliciesTest {
       Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn")),
       // The bucket's name is computed from ImportBucketPrefix (see ImportBucket); its DLQ is the function's own.
       Map.entry("FileImportFunction", Set.of("ImportBucketPrefix", "FileImportDeadLetterQueue")),
+      Map.entry("ImportResumeFunction", Set.of("ImportBucketPrefix")),
       Map.entry("ImportsFunction", Set.of("ImportBucketPrefix")),
       Map.entry("WorkbenchFunction", Set.of()));
 
@@ -125,7 +126,8 @@ class TemplatePoliciesTest {
     functions(template).forEach((id, function) -> {
       String policies = String.valueOf(deployment.resolve(properties(function).getOrDefault("Policies", List.of())));
       assertThat(policies.contains("s3:PutObject")).as(id + " writes to the bucket").isEqualTo(id.equals("ImportsFunction"));
-      assertThat(policies.contains("S3ReadPolicy")).as(id + " reads the bucket").isEqualTo(id.equals("FileImportFunction"));
+      assertThat(policies.contains("S3ReadPolicy")).as(id + " reads the bucket")
+          .isEqualTo(id.equals("FileImportFunction") || id.equals("ImportResumeFunction"));
     });
   }
 

@@ -129,6 +129,11 @@ public final class S3ImportFiles implements ImportFiles {
     return reader.open(bucket, key);
   }
 
+  @Override
+  public InputStream open(String key) {
+    return reader.open(bucket, key);
+  }
+
   private static final class Retryable extends IllegalStateException {
     Retryable(String message) {
       super(message);

@@ -94,6 +94,7 @@ final class ImportBatch {
   }
 
   private final UUID jobId;
+  private final int run;
   private final ImportRequest request;
   private final MatchingStrategy strategy;
   private final Duration lease;
@@ -110,13 +111,15 @@ final class ImportBatch {
   private final ImportStore imports = new ImportStore();
 
   /**
+   * @param run the run writing it (ImportStore.Claimed#run): only while that run still holds the job
    * @param reads the batch's rows, read
    * @param committedBefore the records of the file committed before this batch (where it starts)
    * @param rowsRead the records of the file read once this batch is written (where a later run resumes)
    */
-  ImportBatch(UUID jobId, ImportRequest request, MatchingStrategy strategy, Duration lease, List<ImportRow.Read> reads,
-      long committedBefore, long rowsRead) {
+  ImportBatch(UUID jobId, int run, ImportRequest request, MatchingStrategy strategy, Duration lease,
+      List<ImportRow.Read> reads, long committedBefore, long rowsRead) {
     this.jobId = jobId;
+    this.run = run;
     this.request = request;
     this.strategy = strategy;
     this.lease = lease;
@@ -320,7 +323,7 @@ final class ImportBatch {
           : marks.markAccounts(conn, leadsDone.accountsToMark);
       Future<Void> reported = imports.addErrors(conn, jobId, errors)
           .compose(none -> imports.addWarnings(conn, jobId, warnings));
-      Future<Void> advanced = imports.advance(conn, jobId, committedBefore, rowsRead, counts,
+      Future<Void> advanced = imports.advance(conn, jobId, run, committedBefore, rowsRead, counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE, lease);
       return Future.all(marked, accountsMarked, reported, advanced).map(all -> new Result(counts,
           request.entity() == ImportEntity.LEADS ? contactCounts : Counts.NONE));

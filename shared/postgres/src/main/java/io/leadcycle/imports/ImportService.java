@@ -15,11 +15,13 @@ import io.leadcycle.domain.Unavailable;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.Failures;
 import io.leadcycle.runtime.ImportFiles;
+import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.ImportStore;
 import io.leadcycle.store.ImportStore.StoredError;
 import io.leadcycle.store.MatchingStrategyStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +86,21 @@ public final class ImportService {
   static final ImportWarning UPLOAD_IGNORED = new ImportWarning(ImportWarning.UPLOAD_IGNORED, null,
       "a file arrived after the import had finished (uploaded again, or the same upload announced twice) and was"
           + " not read: create a new import for it", 1, null, null, List.of());
+
+  /**
+   * Runs in a row that may stop before committing a batch before the sweeper gives the job up: a file that
+   * stops every run (one that exhausts the function's memory) ends failed instead of being resumed for ever.
+   */
+  public static final int MAX_STALLED_RUNS = 5;
+  static final String STALLED_FAILURE = "the import stopped " + MAX_STALLED_RUNS
+      + " times in a row without importing another row; start a new import of the same file (it creates nothing twice)";
+
+  /**
+   * What one sweep did: jobs resumed (to their end, or as far as the run got), resumed runs that failed
+   * their job, jobs given up, and jobs another run took first.
+   */
+  public record Sweep(int resumed, int failed, int gaveUp, int heldByAnotherRun) {
+  }
 
   /** A job just created, with the URL its file goes to (null when the file came with the request). */
   public record Created(ImportJob job, URI uploadUrl) {
@@ -189,23 +206,66 @@ public final class ImportService {
       return new RunSummary(noted, false, "the import is " + job.status());
     }
     ImportJob job = claimed.job();
+    int run = claimed.run();
     try {
-      return new RunSummary(read(job, file, metrics), true, null);
+      ImportJob done = read(job, run, file, metrics);
+      return done != null ? new RunSummary(done, true, null) : takenOver(job);
     } catch (UnreadableFile e) {
-      return new RunSummary(finish(job.id(), ImportJob.FAILED, e.getMessage()), true, null);
+      ImportJob failed = finish(job.id(), run, ImportJob.FAILED, e.getMessage());
+      return failed != null ? new RunSummary(failed, true, null) : takenOver(job);
     } catch (ImportStore.TakenOver e) {
-      // Another run took the job over while this one was slow: its batch rolled back; the job is theirs.
-      ImportJob now = database.read(conn -> imports.find(conn, job.id())).await();
-      return new RunSummary(now, false, "another run took the import over");
+      return takenOver(job);
     } catch (RuntimeException | Error e) {
       if (Failures.isDatabaseUnavailable(e) || Failures.isTimeout(e) || Failures.isAbortedByServer(e)) {
-        database.inTransaction(conn -> imports.release(conn, job.id())).otherwiseEmpty().await();
+        database.inTransaction(conn -> imports.release(conn, job.id(), run)).otherwiseEmpty().await();
         throw e;
       }
-      finish(job.id(), ImportJob.FAILED, "the import stopped: " + e.getClass().getSimpleName()
+      // Unless another run has the job by now: then it is theirs to end.
+      finish(job.id(), run, ImportJob.FAILED, "the import stopped: " + e.getClass().getSimpleName()
           + " (see the log with this job's id)");
       throw e;
     }
+  }
+
+  /** Another run took the job over while this one was slow: this one's last batch rolled back; the job is theirs. */
+  private RunSummary takenOver(ImportJob job) {
+    ImportJob now = database.read(conn -> imports.find(conn, job.id())).await();
+    return new RunSummary(now, false, "another run took the import over");
+  }
+
+  /**
+   * Resumes jobs no run holds (their run died and its lease ended, or the file's event never started
+   * one): up to {@code maxJobs}, oldest first, one after another, each from its committed rows, reading
+   * its file by key. Jobs whose last {@link #MAX_STALLED_RUNS} runs committed nothing are failed instead.
+   * A job another run (a retry, another sweep) takes meanwhile is left to it. A database that fails is
+   * thrown (the job is freed for the next sweep); any other failure has failed its job and the sweep goes on.
+   */
+  public Sweep resumeAbandoned(int maxJobs, Metrics metrics) {
+    List<UUID> gaveUp = database.inTransaction(conn -> imports.giveUpStalled(conn, LEASE, MAX_STALLED_RUNS,
+        STALLED_FAILURE)).await();
+    List<ImportJob> abandoned = database.read(conn -> imports.abandoned(conn, LEASE, maxJobs)).await();
+    int resumed = 0;
+    int failed = 0;
+    int held = 0;
+    for (ImportJob job : abandoned) {
+      String key = ImportFiles.keyOf(job.id(), job.fileName());
+      try {
+        if (run(job.id(), () -> files.open(key), metrics).ran()) {
+          resumed++;
+        }
+      } catch (Unavailable e) {
+        held++;
+      } catch (RuntimeException e) {
+        if (Failures.isDatabaseUnavailable(e) || Failures.isTimeout(e) || Failures.isAbortedByServer(e)) {
+          throw e;
+        }
+        // The run failed its job, saying so on it: nothing is left running, and the sweep goes on.
+        failed++;
+        JsonLog.error(null, "resuming import " + job.id() + " failed", e,
+            new JsonObject().put("importId", job.id().toString()));
+      }
+    }
+    return new Sweep(resumed, failed, gaveUp.size(), held);
   }
 
   /** A file that is not CSV as an import reads it (not UTF-8, no header, no column to match on). */
@@ -215,7 +275,8 @@ public final class ImportService {
     }
   }
 
-  private ImportJob read(ImportJob job, Supplier<InputStream> file, Metrics metrics) {
+  /** Reads the file as run {@code run}; null when another run took the job over before it ended it. */
+  private ImportJob read(ImportJob job, int run, Supplier<InputStream> file, Metrics metrics) {
     ImportRequest request = job.request();
     MatchingStrategy strategy = database.read(conn -> strategies.find(conn, job.contactStrategyId())).await();
     if (strategy == null) {
@@ -279,12 +340,13 @@ public final class ImportService {
         if (batch.isEmpty()) {
           break;
         }
-        pending = database.inTransaction(new ImportBatch(job.id(), request, strategy, LEASE, batch, committed,
+        pending = database.inTransaction(new ImportBatch(job.id(), run, request, strategy, LEASE, batch, committed,
             record - 1)::write);
         committed = record - 1;
       }
       ImportJob done = database.read(conn -> imports.find(conn, job.id())).await();
-      return finish(job.id(), done.counts().failed() > 0 ? ImportJob.COMPLETED_WITH_ERRORS : ImportJob.COMPLETED, null);
+      return finish(job.id(), run, done.counts().failed() > 0 ? ImportJob.COMPLETED_WITH_ERRORS : ImportJob.COMPLETED,
+          null);
     } catch (CharacterCodingException e) {
       // Decoded a block ahead of the parser: where exactly is not known.
       throw new UnreadableFile("the file is not UTF-8: save it as CSV UTF-8");
@@ -293,8 +355,9 @@ public final class ImportService {
     }
   }
 
-  private ImportJob finish(UUID id, String status, String failure) {
-    return database.inTransaction(conn -> imports.finish(conn, id, status, failure)).await();
+  /** Ends the job as run {@code run}; null when another run holds it by now. */
+  private ImportJob finish(UUID id, int run, String status, String failure) {
+    return database.inTransaction(conn -> imports.finishRun(conn, id, run, status, failure)).await();
   }
 
   private static void checkHeader(List<String> header) {

@@ -68,21 +68,68 @@ public final class ImportStore {
    */
   public Future<Claimed> claim(SqlClient client, UUID id, Duration lease) {
     return client.preparedQuery("UPDATE imports SET status = 'running', started_at = coalesce(started_at, now()),"
-            + " claimed_until = now() + $2 * interval '1 millisecond'"
+            + " claimed_until = now() + $2 * interval '1 millisecond', runs = runs + 1, stalled_runs = stalled_runs + 1"
             + " WHERE id = $1 AND status IN ('awaiting_upload', 'running')"
-            + " AND (claimed_until IS NULL OR claimed_until < now()) RETURNING " + COLUMNS)
+            + " AND (claimed_until IS NULL OR claimed_until < now()) RETURNING runs, " + COLUMNS)
         .execute(Tuple.of(id, lease.toMillis()))
-        .map(rows -> rows.size() == 0 ? null : new Claimed(toJob(rows.iterator().next())));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Claimed(toJob(row), row.getInteger("runs"));
+        });
   }
 
-  /** A job taken for a run; {@code job.rowsRead()} rows are committed already. */
-  public record Claimed(ImportJob job) {
+  /**
+   * A job taken for a run; {@code job.rowsRead()} rows are committed already. {@code run} numbers the
+   * runs of the job, so that a run another took the job over from cannot end or free it.
+   */
+  public record Claimed(ImportJob job, int run) {
   }
 
-  /** Lets another run take the job at once (this one failed in a way a retry may mend). */
-  public Future<Void> release(SqlClient client, UUID id) {
-    return client.preparedQuery("UPDATE imports SET claimed_until = NULL WHERE id = $1 AND status = 'running'")
-        .execute(Tuple.of(id)).mapEmpty();
+  /**
+   * Running jobs that no run holds (oldest first): their lease has ended, or — never taken, or freed
+   * after a failure — they were created longer than a lease ago (a job whose file came with its request
+   * is {@code running} before its first run).
+   */
+  public Future<List<ImportJob>> abandoned(SqlClient client, Duration lease, int limit) {
+    return client.preparedQuery("SELECT " + COLUMNS + " FROM imports WHERE status = 'running'"
+            + " AND coalesce(claimed_until, created_at + $1 * interval '1 millisecond') < now()"
+            + " ORDER BY created_at, id LIMIT $2")
+        .execute(Tuple.of(lease.toMillis(), limit))
+        .map(rows -> {
+          List<ImportJob> jobs = new ArrayList<>();
+          rows.forEach(row -> jobs.add(toJob(row)));
+          return jobs;
+        });
+  }
+
+  /**
+   * Fails the abandoned jobs whose last {@code maxStalledRuns} runs each stopped before committing a
+   * batch: a file that stops every run is not resumed for ever. Answers their ids.
+   */
+  public Future<List<UUID>> giveUpStalled(SqlClient client, Duration lease, int maxStalledRuns, String failure) {
+    return client.preparedQuery("UPDATE imports SET status = 'failed', failure = $3, finished_at = now(),"
+            + " claimed_until = NULL WHERE status = 'running'"
+            + " AND coalesce(claimed_until, created_at + $1 * interval '1 millisecond') < now()"
+            + " AND stalled_runs >= $2 RETURNING id")
+        .execute(Tuple.of(lease.toMillis(), maxStalledRuns, failure))
+        .map(rows -> {
+          List<UUID> ids = new ArrayList<>();
+          rows.forEach(row -> ids.add(row.getUUID("id")));
+          return ids;
+        });
+  }
+
+  /**
+   * Lets another run take the job at once (run {@code run} failed in a way a retry may mend), unless a
+   * later run holds it already.
+   */
+  public Future<Void> release(SqlClient client, UUID id, int run) {
+    return client.preparedQuery("UPDATE imports SET claimed_until = NULL WHERE id = $1 AND status = 'running'"
+            + " AND runs = $2")
+        .execute(Tuple.of(id, run)).mapEmpty();
   }
 
   public Future<Void> setColumns(SqlClient client, UUID id, Map<String, Object> columns) {
@@ -92,22 +139,22 @@ public final class ImportStore {
 
   /**
    * Records a committed batch, in its transaction: the rows read up to it, what its rows did, and a
-   * longer lease. Only while the job is where this run left it ({@code committedBefore} rows): a run
-   * whose job another run took over (after its lease ran out) gets {@link TakenOver}, so that its batch
-   * rolls back instead of counting rows twice.
+   * longer lease. Only while run {@code run} still holds the job and it is where this run left it
+   * ({@code committedBefore} rows): a run whose job another run took over (after its lease ran out) gets
+   * {@link TakenOver}, so that its batch rolls back instead of counting rows twice.
    */
-  public Future<Void> advance(SqlClient client, UUID id, long committedBefore, long rowsRead, Counts counts,
+  public Future<Void> advance(SqlClient client, UUID id, int run, long committedBefore, long rowsRead, Counts counts,
       Counts contacts, Duration lease) {
     return client.preparedQuery("""
             UPDATE imports SET rows_committed = $2, created = created + $3, updated = updated + $4,
                    unchanged = unchanged + $5, failed = failed + $6, contacts_created = contacts_created + $7,
                    contacts_updated = contacts_updated + $8, contacts_unchanged = contacts_unchanged + $9,
-                   claimed_until = now() + $10 * interval '1 millisecond'
-             WHERE id = $1 AND status = 'running' AND rows_committed = $11""")
+                   claimed_until = now() + $10 * interval '1 millisecond', stalled_runs = 0
+             WHERE id = $1 AND status = 'running' AND rows_committed = $11 AND runs = $12""")
         .execute(Tuple.tuple().addUUID(id).addLong(rowsRead).addLong(counts.created()).addLong(counts.updated())
             .addLong(counts.unchanged()).addLong(counts.failed()).addLong(contacts.created())
             .addLong(contacts.updated()).addLong(contacts.unchanged()).addLong(lease.toMillis())
-            .addLong(committedBefore))
+            .addLong(committedBefore).addInteger(run))
         .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
             : Future.failedFuture(new TakenOver(id)));
   }
@@ -124,6 +171,17 @@ public final class ImportStore {
     return client.preparedQuery("UPDATE imports SET status = $2, failure = $3, finished_at = now(), claimed_until = NULL"
             + " WHERE id = $1 RETURNING " + COLUMNS)
         .execute(Tuple.of(id, status, failure))
+        .map(rows -> rows.size() == 0 ? null : toJob(rows.iterator().next()));
+  }
+
+  /**
+   * Ends the job as run {@code run} saw it end, unless another run has taken it over since (or ended it):
+   * null then, and the job is the other run's.
+   */
+  public Future<ImportJob> finishRun(SqlClient client, UUID id, int run, String status, String failure) {
+    return client.preparedQuery("UPDATE imports SET status = $2, failure = $3, finished_at = now(), claimed_until = NULL"
+            + " WHERE id = $1 AND status = 'running' AND runs = $4 RETURNING " + COLUMNS)
+        .execute(Tuple.of(id, status, failure, run))
         .map(rows -> rows.size() == 0 ? null : toJob(rows.iterator().next()));
   }
 

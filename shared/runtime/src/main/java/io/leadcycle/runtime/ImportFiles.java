@@ -20,6 +20,9 @@ public interface ImportFiles {
   /** Reads a stored file as a stream (never all of it in memory). */
   InputStream open(String bucket, String key);
 
+  /** Reads a stored file of the import bucket by its key alone: for a run no file's arrival started. */
+  InputStream open(String key);
+
   /** Loads what the first use runs (the signer), without calling AWS: for SnapStart's snapshot. */
   default void prime() {
   }
@@ -38,6 +41,11 @@ public interface ImportFiles {
 
     @Override
     public InputStream open(String bucket, String key) {
+      throw new IllegalStateException("no import bucket is configured (IMPORT_BUCKET)");
+    }
+
+    @Override
+    public InputStream open(String key) {
       throw new IllegalStateException("no import bucket is configured (IMPORT_BUCKET)");
     }
   };

@@ -53,6 +53,11 @@ final class ImportFixtures {
 
     @Override
     public InputStream open(String bucket, String key) {
+      return open(key);
+    }
+
+    @Override
+    public InputStream open(String key) {
       if (override != null) {
         return override.get();
       }

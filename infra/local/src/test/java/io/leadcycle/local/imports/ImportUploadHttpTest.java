@@ -45,7 +45,8 @@ class ImportUploadHttpTest {
       }
     }
     server = LocalServer.start(Map.of("DATABASE_URL", TestDatabase.url(),
-        "LEADCYCLE_DATA_DIR", "target/import-upload-test", "LEADCYCLE_BUCKET_SCAN_MILLIS", "100"), 0, TOKEN);
+        "LEADCYCLE_DATA_DIR", "target/import-upload-test", "LEADCYCLE_BUCKET_SCAN_MILLIS", "100",
+        "LEADCYCLE_SCHEDULE_SECONDS_IMPORT_RESUME", "1"), 0, TOKEN);
   }
 
   @AfterAll
@@ -165,6 +166,42 @@ class ImportUploadHttpTest {
     assertThat(send("PUT", traversal, "text/csv", "Email\n", null).statusCode()).isEqualTo(404);
     String expired = target.replaceFirst("expires=\\d+", "expires=1000");
     assertThat(send("PUT", expired, "text/csv", "Email\n", null).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void anImportWhoseRunDiedIsResumedOnceItsLeaseHasEnded() throws Exception {
+    JsonObject job = new JsonObject(send("POST", "/v1/imports", "application/json",
+        "{\"entity\": \"contacts\", \"fileName\": \"resumed.csv\"}", TOKEN).body());
+    String id = job.getString("id");
+    // A run took the job, committed its first two rows and died: its lease (2 minutes) outlasts the
+    // bucket's retries of the file's event, which find the job held and give up.
+    sql("UPDATE imports SET status = 'running', rows_committed = 2, created = 2,"
+        + " claimed_until = now() + interval '1 hour' WHERE id = $1", id);
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(job.getString("uploadUrl")))
+        .PUT(BodyPublishers.ofString("Email\nada@example.com\nbob@example.com\ncarol@example.com\ndan@example.com\n"))
+        .build(), BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    long scans = server.finishedRuns("file-import");
+    Waiting.until("the bucket's event and its retries", () -> server.finishedRuns("file-import") >= scans + 10);
+    assertThat(get(id).getJsonObject("progress").getLong("rowsRead")).isEqualTo(2);
+
+    // The lease ends: the sweeper takes the job over after the committed rows.
+    sql("UPDATE imports SET claimed_until = now() - interval '1 second' WHERE id = $1", id);
+    JsonObject done = poll(id);
+
+    assertThat(done.getString("status")).isEqualTo("completed");
+    assertThat(done.getJsonObject("progress").getLong("rowsRead")).isEqualTo(4);
+    assertThat(done.getJsonObject("counts").getLong("created")).isEqualTo(4);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isEqualTo(2); // carol and dan: each row once
+  }
+
+  private static void sql(String statement, String importId) {
+    TestDatabase.database().pool().preparedQuery(statement)
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(importId))).await();
+  }
+
+  private static JsonObject get(String id) throws Exception {
+    return new JsonObject(send("GET", "/v1/imports/" + id, null, null, TOKEN).body());
   }
 
   private static JsonObject poll(String id) {
