@@ -24,7 +24,7 @@ import java.util.UUID;
 public final class ImportStore {
 
   private static final String COLUMNS = """
-      id, entity, file_name, contact_strategy_id, options, status, columns, rows_committed, created, updated, unchanged,
+      id, entity, file_name, contact_strategy_id, options, status, columns, encoding, rows_committed, created, updated, unchanged,
       failed, contacts_created, contacts_updated, contacts_unchanged, failure, created_at, started_at, finished_at""";
 
   public Future<ImportJob> create(SqlClient client, UUID id, ImportRequest request, String contactStrategyId,
@@ -77,6 +77,12 @@ public final class ImportStore {
   public Future<Void> release(SqlClient client, UUID id) {
     return client.preparedQuery("UPDATE imports SET claimed_until = NULL WHERE id = $1 AND status = 'running'")
         .execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** The text encoding the file's first read found, before any row is read. */
+  public Future<Void> setEncoding(SqlClient client, UUID id, String encoding) {
+    return client.preparedQuery("UPDATE imports SET encoding = $2 WHERE id = $1")
+        .execute(Tuple.of(id, encoding)).mapEmpty();
   }
 
   public Future<Void> setColumns(SqlClient client, UUID id, Map<String, Object> columns) {
@@ -160,7 +166,7 @@ public final class ImportStore {
     JsonObject columns = row.getJsonObject("columns");
     return new ImportJob(row.getUUID("id"), ImportEntity.fromWireName(row.getString("entity")).orElseThrow(),
         row.getString("file_name"), row.getString("contact_strategy_id"), row.getJsonObject("options").getMap(),
-        row.getString("status"), columns == null ? null : columns.getMap(), row.getLong("rows_committed"),
+        row.getString("status"), columns == null ? null : columns.getMap(), row.getString("encoding"), row.getLong("rows_committed"),
         new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged"), row.getLong("failed")),
         new Counts(row.getLong("contacts_created"), row.getLong("contacts_updated"), row.getLong("contacts_unchanged"), 0),
         row.getString("failure"), Rows.instant(row, "created_at"), Rows.instant(row, "started_at"),
