@@ -1,11 +1,11 @@
 package io.leadcycle.imports;
 
+import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.ImportColumns;
 import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow;
-import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchingStrategy;

@@ -143,6 +143,24 @@ class ImportUploadHttpTest {
   }
 
   @Test
+  void aCsvBodyOfRandomBytesEndsTheJobFailedNotRunning() throws Exception {
+    byte[] noise = new byte[16 * 1024];
+    new java.util.Random(22).nextBytes(noise);
+    HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://localhost:" + server.port() + "/v1/imports?entity=contacts&fileName=noise.csv"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "text/csv")
+        .POST(BodyPublishers.ofByteArray(noise)).build(), BodyHandlers.ofString());
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+    JsonObject done = poll(new JsonObject(accepted.body()).getString("id"));
+
+    assertThat(done.getString("status")).isEqualTo("failed");
+    assertThat(done.getString("failure")).startsWith("the file is not text in UTF-8, UTF-16 or Windows-1252");
+    assertThat(done.getString("encoding")).isNull();
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
   void anUploadCutOffMidwayIsNeverAnnouncedAndExpectContinueIsAnswered() throws Exception {
     JsonObject job = new JsonObject(send("POST", "/v1/imports", "application/json",
         "{\"entity\": \"contacts\", \"fileName\": \"cut.csv\"}", TOKEN).body());
