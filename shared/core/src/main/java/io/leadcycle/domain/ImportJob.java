@@ -9,6 +9,8 @@ import java.util.UUID;
  * A file import as stored: what it imports, how far it got and what it did.
  *
  * @param columns how the header was read ({@link ImportColumns}), null until the file is read
+ * @param encoding the text encoding the file was read in ({@code UTF-8}, {@code UTF-16LE}, {@code
+ *     UTF-16BE}, {@code windows-1252}), null until the file is read and for a file in none of them
  * @param rowsRead data rows read and written so far (the progress)
  * @param counts per row: {@code created}, {@code updated}, {@code unchanged} (the entity: contacts, or
  *     leads), {@code failed}
@@ -16,8 +18,8 @@ import java.util.UUID;
  * @param warnings what the import left out without refusing rows, in the order first met
  */
 public record ImportJob(UUID id, ImportEntity entity, String fileName, String contactStrategyId,
-    Map<String, Object> options, String status, Map<String, Object> columns, long rowsRead, Counts counts,
-    Counts contactCounts, String failure, Instant createdAt, Instant startedAt, Instant finishedAt,
+    Map<String, Object> options, String status, Map<String, Object> columns, String encoding, long rowsRead,
+    Counts counts, Counts contactCounts, String failure, Instant createdAt, Instant startedAt, Instant finishedAt,
     List<ImportWarning> warnings) {
 
   public static final String AWAITING_UPLOAD = "awaiting_upload";

@@ -70,6 +70,12 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
         continue;
       }
       String column = columns.headers().get(i).replace("\uFEFF", "").strip();
+      String fault = Fields.textFault(value);
+      if (fault != null) {
+        // PostgreSQL cannot store a NUL: the cell is the row's error, shown with the NUL as ␀ (U+2400).
+        errors.add(new RowError(row, column, reported(value.replace('\0', '\u2400')), fault));
+        continue;
+      }
       List<FieldError> cellErrors = new ArrayList<>();
       String domain = null;
       if (target.isContactField()) {

@@ -1,5 +1,6 @@
 package io.leadcycle.imports;
 
+import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.ImportColumns;
 import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob;
@@ -26,13 +27,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -268,7 +267,7 @@ public final class ImportService {
     return new Sweep(resumed, failed, gaveUp.size(), held);
   }
 
-  /** A file that is not CSV as an import reads it (not UTF-8, no header, no column to match on). */
+  /** A file that is not CSV as an import reads it (no known encoding, no header, no column to match on). */
   static final class UnreadableFile extends RuntimeException {
     UnreadableFile(String message) {
       super(message);
@@ -282,7 +281,18 @@ public final class ImportService {
     if (strategy == null) {
       throw new UnreadableFile("the contact strategy " + job.contactStrategyId() + " no longer exists");
     }
-    try (InputStream in = file.get(); Reader reader = reader(in)) {
+    // A first pass over the whole file tells its encoding: a file in none fails here, before any row is
+    // written, naming the row of its first bad byte (a second read streams it again, never holding it).
+    FileEncoding.Detected encoding;
+    try (InputStream in = file.get()) {
+      encoding = FileEncoding.detect(in);
+    } catch (FileEncoding.NotText e) {
+      throw new UnreadableFile(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    database.inTransaction(conn -> imports.setEncoding(conn, job.id(), encoding.name())).await();
+    try (InputStream in = file.get(); Reader reader = reader(in, encoding)) {
       char delimiter = delimiter(reader);
       RecordLimit limited = new RecordLimit(reader, MAX_RECORD_CHARS);
       Iterator<CSVRecord> parsed = CSVFormat.RFC4180.builder()
@@ -348,8 +358,8 @@ public final class ImportService {
       return finish(job.id(), run, done.counts().failed() > 0 ? ImportJob.COMPLETED_WITH_ERRORS : ImportJob.COMPLETED,
           null);
     } catch (CharacterCodingException e) {
-      // Decoded a block ahead of the parser: where exactly is not known.
-      throw new UnreadableFile("the file is not UTF-8: save it as CSV UTF-8");
+      // The first pass found the file valid: it changed between the two reads.
+      throw new UnreadableFile("the file is no longer " + encoding.name() + " as its first read found it: upload it again");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -364,7 +374,12 @@ public final class ImportService {
     if (header.size() > MAX_COLUMNS) {
       throw new UnreadableFile("the file has " + header.size() + " columns; an import reads at most " + MAX_COLUMNS);
     }
-    for (String name : header) {
+    for (int i = 0; i < header.size(); i++) {
+      String name = header.get(i);
+      String fault = name == null ? null : Fields.textFault(name);
+      if (fault != null) {
+        throw new UnreadableFile("the header of column " + (i + 1) + " " + fault + ": the first row must name the columns");
+      }
       if (name != null && name.length() > MAX_HEADER_LENGTH) {
         throw new UnreadableFile("a column header is longer than " + MAX_HEADER_LENGTH
             + " characters: the first row must name the columns");
@@ -445,15 +460,13 @@ public final class ImportService {
     return described;
   }
 
-  /** UTF-8, with or without a byte order mark; anything else fails the import at the first bad byte. */
-  static Reader reader(InputStream in) throws IOException {
-    PushbackInputStream pushback = new PushbackInputStream(in, 3);
-    byte[] start = pushback.readNBytes(3);
-    boolean bom = start.length == 3 && (start[0] & 0xFF) == 0xEF && (start[1] & 0xFF) == 0xBB && (start[2] & 0xFF) == 0xBF;
-    if (!bom && start.length > 0) {
-      pushback.unread(start);
-    }
-    return new BufferedReader(new InputStreamReader(pushback, StandardCharsets.UTF_8.newDecoder()
+  /**
+   * The file as text in the encoding its first read found ({@link FileEncoding}), after its byte order
+   * mark; a byte that does not fit is reported, never replaced.
+   */
+  static Reader reader(InputStream in, FileEncoding.Detected encoding) throws IOException {
+    in.skipNBytes(encoding.byteOrderMarkLength());
+    return new BufferedReader(new InputStreamReader(in, encoding.charset().newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024);
   }
 
@@ -506,7 +519,7 @@ public final class ImportService {
     }
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return new UnreadableFile(cause instanceof CharacterCodingException
-        ? "the file is not UTF-8 (near row " + row + "): save it as CSV UTF-8"
+        ? "the file changed since its first read (near row " + row + "): upload it again"
         : "the file is not CSV as RFC 4180 writes it (at row " + row + "): " + cause.getMessage());
   }
 }

@@ -26,7 +26,7 @@ import java.util.UUID;
 public final class ImportStore {
 
   private static final String COLUMNS = """
-      id, entity, file_name, contact_strategy_id, options, status, columns, rows_committed, created, updated, unchanged,
+      id, entity, file_name, contact_strategy_id, options, status, columns, encoding, rows_committed, created, updated, unchanged,
       failed, contacts_created, contacts_updated, contacts_unchanged, failure, created_at, started_at, finished_at,
       (SELECT coalesce(jsonb_agg(jsonb_build_object('kind', w.kind, 'column', nullif(w.column_name, ''),
                 'reason', w.reason, 'rows', w.rows, 'exampleRow', w.example_row, 'exampleValue', w.example_value,
@@ -130,6 +130,12 @@ public final class ImportStore {
     return client.preparedQuery("UPDATE imports SET claimed_until = NULL WHERE id = $1 AND status = 'running'"
             + " AND runs = $2")
         .execute(Tuple.of(id, run)).mapEmpty();
+  }
+
+  /** The text encoding the file's first read found, before any row is read. */
+  public Future<Void> setEncoding(SqlClient client, UUID id, String encoding) {
+    return client.preparedQuery("UPDATE imports SET encoding = $2 WHERE id = $1")
+        .execute(Tuple.of(id, encoding)).mapEmpty();
   }
 
   public Future<Void> setColumns(SqlClient client, UUID id, Map<String, Object> columns) {
@@ -270,7 +276,7 @@ public final class ImportStore {
     JsonObject columns = row.getJsonObject("columns");
     return new ImportJob(row.getUUID("id"), ImportEntity.fromWireName(row.getString("entity")).orElseThrow(),
         row.getString("file_name"), row.getString("contact_strategy_id"), row.getJsonObject("options").getMap(),
-        row.getString("status"), columns == null ? null : columns.getMap(), row.getLong("rows_committed"),
+        row.getString("status"), columns == null ? null : columns.getMap(), row.getString("encoding"), row.getLong("rows_committed"),
         new Counts(row.getLong("created"), row.getLong("updated"), row.getLong("unchanged"), row.getLong("failed")),
         new Counts(row.getLong("contacts_created"), row.getLong("contacts_updated"), row.getLong("contacts_unchanged"), 0),
         row.getString("failure"), Rows.instant(row, "created_at"), Rows.instant(row, "started_at"),

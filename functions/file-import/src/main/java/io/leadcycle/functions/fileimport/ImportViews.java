@@ -26,6 +26,7 @@ final class ImportViews {
         .put("status", job.status())
         .put("contactStrategyId", job.contactStrategyId())
         .put("options", new JsonObject(job.options()))
+        .put("encoding", job.encoding())
         .put("progress", new JsonObject().put("rowsRead", job.rowsRead()))
         .put("counts", counts(job.counts()));
     if (job.entity() == ImportEntity.LEADS) {

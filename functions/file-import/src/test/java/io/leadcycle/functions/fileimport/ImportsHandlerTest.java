@@ -86,6 +86,19 @@ class ImportsHandlerTest {
   }
 
   @Test
+  void aCsvBodyInWindows1252IsStoredByteForByteForTheImportToDecode() throws Exception {
+    // Not UTF-8, so API Gateway (and the local server) send it base64-encoded: nothing decodes it on the way.
+    byte[] excel = FileEncodingImportTest.GERMAN_EXPORT.getBytes(java.nio.charset.Charset.forName("windows-1252"));
+    APIGatewayV2HTTPResponse accepted = answer(handler, HttpEvents.management("POST /v1/imports", "/v1/imports")
+        .queries("entity", "contacts", "fileName", "export.csv").header("content-type", "text/csv")
+        .body(excel, true).build());
+
+    assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(202);
+    Path stored = bucket.resolve(ImportFiles.keyOf(UUID.fromString(body(accepted).getString("id")), "export.csv"));
+    assertThat(Files.readAllBytes(stored)).isEqualTo(excel);
+  }
+
+  @Test
   void badRequestsAreRefusedAndCreateNoJob() {
     assertThat(invalidFields(post("{\"entity\": \"people\", \"fileName\": \"x.csv\", \"colour\": 1}")))
         .containsExactlyInAnyOrder("entity", "colour");

@@ -118,6 +118,60 @@ class ImportUploadHttpTest {
   }
 
   @Test
+  void excelsPlainCsvInWindows1252IsReadWithItsUmlautsThroughEitherRoute() throws Exception {
+    // Excel's plain "CSV" in a German locale: Windows-1252, semicolons, an umlaut in a header too.
+    byte[] excel = ("E-Mail;Vorname;Stadt;Straße\r\nkaethe@example.com;Käthe;Genève;Hauptstraße 1\r\n")
+        .getBytes(java.nio.charset.Charset.forName("windows-1252"));
+    String mapping = "{\"entity\": \"contacts\", \"fileName\": \"export.csv\", \"mapping\": {\"Straße\": \"attributes.street\"}}";
+    String stored = "SELECT count(*) FROM contacts WHERE first_name = 'Käthe'"
+        + " AND attributes = '{\"Stadt\": \"Genève\", \"street\": \"Hauptstraße 1\"}'::jsonb";
+
+    JsonObject job = new JsonObject(send("POST", "/v1/imports", "application/json", mapping, TOKEN).body());
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(job.getString("uploadUrl")))
+        .PUT(BodyPublishers.ofByteArray(excel)).build(), BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    JsonObject uploaded = poll(job.getString("id"));
+    assertThat(uploaded.getString("status")).as(uploaded.encode()).isEqualTo("completed");
+    assertThat(uploaded.getString("encoding")).isEqualTo("windows-1252");
+    assertThat(TestDatabase.count(stored)).isEqualTo(1);
+
+    TestDatabase.reset();
+    HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://localhost:" + server.port() + "/v1/imports?entity=contacts&fileName=export.csv"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "text/csv")
+        .POST(BodyPublishers.ofByteArray(excel)).build(), BodyHandlers.ofString());
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonObject posted = poll(new JsonObject(accepted.body()).getString("id"));
+    assertThat(posted.getString("status")).as(posted.encode()).isEqualTo("completed");
+    assertThat(posted.getString("encoding")).isEqualTo("windows-1252");
+    // Without the mapping the street column is an attribute named after its header, which was read right.
+    assertThat(posted.getJsonObject("columns").getJsonArray("attributeColumns"))
+        .containsExactly("Stadt", "Straße");
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts WHERE first_name = 'Käthe'"
+        + " AND attributes->>'Stra_e' = 'Hauptstraße 1' AND attributes->>'Stadt' = 'Genève'")).isEqualTo(1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts WHERE strpos(first_name || attributes::text,"
+        + " U&'\\FFFD') > 0")).isZero();
+  }
+
+  @Test
+  void aCsvBodyOfRandomBytesEndsTheJobFailedNotRunning() throws Exception {
+    byte[] noise = new byte[16 * 1024];
+    new java.util.Random(22).nextBytes(noise);
+    HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://localhost:" + server.port() + "/v1/imports?entity=contacts&fileName=noise.csv"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "text/csv")
+        .POST(BodyPublishers.ofByteArray(noise)).build(), BodyHandlers.ofString());
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+    JsonObject done = poll(new JsonObject(accepted.body()).getString("id"));
+
+    assertThat(done.getString("status")).isEqualTo("failed");
+    assertThat(done.getString("failure")).startsWith("the file is not text in UTF-8, UTF-16 or Windows-1252");
+    assertThat(done.getString("encoding")).isNull();
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts")).isZero();
+  }
+
+  @Test
   void anUploadCutOffMidwayIsNeverAnnouncedAndExpectContinueIsAnswered() throws Exception {
     JsonObject job = new JsonObject(send("POST", "/v1/imports", "application/json",
         "{\"entity\": \"contacts\", \"fileName\": \"cut.csv\"}", TOKEN).body());
