@@ -19,13 +19,15 @@ import java.util.Map;
  *     attribute; false: it is ignored
  * @param accountMatching without an account column, how to link a contact's account from its own fields,
  *     as a form's account linking does ({@code off} by default)
+ * @param sourceChoice the system the file was exported from: {@code auto} (recognised from its header, the
+ *     default), {@code none} (the general headers only) or a source's id ({@link ImportSource})
  */
 public record ImportRequest(ImportEntity entity, String fileName, Map<String, ImportTarget> mapping,
     String contactStrategyId, String contextId, String contextName, boolean attributesForUnknownColumns,
-    AccountMatching accountMatching) {
+    AccountMatching accountMatching, String sourceChoice) {
 
   public static final List<String> FIELDS = List.of("entity", "fileName", "mapping", "contactStrategyId", "context",
-      "unknownColumns", "accountMatching");
+      "unknownColumns", "accountMatching", "source");
   public static final List<String> CONTEXT_FIELDS = List.of("id", "name");
   public static final List<String> UNKNOWN_COLUMNS = List.of("attributes", "ignore");
   public static final int MAX_FILE_NAME_LENGTH = 200;
@@ -33,6 +35,17 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
 
   public ImportRequest {
     mapping = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
+    sourceChoice = sourceChoice == null ? ImportSource.AUTO : sourceChoice;
+  }
+
+  /** The source the request names; null when it is to be recognised, or for none. */
+  public ImportSource source() {
+    return ImportSource.byId(sourceChoice).orElse(null);
+  }
+
+  /** Whether the source is to be recognised from the file's header. */
+  public boolean recogniseSource() {
+    return ImportSource.AUTO.equals(sourceChoice);
   }
 
   /** What the job stores of the request, to read the file by when it arrives. */
@@ -43,6 +56,7 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
     options.put("mapping", mapped);
     options.put("unknownColumns", attributesForUnknownColumns ? "attributes" : "ignore");
     options.put("accountMatching", accountMatching.wireName());
+    options.put("source", sourceChoice);
     if (entity == ImportEntity.LEADS) {
       Map<String, Object> context = new LinkedHashMap<>();
       context.put("id", contextId);
@@ -90,6 +104,10 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
     }
     AccountMatching accountMatching = body.get("accountMatching") == null ? AccountMatching.OFF
         : Fields.requiredEnum(body, "accountMatching", AccountMatching::fromWireName, AccountMatching.WIRE_NAMES, errors);
+    Object source = body.get("source");
+    if (source != null && !ImportSource.CHOICES.contains(source)) {
+      errors.add(new FieldError("source", "must be one of: " + String.join(", ", ImportSource.CHOICES)));
+    }
     if (fileName != null && fileName.length() > MAX_FILE_NAME_LENGTH) {
       errors.add(new FieldError("fileName", "longer than " + MAX_FILE_NAME_LENGTH + " characters"));
     }
@@ -97,7 +115,7 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
       throw new InvalidInput(errors);
     }
     return new ImportRequest(entity, fileName, mapping, strategy, contextId, contextName, !"ignore".equals(unknown),
-        accountMatching);
+        accountMatching, (String) source);
   }
 
   /** Reads a stored request back ({@link #options()}). */
@@ -111,7 +129,8 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
     }
     return new ImportRequest(entity, fileName, mapping, contactStrategyId, (String) context.get("id"),
         (String) context.get("name"), !"ignore".equals(options.get("unknownColumns")),
-        AccountMatching.fromWireName(String.valueOf(options.get("accountMatching"))).orElse(AccountMatching.OFF));
+        AccountMatching.fromWireName(String.valueOf(options.get("accountMatching"))).orElse(AccountMatching.OFF),
+        options.get("source") instanceof String source ? source : ImportSource.AUTO);
   }
 
   @SuppressWarnings("unchecked")

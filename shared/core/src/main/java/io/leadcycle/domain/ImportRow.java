@@ -57,67 +57,38 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
     }
     Set<String> matchFields = new HashSet<>();
     contactStrategy.fields().forEach(field -> matchFields.add(field.wireName()));
-    Map<String, String> standard = new LinkedHashMap<>();
-    Map<String, String> attributes = new LinkedHashMap<>();
-    List<String> overLimit = new ArrayList<>();
-    String accountName = null;
-    String accountDomain = null;
-    String topic = null;
-    for (int i = 0; i < values.size(); i++) {
-      ImportTarget target = columns.targets().get(i);
-      String value = values.get(i) == null ? "" : values.get(i).strip();
-      if (target == null || value.isEmpty()) {
-        continue;
-      }
-      String column = columns.headers().get(i).replace("\uFEFF", "").strip();
-      String fault = Fields.textFault(value);
-      if (fault != null) {
-        // PostgreSQL cannot store a NUL: the cell is the row's error, shown with the NUL as ␀ (U+2400).
-        errors.add(new RowError(row, column, reported(value.replace('\0', '\u2400')), fault));
-        continue;
-      }
-      List<FieldError> cellErrors = new ArrayList<>();
-      String domain = null;
-      if (target.isContactField()) {
-        ContactFields.checkStandardField(column, target.wireName(), value, cellErrors);
-      } else if (target.isAttribute()) {
-        if (value.length() > Submission.MAX_ATTRIBUTE_LENGTH) {
-          cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_ATTRIBUTE_LENGTH + " characters"));
+    Cells cells = new Cells();
+    // The columns that fill their target first, then the fallbacks: a fallback fills only what they left empty.
+    for (boolean fallbacks : new boolean[] {false, true}) {
+      for (int i = 0; i < values.size(); i++) {
+        ImportColumns.Column column = columns.plan().get(i);
+        String value = values.get(i) == null ? "" : values.get(i).strip();
+        if (!column.isRead() || column.fallback() != fallbacks || value.isEmpty()) {
+          continue;
         }
-      } else if (value.length() > Submission.MAX_TEXT_LENGTH) {
-        cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_TEXT_LENGTH + " characters"));
-      } else if (target.wireName().equals(ImportTarget.ACCOUNT_DOMAIN)) {
-        domain = domainOf(value);
-        if (domain == null) {
-          cellErrors.add(new FieldError(column, "not a domain"));
+        String fault = Fields.textFault(value);
+        if (fault != null) {
+          // PostgreSQL cannot store a NUL: the cell is the row's error, shown with the NUL as ␀ (U+2400).
+          errors.add(new RowError(row, column.header(), reported(value.replace('\0', '\u2400')), fault));
+          continue;
         }
-      }
-      if (!cellErrors.isEmpty()) {
-        FieldError first = cellErrors.get(0);
-        if (matchFields.contains(target.wireName())) {
-          cellErrors.forEach(e -> errors.add(new RowError(row, e.field(), reported(value), e.message())));
-        } else {
-          warnings.add(ImportWarning.valueLeftOut(row, column, reported(value), first.message()));
+        ImportTarget target = column.target();
+        if (column.fallback() && cells.has(target)) {
+          // Both columns have a value: the first fills the field, this one is kept as an attribute.
+          if (column.otherwise() != null) {
+            cells.put(row, column.header(), column.otherwise(), value, matchFields, errors, warnings);
+          }
+          continue;
         }
-        continue;
-      }
-      if (target.isContactField()) {
-        standard.put(target.wireName(), value);
-      } else if (target.isAttribute()) {
-        if (attributes.size() < Submission.MAX_ATTRIBUTES) {
-          attributes.put(target.attribute(), value);
-        } else {
-          overLimit.add(column);
-        }
-      } else {
-        switch (target.wireName()) {
-          case ImportTarget.ACCOUNT_NAME -> accountName = value;
-          case ImportTarget.ACCOUNT_DOMAIN -> accountDomain = domain;
-          case ImportTarget.LEAD_TOPIC -> topic = value;
-          default -> throw new IllegalStateException("unhandled import target " + target.wireName());
-        }
+        cells.put(row, column.header(), target, value, matchFields, errors, warnings);
       }
     }
+    Map<String, String> standard = cells.standard;
+    Map<String, String> attributes = cells.attributes;
+    List<String> overLimit = cells.overLimit;
+    String accountDomain = cells.accountDomain;
+    String accountName = cells.accountName;
+    String topic = cells.topic;
     if (!errors.isEmpty()) {
       return new Read(null, errors, List.of());
     }
@@ -147,6 +118,85 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
       return new Read(null, errors, List.of());
     }
     return new Read(new ImportRow(row, contact, contactKey, accountKey, topic), List.of(), warnings);
+  }
+
+  /** The values of one row's cells so far, by target. */
+  private static final class Cells {
+    final Map<String, String> standard = new LinkedHashMap<>();
+    final Map<String, String> attributes = new LinkedHashMap<>();
+    final List<String> overLimit = new ArrayList<>();
+    String accountName;
+    String accountDomain;
+    String topic;
+
+    boolean has(ImportTarget target) {
+      return switch (target.wireName()) {
+        case ImportTarget.ACCOUNT_NAME -> accountName != null;
+        case ImportTarget.ACCOUNT_DOMAIN -> accountDomain != null;
+        case ImportTarget.LEAD_TOPIC -> topic != null;
+        case ImportTarget.FULL_NAME -> standard.containsKey("firstName") || standard.containsKey("lastName");
+        default -> target.isAttribute() ? attributes.containsKey(target.attribute()) : standard.containsKey(target.wireName());
+      };
+    }
+
+    /**
+     * Checks {@code value} as {@code target} takes it and keeps it. A value a field the contact strategy
+     * matches on cannot take is the row's error; any other is left out with a warning.
+     */
+    void put(long row, String column, ImportTarget target, String value, Set<String> matchFields,
+        List<RowError> errors, List<ImportWarning> warnings) {
+      if (target.wireName().equals(ImportTarget.FULL_NAME)) {
+        String[] name = ImportTarget.splitFullName(value);
+        if (name[0] != null) {
+          put(row, column, new ImportTarget("firstName", null), name[0], matchFields, errors, warnings);
+        }
+        put(row, column, new ImportTarget("lastName", null), name[1], matchFields, errors, warnings);
+        return;
+      }
+      List<FieldError> cellErrors = new ArrayList<>();
+      String domain = null;
+      if (target.isContactField()) {
+        ContactFields.checkStandardField(column, target.wireName(), value, cellErrors);
+      } else if (target.isAttribute()) {
+        if (value.length() > Submission.MAX_ATTRIBUTE_LENGTH) {
+          cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_ATTRIBUTE_LENGTH + " characters"));
+        }
+      } else if (value.length() > Submission.MAX_TEXT_LENGTH) {
+        cellErrors.add(new FieldError(column, "longer than " + Submission.MAX_TEXT_LENGTH + " characters"));
+      } else if (target.wireName().equals(ImportTarget.ACCOUNT_DOMAIN)) {
+        domain = domainOf(value);
+        if (domain == null) {
+          cellErrors.add(new FieldError(column, "not a domain"));
+        }
+      }
+      if (!cellErrors.isEmpty()) {
+        if (matchFields.contains(target.wireName())) {
+          cellErrors.forEach(e -> errors.add(new RowError(row, e.field(), reported(value), e.message())));
+        } else {
+          warnings.add(ImportWarning.valueLeftOut(row, column, reported(value), cellErrors.get(0).message()));
+        }
+        return;
+      }
+      if (target.isContactField()) {
+        standard.putIfAbsent(target.wireName(), value);
+      } else if (target.isAttribute()) {
+        if (attributes.containsKey(target.attribute())) {
+          return;
+        }
+        if (attributes.size() < Submission.MAX_ATTRIBUTES) {
+          attributes.put(target.attribute(), value);
+        } else {
+          overLimit.add(column);
+        }
+      } else {
+        switch (target.wireName()) {
+          case ImportTarget.ACCOUNT_NAME -> accountName = accountName != null ? accountName : value;
+          case ImportTarget.ACCOUNT_DOMAIN -> accountDomain = accountDomain != null ? accountDomain : domain;
+          case ImportTarget.LEAD_TOPIC -> topic = topic != null ? topic : value;
+          default -> throw new IllegalStateException("unhandled import target " + target.wireName());
+        }
+      }
+    }
   }
 
   /** An account column wins; without one, the contact's own fields as account matching says. */

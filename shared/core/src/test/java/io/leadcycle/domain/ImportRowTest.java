@@ -24,7 +24,7 @@ class ImportRowTest {
     }
     assertThat(ImportTarget.byDefault("Vorname")).hasValue(new ImportTarget("firstName", null));
     assertThat(ImportTarget.byDefault("Website")).hasValue(new ImportTarget("account.domain", null));
-    assertThat(ImportTarget.byDefault("Name")).isEmpty(); // first or last? ambiguous: an attribute
+    assertThat(ImportTarget.byDefault("Name")).hasValue(new ImportTarget("fullName", null)); // split, see ImportSourcesTest
     assertThat(ImportTarget.attributeNameOf("Favourite colour")).isEqualTo("Favourite_colour");
     assertThat(ImportTarget.attributeNameOf("2nd phone")).isEqualTo("nd_phone");
     assertThat(ImportTarget.attributeNameOf("§§§")).isNull();

@@ -1,9 +1,9 @@
 package io.leadcycle.imports;
 
-import io.leadcycle.domain.Fields;
 import io.leadcycle.domain.ImportColumns;
 import io.leadcycle.domain.ImportEntity;
 import io.leadcycle.domain.ImportJob;
+import io.leadcycle.domain.ImportPreview;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow;
 import io.leadcycle.domain.ImportWarning;
@@ -23,26 +23,15 @@ import io.leadcycle.store.ImportStore.StoredError;
 import io.leadcycle.store.MatchingStrategyStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * File imports of contacts and leads (docs/import.md): jobs created by the API, files read by the
@@ -268,7 +257,7 @@ public final class ImportService {
   }
 
   /** A file that is not CSV as an import reads it (no known encoding, no header, no column to match on). */
-  static final class UnreadableFile extends RuntimeException {
+  public static final class UnreadableFile extends RuntimeException {
     UnreadableFile(String message) {
       super(message);
     }
@@ -283,66 +272,27 @@ public final class ImportService {
     }
     // A first pass over the whole file tells its encoding: a file in none fails here, before any row is
     // written, naming the row of its first bad byte (a second read streams it again, never holding it).
-    FileEncoding.Detected encoding;
-    try (InputStream in = file.get()) {
-      encoding = FileEncoding.detect(in);
-    } catch (FileEncoding.NotText e) {
-      throw new UnreadableFile(e.getMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    FileEncoding.Detected encoding = CsvRows.encodingOf(file.get());
     database.inTransaction(conn -> imports.setEncoding(conn, job.id(), encoding.name())).await();
-    try (InputStream in = file.get(); Reader reader = reader(in, encoding)) {
-      char delimiter = delimiter(reader);
-      RecordLimit limited = new RecordLimit(reader, MAX_RECORD_CHARS);
-      Iterator<CSVRecord> parsed = CSVFormat.RFC4180.builder()
-          .setDelimiter(delimiter)
-          .setIgnoreEmptyLines(false)
-          // A quote still open at the end of the file is an error: leniency would make the rest of the file
-          // one cell of one row, and the rows in it would be gone without a word.
-          .setLenientEof(false)
-          .setTrailingData(true)
-          .get()
-          .parse(limited)
-          .iterator();
-      Iterator<CSVRecord> records = new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return parsed.hasNext();
-        }
-
-        @Override
-        public CSVRecord next() {
-          CSVRecord record = parsed.next();
-          limited.recordEnded();
-          return record;
-        }
-      };
-      if (!hasNext(records, 1)) {
-        throw new UnreadableFile("the file is empty: the first row must name the columns");
-      }
-      List<String> header = next(records, 1).toList();
-      checkHeader(header);
-      ImportColumns columns = ImportColumns.plan(header, request);
+    try (CsvRows records = CsvRows.open(file.get(), encoding)) {
+      ImportColumns columns = ImportColumns.plan(records.header(), request);
       checkColumns(request, strategy, columns);
-      database.inTransaction(conn -> imports.setColumns(conn, job.id(), describe(columns))).await();
-      long record = 1; // the header; a record's number is its row as a spreadsheet shows it
-      for (long i = 0; i < job.rowsRead() && hasNext(records, record + 1); i++) {
-        next(records, ++record); // committed by an earlier run
+      Map<String, Object> described = columns.describe();
+      described.put("delimiter", String.valueOf(records.delimiter()));
+      database.inTransaction(conn -> imports.setColumns(conn, job.id(), described)).await();
+      for (long i = 0; i < job.rowsRead() && records.hasNext(); i++) {
+        records.next(); // committed by an earlier run
       }
       // The next batch is parsed while the previous one is written; batches commit in file order.
       Future<ImportBatch.Result> pending = null;
       long committed = job.rowsRead();
       while (true) {
         List<ImportRow.Read> batch = new ArrayList<>();
-        while (batch.size() < batchRows && hasNext(records, record + 1)) {
-          CSVRecord values = next(records, ++record);
-          if (values.stream().allMatch(value -> value == null || value.isBlank())) {
-            // An empty line, or one of separators only (as spreadsheets write rows they think used): no
-            // data, nothing to report.
-            continue;
+        while (batch.size() < batchRows && records.hasNext()) {
+          List<String> values = records.next().toList();
+          if (!isBlank(values)) {
+            batch.add(ImportRow.read(records.row(), values, columns, request, strategy));
           }
-          batch.add(ImportRow.read(record, values.toList(), columns, request, strategy));
         }
         if (pending != null) {
           pending.await().countIn(metrics, request.entity());
@@ -351,91 +301,58 @@ public final class ImportService {
           break;
         }
         pending = database.inTransaction(new ImportBatch(job.id(), run, request, strategy, LEASE, batch, committed,
-            record - 1)::write);
-        committed = record - 1;
+            records.row() - 1)::write);
+        committed = records.row() - 1;
       }
       ImportJob done = database.read(conn -> imports.find(conn, job.id())).await();
       return finish(job.id(), run, done.counts().failed() > 0 ? ImportJob.COMPLETED_WITH_ERRORS : ImportJob.COMPLETED,
           null);
-    } catch (CharacterCodingException e) {
-      // The first pass found the file valid: it changed between the two reads.
-      throw new UnreadableFile("the file is no longer " + encoding.name() + " as its first read found it: upload it again");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * An empty line, or one of separators only (as spreadsheets write rows they think used): no data, nothing
+   * to report.
+   */
+  private static boolean isBlank(List<String> values) {
+    return values.stream().allMatch(value -> value == null || value.isBlank());
+  }
+
+  /**
+   * What importing {@code file} would do, without writing anything ({@code POST /v1/imports/preview}): the
+   * source recognised, the encoding, the delimiter, how each column is read, the first {@code rowsShown}
+   * rows as they would land, and over the whole file the rows refused (the first errors) and the warnings
+   * a run would record. Matching against stored contacts is not part of it.
+   *
+   * @throws UnreadableFile for a file whose header cannot be read (no encoding, empty, not CSV)
+   */
+  public ImportPreview preview(ImportRequest request, byte[] file, int rowsShown) {
+    String strategyId = request.contactStrategyId() != null ? request.contactStrategyId() : MatchingStrategy.DEFAULT_CONTACT;
+    MatchingStrategy strategy = database.read(conn -> strategies.find(conn, strategyId)).await();
+    checkStrategy(strategy, strategyId);
+    FileEncoding.Detected encoding = CsvRows.encodingOf(new java.io.ByteArrayInputStream(file));
+    try (CsvRows records = CsvRows.open(new java.io.ByteArrayInputStream(file), encoding)) {
+      ImportColumns columns = ImportColumns.plan(records.header(), request);
+      ImportPreview.Builder preview = new ImportPreview.Builder(encoding.name(), records.delimiter(), columns, rowsShown);
+      try {
+        checkColumns(request, strategy, columns);
+        while (records.hasNext()) {
+          List<String> values = records.next().toList();
+          if (!isBlank(values)) {
+            preview.add(ImportRow.read(records.row(), values, columns, request, strategy));
+          }
+        }
+      } catch (UnreadableFile e) {
+        // Past the header a run would fail here (after importing the rows before): the preview says so.
+        preview.failure(e.getMessage());
+      }
+      return preview.build();
     }
   }
 
   /** Ends the job as run {@code run}; null when another run holds it by now. */
   private ImportJob finish(UUID id, int run, String status, String failure) {
     return database.inTransaction(conn -> imports.finishRun(conn, id, run, status, failure)).await();
-  }
-
-  private static void checkHeader(List<String> header) {
-    if (header.size() > MAX_COLUMNS) {
-      throw new UnreadableFile("the file has " + header.size() + " columns; an import reads at most " + MAX_COLUMNS);
-    }
-    for (int i = 0; i < header.size(); i++) {
-      String name = header.get(i);
-      String fault = name == null ? null : Fields.textFault(name);
-      if (fault != null) {
-        throw new UnreadableFile("the header of column " + (i + 1) + " " + fault + ": the first row must name the columns");
-      }
-      if (name != null && name.length() > MAX_HEADER_LENGTH) {
-        throw new UnreadableFile("a column header is longer than " + MAX_HEADER_LENGTH
-            + " characters: the first row must name the columns");
-      }
-    }
-  }
-
-  /**
-   * Counts the characters the parser takes since the last record it completed, and fails the read once
-   * they exceed the limit: memory stays bounded whatever the file (the parser reads ahead by at most
-   * its buffer, so the count is that much early or late).
-   */
-  static final class RecordLimit extends java.io.FilterReader {
-    private final long limit;
-    private long read;
-
-    RecordLimit(Reader in, long limit) {
-      super(in);
-      this.limit = limit;
-    }
-
-    void recordEnded() {
-      read = 0;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int c = super.read();
-      if (c != -1) {
-        count(1);
-      }
-      return c;
-    }
-
-    @Override
-    public int read(char[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
-      if (n > 0) {
-        count(n);
-      }
-      return n;
-    }
-
-    private void count(int n) throws RecordTooLong {
-      read += n;
-      if (read > limit) {
-        throw new RecordTooLong(limit);
-      }
-    }
-  }
-
-  /** A record over {@link #MAX_RECORD_CHARS}: most likely a quote that is never closed. */
-  static final class RecordTooLong extends IOException {
-    RecordTooLong(long limit) {
-      super("a row is longer than " + limit + " characters (is a quote never closed?)");
-    }
   }
 
   /** A contacts import whose header names none of the strategy's fields cannot import a single row. */
@@ -446,80 +363,9 @@ public final class ImportService {
     for (MatchField field : strategy.fields()) {
       if (columns.columnOf(field.wireName()) == null) {
         throw new UnreadableFile("no column fills " + field.wireName() + ", which contact strategy " + strategy.id()
-            + " matches on; the columns are read as: " + describe(columns).get("columns"));
+            + " matches on; the columns are read as: " + columns.columns());
       }
     }
   }
 
-  private static Map<String, Object> describe(ImportColumns columns) {
-    Map<String, Object> described = new LinkedHashMap<>();
-    described.put("columns", columns.columns());
-    described.put("attributeColumns", columns.attributeColumns());
-    described.put("ignoredColumns", columns.ignoredColumns());
-    described.put("warnings", columns.warnings());
-    return described;
-  }
-
-  /**
-   * The file as text in the encoding its first read found ({@link FileEncoding}), after its byte order
-   * mark; a byte that does not fit is reported, never replaced.
-   */
-  static Reader reader(InputStream in, FileEncoding.Detected encoding) throws IOException {
-    in.skipNBytes(encoding.byteOrderMarkLength());
-    return new BufferedReader(new InputStreamReader(in, encoding.charset().newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024);
-  }
-
-  /**
-   * {@code ;} when the header has more semicolons than commas outside quotes (as spreadsheets in many
-   * European locales write CSV), else {@code ,}. Reads the first line and goes back to its start.
-   */
-  static char delimiter(Reader reader) throws IOException {
-    reader.mark(64 * 1024);
-    int commas = 0;
-    int semicolons = 0;
-    boolean quoted = false;
-    for (int i = 0, c = reader.read(); c != -1 && i < 64 * 1024 - 1; i++, c = reader.read()) {
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (!quoted && (c == '\n' || c == '\r')) {
-        break;
-      } else if (!quoted && c == ',') {
-        commas++;
-      } else if (!quoted && c == ';') {
-        semicolons++;
-      }
-    }
-    reader.reset();
-    return semicolons > commas ? ';' : ',';
-  }
-
-  private static boolean hasNext(Iterator<CSVRecord> records, long row) {
-    try {
-      return records.hasNext();
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw unreadable(e, row);
-    }
-  }
-
-  private static CSVRecord next(Iterator<CSVRecord> records, long row) {
-    try {
-      return records.next();
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw unreadable(e, row);
-    }
-  }
-
-  private static UnreadableFile unreadable(RuntimeException e, long row) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RecordTooLong) {
-        return new UnreadableFile("row " + row + " is not complete within " + MAX_RECORD_CHARS
-            + " characters, most likely a quote that is never closed: the import stops there");
-      }
-    }
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return new UnreadableFile(cause instanceof CharacterCodingException
-        ? "the file changed since its first read (near row " + row + "): upload it again"
-        : "the file is not CSV as RFC 4180 writes it (at row " + row + "): " + cause.getMessage());
-  }
 }

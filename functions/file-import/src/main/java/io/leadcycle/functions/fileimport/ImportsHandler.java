@@ -8,6 +8,8 @@ import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.ImportJob;
 import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow.RowError;
+import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.ImportPreview;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.Csv;
@@ -63,6 +65,7 @@ public final class ImportsHandler extends HttpFunction {
   protected List<Route> defineRoutes() {
     return List.of(
         new Route("POST", "/v1/imports", Access.MANAGEMENT, this::create),
+        new Route("POST", "/v1/imports/preview", Access.MANAGEMENT, this::preview),
         new Route("GET", "/v1/imports", Access.MANAGEMENT, this::list),
         new Route("GET", "/v1/imports/{importId}", Access.MANAGEMENT, this::get),
         new Route("GET", "/v1/imports/{importId}/errors", Access.MANAGEMENT, this::errors));
@@ -77,26 +80,15 @@ public final class ImportsHandler extends HttpFunction {
   }
 
   /**
-   * {@code text/csv} with {@code ?entity=contacts|leads} (and optionally {@code fileName}, {@code
-   * contactStrategyId}): the file itself, up to 5 MiB → 202 with the job, which runs at once. JSON
-   * {@code {entity, fileName, mapping?, contactStrategyId?, context?, unknownColumns?, accountMatching?}}
+   * {@code text/csv} with {@code ?entity=contacts|leads} and the JSON flow's options as query parameters
+   * ({@link #optionsOf}): the file itself, up to 5 MiB → 202 with the job, which runs at once. JSON
+   * {@code {entity, fileName, mapping?, contactStrategyId?, context?, unknownColumns?, accountMatching?, source?}}
    * → 201 with the job and {@code uploadUrl}, where the file is PUT.
    */
   private HttpResponse create(HttpRequest request) {
-    String type = request.mediaType();
-    if ("text/csv".equals(type) || "application/csv".equals(type)) {
-      if (request.body().length > ImportService.MAX_BODY_BYTES) {
-        throw Problem.tooLarge("A CSV body may be up to 5 MiB; for a larger file POST {entity, fileName} as JSON"
-            + " and PUT the file to the uploadUrl of the answer.");
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      for (String name : List.of("entity", "fileName", "contactStrategyId", "unknownColumns", "accountMatching")) {
-        if (request.queryParameter(name) != null) {
-          body.put(name, request.queryParameter(name));
-        }
-      }
-      body.putIfAbsent("fileName", "upload.csv");
-      ImportRequest parsed = ImportRequest.parse(body);
+    if (isCsv(request)) {
+      checkCsvSize(request);
+      ImportRequest parsed = ImportRequest.parse(optionsOf(request, List.of()));
       return HttpResponse.json(202, ImportViews.job(service().createWithFile(parsed, request.body())));
     }
     if (!request.isJson()) {
@@ -105,6 +97,112 @@ public final class ImportsHandler extends HttpFunction {
     }
     ImportService.Created created = service().create(ImportRequest.parse(request.jsonMap()));
     return HttpResponse.json(201, ImportViews.job(created.job()).put("uploadUrl", created.uploadUrl().toString()));
+  }
+
+  /**
+   * What an import would do, writing nothing: the bodies of an import ({@code text/csv} with the options
+   * as query parameters, or JSON with the options and the file's text in {@code csv}), and {@code ?rows=}
+   * (how many rows to show, 20 by default). A file whose header cannot be read is {@code 422}.
+   */
+  private HttpResponse preview(HttpRequest request) {
+    int rows = rowsShown(request.queryParameter("rows"));
+    ImportRequest parsed;
+    byte[] file;
+    if (isCsv(request)) {
+      checkCsvSize(request);
+      parsed = ImportRequest.parse(optionsOf(request, List.of("rows")));
+      file = request.body();
+    } else if (request.isJson()) {
+      Map<String, Object> body = new LinkedHashMap<>(request.jsonMap());
+      Object csv = body.remove("csv");
+      if (!(csv instanceof String text)) {
+        throw new InvalidInput("csv", "the file's text (or send the file itself as text/csv)");
+      }
+      body.putIfAbsent("fileName", "upload.csv");
+      parsed = ImportRequest.parse(body);
+      file = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    } else {
+      throw Problem.unsupportedMediaType("Send text/csv (the file, up to 5 MiB, with ?entity=contacts|leads) or"
+          + " application/json ({entity, csv, …}); got " + request.describeMediaType() + ".");
+    }
+    try {
+      return HttpResponse.json(200, ImportViews.preview(service().preview(parsed, file, rows)));
+    } catch (ImportService.UnreadableFile e) {
+      throw new Problem(422, "unreadable-file", "The file cannot be imported", e.getMessage(), List.of());
+    }
+  }
+
+  private static int rowsShown(String rows) {
+    if (rows == null) {
+      return ImportPreview.DEFAULT_ROWS;
+    }
+    try {
+      int n = Integer.parseInt(rows);
+      if (n >= 0 && n <= ImportPreview.MAX_ROWS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new InvalidInput("rows", "a whole number from 0 to " + ImportPreview.MAX_ROWS);
+  }
+
+  private static boolean isCsv(HttpRequest request) {
+    String type = request.mediaType();
+    return "text/csv".equals(type) || "application/csv".equals(type);
+  }
+
+  private static void checkCsvSize(HttpRequest request) {
+    if (request.body().length > ImportService.MAX_BODY_BYTES) {
+      throw Problem.tooLarge("A CSV body may be up to 5 MiB; for a larger file POST {entity, fileName} as JSON"
+          + " and PUT the file to the uploadUrl of the answer.");
+    }
+  }
+
+  /**
+   * A CSV body's options, from the query: each member of the JSON flow is a parameter of the same name;
+   * {@code mapping} and {@code context} one parameter per member as OpenAPI's {@code deepObject} style
+   * writes them ({@code mapping[Work email]=email}, {@code context[id]=fair-2026}), or their whole JSON
+   * object ({@code mapping={"Work email":"email"}}, URL-encoded). Any other parameter is refused, as an
+   * unknown member is.
+   */
+  static Map<String, Object> optionsOf(HttpRequest request, List<String> alsoAllowed) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    List<FieldError> errors = new java.util.ArrayList<>();
+    Map<String, Object> mapping = new LinkedHashMap<>();
+    Map<String, Object> context = new LinkedHashMap<>();
+    request.query().forEach((name, value) -> {
+      String object = name.endsWith("]") && name.indexOf('[') > 0 ? name.substring(0, name.indexOf('[')) : null;
+      String member = object == null ? null : name.substring(name.indexOf('[') + 1, name.length() - 1);
+      if ("mapping".equals(object) && !member.isBlank()) {
+        mapping.put(member, value);
+      } else if ("context".equals(object) && !member.isBlank()) {
+        context.put(member, value);
+      } else if (name.equals("mapping") || name.equals("context")) {
+        try {
+          (name.equals("mapping") ? mapping : context).putAll(new JsonObject(value).getMap());
+        } catch (RuntimeException e) {
+          errors.add(new FieldError(name, "must be a JSON object (URL-encoded), or one " + name + "[<member>]="
+              + " parameter per member"));
+        }
+      } else if (ImportRequest.FIELDS.contains(name)) {
+        body.put(name, value);
+      } else if (!alsoAllowed.contains(name)) {
+        errors.add(new FieldError(name, "not an import option; the options are " + String.join(", ", ImportRequest.FIELDS)
+            + " (mapping[<column header>]=<target>, context[id], context[name] one by one)"));
+      }
+    });
+    if (!errors.isEmpty()) {
+      throw new InvalidInput(errors);
+    }
+    if (!mapping.isEmpty()) {
+      body.put("mapping", mapping);
+    }
+    if (!context.isEmpty()) {
+      body.put("context", context);
+    }
+    body.putIfAbsent("fileName", "upload.csv");
+    return body;
   }
 
   /** {@code ?limit=&after=}: the jobs, newest first. */
