@@ -173,4 +173,23 @@ class ImportSourcesTest {
       assertThat(ImportSource.byId(source.id())).hasValue(source);
     }
   }
+
+  /** docs/import.md has one table per source: it must say what the code does, column for column. */
+  @Test
+  void theDocumentedTablesAreTheSourcesColumns() throws java.io.IOException {
+    List<String> doc = java.nio.file.Files.readAllLines(java.nio.file.Path.of("../../docs/import.md"));
+    for (ImportSource source : ImportSource.ALL) {
+      int at = doc.indexOf("<!-- sources:" + source.id() + " -->");
+      assertThat(at).as("docs/import.md has the table of " + source.id()).isNotNegative();
+      Map<String, String> documented = new java.util.LinkedHashMap<>();
+      for (int i = at + 3; i < doc.size() && doc.get(i).startsWith("|"); i++) {
+        String[] cells = doc.get(i).split("\\|");
+        String target = cells[1].strip().replace("`", "");
+        for (String header : cells[2].split("`, `")) {
+          documented.putIfAbsent(ImportTarget.fold(header.replace("`", "").strip()), target);
+        }
+      }
+      assertThat(documented).as(source.id()).containsExactlyEntriesOf(source.targets());
+    }
+  }
 }
