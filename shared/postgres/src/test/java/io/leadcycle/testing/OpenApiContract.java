@@ -234,7 +234,7 @@ public final class OpenApiContract {
     if (event.getRawQueryString() != null && !event.getRawQueryString().isEmpty()) {
       addQuery(request, event.getRawQueryString());
     } else if (event.getQueryStringParameters() != null) {
-      event.getQueryStringParameters().forEach(request::withQueryParam);
+      event.getQueryStringParameters().forEach((name, value) -> request.withQueryParam(deepObjectName(name), value));
     }
     if (body != null) {
       request.withBody(body);
@@ -287,8 +287,18 @@ public final class OpenApiContract {
       int equals = pair.indexOf('=');
       String name = decode(equals < 0 ? pair : pair.substring(0, equals));
       String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-      request.withQueryParam(name, value);
+      request.withQueryParam(deepObjectName(name), value);
     }
+  }
+
+  /**
+   * {@code mapping[Work email]} as the validator can match it: its deepObject pattern ({@code name[\S*]})
+   * takes no white space in a member's name, which OpenAPI allows (the member's value is still checked).
+   */
+  private static String deepObjectName(String name) {
+    int open = name.indexOf('[');
+    return open > 0 && name.endsWith("]")
+        ? name.substring(0, open + 1) + name.substring(open + 1, name.length() - 1).replaceAll("\\s", "_") + "]" : name;
   }
 
   private static String decode(String text) {

@@ -154,6 +154,37 @@ class ImportUploadHttpTest {
   }
 
   @Test
+  void aPreviewWritesNothingAndTheCsvRouteTakesItsOptionsThroughTheLocalServer() throws Exception {
+    // A Mautic export saved by Excel as plain "CSV": Windows-1252, so the body is not UTF-8 on the way.
+    byte[] mautic = ("id;title;firstname;lastname;email;position;mobile;points;zipcode\r\n"
+        + "7;Frau;Käthe;Müller;kaethe@example.com;Einkauf;+49 171 1;12;10115\r\n")
+        .getBytes(java.nio.charset.Charset.forName("windows-1252"));
+    HttpResponse<String> previewed = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port()
+            + "/v1/imports/preview?entity=contacts")).header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", "text/csv").POST(BodyPublishers.ofByteArray(mautic)).build(), BodyHandlers.ofString());
+    assertThat(previewed.statusCode()).as(previewed.body()).isEqualTo(200);
+    JsonObject preview = new JsonObject(previewed.body());
+    assertThat(preview.getString("detectedSource")).isEqualTo("mautic");
+    assertThat(preview.getString("encoding")).isEqualTo("windows-1252");
+    assertThat(preview.getJsonArray("rows").getJsonObject(0).getJsonObject("contact")).isEqualTo(new JsonObject()
+        .put("email", "kaethe@example.com").put("firstName", "Käthe").put("lastName", "Müller")
+        .put("phone", "+49 171 1").put("jobTitle", "Einkauf").put("attributes", new JsonObject().put("mautic_id", "7")
+            .put("salutation", "Frau").put("mautic_points", "12").put("postal_code", "10115")));
+    assertThat(TestDatabase.count("SELECT count(*) FROM imports")).isZero();
+
+    // The one-step route with a mapping and the leads' context as query parameters (deepObject style).
+    HttpResponse<String> accepted = send("POST", "/v1/imports?entity=leads&mapping%5BWork%20email%5D=email"
+        + "&context%5Bid%5D=fair-2026&context%5Bname%5D=Fair%202026", "text/csv",
+        "Work email,Name\ngrace@example.com,Grace Hopper\n", TOKEN);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonObject done = poll(new JsonObject(accepted.body()).getString("id"));
+    assertThat(done.getString("status")).as(done.encode()).isEqualTo("completed");
+    assertThat(TestDatabase.count("SELECT count(*) FROM leads l JOIN contacts c ON c.id = l.contact_id"
+        + " WHERE l.context_id = 'fair-2026' AND l.context_name = 'Fair 2026' AND c.email_norm = 'grace@example.com'"
+        + " AND c.first_name = 'Grace' AND c.last_name = 'Hopper'")).isEqualTo(1);
+  }
+
+  @Test
   void aCsvBodyOfRandomBytesEndsTheJobFailedNotRunning() throws Exception {
     byte[] noise = new byte[16 * 1024];
     new java.util.Random(22).nextBytes(noise);
