@@ -129,12 +129,12 @@ public record ImportTarget(String wireName, String attribute) {
         "telefonnummer", "mobile", "mobilephone", "mobilephonenumber", "handy", "mobil", "mobilnummer",
         "mobiltelefon");
     put(spellings, "companyName", "company", "companyname", "organization", "organisation", "firma", "unternehmen",
-        "firmenname");
+        "firmenname", "companyaccount");
     put(spellings, "jobTitle", "jobtitle", "position", "title", "role", "berufsbezeichnung", "funktion");
-    put(spellings, "country", "country", "countryregion", "land");
-    put(spellings, ACCOUNT_NAME, "account", "accountname");
-    put(spellings, ACCOUNT_DOMAIN, "website", "domain", "accountdomain", "companydomain", "websiteurl", "webseite",
-        "internetseite", "homepage");
+    put(spellings, "country", "country", "countryregion", "land", "address1countryregion", "mailingcountry");
+    put(spellings, ACCOUNT_NAME, "account", "accountname", "associatedcompany");
+    put(spellings, ACCOUNT_DOMAIN, "website", "domain", "accountdomain", "companydomain", "companydomainname",
+        "websiteurl", "webseite", "internetseite", "homepage");
     put(spellings, LEAD_TOPIC, "topic", "leadtopic", "subject", "thema");
     return java.util.Collections.unmodifiableMap(spellings);
   }

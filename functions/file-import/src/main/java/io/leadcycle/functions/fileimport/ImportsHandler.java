@@ -110,7 +110,7 @@ public final class ImportsHandler extends HttpFunction {
     byte[] file;
     if (isCsv(request)) {
       checkCsvSize(request);
-      parsed = ImportRequest.parse(optionsOf(request, List.of("rows")));
+      parsed = ImportRequest.parse(optionsOf(request, List.of("rows", "partial")));
       file = request.body();
     } else if (request.isJson()) {
       Map<String, Object> body = new LinkedHashMap<>(request.jsonMap());
@@ -125,11 +125,41 @@ public final class ImportsHandler extends HttpFunction {
       throw Problem.unsupportedMediaType("Send text/csv (the file, up to 5 MiB, with ?entity=contacts|leads) or"
           + " application/json ({entity, csv, …}); got " + request.describeMediaType() + ".");
     }
+    String partial = request.queryParameter("partial");
+    if (partial != null && !partial.equals("true") && !partial.equals("false")) {
+      throw new InvalidInput("partial", "true (the body is the start of a larger file) or false");
+    }
+    if ("true".equals(partial)) {
+      file = wholeLines(file);
+    }
     try {
       return HttpResponse.json(200, ImportViews.preview(service().preview(parsed, file, rows)));
     } catch (ImportService.UnreadableFile e) {
       throw new Problem(422, "unreadable-file", "The file cannot be imported", e.getMessage(), List.of());
     }
+  }
+
+  /**
+   * The start of a larger file up to its last line break: the line after it may be cut, in the middle of
+   * a character too. UTF-16 (told by its byte order mark) breaks lines in two-byte units.
+   */
+  static byte[] wholeLines(byte[] start) {
+    boolean littleEndian = start.length >= 2 && (start[0] & 0xFF) == 0xFF && (start[1] & 0xFF) == 0xFE;
+    boolean bigEndian = start.length >= 2 && (start[0] & 0xFF) == 0xFE && (start[1] & 0xFF) == 0xFF;
+    if (littleEndian || bigEndian) {
+      for (int i = start.length - (start.length % 2) - 2; i >= 2; i -= 2) {
+        if (start[littleEndian ? i : i + 1] == '\n' && start[littleEndian ? i + 1 : i] == 0) {
+          return java.util.Arrays.copyOf(start, i + 2);
+        }
+      }
+      return java.util.Arrays.copyOf(start, 2);
+    }
+    for (int i = start.length - 1; i >= 0; i--) {
+      if (start[i] == '\n') {
+        return java.util.Arrays.copyOf(start, i + 1);
+      }
+    }
+    return start; // one line, the header: all there is to read
   }
 
   private static int rowsShown(String rows) {

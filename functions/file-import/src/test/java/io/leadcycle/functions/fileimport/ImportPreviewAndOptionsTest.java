@@ -210,4 +210,43 @@ class ImportPreviewAndOptionsTest {
         .containsExactly("mapping.Email");
     assertThat(count("SELECT count(*) FROM imports")).isEqualTo(2);
   }
+
+  @Test
+  void theFirstPartOfALargeFileIsPreviewedUpToItsLastWholeLine() {
+    String text = "Email,First Name\nada@example.com,Ada\nkaethe@example.com,Käthe\n";
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    // Cut inside the "ä" of the last line: read whole, the file would not be UTF-8.
+    byte[] cut = java.util.Arrays.copyOf(utf8, text.substring(0, text.indexOf("ä")).getBytes(StandardCharsets.UTF_8).length + 1);
+    assertThat(previewCsv(cut, true, "entity", "contacts").getBody()).doesNotContain("\"encoding\":\"UTF-8\"");
+
+    JsonObject preview = body(previewCsv(cut, true, "entity", "contacts", "partial", "true"));
+
+    assertThat(preview.getString("encoding")).isEqualTo("UTF-8");
+    assertThat(preview.getJsonObject("counts").getLong("rows")).isEqualTo(1);
+    assertThat(preview.getJsonArray("rows").getJsonObject(0).getJsonObject("contact").getString("firstName"))
+        .isEqualTo("Ada");
+
+    byte[] utf16 = ("\uFEFF" + text).getBytes(StandardCharsets.UTF_16LE);
+    byte[] cut16 = java.util.Arrays.copyOf(utf16, utf16.length - 5);
+    assertThat(ImportsHandler.wholeLines(cut16)).isEqualTo(("\uFEFFEmail,First Name\nada@example.com,Ada\n")
+        .getBytes(StandardCharsets.UTF_16LE));
+    JsonObject preview16 = body(previewCsv(cut16, true, "entity", "contacts", "partial", "true"));
+    assertThat(preview16.getString("encoding")).isEqualTo("UTF-16LE");
+    assertThat(preview16.getJsonObject("counts").getLong("rows")).isEqualTo(1);
+    assertThat(invalidFields(previewCsv(utf8, false, "entity", "contacts", "partial", "yes")))
+        .containsExactly("partial");
+  }
+
+  @Test
+  void distinctiveColumnsOfAnUnrecognisedExportStillLand() {
+    // One mark of Salesforce's and one of Dynamics': no source, but the general headers know both columns.
+    JsonObject preview = body(previewCsv(("First Name,Last Name,Company / Account,Email,Address 1: Country/Region\n"
+        + "Ada,Lovelace,Analytical Engines,ada@ae.example,United Kingdom\n").getBytes(StandardCharsets.UTF_8), false,
+        "entity", "contacts"));
+
+    assertThat(preview.getValue("detectedSource")).isNull();
+    assertThat(preview.getJsonArray("rows").getJsonObject(0).getJsonObject("contact")).isEqualTo(new JsonObject()
+        .put("email", "ada@ae.example").put("firstName", "Ada").put("lastName", "Lovelace")
+        .put("companyName", "Analytical Engines").put("country", "United Kingdom").put("attributes", new JsonObject()));
+  }
 }
