@@ -36,6 +36,9 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
     }
   }
 
+  /** Values CRMs write into required fields nobody filled (Salesforce's web-to-lead company): empty cells. */
+  static final Set<String> PLACEHOLDERS = Set.of("[not provided]");
+
   /** The longest cell value kept in an error report. */
   static final int MAX_REPORTED_VALUE = 500;
 
@@ -63,6 +66,9 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
       for (int i = 0; i < values.size(); i++) {
         ImportColumns.Column column = columns.plan().get(i);
         String value = values.get(i) == null ? "" : values.get(i).strip();
+        if (PLACEHOLDERS.contains(value.toLowerCase(java.util.Locale.ROOT))) {
+          value = ""; // what a CRM writes for a required field nobody filled is no value
+        }
         if (!column.isRead() || column.fallback() != fallbacks || value.isEmpty()) {
           continue;
         }
@@ -83,6 +89,12 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
         cells.put(row, column.header(), target, value, matchFields, errors, warnings);
       }
     }
+    // A value a matched-on field cannot take refuses the row, unless a fallback column filled the field.
+    cells.refused.forEach((target, refusals) -> {
+      if (!cells.standard.containsKey(target)) {
+        errors.addAll(refusals);
+      }
+    });
     Map<String, String> standard = cells.standard;
     Map<String, String> attributes = cells.attributes;
     List<String> overLimit = cells.overLimit;
@@ -100,7 +112,9 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
         standard.get("country"), attributes);
     String contextId = request.entity() == ImportEntity.LEADS ? request.leadContext().id() : null;
     MatchKey contactKey = MatchKey.of(contactStrategy, contact, contextId).orElse(null);
-    AccountKey accountKey = accountKey(accountName, accountDomain, contact, request.accountMatching());
+    // An account found by its website alone is named after the row's company, not its domain.
+    AccountKey accountKey = accountKey(accountName != null ? accountName : contact.companyName(), accountName,
+        accountDomain, contact, request.accountMatching());
     if (contactKey == null && (request.entity() == ImportEntity.CONTACTS || accountKey == null)) {
       List<String> missing = new ArrayList<>();
       String firstMissingColumn = null;
@@ -125,6 +139,8 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
     final Map<String, String> standard = new LinkedHashMap<>();
     final Map<String, String> attributes = new LinkedHashMap<>();
     final List<String> overLimit = new ArrayList<>();
+    /** Per matched-on field, the errors of its values that could not be taken (a fallback may still fill it). */
+    final Map<String, List<RowError>> refused = new LinkedHashMap<>();
     String accountName;
     String accountDomain;
     String topic;
@@ -171,7 +187,8 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
       }
       if (!cellErrors.isEmpty()) {
         if (matchFields.contains(target.wireName())) {
-          cellErrors.forEach(e -> errors.add(new RowError(row, e.field(), reported(value), e.message())));
+          cellErrors.forEach(e -> refused.computeIfAbsent(target.wireName(), t -> new ArrayList<>())
+              .add(new RowError(row, e.field(), reported(value), e.message())));
         } else {
           warnings.add(ImportWarning.valueLeftOut(row, column, reported(value), cellErrors.get(0).message()));
         }
@@ -200,9 +217,10 @@ public record ImportRow(long row, ContactDetails contact, MatchKey contactKey, A
   }
 
   /** An account column wins; without one, the contact's own fields as account matching says. */
-  private static AccountKey accountKey(String name, String domain, ContactDetails contact, AccountMatching matching) {
+  private static AccountKey accountKey(String nameForDomain, String name, String domain, ContactDetails contact,
+      AccountMatching matching) {
     if (domain != null) {
-      return new AccountKey(AccountMatching.DOMAIN, domain, name != null ? name : domain, domain);
+      return new AccountKey(AccountMatching.DOMAIN, domain, nameForDomain != null ? nameForDomain : domain, domain);
     }
     if (name != null) {
       String normalized = Normalize.text(name);

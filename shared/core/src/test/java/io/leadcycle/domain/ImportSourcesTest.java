@@ -156,6 +156,26 @@ class ImportSourcesTest {
   }
 
   @Test
+  void aValidFallbackRescuesARowWhoseFirstEmailIsInvalid() {
+    ImportColumns linkedin = plan("Lead ID,First Name,Work Email,Email Address,Campaign Name,Form Name");
+    ImportRow row = row(linkedin, "L1", "Ada", "ada at work", "ada@example.com", "Spring", "Demo");
+    assertThat(row.contact().email()).isEqualTo("ada@example.com");
+    ImportRow.Read both = ImportRow.read(2, List.of("L1", "Ada", "ada at work", "", "Spring", "Demo"), linkedin,
+        CONTACTS, BY_EMAIL);
+    assertThat(both.errors()).containsExactly(new ImportRow.RowError(2, "Work Email", "ada at work",
+        "not an email address"));
+  }
+
+  @Test
+  void anAccountFoundByItsWebsiteIsNamedAfterTheCompanyAndPlaceholdersAreNoValues() {
+    ImportColumns leads = plan("Email,Company,Website");
+    ImportRow row = row(leads, "a@mueller-bau.example", "Müller Bau GmbH", "www.mueller-bau.example");
+    assertThat(row.accountKey().value()).isEqualTo("mueller-bau.example");
+    assertThat(row.accountKey().newName()).isEqualTo("Müller Bau GmbH");
+    assertThat(row(leads, "b@example.com", "[not provided]", "").contact().companyName()).isNull();
+  }
+
+  @Test
   void aRequestMayNameTheSourceOrNone() {
     assertThat(plan("email,position,title", Map.of("source", "mautic")).source()).isEqualTo(ImportSource.MAUTIC);
     InvalidInput refused = catchThrowableOfType(InvalidInput.class, () -> ImportRequest.parse(

@@ -219,6 +219,8 @@ class ExportsImportTest {
         .containsEntry("Mobile_Phone", "+49 171 2345678");
     assertThat(attributes(KAETHE).keySet()).noneMatch(name -> name.contains("Do_Not_Modify"));
     assertThat(accountOf(KAETHE).getString("domain")).isEqualTo("mueller-bau.de");
+    // Found by the website alone: the account is named after the company column beside it, not the domain.
+    assertThat(accountOf(KAETHE).getString("name")).isEqualTo("Müller Bau GmbH");
     Row kaethesLead = row("SELECT l.* FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE c.email_norm = $1",
         KAETHE);
     assertThat(kaethesLead.getString("topic")).isEqualTo("Fleet tracking for 40 trucks");
@@ -319,7 +321,7 @@ class ExportsImportTest {
     assertThat(count("SELECT count(*) FROM leads")).isEqualTo(17);
     assertPerson(KAETHE, "Käthe", "Müller", "+49 30 1234567", "Müller Bau GmbH", "Geschäftsführerin", "Germany");
     assertThat(attributes(KAETHE)).containsEntry("salutation", "Mrs.").containsEntry("lead_source", "Trade Show")
-        .containsEntry("lead_status", "Working - Contacted").containsEntry("owner", "0055g00000AbCdEAAV")
+        .containsEntry("lead_status", "Working - Contacted").containsEntry("salesforce_owner_id", "0055g00000AbCdEAAV")
         .containsEntry("city", "Berlin").containsEntry("postal_code", "10115").containsEntry("street", "Friedrichstraße 12")
         .containsEntry("rating", "Warm").containsEntry("MOBILEPHONE", "+49 171 2345678");
     assertThat(attributes(JUERGEN)).containsEntry("salesforce_id", "00Q5g0000000002AAA")
@@ -350,7 +352,8 @@ class ExportsImportTest {
     assertThat(attributes(JUERGEN)).containsEntry("owner", "Jonas Brandt");
     assertThat(attributes(AMELIE).get("description")).isEqualTo(NOTE);
     assertThat(contact(SOREN).getString("phone")).isEqualTo("+45 20 12 34 56");
-    assertPerson("sophie.hoffmann@example.org", "Sophie", "Hoffmann", null, "[not provided]", null, null);
+    // Salesforce's placeholder for a required company nobody filled is no company.
+    assertPerson("sophie.hoffmann@example.org", "Sophie", "Hoffmann", null, null, null, null);
   }
 
   @Test
