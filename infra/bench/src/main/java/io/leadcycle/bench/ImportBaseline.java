@@ -18,7 +18,9 @@ import org.postgresql.PGConnection;
  *       file order;</li>
  *   <li>{@code ANALYZE} of the staging table;</li>
  *   <li>one statement, one transaction: the valid rows' last row per normalized email ({@code DISTINCT ON
- *       (lower(btrim(email)))}, latest row first), then {@code UPDATE ... FROM} of the contacts that already
+ *       (lower(btrim(email)))}, latest row first) with the email as its first row spells it (a later row
+ *       that differs only in letter case keeps the stored spelling, as the product does), then
+ *       {@code UPDATE ... FROM} of the contacts that already
  *       have that email, {@code INSERT ... WHERE NOT EXISTS} of the others (the normalized match columns
  *       computed as the domain code computes them) and a rescoring mark for every contact written
  *       ({@code contacts_to_rescore}, as the product marks what it changed).</li>
@@ -51,15 +53,17 @@ final class ImportBaseline {
   static final String UPSERT = """
       WITH latest AS (
         SELECT DISTINCT ON (lower(btrim(s.email)))
-               lower(btrim(s.email)) AS email_norm, s.email, nullif(s.first_name, '') AS first_name,
+               lower(btrim(s.email)) AS email_norm, first_value(s.email) OVER spellings AS email,
+               nullif(s.first_name, '') AS first_name,
                nullif(s.last_name, '') AS last_name, nullif(s.company_name, '') AS company_name,
                nullif(s.job_title, '') AS job_title, nullif(s.phone, '') AS phone, nullif(s.country, '') AS country
           FROM %1$s s
          WHERE %2$s
+        WINDOW spellings AS (PARTITION BY lower(btrim(s.email)) ORDER BY s.line)
          ORDER BY lower(btrim(s.email)), s.line DESC),
       updated AS (
         UPDATE contacts c
-           SET email = l.email, first_name = coalesce(l.first_name, c.first_name),
+           SET first_name = coalesce(l.first_name, c.first_name),
                last_name = coalesce(l.last_name, c.last_name), company_name = coalesce(l.company_name, c.company_name),
                job_title = coalesce(l.job_title, c.job_title), phone = coalesce(l.phone, c.phone),
                country = coalesce(l.country, c.country),

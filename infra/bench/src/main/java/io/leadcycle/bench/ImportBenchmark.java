@@ -640,7 +640,7 @@ public final class ImportBenchmark {
 
     r.append("Baseline: plain SQL, same file, same database (COPY into an unlogged staging table, one set-based upsert)\n");
     line(r, "how", "COPY (FORMAT csv, HEADER) streamed from the file by pgjdbc's CopyManager; ANALYZE; one statement "
-        + "and transaction: the last valid row per lower(btrim(email)) (DISTINCT ON), UPDATE ... FROM of existing "
+        + "and transaction: the last valid row per lower(btrim(email)) (DISTINCT ON) spelt as its first (a window), UPDATE ... FROM of existing "
         + "contacts, INSERT ... WHERE NOT EXISTS of new ones, a contacts_to_rescore mark for each");
     List<String> missed = new ArrayList<>();
     boolean baselineAsExpected = true;
