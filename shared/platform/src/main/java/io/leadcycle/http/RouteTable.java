@@ -42,12 +42,26 @@ public final class RouteTable<T> {
   /** The methods of the routes whose path fits {@code path}, for {@code Allow}; empty when no route has it. */
   public Set<String> methods(String path) {
     Set<String> methods = new TreeSet<>();
+    fitting(path).forEach(match -> methods.add(match.route().method()));
+    return methods;
+  }
+
+  /**
+   * The routes whose path fits {@code path} most specifically: a path written out ({@code
+   * /v1/imports/preview}) is taken before one with a parameter in its place ({@code /v1/imports/{importId}}),
+   * as OpenAPI says; the fewest path parameters win.
+   */
+  private List<Match<T>> fitting(String path) {
+    List<Match<T>> fitting = new ArrayList<>();
     for (Entry<T> entry : entries) {
-      if (entry.route().match(path) != null) {
-        methods.add(entry.route().method());
+      Map<String, String> parameters = entry.route().match(path);
+      if (parameters != null) {
+        fitting.add(new Match<>(entry.owner(), entry.route(), parameters));
       }
     }
-    return methods;
+    int fewest = fitting.stream().mapToInt(m -> m.pathParameters().size()).min().orElse(0);
+    fitting.removeIf(m -> m.pathParameters().size() > fewest);
+    return fitting;
   }
 
   /**
@@ -66,17 +80,13 @@ public final class RouteTable<T> {
       }
     }
     // "$default", a proxy route, or the local server: match the raw path.
-    boolean pathKnown = false;
-    for (Entry<T> entry : entries) {
-      Map<String, String> parameters = entry.route().match(path);
-      if (parameters != null) {
-        if (entry.route().method().equals(method)) {
-          return new Match<>(entry.owner(), entry.route(), parameters);
-        }
-        pathKnown = true;
+    List<Match<T>> fitting = fitting(path);
+    for (Match<T> match : fitting) {
+      if (match.route().method().equals(method)) {
+        return match;
       }
     }
-    throw pathKnown ? Problem.methodNotAllowed(method + " is not allowed on " + path)
+    throw !fitting.isEmpty() ? Problem.methodNotAllowed(method + " is not allowed on " + path)
         : Problem.notFound("No route for " + method + " " + path);
   }
 }

@@ -116,6 +116,19 @@ class RouteTest {
   }
 
   @Test
+  void aPathWrittenOutIsTakenBeforeOneWithAParameterInItsPlace() {
+    RouteTable<String> table = new RouteTable<>(java.util.List.of(
+        new RouteTable.Entry<>("a", route("GET", "/v1/imports/{importId}")),
+        new RouteTable.Entry<>("a", route("POST", "/v1/imports/preview"))));
+
+    assertThat(table.find(null, "POST", "/v1/imports/preview").route().path()).isEqualTo("/v1/imports/preview");
+    assertThat(table.methods("/v1/imports/preview")).containsExactly("POST");
+    assertThat(((Problem) catchThrowable(() -> table.find(null, "GET", "/v1/imports/preview"))).status())
+        .isEqualTo(405);
+    assertThat(table.find(null, "GET", "/v1/imports/9b2").pathParameters()).containsEntry("importId", "9b2");
+  }
+
+  @Test
   void aGreedyParameterTakesTheRestOfThePath() {
     Route files = route("GET", "/workbench/{proxy+}");
 
