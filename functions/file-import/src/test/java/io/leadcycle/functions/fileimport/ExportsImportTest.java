@@ -6,11 +6,9 @@ import static io.leadcycle.testing.HandlerCalls.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.domain.ImportJob;
-import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow.RowError;
 import io.leadcycle.domain.ImportWarning;
 import io.leadcycle.imports.ImportService;
-import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.store.ImportStore.StoredError;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -90,11 +88,7 @@ class ExportsImportTest {
   /** The documented default flow: the entity and the file's name, nothing else. */
   private ImportJob importExport(String entity, String fixture, byte[] content) {
     String request = new JsonObject().put("entity", entity).put("fileName", fixture).encode();
-    ImportJob job = service().create(ImportRequest.parse(new JsonObject(request).getMap())).job();
-    String key = ImportFiles.keyOf(job.id(), job.fileName());
-    files.put(key, content);
-    handler.handleRequest(ImportFixtures.objectCreated(key, content.length), null);
-    return service().get(job.id());
+    return ImportFixtures.importThroughBucket(service(), files, handler, request, content);
   }
 
   private ImportJob importExport(String entity, String fixture) {

@@ -5,10 +5,8 @@ import static io.leadcycle.testing.HandlerCalls.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadcycle.domain.ImportJob;
-import io.leadcycle.domain.ImportRequest;
 import io.leadcycle.domain.ImportRow.RowError;
 import io.leadcycle.imports.ImportService;
-import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.store.ImportStore.StoredError;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -55,11 +53,7 @@ class FileEncodingImportTest {
 
   /** Creates a job, puts {@code content} where its upload goes, and delivers S3's event for it. */
   private ImportJob importBytes(String requestJson, byte[] content) {
-    ImportJob job = service().create(ImportRequest.parse(new JsonObject(requestJson).getMap())).job();
-    String key = ImportFiles.keyOf(job.id(), job.fileName());
-    files.put(key, content);
-    handler.handleRequest(ImportFixtures.objectCreated(key, content.length), null);
-    return service().get(job.id());
+    return ImportFixtures.importThroughBucket(service(), files, handler, requestJson, content);
   }
 
   /** The street column mapped by its header: a header read wrongly would name no column of the file. */

@@ -61,11 +61,7 @@ class FileImportHandlerTest {
   }
 
   ImportJob importBytes(String requestJson, byte[] content) {
-    ImportJob job = service().create(ImportRequest.parse(new JsonObject(requestJson).getMap())).job();
-    String key = ImportFiles.keyOf(job.id(), job.fileName());
-    files.put(key, content);
-    handler.handleRequest(ImportFixtures.objectCreated(key, content.length), null);
-    return service().get(job.id());
+    return ImportFixtures.importThroughBucket(service(), files, handler, requestJson, content);
   }
 
   static String contacts(String fileName) {

@@ -1,6 +1,9 @@
 package io.leadcycle.functions.fileimport;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import io.leadcycle.domain.ImportJob;
+import io.leadcycle.domain.ImportRequest;
+import io.leadcycle.imports.ImportService;
 import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.testing.LambdaEvents;
 import io.vertx.core.json.JsonObject;
@@ -80,5 +83,18 @@ final class ImportFixtures {
         .put("size", size);
     s3.getJsonObject("object").remove("urlDecodedKey"); // not in what S3 sends: the library derives it
     return LambdaEvents.read(S3Event.class, event.encode());
+  }
+
+  /**
+   * Creates a job as {@code requestJson} asks, puts {@code content} where its upload goes, and delivers
+   * S3's event for it to {@code handler}, as an upload through the job's URL ends; the job as it ended.
+   */
+  static ImportJob importThroughBucket(ImportService service, DirectoryFiles files, FileImportHandler handler,
+      String requestJson, byte[] content) {
+    ImportJob job = service.create(ImportRequest.parse(new JsonObject(requestJson).getMap())).job();
+    String key = ImportFiles.keyOf(job.id(), job.fileName());
+    files.put(key, content);
+    handler.handleRequest(objectCreated(key, content.length), null);
+    return service.get(job.id());
   }
 }
