@@ -76,7 +76,7 @@ public final class Dispatcher implements AutoCloseable {
       int recordBatch) {
 
     public static final Settings DEFAULT = new Settings(16, 500, WebhookSender.DEFAULT_TIMEOUT, Duration.ofSeconds(60),
-        32, 500);
+        240, 500);
   }
 
   /**
@@ -116,6 +116,11 @@ public final class Dispatcher implements AutoCloseable {
     final AtomicInteger disabled = new AtomicInteger();
   }
 
+  /** What one turn of a run's loop fanned out and claimed. */
+  private record Step(FanOut fanOut, List<Claimed> claimed) {
+    static final Step NOTHING = new Step(new FanOut(0, 0), List.of());
+  }
+
   /** One run's state shared with its sending tasks: past its budget, and what it claimed but did not send. */
   private static final class RunState {
     final Counters counters = new Counters();
@@ -139,6 +144,8 @@ public final class Dispatcher implements AutoCloseable {
   private final LeadScoreStore scores = new LeadScoreStore();
   /** Time kept in hand on a lease beyond a request's timeout, for recording its outcome. */
   private static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
+  /** How often a busy run looks for new events to fan out. */
+  private static final Duration FAN_OUT_EVERY = Duration.ofMillis(20);
 
   public Dispatcher(Database database, Clock clock, TargetPolicy policy) {
     this(database, clock, Settings.DEFAULT, policy);
@@ -173,29 +180,45 @@ public final class Dispatcher implements AutoCloseable {
     int claimable = settings.concurrency() + settings.claimAhead();
     Semaphore claims = new Semaphore(claimable);
     // Claim in batches of at least this many (fewer only when that is all there is room for at the start).
-    int claimBatch = Math.max(1, Math.min(settings.concurrency(), claimable));
+    int claimBatch = Math.max(1, claimable / 4);
     int events = 0;
     int created = 0;
     boolean more = false;
+    long lastFanOut = 0;
+    boolean fanOutFull = false;
     try {
       while (true) {
         if (clock.instant().isAfter(deadline)) {
           more = true;
           break;
         }
-        FanOut fanOut = database.inTransaction(conn -> store.fanOut(conn, settings.fanOutBatch(), clock.instant())).await();
-        events += fanOut.events();
-        created += fanOut.deliveries();
+        // Under load the loop turns every few milliseconds: fan out at most every FAN_OUT_EVERY (one commit
+        // for what was written meanwhile), at once while batches come back full, and always before stopping.
+        boolean fanOutNow = lastFanOut == 0 || fanOutFull || System.nanoTime() - lastFanOut >= FAN_OUT_EVERY.toNanos();
         int free = claims.availablePermits();
         // Not more than one batch of outcomes waiting to be written: the recorder sets the pace when the database is slow.
         boolean room = free >= claimBatch && recorder.waiting() < settings.recordBatch();
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
-        List<Claimed> claimed = room
-            ? database.inTransaction(conn -> store.claim(conn, free, now, leaseUntil)).await()
-            : List.of();
+        // Fan-out and claim in one transaction: one commit (an fsync) for both, and what is fanned out can be
+        // claimed at once.
+        Step step = !fanOutNow && !room ? Step.NOTHING : database.inTransaction(conn -> {
+          Future<FanOut> fannedOut = fanOutNow
+              ? store.fanOut(conn, settings.fanOutBatch(), now) : Future.succeededFuture(Step.NOTHING.fanOut());
+          return fannedOut.compose(f -> room
+              ? store.claim(conn, free, now, leaseUntil).map(c -> new Step(f, c))
+              : Future.succeededFuture(new Step(f, List.of())));
+        }).await();
+        FanOut fanOut = step.fanOut();
+        List<Claimed> claimed = step.claimed();
+        if (fanOutNow) {
+          lastFanOut = System.nanoTime();
+          fanOutFull = fanOut.events() == settings.fanOutBatch();
+        }
+        events += fanOut.events();
+        created += fanOut.deliveries();
         if (claimed.isEmpty()) {
-          if (fanOut.events() == settings.fanOutBatch()) {
+          if (fanOutFull) {
             continue;
           }
           if (!room) {
@@ -203,6 +226,10 @@ public final class Dispatcher implements AutoCloseable {
             continue;
           }
           if (claims.availablePermits() == claimable) {
+            if (!fanOutNow) {
+              lastFanOut = 0; // look for new events once more before stopping
+              continue;
+            }
             break;
           }
           pause(); // nothing due, sends in flight: look again shortly (events written meanwhile)
