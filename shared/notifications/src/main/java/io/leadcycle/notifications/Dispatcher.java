@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,6 +126,8 @@ public final class Dispatcher implements AutoCloseable {
   private static final class RunState {
     final Counters counters = new Counters();
     volatile boolean stopping;
+    /** Subscribers that answered 410 in this run: their deliveries claimed ahead are not sent. */
+    final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     final Map<Instant, List<UUID>> unsent = new ConcurrentHashMap<>();
 
     void unsent(Claimed delivery, Instant leaseUntil) {
@@ -309,9 +312,10 @@ public final class Dispatcher implements AutoCloseable {
   private void send(Claimed delivery, JsonObject lead, WebhookSender.Target target, Instant leaseUntil, RunState state) {
     try {
       Instant at = clock.instant();
-      // Past the run's budget, or too little lease left to send and record before another runner may take
-      // it: not sent, released (or left to its lease).
-      if (state.stopping || !at.plus(settings.timeout()).plus(LEASE_MARGIN).isBefore(leaseUntil)) {
+      // Past the run's budget, too little lease left to send and record before another runner may take it,
+      // or its subscriber just answered 410 (disabled once the outcome is written): not sent, released.
+      if (state.stopping || !at.plus(settings.timeout()).plus(LEASE_MARGIN).isBefore(leaseUntil)
+          || state.gone.contains(delivery.subscriberId())) {
         state.unsent(delivery, leaseUntil);
         return;
       }
@@ -341,6 +345,7 @@ public final class Dispatcher implements AutoCloseable {
         default -> counters.retrying.incrementAndGet();
       }
       if (outcome.disableSubscriber() != null) {
+        state.gone.add(delivery.subscriberId());
         counters.disabled.incrementAndGet();
       }
       recorder.add(outcome);

@@ -242,6 +242,24 @@ class BatchedDeliveryTest {
     assertThat(receiver.requests().stream().map(r -> r.header("webhook-id")).toList()).hasSize(30).doesNotHaveDuplicates();
   }
 
+  @Test
+  void afterA410TheDeliveriesClaimedAheadForThatSubscriberAreNotSent() {
+    Receiver receiver = receiver((path, n) -> Reply.of(path.equals("/gone") ? 410 : 200));
+    UUID gone = subscriber(receiver.url("/gone"));
+    for (int i = 0; i < 20; i++) {
+      event("lead.sales_ready");
+    }
+    // One slot: the 410 is known before the next claimed delivery is taken from the queue.
+    dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 30, 500))
+        .run(Duration.ofSeconds(20));
+
+    assertThat(receiver.requests("/gone")).hasSize(1);
+    assertThat(row("SELECT disabled FROM subscribers WHERE id = $1", gone).getBoolean(0)).isTrue();
+    assertThat(TestDatabase.count("SELECT count(*) FROM deliveries WHERE status = 'failed' AND last_status = 410")).isEqualTo(1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM deliveries WHERE status = 'pending' AND attempts = 0"
+        + " AND claimed_until IS NULL")).isEqualTo(19);
+  }
+
   /** The DNS answers kept per host: looked up off the sending slots, but never a way around the address policy. */
   @Nested
   class TheDnsCache {
