@@ -239,6 +239,8 @@ public final class Dispatcher implements AutoCloseable {
           continue;
         }
         Map<UUID, JsonObject> views = leadViews(claimed);
+        // One body per event: its subscribers' deliveries, fanned out together, are mostly claimed together.
+        Map<UUID, byte[]> bodies = new ConcurrentHashMap<>();
         Map<String, WebhookSender.Target> targets = new HashMap<>();
         for (Claimed delivery : claimed) {
           targets.computeIfAbsent(delivery.url(), sender::target); // DNS here, never in a sending slot
@@ -247,7 +249,7 @@ public final class Dispatcher implements AutoCloseable {
           claims.acquireUninterruptibly();
           senders.execute(() -> {
             try {
-              send(delivery, views.get(delivery.leadId()), targets.get(delivery.url()), leaseUntil, state);
+              send(delivery, views.get(delivery.leadId()), bodies, targets.get(delivery.url()), leaseUntil, state);
             } finally {
               claims.release();
             }
@@ -309,7 +311,8 @@ public final class Dispatcher implements AutoCloseable {
         .toBuffer();
   }
 
-  private void send(Claimed delivery, JsonObject lead, WebhookSender.Target target, Instant leaseUntil, RunState state) {
+  private void send(Claimed delivery, JsonObject lead, Map<UUID, byte[]> bodies, WebhookSender.Target target,
+      Instant leaseUntil, RunState state) {
     try {
       Instant at = clock.instant();
       // Past the run's budget, too little lease left to send and record before another runner may take it,
@@ -326,14 +329,15 @@ public final class Dispatcher implements AutoCloseable {
         outcome = new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,
             "failed", null, null);
       } else {
-        Buffer body = body(delivery, lead);
+        byte[] bytes = bodies.computeIfAbsent(delivery.outboxId(), event -> body(delivery, lead).getBytes());
+        Buffer body = Buffer.buffer(bytes);
         long timestamp = at.getEpochSecond();
         String id = delivery.outboxId().toString();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
             .add("content-type", "application/json")
             .add("webhook-id", id)
             .add("webhook-timestamp", Long.toString(timestamp))
-            .add("webhook-signature", StandardWebhooks.signAll(delivery.secrets(), id, timestamp, body.getBytes()));
+            .add("webhook-signature", StandardWebhooks.signAll(delivery.secrets(), id, timestamp, bytes));
         WebhookSender.Result result = sender.post(target, headers, body);
         outcome = outcome(delivery, attempts, at, result);
       }
