@@ -630,8 +630,10 @@ public final class NotificationBenchmark {
     line(r, "writes", String.format("%.2f s; batch insert+commit p50 %.1f ms, max %.1f ms; writer behind schedule "
             + "by at most %.1f ms", writes.seconds(), ms(writes.commitMicros().getValueAtPercentile(50)),
         ms(writes.commitMicros().getMaxValue()), writes.maxLagMicros() / 1000.0));
+    io.leadcycle.notifications.Dispatcher.Settings d = io.leadcycle.notifications.Dispatcher.Settings.DEFAULT;
     line(r, "product", "local server, threshold-notification on its 1 s timer (template metadata), dispatcher "
-        + "defaults: 16 sends in flight, fan-out batches of 500");
+        + "defaults: " + d.concurrency() + " sends in flight, " + d.claimAhead() + " claimed ahead, fan-out batches of "
+        + d.fanOutBatch() + ", up to " + d.recordBatch() + " outcomes per write");
     r.append('\n');
     r.append("Product: outbox row -> fan-out -> claim -> signed POST -> receiver\n");
     line(r, "deliveries", String.format("%.0f deliveries/s  (%d of %d received in %.2f s from first write to last "
@@ -648,6 +650,9 @@ public final class NotificationBenchmark {
     line(r, "cpu", "bench (writer + receivers) " + cpu.cores(cpu.benchSeconds()) + ", local server "
         + cpu.cores(cpu.serverSeconds()) + ", postgres " + cpu.cores(cpu.postgresSeconds()) + "; machine busy "
         + cpu.machineBusy());
+    // Per delivery, CPU time depends less on what else the machine runs than deliveries/s do.
+    line(r, "", "per delivery: local server " + perDelivery(cpu.serverSeconds(), received) + ", postgres "
+        + perDelivery(cpu.postgresSeconds(), received) + ", bench " + perDelivery(cpu.benchSeconds(), received));
     r.append('\n');
     Double ratio = null;
     if (baseline != null) {
@@ -684,4 +689,10 @@ public final class NotificationBenchmark {
         ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
         ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
   }
+
+  /** CPU seconds as microseconds per delivery. */
+  private static String perDelivery(double seconds, long deliveries) {
+    return seconds < 0 || deliveries == 0 ? "n/a" : String.format("%.0f µs CPU", seconds * 1e6 / deliveries);
+  }
+
 }

@@ -22,14 +22,21 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,14 +45,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li><b>fans out</b> events not yet fanned out, oldest first, in batches of one transaction: one
  *       delivery per enabled subscriber of the event's type (or of {@code *});
- *   <li><b>sends</b> due deliveries, at most {@code concurrency} at once: each is claimed with a short
- *       lease just before it is sent, so a slow receiver holds one slot and never delays the others;
- *       every attempt and its outcome are recorded (2xx delivered; 410 disables the subscriber; 429/503
- *       honour {@code Retry-After}; anything else is retried on the {@link RetrySchedule}).
+ *   <li><b>claims ahead</b>: due deliveries are claimed with a lease in batches, up to {@code concurrency +
+ *       claimAhead} claimed and not yet sent, so that a freed sending slot takes the next one from memory
+ *       without waiting for the database; their hosts are looked up (a short-lived DNS cache) and checked
+ *       then, so that no slot waits for DNS either;
+ *   <li><b>sends</b> them, at most {@code concurrency} at once: a slow receiver holds one slot and never
+ *       delays the others;
+ *   <li><b>records</b> every attempt and its outcome (2xx delivered; 410 disables the subscriber; 429/503
+ *       honour {@code Retry-After}; anything else is retried on the {@link RetrySchedule}) in batches: one
+ *       recorder thread writes whatever outcomes have arrived in one statement and one commit, while the
+ *       slots go on sending.
  * </ol>
  *
- * <p>At least once: the outcome is recorded after the send, so a runner that dies in between leaves
- * the lease to expire and the delivery is sent again, with the same {@code webhook-id} (the event id).
+ * <p>At least once: an outcome is recorded after the send, so a runner that dies in between leaves the
+ * lease to expire and the delivery is sent again, with the same {@code webhook-id} (the event id). A
+ * delivery keeps its lease until its outcome is written, so no other runner sends it meanwhile; one
+ * claimed but not sent before its lease could run out, or when the run ends, is released unsent.
  * Several runners share the work ({@code SKIP LOCKED}). Deliveries to one subscriber are sent
  * concurrently and retried independently: their order is not promised.
  *
@@ -53,15 +68,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Dispatcher implements AutoCloseable {
 
-  /** How a dispatcher works: parallel sends, fan-out batch, per-request timeout, lease of a claimed delivery. */
-  public record Settings(int concurrency, int fanOutBatch, Duration timeout, Duration lease) {
+  /**
+   * How a dispatcher works: parallel sends, fan-out batch, per-request timeout, lease of a claimed
+   * delivery, how many deliveries are claimed beyond the free slots, and the most outcomes written in one
+   * statement.
+   */
+  public record Settings(int concurrency, int fanOutBatch, Duration timeout, Duration lease, int claimAhead,
+      int recordBatch) {
 
-    public static final Settings DEFAULT = new Settings(16, 500, WebhookSender.DEFAULT_TIMEOUT, Duration.ofSeconds(60));
+    public static final Settings DEFAULT = new Settings(16, 500, WebhookSender.DEFAULT_TIMEOUT, Duration.ofSeconds(60),
+        240, 500);
   }
 
-  /** What one run did. {@code more}: it stopped at its budget, possibly with work left. */
+  /**
+   * What one run did. {@code more}: it stopped at its budget, possibly with work left. {@code outcomeWrites}:
+   * the transactions that recorded its attempts (several attempts each under load).
+   */
   public record RunSummary(int eventsFannedOut, int deliveriesCreated, int attempts, int delivered, int retrying,
-      int failed, int subscribersDisabled, boolean more, long millis) {
+      int failed, int subscribersDisabled, int outcomeWrites, boolean more, long millis) {
 
     public JsonObject toJson() {
       return new JsonObject()
@@ -72,6 +96,7 @@ public final class Dispatcher implements AutoCloseable {
           .put("retrying", retrying)
           .put("failed", failed)
           .put("subscribersDisabled", subscribersDisabled)
+          .put("outcomeWrites", outcomeWrites)
           .put("more", more)
           .put("millis", millis);
     }
@@ -92,19 +117,46 @@ public final class Dispatcher implements AutoCloseable {
     final AtomicInteger disabled = new AtomicInteger();
   }
 
+  /** What one turn of a run's loop fanned out and claimed. */
+  private record Step(FanOut fanOut, List<Claimed> claimed) {
+    static final Step NOTHING = new Step(new FanOut(0, 0), List.of());
+  }
+
+  /** One run's state shared with its sending tasks: past its budget, and what it claimed but did not send. */
+  private static final class RunState {
+    final Counters counters = new Counters();
+    volatile boolean stopping;
+    /** Subscribers that answered 410 in this run: their deliveries claimed ahead are not sent. */
+    final Set<UUID> gone = ConcurrentHashMap.newKeySet();
+    final Map<Instant, List<UUID>> unsent = new ConcurrentHashMap<>();
+
+    void unsent(Claimed delivery, Instant leaseUntil) {
+      unsent.computeIfAbsent(leaseUntil, l -> new CopyOnWriteArrayList<>()).add(delivery.deliveryId());
+    }
+  }
+
   private final Database database;
   private final Clock clock;
   private final Settings settings;
   private final WebhookSender sender;
   private final RetrySchedule schedule = new RetrySchedule(() -> ThreadLocalRandom.current().nextDouble());
   private final ExecutorService senders;
+  private final Recorder recorder;
   private final DispatchStore store = new DispatchStore();
   private final LeadStore leads = new LeadStore();
   private final LeadScoreStore scores = new LeadScoreStore();
+  /** Time kept in hand on a lease beyond a request's timeout, for recording its outcome. */
+  private static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
+  /** How often a busy run looks for new events to fan out. */
+  private static final Duration FAN_OUT_EVERY = Duration.ofMillis(20);
 
   public Dispatcher(Database database, Clock clock, TargetPolicy policy) {
-    this(database, clock, Settings.DEFAULT, new WebhookSender(database.vertx(), policy, Settings.DEFAULT.timeout(),
-        Settings.DEFAULT.concurrency()));
+    this(database, clock, Settings.DEFAULT, policy);
+  }
+
+  public Dispatcher(Database database, Clock clock, Settings settings, TargetPolicy policy) {
+    this(database, clock, settings, new WebhookSender(database.vertx(), policy, settings.timeout(),
+        settings.concurrency()));
   }
 
   public Dispatcher(Database database, Clock clock, Settings settings, WebhookSender sender) {
@@ -118,63 +170,116 @@ public final class Dispatcher implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
+    this.recorder = new Recorder();
   }
 
   /** Fans out and sends until nothing is due and nothing is in flight, or {@code budget} is spent; then waits for what is in flight. */
   public RunSummary run(Duration budget) {
     Instant started = clock.instant();
     Instant deadline = started.plus(budget);
-    Counters counters = new Counters();
-    Semaphore slots = new Semaphore(settings.concurrency());
+    RunState state = new RunState();
+    int writesBefore = recorder.writes();
+    // A permit per delivery claimed and not yet sent (queued or in a slot): at most concurrency + claimAhead.
+    int claimable = settings.concurrency() + settings.claimAhead();
+    Semaphore claims = new Semaphore(claimable);
+    // Claim in batches of at least this many (fewer only when that is all there is room for at the start).
+    int claimBatch = Math.max(1, claimable / 4);
     int events = 0;
     int created = 0;
     boolean more = false;
+    long lastFanOut = 0;
+    boolean fanOutFull = false;
     try {
       while (true) {
         if (clock.instant().isAfter(deadline)) {
           more = true;
           break;
         }
-        FanOut fanOut = database.inTransaction(conn -> store.fanOut(conn, settings.fanOutBatch(), clock.instant())).await();
+        // Under load the loop turns every few milliseconds: fan out at most every FAN_OUT_EVERY (one commit
+        // for what was written meanwhile), at once while batches come back full, and always before stopping.
+        boolean fanOutNow = lastFanOut == 0 || fanOutFull || System.nanoTime() - lastFanOut >= FAN_OUT_EVERY.toNanos();
+        int free = claims.availablePermits();
+        // Not more than one batch of outcomes waiting to be written: the recorder sets the pace when the database is slow.
+        boolean room = free >= claimBatch && recorder.waiting() < settings.recordBatch();
+        Instant now = clock.instant();
+        Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
+        // Fan-out and claim in one transaction: one commit (an fsync) for both, and what is fanned out can be
+        // claimed at once.
+        Step step = !fanOutNow && !room ? Step.NOTHING : database.inTransaction(conn -> {
+          Future<FanOut> fannedOut = fanOutNow
+              ? store.fanOut(conn, settings.fanOutBatch(), now) : Future.succeededFuture(Step.NOTHING.fanOut());
+          return fannedOut.compose(f -> room
+              ? store.claim(conn, free, now, leaseUntil).map(c -> new Step(f, c))
+              : Future.succeededFuture(new Step(f, List.of())));
+        }).await();
+        FanOut fanOut = step.fanOut();
+        List<Claimed> claimed = step.claimed();
+        if (fanOutNow) {
+          lastFanOut = System.nanoTime();
+          fanOutFull = fanOut.events() == settings.fanOutBatch();
+        }
         events += fanOut.events();
         created += fanOut.deliveries();
-        int free = slots.availablePermits();
-        List<Claimed> claimed = free == 0 ? List.of() : database.inTransaction(conn -> {
-          Instant now = clock.instant();
-          return store.claim(conn, free, now, now.plus(settings.lease()));
-        }).await();
         if (claimed.isEmpty()) {
-          if (fanOut.events() == settings.fanOutBatch()) {
+          if (fanOutFull) {
             continue;
           }
-          if (slots.availablePermits() == settings.concurrency()) {
+          if (!room) {
+            awaitRoom(claims, claimBatch); // claimed enough ahead, or outcomes to write: claim again when there is room
+            continue;
+          }
+          if (claims.availablePermits() == claimable) {
+            if (!fanOutNow) {
+              lastFanOut = 0; // look for new events once more before stopping
+              continue;
+            }
             break;
           }
-          if (free == 0) {
-            awaitFreeSlot(slots); // every slot busy: claim again as soon as one send ends
-          } else {
-            pause(); // nothing due, sends in flight: look again shortly (events written meanwhile)
-          }
+          pause(); // nothing due, sends in flight: look again shortly (events written meanwhile)
           continue;
         }
         Map<UUID, JsonObject> views = leadViews(claimed);
+        // One body per event: its subscribers' deliveries, fanned out together, are mostly claimed together.
+        Map<UUID, byte[]> bodies = new ConcurrentHashMap<>();
+        Map<String, WebhookSender.Target> targets = new HashMap<>();
         for (Claimed delivery : claimed) {
-          slots.acquireUninterruptibly();
+          targets.computeIfAbsent(delivery.url(), sender::target); // DNS here, never in a sending slot
+        }
+        for (Claimed delivery : claimed) {
+          claims.acquireUninterruptibly();
           senders.execute(() -> {
             try {
-              send(delivery, views.get(delivery.leadId()), counters);
+              send(delivery, views.get(delivery.leadId()), bodies, targets.get(delivery.url()), leaseUntil, state);
             } finally {
-              slots.release();
+              claims.release();
             }
           });
         }
       }
     } finally {
-      slots.acquireUninterruptibly(settings.concurrency());
-      slots.release(settings.concurrency());
+      state.stopping = true;
+      claims.acquireUninterruptibly(claimable);
+      claims.release(claimable);
+      recorder.awaitWritten();
+      releaseUnsent(state);
     }
+    Counters counters = state.counters;
     return new RunSummary(events, created, counters.attempts.get(), counters.delivered.get(), counters.retrying.get(),
-        counters.failed.get(), counters.disabled.get(), more, Duration.between(started, clock.instant()).toMillis());
+        counters.failed.get(), counters.disabled.get(), recorder.writes() - writesBefore, more,
+        Duration.between(started, clock.instant()).toMillis());
+  }
+
+  /** Ends the leases of what this run claimed and did not send, so that the next run need not wait for them. */
+  private void releaseUnsent(RunState state) {
+    state.unsent.forEach((leaseUntil, ids) -> {
+      try {
+        database.inTransaction(conn -> store.release(conn, ids, leaseUntil)).await();
+      } catch (Exception e) {
+        // Their leases then simply run out.
+        JsonLog.warn(null, "claimed deliveries not sent could not be released; they are sent when their lease ends",
+            new JsonObject().put("deliveries", ids.size()).put("error", String.valueOf(e.getMessage())));
+      }
+    });
   }
 
   /** The claimed deliveries' leads as {@code GET /v1/leads/{id}} shows them without timeline, as they are now. */
@@ -206,9 +311,17 @@ public final class Dispatcher implements AutoCloseable {
         .toBuffer();
   }
 
-  private void send(Claimed delivery, JsonObject lead, Counters counters) {
+  private void send(Claimed delivery, JsonObject lead, Map<UUID, byte[]> bodies, WebhookSender.Target target,
+      Instant leaseUntil, RunState state) {
     try {
       Instant at = clock.instant();
+      // Past the run's budget, too little lease left to send and record before another runner may take it,
+      // or its subscriber just answered 410 (disabled once the outcome is written): not sent, released.
+      if (state.stopping || !at.plus(settings.timeout()).plus(LEASE_MARGIN).isBefore(leaseUntil)
+          || state.gone.contains(delivery.subscriberId())) {
+        state.unsent(delivery, leaseUntil);
+        return;
+      }
       int attempts = delivery.attempts() + 1;
       Outcome outcome;
       if (lead == null) {
@@ -216,17 +329,19 @@ public final class Dispatcher implements AutoCloseable {
         outcome = new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,
             "failed", null, null);
       } else {
-        Buffer body = body(delivery, lead);
+        byte[] bytes = bodies.computeIfAbsent(delivery.outboxId(), event -> body(delivery, lead).getBytes());
+        Buffer body = Buffer.buffer(bytes);
         long timestamp = at.getEpochSecond();
         String id = delivery.outboxId().toString();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
             .add("content-type", "application/json")
             .add("webhook-id", id)
             .add("webhook-timestamp", Long.toString(timestamp))
-            .add("webhook-signature", StandardWebhooks.signAll(delivery.secrets(), id, timestamp, body.getBytes()));
-        WebhookSender.Result result = sender.post(delivery.url(), headers, body);
+            .add("webhook-signature", StandardWebhooks.signAll(delivery.secrets(), id, timestamp, bytes));
+        WebhookSender.Result result = sender.post(target, headers, body);
         outcome = outcome(delivery, attempts, at, result);
       }
+      Counters counters = state.counters;
       counters.attempts.incrementAndGet();
       switch (outcome.status()) {
         case "delivered" -> counters.delivered.incrementAndGet();
@@ -234,10 +349,10 @@ public final class Dispatcher implements AutoCloseable {
         default -> counters.retrying.incrementAndGet();
       }
       if (outcome.disableSubscriber() != null) {
+        state.gone.add(delivery.subscriberId());
         counters.disabled.incrementAndGet();
       }
-      Outcome recorded = outcome;
-      database.inTransaction(conn -> store.record(conn, recorded)).await();
+      recorder.add(outcome);
     } catch (Exception | Error e) {
       // Not recorded: the lease expires and the delivery is sent again (same webhook-id).
       JsonLog.error(null, "a webhook attempt could not be recorded; it is sent again when its lease ends", e,
@@ -269,17 +384,129 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Waits until a send ends and frees its slot (at most 50 ms). Waking on the slot rather than sleeping
-   * a fixed time keeps every slot busy under load.
+   * Waits until {@code batch} claimed deliveries have been sent (at most 50 ms), or briefly when the
+   * recorder is behind. Waking on the sends rather
+   * than sleeping a fixed time keeps the slots fed under load; waiting for a batch's worth keeps claims few.
    */
-  private static void awaitFreeSlot(Semaphore slots) {
+  private static void awaitRoom(Semaphore claims, int batch) {
     try {
-      if (slots.tryAcquire(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        slots.release();
+      if (claims.availablePermits() >= batch) {
+        Thread.sleep(5); // the slots are free: the recorder is behind
+      } else if (claims.tryAcquire(batch, 50, TimeUnit.MILLISECONDS)) {
+        claims.release(batch);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while deliveries were in flight", e);
+    }
+  }
+
+  /**
+   * Writes outcomes in batches: one thread takes whatever outcomes have arrived (at most {@code recordBatch})
+   * and records them in one statement and one commit ({@link DispatchStore#recordAll}); outcomes arriving
+   * meanwhile make the next batch, so under load one commit records many attempts and at low load an
+   * outcome waits for no timer. A batch that fails is written again one outcome at a time, so that one bad
+   * row costs only itself (not recorded: its lease expires and it is sent again).
+   */
+  private final class Recorder {
+    private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final Object written = new Object();
+    private int unwritten; // guarded by written
+    private final Thread thread;
+
+    Recorder() {
+      thread = new Thread(this::loop, "webhook-outcomes");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void add(Outcome outcome) {
+      synchronized (written) {
+        unwritten++;
+      }
+      queue.add(outcome);
+    }
+
+    /** Outcomes added and not yet written. */
+    int waiting() {
+      synchronized (written) {
+        return unwritten;
+      }
+    }
+
+    int writes() {
+      return writes.get();
+    }
+
+    /** Returns once every outcome added so far is written (or given up). */
+    void awaitWritten() {
+      synchronized (written) {
+        while (unwritten > 0) {
+          try {
+            written.wait(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while outcomes were being recorded", e);
+          }
+        }
+      }
+    }
+
+    private void loop() {
+      List<Outcome> batch = new ArrayList<>();
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Outcome first = queue.poll(1, TimeUnit.SECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, settings.recordBatch() - 1);
+          write(batch);
+        } catch (InterruptedException e) {
+          return;
+        } finally {
+          synchronized (written) {
+            unwritten -= batch.size();
+            written.notifyAll();
+          }
+          batch.clear();
+        }
+      }
+    }
+
+    private void write(List<Outcome> batch) {
+      try {
+        List<Outcome> outcomes = List.copyOf(batch);
+        database.inTransaction(conn -> store.recordAll(conn, outcomes)).await();
+        writes.incrementAndGet();
+      } catch (Exception | Error e) {
+        if (batch.size() == 1) {
+          notRecorded(batch.get(0), e);
+          return;
+        }
+        JsonLog.warn(null, "a batch of webhook outcomes could not be recorded; recording them one by one",
+            new JsonObject().put("outcomes", batch.size()).put("error", String.valueOf(e.getMessage())));
+        for (Outcome outcome : batch) {
+          try {
+            database.inTransaction(conn -> store.record(conn, outcome)).await();
+            writes.incrementAndGet();
+          } catch (Exception | Error one) {
+            notRecorded(outcome, one);
+          }
+        }
+      }
+    }
+
+    private void notRecorded(Outcome outcome, Throwable e) {
+      // Not recorded: the lease expires and the delivery is sent again (same webhook-id).
+      JsonLog.error(null, "a webhook attempt could not be recorded; it is sent again when its lease ends", e,
+          new JsonObject().put("deliveryId", outcome.deliveryId().toString()));
+    }
+
+    void close() {
+      thread.interrupt();
     }
   }
 
@@ -295,6 +522,7 @@ public final class Dispatcher implements AutoCloseable {
   @Override
   public void close() {
     senders.shutdownNow();
+    recorder.close();
     sender.close();
   }
 }

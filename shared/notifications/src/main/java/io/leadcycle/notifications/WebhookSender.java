@@ -28,7 +28,12 @@ import java.util.concurrent.TimeoutException;
  * must match), so DNS that changes between check and connect (rebinding) cannot redirect it.
  * Redirects are never followed; the response body is discarded unread.
  *
- * <p>{@link #post} blocks (DNS lookup, then waiting for the answer): call it from a worker thread.
+ * <p>The lookup and the check ({@link #target}) are apart from the request ({@link #post(Target, MultiMap,
+ * Buffer)}), so that the dispatcher does them when it claims deliveries, off the sending slots; answers are
+ * kept a short time per host ({@link HostAddresses}) and checked again at every use.
+ *
+ * <p>{@link #post} blocks (waiting for the answer, and a DNS lookup in {@link #target}): call it from a
+ * worker thread.
  */
 public final class WebhookSender implements AutoCloseable {
 
@@ -42,12 +47,23 @@ public final class WebhookSender implements AutoCloseable {
   public record Result(Integer status, String error, String retryAfter, int durationMs) {
   }
 
+  /**
+   * Where one webhook goes: the URL's host (Host header, TLS server name, certificate name), port, scheme
+   * and path, and the checked address to connect to; or, with {@code refusal} set, why it goes nowhere.
+   */
+  public record Target(String host, int port, boolean https, String path, InetAddress address, String refusal) {
+
+    static Target refused(String why) {
+      return new Target(null, 0, false, null, null, why);
+    }
+  }
+
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_ERROR = 500;
 
   private final WebClient client;
   private final TargetPolicy policy;
-  private final Resolver resolver;
+  private final HostAddresses hosts;
   private final Duration timeout;
 
   public WebhookSender(Vertx vertx, TargetPolicy policy, Duration timeout, int connections) {
@@ -55,8 +71,14 @@ public final class WebhookSender implements AutoCloseable {
   }
 
   public WebhookSender(Vertx vertx, TargetPolicy policy, Resolver resolver, Duration timeout, int connections) {
+    this(vertx, policy, resolver, System::nanoTime, timeout, connections);
+  }
+
+  /** {@code nanoTime}: the clock of the DNS cache (tests move it). */
+  WebhookSender(Vertx vertx, TargetPolicy policy, Resolver resolver, java.util.function.LongSupplier nanoTime,
+      Duration timeout, int connections) {
     this.policy = policy;
-    this.resolver = resolver;
+    this.hosts = new HostAddresses(resolver, nanoTime, HostAddresses.DEFAULT_TTL, HostAddresses.DEFAULT_FAILURE_TTL);
     this.timeout = timeout;
     WebClientOptions options = new WebClientOptions()
         .setFollowRedirects(false)
@@ -69,59 +91,79 @@ public final class WebhookSender implements AutoCloseable {
     this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(connections));
   }
 
-  /** POSTs {@code body} with {@code headers} to {@code url}; never throws for what the receiver or the network does. */
-  public Result post(String url, MultiMap headers, Buffer body) {
-    long started = System.nanoTime();
+  /**
+   * Where a webhook to {@code url} goes: the URL's scheme and host checked, the host's addresses (from the
+   * short-lived {@link HostAddresses} cache, looked up when missing) every one checked against the policy,
+   * and the one to connect to; or why not. Called when deliveries are claimed, so that the sending slots
+   * never wait for DNS. Never throws.
+   */
+  public Target target(String url) {
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      return failed("the URL is not valid", started);
+      return Target.refused("the URL is not valid");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean https = scheme.equals("https");
     if (!https && !(scheme.equals("http") && policy.allowsHttp())) {
-      return failed("only https URLs are allowed (got " + (scheme.isEmpty() ? "none" : scheme) + ")", started);
+      return Target.refused("only https URLs are allowed (got " + (scheme.isEmpty() ? "none" : scheme) + ")");
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
-      return failed("the URL has no host", started);
+      return Target.refused("the URL has no host");
     }
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
     int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
-    InetAddress[] addresses;
-    try {
-      addresses = resolver.resolve(host);
-    } catch (UnknownHostException e) {
-      return failed("cannot resolve " + host, started);
+    HostAddresses.Answer answer = hosts.lookup(host);
+    if (answer.addresses() == null) {
+      return Target.refused(answer.failure());
     }
-    if (addresses == null || addresses.length == 0) {
-      return failed("cannot resolve " + host, started);
-    }
-    // Every address is checked: a name with one public and one private address is refused as a whole.
-    for (InetAddress address : addresses) {
+    // Every address is checked, at every use of a cached answer: a name with one public and one private
+    // address is refused as a whole.
+    for (InetAddress address : answer.addresses()) {
       String refusal = policy.refusal(address);
       if (refusal != null) {
-        return failed(refusal + "; not connected", started);
+        return Target.refused(refusal + "; not connected");
       }
     }
-    InetAddress target = addresses[0];
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
     }
+    return new Target(host, port, https, path, answer.addresses()[0], null);
+  }
+
+  /** POSTs {@code body} with {@code headers} to {@code url}, looking its host up if need be; see {@link #post(Target, MultiMap, Buffer)}. */
+  public Result post(String url, MultiMap headers, Buffer body) {
+    long started = System.nanoTime();
+    Target target = target(url);
+    return target.refusal() != null ? failed(target.refusal(), started) : post(target, headers, body);
+  }
+
+  /**
+   * POSTs {@code body} with {@code headers} to a target from {@link #target}: to the address checked there,
+   * never resolving again; a refused target is a failed attempt that connects nowhere. Never throws for
+   * what the receiver or the network does.
+   */
+  public Result post(Target target, MultiMap headers, Buffer body) {
+    long started = System.nanoTime();
+    if (target.refusal() != null) {
+      return failed(target.refusal(), started);
+    }
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setHost(host)
-        .setPort(port)
-        .setSsl(https)
-        .setURI(path)
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.https())
+        .setURI(target.path())
         .setFollowRedirects(false);
     try {
       HttpResponse<Void> response = client
-          .request(HttpMethod.POST, SocketAddress.inetSocketAddress(port, target.getHostAddress()), options)
+          .request(HttpMethod.POST, SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()),
+              options)
           .putHeaders(headers)
           .timeout(timeout.toMillis())
           .followRedirects(false)

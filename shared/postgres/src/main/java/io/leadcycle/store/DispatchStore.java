@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +133,78 @@ public final class DispatchStore {
             .addOffsetDateTime(outcome.nextAttemptAt() == null ? null : outcome.nextAttemptAt().atOffset(ZoneOffset.UTC))
             .addUUID(outcome.subscriberId()).addString(outcome.disableSubscriber()))
         .mapEmpty();
+  }
+
+  /**
+   * Records many attempts and their deliveries' new states at once, as {@link #record} does for one: one
+   * statement, so one commit for a batch of outcomes. A delivery deleted meanwhile (its subscriber or lead
+   * deleted) is skipped rather than failing the batch: its rows are locked first, and only those found get
+   * an attempt. At most one outcome per delivery. Returns how many deliveries were found.
+   */
+  public Future<Integer> recordAll(SqlClient client, List<Outcome> outcomes) {
+    int n = outcomes.size();
+    UUID[] deliveries = new UUID[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    Integer[] httpStatus = new Integer[n];
+    String[] error = new String[n];
+    Integer[] duration = new Integer[n];
+    String[] status = new String[n];
+    OffsetDateTime[] next = new OffsetDateTime[n];
+    UUID[] subscribers = new UUID[n];
+    String[] disable = new String[n];
+    for (int i = 0; i < n; i++) {
+      Outcome o = outcomes.get(i);
+      deliveries[i] = o.deliveryId();
+      at[i] = o.at().atOffset(ZoneOffset.UTC);
+      httpStatus[i] = o.httpStatus();
+      error[i] = o.error();
+      duration[i] = o.durationMs();
+      status[i] = o.status();
+      next[i] = o.nextAttemptAt() == null ? null : o.nextAttemptAt().atOffset(ZoneOffset.UTC);
+      subscribers[i] = o.subscriberId();
+      disable[i] = o.disableSubscriber();
+    }
+    return client.preparedQuery("""
+            WITH outcome AS (
+              SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::text[], $5::int[], $6::text[],
+                                   $7::timestamptz[], $8::uuid[], $9::text[])
+                AS o (delivery_id, at, http_status, error, duration_ms, status, next_attempt_at, subscriber_id,
+                      disable_reason)
+            ), found AS (
+              SELECT d.id FROM deliveries d WHERE d.id IN (SELECT delivery_id FROM outcome) ORDER BY d.id FOR UPDATE
+            ), attempt AS (
+              INSERT INTO delivery_attempts (delivery_id, at, http_status, error, duration_ms)
+              SELECT o.delivery_id, o.at, o.http_status, o.error, o.duration_ms
+                FROM outcome o JOIN found f ON f.id = o.delivery_id ORDER BY o.at
+            ), delivery AS (
+              UPDATE deliveries d SET attempts = d.attempts + 1, status = o.status,
+                     next_attempt_at = coalesce(o.next_attempt_at, d.next_attempt_at), claimed_until = NULL,
+                     last_status = o.http_status, last_error = o.error,
+                     delivered_at = CASE WHEN o.status = 'delivered' THEN o.at ELSE d.delivered_at END
+                FROM outcome o JOIN found f ON f.id = o.delivery_id
+               WHERE d.id = o.delivery_id AND d.status = 'pending'
+            ), subscriber AS (
+              UPDATE subscribers s SET disabled = true, disabled_reason = g.disable_reason, updated_at = g.at
+                FROM (SELECT DISTINCT ON (subscriber_id) subscriber_id, disable_reason, at FROM outcome
+                       WHERE disable_reason IS NOT NULL ORDER BY subscriber_id, at) g
+               WHERE s.id = g.subscriber_id AND NOT s.disabled
+            )
+            SELECT count(*) FROM found""")
+        .execute(Tuple.of(deliveries, at, httpStatus, error, duration, status, next, subscribers, disable))
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  /**
+   * Ends the lease of claimed deliveries that were not sent (a run that reached its budget with some
+   * still queued), so that the next run takes them at once instead of after the lease. Only a lease
+   * still ours ({@code leaseUntil}, as claimed) is ended.
+   */
+  public Future<Integer> release(SqlClient client, List<UUID> deliveryIds, Instant leaseUntil) {
+    return client.preparedQuery("""
+            UPDATE deliveries SET claimed_until = NULL
+             WHERE id = ANY ($1) AND status = 'pending' AND claimed_until = $2""")
+        .execute(Tuple.of(deliveryIds.toArray(UUID[]::new), leaseUntil.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.rowCount());
   }
 
   /**
