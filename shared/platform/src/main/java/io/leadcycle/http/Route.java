@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,26 +49,55 @@ public record Route(String method, String path, Access access, Endpoint endpoint
     return names;
   }
 
-  /** Path parameters when {@code rawPath} fits this route's path, else null. */
-  public Map<String, String> match(String rawPath) {
+  /**
+   * A path compiled once: its pattern, parameter names and the literal text before its first parameter.
+   * Kept beside the record (which holds no derived fields), by path, as routes are defined once per function.
+   */
+  private record Compiled(Pattern pattern, List<String> names, String literalPrefix) {
+  }
+
+  private static final Map<String, Compiled> COMPILED = new ConcurrentHashMap<>();
+
+  private static Compiled compile(String path) {
     StringBuilder regex = new StringBuilder("^");
+    List<String> names = new ArrayList<>();
     Matcher m = PARAMETER.matcher(path);
     int last = 0;
+    String prefix = null;
     while (m.find()) {
+      if (prefix == null) {
+        prefix = path.substring(0, m.start());
+      }
       regex.append(Pattern.quote(path.substring(last, m.start()))).append(m.group(2).isEmpty() ? "([^/]+)" : "(.+?)");
+      names.add(m.group(1));
       last = m.end();
     }
     regex.append(Pattern.quote(path.substring(last))).append("/?$");
-    Matcher values = Pattern.compile(regex.toString()).matcher(rawPath);
+    return new Compiled(Pattern.compile(regex.toString()), List.copyOf(names), prefix == null ? path : prefix);
+  }
+
+  /** Path parameters when {@code rawPath} fits this route's path, else null. */
+  public Map<String, String> match(String rawPath) {
+    // Every request is tried against every route of the host: compiled once, and most routes are
+    // refused by their literal start without running the pattern.
+    Compiled compiled = COMPILED.computeIfAbsent(path, Route::compile);
+    if (!rawPath.startsWith(compiled.literalPrefix())) {
+      return null;
+    }
+    Matcher values = compiled.pattern().matcher(rawPath);
     if (!values.matches()) {
       return null;
     }
+    List<String> names = compiled.names();
+    if (names.isEmpty()) {
+      return new HashMap<>();
+    }
     Map<String, String> parameters = new HashMap<>();
-    List<String> names = parameterNames();
     for (int i = 0; i < names.size(); i++) {
+      String value = values.group(i + 1);
       try {
-        parameters.put(names.get(i), java.net.URLDecoder.decode(values.group(i + 1).replace("+", "%2B"),
-            java.nio.charset.StandardCharsets.UTF_8));
+        parameters.put(names.get(i), value.indexOf('%') < 0 && value.indexOf('+') < 0 ? value
+            : java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
       } catch (IllegalArgumentException badEscape) {
         return null; // "%zz" names nothing we have: the caller answers 404
       }
