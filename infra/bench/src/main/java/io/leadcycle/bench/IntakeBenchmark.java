@@ -258,6 +258,7 @@ public final class IntakeBenchmark {
     List<PgbenchIntake.Result> ceilings = new ArrayList<>();
     CpuMeter.Usage pgbenchCpu = null;
     int sent = o.warmup();
+    ServerThreads.Tally threads = new ServerThreads.Tally();
     if (o.jfr() != null) {
       ServerProfile.start(server);
     }
@@ -266,8 +267,11 @@ public final class IntakeBenchmark {
       String of = o.rounds() == 1 ? "" : " (round " + round + " of " + o.rounds() + ")";
       progress("measuring: " + requests + " submissions at concurrency " + o.concurrency() + of);
       CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
+      // Per thread group over the product phases only (pgbench's phases in between would add idle time).
+      ServerThreads.Snapshot threadsStart = ServerThreads.snapshot(server.pid());
       SubmissionLoad.Result part = load.run("measured", sent, requests, o.concurrency());
       CpuMeter.Usage partCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
+      threads.add(threadsStart, ServerThreads.snapshot(server.pid()));
       requireAllCreated(part, serverLog);
       sent += requests;
       product = product == null ? part : product.plus(part);
@@ -306,7 +310,7 @@ public final class IntakeBenchmark {
         ("java -jar infra/bench/target/leadcycle-bench.jar " + String.join(" ", args)).strip());
     String profile = o.jfr() == null ? null : ServerProfile.summary(o.jfr(), 25);
     String row = report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, product,
-        productCpu, ceiling, pgbenchCpu, serverLog, profile);
+        productCpu, ceiling, pgbenchCpu, serverLog, profile, threads);
     if (o.record()) {
       RunTable.append(Path.of("docs/performance.md"), row);
       progress("added this run's row to the table in docs/performance.md");
@@ -369,7 +373,7 @@ public final class IntakeBenchmark {
   /** Prints the report; returns the run's row for the dated table in docs/performance.md. */
   private static String report(Options o, String command, String startedAt, String load, DatabaseInfo db,
       SubmissionLoad.Result product, CpuMeter.Usage productCpu, PgbenchIntake.Result ceiling,
-      CpuMeter.Usage pgbenchCpu, Path serverLog, String profile) {
+      CpuMeter.Usage pgbenchCpu, Path serverLog, String profile, ServerThreads.Tally threads) {
     Histogram h = product.latencyMicros();
     Histogram p = ceiling.latencyMicros();
     double ratio = product.throughput() / ceiling.tps();
@@ -400,6 +404,7 @@ public final class IntakeBenchmark {
         + "; machine busy " + productCpu.machineBusy());
     line(r, "cpu/subm.", "local server " + micros(serverMicros) + ", postgres " + micros(postgresMicros)
         + " per submission");
+    line(r, "by thread", threads.perSubmission(product.requests()) + " per submission (local server, /proc)");
     r.append('\n');
     r.append("Ceiling: pgbench, same statements in one transaction, same database, same clients\n");
     line(r, "command", ceiling.command());
@@ -415,7 +420,7 @@ public final class IntakeBenchmark {
         product.throughput(), ceiling.tps(), TARGET_RATIO, ratioMet ? "MET" : "NOT MET"));
     line(r, "p99", String.format("%.2f ms   target < %.0f ms: %s", p99, TARGET_P99_MS, p99Met ? "MET" : "NOT MET"));
     line(r, "cpu/subm.", "local server " + micros(serverMicros) + " per submission (its CPU time in the measured "
-        + "phase / submissions)");
+        + "phase / submissions), of which the JIT compilers " + micros(threads.compilerMicros(product.requests())));
     line(r, "verdict", o.shortMode() ? "short mode: figures printed, not judged (a short run on a shared machine is "
         + "noisy); every answer was 201" : ratioMet && p99Met ? "both targets met" : "target(s) not met");
     if (o.keepFiles()) {

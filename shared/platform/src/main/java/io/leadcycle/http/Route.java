@@ -53,7 +53,30 @@ public record Route(String method, String path, Access access, Endpoint endpoint
    * A path compiled once: its pattern, parameter names and the literal text before its first parameter.
    * Kept beside the record (which holds no derived fields), by path, as routes are defined once per function.
    */
-  private record Compiled(Pattern pattern, List<String> names, String literalPrefix) {
+  record Compiled(Pattern pattern, List<String> names, String literalPrefix) {
+
+    /** Path parameters when {@code rawPath} fits, else null. */
+    Map<String, String> match(String rawPath) {
+      // Most routes are refused by their literal start without running the pattern.
+      if (!rawPath.startsWith(literalPrefix)) {
+        return null;
+      }
+      Matcher values = pattern.matcher(rawPath);
+      if (!values.matches()) {
+        return null;
+      }
+      Map<String, String> parameters = new HashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        String value = values.group(i + 1);
+        try {
+          parameters.put(names.get(i), value.indexOf('%') < 0 && value.indexOf('+') < 0 ? value
+              : java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException badEscape) {
+          return null; // "%zz" names nothing we have: the caller answers 404
+        }
+      }
+      return parameters;
+    }
   }
 
   private static final Map<String, Compiled> COMPILED = new ConcurrentHashMap<>();
@@ -76,32 +99,13 @@ public record Route(String method, String path, Access access, Endpoint endpoint
     return new Compiled(Pattern.compile(regex.toString()), List.copyOf(names), prefix == null ? path : prefix);
   }
 
+  /** This route's path, compiled once per path ({@link RouteTable} keeps it beside each of its routes). */
+  Compiled compiled() {
+    return COMPILED.computeIfAbsent(path, Route::compile);
+  }
+
   /** Path parameters when {@code rawPath} fits this route's path, else null. */
   public Map<String, String> match(String rawPath) {
-    // Every request is tried against every route of the host: compiled once, and most routes are
-    // refused by their literal start without running the pattern.
-    Compiled compiled = COMPILED.computeIfAbsent(path, Route::compile);
-    if (!rawPath.startsWith(compiled.literalPrefix())) {
-      return null;
-    }
-    Matcher values = compiled.pattern().matcher(rawPath);
-    if (!values.matches()) {
-      return null;
-    }
-    List<String> names = compiled.names();
-    if (names.isEmpty()) {
-      return new HashMap<>();
-    }
-    Map<String, String> parameters = new HashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      String value = values.group(i + 1);
-      try {
-        parameters.put(names.get(i), value.indexOf('%') < 0 && value.indexOf('+') < 0 ? value
-            : java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException badEscape) {
-        return null; // "%zz" names nothing we have: the caller answers 404
-      }
-    }
-    return parameters;
+    return compiled().match(rawPath);
   }
 }
