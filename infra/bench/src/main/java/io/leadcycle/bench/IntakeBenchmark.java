@@ -449,7 +449,9 @@ public final class IntakeBenchmark {
     String sizes = String.format("%d req, %d s pgbench", o.requests(), o.pgbenchSeconds());
     String extras = (o.rounds() > 1 ? ", " + o.rounds() + " rounds" : "")
         + (o.pgbenchProtocol().equals("prepared") ? "" : ", -M " + o.pgbenchProtocol())
-        + (o.fsync() ? "" : ", fsync off") + (o.jfr() != null ? ", JFR" : "");
+        + (o.fsync() ? "" : ", fsync off") + (o.jfr() != null ? ", JFR" : "")
+        + (o.serverJvmArgs().isEmpty() ? "" : ", server " + String.join(" ", o.serverJvmArgs()))
+        + (o.localJar().equals(Path.of("infra/local/target/leadcycle-local.jar")) ? "" : ", jar " + o.localJar());
     return mode + " (" + sizes + extras + ")";
   }
 
