@@ -101,7 +101,14 @@ public record Route(String method, String path, Access access, Endpoint endpoint
 
   /** This route's path, compiled once per path ({@link RouteTable} keeps it beside each of its routes). */
   Compiled compiled() {
-    return COMPILED.computeIfAbsent(path, Route::compile);
+    // No method reference: it would cost a class spun at the first cold start.
+    Compiled compiled = COMPILED.get(path);
+    if (compiled == null) {
+      compiled = compile(path);
+      Compiled earlier = COMPILED.putIfAbsent(path, compiled);
+      return earlier != null ? earlier : compiled;
+    }
+    return compiled;
   }
 
   /** Path parameters when {@code rawPath} fits this route's path, else null. */
