@@ -88,12 +88,19 @@ public final class IntakeBenchmark {
         --handler-threads T     LEADCYCLE_HANDLER_THREADS of the local server (default: its own, 64)
         --server-jvm-arg ARG    extra JVM argument for the local server (repeatable), e.g. a JFR recording
         --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
+        --short                 the CI check: 3000 submissions after 500 warm-up, pgbench for 4 s;
+                                prints the ratio and the CPU per submission without judging them (a
+                                short run on a shared machine is noisy), and still fails on any answer
+                                but 201 (later options override its sizes)
+        --jfr FILE              record the local server with JFR over the measured phases (jcmd
+                                JFR.start/JFR.stop) into FILE and print where its CPU samples went
+        --record                append this run's row to the dated table in docs/performance.md
         --keep-files            keep the work directory (pgbench script and logs, server log)
       """;
 
   record Options(int requests, int concurrency, int warmup, int pgbenchSeconds, int rounds, String pgbenchProtocol,
       boolean fsync, String synchronousCommit, boolean analyze, Integer handlerThreads, List<String> serverJvmArgs,
-      Path localJar, boolean keepFiles) {
+      Path localJar, boolean keepFiles, boolean shortMode, Path jfr, boolean record) {
 
     static Options parse(String[] args) {
       int requests = 20_000;
@@ -109,13 +116,27 @@ public final class IntakeBenchmark {
       List<String> jvmArgs = new ArrayList<>();
       Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
       boolean keep = false;
-      for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
-          Set.of("--keep-files", "--no-analyze"))) {
+      boolean shortMode = false;
+      Path jfr = null;
+      boolean record = false;
+      List<BenchSupport.Argument> arguments = BenchSupport.arguments(args, USAGE,
+          Set.of("--keep-files", "--no-analyze", "--short", "--record"));
+      // --short sets the sizes first, so that an explicit --requests (wherever it is written) wins.
+      if (arguments.stream().anyMatch(a -> a.name().equals("--short"))) {
+        shortMode = true;
+        requests = 3_000;
+        warmup = 500;
+        pgbenchSeconds = 4;
+      }
+      for (BenchSupport.Argument argument : arguments) {
         String name = argument.name();
         String value = argument.value();
         switch (name) {
           case "--keep-files" -> keep = true;
           case "--no-analyze" -> analyze = false;
+          case "--short" -> shortMode = true;
+          case "--record" -> record = true;
+          case "--jfr" -> jfr = Path.of(value).toAbsolutePath();
           case "--requests" -> requests = positive(name, value, 1);
           case "--concurrency" -> concurrency = positive(name, value, 1);
           case "--warmup" -> warmup = positive(name, value, 0);
@@ -134,7 +155,7 @@ public final class IntakeBenchmark {
         throw new IllegalArgumentException("--rounds must not exceed --requests");
       }
       return new Options(requests, concurrency, warmup, pgbenchSeconds, rounds, protocol, fsync, synchronousCommit, analyze,
-          handlerThreads, List.copyOf(jvmArgs), localJar, keep);
+          handlerThreads, List.copyOf(jvmArgs), localJar, keep, shortMode, jfr, record);
     }
   }
 
@@ -237,13 +258,20 @@ public final class IntakeBenchmark {
     List<PgbenchIntake.Result> ceilings = new ArrayList<>();
     CpuMeter.Usage pgbenchCpu = null;
     int sent = o.warmup();
+    ServerThreads.Tally threads = new ServerThreads.Tally();
+    if (o.jfr() != null) {
+      ServerProfile.start(server);
+    }
     for (int round = 1; round <= o.rounds(); round++) {
       int requests = o.requests() / o.rounds() + (round <= o.requests() % o.rounds() ? 1 : 0);
       String of = o.rounds() == 1 ? "" : " (round " + round + " of " + o.rounds() + ")";
       progress("measuring: " + requests + " submissions at concurrency " + o.concurrency() + of);
       CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
+      // Per thread group over the product phases only (pgbench's phases in between would add idle time).
+      ServerThreads.Snapshot threadsStart = ServerThreads.snapshot(server.pid());
       SubmissionLoad.Result part = load.run("measured", sent, requests, o.concurrency());
       CpuMeter.Usage partCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
+      threads.add(threadsStart, ServerThreads.snapshot(server.pid()));
       requireAllCreated(part, serverLog);
       sent += requests;
       product = product == null ? part : product.plus(part);
@@ -269,6 +297,9 @@ public final class IntakeBenchmark {
         analyze(database);
       }
     }
+    if (o.jfr() != null) {
+      ServerProfile.stop(server, o.jfr());
+    }
     long stored = countContacts(database, "bench-" + runId + "-%");
     if (stored != sent) {
       throw new BenchmarkFailure("expected " + sent + " new contacts from the HTTP run in the database, found " + stored);
@@ -277,8 +308,13 @@ public final class IntakeBenchmark {
 
     String command = System.getenv().getOrDefault("LEADCYCLE_BENCH_COMMAND",
         ("java -jar infra/bench/target/leadcycle-bench.jar " + String.join(" ", args)).strip());
-    report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, product, productCpu,
-        ceiling, pgbenchCpu, serverLog);
+    String profile = o.jfr() == null ? null : ServerProfile.summary(o.jfr(), 25);
+    String row = report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, product,
+        productCpu, ceiling, pgbenchCpu, serverLog, profile, threads);
+    if (o.record()) {
+      RunTable.append(Path.of("docs/performance.md"), row);
+      progress("added this run's row to the table in docs/performance.md");
+    }
   }
 
   private static long countContacts(BenchDatabase database, String emailPattern) throws SQLException {
@@ -294,7 +330,11 @@ public final class IntakeBenchmark {
 
   private static Process startServer(Options o, BenchDatabase database, int port, String token, Path log)
       throws IOException {
-    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, token, log);
+    List<String> jvmArgs = new ArrayList<>(o.serverJvmArgs());
+    if (o.jfr() != null) {
+      jvmArgs.add(ServerProfile.STACK_DEPTH);
+    }
+    ProcessBuilder builder = localServer(o.localJar(), jvmArgs, database, port, token, log);
     Map<String, String> env = builder.environment();
     env.put("DB_POOL_SIZE", Integer.toString(o.concurrency()));
     if (o.handlerThreads() != null) {
@@ -330,15 +370,21 @@ public final class IntakeBenchmark {
     }
   }
 
-  private static void report(Options o, String command, String startedAt, String load, DatabaseInfo db,
+  /** Prints the report; returns the run's row for the dated table in docs/performance.md. */
+  private static String report(Options o, String command, String startedAt, String load, DatabaseInfo db,
       SubmissionLoad.Result product, CpuMeter.Usage productCpu, PgbenchIntake.Result ceiling,
-      CpuMeter.Usage pgbenchCpu, Path serverLog) {
+      CpuMeter.Usage pgbenchCpu, Path serverLog, String profile, ServerThreads.Tally threads) {
     Histogram h = product.latencyMicros();
     Histogram p = ceiling.latencyMicros();
     double ratio = product.throughput() / ceiling.tps();
     double p99 = ms(h.getValueAtPercentile(99));
     boolean ratioMet = ratio >= TARGET_RATIO;
     boolean p99Met = p99 < TARGET_P99_MS;
+    // The local server's CPU time in the measured phase over its submissions: what one submission costs the
+    // JVM, whatever else the machine runs (unlike the ratio, which the cores' sharing moves).
+    double serverMicros = perSubmission(productCpu.serverSeconds(), product.requests());
+    double postgresMicros = perSubmission(productCpu.postgresSeconds(), product.requests());
+    double pgbenchPostgresMicros = perSubmission(pgbenchCpu.postgresSeconds(), ceiling.transactions());
     StringBuilder r = new StringBuilder();
     header(r, "intake", command, startedAt, load, "both phases");
     line(r, "postgresql", db.version() + " (embedded, fresh), fsync=" + db.fsync() + ", synchronous_commit="
@@ -356,6 +402,9 @@ public final class IntakeBenchmark {
     line(r, "cpu", "load generator " + productCpu.cores(productCpu.benchSeconds()) + ", local server "
         + productCpu.cores(productCpu.serverSeconds()) + ", postgres " + productCpu.cores(productCpu.postgresSeconds())
         + "; machine busy " + productCpu.machineBusy());
+    line(r, "cpu/subm.", "local server " + micros(serverMicros) + ", postgres " + micros(postgresMicros)
+        + " per submission");
+    line(r, "by thread", threads.perSubmission(product.requests()) + " per submission (local server, /proc)");
     r.append('\n');
     r.append("Ceiling: pgbench, same statements in one transaction, same database, same clients\n");
     line(r, "command", ceiling.command());
@@ -364,17 +413,54 @@ public final class IntakeBenchmark {
     line(r, "latency", String.format("average %.2f ms; ", ceiling.latencyAverageMs()) + latencies(p));
     line(r, "cpu", "pgbench " + pgbenchCpu.cores(pgbenchCpu.pgbenchSeconds()) + ", postgres "
         + pgbenchCpu.cores(pgbenchCpu.postgresSeconds()) + "; machine busy " + pgbenchCpu.machineBusy());
+    line(r, "cpu/tx", "postgres " + micros(pgbenchPostgresMicros) + " per transaction");
     r.append('\n');
     r.append("Result\n");
     line(r, "ratio", String.format("%.2f  (product %.0f req/s / pgbench %.0f tps)   target >= %.1f: %s", ratio,
         product.throughput(), ceiling.tps(), TARGET_RATIO, ratioMet ? "MET" : "NOT MET"));
     line(r, "p99", String.format("%.2f ms   target < %.0f ms: %s", p99, TARGET_P99_MS, p99Met ? "MET" : "NOT MET"));
-    line(r, "verdict", ratioMet && p99Met ? "both targets met" : "target(s) not met");
+    line(r, "cpu/subm.", "local server " + micros(serverMicros) + " per submission (its CPU time in the measured "
+        + "phase / submissions), of which the JIT compilers " + micros(threads.compilerMicros(product.requests())));
+    line(r, "verdict", o.shortMode() ? "short mode: figures printed, not judged (a short run on a shared machine is "
+        + "noisy); every answer was 201" : ratioMet && p99Met ? "both targets met" : "target(s) not met");
     if (o.keepFiles()) {
       line(r, "files", serverLog.getParent().toString());
     }
+    if (profile != null) {
+      r.append('\n');
+      r.append("Where the local server's CPU went (JFR over the measured phases: " + o.jfr() + ")\n");
+      r.append(profile);
+    }
+    String row = String.format("| %s | %s | %.2f | %.1f ms | %s | %.0f req/s / %.0f tps | %s |",
+        startedAt.substring(0, Math.min(16, startedAt.length())).replace('T', ' '), mode(o), ratio, p99,
+        micros(serverMicros), product.throughput(), ceiling.tps(),
+        load.replaceAll("^(\\S+) \\S+ \\S+ before, (\\S+) .*$", "$1 → $2"));
+    r.append('\n');
+    line(r, "table row", "(docs/performance.md, intake runs; --record appends it)");
+    r.append(row).append('\n');
     System.out.print(r);
     System.out.flush();
+    return row;
+  }
+
+  /** How this run differs from the full default run, for the table: "short", "full", plus what was changed. */
+  private static String mode(Options o) {
+    String mode = o.shortMode() ? "short" : "full";
+    String sizes = String.format("%d req, %d s pgbench", o.requests(), o.pgbenchSeconds());
+    String extras = (o.rounds() > 1 ? ", " + o.rounds() + " rounds" : "")
+        + (o.pgbenchProtocol().equals("prepared") ? "" : ", -M " + o.pgbenchProtocol())
+        + (o.fsync() ? "" : ", fsync off") + (o.jfr() != null ? ", JFR" : "")
+        + (o.serverJvmArgs().isEmpty() ? "" : ", server " + String.join(" ", o.serverJvmArgs()))
+        + (o.localJar().equals(Path.of("infra/local/target/leadcycle-local.jar")) ? "" : ", jar " + o.localJar());
+    return mode + " (" + sizes + extras + ")";
+  }
+
+  private static double perSubmission(double seconds, long count) {
+    return seconds < 0 || count == 0 ? -1 : seconds * 1e6 / count;
+  }
+
+  private static String micros(double micros) {
+    return micros < 0 ? "n/a" : String.format("%.0f µs", micros);
   }
 
   private static String latencies(Histogram h) {

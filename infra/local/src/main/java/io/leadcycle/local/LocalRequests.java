@@ -15,6 +15,7 @@ final class LocalRequests {
 
   private static final String REQUEST_ID = "leadcycle.requestId";
   private static final String RAW_BODY = "leadcycle.rawBody";
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,18}"); // once, not per request
 
   private LocalRequests() {
   }
@@ -65,7 +66,7 @@ final class LocalRequests {
 
   private static boolean declaredTooLarge(HttpServerRequest request) {
     String length = request.getHeader("content-length");
-    return length != null && length.strip().matches("\\d{1,18}")
+    return length != null && DIGITS.matcher(length.strip()).matches()
         && Long.parseLong(length.strip()) > LocalServer.MAX_BODY_BYTES;
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,30 +49,70 @@ public record Route(String method, String path, Access access, Endpoint endpoint
     return names;
   }
 
-  /** Path parameters when {@code rawPath} fits this route's path, else null. */
-  public Map<String, String> match(String rawPath) {
+  /**
+   * A path compiled once: its pattern, parameter names and the literal text before its first parameter.
+   * Kept beside the record (which holds no derived fields), by path, as routes are defined once per function.
+   */
+  record Compiled(Pattern pattern, List<String> names, String literalPrefix) {
+
+    /** Path parameters when {@code rawPath} fits, else null. */
+    Map<String, String> match(String rawPath) {
+      // Most routes are refused by their literal start without running the pattern.
+      if (!rawPath.startsWith(literalPrefix)) {
+        return null;
+      }
+      Matcher values = pattern.matcher(rawPath);
+      if (!values.matches()) {
+        return null;
+      }
+      Map<String, String> parameters = new HashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        String value = values.group(i + 1);
+        try {
+          parameters.put(names.get(i), value.indexOf('%') < 0 && value.indexOf('+') < 0 ? value
+              : java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException badEscape) {
+          return null; // "%zz" names nothing we have: the caller answers 404
+        }
+      }
+      return parameters;
+    }
+  }
+
+  private static final Map<String, Compiled> COMPILED = new ConcurrentHashMap<>();
+
+  private static Compiled compile(String path) {
     StringBuilder regex = new StringBuilder("^");
+    List<String> names = new ArrayList<>();
     Matcher m = PARAMETER.matcher(path);
     int last = 0;
+    String prefix = null;
     while (m.find()) {
+      if (prefix == null) {
+        prefix = path.substring(0, m.start());
+      }
       regex.append(Pattern.quote(path.substring(last, m.start()))).append(m.group(2).isEmpty() ? "([^/]+)" : "(.+?)");
+      names.add(m.group(1));
       last = m.end();
     }
     regex.append(Pattern.quote(path.substring(last))).append("/?$");
-    Matcher values = Pattern.compile(regex.toString()).matcher(rawPath);
-    if (!values.matches()) {
-      return null;
+    return new Compiled(Pattern.compile(regex.toString()), List.copyOf(names), prefix == null ? path : prefix);
+  }
+
+  /** This route's path, compiled once per path ({@link RouteTable} keeps it beside each of its routes). */
+  Compiled compiled() {
+    // No method reference: it would cost a class spun at the first cold start.
+    Compiled compiled = COMPILED.get(path);
+    if (compiled == null) {
+      compiled = compile(path);
+      Compiled earlier = COMPILED.putIfAbsent(path, compiled);
+      return earlier != null ? earlier : compiled;
     }
-    Map<String, String> parameters = new HashMap<>();
-    List<String> names = parameterNames();
-    for (int i = 0; i < names.size(); i++) {
-      try {
-        parameters.put(names.get(i), java.net.URLDecoder.decode(values.group(i + 1).replace("+", "%2B"),
-            java.nio.charset.StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException badEscape) {
-        return null; // "%zz" names nothing we have: the caller answers 404
-      }
-    }
-    return parameters;
+    return compiled;
+  }
+
+  /** Path parameters when {@code rawPath} fits this route's path, else null. */
+  public Map<String, String> match(String rawPath) {
+    return compiled().match(rawPath);
   }
 }

@@ -23,9 +23,18 @@ public final class RouteTable<T> {
   }
 
   private final List<Entry<T>> entries;
+  // Beside each entry, for every request tries every route: its compiled path and its route key.
+  private final Route.Compiled[] compiled;
+  private final String[] routeKeys;
 
   public RouteTable(List<Entry<T>> entries) {
     this.entries = List.copyOf(entries);
+    this.compiled = new Route.Compiled[this.entries.size()];
+    this.routeKeys = new String[this.entries.size()];
+    for (int i = 0; i < compiled.length; i++) {
+      compiled[i] = this.entries.get(i).route().compiled();
+      routeKeys[i] = this.entries.get(i).route().routeKey();
+    }
   }
 
   /** The routes of one owner. */
@@ -53,8 +62,9 @@ public final class RouteTable<T> {
    */
   private List<Match<T>> fitting(String path) {
     List<Match<T>> fitting = new ArrayList<>();
-    for (Entry<T> entry : entries) {
-      Map<String, String> parameters = entry.route().match(path);
+    for (int i = 0; i < compiled.length; i++) {
+      Entry<T> entry = entries.get(i);
+      Map<String, String> parameters = compiled[i].match(path);
       if (parameters != null) {
         fitting.add(new Match<>(entry.owner(), entry.route(), parameters));
       }
@@ -72,9 +82,10 @@ public final class RouteTable<T> {
    */
   public Match<T> find(String routeKey, String method, String path) {
     if (routeKey != null) {
-      for (Entry<T> entry : entries) {
-        if (entry.route().routeKey().equals(routeKey)) {
-          Map<String, String> parameters = entry.route().match(path);
+      for (int i = 0; i < routeKeys.length; i++) {
+        if (routeKeys[i].equals(routeKey)) {
+          Entry<T> entry = entries.get(i);
+          Map<String, String> parameters = compiled[i].match(path);
           return new Match<>(entry.owner(), entry.route(), parameters == null ? Map.of() : parameters);
         }
       }
