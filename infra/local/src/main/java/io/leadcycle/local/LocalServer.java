@@ -5,6 +5,7 @@ import io.leadcycle.platform.LeadcycleFunction;
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.JsonLog;
+import io.leadcycle.runtime.Nudge;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -24,7 +25,9 @@ import java.util.Map;
  *       routes need {@code Authorization: Bearer <token>}, as the JWT authorizer demands in AWS);</li>
  *   <li>scheduled functions: a timer sends EventBridge's scheduled event every few seconds;</li>
  *   <li>queue functions: an in-process queue ({@link LocalQueue}) delivers SQS records, redelivers
- *       failed ones and keeps a dead-letter list;</li>
+ *       failed ones and keeps a dead-letter list; writers' nudges ({@code SCORING_NUDGE_QUEUE_URL},
+ *       {@code NOTIFICATION_NUDGE_QUEUE_URL}) go to the queue of the function the template names
+ *       ({@link LocalNudge});</li>
  *   <li>object-created functions: a directory under the data directory stands in for the bucket
  *       ({@link LocalBucket});</li>
  *   <li>custom resources (db-migrate): invoked once at start, as the deploy step runs before the
@@ -131,6 +134,11 @@ public final class LocalServer implements AutoCloseable {
       timers.schedule(hosted, env);
       LocalQueues queues = LocalQueues.create(hosted, env);
       AwsResources.DEAD_LETTERS.install(queues.deadLetters());
+      // Writers nudge the same functions as in AWS, through the in-process queues (docs/scoring.md).
+      Map<String, String> consumers = SamTemplate.bundledQueueVariableConsumers();
+      for (Nudge.Target target : Nudge.Target.values()) {
+        AwsResources.nudge(target).install(LocalNudge.of(target, queues, consumers));
+      }
       queues.deliverOn(timers);
       LocalBuckets buckets = LocalBuckets.create(hosted, dataDirectory);
       buckets.scanOn(timers, env);

@@ -63,6 +63,65 @@ public final class SamTemplate {
     return new Yaml().load(text.replaceAll("!(Ref|Sub|GetAtt|GetAZs|If|Not|Equals|And|Or|Condition|Join|Select|Split|FindInMap|Base64|Cidr|ImportValue)\\b", ""));
   }
 
+  /**
+   * For each environment variable some function sets to a queue's URL ({@code VARIABLE: !Ref SomeQueue}),
+   * the local name of the function that queue triggers (its SQS event's {@code Queue: !GetAtt SomeQueue.Arn}):
+   * so the local server knows which hosted function a nudge variable ({@code SCORING_NUDGE_QUEUE_URL})
+   * wakes. Variables whose queue triggers no function are left out.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, String> queueVariableConsumers(String text) {
+    Map<String, Object> resources = (Map<String, Object>) load(text).get("Resources");
+    Map<String, String> consumerByQueue = new java.util.LinkedHashMap<>();
+    List<Declared> declared = functions(text);
+    resources.forEach((name, value) -> {
+      Map<String, Object> resource = (Map<String, Object>) value;
+      if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+        return;
+      }
+      Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
+      Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
+      events.values().forEach(e -> {
+        Map<String, Object> event = (Map<String, Object>) e;
+        if ("SQS".equals(event.get("Type"))) {
+          String queue = String.valueOf(((Map<String, Object>) event.get("Properties")).get("Queue")).strip()
+              .replaceAll("\\.Arn$", "");
+          declared.stream().filter(d -> d.logicalId().equals(name)).findFirst()
+              .ifPresent(d -> consumerByQueue.put(queue, d.name()));
+        }
+      });
+    });
+    Map<String, String> consumers = new java.util.TreeMap<>();
+    resources.values().forEach(value -> {
+      Map<String, Object> resource = (Map<String, Object>) value;
+      if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+        return;
+      }
+      Map<String, Object> properties = (Map<String, Object>) resource.get("Properties");
+      Map<String, Object> environment = (Map<String, Object>) properties.getOrDefault("Environment", Map.of());
+      Map<String, Object> variables = (Map<String, Object>) environment.getOrDefault("Variables", Map.of());
+      variables.forEach((variable, ref) -> {
+        String consumer = ref instanceof String queue ? consumerByQueue.get(queue.strip()) : null;
+        if (consumer != null) {
+          consumers.put(variable, consumer);
+        }
+      });
+    });
+    return consumers;
+  }
+
+  /** {@link #queueVariableConsumers} of the template packed into the local server's jar. */
+  public static Map<String, String> bundledQueueVariableConsumers() {
+    try (InputStream in = SamTemplate.class.getClassLoader().getResourceAsStream("template.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("template.yaml is not on the class path (packed from the repository root)");
+      }
+      return queueVariableConsumers(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   public static List<Declared> functions(String text) {
     Map<String, Object> resources = (Map<String, Object>) load(text).get("Resources");

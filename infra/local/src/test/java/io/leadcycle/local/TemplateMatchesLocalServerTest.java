@@ -39,6 +39,18 @@ class TemplateMatchesLocalServerTest {
     assertThat(SamTemplate.bundled()).containsExactlyInAnyOrderElementsOf(TemplateFunctions.read(TEMPLATE));
   }
 
+  /** Where each nudge goes locally: the function the template triggers from the queue its variable names. */
+  @Test
+  void eachNudgeVariableLeadsToTheFunctionItsQueueTriggers() throws IOException {
+    Map<String, String> consumers = SamTemplate.queueVariableConsumers(Files.readString(TEMPLATE));
+    for (io.leadcycle.runtime.Nudge.Target target : io.leadcycle.runtime.Nudge.Target.values()) {
+      assertThat(consumers).containsKey(target.queueUrlVariable());
+    }
+    assertThat(consumers).containsEntry("SCORING_NUDGE_QUEUE_URL", "scoring-nudge")
+        .containsEntry("NOTIFICATION_NUDGE_QUEUE_URL", "notification-nudge");
+    assertThat(SamTemplate.bundledQueueVariableConsumers()).isEqualTo(consumers);
+  }
+
   @Test
   void theCheckCoversEveryTriggerKind() throws IOException {
     List<Declared> declared = TemplateFunctions.read(EVERY_TRIGGER);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Least privilege, read from template.yaml: each function's policies name only the secrets, queues and
- * bucket it uses (the journey function may send only to its dead-letter queue; only the import functions
+ * bucket it uses (the journey function may send only to its dead-letter queue and the scoring nudge queue; only the import functions
  * touch the import bucket; only the LinkedIn functions read the LinkedIn secret; only the migration step
  * reads the database owner's secret), with a created database and with one you bring. A new function
  * must be added to {@link #USES}, which is the point: its rights are then a decision, not a copy.
@@ -26,20 +26,21 @@ class TemplatePoliciesTest {
   /** What each function may name in its policies besides its database login. */
   private static final Map<String, Set<String>> USES = Map.ofEntries(
       Map.entry("DbMigrateFunction", Set.of("DatabaseCluster")),   // the owner's secret (a created cluster's)
-      Map.entry("FormIntakeFunction", Set.of()),
+      Map.entry("FormIntakeFunction", Set.of("ScoringNudgeQueue")),
       Map.entry("MaintenanceFunction", Set.of()),
       Map.entry("ScoreRecalculationFunction", Set.of("NotificationNudgeQueue")),
       Map.entry("ThresholdNotificationFunction", Set.of()),
       Map.entry("NotificationNudgeFunction", Set.of("NotificationNudgeDeadLetterQueue")),
-      Map.entry("JourneyCreateLeadFunction", Set.of("JourneyTileDeadLetterQueue")),
-      Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue")),
-      Map.entry("ScoringFunction", Set.of()),
+      Map.entry("ScoringNudgeFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeDeadLetterQueue")),
+      Map.entry("JourneyCreateLeadFunction", Set.of("JourneyTileDeadLetterQueue", "ScoringNudgeQueue")),
+      Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue")),
+      Map.entry("ScoringFunction", Set.of("ScoringNudgeQueue")),
       Map.entry("SubscribersFunction", Set.of()),
       Map.entry("LinkedInWebhookFunction", Set.of("LinkedInSecretArn")),
       Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn")),
       // The bucket's name is computed from ImportBucketPrefix (see ImportBucket); its DLQ is the function's own.
-      Map.entry("FileImportFunction", Set.of("ImportBucketPrefix", "FileImportDeadLetterQueue")),
-      Map.entry("ImportResumeFunction", Set.of("ImportBucketPrefix")),
+      Map.entry("FileImportFunction", Set.of("ImportBucketPrefix", "FileImportDeadLetterQueue", "ScoringNudgeQueue")),
+      Map.entry("ImportResumeFunction", Set.of("ImportBucketPrefix", "ScoringNudgeQueue")),
       Map.entry("ImportsFunction", Set.of("ImportBucketPrefix")),
       Map.entry("WorkbenchFunction", Set.of()));
 

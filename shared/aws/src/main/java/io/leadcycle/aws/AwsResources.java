@@ -8,8 +8,8 @@ import io.leadcycle.runtime.Nudge;
 
 /**
  * The AWS resources an execution environment shares, each built from the environment on first use: the
- * dead-letter queue ({@code DEAD_LETTER_QUEUE_URL}), the notification nudge queue
- * ({@code NOTIFICATION_NUDGE_QUEUE_URL}) and the import bucket ({@code IMPORT_BUCKET}); without its
+ * dead-letter queue ({@code DEAD_LETTER_QUEUE_URL}), the nudge queues ({@code NOTIFICATION_NUDGE_QUEUE_URL},
+ * {@code SCORING_NUDGE_QUEUE_URL}) and the import bucket ({@code IMPORT_BUCKET}); without its
  * variable each is the port's {@code NONE}. A host with its own (the local server: in-memory queues, a
  * directory) installs them before it creates handlers. In a Lambda execution environment, those that are
  * configured are primed before a SnapStart snapshot (their clients built, nothing sent).
@@ -17,7 +17,8 @@ import io.leadcycle.runtime.Nudge;
 public final class AwsResources {
 
   public static final Lazy<DeadLetters> DEAD_LETTERS = Lazy.of(() -> SqsDeadLetters.fromEnvironment(System.getenv()));
-  public static final Lazy<Nudge> NUDGE = Lazy.of(() -> SqsNudge.fromEnvironment(System.getenv()));
+  public static final Lazy<Nudge> NOTIFICATION_NUDGE = nudgeFromEnvironment(Nudge.Target.NOTIFICATION);
+  public static final Lazy<Nudge> SCORING_NUDGE = nudgeFromEnvironment(Nudge.Target.SCORING);
   public static final Lazy<ImportFiles> IMPORT_FILES = Lazy.of(() -> S3ImportFiles.fromEnvironment(System.getenv()));
 
   static {
@@ -28,8 +29,10 @@ public final class AwsResources {
         if (env.get(SqsDeadLetters.QUEUE_URL_VARIABLE) != null) {
           DEAD_LETTERS.get().prime();
         }
-        if (env.get(Nudge.QUEUE_URL_VARIABLE) != null) {
-          NUDGE.get().prime();
+        for (Nudge.Target target : Nudge.Target.values()) {
+          if (env.get(target.queueUrlVariable()) != null) {
+            nudge(target).get().prime();
+          }
         }
         if (env.get(S3ImportFiles.BUCKET_VARIABLE) != null) {
           IMPORT_FILES.get().prime();
@@ -43,5 +46,17 @@ public final class AwsResources {
   }
 
   private AwsResources() {
+  }
+
+  /** The nudge to {@code target}'s queue. */
+  public static Lazy<Nudge> nudge(Nudge.Target target) {
+    return switch (target) {
+      case NOTIFICATION -> NOTIFICATION_NUDGE;
+      case SCORING -> SCORING_NUDGE;
+    };
+  }
+
+  private static Lazy<Nudge> nudgeFromEnvironment(Nudge.Target target) {
+    return Lazy.of(() -> SqsNudge.fromEnvironment(target, System.getenv()));
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class SqsNudgeTest {
 
   private static final String FIFO_URL = "https://sqs.eu-central-1.amazonaws.com/123456789012/leadcycle-notification-nudge.fifo";
+  private static final String SCORING_URL = "https://sqs.eu-central-1.amazonaws.com/123456789012/leadcycle-scoring-nudge.fifo";
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-05-01T12:00:07.900Z"), ZoneOffset.UTC);
 
   private HttpServer sqs;
@@ -71,24 +73,82 @@ class SqsNudgeTest {
 
   @Test
   void aNudgeToTheFifoQueueCarriesTheFixedGroupAndTheEpochSecondAsDeduplicationId() {
-    new SqsNudge(client, FIFO_URL, CLOCK).send("lead-process");
+    new SqsNudge(Nudge.Target.NOTIFICATION, client, FIFO_URL, CLOCK).send("lead-process");
 
     assertThat(targets).containsExactly("AmazonSQS.SendMessage");
     JsonObject sent = requests.get(0);
     assertThat(sent.getString("QueueUrl")).isEqualTo(FIFO_URL);
-    assertThat(new JsonObject(sent.getString("MessageBody"))).isEqualTo(new JsonObject().put("reason", "lead-process"));
-    assertThat(sent.getString("MessageGroupId")).isEqualTo(SqsNudge.MESSAGE_GROUP);
+    assertThat(new JsonObject(sent.getString("MessageBody")))
+        .isEqualTo(new JsonObject().put("reason", "lead-process").put("slotEnds", "2024-05-01T12:00:08Z"));
+    assertThat(sent.getString("MessageGroupId")).isEqualTo("leadcycle-notification-nudge");
     assertThat(sent.getString("MessageDeduplicationId"))
         .isEqualTo(Long.toString(Instant.parse("2024-05-01T12:00:07Z").getEpochSecond()));
   }
 
   @Test
+  void aScoringNudgeGoesToTheScoringQueueWithItsOwnGroupAndTheSameSlot() {
+    new SqsNudge(Nudge.Target.SCORING, client, SCORING_URL, CLOCK).send("form-intake");
+
+    assertThat(targets).containsExactly("AmazonSQS.SendMessage");
+    JsonObject sent = requests.get(0);
+    assertThat(sent.fieldNames()).containsExactlyInAnyOrder("QueueUrl", "MessageBody", "MessageGroupId",
+        "MessageDeduplicationId");
+    assertThat(sent.getString("QueueUrl")).isEqualTo(SCORING_URL);
+    assertThat(new JsonObject(sent.getString("MessageBody")))
+        .isEqualTo(new JsonObject().put("reason", "form-intake").put("slotEnds", "2024-05-01T12:00:08Z"));
+    assertThat(sent.getString("MessageGroupId")).isEqualTo("leadcycle-scoring-nudge");
+    assertThat(sent.getString("MessageDeduplicationId")).isEqualTo("1714564807");
+    assertThat(Nudge.slotEnds(sent.getString("MessageBody"))).isEqualTo(Instant.parse("2024-05-01T12:00:08Z"));
+  }
+
+  @Test
+  void aSecondNudgeInTheSameSecondIsNotSentButOneInTheNextSecondIs() {
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2024-05-01T12:00:07.100Z"));
+    Clock clock = new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    SqsNudge nudge = new SqsNudge(Nudge.Target.SCORING, client, SCORING_URL, clock);
+
+    nudge.send("form-intake");
+    now.set(Instant.parse("2024-05-01T12:00:07.900Z"));
+    nudge.send("form-intake"); // SQS would drop it: same deduplication id
+    now.set(Instant.parse("2024-05-01T12:00:08.000Z"));
+    nudge.send("interactions");
+
+    assertThat(requests).extracting(r -> r.getString("MessageDeduplicationId")).containsExactly("1714564807", "1714564808");
+  }
+
+  @Test
+  void aFailedSendIsTriedAgainByTheNextNudgeOfTheSameSecond() {
+    status.set(500);
+    SqsNudge nudge = new SqsNudge(Nudge.Target.SCORING, client, SCORING_URL, CLOCK);
+    nudge.send("form-intake");
+    status.set(200);
+    nudge.send("form-intake");
+
+    assertThat(requests).hasSize(5); // four tries of the failed one, then the one that went through
+  }
+
+  @Test
   void aStandardQueueGetsNeitherGroupNorDeduplicationId() {
     String url = "https://sqs.eu-central-1.amazonaws.com/123456789012/nudges";
-    new SqsNudge(client, url, CLOCK).send(null);
+    new SqsNudge(Nudge.Target.NOTIFICATION, client, url, CLOCK).send(null);
 
     JsonObject sent = requests.get(0);
-    assertThat(sent.getString("MessageBody")).isEqualTo("{\"reason\":\"outbox\"}");
+    assertThat(new JsonObject(sent.getString("MessageBody")).getString("reason")).isEqualTo("unnamed");
     assertThat(sent.containsKey("MessageGroupId")).isFalse();
     assertThat(sent.containsKey("MessageDeduplicationId")).isFalse();
   }
@@ -96,15 +156,23 @@ class SqsNudgeTest {
   @Test
   void aFailedSendIsSwallowed() {
     status.set(500);
-    assertThatCode(() -> new SqsNudge(client, FIFO_URL, CLOCK).send("score-recalculation")).doesNotThrowAnyException();
+    assertThatCode(() -> new SqsNudge(Nudge.Target.NOTIFICATION, client, FIFO_URL, CLOCK).send("score-recalculation"))
+        .doesNotThrowAnyException();
     // Tried again as the SDK would, then given up on: the schedule delivers instead.
     assertThat(requests).hasSize(4);
   }
 
   @Test
   void withoutTheVariableNothingIsSent() {
-    assertThat(SqsNudge.fromEnvironment(Map.of())).isSameAs(Nudge.NONE);
-    assertThat(SqsNudge.fromEnvironment(Map.of(Nudge.QUEUE_URL_VARIABLE, " "))).isSameAs(Nudge.NONE);
-    assertThat(SqsNudge.fromEnvironment(Map.of(Nudge.QUEUE_URL_VARIABLE, FIFO_URL))).isInstanceOf(SqsNudge.class);
+    for (Nudge.Target target : Nudge.Target.values()) {
+      String variable = target.queueUrlVariable();
+      assertThat(SqsNudge.fromEnvironment(target, Map.of())).isSameAs(Nudge.NONE);
+      assertThat(SqsNudge.fromEnvironment(target, Map.of(variable, " "))).isSameAs(Nudge.NONE);
+      assertThat(SqsNudge.fromEnvironment(target, Map.of(variable, FIFO_URL))).isInstanceOf(SqsNudge.class);
+    }
+    // Each target reads its own variable only.
+    assertThat(SqsNudge.fromEnvironment(Nudge.Target.SCORING, Map.of("NOTIFICATION_NUDGE_QUEUE_URL", FIFO_URL)))
+        .isSameAs(Nudge.NONE);
+    assertThat(Nudge.Target.SCORING.queueUrlVariable()).isEqualTo("SCORING_NUDGE_QUEUE_URL");
   }
 }

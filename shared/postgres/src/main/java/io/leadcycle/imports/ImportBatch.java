@@ -77,6 +77,11 @@ final class ImportBatch {
   /** What a written batch did. */
   record Result(Counts counts, Counts contactCounts) {
 
+    /** Whether the batch imported a row (its contact, or its lead's, is marked for rescoring). */
+    boolean imported() {
+      return counts.created() + counts.updated() + counts.unchanged() > 0;
+    }
+
     /**
      * The rows, in metrics: imported or refused, and the contacts and leads they created or matched (a
      * later row of a person the batch created counts as matched).

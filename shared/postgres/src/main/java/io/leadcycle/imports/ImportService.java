@@ -15,6 +15,7 @@ import io.leadcycle.domain.StrategyEntity;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.Failures;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.Metrics;
@@ -101,6 +102,7 @@ public final class ImportService {
   private final Database database;
   private final ImportFiles files;
   private final int batchRows;
+  private final Nudge scoringNudge;
   private final ImportStore imports = new ImportStore();
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
 
@@ -109,9 +111,15 @@ public final class ImportService {
   }
 
   public ImportService(Database database, ImportFiles files, int batchRows) {
+    this(database, files, batchRows, Nudge.NONE);
+  }
+
+  /** As the others, nudging score recalculation after each batch that committed imported rows (their contacts are marked). */
+  public ImportService(Database database, ImportFiles files, int batchRows, Nudge scoringNudge) {
     this.database = database;
     this.files = files;
     this.batchRows = batchRows;
+    this.scoringNudge = scoringNudge;
   }
 
   /** A job awaiting its file, and the URL to PUT it to. */
@@ -295,7 +303,11 @@ public final class ImportService {
           }
         }
         if (pending != null) {
-          pending.await().countIn(metrics, request.entity());
+          ImportBatch.Result written = pending.await();
+          written.countIn(metrics, request.entity());
+          if (written.imported()) {
+            scoringNudge.send("import"); // committed: scoring starts while the rest of the file is read
+          }
         }
         if (batch.isEmpty()) {
           break;

@@ -37,6 +37,11 @@ public record IntakeResult(String submissionId, RecordOutcome contact, RecordOut
     return !replayed && ((contact != null && contact.created()) || (lead != null && lead.created()));
   }
 
+  /** True when this submission (not a replay) marked its contact for rescoring: it has a contact. */
+  public boolean markedForRescoring() {
+    return !replayed && contact != null;
+  }
+
   /** What this submission did, in metrics: accepted or replayed, and the contact and lead it made or found. */
   public void countIn(Metrics metrics) {
     countSubmission(metrics, replayed ? Metric.SUBMISSIONS_REPLAYED : Metric.SUBMISSIONS_ACCEPTED);

@@ -59,7 +59,21 @@ public final class TestDatabase {
 
   /** Empties all data tables; the default strategies stay. */
   public static void reset() {
-    database().pool().query("""
+    // A local server under test runs functions in the background (timers, nudged runs): its transaction and
+    // this TRUNCATE may take their locks in opposite orders. PostgreSQL then aborts one; retry ours.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        database().pool().query(RESET).execute().await();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= 5 || !String.valueOf(e.getMessage()).contains("deadlock detected")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final String RESET = """
         TRUNCATE intake_receipts, journey_tile_leads, contacts_to_rescore, interactions, lead_timeline, delivery_attempts,
           deliveries, subscribers, outbox, opportunities, lead_scores, scoring_models, leads, contacts, accounts, forms,
           linkedin_form_mappings, linkedin_responses, import_warnings, import_errors, imports;
@@ -67,8 +81,7 @@ public final class TestDatabase {
           last_poll_outcome = NULL, last_poll_responses = NULL, last_successful_poll_at = NULL, last_error = NULL,
           last_error_at = NULL, counts_since = now(), poll_lease_until = NULL;
         DELETE FROM matching_strategies WHERE id NOT IN ('default-contact', 'default-lead');
-        """).execute().await();
-  }
+        """;
 
   /** A single number from a query (e.g. {@code SELECT count(*) FROM contacts}). */
   public static long count(String sql) {

@@ -4,6 +4,7 @@ import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.imports.ImportService;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.S3Function;
 import io.leadcycle.postgres.Database;
@@ -23,16 +24,24 @@ public final class FileImportHandler extends S3Function {
   private final Supplier<Database> database;
 
   private final Supplier<ImportFiles> files;
+  private final Supplier<Nudge> scoringNudge;
 
   /** The constructor Lambda calls: the database and the bucket come from the environment. */
   public FileImportHandler() {
     this.database = SharedDatabase.warmingUp();
     this.files = AwsResources.IMPORT_FILES;
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
   }
 
   public FileImportHandler(Supplier<Database> database, ImportFiles files) {
+    this(database, files, Nudge.NONE);
+  }
+
+  /** As Lambda's, with {@code scoringNudge} told after each batch that committed imported rows. */
+  public FileImportHandler(Supplier<Database> database, ImportFiles files, Nudge scoringNudge) {
     this.database = database;
     this.files = () -> files;
+    this.scoringNudge = () -> scoringNudge;
   }
 
   @Override
@@ -42,7 +51,7 @@ public final class FileImportHandler extends S3Function {
       throw new InvalidInput("key", "not an import file (imports/<import id>/<file name>): " + object.key());
     }
     invocation.put("importId", jobId.toString());
-    ImportService.RunSummary summary = new ImportService(database(), files.get())
+    ImportService.RunSummary summary = new ImportService(database(), files.get(), ImportService.DEFAULT_BATCH_ROWS, scoringNudge.get())
         .run(jobId, () -> files.get().open(object.bucket(), object.key()), invocation.metrics());
     invocation.put("status", summary.job().status()).put("rowsRead", summary.job().rowsRead())
         .put("failed", summary.job().counts().failed());

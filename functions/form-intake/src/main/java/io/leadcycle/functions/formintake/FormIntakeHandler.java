@@ -2,6 +2,7 @@ package io.leadcycle.functions.formintake;
 
 import io.leadcycle.store.IntakeReceiptStore;
 
+import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
@@ -29,6 +30,7 @@ import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.FailureKind;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.store.IntakeReceiptStore.LoggedSubmission;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,23 +43,33 @@ import java.util.function.Supplier;
  * Form intake: landing-page submissions and event registrations (signed webhooks), plus the forms and
  * matching strategies that configure it. Each route translates the request, calls a service (which owns
  * the transaction), and maps the result.
+ *
+ * <p>A submission that marked its contact for rescoring nudges score recalculation once its transaction
+ * has committed ({@code SCORING_NUDGE_QUEUE_URL}; without it the schedule scores it).
  */
 public final class FormIntakeHandler extends HttpFunction {
 
   private final Supplier<Database> database;
 
   private final Clock clock;
+  private final Supplier<Nudge> scoringNudge;
   private final RecentForms recentForms = new RecentForms(RecentForms.TIME_TO_LIVE);
 
   /** The constructor Lambda calls: the database comes from the environment, on first use. */
   public FormIntakeHandler() {
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
   }
 
   public FormIntakeHandler(Supplier<Database> database, Clock clock) {
+    this(database, clock, Nudge.NONE);
+  }
+
+  public FormIntakeHandler(Supplier<Database> database, Clock clock, Nudge scoringNudge) {
     this.database = database;
     this.clock = clock;
+    this.scoringNudge = () -> scoringNudge;
   }
 
   @Override
@@ -172,6 +184,9 @@ public final class FormIntakeHandler extends HttpFunction {
       throw invalid;
     }
     IntakeResult result = intake.submit(form, submission, deliveryId, sender, requestHash).await();
+    if (result.markedForRescoring()) {
+      scoringNudge.get().send("form-intake"); // committed: the nudged run sees the mark
+    }
     result.countIn(request.metrics());
     return new Accepted(result, sender);
   }

@@ -12,6 +12,7 @@ import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.SqsFunction;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Nudge;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -24,12 +25,16 @@ import java.util.function.Supplier;
  * {@link SqsFunction} parks it on the dead-letter queue at once with its reason instead of letting SQS
  * deliver it again; a message that failed for another reason (the database) is reported in
  * {@code batchItemFailures} and delivered again. Either way the rest of the batch goes on.
+ *
+ * <p>A created lead marked what it is scored from: score recalculation is nudged once its transaction has
+ * committed ({@code SCORING_NUDGE_QUEUE_URL}; without it the schedule scores it).
  */
 public final class JourneyCreateLeadHandler extends SqsFunction {
 
   private final Supplier<Database> database;
 
   private final Clock clock;
+  private final Supplier<Nudge> scoringNudge;
   private final Lazy<JourneyTileService> service = Lazy.of(this::newService);
 
   /** The constructor Lambda calls: the database and the dead-letter queue come from the environment. */
@@ -37,12 +42,18 @@ public final class JourneyCreateLeadHandler extends SqsFunction {
     super(AwsResources.DEAD_LETTERS);
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
   }
 
   JourneyCreateLeadHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock) {
+    this(database, deadLetters, clock, Nudge.NONE);
+  }
+
+  JourneyCreateLeadHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Nudge scoringNudge) {
     super(() -> deadLetters);
     this.database = database;
     this.clock = clock;
+    this.scoringNudge = () -> scoringNudge;
   }
 
   private JourneyTileService service() {
@@ -58,6 +69,9 @@ public final class JourneyCreateLeadHandler extends SqsFunction {
   protected void process(SQSMessage message, Invocation invocation) {
     TileEvent event = TileEvent.parse(body(message).getMap(), clock.instant());
     JourneyTileService.Outcome outcome = service().createLead(event).await();
+    if (outcome.created()) {
+      scoringNudge.get().send("journey-tile"); // one per second at most, however big the batch
+    }
     invocation.metrics().count(Metric.LEADS_CREATED, outcome.created() ? 1 : 0);
     invocation.info(outcome.created() ? "journey lead created" : "tile event seen before: no new lead",
         new JsonObject().put("messageId", message.getMessageId()).put("journeyId", event.journeyId())

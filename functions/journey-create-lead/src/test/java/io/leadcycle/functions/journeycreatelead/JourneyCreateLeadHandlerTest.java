@@ -117,6 +117,22 @@ class JourneyCreateLeadHandlerTest {
   }
 
   @Test
+  void aCreatedLeadNudgesScoreRecalculationOnceCommittedAndAReplayDoesNot() {
+    List<String> nudges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    JourneyCreateLeadHandler nudging = new JourneyCreateLeadHandler(TestDatabase::database, deadLetters,
+        Clock.fixed(NOW, ZoneOffset.UTC), reason -> nudges.add(reason + " with "
+            + count("SELECT count(*) FROM contacts_to_rescore") + " committed mark(s)"));
+    TestDatabase.database().pool().query("DELETE FROM contacts_to_rescore").execute().await();
+
+    nudging.handleRequest(batch(List.of(tileEvent(ada, "contact").encode()), List.of("message-0")), null);
+    assertThat(nudges).containsExactly("journey-tile with 1 committed mark(s)");
+
+    nudges.clear();
+    nudging.handleRequest(batch(List.of(tileEvent(ada, "contact").encode()), List.of("message-1")), null);
+    assertThat(nudges).as("the tile's lead exists: nothing marked").isEmpty();
+  }
+
+  @Test
   void aContactPassingTheTileGetsOneLeadInInquiryWithTheJourneyAsItsContext() {
     SQSBatchResponse response = deliver(tileEvent(ada, "contact"));
 

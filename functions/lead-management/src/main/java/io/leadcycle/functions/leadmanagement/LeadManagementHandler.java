@@ -39,18 +39,23 @@ import java.util.function.Supplier;
  * is a management route.
  *
  * <p>A process action that wrote lead events nudges threshold notification once its transaction has
- * committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it the schedule delivers them).
+ * committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it the schedule delivers them). A change that
+ * marked contacts for rescoring (a contact edited, a lead created with a contact or account, a lead
+ * linked to another contact or account) nudges score recalculation the same way
+ * ({@code SCORING_NUDGE_QUEUE_URL}).
  */
 public final class LeadManagementHandler extends HttpFunction {
 
   private final Supplier<Database> database;
 
   private final Supplier<Nudge> nudge;
+  private final Supplier<Nudge> scoringNudge;
 
-  /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
+  /** The constructor Lambda calls: the database and the nudges come from the environment, on first use. */
   public LeadManagementHandler() {
     this.database = SharedDatabase.warmingUp();
-    this.nudge = AwsResources.NUDGE;
+    this.nudge = AwsResources.NOTIFICATION_NUDGE;
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
   }
 
   public LeadManagementHandler(Supplier<Database> database) {
@@ -58,8 +63,13 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   public LeadManagementHandler(Supplier<Database> database, Nudge nudge) {
+    this(database, nudge, Nudge.NONE);
+  }
+
+  public LeadManagementHandler(Supplier<Database> database, Nudge notificationNudge, Nudge scoringNudge) {
     this.database = database;
-    this.nudge = () -> nudge;
+    this.nudge = () -> notificationNudge;
+    this.scoringNudge = () -> scoringNudge;
   }
 
   @Override
@@ -106,7 +116,9 @@ public final class LeadManagementHandler extends HttpFunction {
   private HttpResponse patchContact(HttpRequest request) {
     UUID id = request.uuidPathParameter("contactId", "contact");
     ContactPatch patch = ContactPatch.parse(request.jsonMap());
-    return HttpResponse.json(200, JsonViews.contact(contacts().patch(id, patch).await()));
+    Contact patched = contacts().patch(id, patch).await();
+    scoringNudge.get().send("contact-edited"); // a patch marks the contact, committed by now
+    return HttpResponse.json(200, JsonViews.contact(patched));
   }
 
   private HttpResponse createAccount(HttpRequest request) {
@@ -128,6 +140,9 @@ public final class LeadManagementHandler extends HttpFunction {
     Map<String, Object> body = request.jsonMap();
     NewLeadInput input = NewLeadInput.parse(withoutActor(body));
     LeadWithTimeline lead = leads().create(input, request.actor(body)).await();
+    if (lead.lead().contactId() != null || lead.lead().accountId() != null) {
+      scoringNudge.get().send("lead-created"); // marked what the lead is scored from
+    }
     request.metrics().count(Metric.LEADS_CREATED);
     return leadResponse(201, lead);
   }
@@ -140,7 +155,12 @@ public final class LeadManagementHandler extends HttpFunction {
     UUID id = request.uuidPathParameter("leadId", "lead");
     Map<String, Object> body = request.jsonMap();
     LeadPatch patch = LeadPatch.parse(withoutActor(body));
-    return leadResponse(200, leads().patch(id, patch, request.actor(body)).await());
+    LeadWithTimeline patched = leads().patch(id, patch, request.actor(body)).await();
+    if (patch.changesContact() || patch.changesAccount()) {
+      // Relinked (or named its links again): the lead is rescored from them; a spare nudge costs one empty pass.
+      scoringNudge.get().send("lead-relinked");
+    }
+    return leadResponse(200, patched);
   }
 
   /** {@code {"action": ..., "ownerId"?, "stage"?, "reason"?, "actor"?}}. */

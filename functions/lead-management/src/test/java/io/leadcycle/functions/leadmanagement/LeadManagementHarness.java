@@ -33,7 +33,9 @@ abstract class LeadManagementHarness extends HandlerCalls {
 
   /** The nudges the handler sent threshold notification (their reasons). */
   final List<String> nudges = new java.util.concurrent.CopyOnWriteArrayList<>();
-  final LeadManagementHandler handler = new LeadManagementHandler(TestDatabase::database, nudges::add);
+  /** The nudges the handler sent score recalculation (their reasons). */
+  final List<String> scoringNudges = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final LeadManagementHandler handler = new LeadManagementHandler(TestDatabase::database, nudges::add, scoringNudges::add);
 
   // ---- calling the handler ----
 

@@ -8,8 +8,8 @@ import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.runtime.DeadLetters;
-import io.leadcycle.platform.Failure;
 import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.NudgedRuns;
 import io.leadcycle.platform.SqsFunction;
 import io.leadcycle.postgres.Database;
 import java.time.Clock;
@@ -25,11 +25,12 @@ import java.util.function.Supplier;
  * of at the next minute's scheduled run. What the message says does not matter: it only means "there
  * is something to send".
  *
- * <p>One run per batch, not per message: {@link SqsFunction} hands the messages over one by one with
- * the same {@link Invocation}, so the first message of a batch runs the dispatcher and the others
- * reuse its outcome. When the run fails, every message of the batch fails with it (reported, never
- * parked: the body is not at fault), SQS delivers them again, and after three receives the redrive
- * policy moves them to the dead-letter queue. The schedule keeps delivering meanwhile.
+ * <p>One run per batch, not per message ({@link NudgedRuns}): {@link SqsFunction} hands the messages over
+ * one by one with the same {@link Invocation}, so the first message of a batch runs the dispatcher, and
+ * a message whose slot had not ended when that run started gets one more run after its end (a writer
+ * folded into it late in its slot is delivered too). When a run fails, every message of the batch fails
+ * with it (reported, never parked: the body is not at fault), SQS delivers them again, and after three
+ * receives the redrive policy moves them to the dead-letter queue. The schedule keeps delivering meanwhile.
  *
  * <p>Where webhooks may go: as for threshold notification, https to public addresses only, unless
  * {@code NOTIFICATION_LOCAL_TARGETS=true} or on a development host, and never in Lambda.
@@ -44,10 +45,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
   private final Duration budget;
   private final TargetPolicy policy;
   private final Lazy<Dispatcher> dispatcher = Lazy.of(this::newDispatcher);
-
-  /** The batch whose run is {@link #outcome} (identity, not equality: one Invocation per batch). */
-  private Invocation batch;
-  private RuntimeException outcome;
+  private final NudgedRuns runs;
 
   /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
   public NotificationNudgeHandler() {
@@ -57,6 +55,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
     this.clock = Clock.systemUTC();
     this.budget = budget(env);
     this.policy = policy(env);
+    this.runs = new NudgedRuns(clock, budget, "dispatcher run");
   }
 
   NotificationNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env) {
@@ -65,6 +64,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
     this.clock = clock;
     this.budget = budget(env);
     this.policy = policy(env);
+    this.runs = new NudgedRuns(clock, budget, "dispatcher run");
   }
 
   /** One dispatcher (its HTTP client and sending threads) per execution environment. */
@@ -78,24 +78,12 @@ public final class NotificationNudgeHandler extends SqsFunction {
   }
 
   @Override
-  protected synchronized void process(SQSMessage message, Invocation invocation) {
-    if (invocation != batch) {
-      batch = invocation;
-      outcome = null;
-      try {
-        Dispatcher.RunSummary run = dispatcher().run(budget);
-        run.countIn(invocation.metrics());
-        run.toJson().forEach(member -> invocation.put(member.getKey(), member.getValue()));
-        invocation.put("runs", 1);
-      } catch (RuntimeException | Error e) {
-        // Never a client error: the message is not at fault, so it must be retried, not parked.
-        outcome = e instanceof RuntimeException failed && !Failure.of(e).kind().isClientError() ? failed
-            : new IllegalStateException("dispatcher run failed", e);
-      }
-    }
-    if (outcome != null) {
-      throw outcome;
-    }
+  protected void process(SQSMessage message, Invocation invocation) {
+    runs.process(message, invocation, left -> {
+      Dispatcher.RunSummary run = dispatcher().run(left);
+      run.countIn(invocation.metrics());
+      return run.toJson();
+    });
   }
 
   static TargetPolicy policy(Map<String, String> env) {

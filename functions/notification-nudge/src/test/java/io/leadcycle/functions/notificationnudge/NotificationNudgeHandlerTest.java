@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.runtime.DeadLetters;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
@@ -18,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,6 +82,49 @@ class NotificationNudgeHandlerTest {
 
       // A later batch is a new run: nothing is left to send.
       assertThat(handler.handleRequest(twoNudges(), null).getBatchItemFailures()).isEmpty();
+      assertThat(received).hasSize(1);
+    } finally {
+      server.close().await();
+    }
+  }
+
+  @Test
+  void anEventWrittenLaterInTheNudgesSlotIsDeliveredByARunAfterTheSlotEnds() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    HttpServer server = TestDatabase.vertx().createHttpServer()
+        .requestHandler(request -> {
+          received.add(request.getHeader("webhook-id"));
+          request.response().setStatusCode(200).end();
+        });
+    server.listen(0, "127.0.0.1").await();
+    try {
+      UUID leadId = ScoringFixtures.lead(ScoringFixtures.contact("ada@example.com", null, null), null);
+      sql("INSERT INTO subscribers (url, events, secret) VALUES ($1, '{lead.sales_ready}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')",
+          "http://127.0.0.1:" + server.actualPort() + "/hook");
+      // The nudge's slot ends within a second; a writer of the same slot commits its event after the first
+      // run, and its nudge is folded into this one: only a run after the slot's end delivers it.
+      long slot = Nudge.slot(Instant.now().plusSeconds(1)) - 1;
+      JsonObject event = new JsonObject(LambdaEvents.resource("events/sqs-event.json"));
+      event.getJsonArray("Records").getJsonObject(0).put("body", Nudge.body("score-recalculation", slot).encode())
+          .put("eventSourceARN", "arn:aws:sqs:eu-central-1:123456789012:leadcycle-notification-nudge.fifo");
+      Thread lateWriter = new Thread(() -> {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+        sql("INSERT INTO outbox (type, lead_id, payload) VALUES ('lead.sales_ready', $1, '{}'::jsonb)", leadId);
+      });
+      NotificationNudgeHandler handler = new NotificationNudgeHandler(TestDatabase::database, deadLetters,
+          Clock.systemUTC(), LOCAL);
+      lateWriter.start();
+
+      InvocationLog.Captured<SQSBatchResponse> batch = InvocationLog.capture(() ->
+          handler.handleRequest(LambdaEvents.read(SQSEvent.class, event.encode()), null));
+      lateWriter.join();
+
+      assertThat(batch.result().getBatchItemFailures()).isEmpty();
+      assertThat(batch.line().getLong("passes")).isEqualTo(2L);
       assertThat(received).hasSize(1);
     } finally {
       server.close().await();

@@ -7,10 +7,8 @@ import io.leadcycle.runtime.Nudge;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
-import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.rescoring.RecalculationService.RunSummary;
 import io.leadcycle.postgres.Database;
-import io.leadcycle.runtime.Metric;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -22,10 +20,13 @@ import java.util.function.Supplier;
  * most {@code RESCORING_RUN_SECONDS} (50) so one run ends well inside the Lambda timeout; the next run
  * continues where it stopped.
  *
+ * <p>The writers that mark contacts nudge score recalculation through its own queue
+ * ({@link ScoringNudgeHandler}), so scores arrive within a second or two; this schedule is the safety
+ * net that picks up what a lost nudge left, and continues long full rescorings.
+ *
  * <p>With {@code RESCORING_KEEP_POLLING=true} a run does not end when it runs out of work: it looks
- * for new marks every second until its budget is spent. In AWS, where a schedule fires at most once a
- * minute, that brings the time from a submission to its score down to a second or two, at the price
- * of a function that is always running.
+ * for new marks every second until its budget is spent, at the price of a function that is always
+ * running. With the scoring nudge it is no longer needed for fast scores; it remains an option.
  *
  * <p>A run that wrote lead events (first scored, sales-ready, grade changes) nudges threshold
  * notification once its transactions have committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it
@@ -33,26 +34,16 @@ import java.util.function.Supplier;
  */
 public final class ScoreRecalculationHandler extends ScheduledFunction {
 
-  private final Supplier<Database> database;
-
   static final int DEFAULT_RUN_SECONDS = 50;
 
   private final Clock clock;
   private final Duration budget;
   private final boolean keepPolling;
-  private final Supplier<Nudge> nudge;
+  private final RescoringPass pass;
 
   /** The constructor Lambda calls: the database and the run budget come from the environment. */
   public ScoreRecalculationHandler() {
-    this(Clock.systemUTC(), System.getenv());
-  }
-
-  private ScoreRecalculationHandler(Clock clock, Map<String, String> env) {
-    this.database = SharedDatabase.warmingUp();
-    this.clock = clock;
-    this.budget = budget(env);
-    this.keepPolling = BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
-    this.nudge = AwsResources.NUDGE;
+    this(SharedDatabase.warmingUp(), Clock.systemUTC(), System.getenv(), AwsResources.NOTIFICATION_NUDGE);
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
@@ -60,35 +51,25 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env, Nudge nudge) {
-    this.database = database;
+    this(database, clock, env, () -> nudge);
+  }
+
+  private ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env,
+      Supplier<Nudge> notificationNudge) {
     this.clock = clock;
     this.budget = budget(env);
-    this.keepPolling = BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
-    this.nudge = () -> nudge;
+    this.keepPolling = keepPolling(env);
+    this.pass = new RescoringPass(database, clock, notificationNudge);
   }
 
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
-    RecalculationService service = new RecalculationService(database(), clock);
-    return BudgetedRun.run(clock, budget, keepPolling, left -> {
-      RunSummary run = nudgeIfAnnounced(service.run(left));
-      invocation.metrics().count(Metric.LEADS_SCORED, run.leadsScored());
-      invocation.metrics().count(Metric.LEADS_BECAME_SALES_READY, run.salesReady());
-      return run.toJson();
-    });
-  }
-
-  /** Nudges threshold notification when the run wrote outbox events; {@code run} has committed them. */
-  private RunSummary nudgeIfAnnounced(RunSummary run) {
-    if (announced(run)) {
-      nudge.get().send("score-recalculation");
-    }
-    return run;
+    return BudgetedRun.run(clock, budget, keepPolling, left -> pass.run(left, invocation.metrics()));
   }
 
   /** Whether a run wrote outbox events: first scored (stage change), sales-ready, grade changes (score changed). */
   static boolean announced(RunSummary run) {
-    return run.firstScored() + run.salesReady() + run.gradeChanges() > 0;
+    return RescoringPass.announced(run);
   }
 
   /** {@code RESCORING_RUN_SECONDS}: a whole number of seconds from 1 to 840 (50 when unset). */
@@ -99,10 +80,5 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   /** {@code RESCORING_KEEP_POLLING}: {@code true} or {@code false} (the default). */
   static boolean keepPolling(Map<String, String> env) {
     return BudgetedRun.flag(env, "RESCORING_KEEP_POLLING");
-  }
-
-  /** The database: in Lambda the environment's ({@link SharedDatabase}), else the host's or the test's. */
-  private Database database() {
-    return database.get();
   }
 }

@@ -30,11 +30,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.runtime.Nudge;
 
 /**
  * Scoring management: scoring models through their life (draft, live, retired, copies), each model's
  * lead-score list as JSON pages or CSV (the export), interactions that other systems report, and score
  * recalculation on demand. Every route is a management route.
+ *
+ * <p>Interactions that were stored (their contacts marked for rescoring) and a model going live (a full
+ * rescoring to run) nudge score recalculation once committed ({@code SCORING_NUDGE_QUEUE_URL}; without it
+ * the schedule picks them up).
  */
 public final class ScoringHandler extends HttpFunction {
 
@@ -53,11 +59,13 @@ public final class ScoringHandler extends HttpFunction {
   static final Duration RECALCULATION_BUDGET = Duration.ofSeconds(10);
 
   private final Clock clock;
+  private final Supplier<Nudge> scoringNudge;
 
-  /** The constructor Lambda calls: the database comes from the environment, on first use. */
+  /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
   public ScoringHandler() {
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
   }
 
   public ScoringHandler(Supplier<Database> database) {
@@ -65,8 +73,13 @@ public final class ScoringHandler extends HttpFunction {
   }
 
   ScoringHandler(Supplier<Database> database, Clock clock) {
+    this(database, clock, Nudge.NONE);
+  }
+
+  ScoringHandler(Supplier<Database> database, Clock clock, Nudge scoringNudge) {
     this.database = database;
     this.clock = clock;
+    this.scoringNudge = () -> scoringNudge;
   }
 
   @Override
@@ -116,7 +129,9 @@ public final class ScoringHandler extends HttpFunction {
 
   /** No body: one that is sent is not read. */
   private HttpResponse publishModel(HttpRequest request) {
-    return model(200, models().publish(modelId(request)).await());
+    ScoringModel published = models().publish(modelId(request)).await();
+    scoringNudge.get().send("model-published"); // its full rescoring starts now, not at the next minute
+    return model(200, published);
   }
 
   /** No body: one that is sent is not read. */
@@ -199,6 +214,9 @@ public final class ScoringHandler extends HttpFunction {
     // Each item is judged alone, its text too: a bad item is rejected, the rest accepted.
     InteractionBatch batch = InteractionBatch.parse(request.jsonBatch("interactions"), clock.instant());
     InteractionService.Outcome outcome = new InteractionService(database()).record(batch).await();
+    if (outcome.accepted() > 0) {
+      scoringNudge.get().send("interactions"); // their contacts are marked, committed by now
+    }
     return HttpResponse.json(202,
         ScoringViews.interactionOutcome(outcome.accepted(), outcome.duplicates(), outcome.rejected()));
   }

@@ -1,0 +1,45 @@
+package io.leadcycle.functions.scorerecalculation;
+
+import io.leadcycle.postgres.Database;
+import io.leadcycle.rescoring.RecalculationService;
+import io.leadcycle.rescoring.RecalculationService.RunSummary;
+import io.leadcycle.runtime.Metric;
+import io.leadcycle.runtime.Metrics;
+import io.leadcycle.runtime.Nudge;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * One budgeted pass of score recalculation, as both triggers run it (the schedule and the scoring nudge):
+ * rescores what was marked and continues full rescorings until nothing is left or the budget is spent,
+ * counts it, and nudges threshold notification when it wrote lead events (they are committed by then).
+ */
+final class RescoringPass {
+
+  private final Supplier<Database> database;
+  private final Clock clock;
+  private final Supplier<Nudge> notificationNudge;
+
+  RescoringPass(Supplier<Database> database, Clock clock, Supplier<Nudge> notificationNudge) {
+    this.database = database;
+    this.clock = clock;
+    this.notificationNudge = notificationNudge;
+  }
+
+  JsonObject run(Duration left, Metrics metrics) {
+    RunSummary run = new RecalculationService(database.get(), clock).run(left);
+    if (announced(run)) {
+      notificationNudge.get().send("score-recalculation");
+    }
+    metrics.count(Metric.LEADS_SCORED, run.leadsScored());
+    metrics.count(Metric.LEADS_BECAME_SALES_READY, run.salesReady());
+    return run.toJson();
+  }
+
+  /** Whether a run wrote outbox events: first scored (stage change), sales-ready, grade changes (score changed). */
+  static boolean announced(RunSummary run) {
+    return run.firstScored() + run.salesReady() + run.gradeChanges() > 0;
+  }
+}

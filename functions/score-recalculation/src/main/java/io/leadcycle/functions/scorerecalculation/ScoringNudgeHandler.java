@@ -1,0 +1,63 @@
+package io.leadcycle.functions.scorerecalculation;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.platform.BudgetedRun;
+import io.leadcycle.platform.Invocation;
+import io.leadcycle.platform.NudgedRuns;
+import io.leadcycle.platform.SqsFunction;
+import io.leadcycle.postgres.Database;
+import io.leadcycle.postgres.SharedDatabase;
+import io.leadcycle.runtime.DeadLetters;
+import io.leadcycle.runtime.Nudge;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Score recalculation on demand: the writers that mark contacts for rescoring (intake, interactions,
+ * imports, journeys' create-lead tile, lead management, a model going live) send a message to
+ * the FIFO queue {@code ScoringNudgeQueue} after their transaction commits, and this function runs the
+ * same budgeted pass as the scheduled run at once, for at most {@code RESCORING_RUN_SECONDS} (20), so a
+ * submission is scored, and a sales-ready lead announced, within a second or two instead of at the next
+ * minute. The pass nudges threshold notification when it wrote lead events.
+ *
+ * <p>One pass per batch, plus one after a message's slot has ended when the last pass started before it
+ * ({@link NudgedRuns}: a writer folded into the message late in its slot is seen). When a pass fails,
+ * every message of the batch fails with it (reported, never parked), SQS delivers them again, and after
+ * three receives the redrive policy moves them to the dead-letter queue. The per-minute schedule keeps
+ * scoring meanwhile.
+ */
+public final class ScoringNudgeHandler extends SqsFunction {
+
+  static final int DEFAULT_RUN_SECONDS = 20;
+
+  private final RescoringPass pass;
+  private final NudgedRuns runs;
+
+  /** The constructor Lambda calls: the database and the budget come from the environment. */
+  public ScoringNudgeHandler() {
+    super(AwsResources.DEAD_LETTERS);
+    Clock clock = Clock.systemUTC();
+    this.pass = new RescoringPass(SharedDatabase.warmingUp(), clock, AwsResources.NOTIFICATION_NUDGE);
+    this.runs = new NudgedRuns(clock, budget(System.getenv()), "score recalculation pass");
+  }
+
+  ScoringNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env,
+      Nudge notificationNudge) {
+    super(() -> deadLetters);
+    this.pass = new RescoringPass(database, clock, () -> notificationNudge);
+    this.runs = new NudgedRuns(clock, budget(env), "score recalculation pass");
+  }
+
+  @Override
+  protected void process(SQSMessage message, Invocation invocation) {
+    runs.process(message, invocation, left -> pass.run(left, invocation.metrics()));
+  }
+
+  /** {@code RESCORING_RUN_SECONDS}: a whole number of seconds from 1 to 840 (20 when unset). */
+  static Duration budget(Map<String, String> env) {
+    return BudgetedRun.budget(env, "RESCORING_RUN_SECONDS", DEFAULT_RUN_SECONDS);
+  }
+}
