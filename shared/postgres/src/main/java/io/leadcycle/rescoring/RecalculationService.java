@@ -65,6 +65,11 @@ public final class RecalculationService {
   public static final String ACTOR = "scoring";
   public static final String SCORE_CHANGED = io.leadcycle.domain.EventTypes.SCORE_CHANGED;
   public static final int DEFAULT_BATCH = 500;
+  /**
+   * Leads per part of a full rescoring (40 batches): parallel runs each take a part at a time; one part
+   * is a few seconds of one run, well inside a function's time budget.
+   */
+  public static final int DEFAULT_PART = 20_000;
 
   /** What one run did. {@code more}: it stopped at its time budget with work left for the next run. */
   public record RunSummary(int contactsRescored, int leadsScored, int firstScored, int salesReady, int gradeChanges,
@@ -86,6 +91,7 @@ public final class RecalculationService {
   private final Database database;
   private final Clock clock;
   private final int batchSize;
+  private final int partSize;
   private final LeadProcessMachine machine = new LeadProcessMachine(LeadProcess.DEFAULT);
   private final RescoringMarks marks = new RescoringMarks();
   private final ScoringModelStore models = new ScoringModelStore();
@@ -100,9 +106,24 @@ public final class RecalculationService {
   }
 
   public RecalculationService(Database database, Clock clock, int batchSize) {
+    this(database, clock, batchSize, DEFAULT_PART);
+  }
+
+  public RecalculationService(Database database, Clock clock, int batchSize, int partSize) {
     this.database = database;
     this.clock = clock;
     this.batchSize = batchSize;
+    this.partSize = partSize;
+  }
+
+  /**
+   * One transaction of the recalculation. Its statements are planned for their parameters each time:
+   * a connection's cached generic plan of, say, the scores of a batch, made while {@code lead_scores}
+   * was still empty, would otherwise keep scanning the whole table as a full rescoring fills it.
+   */
+  private <T> T inTransaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return database.inTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute()
+        .compose(set -> work.apply(conn))).await();
   }
 
   /** Counts of one run, added to by each batch. */
@@ -127,15 +148,15 @@ public final class RecalculationService {
         more = true;
         break;
       }
-      List<Claimed> claimed = database.inTransaction(conn -> marks.claim(conn, batchSize, clock.instant())).await();
+      List<Claimed> claimed = inTransaction(conn -> marks.claim(conn, batchSize, clock.instant()));
       if (claimed.isEmpty()) {
         break;
       }
       List<UUID> contactIds = claimed.stream().map(Claimed::contactId).toList();
-      database.inTransaction(conn -> models.live(conn)
+      inTransaction(conn -> models.live(conn)
           .compose(live -> leads.openLeadsAffectedBy(conn, contactIds)
               .compose(leadIds -> score(conn, leadIds, live, true, counters)))
-          .compose(done -> marks.clear(conn, claimed))).await();
+          .compose(done -> marks.clear(conn, claimed)));
       counters.contacts += claimed.size();
     }
     while (!more) {
@@ -143,19 +164,21 @@ public final class RecalculationService {
         more = true;
         break;
       }
-      boolean worked = database.inTransaction(conn -> models.claimRescoring(conn).compose(claim -> {
+      // One batch of one part of a full rescoring; parts another run holds are skipped, so parallel
+      // runs share a model. A model just published is split into parts first.
+      boolean worked = inTransaction(conn -> models.claimRescoring(conn).compose(claim -> {
         if (claim == null) {
-          return Future.succeededFuture(false);
+          return models.splitRescoring(conn, partSize);
         }
         boolean accountTarget = claim.model().definition().target() == ModelTarget.ACCOUNT;
-        return leads.nextScoredBy(conn, accountTarget, claim.after(), batchSize).compose(ids -> {
+        return leads.nextScoredBy(conn, accountTarget, claim.after(), claim.last(), batchSize).compose(ids -> {
           UUID last = ids.isEmpty() ? null : ids.get(ids.size() - 1);
           counters.fullRescoring += ids.size();
           return score(conn, ids, List.of(claim.model()), false, counters)
-              .compose(done -> models.advanceRescoring(conn, claim.model().id(), last, ids.size(), ids.size() < batchSize))
+              .compose(done -> models.advanceRescoring(conn, claim, last, ids.size(), ids.size() < batchSize))
               .map(true);
         });
-      })).await();
+      }));
       if (!worked) {
         break;
       }
