@@ -87,7 +87,8 @@ public final class ScoringBenchmark {
         --through-functions     (a) through the function path as users get it: the local server started cold
                                 as a child process, the model published through its API, timed until no lead
                                 is left in inquiry through its scheduled score-recalculation runs (1 s timer,
-                                template.yaml's budget); no warm-up
+                                template.yaml's budget); each round also runs the in-process product (after the
+                                SQL baseline, before the local server) for comparison
         --seed X                setseed() value for the data, between -1 and 1 (default 0.42)
         --fsync X               on (default, as in production) or off
         --synchronous-commit X  on (default) or off; applies to both sides
@@ -142,9 +143,6 @@ public final class ScoringBenchmark {
       }
       if (changed > contacts) {
         throw new IllegalArgumentException("--changed must not exceed --contacts");
-      }
-      if (throughFunctions) {
-        warmup = 0;
       }
       return new Options(contacts, accounts, interactions, changed, samples, rounds, warmup, batch, seed, fsync,
           synchronousCommit, localJar, keep, part, parallel, throughFunctions);
@@ -235,7 +233,7 @@ public final class ScoringBenchmark {
   }
 
   /** One round of phase (a): the baseline and the product from the same state. */
-  record Round(ScoringBaseline.Result sql, CpuMeter.Usage sqlCpu, FullProduct product) {
+  record Round(ScoringBaseline.Result sql, CpuMeter.Usage sqlCpu, FullProduct product, FullProduct inProcess) {
 
     double ratio() {
       return product.seconds() / sql.seconds();
@@ -312,7 +310,21 @@ public final class ScoringBenchmark {
       product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel())), 1);
       resources.product = product;
       FullProduct full;
+      FullProduct inProcess = null;
       if (o.throughFunctions()) {
+        // The same work in this JVM first (RecalculationService, no timers, no HTTP), so that the
+        // function path's cost shows against both sides under the same background load.
+        progress(String.format("(a) in-process: RecalculationService until the full rescoring is done%s", of));
+        publishModel(settings, modelId);
+        inProcess = fullRescoring(o, product, modelId, cpu, cpu.snapshot(ProcessHandle.current()));
+        progress(String.format("    %.2f s (%s); ratio %.2f", inProcess.seconds(), inProcess.how(),
+            inProcess.seconds() / sql.seconds()));
+        product.close();
+        product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel())), 1);
+        resources.product = product;
+        undoScoring(database, settings, modelId, false);
+        maintain(database, "VACUUM (ANALYZE)");
+        maintain(database, "CHECKPOINT");
         progress(String.format("(a) product: the local server started cold, the model published through its API, "
             + "until no lead is left in inquiry%s", of));
         full = FunctionPathRescoring.measure(o.localJar(), database, work, round, product, modelId, cpu,
@@ -328,7 +340,7 @@ public final class ScoringBenchmark {
       if (full.total().leadsScored() != leads) {
         throw new BenchmarkFailure("the product scored " + full.total().leadsScored() + " of " + leads + " leads");
       }
-      rounds.add(new Round(sql, sqlCpu, full));
+      rounds.add(new Round(sql, sqlCpu, full, inProcess));
     }
     Round last = rounds.get(rounds.size() - 1);
     Written productWrites = written(product, modelId);
@@ -409,6 +421,12 @@ public final class ScoringBenchmark {
         + "leads, contacts, accounts, scoring_models CASCADE");
     return String.format(Locale.ROOT, "the product's JVM first scored %,d throw-away leads (cold: %.1f s) and ran an "
         + "incremental run; those tables were then emptied", full.leadsScored(), seconds);
+  }
+
+  private static void publishModel(DatabaseSettings settings, UUID modelId) {
+    try (Database db = Database.connect(settings.withPoolSize(1), 1)) {
+      db.inTransaction(conn -> new ScoringModelStore().publish(conn, modelId)).await();
+    }
   }
 
   /** A draft model, as the management API creates it. */
@@ -653,6 +671,12 @@ public final class ScoringBenchmark {
           x.product().how(), t.leadsScored(), t.firstScored(), t.salesReady()));
       line(r, "    cpu", o.throughFunctions() ? serverCpuLine(x.product().cpu())
           : cpuLine(x.product().cpu(), "bench JVM (the product)"));
+      if (x.inProcess() != null) {
+        line(r, "  in-process", String.format(Locale.ROOT, "%.2f s (ratio %.2f to SQL; function path / in-process "
+            + "%.2f): %s", x.inProcess().seconds(), x.inProcess().seconds() / x.sql().seconds(),
+            x.product().seconds() / x.inProcess().seconds(), x.inProcess().how()));
+        line(r, "    cpu", cpuLine(x.inProcess().cpu(), "bench JVM (the product)"));
+      }
       line(r, "  SQL", String.format(Locale.ROOT, "one transaction: aggregate %.2f s + writes %.2f s (%s)",
           x.sql().aggregateSeconds(), x.sql().writeSeconds(), x.sql().writeParts()));
       line(r, "    cpu", cpuLine(x.sqlCpu(), "bench JVM"));
