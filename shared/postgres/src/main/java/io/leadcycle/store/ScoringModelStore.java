@@ -202,7 +202,8 @@ public final class ScoringModelStore {
    * of it remains; the model's rescoring is finished (idle) with its last part, by whichever run
    * finishes that part. The model's row is locked first, so that of two runs finishing the last two
    * parts at once, the second sees the first's part done (each statement of a read-committed
-   * transaction sees what committed before it).
+   * transaction sees what committed before it). {@code NO KEY UPDATE}: the batches' scores hold a key
+   * share of the row (their foreign key), which a plain {@code FOR UPDATE} would wait for in a circle.
    */
   public Future<Void> advanceRescoring(SqlClient client, RescoringClaim claim, UUID lastLead, int scored,
       boolean finished) {
@@ -216,7 +217,7 @@ public final class ScoringModelStore {
       return advanced;
     }
     return advanced
-        .compose(done -> client.preparedQuery("SELECT 1 FROM scoring_models WHERE id = $1 FOR UPDATE")
+        .compose(done -> client.preparedQuery("SELECT 1 FROM scoring_models WHERE id = $1 FOR NO KEY UPDATE")
             .execute(Tuple.of(id)))
         .compose(locked -> client.preparedQuery("""
             UPDATE scoring_models
