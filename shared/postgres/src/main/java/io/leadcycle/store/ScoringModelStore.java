@@ -19,11 +19,13 @@ import java.util.UUID;
  */
 public final class ScoringModelStore {
 
-  // The leads scored so far: the parts' counts while a rescoring is split into parts (no hot model row).
+  // The leads scored so far: the parts' counts (no model row for every batch to update), and what a
+  // rescoring begun before parts existed had counted in the model's row.
   private static final String COLUMNS = """
       id, definition, status, copied_from, created_at, updated_at, published_at, retired_at, rescoring_status,
-      coalesce((SELECT sum(p.leads_scored) FROM rescoring_partitions p WHERE p.model_id = scoring_models.id),
-               rescoring_leads_scored)::bigint AS rescoring_leads_scored,
+      (rescoring_leads_scored + coalesce((SELECT sum(p.leads_scored) FROM rescoring_partitions p
+                                           WHERE p.model_id = scoring_models.id), 0))::bigint
+        AS rescoring_leads_scored,
       rescoring_started_at, rescoring_finished_at""";
 
   /**
@@ -220,10 +222,7 @@ public final class ScoringModelStore {
         .compose(done -> client.preparedQuery("SELECT 1 FROM scoring_models WHERE id = $1 FOR NO KEY UPDATE")
             .execute(Tuple.of(id)))
         .compose(locked -> client.preparedQuery("""
-            UPDATE scoring_models
-               SET rescoring_leads_scored = (SELECT coalesce(sum(leads_scored), 0) FROM rescoring_partitions
-                                              WHERE model_id = $1),
-                   rescoring_status = 'idle', rescoring_finished_at = now()
+            UPDATE scoring_models SET rescoring_status = 'idle', rescoring_finished_at = now()
              WHERE id = $1 AND rescoring_status <> 'idle'
                AND NOT EXISTS (SELECT 1 FROM rescoring_partitions WHERE model_id = $1 AND NOT done)""")
             .execute(Tuple.of(id)))
