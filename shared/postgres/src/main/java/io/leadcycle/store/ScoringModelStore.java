@@ -157,7 +157,8 @@ public final class ScoringModelStore {
 
   /**
    * Splits the full rescoring of one live model that has no parts yet (oldest first; one another run
-   * is splitting is skipped) into parts of {@code partSize} leads by id, the last one open-ended, from
+   * is splitting is skipped; {@code NO KEY UPDATE}, so scores being written for the model, which hold a
+   * key share of its row, do not make it skip) into parts of {@code partSize} leads by id, the last one open-ended, from
    * the model's {@code rescoring_after} on. Answers whether it split one.
    */
   public Future<Boolean> splitRescoring(SqlClient client, int partSize) {
@@ -165,7 +166,7 @@ public final class ScoringModelStore {
             SELECT id, target, rescoring_after FROM scoring_models m
              WHERE status = 'live' AND rescoring_status <> 'idle'
                AND NOT EXISTS (SELECT 1 FROM rescoring_partitions p WHERE p.model_id = m.id)
-             ORDER BY published_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""")
+             ORDER BY published_at, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED""")
         .execute()
         .compose(rows -> {
           if (rows.size() == 0) {
