@@ -156,17 +156,19 @@ public final class ScoringModelStore {
   }
 
   /**
-   * Splits the full rescoring of one live model that has no parts yet (oldest first; one another run
-   * is splitting is skipped; {@code NO KEY UPDATE}, so scores being written for the model, which hold a
-   * key share of its row, do not make it skip) into parts of {@code partSize} leads by id, the last one open-ended, from
-   * the model's {@code rescoring_after} on. Answers whether it split one.
+   * Splits the full rescoring of one live model that has no parts yet (oldest first) into parts of
+   * {@code partSize} leads by id, the last one open-ended, from the model's {@code rescoring_after} on.
+   * Answers whether the model has parts now. A run that finds another splitting the model waits for it
+   * (a second or so) rather than skip it: runs started together all get parts to work on.
+   * {@code NO KEY UPDATE}: scores being written for the model hold a key share of its row, which must
+   * not hold the split up.
    */
   public Future<Boolean> splitRescoring(SqlClient client, int partSize) {
     return client.preparedQuery("""
             SELECT id, target, rescoring_after FROM scoring_models m
              WHERE status = 'live' AND rescoring_status <> 'idle'
                AND NOT EXISTS (SELECT 1 FROM rescoring_partitions p WHERE p.model_id = m.id)
-             ORDER BY published_at, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED""")
+             ORDER BY published_at, id LIMIT 1 FOR NO KEY UPDATE""")
         .execute()
         .compose(rows -> {
           if (rows.size() == 0) {
