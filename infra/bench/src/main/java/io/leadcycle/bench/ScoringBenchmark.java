@@ -84,6 +84,8 @@ public final class ScoringBenchmark {
         --part-size N           leads per part of a full rescoring (default: its own, %d)
         --parallel N            (a) in-process: N runs at once rescore the model, as N function invocations
                                 would (default 1)
+        --workers N             (a) in-process: batches in flight per run (default: its own, %d; 1: one
+                                part at a time, to measure one part's throughput)
         --through-functions     (a) through the function path as users get it: the local server started cold
                                 as a child process, the model published through its API, timed until no lead
                                 is left in inquiry through its scheduled score-recalculation runs (1 s timer,
@@ -94,11 +96,12 @@ public final class ScoringBenchmark {
         --synchronous-commit X  on (default) or off; applies to both sides
         --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
         --keep-files            keep the work directory (server log)
-      """.formatted(RecalculationService.DEFAULT_BATCH, RecalculationService.DEFAULT_PART);
+      """.formatted(RecalculationService.DEFAULT_BATCH, RecalculationService.DEFAULT_PART,
+      RecalculationService.DEFAULT_WORKERS);
 
   record Options(int contacts, int accounts, int interactions, int changed, int samples, int rounds, int warmup,
       int batchSize, double seed, boolean fsync, String synchronousCommit, Path localJar, boolean keepFiles,
-      int partSize, int parallel, boolean throughFunctions) {
+      int partSize, int parallel, boolean throughFunctions, int workers) {
 
     static Options parse(String[] args) {
       int contacts = 100_000;
@@ -116,6 +119,7 @@ public final class ScoringBenchmark {
       boolean keep = false;
       int part = RecalculationService.DEFAULT_PART;
       int parallel = 1;
+      int workers = RecalculationService.DEFAULT_WORKERS;
       boolean throughFunctions = false;
       for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
           Set.of("--keep-files", "--through-functions"))) {
@@ -126,6 +130,7 @@ public final class ScoringBenchmark {
           case "--through-functions" -> throughFunctions = true;
           case "--part-size" -> part = integer(name, value, 1);
           case "--parallel" -> parallel = integer(name, value, 1);
+          case "--workers" -> workers = integer(name, value, 1);
           case "--contacts" -> contacts = integer(name, value, 1);
           case "--accounts" -> accounts = integer(name, value, 1);
           case "--interactions" -> interactions = integer(name, value, 0);
@@ -145,7 +150,7 @@ public final class ScoringBenchmark {
         throw new IllegalArgumentException("--changed must not exceed --contacts");
       }
       return new Options(contacts, accounts, interactions, changed, samples, rounds, warmup, batch, seed, fsync,
-          synchronousCommit, localJar, keep, part, parallel, throughFunctions);
+          synchronousCommit, localJar, keep, part, parallel, throughFunctions, workers);
     }
 
     private static int integer(String name, String value, int min) {
@@ -307,7 +312,7 @@ public final class ScoringBenchmark {
       if (product != null) {
         product.close();
       }
-      product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel())), 1);
+      product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel() * o.workers())), 1);
       resources.product = product;
       FullProduct full;
       FullProduct inProcess = null;
@@ -320,7 +325,7 @@ public final class ScoringBenchmark {
         progress(String.format("    %.2f s (%s); ratio %.2f", inProcess.seconds(), inProcess.how(),
             inProcess.seconds() / sql.seconds()));
         product.close();
-        product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel())), 1);
+        product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel() * o.workers())), 1);
         resources.product = product;
         undoScoring(database, settings, modelId, false);
         maintain(database, "VACUUM (ANALYZE)");
@@ -479,7 +484,8 @@ public final class ScoringBenchmark {
     List<java.util.concurrent.Future<RunSummary[]>> invocations = new ArrayList<>();
     try {
       for (int i = 0; i < o.parallel(); i++) {
-        RecalculationService service = new RecalculationService(product, Clock.systemUTC(), o.batchSize(), o.partSize());
+        RecalculationService service = new RecalculationService(product, Clock.systemUTC(), o.batchSize(), o.partSize(),
+            o.workers());
         invocations.add(threads.submit(() -> {
           int runs = 0;
           RunSummary total = null;
@@ -511,8 +517,9 @@ public final class ScoringBenchmark {
       }
       long parts = count(product, "SELECT count(*) FROM rescoring_partitions WHERE model_id = '" + modelId + "'");
       String how = String.format(Locale.ROOT, "RecalculationService, batches of %d (one transaction each) in %,d parts "
-          + "of up to %,d leads, %d invocation(s) at once, %d run(s) in all; leads per invocation %s; %,.0f leads/s",
-          o.batchSize(), parts, o.partSize(), o.parallel(), runs, String.join(" + ", perRun),
+          + "of up to %,d leads, %d invocation(s) at once with %d batch(es) in flight each, %d run(s) in all; leads per "
+          + "invocation %s; %,.0f leads/s", o.batchSize(), parts, o.partSize(), o.parallel(), o.workers(), runs,
+          String.join(" + ", perRun),
           total.fullRescoringLeads() / seconds);
       return new FullProduct(seconds, runs, total, usage, how);
     } finally {
