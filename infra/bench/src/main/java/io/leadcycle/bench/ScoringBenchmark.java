@@ -62,6 +62,10 @@ import java.util.UUID;
  *   <li>a report with the command, machine, load, the figures, the ratios and the targets.</li>
  * </ol>
  *
+ * <p>{@code --through-functions} measures (a) as users get it ({@link FunctionPathRescoring}: the local
+ * server started cold, the model published through its API, its scheduled runs until no lead is left in
+ * inquiry), beside the in-process product; {@code --parallel} and {@code --workers} measure scale-out.
+ *
  * <p>Run it with {@code infra/bench/run-scoring.sh [options]}; {@code --help} lists the options.
  */
 public final class ScoringBenchmark {
