@@ -62,6 +62,10 @@ import java.util.UUID;
  *   <li>a report with the command, machine, load, the figures, the ratios and the targets.</li>
  * </ol>
  *
+ * <p>{@code --through-functions} measures (a) as users get it ({@link FunctionPathRescoring}: the local
+ * server started cold, the model published through its API, its scheduled runs until no lead is left in
+ * inquiry), beside the in-process product; {@code --parallel} and {@code --workers} measure scale-out.
+ *
  * <p>Run it with {@code infra/bench/run-scoring.sh [options]}; {@code --help} lists the options.
  */
 public final class ScoringBenchmark {
@@ -81,15 +85,27 @@ public final class ScoringBenchmark {
                                 state (default 3; the ratio is of the means); evens out a shared machine's noise
         --warmup N              warm the product's JVM up first on N throw-away contacts (default 5000; 0: cold)
         --batch-size N          RecalculationService's batch (default: its own, %d)
+        --part-size N           leads per part of a full rescoring (default: its own, %d)
+        --parallel N            (a) in-process: N runs at once rescore the model, as N function invocations
+                                would (default 1)
+        --workers N             (a) in-process: batches in flight per run (default: its own, %d; 1: one
+                                part at a time, to measure one part's throughput)
+        --through-functions     (a) through the function path as users get it: the local server started cold
+                                as a child process, the model published through its API, timed until no lead
+                                is left in inquiry through its scheduled score-recalculation runs (1 s timer,
+                                template.yaml's budget); each round also runs the in-process product (after the
+                                SQL baseline, before the local server) for comparison
         --seed X                setseed() value for the data, between -1 and 1 (default 0.42)
         --fsync X               on (default, as in production) or off
         --synchronous-commit X  on (default) or off; applies to both sides
         --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
         --keep-files            keep the work directory (server log)
-      """.formatted(RecalculationService.DEFAULT_BATCH);
+      """.formatted(RecalculationService.DEFAULT_BATCH, RecalculationService.DEFAULT_PART,
+      RecalculationService.DEFAULT_WORKERS);
 
   record Options(int contacts, int accounts, int interactions, int changed, int samples, int rounds, int warmup,
-      int batchSize, double seed, boolean fsync, String synchronousCommit, Path localJar, boolean keepFiles) {
+      int batchSize, double seed, boolean fsync, String synchronousCommit, Path localJar, boolean keepFiles,
+      int partSize, int parallel, boolean throughFunctions, int workers) {
 
     static Options parse(String[] args) {
       int contacts = 100_000;
@@ -105,12 +121,20 @@ public final class ScoringBenchmark {
       String synchronousCommit = "on";
       Path localJar = Path.of("infra/local/target/leadcycle-local.jar");
       boolean keep = false;
+      int part = RecalculationService.DEFAULT_PART;
+      int parallel = 1;
+      int workers = RecalculationService.DEFAULT_WORKERS;
+      boolean throughFunctions = false;
       for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
-          Set.of("--keep-files"))) {
+          Set.of("--keep-files", "--through-functions"))) {
         String name = argument.name();
         String value = argument.value();
         switch (name) {
           case "--keep-files" -> keep = true;
+          case "--through-functions" -> throughFunctions = true;
+          case "--part-size" -> part = integer(name, value, 1);
+          case "--parallel" -> parallel = integer(name, value, 1);
+          case "--workers" -> workers = integer(name, value, 1);
           case "--contacts" -> contacts = integer(name, value, 1);
           case "--accounts" -> accounts = integer(name, value, 1);
           case "--interactions" -> interactions = integer(name, value, 0);
@@ -130,7 +154,7 @@ public final class ScoringBenchmark {
         throw new IllegalArgumentException("--changed must not exceed --contacts");
       }
       return new Options(contacts, accounts, interactions, changed, samples, rounds, warmup, batch, seed, fsync,
-          synchronousCommit, localJar, keep);
+          synchronousCommit, localJar, keep, part, parallel, throughFunctions, workers);
     }
 
     private static int integer(String name, String value, int min) {
@@ -195,7 +219,7 @@ public final class ScoringBenchmark {
 
   public static void main(String[] args) {
     Options options = BenchSupport.optionsOrExit(() -> Options.parse(args));
-    if (options.samples() > 0 && !Files.isRegularFile(options.localJar())) {
+    if ((options.samples() > 0 || options.throughFunctions()) && !Files.isRegularFile(options.localJar())) {
       System.err.println("bench: " + options.localJar().toAbsolutePath() + " does not exist. Run infra/bench/run-scoring.sh "
           + "(it builds it), or pass --samples 0 to skip the time-to-score phase.");
       System.exit(2);
@@ -205,7 +229,7 @@ public final class ScoringBenchmark {
   }
 
   /** The product's side of phase (a). */
-  record FullProduct(double seconds, int runs, RunSummary total, CpuMeter.Usage cpu) {
+  record FullProduct(double seconds, int runs, RunSummary total, CpuMeter.Usage cpu, String how) {
   }
 
   /** What the database holds after a side's writes: to compare the product's with the baseline's. */
@@ -218,7 +242,7 @@ public final class ScoringBenchmark {
   }
 
   /** One round of phase (a): the baseline and the product from the same state. */
-  record Round(ScoringBaseline.Result sql, CpuMeter.Usage sqlCpu, FullProduct product) {
+  record Round(ScoringBaseline.Result sql, CpuMeter.Usage sqlCpu, FullProduct product, FullProduct inProcess) {
 
     double ratio() {
       return product.seconds() / sql.seconds();
@@ -262,7 +286,9 @@ public final class ScoringBenchmark {
     }
     double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
 
-    UUID modelId = createLiveModel(settings, ScoringBaseline.MODEL);
+    // Through the functions the API publishes the model, so it stays a draft until then.
+    UUID modelId = o.throughFunctions() ? createDraftModel(settings, ScoringBaseline.MODEL)
+        : createLiveModel(settings, ScoringBaseline.MODEL);
     long leads = count(baseline, "SELECT count(*) FROM leads WHERE status = 'open' AND contact_id IS NOT NULL");
 
     // (a) Full rescoring, round by round: the baseline (rolled back), then the product, from the same
@@ -272,7 +298,7 @@ public final class ScoringBenchmark {
     for (int round = 1; round <= o.rounds(); round++) {
       String of = o.rounds() == 1 ? "" : String.format(" (round %d of %d)", round, o.rounds());
       if (round > 1) {
-        undoScoring(database, settings, modelId);
+        undoScoring(database, settings, modelId, !o.throughFunctions());
       }
       maintain(database, "VACUUM (ANALYZE)");
       maintain(database, "CHECKPOINT");
@@ -286,24 +312,44 @@ public final class ScoringBenchmark {
       maintain(database, "VACUUM (ANALYZE)");
       maintain(database, "CHECKPOINT");
 
-      progress(String.format("(a) product: RecalculationService (batches of %d) until the full rescoring is done%s",
-          o.batchSize(), of));
-      // A fresh pool each round, as a function environment gets after its connections' lifetime: a
-      // connection's cached statements would otherwise keep plans made for the previous round's tables.
+      // A fresh pool each round, as a function environment gets after its connections' lifetime.
       if (product != null) {
         product.close();
       }
-      product = Database.connect(settings, 1);
+      product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel() * o.workers())), 1);
       resources.product = product;
-      RecalculationService service = new RecalculationService(product, Clock.systemUTC(), o.batchSize());
-      before = cpu.snapshot(ProcessHandle.current());
-      FullProduct full = fullRescoring(service, product, modelId, cpu, before);
-      progress(String.format("    %.2f s in %d run(s); ratio %.2f", full.seconds(), full.runs(),
-          full.seconds() / sql.seconds()));
+      FullProduct full;
+      FullProduct inProcess = null;
+      if (o.throughFunctions()) {
+        // The same work in this JVM first (RecalculationService, no timers, no HTTP), so that the
+        // function path's cost shows against both sides under the same background load.
+        progress(String.format("(a) in-process: RecalculationService until the full rescoring is done%s", of));
+        publishModel(settings, modelId);
+        inProcess = fullRescoring(o, product, modelId, cpu, cpu.snapshot(ProcessHandle.current()));
+        progress(String.format("    %.2f s (%s); ratio %.2f", inProcess.seconds(), inProcess.how(),
+            inProcess.seconds() / sql.seconds()));
+        product.close();
+        product = Database.connect(settings.withPoolSize(Math.max(2, o.parallel() * o.workers())), 1);
+        resources.product = product;
+        undoScoring(database, settings, modelId, false);
+        maintain(database, "VACUUM (ANALYZE)");
+        maintain(database, "CHECKPOINT");
+        progress(String.format("(a) product: the local server started cold, the model published through its API, "
+            + "until no lead is left in inquiry%s", of));
+        full = FunctionPathRescoring.measure(o.localJar(), database, work, round, product, modelId, cpu,
+            resources::setServer);
+        BenchSupport.stop(resources.server);
+      } else {
+        progress(String.format("(a) product: RecalculationService (batches of %d, parts of %,d, %d run(s) at once) "
+            + "until the full rescoring is done%s", o.batchSize(), o.partSize(), o.parallel(), of));
+        before = cpu.snapshot(ProcessHandle.current());
+        full = fullRescoring(o, product, modelId, cpu, before);
+      }
+      progress(String.format("    %.2f s (%s); ratio %.2f", full.seconds(), full.how(), full.seconds() / sql.seconds()));
       if (full.total().leadsScored() != leads) {
         throw new BenchmarkFailure("the product scored " + full.total().leadsScored() + " of " + leads + " leads");
       }
-      rounds.add(new Round(sql, sqlCpu, full));
+      rounds.add(new Round(sql, sqlCpu, full, inProcess));
     }
     Round last = rounds.get(rounds.size() - 1);
     Written productWrites = written(product, modelId);
@@ -386,6 +432,20 @@ public final class ScoringBenchmark {
         + "incremental run; those tables were then emptied", full.leadsScored(), seconds);
   }
 
+  private static void publishModel(DatabaseSettings settings, UUID modelId) {
+    try (Database db = Database.connect(settings.withPoolSize(1), 1)) {
+      db.inTransaction(conn -> new ScoringModelStore().publish(conn, modelId)).await();
+    }
+  }
+
+  /** A draft model, as the management API creates it. */
+  private static UUID createDraftModel(DatabaseSettings settings, String json) {
+    ModelDefinition definition = ModelDefinition.parse(new JsonObject(json).getMap());
+    try (Database db = Database.connect(settings.withPoolSize(1), 1)) {
+      return db.inTransaction(conn -> new ScoringModelStore().create(conn, definition, null)).await().id();
+    }
+  }
+
   /** A model created and published as the management API does it: its full rescoring is pending. */
   private static UUID createLiveModel(DatabaseSettings settings, String json) {
     ScoringModelStore models = new ScoringModelStore();
@@ -400,36 +460,75 @@ public final class ScoringBenchmark {
    * Undoes a round's scoring, back to the seeded state: no scores, timeline rows or events, every lead
    * in inquiry without score, and the model's full rescoring pending again (published anew).
    */
-  private static void undoScoring(BenchDatabase database, DatabaseSettings settings, UUID modelId) throws SQLException {
+  private static void undoScoring(BenchDatabase database, DatabaseSettings settings, UUID modelId, boolean publish)
+      throws SQLException {
     maintain(database, "TRUNCATE lead_scores, lead_timeline, outbox, contacts_to_rescore CASCADE");
     maintain(database, "UPDATE leads SET stage = 'inquiry', sales_ready = false, score = NULL, grade = NULL, version = 0");
+    if (!publish) {
+      // Back to a draft, for the API to publish again.
+      maintain(database, "DELETE FROM rescoring_partitions");
+      maintain(database, "UPDATE scoring_models SET status = 'draft', published_at = NULL, rescoring_status = 'idle', "
+          + "rescoring_after = NULL, rescoring_leads_scored = 0, rescoring_started_at = NULL, rescoring_finished_at = NULL");
+      return;
+    }
     try (Database db = Database.connect(settings.withPoolSize(1), 1)) {
       db.inTransaction(conn -> new ScoringModelStore().publish(conn, modelId)).await();
     }
   }
 
-  /** Runs the recalculation (each run with the scheduled function's 50 s budget) until the model's full rescoring is done. */
-  private static FullProduct fullRescoring(RecalculationService service, Database product, UUID modelId, CpuMeter cpu,
-      CpuMeter.Snapshot before) {
+  /**
+   * Runs the recalculation (each run with the scheduled function's 50 s budget, again while it ends with
+   * work left) until the model's full rescoring is done: {@code --parallel} such runs at once, each on
+   * its own thread and connection, as that many function invocations would.
+   */
+  private static FullProduct fullRescoring(Options o, Database product, UUID modelId, CpuMeter cpu,
+      CpuMeter.Snapshot before) throws Exception {
     long start = System.nanoTime();
-    int runs = 0;
-    RunSummary total = null;
-    while (true) {
-      RunSummary summary = service.run(Duration.ofSeconds(50));
-      runs++;
-      total = total == null ? summary : plus(total, summary);
-      if (!summary.more()) {
-        break;
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(o.parallel());
+    List<java.util.concurrent.Future<RunSummary[]>> invocations = new ArrayList<>();
+    try {
+      for (int i = 0; i < o.parallel(); i++) {
+        RecalculationService service = new RecalculationService(product, Clock.systemUTC(), o.batchSize(), o.partSize(),
+            o.workers());
+        invocations.add(threads.submit(() -> {
+          int runs = 0;
+          RunSummary total = null;
+          while (true) {
+            RunSummary summary = service.run(Duration.ofSeconds(50));
+            runs++;
+            total = total == null ? summary : plus(total, summary);
+            if (!summary.more()) {
+              return new RunSummary[] {total, new RunSummary(runs, 0, 0, 0, 0, 0, false, 0)};
+            }
+          }
+        }));
       }
+      RunSummary total = null;
+      int runs = 0;
+      List<String> perRun = new ArrayList<>();
+      for (java.util.concurrent.Future<RunSummary[]> invocation : invocations) {
+        RunSummary[] result = invocation.get();
+        total = total == null ? result[0] : plus(total, result[0]);
+        runs += result[1].contactsRescored();
+        perRun.add(String.format(Locale.ROOT, "%,d", result[0].fullRescoringLeads()));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      CpuMeter.Usage usage = CpuMeter.between(before, cpu.snapshot(ProcessHandle.current()));
+      String status = product.read(conn -> conn.preparedQuery("SELECT rescoring_status FROM scoring_models WHERE id = $1")
+          .execute(Tuple.of(modelId))).await().iterator().next().getString(0);
+      if (!"idle".equals(status)) {
+        throw new BenchmarkFailure("the model's rescoring is " + status + " after " + runs + " runs");
+      }
+      long parts = count(product, "SELECT count(*) FROM rescoring_partitions WHERE model_id = '" + modelId + "'");
+      String how = String.format(Locale.ROOT, "RecalculationService, batches of %d (one transaction each) in %,d parts "
+          + "of up to %,d leads, %d invocation(s) at once with %d batch(es) in flight each, %d run(s) in all; leads per "
+          + "invocation %s; %,.0f leads/s", o.batchSize(), parts, o.partSize(), o.parallel(), o.workers(), runs,
+          String.join(" + ", perRun),
+          total.fullRescoringLeads() / seconds);
+      return new FullProduct(seconds, runs, total, usage, how);
+    } finally {
+      threads.shutdownNow();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    CpuMeter.Usage usage = CpuMeter.between(before, cpu.snapshot(ProcessHandle.current()));
-    String status = product.read(conn -> conn.preparedQuery("SELECT rescoring_status FROM scoring_models WHERE id = $1")
-        .execute(Tuple.of(modelId))).await().iterator().next().getString(0);
-    if (!"idle".equals(status)) {
-      throw new BenchmarkFailure("the model's rescoring is " + status + " after " + runs + " runs");
-    }
-    return new FullProduct(seconds, runs, total, usage);
   }
 
   private static RunSummary plus(RunSummary a, RunSummary b) {
@@ -555,8 +654,8 @@ public final class ScoringBenchmark {
     double fullRatio = productSeconds / sqlSeconds;
     boolean fullMet = fullRatio <= TARGET_FULL_RATIO;
     boolean incrementalMet = incrementalSeconds < TARGET_INCREMENTAL_SECONDS;
-    boolean checksPass = fullCheck.mismatches() == 0 && incrementalCheck.mismatches() == 0
-        && productWrites.equals(sqlWrites);
+    boolean writesAgree = writesAgree(productWrites, sqlWrites, fullCheck);
+    boolean checksPass = fullCheck.mismatches() == 0 && incrementalCheck.mismatches() == 0 && writesAgree;
     boolean latencyMet = latency == null || latency.maxSeconds() < TARGET_TIME_TO_SCORE_SECONDS;
     StringBuilder r = new StringBuilder();
     header(r, "scoring", command, startedAt, load, "both sides");
@@ -579,10 +678,16 @@ public final class ScoringBenchmark {
       String label = rounds.size() == 1 ? "times" : "round " + (i + 1);
       line(r, label, String.format(Locale.ROOT, "product %.2f s, SQL %.2f s: ratio %.2f", x.product().seconds(),
           x.sql().seconds(), x.ratio()));
-      line(r, "  product", String.format(Locale.ROOT, "RecalculationService, batches of %d (one transaction each), %d "
-          + "run(s); %,d scored, %,d first scored, %,d sales-ready", o.batchSize(), x.product().runs(), t.leadsScored(),
-          t.firstScored(), t.salesReady()));
-      line(r, "    cpu", cpuLine(x.product().cpu(), "bench JVM (the product)"));
+      line(r, "  product", String.format(Locale.ROOT, "%s; %,d scored, %,d first scored, %,d sales-ready",
+          x.product().how(), t.leadsScored(), t.firstScored(), t.salesReady()));
+      line(r, "    cpu", o.throughFunctions() ? serverCpuLine(x.product().cpu())
+          : cpuLine(x.product().cpu(), "bench JVM (the product)"));
+      if (x.inProcess() != null) {
+        line(r, "  in-process", String.format(Locale.ROOT, "%.2f s (ratio %.2f to SQL; function path / in-process "
+            + "%.2f): %s", x.inProcess().seconds(), x.inProcess().seconds() / x.sql().seconds(),
+            x.product().seconds() / x.inProcess().seconds(), x.inProcess().how()));
+        line(r, "    cpu", cpuLine(x.inProcess().cpu(), "bench JVM (the product)"));
+      }
       line(r, "  SQL", String.format(Locale.ROOT, "one transaction: aggregate %.2f s + writes %.2f s (%s)",
           x.sql().aggregateSeconds(), x.sql().writeSeconds(), x.sql().writeParts()));
       line(r, "    cpu", cpuLine(x.sqlCpu(), "bench JVM"));
@@ -596,6 +701,12 @@ public final class ScoringBenchmark {
         sqlWrites.scores(), productWrites.leftInquiry(), sqlWrites.leftInquiry(), productWrites.salesReady(),
         sqlWrites.salesReady(), productWrites.timelineRows(), sqlWrites.timelineRows(), productWrites.outboxRows(),
         sqlWrites.outboxRows()));
+    if (!productWrites.equals(sqlWrites)) {
+      line(r, "", writesAgree
+          ? "the sales-ready leads differ by no more than the scores that moved between the baseline's run and "
+              + "the product's (decay, windows), two timeline rows and two events each: agree"
+          : "DIFFERENT beyond what the scores that moved between the two runs explain");
+    }
     checkLines(r, fullCheck);
     line(r, "grades", grades);
     r.append('\n');
@@ -648,11 +759,32 @@ public final class ScoringBenchmark {
     System.out.flush();
   }
 
+  /**
+   * Whether the product's writes are the baseline's: equal, or apart only by leads whose score moved
+   * between the baseline's run and the product's (a longer run: decay carries a lead across the
+   * threshold), each such sales-ready lead with its two timeline rows and two events.
+   */
+  static boolean writesAgree(Written product, Written sql, Check check) {
+    if (product.equals(sql)) {
+      return true;
+    }
+    long salesReady = product.salesReady() - sql.salesReady();
+    return product.scores() == sql.scores() && product.leftInquiry() == sql.leftInquiry()
+        && Math.abs(salesReady) <= check.offByOne() + check.offByMore()
+        && product.timelineRows() - sql.timelineRows() == 2 * salesReady
+        && product.outboxRows() - sql.outboxRows() == 2 * salesReady;
+  }
+
   private static void checkLines(StringBuilder r, Check c) {
     line(r, "check", String.format(Locale.ROOT, "%,d scores compared with the baseline's SQL at the product's scoring "
         + "times: %,d mismatches%s", c.compared(), c.mismatches(), c.mismatches() == 0 ? "" : " (" + c.examples() + ")"));
     line(r, "", String.format(Locale.ROOT, "with the baseline's own run (earlier: decay and windows move with time): %,d "
         + "equal, %,d off by 1, %,d off by more", c.equalToBaselineRun(), c.offByOne(), c.offByMore()));
+  }
+
+  private static String serverCpuLine(CpuMeter.Usage u) {
+    return "local server " + u.cores(u.serverSeconds()) + ", postgres " + u.cores(u.postgresSeconds())
+        + "; machine busy " + u.machineBusy();
   }
 
   private static String cpuLine(CpuMeter.Usage u, String jvm) {

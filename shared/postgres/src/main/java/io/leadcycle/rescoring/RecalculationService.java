@@ -45,13 +45,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Score recalculation: applies the live models to the leads whose facts changed (the contacts marked
  * for rescoring) and to every lead of a model that just went live, in bounded batches of one
  * transaction each, so a run can stop anywhere and the next continues. Several runs at once share the
- * work (marks are claimed with a lease, models with {@code SKIP LOCKED}) and never count twice: a
- * lead's process changes happen under its row lock, through the process rules.
+ * work (marks are claimed with a lease; a full rescoring is split into parts, lead id ranges, claimed
+ * one batch at a time with {@code SKIP LOCKED}) and never count twice: a lead's process changes happen
+ * under its row lock, through the process rules. Within one run, {@link #DEFAULT_WORKERS} batches of a
+ * full rescoring are in flight at once.
  *
  * <p>Per lead and model it stores score, grade and explanation. A lead's first score moves it from
  * inquiry to automated marketing qualification; reaching a live model's threshold marks it sales-ready
@@ -65,6 +70,17 @@ public final class RecalculationService {
   public static final String ACTOR = "scoring";
   public static final String SCORE_CHANGED = io.leadcycle.domain.EventTypes.SCORE_CHANGED;
   public static final int DEFAULT_BATCH = 500;
+  /**
+   * Leads per part of a full rescoring (10 batches): parallel runs each take a part at a time; one part
+   * is a second or two of one run, well inside a function's time budget, and the last parts, which fewer
+   * runs share, are short.
+   */
+  public static final int DEFAULT_PART = 5_000;
+  /**
+   * Batches of a full rescoring in flight at once per run, each on its own connection (a function's pool
+   * holds two): while one waits for PostgreSQL, the other scores in the JVM.
+   */
+  public static final int DEFAULT_WORKERS = 2;
 
   /** What one run did. {@code more}: it stopped at its time budget with work left for the next run. */
   public record RunSummary(int contactsRescored, int leadsScored, int firstScored, int salesReady, int gradeChanges,
@@ -86,6 +102,8 @@ public final class RecalculationService {
   private final Database database;
   private final Clock clock;
   private final int batchSize;
+  private final int partSize;
+  private final int workers;
   private final LeadProcessMachine machine = new LeadProcessMachine(LeadProcess.DEFAULT);
   private final RescoringMarks marks = new RescoringMarks();
   private final ScoringModelStore models = new ScoringModelStore();
@@ -100,9 +118,29 @@ public final class RecalculationService {
   }
 
   public RecalculationService(Database database, Clock clock, int batchSize) {
+    this(database, clock, batchSize, DEFAULT_PART);
+  }
+
+  public RecalculationService(Database database, Clock clock, int batchSize, int partSize) {
+    this(database, clock, batchSize, partSize, DEFAULT_WORKERS);
+  }
+
+  public RecalculationService(Database database, Clock clock, int batchSize, int partSize, int workers) {
     this.database = database;
     this.clock = clock;
     this.batchSize = batchSize;
+    this.partSize = partSize;
+    this.workers = workers;
+  }
+
+  /**
+   * One transaction of the recalculation. Its statements are planned for their parameters each time:
+   * a connection's cached generic plan of, say, the scores of a batch, made while {@code lead_scores}
+   * was still empty, would otherwise keep scanning the whole table as a full rescoring fills it.
+   */
+  private <T> T inTransaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return database.inTransaction(conn -> conn.query("SET LOCAL plan_cache_mode = force_custom_plan").execute()
+        .compose(set -> work.apply(conn))).await();
   }
 
   /** Counts of one run, added to by each batch. */
@@ -113,6 +151,15 @@ public final class RecalculationService {
     int salesReady;
     int gradeChanges;
     int fullRescoring;
+
+    void add(Counters other) {
+      contacts += other.contacts;
+      leadsScored += other.leadsScored;
+      firstScored += other.firstScored;
+      salesReady += other.salesReady;
+      gradeChanges += other.gradeChanges;
+      fullRescoring += other.fullRescoring;
+    }
   }
 
   /** Rescores what changed, then continues full rescorings, until nothing is left or {@code budget} is spent. */
@@ -127,41 +174,86 @@ public final class RecalculationService {
         more = true;
         break;
       }
-      List<Claimed> claimed = database.inTransaction(conn -> marks.claim(conn, batchSize, clock.instant())).await();
+      List<Claimed> claimed = inTransaction(conn -> marks.claim(conn, batchSize, clock.instant()));
       if (claimed.isEmpty()) {
         break;
       }
       List<UUID> contactIds = claimed.stream().map(Claimed::contactId).toList();
-      database.inTransaction(conn -> models.live(conn)
+      inTransaction(conn -> models.live(conn)
           .compose(live -> leads.openLeadsAffectedBy(conn, contactIds)
               .compose(leadIds -> score(conn, leadIds, live, true, counters)))
-          .compose(done -> marks.clear(conn, claimed))).await();
+          .compose(done -> marks.clear(conn, claimed)));
       counters.contacts += claimed.size();
     }
-    while (!more) {
-      if (clock.instant().isAfter(deadline)) {
-        more = true;
-        break;
-      }
-      boolean worked = database.inTransaction(conn -> models.claimRescoring(conn).compose(claim -> {
-        if (claim == null) {
-          return Future.succeededFuture(false);
-        }
-        boolean accountTarget = claim.model().definition().target() == ModelTarget.ACCOUNT;
-        return leads.nextScoredBy(conn, accountTarget, claim.after(), batchSize).compose(ids -> {
-          UUID last = ids.isEmpty() ? null : ids.get(ids.size() - 1);
-          counters.fullRescoring += ids.size();
-          return score(conn, ids, List.of(claim.model()), false, counters)
-              .compose(done -> models.advanceRescoring(conn, claim.model().id(), last, ids.size(), ids.size() < batchSize))
-              .map(true);
-        });
-      })).await();
-      if (!worked) {
-        break;
-      }
+    if (!more) {
+      more = fullRescorings(deadline, counters);
     }
     return new RunSummary(counters.contacts, counters.leadsScored, counters.firstScored, counters.salesReady,
         counters.gradeChanges, counters.fullRescoring, more, Duration.between(started, clock.instant()).toMillis());
+  }
+
+  /**
+   * Continues the full rescorings with {@code workers} batches in flight: the models just published are
+   * split into parts first, so every worker finds a part to claim. Answers whether the budget ran out
+   * with work left.
+   */
+  private boolean fullRescorings(Instant deadline, Counters counters) {
+    while (!clock.instant().isAfter(deadline) && inTransaction(conn -> models.splitRescoring(conn, partSize))) {
+      // one model split per transaction
+    }
+    if (workers == 1) {
+      return fullRescoringBatches(deadline, counters);
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(workers - 1);
+    try {
+      List<Counters> theirs = new ArrayList<>();
+      List<java.util.concurrent.Future<Boolean>> theirMore = new ArrayList<>();
+      for (int i = 1; i < workers; i++) {
+        Counters own = new Counters();
+        theirs.add(own);
+        theirMore.add(threads.submit(() -> fullRescoringBatches(deadline, own)));
+      }
+      boolean more = fullRescoringBatches(deadline, counters);
+      for (int i = 0; i < theirs.size(); i++) {
+        more |= theirMore.get(i).get();
+        counters.add(theirs.get(i));
+      }
+      return more;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while rescoring", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      threads.shutdown();
+    }
+  }
+
+  /** One worker's batches of full rescorings, until no part is left or the budget is spent (then true). */
+  private boolean fullRescoringBatches(Instant deadline, Counters counters) {
+    while (true) {
+      if (clock.instant().isAfter(deadline)) {
+        return true;
+      }
+      // One batch of one part of a full rescoring; parts another worker or run holds are skipped, so
+      // parallel runs share a model. A model published meanwhile is split into parts first.
+      boolean worked = inTransaction(conn -> models.claimRescoring(conn).compose(claim -> {
+        if (claim == null) {
+          return models.splitRescoring(conn, partSize);
+        }
+        boolean accountTarget = claim.model().definition().target() == ModelTarget.ACCOUNT;
+        return leads.nextScoredBy(conn, accountTarget, claim.after(), claim.last(), batchSize).compose(ids -> {
+          UUID last = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+          counters.fullRescoring += ids.size();
+          return score(conn, ids, List.of(claim.model()), false, counters)
+              .compose(done -> models.advanceRescoring(conn, claim, last, ids.size(), ids.size() < batchSize))
+              .map(true);
+        });
+      }));
+      if (!worked) {
+        return false;
+      }
+    }
   }
 
   /** Scores these leads (the open ones) with these models, and applies what follows, in this transaction. */

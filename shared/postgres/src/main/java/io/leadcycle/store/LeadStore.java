@@ -181,10 +181,28 @@ public final class LeadStore {
    * contact for contact models, with an account but no contact for account models.
    */
   public Future<List<UUID>> nextScoredBy(SqlClient client, boolean accountTarget, UUID afterId, int limit) {
+    return nextScoredBy(client, accountTarget, afterId, null, limit);
+  }
+
+  /**
+   * As above, up to the lead {@code lastId} (inclusive; null: to the end). The bounds are written into
+   * the statement only when given, so that even a generic plan walks the primary key from the cursor.
+   */
+  public Future<List<UUID>> nextScoredBy(SqlClient client, boolean accountTarget, UUID afterId, UUID lastId,
+      int limit) {
     String which = accountTarget ? "contact_id IS NULL AND account_id IS NOT NULL" : "contact_id IS NOT NULL";
-    return client.preparedQuery("SELECT id FROM leads WHERE status = 'open' AND " + which
-            + " AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2")
-        .execute(Tuple.of(afterId, limit))
+    Tuple parameters = Tuple.of(limit);
+    StringBuilder sql = new StringBuilder("SELECT id FROM leads WHERE status = 'open' AND ").append(which);
+    if (afterId != null) {
+      parameters.addUUID(afterId);
+      sql.append(" AND id > $").append(parameters.size());
+    }
+    if (lastId != null) {
+      parameters.addUUID(lastId);
+      sql.append(" AND id <= $").append(parameters.size());
+    }
+    return client.preparedQuery(sql.append(" ORDER BY id LIMIT $1").toString())
+        .execute(parameters)
         .map(rows -> {
           List<UUID> ids = new ArrayList<>();
           rows.forEach(row -> ids.add(row.getUUID(0)));

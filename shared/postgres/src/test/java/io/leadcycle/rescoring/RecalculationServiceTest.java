@@ -273,6 +273,106 @@ class RecalculationServiceTest {
   }
 
   @Test
+  void twoRunsRescoringOneModelInPartsScoreEveryLeadExactlyOnceAndFinishTheRescoring() throws Exception {
+    List<UUID> leadIds = new ArrayList<>();
+    for (int i = 0; i < 230; i++) {
+      UUID contactId = contact("p" + i + "@example.com", i % 3 == 0 ? "CTO" : "Intern", null);
+      leadIds.add(lead(contactId, null));
+      visits(contactId, i % 5);
+    }
+    ScoringModel model = live(FIT);
+    // Parts of 25 leads, batches of 7: 10 parts, several batches each, a short last batch per part.
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<RunSummary> summaries = new ArrayList<>();
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<RunSummary>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        RecalculationService racer = new RecalculationService(TestDatabase.database(), Clock.systemUTC(), 7, 25);
+        runs.add(threads.submit(() -> {
+          start.await();
+          return racer.run(Duration.ofSeconds(60));
+        }));
+      }
+      start.countDown();
+      for (Future<RunSummary> result : runs) {
+        summaries.add(result.get(120, TimeUnit.SECONDS));
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(summaries).allSatisfy(s -> assertThat(s.more()).isFalse());
+    assertThat(summaries.stream().mapToInt(RunSummary::fullRescoringLeads).sum()).isEqualTo(230);
+    assertThat(summaries.stream().mapToInt(RunSummary::firstScored).sum()).isEqualTo(230);
+    assertThat(count("SELECT count(*) FROM lead_scores WHERE model_id = $1", model.id())).isEqualTo(230);
+    assertThat(count("SELECT count(*) FROM leads WHERE stage = 'inquiry'")).isZero();
+    // Each lead's first score moved it once: one timeline entry and one stage event each.
+    assertThat(count("SELECT count(DISTINCT lead_id) FROM lead_timeline WHERE reason = 'first scored'")).isEqualTo(230);
+    assertThat(count("""
+        SELECT count(*) FROM (SELECT lead_id, field FROM lead_timeline GROUP BY lead_id, field, reason
+                               HAVING count(*) > 1) twice""")).isZero();
+    long salesReady = count("SELECT count(*) FROM leads WHERE sales_ready");
+    assertThat(salesReady).isPositive();
+    assertThat(count("SELECT count(*) FROM outbox WHERE type = 'lead.sales_ready'")).isEqualTo(salesReady);
+    assertThat(count("SELECT count(DISTINCT lead_id) FROM outbox WHERE type = 'lead.sales_ready'")).isEqualTo(salesReady);
+    assertThat(count("SELECT count(*) FROM rescoring_partitions WHERE model_id = $1", model.id())).isEqualTo(10);
+    assertThat(count("SELECT count(*) FROM rescoring_partitions WHERE model_id = $1 AND NOT done", model.id())).isZero();
+    assertThat(count("SELECT sum(leads_scored) FROM rescoring_partitions WHERE model_id = $1", model.id())).isEqualTo(230);
+    ScoringModel after = TestDatabase.database().read(conn -> new ScoringModelStore().find(conn, model.id())).await();
+    assertThat(after.rescoring().status()).isEqualTo("idle");
+    assertThat(after.rescoring().leadsScored()).isEqualTo(230);
+    assertThat(after.rescoring().finishedAt()).isNotNull();
+  }
+
+  @Test
+  void publishingAgainDropsTheFormerPartsAndRescoresEveryLeadAgain() {
+    for (int i = 0; i < 12; i++) {
+      lead(contact("p" + i + "@example.com", "CTO", null), null);
+    }
+    ScoringModel model = live(FIT);
+    RecalculationService parts = new RecalculationService(TestDatabase.database(), Clock.systemUTC(), 4, 5);
+    assertThat(parts.run(Duration.ofSeconds(30)).fullRescoringLeads()).isEqualTo(12);
+
+    TestDatabase.database().inTransaction(conn -> new ScoringModelStore().publish(conn, model.id())).await();
+    ScoringModel pending = TestDatabase.database().read(conn -> new ScoringModelStore().find(conn, model.id())).await();
+    assertThat(pending.rescoring().status()).isEqualTo("pending");
+    assertThat(pending.rescoring().leadsScored()).isZero();
+
+    assertThat(parts.run(Duration.ofSeconds(30)).fullRescoringLeads()).isEqualTo(12);
+    ScoringModel after = TestDatabase.database().read(conn -> new ScoringModelStore().find(conn, model.id())).await();
+    assertThat(after.rescoring().status()).isEqualTo("idle");
+    assertThat(after.rescoring().leadsScored()).isEqualTo(12);
+  }
+
+  @Test
+  void aRescoringBegunBeforeItWasSplitIntoPartsContinuesAfterItsLastLead() {
+    for (int i = 0; i < 9; i++) {
+      lead(contact("p" + i + "@example.com", "CTO", null), null);
+    }
+    // In PostgreSQL's order of uuids (Java's compareTo differs: signed).
+    List<UUID> leadIds = new ArrayList<>();
+    TestDatabase.database().pool().query("SELECT id FROM leads ORDER BY id").execute().await()
+        .forEach(row -> leadIds.add(row.getUUID(0)));
+    ScoringModel model = live(FIT);
+    // As a run before parts existed left it: the first four leads done.
+    TestDatabase.database().pool().preparedQuery("""
+        UPDATE scoring_models SET rescoring_status = 'running', rescoring_after = $2, rescoring_leads_scored = 4
+         WHERE id = $1""").execute(Tuple.of(model.id(), leadIds.get(3))).await();
+
+    RunSummary summary = new RecalculationService(TestDatabase.database(), Clock.systemUTC(), 2, 3)
+        .run(Duration.ofSeconds(30));
+
+    assertThat(summary.fullRescoringLeads()).isEqualTo(5);
+    assertThat(count("SELECT count(*) FROM lead_scores WHERE lead_id = ANY($1)",
+        (Object) leadIds.subList(4, 9).toArray(UUID[]::new))).isEqualTo(5);
+    assertThat(count("SELECT count(*) FROM lead_scores")).isEqualTo(5);
+    ScoringModel after = TestDatabase.database().read(conn -> new ScoringModelStore().find(conn, model.id())).await();
+    assertThat(after.rescoring().status()).isEqualTo("idle");
+    assertThat(after.rescoring().leadsScored()).isEqualTo(9);
+  }
+
+  @Test
   void aLeadCreatedOrLinkedByHandIsScoredByTheNextRun() {
     live(FIT);
     run();
