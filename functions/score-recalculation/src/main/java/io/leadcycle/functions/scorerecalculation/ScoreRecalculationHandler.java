@@ -43,7 +43,8 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
 
   /** The constructor Lambda calls: the database and the run budget come from the environment. */
   public ScoreRecalculationHandler() {
-    this(SharedDatabase.warmingUp(), Clock.systemUTC(), System.getenv(), AwsResources.NOTIFICATION_NUDGE);
+    this(SharedDatabase.warmingUp(), Clock.systemUTC(), System.getenv(), AwsResources.NOTIFICATION_NUDGE,
+        AwsResources.SCORING_NUDGE);
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
@@ -51,15 +52,15 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env, Nudge nudge) {
-    this(database, clock, env, () -> nudge);
+    this(database, clock, env, () -> nudge, () -> Nudge.NONE);
   }
 
   private ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env,
-      Supplier<Nudge> notificationNudge) {
+      Supplier<Nudge> notificationNudge, Supplier<Nudge> scoringNudge) {
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = keepPolling(env);
-    this.pass = new RescoringPass(database, clock, notificationNudge);
+    this.pass = new RescoringPass(database, clock, notificationNudge, scoringNudge);
   }
 
   @Override

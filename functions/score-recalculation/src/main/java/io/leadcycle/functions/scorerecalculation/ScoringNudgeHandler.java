@@ -40,14 +40,20 @@ public final class ScoringNudgeHandler extends SqsFunction {
   public ScoringNudgeHandler() {
     super(AwsResources.DEAD_LETTERS);
     Clock clock = Clock.systemUTC();
-    this.pass = new RescoringPass(SharedDatabase.warmingUp(), clock, AwsResources.NOTIFICATION_NUDGE);
+    this.pass = new RescoringPass(SharedDatabase.warmingUp(), clock, AwsResources.NOTIFICATION_NUDGE,
+        AwsResources.SCORING_NUDGE);
     this.runs = new NudgedRuns(clock, budget(System.getenv()), "score recalculation pass");
   }
 
   ScoringNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env,
       Nudge notificationNudge) {
+    this(database, deadLetters, clock, env, notificationNudge, Nudge.NONE);
+  }
+
+  ScoringNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env,
+      Nudge notificationNudge, Nudge scoringNudge) {
     super(() -> deadLetters);
-    this.pass = new RescoringPass(database, clock, () -> notificationNudge);
+    this.pass = new RescoringPass(database, clock, () -> notificationNudge, () -> scoringNudge);
     this.runs = new NudgedRuns(clock, budget(env), "score recalculation pass");
   }
 

@@ -170,4 +170,44 @@ class ScoringNudgeHandlerTest {
     assertThatThrownBy(() -> ScoringNudgeHandler.budget(Map.of("RESCORING_RUN_SECONDS", "0")))
         .hasMessageContaining("RESCORING_RUN_SECONDS");
   }
+
+  @Test
+  void aPassThatRunsOutOfBudgetWithWorkLeftNudgesScoringToGoOn() {
+    live(MODEL);
+    handler(TestDatabase::database).handleRequest(nudges(Nudge.slot(Instant.now()) - 60), null); // the model's full rescoring
+    for (int i = 0; i < 501; i++) {
+      mark(contact("person" + i + "@example.com", null, null));
+    }
+    // A clock a second further at every look: the 3 s budget is spent after the first batch of 500.
+    Clock ticking = new Clock() {
+      private Instant now = Instant.now();
+
+      @Override
+      public synchronized Instant instant() {
+        now = now.plusSeconds(1);
+        return now;
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
+    List<String> scoringNudges = new CopyOnWriteArrayList<>();
+    ScoringNudgeHandler shortBudget = new ScoringNudgeHandler(TestDatabase::database, deadLetters, ticking,
+        Map.of("RESCORING_RUN_SECONDS", "3"), notificationNudges::add, scoringNudges::add);
+
+    shortBudget.handleRequest(nudges(Nudge.slot(Instant.now()) - 60), null);
+
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts_to_rescore")).isPositive();
+    assertThat(scoringNudges).contains("score-recalculation: work left");
+    scoringNudges.clear();
+    handler(TestDatabase::database).handleRequest(nudges(Nudge.slot(Instant.now()) - 60), null);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts_to_rescore")).isZero();
+  }
 }
