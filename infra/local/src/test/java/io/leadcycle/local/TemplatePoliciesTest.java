@@ -28,10 +28,10 @@ class TemplatePoliciesTest {
       Map.entry("DbMigrateFunction", Set.of("DatabaseCluster")),   // the owner's secret (a created cluster's)
       Map.entry("FormIntakeFunction", Set.of("ScoringNudgeQueue")),
       Map.entry("MaintenanceFunction", Set.of()),
-      Map.entry("ScoreRecalculationFunction", Set.of("NotificationNudgeQueue")),
+      Map.entry("ScoreRecalculationFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue")),
       Map.entry("ThresholdNotificationFunction", Set.of()),
       Map.entry("NotificationNudgeFunction", Set.of("NotificationNudgeDeadLetterQueue")),
-      Map.entry("ScoringNudgeFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeDeadLetterQueue")),
+      Map.entry("ScoringNudgeFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue", "ScoringNudgeDeadLetterQueue")),
       Map.entry("JourneyCreateLeadFunction", Set.of("JourneyTileDeadLetterQueue", "ScoringNudgeQueue")),
       Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue")),
       Map.entry("ScoringFunction", Set.of("ScoringNudgeQueue")),
