@@ -35,11 +35,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -95,12 +97,21 @@ public final class IntakeBenchmark {
         --jfr FILE              record the local server with JFR over the measured phases (jcmd
                                 JFR.start/JFR.stop) into FILE and print where its CPU samples went
         --record                append this run's row to the dated table in docs/performance.md
+        --background B          the local server's other functions that the submissions give work (score
+                                recalculation: the marked contacts; threshold notification: the lead.created
+                                events): "after" (default) holds their timers and nudges back during the
+                                measured phases and runs them by hand afterwards, printing their CPU per
+                                submission separately; "during" runs them as template.yaml says (every
+                                second, nudged), so both phases share the machine with them
+        --statements N          load pg_stat_statements and print each phase's N statements that took the
+                                most time (of the last round), with calls per submission / transaction
         --keep-files            keep the work directory (pgbench script and logs, server log)
       """;
 
   record Options(int requests, int concurrency, int warmup, int pgbenchSeconds, int rounds, String pgbenchProtocol,
       boolean fsync, String synchronousCommit, boolean analyze, Integer handlerThreads, List<String> serverJvmArgs,
-      Path localJar, boolean keepFiles, boolean shortMode, Path jfr, boolean record) {
+      Path localJar, boolean keepFiles, boolean shortMode, Path jfr, boolean record, int statements,
+      boolean backgroundDuring) {
 
     static Options parse(String[] args) {
       int requests = 20_000;
@@ -119,6 +130,8 @@ public final class IntakeBenchmark {
       boolean shortMode = false;
       Path jfr = null;
       boolean record = false;
+      int statements = 0;
+      boolean backgroundDuring = false;
       List<BenchSupport.Argument> arguments = BenchSupport.arguments(args, USAGE,
           Set.of("--keep-files", "--no-analyze", "--short", "--record"));
       // --short sets the sizes first, so that an explicit --requests (wherever it is written) wins.
@@ -148,6 +161,8 @@ public final class IntakeBenchmark {
           case "--handler-threads" -> handlerThreads = positive(name, value, 1);
           case "--server-jvm-arg" -> jvmArgs.add(value);
           case "--local-jar" -> localJar = Path.of(value);
+          case "--statements" -> statements = positive(name, value, 1);
+          case "--background" -> backgroundDuring = oneOf(name, value, "after", "during").equals("during");
           default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
       }
@@ -155,7 +170,8 @@ public final class IntakeBenchmark {
         throw new IllegalArgumentException("--rounds must not exceed --requests");
       }
       return new Options(requests, concurrency, warmup, pgbenchSeconds, rounds, protocol, fsync, synchronousCommit, analyze,
-          handlerThreads, List.copyOf(jvmArgs), localJar, keep, shortMode, jfr, record);
+          handlerThreads, List.copyOf(jvmArgs), localJar, keep, shortMode, jfr, record, statements,
+          backgroundDuring);
     }
   }
 
@@ -215,9 +231,13 @@ public final class IntakeBenchmark {
 
     progress("starting a fresh embedded PostgreSQL and migrating it");
     String loadBefore = loadAverage();
-    BenchDatabase database = BenchDatabase.startMigrated(o.fsync());
+    BenchDatabase database = BenchDatabase.startMigrated(o.fsync(), o.statements() == 0 ? Map.of()
+        : Map.of("shared_preload_libraries", "pg_stat_statements", "pg_stat_statements.track", "all"));
     resources.database = database;
     DatabaseInfo dbInfo = prepareDatabase(database, o.synchronousCommit());
+    if (o.statements() > 0) {
+      sql(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    }
     progress("PostgreSQL " + dbInfo.version() + " on port " + database.port() + " (psql -h localhost -p "
         + database.port() + " -U postgres)");
 
@@ -259,6 +279,8 @@ public final class IntakeBenchmark {
     CpuMeter.Usage pgbenchCpu = null;
     int sent = o.warmup();
     ServerThreads.Tally threads = new ServerThreads.Tally();
+    List<String> productStatements = List.of();
+    List<String> pgbenchStatements = List.of();
     if (o.jfr() != null) {
       ServerProfile.start(server);
     }
@@ -269,10 +291,12 @@ public final class IntakeBenchmark {
       CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
       // Per thread group over the product phases only (pgbench's phases in between would add idle time).
       ServerThreads.Snapshot threadsStart = ServerThreads.snapshot(server.pid());
+      resetStatements(o, database);
       SubmissionLoad.Result part = load.run("measured", sent, requests, o.concurrency());
       CpuMeter.Usage partCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
       threads.add(threadsStart, ServerThreads.snapshot(server.pid()));
       requireAllCreated(part, serverLog);
+      productStatements = topStatements(o, database, part.requests());
       sent += requests;
       product = product == null ? part : product.plus(part);
       productCpu = productCpu == null ? partCpu : productCpu.plus(partCpu);
@@ -284,6 +308,7 @@ public final class IntakeBenchmark {
       progress("pgbench: the same transaction, " + o.concurrency() + " clients, " + seconds + " s, -M "
           + o.pgbenchProtocol() + of);
       before = cpu.snapshot(server.toHandle());
+      resetStatements(o, database);
       PgbenchIntake.Result ceiling = PgbenchIntake.run(work, Integer.toString(round), script, database.port(),
           o.concurrency(), seconds, o.pgbenchProtocol());
       CpuMeter.Usage ceilingCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
@@ -292,6 +317,7 @@ public final class IntakeBenchmark {
             + ceiling.output());
       }
       ceilings.add(ceiling);
+      pgbenchStatements = topStatements(o, database, ceiling.transactions());
       pgbenchCpu = pgbenchCpu == null ? ceilingCpu : pgbenchCpu.plus(ceilingCpu);
       if (o.analyze() && round < o.rounds()) {
         analyze(database);
@@ -300,6 +326,7 @@ public final class IntakeBenchmark {
     if (o.jfr() != null) {
       ServerProfile.stop(server, o.jfr());
     }
+    Background background = o.backgroundDuring() ? null : catchUp(cpu, server, database, port, token);
     long stored = countContacts(database, "bench-" + runId + "-%");
     if (stored != sent) {
       throw new BenchmarkFailure("expected " + sent + " new contacts from the HTTP run in the database, found " + stored);
@@ -310,10 +337,124 @@ public final class IntakeBenchmark {
         ("java -jar infra/bench/target/leadcycle-bench.jar " + String.join(" ", args)).strip());
     String profile = o.jfr() == null ? null : ServerProfile.summary(o.jfr(), 25);
     String row = report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, product,
-        productCpu, ceiling, pgbenchCpu, serverLog, profile, threads);
+        productCpu, ceiling, pgbenchCpu, serverLog, profile, threads, productStatements, pgbenchStatements, background);
     if (o.record()) {
       RunTable.append(Path.of("docs/performance.md"), row);
       progress("added this run's row to the table in docs/performance.md");
+    }
+  }
+
+  /** The held-back work of the other functions, done after the measured phases. */
+  record Background(long marks, long events, int scoringRuns, int notificationRuns, CpuMeter.Usage cpu) {
+  }
+
+  /**
+   * Runs score recalculation and threshold notification by hand (their scheduled event, as the timers send it)
+   * until no contact is marked and no event waits to be fanned out; their CPU is the submissions' background cost.
+   */
+  private static Background catchUp(CpuMeter cpu, Process server, BenchDatabase database, int port, String token)
+      throws Exception {
+    long marks = count(database, "SELECT count(*) FROM contacts_to_rescore");
+    long events = count(database, "SELECT count(*) FROM outbox WHERE fanned_out_at IS NULL");
+    progress("the other functions' held-back work: scoring " + marks + " marked contacts, fanning out " + events
+        + " lead.created events");
+    HttpClient http = HttpClient.newHttpClient();
+    CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
+    int scoringRuns = 0;
+    int notificationRuns = 0;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+    boolean scoring = marks > 0;
+    boolean notifying = events > 0;
+    while (scoring || notifying) {
+      if (System.nanoTime() > deadline) {
+        throw new BenchmarkFailure("the other functions' held-back work did not finish in 20 minutes");
+      }
+      if (scoring) {
+        invoke(http, port, token, "score-recalculation");
+        scoringRuns++;
+        scoring = count(database, "SELECT count(*) FROM contacts_to_rescore") > 0;
+      }
+      if (notifying) {
+        invoke(http, port, token, "threshold-notification");
+        notificationRuns++;
+        notifying = count(database, "SELECT count(*) FROM outbox WHERE fanned_out_at IS NULL") > 0;
+      }
+    }
+    return new Background(marks, events, scoringRuns, notificationRuns,
+        CpuMeter.between(before, cpu.snapshot(server.toHandle())));
+  }
+
+  /** {@code POST /_local/invoke/{function}} with EventBridge's scheduled event, as the local timers send it. */
+  private static void invoke(HttpClient http, int port, String token, String function) throws Exception {
+    String event = new JsonObject().put("version", "0").put("id", java.util.UUID.randomUUID().toString())
+        .put("detail-type", "Scheduled Event").put("source", "aws.events").put("account", "000000000000")
+        .put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+        .put("region", "eu-central-1").put("resources", new io.vertx.core.json.JsonArray()
+            .add("arn:aws:events:eu-central-1:000000000000:rule/" + function))
+        .put("detail", new JsonObject()).encode();
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/_local/invoke/" + function))
+        .header("authorization", "Bearer " + token).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 || response.headers().firstValue("x-amz-function-error").isPresent()) {
+      throw new BenchmarkFailure("POST /_local/invoke/" + function + " answered " + response.statusCode() + ": "
+          + response.body());
+    }
+  }
+
+  private static long count(BenchDatabase database, String query) throws SQLException {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void sql(BenchDatabase database, String command) throws SQLException {
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+        Statement s = c.createStatement()) {
+      s.execute(command);
+    }
+  }
+
+  private static void resetStatements(Options o, BenchDatabase database) throws SQLException {
+    if (o.statements() > 0) {
+      sql(database, "SELECT pg_stat_statements_reset()");
+    }
+  }
+
+  /**
+   * The phase's statements that took the most time (pg_stat_statements, every database user: the local
+   * server's other functions too), with calls per submission or pgbench transaction.
+   */
+  private static List<String> topStatements(Options o, BenchDatabase database, long units) throws SQLException {
+    List<String> top = new ArrayList<>();
+    if (o.statements() == 0) {
+      return top;
+    }
+    try (Connection c = DriverManager.getConnection(database.jdbcUrl(), BenchDatabase.USER, "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("""
+            SELECT calls, total_exec_time, rows, sum(total_exec_time) OVER (), sum(calls) OVER (),
+                   left(regexp_replace(query, '\\s+', ' ', 'g'), 110)
+              FROM pg_stat_statements
+             WHERE query NOT LIKE '%%pg_stat_statements%%'
+             ORDER BY total_exec_time DESC LIMIT %d""".formatted(o.statements()))) {
+      while (rs.next()) {
+        if (top.isEmpty()) {
+          top.add(String.format(Locale.ROOT, "%.0f µs executing, %.1f statements per unit; the most:",
+              rs.getDouble(4) * 1000 / units, rs.getDouble(5) / units));
+        }
+        top.add(String.format(Locale.ROOT, "%6.1f µs %5.2f calls %6.2f rows  %s", rs.getDouble(2) * 1000 / units,
+            rs.getLong(1) / (double) units, rs.getLong(3) / (double) units, rs.getString(6)));
+      }
+    }
+    return top;
+  }
+
+  private static void statementLines(StringBuilder r, List<String> statements) {
+    for (int i = 0; i < statements.size(); i++) {
+      line(r, i == 0 ? "statements" : "", statements.get(i));
     }
   }
 
@@ -339,6 +480,14 @@ public final class IntakeBenchmark {
     env.put("DB_POOL_SIZE", Integer.toString(o.concurrency()));
     if (o.handlerThreads() != null) {
       env.put("LEADCYCLE_HANDLER_THREADS", Integer.toString(o.handlerThreads()));
+    }
+    if (!o.backgroundDuring()) {
+      // The work the submissions give the other functions (scoring the marked contacts, fanning out the
+      // lead.created events) is real, but not intake: held back here, run by hand after the measured
+      // phases and reported on its own line (docs/performance.md).
+      env.keySet().removeIf(name -> name.startsWith("LEADCYCLE_SCHEDULE_SECONDS"));
+      env.put("LEADCYCLE_SCHEDULE_SECONDS", "0");
+      env.put("LEADCYCLE_QUEUE_DELIVERY_MILLIS", Integer.toString(24 * 3600 * 1000));
     }
     return builder.start();
   }
@@ -373,7 +522,8 @@ public final class IntakeBenchmark {
   /** Prints the report; returns the run's row for the dated table in docs/performance.md. */
   private static String report(Options o, String command, String startedAt, String load, DatabaseInfo db,
       SubmissionLoad.Result product, CpuMeter.Usage productCpu, PgbenchIntake.Result ceiling,
-      CpuMeter.Usage pgbenchCpu, Path serverLog, String profile, ServerThreads.Tally threads) {
+      CpuMeter.Usage pgbenchCpu, Path serverLog, String profile, ServerThreads.Tally threads,
+      List<String> productStatements, List<String> pgbenchStatements, Background background) {
     Histogram h = product.latencyMicros();
     Histogram p = ceiling.latencyMicros();
     double ratio = product.throughput() / ceiling.tps();
@@ -405,6 +555,7 @@ public final class IntakeBenchmark {
     line(r, "cpu/subm.", "local server " + micros(serverMicros) + ", postgres " + micros(postgresMicros)
         + " per submission");
     line(r, "by thread", threads.perSubmission(product.requests()) + " per submission (local server, /proc)");
+    statementLines(r, productStatements);
     r.append('\n');
     r.append("Ceiling: pgbench, same statements in one transaction, same database, same clients\n");
     line(r, "command", ceiling.command());
@@ -414,6 +565,21 @@ public final class IntakeBenchmark {
     line(r, "cpu", "pgbench " + pgbenchCpu.cores(pgbenchCpu.pgbenchSeconds()) + ", postgres "
         + pgbenchCpu.cores(pgbenchCpu.postgresSeconds()) + "; machine busy " + pgbenchCpu.machineBusy());
     line(r, "cpu/tx", "postgres " + micros(pgbenchPostgresMicros) + " per transaction");
+    statementLines(r, pgbenchStatements);
+    r.append('\n');
+    if (background == null) {
+      r.append("Other functions (score recalculation, threshold notification): ran during both phases, as template.yaml"
+          + " says (--background during)\n");
+    } else {
+      r.append("Other functions' work caused by the submissions: held back during both phases, run by hand after them\n");
+      line(r, "work", String.format("score recalculation of %d marked contacts and threshold notification of %d "
+          + "lead.created events (every submission and pgbench transaction leaves one of each), %.1f s, %d + %d runs",
+          background.marks(), background.events(), background.cpu().wallSeconds(), background.scoringRuns(),
+          background.notificationRuns()));
+      line(r, "cpu/subm.", "local server " + micros(perSubmission(background.cpu().serverSeconds(), background.marks()))
+          + ", postgres " + micros(perSubmission(background.cpu().postgresSeconds(), background.marks()))
+          + " per submission, on top of intake's (in AWS: other function invocations, in batches as here)");
+    }
     r.append('\n');
     r.append("Result\n");
     line(r, "ratio", String.format("%.2f  (product %.0f req/s / pgbench %.0f tps)   target >= %.1f: %s", ratio,

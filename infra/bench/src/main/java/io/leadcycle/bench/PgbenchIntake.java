@@ -65,8 +65,9 @@ final class PgbenchIntake {
     lines.add("\\set n random(1, 1000000000000)");
     lines.add("BEGIN;");
     // IntakeReceiptStore.claim
-    lines.add("INSERT INTO intake_receipts (form_id, submission_key) VALUES (" + form + ", " + key + ")"
-        + " ON CONFLICT (form_id, submission_key) DO NOTHING;");
+    // ... with the request's hash (RequestHash: SHA-256, 64 hex digits, computed in Java by the product)
+    lines.add("INSERT INTO intake_receipts (form_id, submission_key, request_hash) VALUES (" + form + ", " + key
+        + ", md5(" + key + ") || md5('h' || " + key + ")) ON CONFLICT (form_id, submission_key) DO NOTHING;");
     // AdvisoryLocks.lock(contact key): MatchKey.lockName() = entity, then field=value, separated by U+001F
     lines.add("SELECT pg_advisory_xact_lock(hashtextextended('contact' || chr(31) || 'email=' || " + email + ", 0));");
     // ContactStore.findMatch
@@ -81,9 +82,10 @@ final class PgbenchIntake {
     // LeadCreation.create (a new contact has no lead to match): the lead, its first timeline entry and
     // its lead.created event, sent together
     lines.add("INSERT INTO leads (id, contact_id, account_id, topic, context_kind, context_id, context_name,"
-        + " submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm, created_at,"
-        + " updated_at) VALUES (" + leadId + ", " + contactId + ", NULL, " + name + ", 'marketing_page', " + form + ", "
-        + name + ", " + fields + ", " + email + ", 'bench', NULL, NULL, NULL, now(), now());");
+        + " context_tile_id, context_details, submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm,"
+        + " company_name_norm, created_at, updated_at) VALUES (" + leadId + ", " + contactId + ", NULL, " + name
+        + ", 'marketing_page', " + form + ", " + name + ", NULL, NULL, " + fields + ", " + email
+        + ", 'bench', NULL, NULL, NULL, now(), now());");
     lines.add("INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason) VALUES (" + leadId
         + ", 'stage', NULL, 'inquiry', 'intake', 'submitted to form ' || " + form + ");");
     lines.add("INSERT INTO outbox (type, lead_id, payload) VALUES ('lead.created', " + leadId
