@@ -73,7 +73,11 @@ public final class IntakeBenchmark {
       Usage: infra/bench/run-intake.sh [options]
         --requests N            measured submissions (default 20000)
         --concurrency C         submissions in flight, pgbench clients and DB_POOL_SIZE (default 16)
-        --warmup W              submissions before measuring (default 2000)
+        --warmup W              submissions before measuring, at least (default 2000); then the warm-up goes
+                                on in slices of --warmup-slice (2000) until the local server's JIT compiler
+                                threads used less than --warmup-jit (25) µs per submission in the last slice,
+                                or --warmup-max (60000) submissions were sent in all
+        --warmup-slice N, --warmup-jit MICROS, --warmup-max N   see --warmup
         --pgbench-seconds S     pgbench duration (default 20)
         --pgbench-protocol P    pgbench -M: prepared (default: like the product, which caches its
                                 prepared statements), extended (unnamed statements, as the product with
@@ -90,7 +94,8 @@ public final class IntakeBenchmark {
         --handler-threads T     LEADCYCLE_HANDLER_THREADS of the local server (default: its own, 64)
         --server-jvm-arg ARG    extra JVM argument for the local server (repeatable), e.g. a JFR recording
         --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
-        --short                 the CI check: 3000 submissions after 500 warm-up, pgbench for 4 s;
+        --short                 the CI check: 3000 submissions after 500-2000 warm-up (slices of 500), pgbench
+                                for 4 s;
                                 prints the ratio and the CPU per submission without judging them (a
                                 short run on a shared machine is noisy), and still fails on any answer
                                 but 201 (later options override its sizes)
@@ -108,7 +113,7 @@ public final class IntakeBenchmark {
         --keep-files            keep the work directory (pgbench script and logs, server log)
       """;
 
-  record Options(int requests, int concurrency, int warmup, int pgbenchSeconds, int rounds, String pgbenchProtocol,
+  record Options(int requests, int concurrency, int warmup, int warmupSlice, int warmupJitMicros, int warmupMax, int pgbenchSeconds, int rounds, String pgbenchProtocol,
       boolean fsync, String synchronousCommit, boolean analyze, Integer handlerThreads, List<String> serverJvmArgs,
       Path localJar, boolean keepFiles, boolean shortMode, Path jfr, boolean record, int statements,
       boolean backgroundDuring) {
@@ -117,6 +122,9 @@ public final class IntakeBenchmark {
       int requests = 20_000;
       int concurrency = 16;
       int warmup = 2_000;
+      int warmupSlice = 2_000;
+      int warmupJit = 25;
+      int warmupMax = 60_000;
       int pgbenchSeconds = 20;
       int rounds = 1;
       String protocol = "prepared";
@@ -139,6 +147,8 @@ public final class IntakeBenchmark {
         shortMode = true;
         requests = 3_000;
         warmup = 500;
+        warmupSlice = 500;
+        warmupMax = 2_000;
         pgbenchSeconds = 4;
       }
       for (BenchSupport.Argument argument : arguments) {
@@ -153,6 +163,9 @@ public final class IntakeBenchmark {
           case "--requests" -> requests = positive(name, value, 1);
           case "--concurrency" -> concurrency = positive(name, value, 1);
           case "--warmup" -> warmup = positive(name, value, 0);
+          case "--warmup-slice" -> warmupSlice = positive(name, value, 1);
+          case "--warmup-jit" -> warmupJit = positive(name, value, 0);
+          case "--warmup-max" -> warmupMax = positive(name, value, 0);
           case "--pgbench-seconds" -> pgbenchSeconds = positive(name, value, 1);
           case "--rounds" -> rounds = positive(name, value, 1);
           case "--pgbench-protocol" -> protocol = oneOf(name, value, "simple", "extended", "prepared");
@@ -169,7 +182,7 @@ public final class IntakeBenchmark {
       if (rounds > requests) {
         throw new IllegalArgumentException("--rounds must not exceed --requests");
       }
-      return new Options(requests, concurrency, warmup, pgbenchSeconds, rounds, protocol, fsync, synchronousCommit, analyze,
+      return new Options(requests, concurrency, warmup, warmupSlice, warmupJit, Math.max(warmup, warmupMax), pgbenchSeconds, rounds, protocol, fsync, synchronousCommit, analyze,
           handlerThreads, List.copyOf(jvmArgs), localJar, keep, shortMode, jfr, record, statements,
           backgroundDuring);
     }
@@ -261,11 +274,7 @@ public final class IntakeBenchmark {
         new PoolOptions().setHttp1MaxSize(o.concurrency()));
     SubmissionLoad load = new SubmissionLoad(vertx, client, port, formId, secret, runId);
 
-    if (o.warmup() > 0) {
-      progress("warm-up: " + o.warmup() + " submissions at concurrency " + o.concurrency());
-      SubmissionLoad.Result warm = load.run("warm-up", 0, o.warmup(), o.concurrency());
-      requireAllCreated(warm, serverLog);
-    }
+    WarmUp warmUp = warmUp(o, load, server, serverLog);
     if (o.analyze()) {
       analyze(database);
     }
@@ -277,7 +286,7 @@ public final class IntakeBenchmark {
     CpuMeter.Usage productCpu = null;
     List<PgbenchIntake.Result> ceilings = new ArrayList<>();
     CpuMeter.Usage pgbenchCpu = null;
-    int sent = o.warmup();
+    int sent = warmUp.submissions();
     ServerThreads.Tally threads = new ServerThreads.Tally();
     List<String> productStatements = List.of();
     List<String> pgbenchStatements = List.of();
@@ -337,11 +346,42 @@ public final class IntakeBenchmark {
         ("java -jar infra/bench/target/leadcycle-bench.jar " + String.join(" ", args)).strip());
     String profile = o.jfr() == null ? null : ServerProfile.summary(o.jfr(), 25);
     String row = report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, product,
-        productCpu, ceiling, pgbenchCpu, serverLog, profile, threads, productStatements, pgbenchStatements, background);
+        productCpu, ceiling, pgbenchCpu, serverLog, profile, threads, productStatements, pgbenchStatements, background, warmUp);
     if (o.record()) {
       RunTable.append(Path.of("docs/performance.md"), row);
       progress("added this run's row to the table in docs/performance.md");
     }
+  }
+
+  /** How long the warm-up went on, and the JIT compilers' CPU per submission in its last slice. */
+  record WarmUp(int submissions, int slices, double seconds, double lastSliceJitMicros) {
+  }
+
+  /**
+   * Warms the local server up until its JIT compilers have quieted: the compilation that follows the first
+   * requests is the JVM's start-up, not what a submission costs once it runs (a function environment serves
+   * many). Slices go on until the compiler threads used less than {@code --warmup-jit} µs per submission in
+   * the last one, or {@code --warmup-max} submissions were sent.
+   */
+  private static WarmUp warmUp(Options o, SubmissionLoad load, Process server, Path serverLog) {
+    int sent = 0;
+    int slices = 0;
+    double jit = Double.NaN;
+    double seconds = 0;
+    int size = o.warmup();
+    while (size > 0) {
+      ServerThreads.Snapshot start = ServerThreads.snapshot(server.pid());
+      SubmissionLoad.Result slice = load.run("warm-up", sent, size, o.concurrency());
+      requireAllCreated(slice, serverLog);
+      jit = ServerThreads.compilerMicros(start, ServerThreads.snapshot(server.pid()), size);
+      sent += size;
+      slices++;
+      seconds += slice.seconds();
+      progress(String.format(Locale.ROOT, "warm-up: %d submissions so far (%.0f req/s); JIT compilers %.0f µs per "
+          + "submission in the last %d", sent, slice.throughput(), jit, size));
+      size = jit < o.warmupJitMicros() ? 0 : Math.min(o.warmupSlice(), o.warmupMax() - sent);
+    }
+    return new WarmUp(sent, slices, seconds, jit);
   }
 
   /** The held-back work of the other functions, done after the measured phases. */
@@ -523,7 +563,8 @@ public final class IntakeBenchmark {
   private static String report(Options o, String command, String startedAt, String load, DatabaseInfo db,
       SubmissionLoad.Result product, CpuMeter.Usage productCpu, PgbenchIntake.Result ceiling,
       CpuMeter.Usage pgbenchCpu, Path serverLog, String profile, ServerThreads.Tally threads,
-      List<String> productStatements, List<String> pgbenchStatements, Background background) {
+      List<String> productStatements, List<String> pgbenchStatements, Background background,
+      WarmUp warmUp) {
     Histogram h = product.latencyMicros();
     Histogram p = ceiling.latencyMicros();
     double ratio = product.throughput() / ceiling.tps();
@@ -541,9 +582,12 @@ public final class IntakeBenchmark {
         + db.synchronousCommit() + ", shared_buffers=" + db.sharedBuffers()
         + (o.analyze() ? ", ANALYZE after warm-up and before pgbench" : ", no ANALYZE"));
     line(r, "load", String.format("%d signed submissions (after %d warm-up), concurrency %d, DB_POOL_SIZE=%d, "
-        + "handler threads %s; each a new contact + lead%s", o.requests(), o.warmup(), o.concurrency(),
+        + "handler threads %s; each a new contact + lead%s", o.requests(), warmUp.submissions(), o.concurrency(),
         o.concurrency(), o.handlerThreads() == null ? "64 (default)" : o.handlerThreads(),
         o.rounds() == 1 ? "" : "; " + o.rounds() + " alternating rounds of product and pgbench"));
+    line(r, "warm-up", String.format(Locale.ROOT, "%d submissions in %d slices, %.1f s; the JIT compilers used %.0f µs "
+        + "per submission in the last slice (stops below %d µs, or at %d submissions)", warmUp.submissions(),
+        warmUp.slices(), warmUp.seconds(), warmUp.lastSliceJitMicros(), o.warmupJitMicros(), o.warmupMax()));
     r.append('\n');
     r.append("Product: HTTP -> local server (signature, validation, matching) -> PostgreSQL\n");
     line(r, "throughput", String.format("%.0f req/s  (%d requests in %.2f s, %d non-201)", product.throughput(),
@@ -598,7 +642,7 @@ public final class IntakeBenchmark {
       r.append(profile);
     }
     String row = String.format("| %s | %s | %.2f | %.1f ms | %s | %.0f req/s / %.0f tps | %s |",
-        startedAt.substring(0, Math.min(16, startedAt.length())).replace('T', ' '), mode(o), ratio, p99,
+        startedAt.substring(0, Math.min(16, startedAt.length())).replace('T', ' '), mode(o, warmUp), ratio, p99,
         micros(serverMicros), product.throughput(), ceiling.tps(),
         load.replaceAll("^(\\S+) \\S+ \\S+ before, (\\S+) .*$", "$1 → $2"));
     r.append('\n');
@@ -610,12 +654,14 @@ public final class IntakeBenchmark {
   }
 
   /** How this run differs from the full default run, for the table: "short", "full", plus what was changed. */
-  private static String mode(Options o) {
+  private static String mode(Options o, WarmUp warmUp) {
     String mode = o.shortMode() ? "short" : "full";
-    String sizes = String.format("%d req, %d s pgbench", o.requests(), o.pgbenchSeconds());
+    String sizes = String.format("%d req after %d warm-up, %d s pgbench", o.requests(), warmUp.submissions(),
+        o.pgbenchSeconds());
     String extras = (o.rounds() > 1 ? ", " + o.rounds() + " rounds" : "")
         + (o.pgbenchProtocol().equals("prepared") ? "" : ", -M " + o.pgbenchProtocol())
         + (o.fsync() ? "" : ", fsync off") + (o.jfr() != null ? ", JFR" : "")
+        + (o.backgroundDuring() ? ", other functions during" : "")
         + (o.serverJvmArgs().isEmpty() ? "" : ", server " + String.join(" ", o.serverJvmArgs()))
         + (o.localJar().equals(Path.of("infra/local/target/leadcycle-local.jar")) ? "" : ", jar " + o.localJar());
     return mode + " (" + sizes + extras + ")";

@@ -44,6 +44,13 @@ final class ServerThreads {
     return new Snapshot(ticks, groups);
   }
 
+  /** Microseconds per submission of the JIT compiler threads between two snapshots. */
+  static double compilerMicros(Snapshot a, Snapshot b, long submissions) {
+    Tally tally = new Tally();
+    tally.add(a, b);
+    return tally.compilerMicros(submissions);
+  }
+
   /** CPU ticks by thread group, added up over the measured phases. */
   static final class Tally {
     private final Map<String, Long> byGroup = new TreeMap<>();
