@@ -22,8 +22,7 @@ import io.leadcycle.bench.BenchSupport.DatabaseInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClientOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -269,9 +268,8 @@ public final class IntakeBenchmark {
 
     Vertx vertx = Vertx.vertx();
     resources.vertx = vertx;
-    WebClient client = WebClient.create(vertx,
-        new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setUserAgent("leadcycle-bench"),
-        new PoolOptions().setHttp1MaxSize(o.concurrency()));
+    io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(o.concurrency()));
     SubmissionLoad load = new SubmissionLoad(vertx, client, port, formId, secret, runId);
 
     WarmUp warmUp = warmUp(o, load, server, serverLog);
@@ -297,11 +295,13 @@ public final class IntakeBenchmark {
       int requests = o.requests() / o.rounds() + (round <= o.requests() % o.rounds() ? 1 : 0);
       String of = o.rounds() == 1 ? "" : " (round " + round + " of " + o.rounds() + ")";
       progress("measuring: " + requests + " submissions at concurrency " + o.concurrency() + of);
+      // Signed before the clock starts (the load generator's CPU in the phase is then its sending).
+      List<SubmissionLoad.Prepared> prepared = load.prepare(sent, requests);
       CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
       // Per thread group over the product phases only (pgbench's phases in between would add idle time).
       ServerThreads.Snapshot threadsStart = ServerThreads.snapshot(server.pid());
       resetStatements(o, database);
-      SubmissionLoad.Result part = load.run("measured", sent, requests, o.concurrency());
+      SubmissionLoad.Result part = load.run("measured", prepared, o.concurrency());
       CpuMeter.Usage partCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
       threads.add(threadsStart, ServerThreads.snapshot(server.pid()));
       requireAllCreated(part, serverLog);
@@ -597,6 +597,7 @@ public final class IntakeBenchmark {
         + productCpu.cores(productCpu.serverSeconds()) + ", postgres " + productCpu.cores(productCpu.postgresSeconds())
         + "; machine busy " + productCpu.machineBusy());
     line(r, "cpu/subm.", "local server " + micros(serverMicros) + ", postgres " + micros(postgresMicros)
+        + ", load generator " + micros(perSubmission(productCpu.benchSeconds(), product.requests()))
         + " per submission");
     line(r, "by thread", threads.perSubmission(product.requests()) + " per submission (local server, /proc)");
     statementLines(r, productStatements);
