@@ -17,6 +17,8 @@ class IntakeBenchmarkOptionsTest {
     assertThat(o.requests()).isEqualTo(3_000);
     assertThat(o.warmup()).isEqualTo(500);
     assertThat(o.pgbenchSeconds()).isEqualTo(4);
+    assertThat(o.warmupSlice()).isEqualTo(500);
+    assertThat(o.warmupMax()).as("CI's warm-up stays short").isEqualTo(2_000);
 
     IntakeBenchmark.Options sized = IntakeBenchmark.Options.parse(new String[] {"--requests", "5000", "--short"});
     assertThat(sized.requests()).isEqualTo(5_000);
@@ -26,6 +28,20 @@ class IntakeBenchmarkOptionsTest {
     assertThat(full.shortMode()).isFalse();
     assertThat(full.requests()).isEqualTo(20_000);
     assertThat(full.jfr()).isEqualTo(Path.of("x.jfr").toAbsolutePath());
+    assertThat(full.warmup()).isEqualTo(2_000);
+    assertThat(full.warmupMax()).isEqualTo(60_000);
+    assertThat(full.warmupJitMicros()).isEqualTo(25);
+    assertThat(full.backgroundDuring()).as("other functions held back by default").isFalse();
+    assertThat(full.statements()).isZero();
+  }
+
+  @Test
+  void theOtherFunctionsCanRunDuringThePhasesAndAWarmUpCapBelowTheMinimumIsTheMinimum() {
+    IntakeBenchmark.Options o = IntakeBenchmark.Options.parse(new String[] {"--background", "during", "--warmup",
+        "5000", "--warmup-max", "1000", "--statements", "10"});
+    assertThat(o.backgroundDuring()).isTrue();
+    assertThat(o.warmupMax()).isEqualTo(5_000);
+    assertThat(o.statements()).isEqualTo(10);
   }
 
   @Test

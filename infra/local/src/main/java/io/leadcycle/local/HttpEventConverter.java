@@ -35,7 +35,7 @@ final class HttpEventConverter {
     byte[] body = rawBody.getBytes();
     // Text that is not UTF-8 travels base64-encoded, as API Gateway sends it: decoding it here would
     // replace the bad bytes before the function could refuse them.
-    boolean text = isText(headers.get("content-type")) && isUtf8(body);
+    String text = isText(headers.get("content-type")) ? utf8(body) : null;
     return APIGatewayV2HTTPEvent.builder()
         .withVersion("2.0")
         .withRouteKey(route.routeKey())
@@ -44,9 +44,8 @@ final class HttpEventConverter {
         .withHeaders(headers)
         .withQueryStringParameters(query.isEmpty() ? null : query)
         .withPathParameters(pathParameters.isEmpty() ? null : new LinkedHashMap<>(pathParameters))
-        .withBody(body.length == 0 ? null
-            : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
-        .withIsBase64Encoded(body.length > 0 && !text)
+        .withBody(body.length == 0 ? null : text != null ? text : Base64.getEncoder().encodeToString(body))
+        .withIsBase64Encoded(body.length > 0 && text == null)
         .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
             .withRequestId(requestId)
             .withRouteKey(route.routeKey())
@@ -88,13 +87,13 @@ final class HttpEventConverter {
     return type.startsWith("application/json") || type.startsWith("text/") || type.contains("+json");
   }
 
-  private static boolean isUtf8(byte[] body) {
+  /** The body as text when it is valid UTF-8 (checked and decoded in one pass), else null. */
+  private static String utf8(byte[] body) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-      return true;
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
     } catch (CharacterCodingException e) {
-      return false;
+      return null;
     }
   }
 
