@@ -73,9 +73,9 @@ public final class IntakeBenchmark {
         --requests N            measured submissions (default 20000)
         --concurrency C         submissions in flight, pgbench clients and DB_POOL_SIZE (default 16)
         --warmup W              submissions before measuring, at least (default 2000); then the warm-up goes
-                                on in slices of --warmup-slice (2000) until the local server's JIT compiler
-                                threads used less than --warmup-jit (25) µs per submission in the last slice,
-                                or --warmup-max (60000) submissions were sent in all
+                                on in slices of --warmup-slice (2000) until the JIT compiler threads
+                                (local server + load generator) used less than --warmup-jit (25) µs per
+                                submission in the last slice, or --warmup-max (60000) were sent in all
         --warmup-slice N, --warmup-jit MICROS, --warmup-max N   see --warmup
         --pgbench-seconds S     pgbench duration (default 20)
         --pgbench-protocol P    pgbench -M: prepared (default: like the product, which caches its
@@ -360,7 +360,7 @@ public final class IntakeBenchmark {
   /**
    * Warms the local server up until its JIT compilers have quieted: the compilation that follows the first
    * requests is the JVM's start-up, not what a submission costs once it runs (a function environment serves
-   * many). Slices go on until the compiler threads used less than {@code --warmup-jit} µs per submission in
+   * many). Slices go on until the compiler threads (the local server's and this JVM's) used less than {@code --warmup-jit} µs per submission in
    * the last one, or {@code --warmup-max} submissions were sent.
    */
   private static WarmUp warmUp(Options o, SubmissionLoad load, Process server, Path serverLog) {
@@ -369,16 +369,20 @@ public final class IntakeBenchmark {
     double jit = Double.NaN;
     double seconds = 0;
     int size = o.warmup();
+    long self = ProcessHandle.current().pid();
     while (size > 0) {
       ServerThreads.Snapshot start = ServerThreads.snapshot(server.pid());
+      // The load generator's JVM compiles too, on the same two cores: its warm-up counts as well.
+      ServerThreads.Snapshot loadStart = ServerThreads.snapshot(self);
       SubmissionLoad.Result slice = load.run("warm-up", sent, size, o.concurrency());
       requireAllCreated(slice, serverLog);
-      jit = ServerThreads.compilerMicros(start, ServerThreads.snapshot(server.pid()), size);
+      jit = ServerThreads.compilerMicros(start, ServerThreads.snapshot(server.pid()), size)
+          + ServerThreads.compilerMicros(loadStart, ServerThreads.snapshot(self), size);
       sent += size;
       slices++;
       seconds += slice.seconds();
-      progress(String.format(Locale.ROOT, "warm-up: %d submissions so far (%.0f req/s); JIT compilers %.0f µs per "
-          + "submission in the last %d", sent, slice.throughput(), jit, size));
+      progress(String.format(Locale.ROOT, "warm-up: %d submissions so far (%.0f req/s); JIT compilers (local server + "
+          + "load generator) %.0f µs per submission in the last %d", sent, slice.throughput(), jit, size));
       size = jit < o.warmupJitMicros() ? 0 : Math.min(o.warmupSlice(), o.warmupMax() - sent);
     }
     return new WarmUp(sent, slices, seconds, jit);
@@ -585,7 +589,8 @@ public final class IntakeBenchmark {
         + "handler threads %s; each a new contact + lead%s", o.requests(), warmUp.submissions(), o.concurrency(),
         o.concurrency(), o.handlerThreads() == null ? "64 (default)" : o.handlerThreads(),
         o.rounds() == 1 ? "" : "; " + o.rounds() + " alternating rounds of product and pgbench"));
-    line(r, "warm-up", String.format(Locale.ROOT, "%d submissions in %d slices, %.1f s; the JIT compilers used %.0f µs "
+    line(r, "warm-up", String.format(Locale.ROOT, "%d submissions in %d slices, %.1f s; the JIT compilers (local server "
+        + "+ load generator) used %.0f µs "
         + "per submission in the last slice (stops below %d µs, or at %d submissions)", warmUp.submissions(),
         warmUp.slices(), warmUp.seconds(), warmUp.lastSliceJitMicros(), o.warmupJitMicros(), o.warmupMax()));
     r.append('\n');
