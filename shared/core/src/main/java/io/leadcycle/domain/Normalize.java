@@ -2,6 +2,7 @@ package io.leadcycle.domain;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How two values are compared when matching: an email is trimmed and lower-cased, a phone number
@@ -9,6 +10,9 @@ import java.util.Locale;
  * A value that normalizes to nothing is absent ({@code null}).
  */
 public final class Normalize {
+
+  // Compiled once: String.replaceAll compiles its pattern on every call, and intake normalizes every field.
+  private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+");
 
   private Normalize() {
   }
@@ -36,7 +40,8 @@ public final class Normalize {
     if (value == null) {
       return null;
     }
-    String v = Normalizer.normalize(value, Normalizer.Form.NFKC).strip().replaceAll("\\s+", " ");
+    String v = Normalizer.normalize(value, Normalizer.Form.NFKC).strip();
+    v = WHITESPACE_RUN.matcher(v).replaceAll(" ");
     if (v.isEmpty()) {
       return null;
     }
