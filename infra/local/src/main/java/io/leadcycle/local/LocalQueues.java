@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The queue-triggered functions' queues, one {@link LocalQueue} each (by function name), and their
@@ -38,11 +39,14 @@ final class LocalQueues {
     return new LocalQueues(queues);
   }
 
-  /** Each queue drains what is visible, every {@value #DELIVERY_MILLIS} ms. */
-  void deliverOn(LocalTimers timers) {
+  /**
+   * Each queue drains what is visible, every {@value #DELIVERY_MILLIS} ms; FIFO groups' batches run on
+   * {@code threads}, one per group at a time.
+   */
+  void deliverOn(LocalTimers timers, Executor threads) {
     for (LocalQueue queue : queues.values()) {
       timers.every(queue.name(), DELIVERY_MILLIS, () -> {
-        while (queue.deliverBatch()) {
+        while (queue.deliverBatch(threads)) {
           // drain what is visible now
         }
       });
