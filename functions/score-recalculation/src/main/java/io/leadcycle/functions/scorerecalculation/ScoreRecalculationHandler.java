@@ -44,8 +44,12 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
 
   /** The constructor Lambda calls: the database and the run budget come from the environment. */
   public ScoreRecalculationHandler() {
-    this(SharedDatabase.warmingUp(), Clock.systemUTC(), System.getenv(), AwsResources.NOTIFICATION_NUDGE,
-        AwsResources.SCORING_NUDGE);
+    this(System.getenv());
+  }
+
+  /** As Lambda's, with {@code env} for the environment (the local server's). */
+  public ScoreRecalculationHandler(Map<String, String> env) {
+    this(SharedDatabase.warmingUp(), Clock.systemUTC(), env, AwsResources.NOTIFICATION_NUDGE, AwsResources.SCORING_NUDGE);
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {

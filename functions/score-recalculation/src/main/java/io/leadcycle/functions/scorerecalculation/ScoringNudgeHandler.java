@@ -43,11 +43,16 @@ public final class ScoringNudgeHandler extends SqsFunction {
 
   /** The constructor Lambda calls: the database and the budget come from the environment. */
   public ScoringNudgeHandler() {
+    this(System.getenv());
+  }
+
+  /** As Lambda's, with {@code env} for the environment (the local server's). */
+  public ScoringNudgeHandler(Map<String, String> env) {
     super(AwsResources.DEAD_LETTERS);
     Clock clock = Clock.systemUTC();
     this.pass = new RescoringPass(SharedDatabase.warmingUp(), clock, AwsResources.NOTIFICATION_NUDGE,
-        AwsResources.SCORING_NUDGE, RescoringGroups.fromEnvironment(System.getenv()));
-    this.runs = new NudgedRuns(clock, budget(System.getenv()), "score recalculation pass");
+        AwsResources.SCORING_NUDGE, RescoringGroups.fromEnvironment(env));
+    this.runs = new NudgedRuns(clock, budget(env), "score recalculation pass");
   }
 
   ScoringNudgeHandler(Supplier<Database> database, DeadLetters deadLetters, Clock clock, Map<String, String> env,

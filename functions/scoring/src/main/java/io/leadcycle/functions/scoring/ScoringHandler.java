@@ -65,10 +65,15 @@ public final class ScoringHandler extends HttpFunction {
 
   /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
   public ScoringHandler() {
+    this(System.getenv());
+  }
+
+  /** As Lambda's, with {@code env} for the environment (the local server's: {@code RESCORING_PARALLELISM}). */
+  public ScoringHandler(Map<String, String> env) {
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
     this.scoringNudge = AwsResources.SCORING_NUDGE;
-    this.rescoringGroups = RescoringGroups.fromEnvironment(System.getenv());
+    this.rescoringGroups = RescoringGroups.fromEnvironment(env);
   }
 
   public ScoringHandler(Supplier<Database> database) {
