@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 /**
  * Score recalculation on demand: the writers that mark contacts for rescoring (intake, interactions,
- * imports, journeys' create-lead tile, lead management, a model going live) send a message to
+ * imports, journeys' create-lead tile, lead management, LinkedIn sync, a model going live) send a message to
  * the FIFO queue {@code ScoringNudgeQueue} after their transaction commits, and this function runs the
  * same budgeted pass as the scheduled run at once, for at most {@code RESCORING_RUN_SECONDS} (20), so a
  * submission is scored, and a sales-ready lead announced, within a second or two instead of at the next
