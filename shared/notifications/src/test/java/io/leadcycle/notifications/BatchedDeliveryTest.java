@@ -41,7 +41,7 @@ class BatchedDeliveryTest {
   private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   /** Few slots and a small claim-ahead, so that deliveries queue and outcomes pile up into batches. */
   private static final Dispatcher.Settings SMALL = new Dispatcher.Settings(4, 50, Duration.ofSeconds(10),
-      Duration.ofSeconds(60), 8, 500);
+      Duration.ofSeconds(60), 8, 500, Duration.ZERO);
   private static Vertx receivers;
   private final List<AutoCloseable> closing = new ArrayList<>();
   private UUID leadId;
@@ -228,7 +228,7 @@ class BatchedDeliveryTest {
     for (int i = 0; i < 30; i++) {
       event("lead.sales_ready");
     }
-    Dispatcher dispatcher = dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 20, 500));
+    Dispatcher dispatcher = dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 20, 500, Duration.ZERO));
 
     Dispatcher.RunSummary run = dispatcher.run(Duration.ofMillis(500));
 
@@ -250,7 +250,7 @@ class BatchedDeliveryTest {
       event("lead.sales_ready");
     }
     // One slot: the 410 is known before the next claimed delivery is taken from the queue.
-    dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 30, 500))
+    dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 30, 500, Duration.ZERO))
         .run(Duration.ofSeconds(20));
 
     assertThat(receiver.requests("/gone")).hasSize(1);
