@@ -80,6 +80,27 @@ public final class Dispatcher implements AutoCloseable {
     public static final Settings DEFAULT = new Settings(DEFAULT_CONCURRENCY, 500, WebhookSender.DEFAULT_TIMEOUT,
         Duration.ofSeconds(60), 240, 500, Duration.ofSeconds(1));
 
+    /**
+     * The defaults, with {@code NOTIFICATION_CONCURRENCY} sends in flight when it is set (a whole number
+     * from 1 to 256; anything else fails at once, naming it).
+     */
+    public static Settings fromEnvironment(Map<String, String> env) {
+      String raw = env.get("NOTIFICATION_CONCURRENCY");
+      if (raw == null || raw.isBlank()) {
+        return DEFAULT;
+      }
+      try {
+        int concurrency = Integer.parseInt(raw.strip());
+        if (concurrency >= 1 && concurrency <= 256) {
+          return DEFAULT.withConcurrency(concurrency);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalStateException("NOTIFICATION_CONCURRENCY must be a whole number from 1 to 256 (got \"" + raw
+          + "\").");
+    }
+
     /** The same settings with {@code concurrency} sends in flight (and as many connections). */
     public Settings withConcurrency(int concurrency) {
       return new Settings(concurrency, fanOutBatch, timeout, lease, claimAhead, recordBatch, linger);
