@@ -63,8 +63,11 @@ import org.HdrHistogram.Histogram;
  *       recording when each {@code webhook-id} arrived) and one subscriber to {@code *} per receiver;</li>
  *   <li>the local server ({@code infra/local/target/leadcycle-local.jar}) as a child process: its 1 s
  *       timer (template metadata) runs the threshold-notification function with its defaults;</li>
+ *   <li>a warm-up: W events written and delivered the same way first (the server's JIT warms up), not in
+ *       the figures, its own printed apart;</li>
  *   <li>N outbox events written at a steady rate in small batches, each row's {@code created_at} the
- *       time it was written; then a wait until all N x R deliveries have arrived;</li>
+ *       time it was written, the notification-nudge function nudged after the commits at most once a
+ *       second as the product's writers do; then a wait until all N x R deliveries have arrived;</li>
  *   <li>the ceiling: the local server stopped, a plain Vert.x WebClient posts the same bodies, signed
  *       the same way, to the same receivers with the same concurrency (16);</li>
  *   <li>a report: deliveries/s, latency from outbox write to receipt (HdrHistogram), where that time
@@ -84,6 +87,7 @@ public final class NotificationBenchmark {
         --events N              outbox events written (default 10000); each reaches every receiver
         --warmup N              events written the same way and drained first, before the measured ones
                                 (default 3000; 0: a cold server). Printed apart, never in the figures
+        --no-nudge              do not nudge notification-nudge after the writes (the 1 s timer alone)
         --dispatcher-concurrency C  the local server's NOTIFICATION_CONCURRENCY (default: unset, the
                                 dispatcher's default)
         --receivers R           loopback receivers, one subscriber to '*' each (default 3)
@@ -103,12 +107,12 @@ public final class NotificationBenchmark {
 
   record Options(int events, int receivers, int rate, int batchMillis, int concurrency, int timeoutSeconds,
       boolean fsync, boolean baseline, Path localJar, List<String> serverJvmArgs, boolean keepFiles,
-      Integer naptime, int warmup, Integer dispatcherConcurrency) {
+      Integer naptime, int warmup, Integer dispatcherConcurrency, boolean nudge) {
 
     /** The same options for {@code events} events (the warm-up's). */
     Options withEvents(int events) {
       return new Options(events, receivers, rate, batchMillis, concurrency, timeoutSeconds, fsync, baseline, localJar,
-          serverJvmArgs, keepFiles, naptime, warmup, dispatcherConcurrency);
+          serverJvmArgs, keepFiles, naptime, warmup, dispatcherConcurrency, nudge);
     }
 
     static Options parse(String[] args) {
@@ -126,13 +130,15 @@ public final class NotificationBenchmark {
       Integer naptime = null;
       int warmup = 3000;
       Integer dispatcherConcurrency = null;
+      boolean nudge = true;
       for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
-          Set.of("--keep-files", "--no-baseline"))) {
+          Set.of("--keep-files", "--no-baseline", "--no-nudge"))) {
         String name = argument.name();
         String value = argument.value();
         switch (name) {
           case "--keep-files" -> keep = true;
           case "--no-baseline" -> baseline = false;
+          case "--no-nudge" -> nudge = false;
           case "--events" -> events = positive(name, value, 1);
           case "--receivers" -> receivers = positive(name, value, 1);
           case "--rate" -> rate = positive(name, value, 0);
@@ -149,7 +155,7 @@ public final class NotificationBenchmark {
         }
       }
       return new Options(events, receivers, rate, batchMillis, concurrency, timeout, fsync, baseline, localJar,
-          List.copyOf(jvmArgs), keep, naptime, warmup, dispatcherConcurrency);
+          List.copyOf(jvmArgs), keep, naptime, warmup, dispatcherConcurrency, nudge);
     }
   }
 
@@ -247,14 +253,16 @@ public final class NotificationBenchmark {
     int port = freePort();
     Path serverLog = work.resolve("server.log");
     progress("starting the local server on port " + port + " (log: " + serverLog + ")");
-    Process server = startServer(o, database, port, serverLog);
+    String token = newToken();
+    Process server = startServer(o, database, port, serverLog, token);
+    Nudger nudger = new Nudger(o.nudge(), port, token);
     resources.server = server;
     waitForHealth(server, port, serverLog);
     Thread.sleep(1500); // a tick or two of the idle 1 s timer, as on a server that has been up a while
 
     CpuMeter cpu = new CpuMeter(postmasterPid);
     Warmup warmup = o.warmup() == 0 ? null
-        : warmup(o, database, leads.subList(o.events(), leads.size()), current, cpu, server, serverLog);
+        : warmup(o, database, leads.subList(o.events(), leads.size()), current, cpu, server, serverLog, nudger);
     Phase product = new Phase(o.receivers(), o.baseline());
     current.set(product);
     int expected = o.events() * o.receivers();
@@ -265,7 +273,7 @@ public final class NotificationBenchmark {
         : "writing " + o.events() + " outbox events at " + o.rate() + "/s in batches every " + o.batchMillis() + " ms");
     WriteStats writes;
     try (Connection c = connect(database)) {
-      writes = writeEvents(c, o, leads.subList(0, o.events()), written);
+      writes = writeEvents(c, o, leads.subList(0, o.events()), written, nudger);
     }
     progress("written in " + String.format("%.2f s", writes.seconds()) + "; waiting for " + expected + " deliveries");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutSeconds());
@@ -317,6 +325,48 @@ public final class NotificationBenchmark {
     }
   }
 
+  /**
+   * The nudge the product's writers of {@code lead.sales_ready} send (score recalculation, lead management:
+   * docs/notifications.md#latency) once their transaction has committed, at most one per second (the slot
+   * that SQS deduplication and the local server's {@code LocalNudge} keep), with the slot's end in the body:
+   * here to the local server's in-process queue of notification-nudge ({@code POST /_local/queues/...}),
+   * without waiting for the answer. The events are written straight into the outbox, so without it the
+   * dispatcher would only ever be started by the 1 s timer, which no real writer of these events relies on.
+   */
+  static final class Nudger {
+    private final boolean enabled;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    private final java.net.URI uri;
+    private final String token;
+    private long slot = -1;
+
+    Nudger(boolean enabled, int port, String token) {
+      this.enabled = enabled;
+      this.uri = java.net.URI.create("http://127.0.0.1:" + port + "/_local/queues/notification-nudge/messages");
+      this.token = token;
+    }
+
+    void committed() {
+      long now = Instant.now().getEpochSecond();
+      if (!enabled || now == slot) {
+        return;
+      }
+      slot = now;
+      String body = new io.vertx.core.json.JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(
+          new io.vertx.core.json.JsonObject().put("body", new io.vertx.core.json.JsonObject()
+              .put("reason", "notification benchmark writer").put("slotEnds", Instant.ofEpochSecond(now + 1).toString()))))
+          .encode();
+      http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+              .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+              .build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .thenAccept(answer -> {
+            if (answer.statusCode() != 202) {
+              System.err.println("bench: the nudge was answered " + answer.statusCode());
+            }
+          });
+    }
+  }
+
   /** The warm-up's figures: a cold server's, printed apart from the measured phase's. */
   record Warmup(int events, int deliveries, double seconds, Histogram latency, CpuMeter.Usage cpu,
       ServerThreads.Tally threads) {
@@ -328,7 +378,7 @@ public final class NotificationBenchmark {
    * while. Its deliveries count in no measured figure; its own (a cold server's) are printed apart.
    */
   private static Warmup warmup(Options o, BenchDatabase database, List<UUID> leads, AtomicReferencePhase current,
-      CpuMeter cpu, Process server, Path serverLog) throws Exception {
+      CpuMeter cpu, Process server, Path serverLog, Nudger nudger) throws Exception {
     Phase phase = new Phase(o.receivers(), false);
     current.set(phase);
     int expected = leads.size() * o.receivers();
@@ -338,7 +388,7 @@ public final class NotificationBenchmark {
     ServerThreads.Snapshot threadsBefore = ServerThreads.snapshot(server.pid());
     WriteStats writes;
     try (Connection c = connect(database)) {
-      writes = writeEvents(c, o.withEvents(leads.size()), leads, written);
+      writes = writeEvents(c, o.withEvents(leads.size()), leads, written, nudger);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutSeconds());
     while (phase.unique.get() < expected && System.nanoTime() < deadline) {
@@ -485,8 +535,8 @@ public final class NotificationBenchmark {
    * Writes the events at the steady rate (or all at once): each batch is one transaction of
    * {@code rate * batchMillis / 1000} rows whose {@code created_at} is the time the batch was written.
    */
-  private static WriteStats writeEvents(Connection c, Options o, List<UUID> leads, Map<String, Long> written)
-      throws SQLException, InterruptedException {
+  private static WriteStats writeEvents(Connection c, Options o, List<UUID> leads, Map<String, Long> written,
+      Nudger nudger) throws SQLException, InterruptedException {
     int perBatch = o.rate() == 0 ? o.events() : Math.max(1, (int) Math.round(o.rate() * o.batchMillis() / 1000.0));
     Histogram commits = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
     c.setAutoCommit(false);
@@ -521,6 +571,7 @@ public final class NotificationBenchmark {
         }
         ps.executeBatch();
         c.commit();
+        nudger.committed();
         commits.recordValue(Math.min(nowMicros() - at, commits.getHighestTrackableValue()));
         batches++;
       }
@@ -685,8 +736,9 @@ public final class NotificationBenchmark {
     });
   }
 
-  private static Process startServer(Options o, BenchDatabase database, int port, Path log) throws IOException {
-    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, newToken(), log);
+  private static Process startServer(Options o, BenchDatabase database, int port, Path log, String token)
+      throws IOException {
+    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, token, log);
     Map<String, String> env = builder.environment();
     // The product's own schedule and settings: the template's 1 s timer, the dispatcher's defaults.
     env.keySet().removeIf(k -> k.startsWith("LEADCYCLE_SCHEDULE_SECONDS") || k.startsWith("NOTIFICATION_"));
@@ -717,7 +769,9 @@ public final class NotificationBenchmark {
     if (o.dispatcherConcurrency() != null) {
       d = d.withConcurrency(o.dispatcherConcurrency());
     }
-    line(r, "product", "local server, threshold-notification on its 1 s timer (template metadata), dispatcher "
+    line(r, "product", "local server, threshold-notification on its 1 s timer (template metadata)"
+        + (o.nudge() ? " and notification-nudge nudged after the writes (at most once a second, as the writers do)"
+            : " alone (--no-nudge)") + ", dispatcher "
         + (o.dispatcherConcurrency() == null ? "defaults: " : "defaults but NOTIFICATION_CONCURRENCY: ")
         + d.concurrency() + " sends in flight, " + d.claimAhead() + " claimed ahead, fan-out batches of "
         + d.fanOutBatch() + ", up to " + d.recordBatch() + " outcomes per write");
