@@ -26,8 +26,9 @@ import java.util.function.Consumer;
 /**
  * Phase (a) through the function path, as users get a full rescoring: the local server started as a
  * child process (a cold JVM: nothing of the scoring loaded or compiled yet), the draft model published
- * through {@code POST /v1/scoring-models/{id}/publish}, then the server's own scheduled
- * score-recalculation runs (template.yaml's 1 s timer and run budget) until the model's rescoring is
+ * through {@code POST /v1/scoring-models/{id}/publish}, then the server's own score-recalculation runs
+ * (template.yaml's 1 s timer and run budget, and the runs the publish nudges in each of the
+ * {@code RESCORING_PARALLELISM} rescoring groups, continuing themselves) until the model's rescoring is
  * idle and no lead is left in inquiry. The timers that do other work (threshold notification,
  * maintenance) are off: the baseline does not deliver events either.
  */
@@ -41,7 +42,8 @@ final class FunctionPathRescoring {
   }
 
   static ScoringBenchmark.FullProduct measure(Path localJar, BenchDatabase database, Path work, int round,
-      Database product, UUID modelId, CpuMeter cpu, Consumer<Process> started) throws Exception {
+      Database product, UUID modelId, CpuMeter cpu, Consumer<Process> started, int rescoringParallelism)
+      throws Exception {
     int port = freePort();
     String token = BenchSupport.newToken();
     Path log = work.resolve("server-rescoring-" + round + ".log");
@@ -49,6 +51,9 @@ final class FunctionPathRescoring {
     Map<String, String> env = builder.environment();
     env.put("LEADCYCLE_DATA_DIR", work.resolve("local-data-rescoring-" + round).toString());
     env.keySet().removeIf(name -> name.startsWith("LEADCYCLE_SCHEDULE_SECONDS") || name.startsWith("RESCORING_"));
+    if (rescoringParallelism > 0) {
+      env.put("RESCORING_PARALLELISM", Integer.toString(rescoringParallelism));
+    }
     for (String timer : List.of("THRESHOLD_NOTIFICATION", "MAINTENANCE")) {
       env.put("LEADCYCLE_SCHEDULE_SECONDS_" + timer, "0");
     }
@@ -104,9 +109,12 @@ final class FunctionPathRescoring {
     RunSummary total = new RunSummary(0, scored, (int) written.getLong(1).longValue(),
         (int) written.getLong(2).longValue(), 0, scored, false, Math.round(seconds * 1000));
     long runs = runsLogged(log);
-    String how = String.format(Locale.ROOT, "the local server's score-recalculation runs (1 s timer), %s; cold JVM "
+    String how = String.format(Locale.ROOT, "the local server's score-recalculation runs (1 s timer, and the "
+        + "publish's nudges in %s rescoring group(s)), %s; cold JVM "
         + "(server up in %.2f s, not counted), publish answered in %.3f s, split into %,d parts and first batch "
-        + "under way after %.2f s; %,.0f leads/s", runs < 0 ? "runs not in the log" : runs + " run(s) that scored",
+        + "under way after %.2f s; %,.0f leads/s", rescoringParallelism > 0 ? Integer.toString(rescoringParallelism)
+        : io.leadcycle.runtime.RescoringGroups.DEFAULT + " (the default)",
+        runs < 0 ? "runs not in the log" : runs + " run(s) that scored",
         startup, publishSeconds, written.getLong(3), firstScoreSeconds, scored / seconds);
     return new ScoringBenchmark.FullProduct(seconds, (int) Math.max(runs, 0), total, usage, how);
   }
@@ -117,10 +125,12 @@ final class FunctionPathRescoring {
         .execute()).await().iterator().next().getLong(0);
   }
 
-  /** The score-recalculation runs that scored leads, by their closing log lines; -1 when none can be told. */
+  /** The score-recalculation runs (scheduled and nudged) that scored leads, by their closing log lines; -1 when none can be told. */
   private static long runsLogged(Path log) {
     try (var lines = Files.lines(log)) {
-      return lines.filter(l -> l.contains("ScoreRecalculationHandler") && l.contains("\"leadsScored\"")
+      // Both triggers' runs: the schedule's and the nudged ones (the publish's groups and their continuations).
+      return lines.filter(l -> (l.contains("ScoreRecalculationHandler") || l.contains("ScoringNudgeHandler"))
+          && l.contains("\"leadsScored\"")
           && !l.contains("\"leadsScored\":0")).count();
     } catch (Exception e) {
       return -1;

@@ -63,8 +63,11 @@ import org.HdrHistogram.Histogram;
  *       recording when each {@code webhook-id} arrived) and one subscriber to {@code *} per receiver;</li>
  *   <li>the local server ({@code infra/local/target/leadcycle-local.jar}) as a child process: its 1 s
  *       timer (template metadata) runs the threshold-notification function with its defaults;</li>
+ *   <li>a warm-up: W events written and delivered the same way first (the server's JIT warms up), not in
+ *       the figures, its own printed apart;</li>
  *   <li>N outbox events written at a steady rate in small batches, each row's {@code created_at} the
- *       time it was written; then a wait until all N x R deliveries have arrived;</li>
+ *       time it was written, the notification-nudge function nudged after the commits at most once a
+ *       second as the product's writers do; then a wait until all N x R deliveries have arrived;</li>
  *   <li>the ceiling: the local server stopped, a plain Vert.x WebClient posts the same bodies, signed
  *       the same way, to the same receivers with the same concurrency (16);</li>
  *   <li>a report: deliveries/s, latency from outbox write to receipt (HdrHistogram), where that time
@@ -82,6 +85,11 @@ public final class NotificationBenchmark {
   private static final String USAGE = """
       Usage: infra/bench/run-notifications.sh [options]
         --events N              outbox events written (default 10000); each reaches every receiver
+        --warmup N              events written the same way and drained first, before the measured ones
+                                (default 3000; 0: a cold server). Printed apart, never in the figures
+        --no-nudge              do not nudge notification-nudge after the writes (the 1 s timer alone)
+        --dispatcher-concurrency C  the local server's NOTIFICATION_CONCURRENCY (default: unset, the
+                                dispatcher's default)
         --receivers R           loopback receivers, one subscriber to '*' each (default 3)
         --rate E                events written per second, in batches every --batch-ms (default 500);
                                 0 writes all events in one transaction (a burst: the drain rate)
@@ -99,7 +107,13 @@ public final class NotificationBenchmark {
 
   record Options(int events, int receivers, int rate, int batchMillis, int concurrency, int timeoutSeconds,
       boolean fsync, boolean baseline, Path localJar, List<String> serverJvmArgs, boolean keepFiles,
-      Integer naptime) {
+      Integer naptime, int warmup, Integer dispatcherConcurrency, boolean nudge) {
+
+    /** The same options for {@code events} events (the warm-up's). */
+    Options withEvents(int events) {
+      return new Options(events, receivers, rate, batchMillis, concurrency, timeoutSeconds, fsync, baseline, localJar,
+          serverJvmArgs, keepFiles, naptime, warmup, dispatcherConcurrency, nudge);
+    }
 
     static Options parse(String[] args) {
       int events = 10_000;
@@ -114,13 +128,17 @@ public final class NotificationBenchmark {
       List<String> jvmArgs = new ArrayList<>();
       boolean keep = false;
       Integer naptime = null;
+      int warmup = 3000;
+      Integer dispatcherConcurrency = null;
+      boolean nudge = true;
       for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
-          Set.of("--keep-files", "--no-baseline"))) {
+          Set.of("--keep-files", "--no-baseline", "--no-nudge"))) {
         String name = argument.name();
         String value = argument.value();
         switch (name) {
           case "--keep-files" -> keep = true;
           case "--no-baseline" -> baseline = false;
+          case "--no-nudge" -> nudge = false;
           case "--events" -> events = positive(name, value, 1);
           case "--receivers" -> receivers = positive(name, value, 1);
           case "--rate" -> rate = positive(name, value, 0);
@@ -131,11 +149,13 @@ public final class NotificationBenchmark {
           case "--local-jar" -> localJar = Path.of(value);
           case "--server-jvm-arg" -> jvmArgs.add(value);
           case "--autovacuum-naptime" -> naptime = positive(name, value, 1);
+          case "--warmup" -> warmup = positive(name, value, 0);
+          case "--dispatcher-concurrency" -> dispatcherConcurrency = positive(name, value, 1);
           default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
         }
       }
       return new Options(events, receivers, rate, batchMillis, concurrency, timeout, fsync, baseline, localJar,
-          List.copyOf(jvmArgs), keep, naptime);
+          List.copyOf(jvmArgs), keep, naptime, warmup, dispatcherConcurrency, nudge);
     }
   }
 
@@ -223,8 +243,8 @@ public final class NotificationBenchmark {
       for (HttpServer s : servers) {
         subscribers.add(insertSubscriber(c, "http://127.0.0.1:" + s.actualPort() + "/", secret));
       }
-      progress("seeding " + o.events() + " leads (one per event)");
-      leads = seedLeads(c, o.events());
+      progress("seeding " + (o.events() + o.warmup()) + " leads (one per event)");
+      leads = seedLeads(c, o.events() + o.warmup());
       try (Statement s = c.createStatement()) {
         s.execute("ANALYZE");
       }
@@ -233,22 +253,27 @@ public final class NotificationBenchmark {
     int port = freePort();
     Path serverLog = work.resolve("server.log");
     progress("starting the local server on port " + port + " (log: " + serverLog + ")");
-    Process server = startServer(o, database, port, serverLog);
+    String token = newToken();
+    Process server = startServer(o, database, port, serverLog, token);
+    Nudger nudger = new Nudger(o.nudge(), port, token);
     resources.server = server;
     waitForHealth(server, port, serverLog);
     Thread.sleep(1500); // a tick or two of the idle 1 s timer, as on a server that has been up a while
 
     CpuMeter cpu = new CpuMeter(postmasterPid);
+    Warmup warmup = o.warmup() == 0 ? null
+        : warmup(o, database, leads.subList(o.events(), leads.size()), current, cpu, server, serverLog, nudger);
     Phase product = new Phase(o.receivers(), o.baseline());
     current.set(product);
     int expected = o.events() * o.receivers();
     Map<String, Long> written = new HashMap<>(o.events() * 2);
     CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
+    ServerThreads.Snapshot threadsBefore = ServerThreads.snapshot(server.pid());
     progress(o.rate() == 0 ? "writing " + o.events() + " outbox events in one transaction"
         : "writing " + o.events() + " outbox events at " + o.rate() + "/s in batches every " + o.batchMillis() + " ms");
     WriteStats writes;
     try (Connection c = connect(database)) {
-      writes = writeEvents(c, o, leads, written, product, expected);
+      writes = writeEvents(c, o, leads.subList(0, o.events()), written, nudger);
     }
     progress("written in " + String.format("%.2f s", writes.seconds()) + "; waiting for " + expected + " deliveries");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutSeconds());
@@ -266,6 +291,8 @@ public final class NotificationBenchmark {
     }
     Thread.sleep(1000); // late duplicates, if any
     CpuMeter.Usage productCpu = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
+    ServerThreads.Tally threads = new ServerThreads.Tally();
+    threads.add(threadsBefore, ServerThreads.snapshot(server.pid()));
     int received = product.unique.get();
     if (received < expected) {
       progress("timed out: " + (expected - received) + " deliveries missing after " + o.timeoutSeconds() + " s");
@@ -285,9 +312,109 @@ public final class NotificationBenchmark {
       baseline = baseline(vertx, o, servers, product, secret, current, cpu);
     }
 
-    Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    Histogram latency = latencyOf(product, written);
     long firstWrite = writes.firstWriteMicros();
-    for (ConcurrentHashMap<String, Long> receiver : product.received) {
+    double seconds = (product.lastReceiptMicros.get() - firstWrite) / 1e6;
+    String command = System.getenv().getOrDefault("LEADCYCLE_BENCH_COMMAND",
+        ("java -cp infra/bench/target/leadcycle-bench.jar " + NotificationBenchmark.class.getName() + " "
+            + String.join(" ", args)).strip());
+    report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, writes, product,
+        expected, seconds, latency, breakdown, autoanalyze, productCpu, threads, warmup, baseline);
+    if (received < expected) {
+      throw new BenchmarkFailure((expected - received) + " of " + expected + " deliveries never arrived");
+    }
+  }
+
+  /**
+   * The nudge the product's writers of {@code lead.sales_ready} send (score recalculation, lead management:
+   * docs/notifications.md#latency) once their transaction has committed, at most one per second (the slot
+   * that SQS deduplication and the local server's {@code LocalNudge} keep), with the slot's end in the body:
+   * here to the local server's in-process queue of notification-nudge ({@code POST /_local/queues/...}),
+   * without waiting for the answer. The events are written straight into the outbox, so without it the
+   * dispatcher would only ever be started by the 1 s timer, which no real writer of these events relies on.
+   */
+  static final class Nudger {
+    private final boolean enabled;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    private final java.net.URI uri;
+    private final String token;
+    private long slot = -1;
+
+    Nudger(boolean enabled, int port, String token) {
+      this.enabled = enabled;
+      this.uri = java.net.URI.create("http://127.0.0.1:" + port + "/_local/queues/notification-nudge/messages");
+      this.token = token;
+    }
+
+    void committed() {
+      long now = Instant.now().getEpochSecond();
+      if (!enabled || now == slot) {
+        return;
+      }
+      slot = now;
+      String body = new io.vertx.core.json.JsonObject().put("messages", new io.vertx.core.json.JsonArray().add(
+          new io.vertx.core.json.JsonObject().put("body", new io.vertx.core.json.JsonObject()
+              .put("reason", "notification benchmark writer").put("slotEnds", Instant.ofEpochSecond(now + 1).toString()))))
+          .encode();
+      http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+              .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+              .build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .thenAccept(answer -> {
+            if (answer.statusCode() != 202) {
+              System.err.println("bench: the nudge was answered " + answer.statusCode());
+            }
+          });
+    }
+  }
+
+  /** The warm-up's figures: a cold server's, printed apart from the measured phase's. */
+  record Warmup(int events, int deliveries, double seconds, Histogram latency, CpuMeter.Usage cpu,
+      ServerThreads.Tally threads) {
+  }
+
+  /**
+   * The warm-up: {@code leads.size()} events written at the same rate and delivered to every receiver, as
+   * the measured ones, before them: the server's JIT and pools get warm, as on a server that has been up a
+   * while. Its deliveries count in no measured figure; its own (a cold server's) are printed apart.
+   */
+  private static Warmup warmup(Options o, BenchDatabase database, List<UUID> leads, AtomicReferencePhase current,
+      CpuMeter cpu, Process server, Path serverLog, Nudger nudger) throws Exception {
+    Phase phase = new Phase(o.receivers(), false);
+    current.set(phase);
+    int expected = leads.size() * o.receivers();
+    Map<String, Long> written = new HashMap<>(leads.size() * 2);
+    progress("warm-up: " + leads.size() + " events at " + o.rate() + "/s, drained before the measured events");
+    CpuMeter.Snapshot before = cpu.snapshot(server.toHandle());
+    ServerThreads.Snapshot threadsBefore = ServerThreads.snapshot(server.pid());
+    WriteStats writes;
+    try (Connection c = connect(database)) {
+      writes = writeEvents(c, o.withEvents(leads.size()), leads, written, nudger);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutSeconds());
+    while (phase.unique.get() < expected && System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new BenchmarkFailure("the local server exited with " + server.exitValue() + ":\n" + tail(serverLog));
+      }
+      Thread.sleep(20);
+    }
+    if (phase.unique.get() < expected) {
+      throw new BenchmarkFailure("warm-up: " + (expected - phase.unique.get()) + " deliveries missing after "
+          + o.timeoutSeconds() + " s");
+    }
+    CpuMeter.Usage usage = CpuMeter.between(before, cpu.snapshot(server.toHandle()));
+    ServerThreads.Tally threads = new ServerThreads.Tally();
+    threads.add(threadsBefore, ServerThreads.snapshot(server.pid()));
+    Histogram latency = latencyOf(phase, written);
+    double seconds = (phase.lastReceiptMicros.get() - writes.firstWriteMicros()) / 1e6;
+    progress(String.format("warm-up: %d deliveries in %.2f s; pausing 2 s", expected, seconds));
+    Thread.sleep(2000); // the warm-up's run ends (it lingers 1 s) and the timer ticks idle once, as between bursts
+    return new Warmup(leads.size(), expected, seconds, latency, usage, threads);
+  }
+
+  /** Write -> receipt per delivery of a phase. */
+  private static Histogram latencyOf(Phase phase, Map<String, Long> written) {
+    Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    for (ConcurrentHashMap<String, Long> receiver : phase.received) {
       receiver.forEach((id, at) -> {
         Long w = written.get(id);
         if (w != null) {
@@ -295,15 +422,19 @@ public final class NotificationBenchmark {
         }
       });
     }
-    double seconds = (product.lastReceiptMicros.get() - firstWrite) / 1e6;
-    String command = System.getenv().getOrDefault("LEADCYCLE_BENCH_COMMAND",
-        ("java -cp infra/bench/target/leadcycle-bench.jar " + NotificationBenchmark.class.getName() + " "
-            + String.join(" ", args)).strip());
-    report(o, command, startedAt, loadBefore + " before, " + loadAverage() + " after", dbInfo, writes, product,
-        expected, seconds, latency, breakdown, autoanalyze, productCpu, baseline);
-    if (received < expected) {
-      throw new BenchmarkFailure((expected - received) + " of " + expected + " deliveries never arrived");
+    return latency;
+  }
+
+  /** Deliveries received per second after the first write: how the rate builds up and holds. */
+  private static String receiptsPerSecond(Phase phase, long firstWriteMicros) {
+    java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
+    for (ConcurrentHashMap<String, Long> receiver : phase.received) {
+      receiver.values().forEach(at -> perSecond.merge(Math.max(0, (at - firstWriteMicros) / 1_000_000), 1,
+          Integer::sum));
     }
+    StringBuilder r = new StringBuilder();
+    perSecond.forEach((second, n) -> r.append(r.length() == 0 ? "" : " ").append(n));
+    return r.toString();
   }
 
   /** The phase the receivers record into (the product's, then the ceiling's). */
@@ -405,7 +536,7 @@ public final class NotificationBenchmark {
    * {@code rate * batchMillis / 1000} rows whose {@code created_at} is the time the batch was written.
    */
   private static WriteStats writeEvents(Connection c, Options o, List<UUID> leads, Map<String, Long> written,
-      Phase phase, int expected) throws SQLException, InterruptedException {
+      Nudger nudger) throws SQLException, InterruptedException {
     int perBatch = o.rate() == 0 ? o.events() : Math.max(1, (int) Math.round(o.rate() * o.batchMillis() / 1000.0));
     Histogram commits = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
     c.setAutoCommit(false);
@@ -440,6 +571,7 @@ public final class NotificationBenchmark {
         }
         ps.executeBatch();
         c.commit();
+        nudger.committed();
         commits.recordValue(Math.min(nowMicros() - at, commits.getHighestTrackableValue()));
         batches++;
       }
@@ -475,6 +607,10 @@ public final class NotificationBenchmark {
                    (SELECT min(a.at) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS first_attempt
               FROM deliveries d JOIN outbox o ON o.id = d.outbox_id""")) {
       while (rs.next()) {
+        String id = rs.getObject("outbox_id", UUID.class).toString();
+        if (!written.containsKey(id)) {
+          continue; // the warm-up's
+        }
         deliveries++;
         switch (rs.getString("status")) {
           case "delivered" -> delivered++;
@@ -485,10 +621,6 @@ public final class NotificationBenchmark {
         attempts += n;
         if (n > 1) {
           retried++;
-        }
-        String id = rs.getObject("outbox_id", UUID.class).toString();
-        if (!written.containsKey(id)) {
-          continue;
         }
         long created = micros(rs.getObject("created_at", OffsetDateTime.class));
         OffsetDateTime fanned = rs.getObject("fanned_out_at", OffsetDateTime.class);
@@ -604,18 +736,21 @@ public final class NotificationBenchmark {
     });
   }
 
-  private static Process startServer(Options o, BenchDatabase database, int port, Path log) throws IOException {
-    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, newToken(), log);
+  private static Process startServer(Options o, BenchDatabase database, int port, Path log, String token)
+      throws IOException {
+    ProcessBuilder builder = localServer(o.localJar(), o.serverJvmArgs(), database, port, token, log);
     Map<String, String> env = builder.environment();
     // The product's own schedule and settings: the template's 1 s timer, the dispatcher's defaults.
     env.keySet().removeIf(k -> k.startsWith("LEADCYCLE_SCHEDULE_SECONDS") || k.startsWith("NOTIFICATION_"));
+    if (o.dispatcherConcurrency() != null) {
+      env.put("NOTIFICATION_CONCURRENCY", o.dispatcherConcurrency().toString());
+    }
     return builder.start();
   }
 
   private static void report(Options o, String command, String startedAt, String load, String[] db, WriteStats writes,
       Phase product, int expected, double seconds, Histogram latency, Breakdown b, String autoanalyze,
-      CpuMeter.Usage cpu,
-      Baseline baseline) {
+      CpuMeter.Usage cpu, ServerThreads.Tally threads, Warmup warmup, Baseline baseline) {
     int received = product.unique.get();
     double rate = received / seconds;
     double p99 = ms(latency.getValueAtPercentile(99));
@@ -631,14 +766,30 @@ public final class NotificationBenchmark {
             + "by at most %.1f ms", writes.seconds(), ms(writes.commitMicros().getValueAtPercentile(50)),
         ms(writes.commitMicros().getMaxValue()), writes.maxLagMicros() / 1000.0));
     io.leadcycle.notifications.Dispatcher.Settings d = io.leadcycle.notifications.Dispatcher.Settings.DEFAULT;
-    line(r, "product", "local server, threshold-notification on its 1 s timer (template metadata), dispatcher "
-        + "defaults: " + d.concurrency() + " sends in flight, " + d.claimAhead() + " claimed ahead, fan-out batches of "
+    if (o.dispatcherConcurrency() != null) {
+      d = d.withConcurrency(o.dispatcherConcurrency());
+    }
+    line(r, "product", "local server, threshold-notification on its 1 s timer (template metadata)"
+        + (o.nudge() ? " and notification-nudge nudged after the writes (at most once a second, as the writers do)"
+            : " alone (--no-nudge)") + ", dispatcher "
+        + (o.dispatcherConcurrency() == null ? "defaults: " : "defaults but NOTIFICATION_CONCURRENCY: ")
+        + d.concurrency() + " sends in flight, " + d.claimAhead() + " claimed ahead, fan-out batches of "
         + d.fanOutBatch() + ", up to " + d.recordBatch() + " outcomes per write");
+    if (warmup == null) {
+      line(r, "warm-up", "none (--warmup 0): the measured events reach a cold server");
+    } else {
+      line(r, "warm-up", String.format("%d events (%d deliveries) written and drained first, not in the figures "
+          + "below; a cold server's: %.0f deliveries/s, write -> receipt p99 %.0f ms, local server %s per delivery "
+          + "(JIT compilers %s)", warmup.events(), warmup.deliveries(), warmup.deliveries() / warmup.seconds(),
+          ms(warmup.latency().getValueAtPercentile(99)), perDelivery(warmup.cpu().serverSeconds(), warmup.deliveries()),
+          String.format("%.0f µs", warmup.threads().compilerMicros(warmup.deliveries()))));
+    }
     r.append('\n');
     r.append("Product: outbox row -> fan-out -> claim -> signed POST -> receiver\n");
     line(r, "deliveries", String.format("%.0f deliveries/s  (%d of %d received in %.2f s from first write to last "
         + "receipt)", rate, received, expected, seconds));
     line(r, "latency", "write -> receipt: " + latencies(latency));
+    line(r, "per second", receiptsPerSecond(product, writes.firstWriteMicros()) + " (received, each second after the first write)");
     line(r, "duplicates", product.duplicates.get() + " (same webhook-id twice at one receiver)");
     line(r, "missing", Integer.toString(expected - received));
     line(r, "database", String.format("%d deliveries: %d delivered, %d pending, %d failed; %d attempts, %d retried",
@@ -653,6 +804,8 @@ public final class NotificationBenchmark {
     // Per delivery, CPU time depends less on what else the machine runs than deliveries/s do.
     line(r, "", "per delivery: local server " + perDelivery(cpu.serverSeconds(), received) + ", postgres "
         + perDelivery(cpu.postgresSeconds(), received) + ", bench " + perDelivery(cpu.benchSeconds(), received));
+    line(r, "", "local server by thread: " + threads.perSubmission(received) + " per delivery (/proc), of which the "
+        + String.format("JIT compilers %.0f µs", threads.compilerMicros(received)));
     r.append('\n');
     Double ratio = null;
     if (baseline != null) {

@@ -95,17 +95,19 @@ public final class ScoringBenchmark {
                                 is left in inquiry through its scheduled score-recalculation runs (1 s timer,
                                 template.yaml's budget); each round also runs the in-process product (after the
                                 SQL baseline, before the local server) for comparison
+        --rescoring-parallelism N  with --through-functions: the local server's RESCORING_PARALLELISM, the
+                                nudged runs a publish starts at once (default: the product's own, %d)
         --seed X                setseed() value for the data, between -1 and 1 (default 0.42)
         --fsync X               on (default, as in production) or off
         --synchronous-commit X  on (default) or off; applies to both sides
         --local-jar PATH        the local server jar (default infra/local/target/leadcycle-local.jar)
         --keep-files            keep the work directory (server log)
       """.formatted(RecalculationService.DEFAULT_BATCH, RecalculationService.DEFAULT_PART,
-      RecalculationService.DEFAULT_WORKERS);
+      RecalculationService.DEFAULT_WORKERS, io.leadcycle.runtime.RescoringGroups.DEFAULT);
 
   record Options(int contacts, int accounts, int interactions, int changed, int samples, int rounds, int warmup,
       int batchSize, double seed, boolean fsync, String synchronousCommit, Path localJar, boolean keepFiles,
-      int partSize, int parallel, boolean throughFunctions, int workers) {
+      int partSize, int parallel, boolean throughFunctions, int workers, int rescoringParallelism) {
 
     static Options parse(String[] args) {
       int contacts = 100_000;
@@ -125,6 +127,7 @@ public final class ScoringBenchmark {
       int parallel = 1;
       int workers = RecalculationService.DEFAULT_WORKERS;
       boolean throughFunctions = false;
+      int rescoringParallelism = 0; // the product's own
       for (BenchSupport.Argument argument : BenchSupport.arguments(args, USAGE,
           Set.of("--keep-files", "--through-functions"))) {
         String name = argument.name();
@@ -135,6 +138,7 @@ public final class ScoringBenchmark {
           case "--part-size" -> part = integer(name, value, 1);
           case "--parallel" -> parallel = integer(name, value, 1);
           case "--workers" -> workers = integer(name, value, 1);
+          case "--rescoring-parallelism" -> rescoringParallelism = integer(name, value, 1);
           case "--contacts" -> contacts = integer(name, value, 1);
           case "--accounts" -> accounts = integer(name, value, 1);
           case "--interactions" -> interactions = integer(name, value, 0);
@@ -154,7 +158,7 @@ public final class ScoringBenchmark {
         throw new IllegalArgumentException("--changed must not exceed --contacts");
       }
       return new Options(contacts, accounts, interactions, changed, samples, rounds, warmup, batch, seed, fsync,
-          synchronousCommit, localJar, keep, part, parallel, throughFunctions, workers);
+          synchronousCommit, localJar, keep, part, parallel, throughFunctions, workers, rescoringParallelism);
     }
 
     private static int integer(String name, String value, int min) {
@@ -337,7 +341,7 @@ public final class ScoringBenchmark {
         progress(String.format("(a) product: the local server started cold, the model published through its API, "
             + "until no lead is left in inquiry%s", of));
         full = FunctionPathRescoring.measure(o.localJar(), database, work, round, product, modelId, cpu,
-            resources::setServer);
+            resources::setServer, o.rescoringParallelism());
         BenchSupport.stop(resources.server);
       } else {
         progress(String.format("(a) product: RecalculationService (batches of %d, parts of %,d, %d run(s) at once) "

@@ -47,6 +47,14 @@ final class LocalEvents {
 
   /** One SQS record as Lambda's event source mapping delivers it. */
   static JsonObject sqsRecord(String queue, LocalQueue.Message message) {
+    JsonObject record = sqsRecordOf(queue, message);
+    if (message.group() != null) {
+      record.getJsonObject("attributes").put("MessageGroupId", message.group()); // as Lambda's FIFO records carry it
+    }
+    return record;
+  }
+
+  private static JsonObject sqsRecordOf(String queue, LocalQueue.Message message) {
     JsonObject attributes = new JsonObject();
     message.attributes().forEach((name, value) -> attributes.put(name, new JsonObject()
         .put("stringValue", value).put("stringListValues", new JsonArray()).put("binaryListValues", new JsonArray())

@@ -9,7 +9,8 @@ import java.util.Map;
  * A nudge as the local server sends it: a message to the in-process queue of the function the template
  * triggers from the target's queue ({@code SCORING_NUDGE_QUEUE_URL: !Ref ScoringNudgeQueue} → the function
  * with {@code Queue: !GetAtt ScoringNudgeQueue.Arn}), folded per second as SQS's deduplication folds them
- * in AWS ({@link SlottedNudge}), so the local server runs the same path as AWS.
+ * in AWS ({@link SlottedNudge}), in its FIFO message group (a full rescoring's groups run in parallel, one
+ * batch per group at a time, as in AWS), so the local server runs the same path as AWS.
  */
 final class LocalNudge extends SlottedNudge {
 
@@ -21,8 +22,8 @@ final class LocalNudge extends SlottedNudge {
   }
 
   @Override
-  protected void deliver(String deduplicationId, String body) {
-    queue.send(body, Map.of());
+  protected void deliver(String group, String deduplicationId, String body) {
+    queue.send(body, Map.of(), group); // the queue runs each group's batches one at a time, groups at once
   }
 
   @Override

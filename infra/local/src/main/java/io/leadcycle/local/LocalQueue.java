@@ -15,7 +15,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * An in-process stand-in for an SQS queue with a redrive policy, in front of one queue-triggered
@@ -23,19 +26,29 @@ import java.util.Set;
  * failed come back after a growing delay with a higher receive count, and after {@code maxReceives}
  * receives they end in the queue's dead-letter list, as with {@code maxReceiveCount}. Messages the
  * function refuses outright are parked there at once ({@link LocalDeadLetters}).
+ *
+ * <p>Messages sent with a FIFO message group (the nudges') are delivered as a FIFO queue's event source
+ * delivers them: a batch holds one group's messages, a group has one batch in flight at a time, and
+ * different groups' batches run at once (a full rescoring's N groups are N runs in parallel, as in AWS).
  */
 final class LocalQueue {
 
   /** A message as the queue keeps it. */
   record Message(String id, String body, Map<String, String> attributes, long sentAt, int receiveCount,
-      long visibleAt, long firstReceivedAt) {
+      long visibleAt, long firstReceivedAt, String group) {
+
+    Message(String id, String body, Map<String, String> attributes, long sentAt, int receiveCount, long visibleAt,
+        long firstReceivedAt) {
+      this(id, body, attributes, sentAt, receiveCount, visibleAt, firstReceivedAt, null);
+    }
 
     Message received(long now) {
-      return new Message(id, body, attributes, sentAt, receiveCount + 1, visibleAt, firstReceivedAt == 0 ? now : firstReceivedAt);
+      return new Message(id, body, attributes, sentAt, receiveCount + 1, visibleAt, firstReceivedAt == 0 ? now : firstReceivedAt,
+          group);
     }
 
     Message hiddenUntil(long at) {
-      return new Message(id, body, attributes, sentAt, receiveCount, at, firstReceivedAt);
+      return new Message(id, body, attributes, sentAt, receiveCount, at, firstReceivedAt, group);
     }
   }
 
@@ -56,6 +69,8 @@ final class LocalQueue {
   private final Duration retryDelay;
   private final List<Message> waiting = new ArrayList<>();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
+  /** The FIFO groups with a batch in flight: their next messages wait for it. */
+  private final Set<String> busyGroups = new HashSet<>();
   private int inFlight;
 
   LocalQueue(String name, SqsFunction function, int maxReceives, Duration retryDelay) {
@@ -74,19 +89,45 @@ final class LocalQueue {
   }
 
   /** Adds a message; its id, as SQS's SendMessage answers. */
-  synchronized String send(String body, Map<String, String> attributes) {
+  String send(String body, Map<String, String> attributes) {
+    return send(body, attributes, null);
+  }
+
+  /** Adds a message in FIFO message {@code group} (null: none); its id. */
+  synchronized String send(String body, Map<String, String> attributes, String group) {
     String id = Invocation.newRequestId();
-    waiting.add(new Message(id, body, Map.copyOf(attributes), System.currentTimeMillis(), 0, 0, 0));
+    waiting.add(new Message(id, body, Map.copyOf(attributes), System.currentTimeMillis(), 0, 0, 0, group));
     return id;
   }
 
-  /** Delivers one batch of visible messages to the function, if any; true when it delivered one. */
+  /** Delivers one batch of visible messages to the function, if any, and waits for it; true when it delivered one. */
   boolean deliverBatch() {
-    long now = System.currentTimeMillis();
-    List<Message> batch = take(now);
+    return deliverBatch(Runnable::run);
+  }
+
+  /**
+   * Takes one batch of visible messages, if any, and delivers it: a FIFO group's batch through
+   * {@code groups} (the handler threads: groups run at once), any other at once on this thread. True when
+   * it took one.
+   */
+  boolean deliverBatch(Executor groups) {
+    List<Message> batch = take(System.currentTimeMillis());
     if (batch.isEmpty()) {
       return false;
     }
+    if (batch.get(0).group() == null) {
+      deliver(batch);
+    } else {
+      try {
+        groups.execute(() -> deliver(batch));
+      } catch (RejectedExecutionException e) { // the server is stopping: the batch waits, as after a failure
+        settle(batch, Set.copyOf(batch.stream().map(Message::id).toList()), "the server stopped", System.currentTimeMillis());
+      }
+    }
+    return true;
+  }
+
+  private void deliver(List<Message> batch) {
     List<JsonObject> records = new ArrayList<>();
     batch.forEach(m -> records.add(LocalEvents.sqsRecord(name, m)));
     Set<String> failed = new HashSet<>();
@@ -104,17 +145,26 @@ final class LocalQueue {
       JsonLog.error(null, "queue " + name + ": the function threw; the batch will be delivered again", e);
     }
     settle(batch, failed, reason, System.currentTimeMillis());
-    return true;
   }
 
+  /** The next batch: visible messages of one group (or of none) whose group has no batch in flight. */
   private synchronized List<Message> take(long now) {
     List<Message> batch = new ArrayList<>();
+    String group = null;
     for (Iterator<Message> it = waiting.iterator(); it.hasNext() && batch.size() < BATCH_SIZE; ) {
       Message message = it.next();
-      if (message.visibleAt() <= now) {
-        it.remove();
-        batch.add(message.received(now));
+      if (message.visibleAt() > now || message.group() != null && busyGroups.contains(message.group())) {
+        continue;
       }
+      if (!batch.isEmpty() && !Objects.equals(group, message.group())) {
+        continue;
+      }
+      group = message.group();
+      it.remove();
+      batch.add(message.received(now));
+    }
+    if (group != null) {
+      busyGroups.add(group);
     }
     inFlight += batch.size();
     return batch;
@@ -122,6 +172,9 @@ final class LocalQueue {
 
   private synchronized void settle(List<Message> batch, Set<String> failed, String reason, long now) {
     inFlight -= batch.size();
+    if (batch.get(0).group() != null) {
+      busyGroups.remove(batch.get(0).group());
+    }
     for (Message message : batch) {
       if (!failed.contains(message.id())) {
         continue; // done (or parked by the function itself): SQS deletes it

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The queue-triggered functions' queues, one {@link LocalQueue} each (by function name), and their
@@ -39,14 +40,15 @@ final class LocalQueues {
   }
 
   /**
-   * Each queue drains what is visible, every {@value #DELIVERY_MILLIS} ms, or every
-   * {@code LEADCYCLE_QUEUE_DELIVERY_MILLIS} (a benchmark holds the nudged functions back with a long one).
+   * Each queue drains what is visible, every {@value #DELIVERY_MILLIS} ms or every
+   * {@code LEADCYCLE_QUEUE_DELIVERY_MILLIS} (a benchmark holds the nudged functions back with a long one);
+   * FIFO groups' batches run on {@code threads}, one per group at a time.
    */
-  void deliverOn(LocalTimers timers, Map<String, String> env) {
+  void deliverOn(LocalTimers timers, Executor threads, Map<String, String> env) {
     long millis = LocalSettings.positive(env, "LEADCYCLE_QUEUE_DELIVERY_MILLIS", (int) DELIVERY_MILLIS);
     for (LocalQueue queue : queues.values()) {
       timers.every(queue.name(), millis, () -> {
-        while (queue.deliverBatch()) {
+        while (queue.deliverBatch(threads)) {
           // drain what is visible now
         }
       });

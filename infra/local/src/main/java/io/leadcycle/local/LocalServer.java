@@ -139,7 +139,7 @@ public final class LocalServer implements AutoCloseable {
       for (Nudge.Target target : Nudge.Target.values()) {
         AwsResources.nudge(target).install(LocalNudge.of(target, queues, consumers));
       }
-      queues.deliverOn(timers, env);
+      queues.deliverOn(timers, threads::execute, env);
       LocalBuckets buckets = LocalBuckets.create(hosted, dataDirectory);
       buckets.scanOn(timers, env);
       LocalImportFiles imports = buckets.importFiles();

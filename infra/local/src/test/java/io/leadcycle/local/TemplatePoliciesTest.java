@@ -36,8 +36,8 @@ class TemplatePoliciesTest {
       Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue")),
       Map.entry("ScoringFunction", Set.of("ScoringNudgeQueue")),
       Map.entry("SubscribersFunction", Set.of()),
-      Map.entry("LinkedInWebhookFunction", Set.of("LinkedInSecretArn")),
-      Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn")),
+      Map.entry("LinkedInWebhookFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue")),
+      Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue")),
       // The bucket's name is computed from ImportBucketPrefix (see ImportBucket); its DLQ is the function's own.
       Map.entry("FileImportFunction", Set.of("ImportBucketPrefix", "FileImportDeadLetterQueue", "ScoringNudgeQueue")),
       Map.entry("ImportResumeFunction", Set.of("ImportBucketPrefix", "ScoringNudgeQueue")),

@@ -10,10 +10,11 @@ import java.util.Objects;
 
 /**
  * A nudge as an SQS {@code SendMessage} to its target's queue ({@code NOTIFICATION_NUDGE_QUEUE_URL},
- * {@code SCORING_NUDGE_QUEUE_URL}). On a FIFO queue (the template's) every nudge carries its target's
- * fixed message group and the current epoch second as its deduplication id: SQS drops a second nudge
- * with the same id within its five-minute deduplication window, so at most one nudge per second is
- * queued however many writers nudge. A failed send is logged and swallowed ({@link SlottedNudge}).
+ * {@code SCORING_NUDGE_QUEUE_URL}). On a FIFO queue (the template's) every nudge carries a message group
+ * (its target's own, or a full rescoring's {@code rescoring-k}) and a deduplication id of the current epoch
+ * second (in another group: the group and the second): SQS drops a second nudge with the same id within
+ * its five-minute deduplication window, so at most one nudge per second and group is queued however many
+ * writers nudge. A failed send is logged and swallowed ({@link SlottedNudge}).
  */
 public final class SqsNudge extends SlottedNudge {
 
@@ -52,15 +53,15 @@ public final class SqsNudge extends SlottedNudge {
   }
 
   @Override
-  protected void deliver(String deduplicationId, String body) {
-    client.get().sendMessage(request(deduplicationId, body));
+  protected void deliver(String group, String deduplicationId, String body) {
+    client.get().sendMessage(request(group, deduplicationId, body));
   }
 
-  /** SendMessage's input as the JSON protocol writes it. */
-  JsonObject request(String deduplicationId, String body) {
+  /** SendMessage's input as the JSON protocol writes it; a standard queue has no groups. */
+  JsonObject request(String group, String deduplicationId, String body) {
     JsonObject request = new JsonObject().put("QueueUrl", queueUrl).put("MessageBody", body);
     if (fifo) {
-      request.put("MessageGroupId", target().messageGroup()).put("MessageDeduplicationId", deduplicationId);
+      request.put("MessageGroupId", group).put("MessageDeduplicationId", deduplicationId);
     }
     return request;
   }

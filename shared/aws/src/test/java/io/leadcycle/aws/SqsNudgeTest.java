@@ -1,6 +1,7 @@
 package io.leadcycle.aws;
 
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.runtime.RescoringGroups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -99,6 +100,24 @@ class SqsNudgeTest {
     assertThat(sent.getString("MessageGroupId")).isEqualTo("leadcycle-scoring-nudge");
     assertThat(sent.getString("MessageDeduplicationId")).isEqualTo("1714564807");
     assertThat(Nudge.slotEnds(sent.getString("MessageBody"))).isEqualTo(Instant.parse("2024-05-01T12:00:08Z"));
+  }
+
+  @Test
+  void aFullRescoringNudgesEachOfItsGroupsOncePerSecondWithAnIdPerGroupAndSecond() {
+    SqsNudge nudge = new SqsNudge(Nudge.Target.SCORING, client, SCORING_URL, CLOCK);
+
+    new RescoringGroups(2).nudgeEach(nudge, "scoring: model published");
+    nudge.send("form-intake"); // a writer's nudge of the same second: its own group, its own id
+    nudge.send("score-recalculation: work left", "rescoring-2"); // group 2's continuation, folded into its second
+    new RescoringGroups(2).nudgeEach(nudge, "score-recalculation: rescoring split into parts"); // all folded
+
+    assertThat(requests).extracting(r -> r.getString("MessageGroupId"))
+        .containsExactly("rescoring-1", "rescoring-2", "leadcycle-scoring-nudge");
+    // SQS deduplicates across the whole queue: one id per group and second, so none drops another group's.
+    assertThat(requests).extracting(r -> r.getString("MessageDeduplicationId"))
+        .containsExactly("rescoring-1:1714564807", "rescoring-2:1714564807", "1714564807");
+    assertThat(requests).extracting(r -> new JsonObject(r.getString("MessageBody")).getString("slotEnds"))
+        .containsOnly("2024-05-01T12:00:08Z");
   }
 
   @Test

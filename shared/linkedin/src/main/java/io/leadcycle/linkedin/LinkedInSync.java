@@ -16,6 +16,8 @@ import io.leadcycle.linkedin.LinkedInResponseStore.Entry;
 import io.leadcycle.linkedin.LinkedInSyncStateStore.State;
 import io.leadcycle.store.MatchingStrategyStore;
 import io.leadcycle.store.RescoringMarks;
+import io.leadcycle.runtime.Nudge;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -108,14 +110,26 @@ public final class LinkedInSync {
   private final LinkedInSyncStateStore syncState = new LinkedInSyncStateStore();
   private final ErasureStore erasure = new ErasureStore();
   private final RescoringMarks rescoring = new RescoringMarks();
+  private final Nudge scoringNudge;
 
   /** @param api built on first use: paths that never call LinkedIn do not build its client */
   public LinkedInSync(Database database, LinkedInSettings settings, Supplier<LinkedInApi> api, Clock clock) {
+    this(database, settings, api, clock, Nudge.NONE);
+  }
+
+  /**
+   * @param scoringNudge nudged once a response taken in (or deleted) has marked its contact for rescoring and
+   *     committed, so its score does not wait for the schedule; folded per second, so a poll of many
+   *     responses sends about one a second while scoring starts on the first
+   */
+  public LinkedInSync(Database database, LinkedInSettings settings, Supplier<LinkedInApi> api, Clock clock,
+      Nudge scoringNudge) {
     this.database = database;
     this.settings = settings;
     this.api = api;
     this.clock = clock;
     this.intake = new IntakeService(database);
+    this.scoringNudge = scoringNudge;
   }
 
   // ---- mappings ----
@@ -226,6 +240,9 @@ public final class LinkedInSync {
     }
     IntakeResult result = intake.submit(decision.form(), decision.submission(), urn,
         new LinkedInResponseLedger(responses, lead.formUrn(), lead.submittedAt()), decision.matchContact()).await();
+    if (result.markedForRescoring()) {
+      scoringNudge.send("linkedin-sync"); // committed: the nudged run sees the mark
+    }
     if (result.replayed()) {
       Entry now = database.read(conn -> responses.find(conn, urn)).await();
       return new Outcome(urn, now == null ? "matched" : now.outcome(), result, true);
@@ -266,10 +283,15 @@ public final class LinkedInSync {
    * takes the response in again.
    */
   public Outcome deleted(String responseUrn) {
-    return database.inTransaction(conn -> deleted(conn, responseUrn, true)).await();
+    AtomicBoolean marked = new AtomicBoolean();
+    Outcome outcome = database.inTransaction(conn -> deleted(conn, responseUrn, true, marked)).await();
+    if (marked.get()) {
+      scoringNudge.send("linkedin-sync: lead deleted"); // the kept contact is rescored without the interaction
+    }
+    return outcome;
   }
 
-  private Future<Outcome> deleted(SqlConnection conn, String responseUrn, boolean firstLook) {
+  private Future<Outcome> deleted(SqlConnection conn, String responseUrn, boolean firstLook, AtomicBoolean marked) {
     return responses.lock(conn, responseUrn).compose(entry -> {
       if (entry != null && entry.outcome().equals("deleted")) {
         return Future.succeededFuture(new Outcome(responseUrn, "deleted", null, true));
@@ -279,7 +301,7 @@ public final class LinkedInSync {
         // tombstone waits for such a claim; if one committed meanwhile, what it created is erased below.
         return responses.insertTombstone(conn, responseUrn, "deleted on LinkedIn before Leadcycle took anything in")
             .compose(inserted -> inserted ? Future.succeededFuture(new Outcome(responseUrn, "deleted", null, false))
-                : deleted(conn, responseUrn, false));
+                : deleted(conn, responseUrn, false, marked));
       }
       if (entry == null || entry.interactionId() == null && entry.leadId() == null && entry.contactId() == null) {
         return responses.markDeleted(conn, responseUrn, "deleted on LinkedIn before Leadcycle took anything in")
@@ -311,7 +333,7 @@ public final class LinkedInSync {
                 }
                 // Kept (matched, or known from elsewhere since): its scores no longer count this lead.
                 return erasure.contactExists(conn, entry.contactId()).compose(present -> present
-                    ? rescoring.mark(conn, entry.contactId()) : Future.succeededFuture());
+                    ? rescoring.mark(conn, entry.contactId()).onSuccess(m -> marked.set(true)) : Future.succeededFuture());
               }));
       return contact.compose(v -> responses.markDeleted(conn, responseUrn,
               "deleted on LinkedIn: " + (done.isEmpty() ? "nothing to remove" : String.join(", ", done))))

@@ -31,8 +31,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,8 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       claimAhead} claimed and not yet sent, so that a freed sending slot takes the next one from memory
  *       without waiting for the database; their hosts are looked up (a short-lived DNS cache) and checked
  *       then, so that no slot waits for DNS either;
- *   <li><b>sends</b> them, at most {@code concurrency} at once: a slow receiver holds one slot and never
- *       delays the others;
+ *   <li><b>sends</b> them, at most {@code concurrency} at once, without a thread per send: a send is a
+ *       future on the HTTP client's event loop, and the one that ends starts the next queued delivery; a
+ *       slow receiver holds one slot and never delays the others;
  *   <li><b>records</b> every attempt and its outcome (2xx delivered; 410 disables the subscriber; 429/503
  *       honour {@code Retry-After}; anything else is retried on the {@link RetrySchedule}) in batches: one
  *       recorder thread writes whatever outcomes have arrived in one statement and one commit, while the
@@ -74,10 +73,38 @@ public final class Dispatcher implements AutoCloseable {
    * statement.
    */
   public record Settings(int concurrency, int fanOutBatch, Duration timeout, Duration lease, int claimAhead,
-      int recordBatch) {
+      int recordBatch, Duration linger) {
 
-    public static final Settings DEFAULT = new Settings(16, 500, WebhookSender.DEFAULT_TIMEOUT, Duration.ofSeconds(60),
-        240, 500);
+    public static final int DEFAULT_CONCURRENCY = 16;
+
+    public static final Settings DEFAULT = new Settings(DEFAULT_CONCURRENCY, 500, WebhookSender.DEFAULT_TIMEOUT,
+        Duration.ofSeconds(60), 240, 500, Duration.ofSeconds(1));
+
+    /**
+     * The defaults, with {@code NOTIFICATION_CONCURRENCY} sends in flight when it is set (a whole number
+     * from 1 to 256; anything else fails at once, naming it).
+     */
+    public static Settings fromEnvironment(Map<String, String> env) {
+      String raw = env.get("NOTIFICATION_CONCURRENCY");
+      if (raw == null || raw.isBlank()) {
+        return DEFAULT;
+      }
+      try {
+        int concurrency = Integer.parseInt(raw.strip());
+        if (concurrency >= 1 && concurrency <= 256) {
+          return DEFAULT.withConcurrency(concurrency);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalStateException("NOTIFICATION_CONCURRENCY must be a whole number from 1 to 256 (got \"" + raw
+          + "\").");
+    }
+
+    /** The same settings with {@code concurrency} sends in flight (and as many connections). */
+    public Settings withConcurrency(int concurrency) {
+      return new Settings(concurrency, fanOutBatch, timeout, lease, claimAhead, recordBatch, linger);
+    }
   }
 
   /**
@@ -117,15 +144,29 @@ public final class Dispatcher implements AutoCloseable {
     final AtomicInteger disabled = new AtomicInteger();
   }
 
-  /** What one turn of a run's loop fanned out and claimed. */
-  private record Step(FanOut fanOut, List<Claimed> claimed) {
-    static final Step NOTHING = new Step(new FanOut(0, 0), List.of());
+  /** What one turn of a run's loop fanned out and claimed, and the claimed deliveries' leads. */
+  private record Step(FanOut fanOut, List<Claimed> claimed, Map<UUID, JsonObject> views) {
+    static final Step NOTHING = new Step(new FanOut(0, 0), List.of(), Map.of());
+  }
+
+  /** A claimed delivery waiting for a send slot, with what sending it needs. */
+  private record Queued(Claimed delivery, JsonObject lead, Map<UUID, byte[]> bodies, WebhookSender.Target target,
+      Instant leaseUntil) {
   }
 
   /** One run's state shared with its sending tasks: past its budget, and what it claimed but did not send. */
   private static final class RunState {
     final Counters counters = new Counters();
     volatile boolean stopping;
+    /** Claimed and waiting for a send slot; sends in flight (at most {@code concurrency}). */
+    final java.util.concurrent.ConcurrentLinkedQueue<Queued> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** A permit per delivery claimed and not yet sent (queued or in flight). */
+    final Semaphore claims;
+
+    RunState(int claimable) {
+      claims = new Semaphore(claimable);
+    }
     /** Subscribers that answered 410 in this run: their deliveries claimed ahead are not sent. */
     final Set<UUID> gone = ConcurrentHashMap.newKeySet();
     final Map<Instant, List<UUID>> unsent = new ConcurrentHashMap<>();
@@ -140,14 +181,13 @@ public final class Dispatcher implements AutoCloseable {
   private final Settings settings;
   private final WebhookSender sender;
   private final RetrySchedule schedule = new RetrySchedule(() -> ThreadLocalRandom.current().nextDouble());
-  private final ExecutorService senders;
   private final Recorder recorder;
   private final DispatchStore store = new DispatchStore();
   private final LeadStore leads = new LeadStore();
   private final LeadScoreStore scores = new LeadScoreStore();
   /** Time kept in hand on a lease beyond a request's timeout, for recording its outcome. */
   private static final Duration LEASE_MARGIN = Duration.ofSeconds(10);
-  /** How often a busy run looks for new events to fan out. */
+  /** How often a busy run looks for new events to fan out, and a lingering one for anything to do. */
   private static final Duration FAN_OUT_EVERY = Duration.ofMillis(20);
 
   public Dispatcher(Database database, Clock clock, TargetPolicy policy) {
@@ -164,24 +204,23 @@ public final class Dispatcher implements AutoCloseable {
     this.clock = clock;
     this.settings = settings;
     this.sender = sender;
-    AtomicInteger threadNumber = new AtomicInteger();
-    this.senders = Executors.newFixedThreadPool(settings.concurrency(), work -> {
-      Thread thread = new Thread(work, "webhook-sender-" + threadNumber.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
     this.recorder = new Recorder();
   }
 
-  /** Fans out and sends until nothing is due and nothing is in flight, or {@code budget} is spent; then waits for what is in flight. */
+  /**
+   * Fans out and sends until nothing is due and nothing is in flight, or {@code budget} is spent; then waits
+   * for what is in flight. A run that has sent something keeps looking (every 20 ms) for {@code linger}
+   * after its last work before it ends: while events keep arriving it goes on, instead of ending between
+   * two of them and leaving the next ones to the next run (a second later on the local timer, a minute in
+   * AWS without a nudge). A run that finds nothing at all ends at once.
+   */
   public RunSummary run(Duration budget) {
     Instant started = clock.instant();
     Instant deadline = started.plus(budget);
-    RunState state = new RunState();
-    int writesBefore = recorder.writes();
-    // A permit per delivery claimed and not yet sent (queued or in a slot): at most concurrency + claimAhead.
     int claimable = settings.concurrency() + settings.claimAhead();
-    Semaphore claims = new Semaphore(claimable);
+    RunState state = new RunState(claimable);
+    Semaphore claims = state.claims;
+    int writesBefore = recorder.writes();
     // Claim in batches of at least this many (fewer only when that is all there is room for at the start).
     int claimBatch = Math.max(1, claimable / 4);
     int events = 0;
@@ -189,6 +228,7 @@ public final class Dispatcher implements AutoCloseable {
     boolean more = false;
     long lastFanOut = 0;
     boolean fanOutFull = false;
+    long lastWork = 0; // System.nanoTime() when this run last fanned out or claimed something; 0: never
     try {
       while (true) {
         if (clock.instant().isAfter(deadline)) {
@@ -203,14 +243,15 @@ public final class Dispatcher implements AutoCloseable {
         boolean room = free >= claimBatch && recorder.waiting() < settings.recordBatch();
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(settings.lease()).truncatedTo(ChronoUnit.MICROS);
-        // Fan-out and claim in one transaction: one commit (an fsync) for both, and what is fanned out can be
-        // claimed at once.
+        // Fan-out, claim and the claimed leads in one transaction: one commit (an fsync) for both writes, what
+        // is fanned out can be claimed at once, and the leads come over the same connection.
         Step step = !fanOutNow && !room ? Step.NOTHING : database.inTransaction(conn -> {
           Future<FanOut> fannedOut = fanOutNow
               ? store.fanOut(conn, settings.fanOutBatch(), now) : Future.succeededFuture(Step.NOTHING.fanOut());
-          return fannedOut.compose(f -> room
-              ? store.claim(conn, free, now, leaseUntil).map(c -> new Step(f, c))
-              : Future.succeededFuture(new Step(f, List.of())));
+          return fannedOut.compose(f -> !room ? Future.succeededFuture(new Step(f, List.of(), Map.of()))
+              : store.claim(conn, free, now, leaseUntil).compose(c -> c.isEmpty()
+                  ? Future.succeededFuture(new Step(f, c, Map.of()))
+                  : leadViews(conn, c).map(v -> new Step(f, c, v))));
         }).await();
         FanOut fanOut = step.fanOut();
         List<Claimed> claimed = step.claimed();
@@ -220,6 +261,9 @@ public final class Dispatcher implements AutoCloseable {
         }
         events += fanOut.events();
         created += fanOut.deliveries();
+        if (fanOut.events() > 0 || !claimed.isEmpty()) {
+          lastWork = System.nanoTime();
+        }
         if (claimed.isEmpty()) {
           if (fanOutFull) {
             continue;
@@ -233,12 +277,14 @@ public final class Dispatcher implements AutoCloseable {
               lastFanOut = 0; // look for new events once more before stopping
               continue;
             }
-            break;
+            if (lastWork == 0 || System.nanoTime() - lastWork >= settings.linger().toNanos()) {
+              break;
+            }
           }
-          pause(); // nothing due, sends in flight: look again shortly (events written meanwhile)
+          pause(); // nothing due (sends in flight, or lingering): look again shortly
           continue;
         }
-        Map<UUID, JsonObject> views = leadViews(claimed);
+        Map<UUID, JsonObject> views = step.views();
         // One body per event: its subscribers' deliveries, fanned out together, are mostly claimed together.
         Map<UUID, byte[]> bodies = new ConcurrentHashMap<>();
         Map<String, WebhookSender.Target> targets = new HashMap<>();
@@ -246,18 +292,15 @@ public final class Dispatcher implements AutoCloseable {
           targets.computeIfAbsent(delivery.url(), sender::target); // DNS here, never in a sending slot
         }
         for (Claimed delivery : claimed) {
-          claims.acquireUninterruptibly();
-          senders.execute(() -> {
-            try {
-              send(delivery, views.get(delivery.leadId()), bodies, targets.get(delivery.url()), leaseUntil, state);
-            } finally {
-              claims.release();
-            }
-          });
+          claims.acquireUninterruptibly(); // never waits: claimed no more than there were permits
+          state.queue.add(new Queued(delivery, views.get(delivery.leadId()), bodies, targets.get(delivery.url()),
+              leaseUntil));
         }
+        sendQueued(state);
       }
     } finally {
       state.stopping = true;
+      sendQueued(state); // what is still queued is released unsent
       claims.acquireUninterruptibly(claimable);
       claims.release(claimable);
       recorder.awaitWritten();
@@ -267,6 +310,56 @@ public final class Dispatcher implements AutoCloseable {
     return new RunSummary(events, created, counters.attempts.get(), counters.delivered.get(), counters.retrying.get(),
         counters.failed.get(), counters.disabled.get(), recorder.writes() - writesBefore, more,
         Duration.between(started, clock.instant()).toMillis());
+  }
+
+  /**
+   * Starts sends from the queue while fewer than {@code concurrency} are in flight. Called by the run's
+   * thread after a claim and, on the HTTP client's event loop, by every send that ends, so that a freed
+   * slot takes the next queued delivery at once, without a thread hop and without a thread blocked per send.
+   */
+  private void sendQueued(RunState state) {
+    while (!state.queue.isEmpty()) {
+      int inFlight = state.inFlight.get();
+      if (inFlight >= settings.concurrency()) {
+        return; // the send that ends next takes the next one
+      }
+      if (!state.inFlight.compareAndSet(inFlight, inFlight + 1)) {
+        continue;
+      }
+      Queued next = state.queue.poll();
+      if (next == null) {
+        state.inFlight.decrementAndGet();
+        continue; // taken meanwhile by another caller; the loop looks again
+      }
+      Future<Void> sent;
+      try {
+        sent = send(next, state);
+      } catch (Exception | Error e) {
+        sent = Future.failedFuture(e);
+      }
+      if (sent.isComplete()) {
+        finished(next, state, sent);
+      } else {
+        sent.onComplete(done -> {
+          finished(next, state, done);
+          sendQueued(state);
+        });
+      }
+    }
+  }
+
+  /** A send's end: its slot and its claim permit are free again. */
+  private void finished(Queued queued, RunState state, io.vertx.core.AsyncResult<Void> done) {
+    try {
+      if (done.failed()) {
+        // Not recorded: the lease expires and the delivery is sent again (same webhook-id).
+        JsonLog.error(null, "a webhook attempt could not be recorded; it is sent again when its lease ends",
+            done.cause(), new JsonObject().put("deliveryId", queued.delivery().deliveryId().toString()));
+      }
+    } finally {
+      state.inFlight.decrementAndGet();
+      state.claims.release();
+    }
   }
 
   /** Ends the leases of what this run claimed and did not send, so that the next run need not wait for them. */
@@ -283,17 +376,15 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /** The claimed deliveries' leads as {@code GET /v1/leads/{id}} shows them without timeline, as they are now. */
-  private Map<UUID, JsonObject> leadViews(List<Claimed> claimed) {
+  private Future<Map<UUID, JsonObject>> leadViews(io.vertx.sqlclient.SqlConnection conn, List<Claimed> claimed) {
     List<UUID> ids = claimed.stream().map(Claimed::leadId).distinct().toList();
-    return database.read(conn -> {
-      Future<Map<UUID, Lead>> found = leads.findAll(conn, ids);
-      Future<Map<UUID, List<LeadScore>>> scored = scores.scoresOf(conn, ids);
-      return Future.all(found, scored).map(all -> {
-        Map<UUID, JsonObject> views = new HashMap<>();
-        found.result().forEach((id, lead) -> views.put(id, JsonViews.lead(lead, scored.result().getOrDefault(id, List.of()))));
-        return views;
-      });
-    }).await();
+    Future<Map<UUID, Lead>> found = leads.findAll(conn, ids);
+    Future<Map<UUID, List<LeadScore>>> scored = scores.scoresOf(conn, ids);
+    return Future.all(found, scored).map(all -> {
+      Map<UUID, JsonObject> views = new HashMap<>();
+      found.result().forEach((id, lead) -> views.put(id, JsonViews.lead(lead, scored.result().getOrDefault(id, List.of()))));
+      return views;
+    });
   }
 
   /**
@@ -311,53 +402,58 @@ public final class Dispatcher implements AutoCloseable {
         .toBuffer();
   }
 
-  private void send(Claimed delivery, JsonObject lead, Map<UUID, byte[]> bodies, WebhookSender.Target target,
-      Instant leaseUntil, RunState state) {
-    try {
-      Instant at = clock.instant();
-      // Past the run's budget, too little lease left to send and record before another runner may take it,
-      // or its subscriber just answered 410 (disabled once the outcome is written): not sent, released.
-      if (state.stopping || !at.plus(settings.timeout()).plus(LEASE_MARGIN).isBefore(leaseUntil)
-          || state.gone.contains(delivery.subscriberId())) {
-        state.unsent(delivery, leaseUntil);
-        return;
-      }
-      int attempts = delivery.attempts() + 1;
-      Outcome outcome;
-      if (lead == null) {
-        // Deleting a lead deletes its events and their deliveries (cascade): only a race gets here.
-        outcome = new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,
-            "failed", null, null);
-      } else {
-        byte[] bytes = bodies.computeIfAbsent(delivery.outboxId(), event -> body(delivery, lead).getBytes());
-        Buffer body = Buffer.buffer(bytes);
-        long timestamp = at.getEpochSecond();
-        String id = delivery.outboxId().toString();
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-            .add("content-type", "application/json")
-            .add("webhook-id", id)
-            .add("webhook-timestamp", Long.toString(timestamp))
-            .add("webhook-signature", StandardWebhooks.signAll(delivery.secrets(), id, timestamp, bytes));
-        WebhookSender.Result result = sender.post(target, headers, body);
-        outcome = outcome(delivery, attempts, at, result);
-      }
-      Counters counters = state.counters;
-      counters.attempts.incrementAndGet();
-      switch (outcome.status()) {
-        case "delivered" -> counters.delivered.incrementAndGet();
-        case "failed" -> counters.failed.incrementAndGet();
-        default -> counters.retrying.incrementAndGet();
-      }
-      if (outcome.disableSubscriber() != null) {
-        state.gone.add(delivery.subscriberId());
-        counters.disabled.incrementAndGet();
-      }
-      recorder.add(outcome);
-    } catch (Exception | Error e) {
-      // Not recorded: the lease expires and the delivery is sent again (same webhook-id).
-      JsonLog.error(null, "a webhook attempt could not be recorded; it is sent again when its lease ends", e,
-          new JsonObject().put("deliveryId", delivery.deliveryId().toString()));
+  /**
+   * Sends one queued delivery and hands its outcome to the recorder; the future completes when it is
+   * handed over (or the delivery is left unsent). Never blocks.
+   */
+  private Future<Void> send(Queued queued, RunState state) {
+    Claimed delivery = queued.delivery();
+    Instant leaseUntil = queued.leaseUntil();
+    Instant at = clock.instant();
+    // Past the run's budget, too little lease left to send and record before another runner may take it,
+    // or its subscriber just answered 410 (disabled once the outcome is written): not sent, released.
+    if (state.stopping || !at.plus(settings.timeout()).plus(LEASE_MARGIN).isBefore(leaseUntil)
+        || state.gone.contains(delivery.subscriberId())) {
+      state.unsent(delivery, leaseUntil);
+      return Future.succeededFuture();
     }
+    int attempts = delivery.attempts() + 1;
+    JsonObject lead = queued.lead();
+    if (lead == null) {
+      // Deleting a lead deletes its events and their deliveries (cascade): only a race gets here.
+      counted(new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,
+          "failed", null, null), delivery, state);
+      return Future.succeededFuture();
+    }
+    byte[] bytes = queued.bodies().computeIfAbsent(delivery.outboxId(), event -> body(delivery, lead).getBytes());
+    long timestamp = at.getEpochSecond();
+    String id = delivery.outboxId().toString();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("content-type", "application/json")
+        .add("webhook-id", id)
+        .add("webhook-timestamp", Long.toString(timestamp))
+        .add("webhook-signature", StandardWebhooks.signAll(delivery.secrets(), id, timestamp, bytes));
+    return sender.send(queued.target(), headers, Buffer.buffer(bytes))
+        .map(result -> {
+          counted(outcome(delivery, attempts, at, result), delivery, state);
+          return null;
+        });
+  }
+
+  /** Counts an outcome in the run's summary and hands it to the recorder. */
+  private void counted(Outcome outcome, Claimed delivery, RunState state) {
+    Counters counters = state.counters;
+    counters.attempts.incrementAndGet();
+    switch (outcome.status()) {
+      case "delivered" -> counters.delivered.incrementAndGet();
+      case "failed" -> counters.failed.incrementAndGet();
+      default -> counters.retrying.incrementAndGet();
+    }
+    if (outcome.disableSubscriber() != null) {
+      state.gone.add(delivery.subscriberId());
+      counters.disabled.incrementAndGet();
+    }
+    recorder.add(outcome);
   }
 
   /** What an attempt's result means for the delivery. */
@@ -512,7 +608,7 @@ public final class Dispatcher implements AutoCloseable {
 
   private static void pause() {
     try {
-      Thread.sleep(50);
+      Thread.sleep(FAN_OUT_EVERY.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while deliveries were in flight", e);
@@ -521,7 +617,6 @@ public final class Dispatcher implements AutoCloseable {
 
   @Override
   public void close() {
-    senders.shutdownNow();
     recorder.close();
     sender.close();
   }

@@ -1,5 +1,6 @@
 package io.leadcycle.notifications;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -7,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.codec.BodyCodec;
@@ -32,8 +32,8 @@ import java.util.concurrent.TimeoutException;
  * Buffer)}), so that the dispatcher does them when it claims deliveries, off the sending slots; answers are
  * kept a short time per host ({@link HostAddresses}) and checked again at every use.
  *
- * <p>{@link #post} blocks (waiting for the answer, and a DNS lookup in {@link #target}): call it from a
- * worker thread.
+ * <p>{@link #send} does not block (the answer completes a future); {@link #post} blocks, waiting for
+ * the answer, and {@link #target} may wait for a DNS lookup: call those two from a worker thread.
  */
 public final class WebhookSender implements AutoCloseable {
 
@@ -149,9 +149,18 @@ public final class WebhookSender implements AutoCloseable {
    * what the receiver or the network does.
    */
   public Result post(Target target, MultiMap headers, Buffer body) {
+    return send(target, headers, body).await();
+  }
+
+  /**
+   * As {@link #post(Target, MultiMap, Buffer)}, without blocking: the answer completes the future on the
+   * client's event loop, and no thread waits for it meanwhile. The future never fails: what the receiver
+   * or the network does is a {@link Result}.
+   */
+  public Future<Result> send(Target target, MultiMap headers, Buffer body) {
     long started = System.nanoTime();
     if (target.refusal() != null) {
-      return failed(target.refusal(), started);
+      return Future.succeededFuture(failed(target.refusal(), started));
     }
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
@@ -161,7 +170,7 @@ public final class WebhookSender implements AutoCloseable {
         .setURI(target.path())
         .setFollowRedirects(false);
     try {
-      HttpResponse<Void> response = client
+      return client
           .request(HttpMethod.POST, SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()),
               options)
           .putHeaders(headers)
@@ -170,10 +179,12 @@ public final class WebhookSender implements AutoCloseable {
           .as(BodyCodec.none())
           .sendBuffer(body)
           .timeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
-          .await();
-      return new Result(response.statusCode(), null, response.getHeader("Retry-After"), millisSince(started));
+          .transform(answer -> Future.succeededFuture(answer.succeeded()
+              ? new Result(answer.result().statusCode(), null, answer.result().getHeader("Retry-After"),
+                  millisSince(started))
+              : failed(describe(answer.cause()), started)));
     } catch (Exception | Error e) {
-      return failed(describe(e), started);
+      return Future.succeededFuture(failed(describe(e), started));
     }
   }
 

@@ -41,7 +41,7 @@ class BatchedDeliveryTest {
   private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   /** Few slots and a small claim-ahead, so that deliveries queue and outcomes pile up into batches. */
   private static final Dispatcher.Settings SMALL = new Dispatcher.Settings(4, 50, Duration.ofSeconds(10),
-      Duration.ofSeconds(60), 8, 500);
+      Duration.ofSeconds(60), 8, 500, Duration.ZERO);
   private static Vertx receivers;
   private final List<AutoCloseable> closing = new ArrayList<>();
   private UUID leadId;
@@ -228,7 +228,7 @@ class BatchedDeliveryTest {
     for (int i = 0; i < 30; i++) {
       event("lead.sales_ready");
     }
-    Dispatcher dispatcher = dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 20, 500));
+    Dispatcher dispatcher = dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 20, 500, Duration.ZERO));
 
     Dispatcher.RunSummary run = dispatcher.run(Duration.ofMillis(500));
 
@@ -243,6 +243,56 @@ class BatchedDeliveryTest {
   }
 
   @Test
+  void aRunThatHasSentKeepsGoingWhileEventsKeepArrivingInsteadOfEndingBetweenThem() throws Exception {
+    Receiver receiver = receiver((path, n) -> Reply.of(200));
+    subscriber(receiver.url("/a"));
+    subscriber(receiver.url("/b"));
+    event("lead.sales_ready");
+    Dispatcher dispatcher = dispatcher(new Dispatcher.Settings(4, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 8,
+        500, Duration.ofSeconds(3)));
+    AtomicReference<Dispatcher.RunSummary> run = new AtomicReference<>();
+    Thread thread = new Thread(() -> run.set(dispatcher.run(Duration.ofSeconds(30))));
+    thread.start();
+    while (receiver.requests().size() < 2) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(300); // the run has found nothing for a moment and lingers
+    UUID later = event("lead.sales_ready");
+    thread.join();
+
+    // One run delivered both events, each to both subscribers once.
+    assertThat(run.get().eventsFannedOut()).isEqualTo(2);
+    assertThat(run.get().delivered()).isEqualTo(4);
+    assertThat(receiver.requests().stream().map(r -> r.path() + " " + r.header("webhook-id")).toList())
+        .hasSize(4).doesNotHaveDuplicates().contains("/a " + later, "/b " + later);
+  }
+
+  @Test
+  void manySendsInFlightAtOnceEachRecordedOnceWithItsOwnOutcome() {
+    // More slots than threads would be cheap to hold: sends are futures, every one recorded once.
+    Receiver receiver = receiver((path, n) -> new Reply(path.equals("/fails") ? 500 : 200, Map.of(), 50));
+    UUID ok = subscriber(receiver.url("/ok"));
+    UUID fails = subscriber(receiver.url("/fails"));
+    for (int i = 0; i < 100; i++) {
+      event("lead.sales_ready");
+    }
+
+    Dispatcher.RunSummary run = dispatcher(new Dispatcher.Settings(64, 50, Duration.ofSeconds(10),
+        Duration.ofSeconds(60), 64, 500, Duration.ZERO)).run(Duration.ofSeconds(60));
+
+    assertThat(run.attempts()).isEqualTo(200);
+    assertThat(run.delivered()).isEqualTo(100);
+    assertThat(run.retrying()).isEqualTo(100);
+    assertThat(receiver.requests().stream().map(r -> r.path() + " " + r.header("webhook-id")).toList())
+        .hasSize(200).doesNotHaveDuplicates();
+    assertThat(TestDatabase.count("SELECT count(*) FROM deliveries WHERE subscriber_id = '" + ok
+        + "' AND status = 'delivered' AND attempts = 1 AND claimed_until IS NULL")).isEqualTo(100);
+    assertThat(TestDatabase.count("SELECT count(*) FROM deliveries WHERE subscriber_id = '" + fails
+        + "' AND status = 'pending' AND attempts = 1 AND last_status = 500 AND claimed_until IS NULL")).isEqualTo(100);
+    assertThat(TestDatabase.count("SELECT count(*) FROM delivery_attempts")).isEqualTo(200);
+  }
+
+  @Test
   void afterA410TheDeliveriesClaimedAheadForThatSubscriberAreNotSent() {
     Receiver receiver = receiver((path, n) -> Reply.of(path.equals("/gone") ? 410 : 200));
     UUID gone = subscriber(receiver.url("/gone"));
@@ -250,7 +300,7 @@ class BatchedDeliveryTest {
       event("lead.sales_ready");
     }
     // One slot: the 410 is known before the next claimed delivery is taken from the queue.
-    dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 30, 500))
+    dispatcher(new Dispatcher.Settings(1, 50, Duration.ofSeconds(10), Duration.ofSeconds(60), 30, 500, Duration.ZERO))
         .run(Duration.ofSeconds(20));
 
     assertThat(receiver.requests("/gone")).hasSize(1);

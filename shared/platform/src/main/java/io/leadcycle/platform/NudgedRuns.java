@@ -34,12 +34,25 @@ public final class NudgedRuns {
   private final Duration budget;
   private final String work;
 
-  /** The batch being processed (identity: one Invocation per batch), its deadline, and its runs. */
-  private Invocation batch;
-  private Instant deadline;
-  private Instant lastRunStarted;
-  private JsonObject total;
-  private RuntimeException outcome;
+  /**
+   * The batch this thread is processing (identity: one Invocation per batch), its deadline, and its runs.
+   * Per thread: in Lambda one batch at a time, but the local server hands one handler the batches of
+   * several FIFO message groups at once (a full rescoring's groups run in parallel, as they do in AWS).
+   */
+  private final ThreadLocal<Batch> current = new ThreadLocal<>();
+
+  private static final class Batch {
+    final Invocation invocation;
+    final Instant deadline;
+    Instant lastRunStarted;
+    final JsonObject total = new JsonObject();
+    RuntimeException outcome;
+
+    Batch(Invocation invocation, Instant deadline) {
+      this.invocation = invocation;
+      this.deadline = deadline;
+    }
+  }
 
   /** {@code work} names the work in a failure's message ("dispatcher run", "rescoring pass"). */
   public NudgedRuns(Clock clock, Duration budget, String work) {
@@ -49,44 +62,43 @@ public final class NudgedRuns {
   }
 
   /** Runs {@code run} (given what is left of the batch's budget) as this message needs; throws the batch's failure. */
-  public synchronized void process(SQSMessage message, Invocation invocation, Function<Duration, JsonObject> run) {
-    if (invocation != batch) {
-      batch = invocation;
-      deadline = clock.instant().plus(budget);
-      lastRunStarted = null;
-      total = new JsonObject();
-      outcome = null;
+  public void process(SQSMessage message, Invocation invocation, Function<Duration, JsonObject> run) {
+    Batch batch = current.get();
+    if (batch == null || batch.invocation != invocation) {
+      batch = new Batch(invocation, clock.instant().plus(budget));
+      current.set(batch);
     }
-    if (outcome == null) {
+    if (batch.outcome == null) {
       try {
-        if (lastRunStarted == null) {
-          run(invocation, run);
+        if (batch.lastRunStarted == null) {
+          run(batch, run);
         }
         Instant ends = Nudge.slotEnds(message.getBody());
         Instant covered = ends == null ? null : ends.plus(CLOCK_MARGIN);
-        if (covered != null && lastRunStarted.isBefore(covered)) {
+        if (covered != null && batch.lastRunStarted.isBefore(covered)) {
           waitUntil(covered);
-          run(invocation, run);
+          run(batch, run);
         }
       } catch (RuntimeException | Error e) {
-        outcome = e instanceof RuntimeException failed && !Failure.of(e).kind().isClientError() ? failed
+        batch.outcome = e instanceof RuntimeException failed && !Failure.of(e).kind().isClientError() ? failed
             : new IllegalStateException(work + " failed", e);
       }
     }
-    if (outcome != null) {
-      throw outcome;
+    if (batch.outcome != null) {
+      throw batch.outcome;
     }
   }
 
-  private void run(Invocation invocation, Function<Duration, JsonObject> run) {
-    lastRunStarted = clock.instant();
-    Duration left = Duration.between(lastRunStarted, deadline);
+  private void run(Batch batch, Function<Duration, JsonObject> run) {
+    batch.lastRunStarted = clock.instant();
+    Duration left = Duration.between(batch.lastRunStarted, batch.deadline);
     if (left.isNegative() || left.isZero()) {
       return; // the budget is spent: the schedule (or the next nudge) continues
     }
+    JsonObject total = batch.total;
     run.apply(left).forEach(member -> total.put(member.getKey(), add(total.getValue(member.getKey()), member.getValue())));
     total.put("passes", add(total.getValue("passes"), 1));
-    total.forEach(member -> invocation.put(member.getKey(), member.getValue()));
+    total.forEach(member -> batch.invocation.put(member.getKey(), member.getValue()));
   }
 
   private void waitUntil(Instant at) {

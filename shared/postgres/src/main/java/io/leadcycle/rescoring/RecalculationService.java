@@ -82,9 +82,17 @@ public final class RecalculationService {
    */
   public static final int DEFAULT_WORKERS = 2;
 
-  /** What one run did. {@code more}: it stopped at its time budget with work left for the next run. */
+  /**
+   * What one run did. {@code more}: it stopped at its time budget with work left for the next run.
+   * {@code rescoringsSplit}: full rescorings this run split into parts (so that parallel runs can take them).
+   */
   public record RunSummary(int contactsRescored, int leadsScored, int firstScored, int salesReady, int gradeChanges,
-      int fullRescoringLeads, boolean more, long millis) {
+      int fullRescoringLeads, int rescoringsSplit, boolean more, long millis) {
+
+    public RunSummary(int contactsRescored, int leadsScored, int firstScored, int salesReady, int gradeChanges,
+        int fullRescoringLeads, boolean more, long millis) {
+      this(contactsRescored, leadsScored, firstScored, salesReady, gradeChanges, fullRescoringLeads, 0, more, millis);
+    }
 
     public JsonObject toJson() {
       return new JsonObject()
@@ -94,6 +102,7 @@ public final class RecalculationService {
           .put("salesReady", salesReady)
           .put("gradeChanges", gradeChanges)
           .put("fullRescoringLeads", fullRescoringLeads)
+          .put("rescoringsSplit", rescoringsSplit)
           .put("more", more)
           .put("millis", millis);
     }
@@ -151,8 +160,10 @@ public final class RecalculationService {
     int salesReady;
     int gradeChanges;
     int fullRescoring;
+    int rescoringsSplit;
 
     void add(Counters other) {
+      rescoringsSplit += other.rescoringsSplit;
       contacts += other.contacts;
       leadsScored += other.leadsScored;
       firstScored += other.firstScored;
@@ -189,7 +200,7 @@ public final class RecalculationService {
       more = fullRescorings(deadline, counters);
     }
     return new RunSummary(counters.contacts, counters.leadsScored, counters.firstScored, counters.salesReady,
-        counters.gradeChanges, counters.fullRescoring, more, Duration.between(started, clock.instant()).toMillis());
+        counters.gradeChanges, counters.fullRescoring, counters.rescoringsSplit, more, Duration.between(started, clock.instant()).toMillis());
   }
 
   /**
@@ -198,7 +209,7 @@ public final class RecalculationService {
    * with work left.
    */
   private boolean fullRescorings(Instant deadline, Counters counters) {
-    while (!clock.instant().isAfter(deadline) && inTransaction(conn -> models.splitRescoring(conn, partSize))) {
+    while (!clock.instant().isAfter(deadline) && split(counters)) {
       // one model split per transaction
     }
     if (workers == 1) {
@@ -229,6 +240,18 @@ public final class RecalculationService {
     }
   }
 
+  /** Splits one model's full rescoring into parts, if one has none yet; whether one has parts now. */
+  private boolean split(Counters counters) {
+    return counted(inTransaction(conn -> models.splitRescoring(conn, partSize)), counters);
+  }
+
+  private static boolean counted(ScoringModelStore.Split split, Counters counters) {
+    if (split == ScoringModelStore.Split.HERE) {
+      counters.rescoringsSplit++;
+    }
+    return split.hasParts();
+  }
+
   /** One worker's batches of full rescorings, until no part is left or the budget is spent (then true). */
   private boolean fullRescoringBatches(Instant deadline, Counters counters) {
     while (true) {
@@ -239,7 +262,7 @@ public final class RecalculationService {
       // parallel runs share a model. A model published meanwhile is split into parts first.
       boolean worked = inTransaction(conn -> models.claimRescoring(conn).compose(claim -> {
         if (claim == null) {
-          return models.splitRescoring(conn, partSize);
+          return models.splitRescoring(conn, partSize).map(split -> counted(split, counters));
         }
         boolean accountTarget = claim.model().definition().target() == ModelTarget.ACCOUNT;
         return leads.nextScoredBy(conn, accountTarget, claim.after(), claim.last(), batchSize).compose(ids -> {

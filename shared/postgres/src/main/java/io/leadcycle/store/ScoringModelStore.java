@@ -155,15 +155,26 @@ public final class ScoringModelStore {
         });
   }
 
+  /** What {@link #splitRescoring} found: no model to split, a model it split, or one another run split first. */
+  public enum Split {
+    NOTHING, HERE, BY_ANOTHER;
+
+    /** Whether a model has parts to claim now. */
+    public boolean hasParts() {
+      return this != NOTHING;
+    }
+  }
+
   /**
    * Splits the full rescoring of one live model that has no parts yet (oldest first) into parts of
    * {@code partSize} leads by id, the last one open-ended, from the model's {@code rescoring_after} on.
-   * Answers whether the model has parts now. A run that finds another splitting the model waits for it
+   * Answers whether the model has parts now, and whether this call split it ({@link Split}: the run that
+   * splits nudges the rescoring's parallel runs). A run that finds another splitting the model waits for it
    * (a second or so) rather than skip it: runs started together all get parts to work on.
    * {@code NO KEY UPDATE}: scores being written for the model hold a key share of its row, which must
    * not hold the split up.
    */
-  public Future<Boolean> splitRescoring(SqlClient client, int partSize) {
+  public Future<Split> splitRescoring(SqlClient client, int partSize) {
     return client.preparedQuery("""
             SELECT id, target, rescoring_after FROM scoring_models m
              WHERE status = 'live' AND rescoring_status <> 'idle'
@@ -172,7 +183,7 @@ public final class ScoringModelStore {
         .execute()
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.succeededFuture(false);
+            return Future.succeededFuture(Split.NOTHING);
           }
           Row row = rows.iterator().next();
           UUID id = row.getUUID("id");
@@ -182,7 +193,7 @@ public final class ScoringModelStore {
           // Asked again in a statement of its own, which sees a split that committed while this waited.
           return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM rescoring_partitions WHERE model_id = $1)")
               .execute(Tuple.of(id)).compose(split -> split.iterator().next().getBoolean(0)
-              ? Future.succeededFuture(true) : client.preparedQuery("""
+              ? Future.succeededFuture(Split.BY_ANOTHER) : client.preparedQuery("""
                   WITH bounds AS (
                     SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM leads
                                      WHERE status = 'open' AND""" + " " + which + """
@@ -198,7 +209,7 @@ public final class ScoringModelStore {
                   UPDATE scoring_models SET rescoring_status = 'running',
                          rescoring_started_at = coalesce(rescoring_started_at, now())
                    WHERE id = $1""").execute(Tuple.of(id)))
-              .map(true));
+              .map(Split.HERE));
         });
   }
 

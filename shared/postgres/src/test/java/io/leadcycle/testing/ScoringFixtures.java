@@ -42,6 +42,21 @@ public final class ScoringFixtures {
         contactId, accountId);
   }
 
+  /**
+   * {@code count} contacts ({@code bulk<n>@example.com}, every third a CTO) with an open lead in inquiry each,
+   * in one statement: enough leads for a full rescoring of several parts.
+   */
+  public static void contactsWithLeads(int count) {
+    TestDatabase.database().pool().preparedQuery("""
+        WITH c AS (INSERT INTO contacts (email, email_norm, job_title)
+                   SELECT 'bulk' || n || '@example.com', 'bulk' || n || '@example.com',
+                          CASE WHEN n % 3 = 0 THEN 'CTO' ELSE 'Intern' END
+                     FROM generate_series(1, $1) n RETURNING id)
+        INSERT INTO leads (topic, contact_id, context_kind, context_id, context_name)
+        SELECT 'Spring launch', id, 'marketing_page', 'spring', 'Spring launch' FROM c""")
+        .execute(Tuple.of(count)).await();
+  }
+
   /** An interaction of {@code type} ({@code website_visited}, ...) that happened at {@code at}. */
   public static UUID interaction(UUID contactId, String type, Instant at, String contextId) {
     return insert("INSERT INTO interactions (contact_id, type, occurred_at, context_id, source_key)"

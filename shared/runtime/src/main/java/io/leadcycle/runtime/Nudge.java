@@ -66,16 +66,34 @@ public interface Nudge {
     }
   };
 
-  /** Sends one nudge; {@code reason} says which writer (for the logs). Never throws. */
+  /** Sends one nudge in the target's own message group; {@code reason} says which writer (for the logs). Never throws. */
   void send(String reason);
+
+  /**
+   * Sends one nudge in message group {@code group} of the target's FIFO queue (groups run in parallel, one
+   * run at a time each: {@link RescoringGroups}), deduplicated per group and slot. A nudge without groups
+   * (none, a test's) sends it as {@link #send(String)} does. Never throws.
+   */
+  default void send(String reason, String group) {
+    send(reason);
+  }
 
   /** Builds what the first send would build (the SQS sender), without calling AWS: for SnapStart's snapshot. */
   default void prime() {
   }
 
-  /** The slot of {@code at}: its epoch second, which is also the FIFO deduplication id. */
+  /** The slot of {@code at}: its epoch second, which is also the FIFO deduplication id in the target's own group. */
   static long slot(Instant at) {
     return at.getEpochSecond();
+  }
+
+  /**
+   * The FIFO deduplication id of a nudge in {@code group} and {@code slot}: the slot in the target's own group
+   * ({@code ownGroup}), else the group and the slot ({@code rescoring-2:1733512345}), since SQS deduplicates
+   * across the whole queue: the nudges of one slot in N groups must be N messages.
+   */
+  static String deduplicationId(String group, String ownGroup, long slot) {
+    return group.equals(ownGroup) ? Long.toString(slot) : group + ":" + slot;
   }
 
   /** The message of a nudge sent in {@code slot}: the writer, and when the slot ends. */

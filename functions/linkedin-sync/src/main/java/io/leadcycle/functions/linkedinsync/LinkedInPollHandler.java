@@ -5,7 +5,9 @@ import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.linkedin.LinkedInSettings;
+import io.leadcycle.aws.AwsResources;
 import io.leadcycle.linkedin.LinkedInSync;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
@@ -28,6 +30,8 @@ public final class LinkedInPollHandler extends ScheduledFunction {
 
   private final Clock clock;
   private final LinkedInSettings settings;
+  /** Responses taken in mark their contacts; scoring is nudged once they committed (docs/scoring.md). */
+  private Supplier<Nudge> scoringNudge;
   private final Duration budget;
   private final LinkedInApi.Backoff backoff;
   private final Lazy<LinkedInApi> api = Lazy.of(this::newApi);
@@ -36,6 +40,7 @@ public final class LinkedInPollHandler extends ScheduledFunction {
   public LinkedInPollHandler() {
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
     this.settings = LinkedInSettings.fromEnvironment(System.getenv());
     this.budget = BudgetedRun.budget(System.getenv(), "LINKEDIN_POLL_RUN_SECONDS", DEFAULT_RUN_SECONDS);
     this.backoff = LinkedInApi.Backoff.DEFAULT;
@@ -45,14 +50,21 @@ public final class LinkedInPollHandler extends ScheduledFunction {
       LinkedInApi.Backoff backoff) {
     this.database = database;
     this.clock = clock;
+    this.scoringNudge = () -> Nudge.NONE;
     this.settings = settings;
     this.budget = budget;
     this.backoff = backoff;
   }
 
+  /** Nudges {@code nudge} where Lambda would nudge {@code SCORING_NUDGE_QUEUE_URL}'s queue (tests). */
+  LinkedInPollHandler nudgingScoring(Nudge nudge) {
+    this.scoringNudge = () -> nudge;
+    return this;
+  }
+
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
-    return new LinkedInSync(database(), settings, this::api, clock).poll(budget, invocation.metrics()).toJson()
+    return new LinkedInSync(database(), settings, this::api, clock, scoringNudge.get()).poll(budget, invocation.metrics()).toJson()
         .getMap();
   }
 

@@ -20,7 +20,9 @@ import io.leadcycle.http.Route;
 import io.leadcycle.intake.IntakeResult;
 import io.leadcycle.linkedin.LinkedInApi;
 import io.leadcycle.linkedin.LinkedInSettings;
+import io.leadcycle.aws.AwsResources;
 import io.leadcycle.linkedin.LinkedInSync;
+import io.leadcycle.runtime.Nudge;
 import io.leadcycle.platform.Failure;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
@@ -46,6 +48,8 @@ public final class LinkedInWebhookHandler extends HttpFunction {
 
   private final Clock clock;
   private final LinkedInSettings settings;
+  /** Responses taken in mark their contacts; scoring is nudged once they committed (docs/scoring.md). */
+  private Supplier<Nudge> scoringNudge;
   private final LinkedInApi.Backoff backoff;
   private final Lazy<LinkedInApi> api = Lazy.of(this::newApi);
 
@@ -53,6 +57,7 @@ public final class LinkedInWebhookHandler extends HttpFunction {
   public LinkedInWebhookHandler() {
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
+    this.scoringNudge = AwsResources.SCORING_NUDGE;
     this.settings = LinkedInSettings.fromEnvironment(System.getenv());
     this.backoff = LinkedInApi.Backoff.WEBHOOK;
   }
@@ -61,8 +66,15 @@ public final class LinkedInWebhookHandler extends HttpFunction {
       LinkedInApi.Backoff backoff) {
     this.database = database;
     this.clock = clock;
+    this.scoringNudge = () -> Nudge.NONE;
     this.settings = settings;
     this.backoff = backoff;
+  }
+
+  /** Nudges {@code nudge} where Lambda would nudge {@code SCORING_NUDGE_QUEUE_URL}'s queue (tests). */
+  LinkedInWebhookHandler nudgingScoring(Nudge nudge) {
+    this.scoringNudge = () -> nudge;
+    return this;
   }
 
   @Override
@@ -195,7 +207,7 @@ public final class LinkedInWebhookHandler extends HttpFunction {
   }
 
   private LinkedInSync sync() {
-    return new LinkedInSync(database(), settings, this::api, clock);
+    return new LinkedInSync(database(), settings, this::api, clock, scoringNudge.get());
   }
 
   /** One LinkedIn client per execution environment, on the database's Vert.x. */

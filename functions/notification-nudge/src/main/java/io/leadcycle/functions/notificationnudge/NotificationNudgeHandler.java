@@ -44,6 +44,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
   private final Clock clock;
   private final Duration budget;
   private final TargetPolicy policy;
+  private final Dispatcher.Settings settings;
   private final Lazy<Dispatcher> dispatcher = Lazy.of(this::newDispatcher);
   private final NudgedRuns runs;
 
@@ -55,6 +56,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
     this.clock = Clock.systemUTC();
     this.budget = budget(env);
     this.policy = policy(env);
+    this.settings = Dispatcher.Settings.fromEnvironment(env);
     this.runs = new NudgedRuns(clock, budget, "dispatcher run");
   }
 
@@ -64,6 +66,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
     this.clock = clock;
     this.budget = budget(env);
     this.policy = policy(env);
+    this.settings = Dispatcher.Settings.fromEnvironment(env);
     this.runs = new NudgedRuns(clock, budget, "dispatcher run");
   }
 
@@ -74,7 +77,7 @@ public final class NotificationNudgeHandler extends SqsFunction {
 
   /** Built on first use: it needs the database, which the constructor only names. */
   private Dispatcher newDispatcher() {
-    return new Dispatcher(database(), clock, policy);
+    return new Dispatcher(database(), clock, settings, policy);
   }
 
   @Override

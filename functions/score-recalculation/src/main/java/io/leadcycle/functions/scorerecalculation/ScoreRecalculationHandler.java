@@ -4,6 +4,7 @@ import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.runtime.RescoringGroups;
 import io.leadcycle.platform.BudgetedRun;
 import io.leadcycle.platform.Invocation;
 import io.leadcycle.platform.ScheduledFunction;
@@ -43,8 +44,12 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
 
   /** The constructor Lambda calls: the database and the run budget come from the environment. */
   public ScoreRecalculationHandler() {
-    this(SharedDatabase.warmingUp(), Clock.systemUTC(), System.getenv(), AwsResources.NOTIFICATION_NUDGE,
-        AwsResources.SCORING_NUDGE);
+    this(System.getenv());
+  }
+
+  /** As Lambda's, with {@code env} for the environment (the local server's). */
+  public ScoreRecalculationHandler(Map<String, String> env) {
+    this(SharedDatabase.warmingUp(), Clock.systemUTC(), env, AwsResources.NOTIFICATION_NUDGE, AwsResources.SCORING_NUDGE);
   }
 
   ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
@@ -55,17 +60,22 @@ public final class ScoreRecalculationHandler extends ScheduledFunction {
     this(database, clock, env, () -> nudge, () -> Nudge.NONE);
   }
 
+  ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env, Nudge notificationNudge,
+      Nudge scoringNudge) {
+    this(database, clock, env, () -> notificationNudge, () -> scoringNudge);
+  }
+
   private ScoreRecalculationHandler(Supplier<Database> database, Clock clock, Map<String, String> env,
       Supplier<Nudge> notificationNudge, Supplier<Nudge> scoringNudge) {
     this.clock = clock;
     this.budget = budget(env);
     this.keepPolling = keepPolling(env);
-    this.pass = new RescoringPass(database, clock, notificationNudge, scoringNudge);
+    this.pass = new RescoringPass(database, clock, notificationNudge, scoringNudge, RescoringGroups.fromEnvironment(env));
   }
 
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
-    return BudgetedRun.run(clock, budget, keepPolling, left -> pass.run(left, invocation.metrics()));
+    return BudgetedRun.run(clock, budget, keepPolling, left -> pass.run(left, invocation.metrics(), null));
   }
 
   /** Whether a run wrote outbox events: first scored (stage change), sales-ready, grade changes (score changed). */

@@ -1,6 +1,7 @@
 package io.leadcycle.functions.scorerecalculation;
 
 import static io.leadcycle.testing.ScoringFixtures.contact;
+import static io.leadcycle.testing.ScoringFixtures.contactsWithLeads;
 import static io.leadcycle.testing.ScoringFixtures.interaction;
 import static io.leadcycle.testing.ScoringFixtures.lead;
 import static io.leadcycle.testing.ScoringFixtures.live;
@@ -14,6 +15,7 @@ import io.leadcycle.domain.Unavailable;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.DeadLetters;
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.scoring.ScoringModel;
 import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
 import io.leadcycle.testing.TestDatabase;
@@ -55,6 +57,11 @@ class ScoringNudgeHandlerTest {
    * them ({@link Nudge#body}), with the FIFO attributes SQS adds.
    */
   private static SQSEvent nudges(long... slots) {
+    return nudgesIn(Nudge.Target.SCORING.messageGroup(), slots);
+  }
+
+  /** As {@link #nudges}, in message group {@code group} (a full rescoring's {@code rescoring-k}). */
+  private static SQSEvent nudgesIn(String group, long... slots) {
     JsonObject event = new JsonObject(LambdaEvents.resource("events/sqs-event.json"));
     JsonObject recorded = event.getJsonArray("Records").getJsonObject(0);
     JsonArray records = new JsonArray();
@@ -63,7 +70,7 @@ class ScoringNudgeHandlerTest {
           .put("messageId", UUID.nameUUIDFromBytes(new byte[] {(byte) i}).toString())
           .put("body", Nudge.body("form-intake", slots[i]).encode())
           .put("eventSourceARN", ARN);
-      record.getJsonObject("attributes").put("MessageGroupId", Nudge.Target.SCORING.messageGroup())
+      record.getJsonObject("attributes").put("MessageGroupId", group)
           .put("MessageDeduplicationId", Long.toString(slots[i])).put("SequenceNumber", "1884949646046769612" + i);
       records.add(record);
     }
@@ -209,5 +216,95 @@ class ScoringNudgeHandlerTest {
     scoringNudges.clear();
     handler(TestDatabase::database).handleRequest(nudges(Nudge.slot(Instant.now()) - 60), null);
     assertThat(TestDatabase.count("SELECT count(*) FROM contacts_to_rescore")).isZero();
+  }
+
+  /** A clock a second further at every look: a budget of a few seconds is spent after a few looks. */
+  private static Clock ticking() {
+    return new Clock() {
+      private Instant now = Instant.now();
+
+      @Override
+      public synchronized Instant instant() {
+        now = now.plusSeconds(1);
+        return now;
+      }
+
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+    };
+  }
+
+  /** Records each nudge with its group ("own" for the writers' group). */
+  private static Nudge grouped(List<String> sent) {
+    return new Nudge() {
+      @Override
+      public void send(String reason) {
+        sent.add(reason + " in own");
+      }
+
+      @Override
+      public void send(String reason, String group) {
+        sent.add(reason + " in " + group);
+      }
+    };
+  }
+
+  @Test
+  void aFullRescoringFansOutToEachGroupAndARunNudgedInAGroupContinuesInItUntilNoPartIsLeft() {
+    contactsWithLeads(1_200);
+    ScoringModel model = live(MODEL);
+    Map<String, String> twoGroups = Map.of("RESCORING_RUN_SECONDS", "5", "RESCORING_PARALLELISM", "2");
+    List<String> scoringNudges = new CopyOnWriteArrayList<>();
+    long past = Nudge.slot(Instant.now()) - 60;
+
+    // A writer's nudge (or the schedule) finds the model just published: it splits the rescoring into parts,
+    // runs out of budget, and nudges every rescoring group, none of the writers'.
+    new ScoringNudgeHandler(TestDatabase::database, deadLetters, ticking(), twoGroups, notificationNudges::add,
+        grouped(scoringNudges)).handleRequest(nudges(past), null);
+    assertThat(TestDatabase.count("SELECT count(*) FROM rescoring_partitions WHERE NOT done")).isPositive();
+    assertThat(scoringNudges).containsExactly("score-recalculation: rescoring parts left in rescoring-1",
+        "score-recalculation: rescoring parts left in rescoring-2");
+
+    // A run of group 2 that runs out of budget goes on in group 2, and only there.
+    scoringNudges.clear();
+    new ScoringNudgeHandler(TestDatabase::database, deadLetters, ticking(), twoGroups, notificationNudges::add,
+        grouped(scoringNudges)).handleRequest(nudgesIn("rescoring-2", past), null);
+    assertThat(scoringNudges).containsExactly("score-recalculation: work left in rescoring-2");
+
+    // The run that takes the last part nudges nobody: the chain stops.
+    scoringNudges.clear();
+    InvocationLog.Captured<SQSBatchResponse> last = InvocationLog.capture(() -> new ScoringNudgeHandler(
+        TestDatabase::database, deadLetters, Clock.systemUTC(), Map.of("RESCORING_PARALLELISM", "2"),
+        notificationNudges::add, grouped(scoringNudges)).handleRequest(nudgesIn("rescoring-2", past), null));
+    assertThat(last.result().getBatchItemFailures()).isEmpty();
+    assertThat(last.line().getString("group")).isEqualTo("rescoring-2");
+    assertThat(last.line().getBoolean("more")).isFalse();
+    assertThat(scoringNudges).isEmpty();
+    assertThat(TestDatabase.count("SELECT count(*) FROM rescoring_partitions WHERE NOT done")).isZero();
+    assertThat(TestDatabase.count("SELECT count(*) FROM lead_scores")).isEqualTo(1_200);
+    assertThat(TestDatabase.count("SELECT count(*) FROM scoring_models WHERE rescoring_status = 'idle' AND id = '"
+        + model.id() + "'")).isEqualTo(1);
+  }
+
+  @Test
+  void aScheduledRunWithRescoringPartsLeftNudgesEachGroup() {
+    contactsWithLeads(600);
+    live(MODEL);
+    List<String> scoringNudges = new CopyOnWriteArrayList<>();
+    ScoreRecalculationHandler scheduled = new ScoreRecalculationHandler(TestDatabase::database, ticking(),
+        Map.of("RESCORING_RUN_SECONDS", "3", "RESCORING_PARALLELISM", "3"), Nudge.NONE, grouped(scoringNudges));
+
+    scheduled.handleRequest(LambdaEvents.read(com.amazonaws.services.lambda.runtime.events.ScheduledEvent.class,
+        LambdaEvents.resource("events/scheduled-event.json")), null);
+
+    assertThat(scoringNudges).containsExactly("score-recalculation: rescoring parts left in rescoring-1",
+        "score-recalculation: rescoring parts left in rescoring-2", "score-recalculation: rescoring parts left in rescoring-3");
   }
 }

@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.runtime.RescoringGroups;
 
 /**
  * Scoring management: scoring models through their life (draft, live, retired, copies), each model's
@@ -60,12 +61,19 @@ public final class ScoringHandler extends HttpFunction {
 
   private final Clock clock;
   private final Supplier<Nudge> scoringNudge;
+  private final RescoringGroups rescoringGroups;
 
   /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
   public ScoringHandler() {
+    this(System.getenv());
+  }
+
+  /** As Lambda's, with {@code env} for the environment (the local server's: {@code RESCORING_PARALLELISM}). */
+  public ScoringHandler(Map<String, String> env) {
     this.database = SharedDatabase.warmingUp();
     this.clock = Clock.systemUTC();
     this.scoringNudge = AwsResources.SCORING_NUDGE;
+    this.rescoringGroups = RescoringGroups.fromEnvironment(env);
   }
 
   public ScoringHandler(Supplier<Database> database) {
@@ -77,9 +85,14 @@ public final class ScoringHandler extends HttpFunction {
   }
 
   ScoringHandler(Supplier<Database> database, Clock clock, Nudge scoringNudge) {
+    this(database, clock, scoringNudge, new RescoringGroups(RescoringGroups.DEFAULT));
+  }
+
+  ScoringHandler(Supplier<Database> database, Clock clock, Nudge scoringNudge, RescoringGroups rescoringGroups) {
     this.database = database;
     this.clock = clock;
     this.scoringNudge = () -> scoringNudge;
+    this.rescoringGroups = rescoringGroups;
   }
 
   @Override
@@ -130,7 +143,8 @@ public final class ScoringHandler extends HttpFunction {
   /** No body: one that is sent is not read. */
   private HttpResponse publishModel(HttpRequest request) {
     ScoringModel published = models().publish(modelId(request)).await();
-    scoringNudge.get().send("model-published"); // its full rescoring starts now, not at the next minute
+    // Its full rescoring starts now, not at the next minute, in N runs at once (RESCORING_PARALLELISM).
+    rescoringGroups.nudgeEach(scoringNudge.get(), "model-published");
     return model(200, published);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.runtime.RescoringGroups;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,18 @@ class ScoringNudgeHandlerTest extends ScoringHarness {
   private final Nudge recording = reason -> nudges.add(reason + " with " + count("SELECT count(*) FROM contacts_to_rescore")
       + " committed mark(s)");
   private final ScoringHandler nudging = new ScoringHandler(TestDatabase::database, Clock.systemUTC(), recording);
+  private final List<String> grouped = new CopyOnWriteArrayList<>();
+  private final Nudge recordingGroups = new Nudge() {
+    @Override
+    public void send(String reason) {
+      grouped.add(reason + " in the writers' group");
+    }
+
+    @Override
+    public void send(String reason, String group) {
+      grouped.add(reason + " in " + group);
+    }
+  };
 
   @BeforeEach
   void reset() {
@@ -66,13 +79,15 @@ class ScoringNudgeHandlerTest extends ScoringHarness {
   }
 
   @Test
-  void aModelGoingLiveNudgesSoItsFullRescoringStartsNow() {
+  void aModelGoingLiveNudgesEachRescoringGroupSoItsFullRescoringStartsNowInParallelRuns() {
+    ScoringHandler twoRuns = new ScoringHandler(TestDatabase::database, Clock.systemUTC(), recordingGroups,
+        new RescoringGroups(2));
     String id = createModel(model("Fit")).getString("id");
-    assertThat(nudges).as("a draft changes no score").isEmpty();
+    assertThat(grouped).as("a draft changes no score").isEmpty();
 
-    APIGatewayV2HTTPResponse published = answer(nudging, actionEvent(id, "publish").build());
+    APIGatewayV2HTTPResponse published = answer(twoRuns, actionEvent(id, "publish").build());
 
     assertThat(published.getStatusCode()).as(published.getBody()).isEqualTo(200);
-    assertThat(nudges).singleElement().asString().startsWith("model-published");
+    assertThat(grouped).containsExactly("model-published in rescoring-1", "model-published in rescoring-2");
   }
 }

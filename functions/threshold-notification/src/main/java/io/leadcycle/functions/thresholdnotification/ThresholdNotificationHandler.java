@@ -41,6 +41,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   private final Duration budget;
   private final boolean keepPolling;
   private final TargetPolicy policy;
+  private final Dispatcher.Settings settings;
   private final Lazy<Dispatcher> dispatcher = Lazy.of(this::newDispatcher);
 
   /** The constructor Lambda calls: the database, the budget and the policy come from the environment. */
@@ -51,6 +52,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
     this.budget = budget(env);
     this.keepPolling = flag(env, "NOTIFICATION_KEEP_POLLING");
     this.policy = policy(env);
+    this.settings = Dispatcher.Settings.fromEnvironment(env);
   }
 
   ThresholdNotificationHandler(Supplier<Database> database, Clock clock, Map<String, String> env) {
@@ -59,6 +61,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
     this.budget = budget(env);
     this.keepPolling = flag(env, "NOTIFICATION_KEEP_POLLING");
     this.policy = policy(env);
+    this.settings = Dispatcher.Settings.fromEnvironment(env);
   }
 
   /** One dispatcher (its HTTP client and sending threads) per execution environment. */
@@ -68,7 +71,7 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
 
   /** Built on first use: it needs the database, which the constructor only names. */
   private Dispatcher newDispatcher() {
-    return new Dispatcher(database(), clock, policy);
+    return new Dispatcher(database(), clock, settings, policy);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
 import io.leadcycle.testing.InvocationLog;
 import io.leadcycle.testing.LambdaEvents;
@@ -111,6 +112,12 @@ class ThresholdNotificationHandlerTest {
     }
     assertThatThrownBy(() -> ThresholdNotificationHandler.flag(Map.of("NOTIFICATION_KEEP_POLLING", "yes"), "NOTIFICATION_KEEP_POLLING"))
         .hasMessageContaining("NOTIFICATION_KEEP_POLLING");
+    assertThat(Dispatcher.Settings.fromEnvironment(Map.of()).concurrency()).isEqualTo(16);
+    assertThat(Dispatcher.Settings.fromEnvironment(Map.of("NOTIFICATION_CONCURRENCY", " 48 ")).concurrency()).isEqualTo(48);
+    for (String bad : new String[] {"0", "257", "many", "1.5"}) {
+      assertThatThrownBy(() -> Dispatcher.Settings.fromEnvironment(Map.of("NOTIFICATION_CONCURRENCY", bad)))
+          .hasMessageContaining("NOTIFICATION_CONCURRENCY");
+    }
     TargetPolicy aws = ThresholdNotificationHandler.policy(Map.of());
     assertThat(aws.allowsHttp()).isFalse();
     assertThat(aws.allows(InetAddress.getByName("127.0.0.1"))).isFalse();
