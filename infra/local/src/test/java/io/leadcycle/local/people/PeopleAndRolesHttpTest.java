@@ -74,7 +74,9 @@ class PeopleAndRolesHttpTest {
       request.method(method, BodyPublishers.noBody());
     }
     try {
-      var response = ContractHttp.send(HTTP, request.build(), body == null ? null : body.encode());
+      // The local server's own tools are no part of the route reference.
+      var response = path.startsWith("/_local/") ? HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+          : ContractHttp.send(HTTP, request.build(), body == null ? null : body.encode());
       return new Reply(response.statusCode(), response.body());
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
