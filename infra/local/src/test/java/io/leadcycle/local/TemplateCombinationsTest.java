@@ -184,7 +184,7 @@ class TemplateCombinationsTest {
         Map<String, Object> client = (Map<String, Object>) at(deployment.resolve(resource("UserPoolClient")), "Properties");
         assertThat(client).as(combination.name()).containsEntry("AllowedOAuthFlowsUserPoolClient", true)
             .containsEntry("AllowedOAuthFlows", List.of("code"))
-            .containsEntry("AllowedOAuthScopes", List.of("openid", "email"))
+            .containsEntry("AllowedOAuthScopes", List.of("openid", "email", "profile"))
             .containsEntry("SupportedIdentityProviders", List.of("COGNITO"))
             .containsEntry("GenerateSecret", false);
         List<Object> urls = List.of(Map.of("Ref", "WorkbenchSignInUrl"), Map.of("Fn::Sub", "${WorkbenchSignInUrl}/"));
