@@ -112,6 +112,9 @@ final class LocalRouter {
         go.accept(claims);
       } catch (Problem refused) {
         LocalProblems.write(ctx, refused);
+      } catch (RuntimeException failure) {
+        // Off the routing call now: what the request's own handler would have thrown goes to the failure handler.
+        ctx.fail(failure);
       }
     });
   }
