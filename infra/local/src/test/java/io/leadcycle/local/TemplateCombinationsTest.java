@@ -44,7 +44,8 @@ class TemplateCombinationsTest {
       "DatabaseSecurityGroup", "DatabaseSubnetGroup", "DatabaseCluster", "DatabaseInstance", "DatabaseAppSecret",
       "DatabaseProxyRole", "DatabaseProxy", "DatabaseProxyTargetGroup");
   /** A created user pool comes with its hosted sign-in domain, whether or not the workbench uses it yet. */
-  static final Set<String> USER_POOL = Set.of("UserPool", "UserPoolClient", "UserPoolDomain");
+  static final Set<String> USER_POOL = Set.of("UserPool", "UserPoolClient", "UserPoolDomain", "MarketingGroup",
+      "TelemarketingGroup", "SalesGroup", "SalesManagerGroup", "AdminGroup");
 
   static final Map<String, String> BRING_DATABASE = Map.of("DatabaseHost", "leadcycle.proxy-abc.eu-west-1.rds.amazonaws.com",
       "DatabaseSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:leadcycle-db-AbCdEf");
