@@ -19,7 +19,7 @@ export function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** Who acts, for timelines (the local server takes it from the body; in AWS the JWT subject counts). */
+/** Who acts, for timelines, when the signed-in token names nobody (a signed-in user's name counts first). */
 export function actor() {
   return sessionStorage.getItem(ACTOR_KEY) || '';
 }
@@ -101,8 +101,11 @@ export function inWords(error) {
       return error.message;
     case 401:
       return 'The API did not accept your token. Forget it and sign in again.';
-    case 403:
-      return 'You may not do this.';
+    case 403: {
+      const roles = Array.isArray(problem.requiredRoles) ? problem.requiredRoles.map((r) => r.replace('_', ' ')) : [];
+      return roles.length > 0 ? `Your role may not do this: it needs ${roles.length > 1
+        ? `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}` : roles[0]}.` : 'You may not do this.';
+    }
     case 404:
       return problem.detail || 'It is not there (any more).';
     case 409:

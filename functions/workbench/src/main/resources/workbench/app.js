@@ -1,7 +1,7 @@
 // The workbench: signs in (through the stack's hosted sign-in pages where it offers them, a token from the
 // local server's link, or a pasted bearer JWT), then shows the view the address bar's fragment names:
 // #/telemarketing, #/sales, #/leads/<id>, #/configuration.
-import {actor, forgetToken, setActor, setToken, takeTokenFromFragment, token} from './api.js';
+import {actor, api, forgetToken, setActor, setToken, takeTokenFromFragment, token} from './api.js';
 import {el, show} from './dom.js';
 import {SignInError, beginSignIn, completeSignIn, loadSignIn, signOut, takeAuthorizationResponse} from './signin.js';
 import {renderQueue} from './queues.js';
@@ -93,6 +93,7 @@ function route() {
     return;
   }
   offerSignOut = false;
+  showWhoIsSignedIn();
   const hash = window.location.hash || '#/sales';
   const lead = hash.match(/^#\/leads\/([0-9a-fA-F-]{36})$/);
   if (lead) {
@@ -107,6 +108,44 @@ function route() {
   } else {
     markNavigation('sales');
     leaveView = renderQueue(main, 'sales');
+  }
+}
+
+/** The token whose user the header shows, so that /v1/me is asked once per token. */
+let shownFor = null;
+
+/**
+ * Shows who is signed in and their roles (GET /v1/me) in the header. The timeline takes the signed-in
+ * user's name, so the "Your name" box shows only for a token that names nobody.
+ */
+async function showWhoIsSignedIn() {
+  const signedIn = document.getElementById('signed-in');
+  const actorField = document.getElementById('actor-field');
+  const current = token();
+  if (!current) {
+    shownFor = null;
+    signedIn.hidden = true;
+    actorField.hidden = false;
+    return;
+  }
+  if (shownFor === current) {
+    return;
+  }
+  shownFor = current;
+  try {
+    const me = await api('GET', '/v1/me');
+    if (shownFor !== current) {
+      return;
+    }
+    const roles = Array.isArray(me.roles) && me.roles.length > 0 ? me.roles.map((r) => r.replace('_', ' ')).join(', ')
+      : 'no role yet';
+    show(signedIn, 'Signed in as ', el('strong', {}, me.name || 'an unnamed user'), ` (${roles})`);
+    signedIn.hidden = false;
+    actorField.hidden = Boolean(me.name);
+  } catch (failure) {
+    shownFor = null;
+    signedIn.hidden = true;
+    actorField.hidden = false;
   }
 }
 

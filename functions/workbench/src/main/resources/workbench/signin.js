@@ -7,7 +7,8 @@
 import {setToken} from './api.js';
 
 const PENDING_KEY = 'leadcycle.workbench.signin';
-const SCOPE = 'openid email';
+// profile: the ID token then carries the user's name, which timelines show (docs/workbench.md).
+const SCOPE = 'openid email profile';
 
 /** A sign-in that did not work, in words for the person signing in. */
 export class SignInError extends Error {
@@ -155,7 +156,10 @@ export async function completeSignIn(signIn, answer) {
   if (!tokens || typeof tokens.access_token !== 'string' || !tokens.access_token || !bearer) {
     throw new SignInError('The sign-in service answered without an access token. Sign in again.');
   }
-  setToken(tokens.access_token);
+  // The ID token names the user (name, email) and carries their groups (the roles); its audience is the
+  // app client, which the API's authorizer accepts. The access token names only a subject.
+  const idToken = typeof tokens.id_token === 'string' && tokens.id_token ? tokens.id_token : null;
+  setToken(idToken || tokens.access_token);
 }
 
 /** Ends the hosted pages' session too; they send the browser back to this page. */

@@ -89,7 +89,9 @@ final class Events {
               .put("exp", Long.toString(now.getEpochSecond() + 3540))
               .put("iat", Long.toString(now.getEpochSecond() - 60))
               .put("jti", UUID.randomUUID().toString())
-              .put("username", "grace.hopper"))
+              .put("username", "grace.hopper")
+              // The user's groups, the roles (docs/api.md, "People and roles"), as HTTP API passes a list claim.
+              .put("cognito:groups", "[admin]"))
           .put("scopes", new JsonArray().add("openid").add("email"))));
     }
     JsonObject event = new JsonObject()

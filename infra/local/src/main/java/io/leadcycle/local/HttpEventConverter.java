@@ -27,9 +27,12 @@ final class HttpEventConverter {
   private HttpEventConverter() {
   }
 
-  /** The event of a request whose {@code rawBody} is exactly the bytes the client sent. */
+  /**
+   * The event of a request whose {@code rawBody} is exactly the bytes the client sent; {@code claims} (null:
+   * none) go where API Gateway's JWT authorizer puts a verified token's.
+   */
   static APIGatewayV2HTTPEvent toEvent(RoutingContext ctx, Route route, Map<String, String> pathParameters,
-      String requestId, Buffer rawBody) {
+      String requestId, Buffer rawBody, Map<String, String> claims) {
     Map<String, String> headers = joined(ctx.request().headers(), true);
     Map<String, String> query = joined(ctx.queryParams(), false);
     byte[] body = rawBody.getBytes();
@@ -51,6 +54,10 @@ final class HttpEventConverter {
             .withRouteKey(route.routeKey())
             .withStage("$default")
             .withTimeEpoch(System.currentTimeMillis())
+            .withAuthorizer(claims == null ? null : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                    .withClaims(claims).withScopes(java.util.List.of()).build())
+                .build())
             .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                 .withMethod(route.method())
                 .withPath(ctx.request().path())

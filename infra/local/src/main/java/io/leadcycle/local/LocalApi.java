@@ -27,6 +27,21 @@ final class LocalApi {
   record LocalRoute(BiConsumer<RoutingContext, Map<String, String>> handler) {
   }
 
+  private static final String INVOKE = "/_local/invoke/{function}";
+  private static final String QUEUE_MESSAGES = "/_local/queues/{function}/messages";
+  private static final String QUEUE_STATUS = "/_local/queues/{function}";
+
+  /**
+   * The route keys of the local server's own management routes (the permission table names each): the
+   * developer's tools, and each queue function's {@code QueueRoute} the template declares.
+   */
+  static List<String> managementRouteKeys() {
+    List<String> keys = new ArrayList<>(List.of("POST " + INVOKE, "POST " + QUEUE_MESSAGES, "GET " + QUEUE_STATUS));
+    SamTemplate.bundled().stream().filter(function -> function.localQueueRoute() != null)
+        .forEach(function -> keys.add("POST " + function.localQueueRoute()));
+    return keys;
+  }
+
   /** The most messages one direct delivery to a queue function takes. */
   static final int MAX_DIRECT_MESSAGES = 100;
 
@@ -44,9 +59,9 @@ final class LocalApi {
     List<RouteTable.Entry<LocalRoute>> own = new ArrayList<>(List.of(
         local("GET", "/openapi.json", Access.PUBLIC, (ctx, parameters) -> ctx.response()
             .putHeader("content-type", "application/json").end(OpenApiDocument.json())),
-        local("POST", "/_local/invoke/{function}", Access.MANAGEMENT, this::invoke),
-        local("POST", "/_local/queues/{function}/messages", Access.MANAGEMENT, this::sendToQueue),
-        local("GET", "/_local/queues/{function}", Access.MANAGEMENT, this::queueStatus)));
+        local("POST", INVOKE, Access.MANAGEMENT, this::invoke),
+        local("POST", QUEUE_MESSAGES, Access.MANAGEMENT, this::sendToQueue),
+        local("GET", QUEUE_STATUS, Access.MANAGEMENT, this::queueStatus)));
     for (LocalFunctions.Hosted function : functions.all()) {
       LocalQueue queue = queues.of(function.name());
       if (function.queueRoute() != null && queue != null) {

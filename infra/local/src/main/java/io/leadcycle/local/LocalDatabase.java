@@ -63,6 +63,10 @@ final class LocalDatabase implements AutoCloseable {
     return embeddedEnv;
   }
 
+  Database database() {
+    return database;
+  }
+
   Vertx vertx() {
     return database.vertx();
   }

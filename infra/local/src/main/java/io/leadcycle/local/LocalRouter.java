@@ -1,13 +1,19 @@
 package io.leadcycle.local;
 
 import io.leadcycle.http.Access;
+import io.leadcycle.http.Caller;
+import io.leadcycle.http.Permissions;
+import io.leadcycle.http.Route;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.Problem;
 import io.leadcycle.http.RouteTable;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,9 +64,13 @@ final class LocalRouter {
     String path = ctx.request().path();
     RouteTable.Match<LocalApi.LocalRoute> own = find(localRoutes, method, path);
     if (own != null) {
-      if (permitted(ctx, own.route().access())) {
+      // No function behind it to decide its roles: the router asks the same table.
+      whenSignedIn(ctx, own.route(), claims -> {
+        if (claims != null) {
+          Permissions.requireRoute(own.route().routeKey(), Caller.fromClaims(claims));
+        }
         own.owner().handler().accept(ctx, own.pathParameters());
-      }
+      });
       return;
     }
     RouteTable.Match<HttpFunction> match = find(functionRoutes, method, path);
@@ -68,14 +78,45 @@ final class LocalRouter {
       answerNoRoute(ctx, method, path);
       return;
     }
-    if (!permitted(ctx, match.route().access())) {
+    // The function decides the caller's roles itself (HttpFunction), from the claims, as in AWS.
+    whenSignedIn(ctx, match.route(), claims -> {
+      var event = HttpEventConverter.toEvent(ctx, match.route(), match.pathParameters(), LocalRequests.requestId(ctx),
+          LocalRequests.rawBody(ctx), claims);
+      HttpFunction function = match.owner();
+      threads.answer(ctx, () -> function.handleRequest(event, null),
+          response -> HttpEventConverter.writeResponse(ctx.response(), response));
+    });
+  }
+
+  /**
+   * Goes on with the request: a public route at once (no claims); a management route once its token is a
+   * user's, with that user's claims, else it is answered 401. A refusal {@code go} throws is answered as it says.
+   */
+  private void whenSignedIn(RoutingContext ctx, Route route, Consumer<Map<String, String>> go) {
+    if (route.access() != Access.MANAGEMENT) {
+      go.accept(null);
       return;
     }
-    var event = HttpEventConverter.toEvent(ctx, match.route(), match.pathParameters(), LocalRequests.requestId(ctx),
-        LocalRequests.rawBody(ctx));
-    HttpFunction function = match.owner();
-    threads.answer(ctx, () -> function.handleRequest(event, null),
-        response -> HttpEventConverter.writeResponse(ctx.response(), response));
+    access.authenticate(ctx).onComplete(signedIn -> {
+      if (signedIn.failed()) {
+        ctx.fail(signedIn.cause());
+        return;
+      }
+      if (signedIn.result() == null) {
+        LocalProblems.write(ctx, access.unauthorized());
+        return;
+      }
+      Map<String, String> claims = new LinkedHashMap<>();
+      ManagementAccess.claims(signedIn.result()).forEach(claim -> claims.put(claim.getKey(), (String) claim.getValue()));
+      try {
+        go.accept(claims);
+      } catch (Problem refused) {
+        LocalProblems.write(ctx, refused);
+      } catch (RuntimeException failure) {
+        // Off the routing call now: what the request's own handler would have thrown goes to the failure handler.
+        ctx.fail(failure);
+      }
+    });
   }
 
   /**
@@ -86,15 +127,6 @@ final class LocalRouter {
     RouteTable.Match<HttpFunction> match = find(functionRoutes, ctx.request().method().name(), ctx.request().path());
     return match == null ? LocalServer.MAX_BODY_BYTES
         : Math.min(match.owner().bodyLimit(match.route()), LocalServer.MAX_BODY_BYTES);
-  }
-
-  /** Whether the request may go on: a management route needs the token, else it is answered 401. */
-  private boolean permitted(RoutingContext ctx, Access routeAccess) {
-    if (routeAccess == Access.MANAGEMENT && !access.authorized(ctx)) {
-      LocalProblems.write(ctx, access.unauthorized());
-      return false;
-    }
-    return true;
   }
 
   /** 405 with {@code Allow} when another method has a route on the path (the local server's or a function's), else 404. */

@@ -6,6 +6,7 @@ import io.leadcycle.aws.AwsResources;
 import io.leadcycle.runtime.JavaLogging;
 import io.leadcycle.runtime.JsonLog;
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.users.UserService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -22,7 +23,8 @@ import java.util.Map;
  * that Lambda calls with the event AWS would send:
  * <ul>
  *   <li>HTTP functions: every request becomes the API Gateway HTTP API event of its route (management
- *       routes need {@code Authorization: Bearer <token>}, as the JWT authorizer demands in AWS);</li>
+ *       routes need {@code Authorization: Bearer <token>} of a user, whose claims go into the event as the
+ *       JWT authorizer puts a token's in AWS);</li>
  *   <li>scheduled functions: a timer sends EventBridge's scheduled event every few seconds;</li>
  *   <li>queue functions: an in-process queue ({@link LocalQueue}) delivers SQS records, redelivers
  *       failed ones and keeps a dead-letter list; writers' nudges ({@code SCORING_NUDGE_QUEUE_URL},
@@ -131,6 +133,9 @@ public final class LocalServer implements AutoCloseable {
 
       LocalFunctions hosted = LocalFunctions.create(functions, env);
       hosted.runCustomResources();
+      // The first start's token stays the "admin" user's (docs/api.md, "People and roles").
+      UserService users = new UserService(database.database());
+      users.ensureFirstStart(apiToken).await();
       timers.schedule(hosted, env);
       LocalQueues queues = LocalQueues.create(hosted, env);
       AwsResources.DEAD_LETTERS.install(queues.deadLetters());
@@ -145,7 +150,7 @@ public final class LocalServer implements AutoCloseable {
       LocalImportFiles imports = buckets.importFiles();
 
       LocalRouter router = new LocalRouter(hosted.httpFunctions(), new LocalApi(hosted, queues, threads),
-          new ManagementAccess(apiToken, env, dataDirectory), imports == null ? null : new LocalUploads(imports), threads);
+          new ManagementAccess(users, env, dataDirectory), imports == null ? null : new LocalUploads(imports), threads);
       HttpServer server = listen(database.vertx(), router.router(database.vertx()), port);
       running.add(() -> server.close().await());
       if (imports != null) {

@@ -54,7 +54,7 @@ class ArchitectureTest {
   private static final String[] POSTGRES = {"io.leadcycle.postgres..", "io.leadcycle.store..", "io.leadcycle.contacts..",
       "io.leadcycle.forms..", "io.leadcycle.imports..", "io.leadcycle.intake..", "io.leadcycle.interactions..",
       "io.leadcycle.journeys..", "io.leadcycle.leads..", "io.leadcycle.rescoring..", "io.leadcycle.scoringmodels..",
-      "io.leadcycle.subscribers.."};
+      "io.leadcycle.subscribers..", "io.leadcycle.users.."};
   private static final String NOTIFICATIONS = "io.leadcycle.notifications..";
   private static final String LINKEDIN = "io.leadcycle.linkedin..";
   /** The deployables: one package per function module. */

@@ -150,7 +150,10 @@ class LocalTriggersTest {
         .put("version", "2.0").put("routeKey", "GET /examples/echo/{word}").put("rawPath", "/examples/echo/hello")
         .put("pathParameters", new JsonObject().put("word", "hello"))
         .put("requestContext", new JsonObject().put("requestId", "req-1")
-            .put("http", new JsonObject().put("method", "GET").put("path", "/examples/echo/hello"))));
+            .put("http", new JsonObject().put("method", "GET").put("path", "/examples/echo/hello"))
+            // A management route: the event carries an admin's claims, as the JWT authorizer would pass them.
+            .put("authorizer", new JsonObject().put("jwt", new JsonObject().put("claims", new JsonObject()
+                .put("sub", "3f1c9a52-8b6e-4d1f-9c3a-7e2b5d4a6f10").put("cognito:groups", "[admin]"))))));
 
     assertThat(scheduled.statusCode()).as(scheduled.body()).isEqualTo(200);
     assertThat(new JsonObject(scheduled.body()).getString("outcome")).isEqualTo("completed");

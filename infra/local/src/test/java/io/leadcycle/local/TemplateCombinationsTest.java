@@ -44,7 +44,8 @@ class TemplateCombinationsTest {
       "DatabaseSecurityGroup", "DatabaseSubnetGroup", "DatabaseCluster", "DatabaseInstance", "DatabaseAppSecret",
       "DatabaseProxyRole", "DatabaseProxy", "DatabaseProxyTargetGroup");
   /** A created user pool comes with its hosted sign-in domain, whether or not the workbench uses it yet. */
-  static final Set<String> USER_POOL = Set.of("UserPool", "UserPoolClient", "UserPoolDomain");
+  static final Set<String> USER_POOL = Set.of("UserPool", "UserPoolClient", "UserPoolDomain", "MarketingGroup",
+      "TelemarketingGroup", "SalesGroup", "SalesManagerGroup", "AdminGroup");
 
   static final Map<String, String> BRING_DATABASE = Map.of("DatabaseHost", "leadcycle.proxy-abc.eu-west-1.rds.amazonaws.com",
       "DatabaseSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:leadcycle-db-AbCdEf");
@@ -184,7 +185,7 @@ class TemplateCombinationsTest {
         Map<String, Object> client = (Map<String, Object>) at(deployment.resolve(resource("UserPoolClient")), "Properties");
         assertThat(client).as(combination.name()).containsEntry("AllowedOAuthFlowsUserPoolClient", true)
             .containsEntry("AllowedOAuthFlows", List.of("code"))
-            .containsEntry("AllowedOAuthScopes", List.of("openid", "email"))
+            .containsEntry("AllowedOAuthScopes", List.of("openid", "email", "profile"))
             .containsEntry("SupportedIdentityProviders", List.of("COGNITO"))
             .containsEntry("GenerateSecret", false);
         List<Object> urls = List.of(Map.of("Ref", "WorkbenchSignInUrl"), Map.of("Fn::Sub", "${WorkbenchSignInUrl}/"));

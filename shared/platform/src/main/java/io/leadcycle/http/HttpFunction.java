@@ -89,8 +89,13 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
     invocation.put("method", method);
     RouteTable.Match<HttpFunction> match = routeTable().find(event.getRouteKey(), method, path);
     invocation.put("route", match.route().routeKey());
+    Caller caller = caller(event);
+    if (match.route().access() == Access.MANAGEMENT) {
+      // The one place every management route is decided (docs/api.md, "Roles"): before the handler runs.
+      Permissions.requireRoute(match.route().routeKey(), caller);
+    }
     HttpResponse response = match.route().endpoint()
-        .handle(toRequest(event, match, method, path, invocation));
+        .handle(toRequest(event, match, method, path, caller, invocation));
     invocation.put("status", response.status());
     return toEvent(response, invocation.requestId());
   }
@@ -112,7 +117,7 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
   }
 
   private static HttpRequest toRequest(APIGatewayV2HTTPEvent event, RouteTable.Match<HttpFunction> match,
-      String method, String path, Invocation invocation) {
+      String method, String path, Caller caller, Invocation invocation) {
     Map<String, String> headers = new HashMap<>();
     if (event.getHeaders() != null) {
       event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
@@ -130,17 +135,19 @@ public abstract class HttpFunction extends LeadcycleFunction<APIGatewayV2HTTPEve
     pathParameters.forEach(HttpRequest::requireText);
     query.forEach(HttpRequest::requireText);
     return new HttpRequest(method, path, Map.copyOf(pathParameters), Map.copyOf(query), Map.copyOf(headers), body,
-        invocation.requestId(), principal(event), invocation.metrics());
+        invocation.requestId(), caller, invocation.metrics());
   }
 
-  /** The JWT subject the API Gateway authorizer verified, if any: who did it, for timelines. */
-  private static String principal(APIGatewayV2HTTPEvent event) {
+  /**
+   * Who sent the request, from the claims the API Gateway JWT authorizer verified (the local server puts
+   * its user's claims in the same place); {@link Caller#NOBODY} without any.
+   */
+  private static Caller caller(APIGatewayV2HTTPEvent event) {
     var context = event.getRequestContext();
-    if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
-        || context.getAuthorizer().getJwt().getClaims() == null) {
-      return null;
+    if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null) {
+      return Caller.NOBODY;
     }
-    return context.getAuthorizer().getJwt().getClaims().get("sub");
+    return Caller.fromClaims(context.getAuthorizer().getJwt().getClaims());
   }
 
   private static byte[] body(APIGatewayV2HTTPEvent event) {

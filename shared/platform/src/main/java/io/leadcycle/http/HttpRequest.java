@@ -39,22 +39,26 @@ public record HttpRequest(
     Map<String, String> headers,
     byte[] body,
     String requestId,
-    String principal,
+    Caller caller,
     Metrics metrics) {
 
   /** The longest actor a request may name (timelines show it). */
   static final int MAX_ACTOR_LENGTH = 200;
 
-  /** A request with no authenticated principal (webhooks, or management behind a shared token). */
+  public HttpRequest {
+    caller = caller == null ? Caller.NOBODY : caller;
+  }
+
+  /** A request with no verified caller (webhooks). */
   public HttpRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
       Map<String, String> headers, byte[] body, String requestId) {
-    this(method, path, pathParameters, query, headers, body, requestId, null);
+    this(method, path, pathParameters, query, headers, body, requestId, Caller.NOBODY);
   }
 
   /** A request outside any invocation (tests): what it counts goes nowhere. */
   public HttpRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> query,
-      Map<String, String> headers, byte[] body, String requestId, String principal) {
-    this(method, path, pathParameters, query, headers, body, requestId, principal, new Metrics());
+      Map<String, String> headers, byte[] body, String requestId, Caller caller) {
+    this(method, path, pathParameters, query, headers, body, requestId, caller, new Metrics());
   }
 
   public String header(String name) {
@@ -80,23 +84,25 @@ public record HttpRequest(
   }
 
   /**
-   * Who acted, for timelines: the JWT subject in AWS; locally, where one token is shared, the body's
-   * optional {@code actor} (at most 200 characters); else "api".
+   * Who acted, for timelines: the signed-in caller's name (the user's, from the token). Only a caller whose
+   * token names nobody (a JWT with no name, email or user name) may still name one in the body's optional
+   * {@code actor} (at most 200 characters), as before users existed; else "api". A sent {@code actor} is
+   * checked either way, so bad input stays a 400 whoever sends it.
    */
   public String actor(Map<String, Object> body) {
-    if (principal != null) {
-      return principal;
+    String named = null;
+    // Sent, it must be a name (not null, not blank), as the document says.
+    if (body.containsKey("actor")) {
+      List<FieldError> errors = new ArrayList<>();
+      named = Fields.text("actor", body.get("actor"), MAX_ACTOR_LENGTH, errors);
+      if (named == null) {
+        throw new InvalidInput(errors);
+      }
     }
-    // Left out, the actor is "api"; sent, it must be a name (not null, not blank), as the document says.
-    if (!body.containsKey("actor")) {
-      return "api";
+    if (caller.name() != null) {
+      return caller.name().length() > MAX_ACTOR_LENGTH ? caller.name().substring(0, MAX_ACTOR_LENGTH) : caller.name();
     }
-    List<FieldError> errors = new ArrayList<>();
-    String text = Fields.text("actor", body.get("actor"), MAX_ACTOR_LENGTH, errors);
-    if (text == null) {
-      throw new InvalidInput(errors);
-    }
-    return text;
+    return named != null ? named : "api";
   }
 
   /** 415 unless the body is {@code application/json} or form fields ({@code x-www-form-urlencoded}). */

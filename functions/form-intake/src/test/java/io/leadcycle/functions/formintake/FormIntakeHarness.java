@@ -76,19 +76,19 @@ abstract class FormIntakeHarness extends HandlerCalls {
 
   /** {@code PATCH /v1/forms/{formId}} with a JSON body. */
   APIGatewayV2HTTPResponse patchForm(String formId, String json) {
-    return call(HttpEvents.request("PATCH /v1/forms/{formId}", "/v1/forms/" + formId)
+    return call(HttpEvents.management("PATCH /v1/forms/{formId}", "/v1/forms/" + formId)
         .pathParameter("formId", formId).json(json).build());
   }
 
   /** {@code GET /v1/forms/{formId}/submissions}, optionally with query parameters (name, value, ...). */
   APIGatewayV2HTTPResponse submissionLog(String formId, String... query) {
-    return call(HttpEvents.request("GET /v1/forms/{formId}/submissions", "/v1/forms/" + formId + "/submissions")
+    return call(HttpEvents.management("GET /v1/forms/{formId}/submissions", "/v1/forms/" + formId + "/submissions")
         .pathParameter("formId", formId).queries(query).build());
   }
 
   /** {@code PUT /v1/forms/{formId}} with a JSON body. */
   APIGatewayV2HTTPResponse putForm(String formId, String json) {
-    return call(HttpEvents.request("PUT /v1/forms/{formId}", "/v1/forms/" + formId)
+    return call(HttpEvents.management("PUT /v1/forms/{formId}", "/v1/forms/" + formId)
         .pathParameter("formId", formId).json(json).build());
   }
 
@@ -107,16 +107,16 @@ abstract class FormIntakeHarness extends HandlerCalls {
   }
 
   APIGatewayV2HTTPResponse getForm(String formId) {
-    return call(HttpEvents.request("GET /v1/forms/{formId}", "/v1/forms/" + formId)
+    return call(HttpEvents.management("GET /v1/forms/{formId}", "/v1/forms/" + formId)
         .pathParameter("formId", formId).build());
   }
 
   APIGatewayV2HTTPResponse createStrategy(String json) {
-    return call(HttpEvents.request("POST /v1/matching-strategies", "/v1/matching-strategies").json(json).build());
+    return call(HttpEvents.management("POST /v1/matching-strategies", "/v1/matching-strategies").json(json).build());
   }
 
   APIGatewayV2HTTPResponse listStrategies() {
-    return call(HttpEvents.request("GET /v1/matching-strategies", "/v1/matching-strategies").build());
+    return call(HttpEvents.management("GET /v1/matching-strategies", "/v1/matching-strategies").build());
   }
 
   /**

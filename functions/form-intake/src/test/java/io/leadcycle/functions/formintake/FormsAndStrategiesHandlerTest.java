@@ -111,8 +111,8 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     createPage("a-page");
     createForm("b-event", "{\"name\":\"B\",\"kind\":\"event\"}");
 
-    JsonObject first = body(call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("limit", "2").build()));
-    JsonObject second = body(call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("limit", "2")
+    JsonObject first = body(call(HttpEvents.management("GET /v1/forms", "/v1/forms").query("limit", "2").build()));
+    JsonObject second = body(call(HttpEvents.management("GET /v1/forms", "/v1/forms").query("limit", "2")
         .query("after", first.getString("next")).build()));
 
     assertThat(first.getJsonArray("items").stream().map(f -> ((JsonObject) f).getString("id")))
@@ -127,10 +127,10 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
   @Test
   void aListCursorOrLimitThatWeDidNotMakeIs400NamingIt() {
     for (String after : new String[] {"AA", "not base64!", java.util.Base64.getUrlEncoder().encodeToString("a b".getBytes())}) {
-      APIGatewayV2HTTPResponse response = call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("after", after).build());
+      APIGatewayV2HTTPResponse response = call(HttpEvents.management("GET /v1/forms", "/v1/forms").query("after", after).build());
       assertThat(errorFields(assertProblem(response, 400))).as(after).containsExactly("after");
     }
-    APIGatewayV2HTTPResponse limit = call(HttpEvents.request("GET /v1/forms", "/v1/forms").query("limit", "0").build());
+    APIGatewayV2HTTPResponse limit = call(HttpEvents.management("GET /v1/forms", "/v1/forms").query("limit", "0").build());
     assertThat(errorFields(assertProblem(limit, 400))).containsExactly("limit");
   }
 
@@ -201,7 +201,7 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
 
   @Test
   void aFormIdThatIsNotAnIdentifierIs400NamingFormId() {
-    APIGatewayV2HTTPResponse response = call(HttpEvents.request("PUT /v1/forms/{formId}", "/v1/forms/bad%20id!")
+    APIGatewayV2HTTPResponse response = call(HttpEvents.management("PUT /v1/forms/{formId}", "/v1/forms/bad%20id!")
         .pathParameter("formId", "bad id!")
         .json("{\"name\":\"F\",\"kind\":\"marketing_page\"}")
         .build());
@@ -212,7 +212,7 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
   @Test
   void aNonJsonFormBodyIs415() {
     Map<String, Long> before = tableCounts();
-    APIGatewayV2HTTPResponse response = call(HttpEvents.request("PUT /v1/forms/{formId}", "/v1/forms/f1")
+    APIGatewayV2HTTPResponse response = call(HttpEvents.management("PUT /v1/forms/{formId}", "/v1/forms/f1")
         .pathParameter("formId", "f1")
         .body("name=F&kind=marketing_page".getBytes(StandardCharsets.UTF_8), false)
         .header("content-type", "text/plain")

@@ -72,7 +72,8 @@ class HealthAndRoutingHandlerTest extends FormIntakeHarness {
   void theDefaultRouteDispatchesOnTheRawPathAndDecodesPathParameters() {
     createForm("spring.webinar-2026", "{\"name\":\"Spring\",\"kind\":\"marketing_page\"}");
 
-    APIGatewayV2HTTPResponse response = call(defaultRoute("GET", "/v1/forms/spring.webinar-2026"));
+    APIGatewayV2HTTPResponse response = call(HttpEvents.managementDefaultRoute("GET", "/v1/forms/spring.webinar-2026")
+        .build());
 
     assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
     assertThat(body(response).getString("id")).isEqualTo("spring.webinar-2026");

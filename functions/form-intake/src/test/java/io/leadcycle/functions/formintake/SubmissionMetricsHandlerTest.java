@@ -124,7 +124,7 @@ class SubmissionMetricsHandlerTest extends FormIntakeHarness {
   @Test
   void managementRoutesCountNothing() {
     InvocationLog.Captured<APIGatewayV2HTTPResponse> captured = InvocationLog.capture(() -> handler.handleRequest(
-        HttpEvents.request("GET /v1/forms", "/v1/forms").build(), null));
+        HttpEvents.management("GET /v1/forms", "/v1/forms").build(), null));
 
     assertThat(captured.result().getStatusCode()).isEqualTo(200);
     assertThat(captured.line().containsKey("_aws")).isFalse();

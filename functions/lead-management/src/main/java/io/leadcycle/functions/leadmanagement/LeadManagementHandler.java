@@ -13,7 +13,16 @@ import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.LeadPatch;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.NotFound;
+import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.UserInput;
 import io.leadcycle.http.Access;
+import io.leadcycle.http.Caller;
+import io.leadcycle.http.Permissions;
+import io.leadcycle.http.Role;
+import io.leadcycle.users.User;
+import io.leadcycle.users.UserService;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.leadcycle.http.HttpFunction;
 import io.leadcycle.http.HttpRequest;
 import io.leadcycle.http.HttpResponse;
@@ -35,8 +44,9 @@ import java.util.function.Supplier;
 
 /**
  * Lead management: contacts (every {@code /v1/contacts} route), accounts and leads by hand, the
- * five-stage process actions, the telemarketing and sales views, and each lead's timeline. Every route
- * is a management route.
+ * five-stage process actions (each allowed to the roles {@link Permissions} names), the telemarketing and
+ * sales views, each lead's timeline, and the people who work them ({@code /v1/me}, {@code /v1/users}).
+ * Every route is a management route.
  *
  * <p>A process action that wrote lead events nudges threshold notification once its transaction has
  * committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it the schedule delivers them). A change that
@@ -85,7 +95,68 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("GET", "/v1/leads", Access.MANAGEMENT, this::listLeads),
         new Route("GET", "/v1/leads/{leadId}", Access.MANAGEMENT, this::getLead),
         new Route("PATCH", "/v1/leads/{leadId}", Access.MANAGEMENT, this::patchLead),
-        new Route("POST", "/v1/leads/{leadId}/process", Access.MANAGEMENT, this::process));
+        new Route("POST", "/v1/leads/{leadId}/process", Access.MANAGEMENT, this::process),
+        new Route("GET", "/v1/me", Access.MANAGEMENT, this::me),
+        new Route("GET", "/v1/users", Access.MANAGEMENT, this::listUsers),
+        new Route("POST", "/v1/users", Access.MANAGEMENT, this::createUser),
+        new Route("PATCH", "/v1/users/{userId}", Access.MANAGEMENT, this::patchUser),
+        new Route("DELETE", "/v1/users/{userId}", Access.MANAGEMENT, this::disableUser));
+  }
+
+  /**
+   * {@code {id, name, email, roles}} of the caller, as their token says. A user an identity provider vouched
+   * for (Cognito) is recorded, so that owner pickers ({@code GET /v1/users}) list them from then on.
+   */
+  private HttpResponse me(HttpRequest request) {
+    Caller caller = request.caller();
+    List<String> roles = caller.roles().stream().map(Role::wireName).toList();
+    if (caller.external()) {
+      users().recordSeen(caller.id(), caller.name() == null ? caller.id() : caller.name(), caller.email(), roles).await();
+    }
+    return HttpResponse.json(200, new JsonObject().put("id", caller.id()).put("name", caller.name())
+        .put("email", caller.email()).put("roles", new JsonArray(roles)));
+  }
+
+  /** {@code [{id, name, roles}]}: everyone who is not disabled, by name (owner pickers). */
+  private HttpResponse listUsers(HttpRequest request) {
+    JsonArray users = new JsonArray();
+    users().list().await().forEach(user -> users.add(new JsonObject().put("id", user.id().toString())
+        .put("name", user.name()).put("roles", new JsonArray(user.roles()))));
+    return new HttpResponse(200, Map.of("content-type", "application/json"), users.encode());
+  }
+
+  /** {@code {name, email?, roles}} → 201 {@code {id, name, email, roles, token}}: the token shown this once. */
+  private HttpResponse createUser(HttpRequest request) {
+    requireLocalUsers(request);
+    User.Created created = users().create(UserInput.parseNew(request.jsonMap())).await();
+    return HttpResponse.json(201, user(created.user()).put("token", created.token()))
+        .withHeaders(Map.of("location", "/v1/users/" + created.user().id(), "cache-control", "no-store"));
+  }
+
+  private HttpResponse patchUser(HttpRequest request) {
+    requireLocalUsers(request);
+    UUID id = request.uuidPathParameter("userId", "user");
+    return HttpResponse.json(200, user(users().patch(id, UserInput.parsePatch(request.jsonMap())).await()));
+  }
+
+  /** Disables the user (their token stops working at once); timelines keep their name. */
+  private HttpResponse disableUser(HttpRequest request) {
+    requireLocalUsers(request);
+    users().disable(request.uuidPathParameter("userId", "user")).await();
+    return HttpResponse.empty(204);
+  }
+
+  /** Users with tokens are the local server's; behind an identity provider, users and groups are kept there. */
+  private static void requireLocalUsers(HttpRequest request) {
+    if (request.caller().external()) {
+      throw new Conflict("Users are managed in the identity provider: in AWS, create them in the Cognito user pool "
+          + "and give roles with its groups (docs/deployment.md, \"Users and roles\").");
+    }
+  }
+
+  private static JsonObject user(User user) {
+    return new JsonObject().put("id", user.id().toString()).put("name", user.name()).put("email", user.email())
+        .put("roles", new JsonArray(user.roles()));
   }
 
   private HttpResponse createContact(HttpRequest request) {
@@ -168,6 +239,8 @@ public final class LeadManagementHandler extends HttpFunction {
     UUID id = request.uuidPathParameter("leadId", "lead");
     Map<String, Object> body = request.jsonMap();
     ProcessRequest processRequest = ProcessRequest.parse(body);
+    // The route is open to every role; the table decides the action (before anything is read or written).
+    Permissions.requireAction(processRequest.action().wireName(), request.caller());
     LeadService.Acted acted = leads().actCounting(id, processRequest, request.actor(body)).await();
     if (!acted.events().isEmpty()) {
       nudge.get().send("lead-process");
@@ -213,6 +286,10 @@ public final class LeadManagementHandler extends HttpFunction {
 
   private ContactService contacts() {
     return new ContactService(database());
+  }
+
+  private UserService users() {
+    return new UserService(database());
   }
 
   private LeadService leads() {

@@ -253,22 +253,65 @@ class ProcessHandlerTest extends LeadManagementHarness {
   }
 
   @Test
-  void theJwtSubjectIsTheActorEvenWhenTheBodyNamesAnother() {
+  void theSignedInUsersNameIsTheActorNeverTheSubjectNorTheBodysName() {
     APIGatewayV2HTTPEvent event = processEvent(leadId)
-        .jwtSubject("auth0|5f7c8ec7c33c6c004bbafe82")
+        .jwtSubject("3f1c9a52-8b6e-4d1f-9c3a-7e2b5d4a6f10")
+        .claim("email", "maria@example.com")
+        .claim("cognito:groups", "[marketing]")
         .json("{\"action\": \"mark-telemarketing-ready\", \"actor\": \"mallory\"}")
         .build();
     assertThat(event.getRequestContext().getAuthorizer().getJwt().getClaims())
-        .containsEntry("sub", "auth0|5f7c8ec7c33c6c004bbafe82");
+        .containsEntry("sub", "3f1c9a52-8b6e-4d1f-9c3a-7e2b5d4a6f10");
 
     JsonObject lead = ok(call(event));
 
     assertThat(lead.getString("stage")).isEqualTo("telemarketing_acceptance");
     assertThat(timeline(lead)).containsExactly("stage null->inquiry api created",
-        "stage inquiry->telemarketing_acceptance auth0|5f7c8ec7c33c6c004bbafe82 mark-telemarketing-ready",
-        "telemarketingReady false->true auth0|5f7c8ec7c33c6c004bbafe82 mark-telemarketing-ready");
+        "stage inquiry->telemarketing_acceptance maria@example.com mark-telemarketing-ready",
+        "telemarketingReady false->true maria@example.com mark-telemarketing-ready");
     assertThat(rows("SELECT payload->>'actor' AS actor FROM outbox"))
-        .extracting(r -> r.getString("actor")).containsOnly("auth0|5f7c8ec7c33c6c004bbafe82").hasSize(2);
+        .extracting(r -> r.getString("actor")).containsOnly("maria@example.com").hasSize(2);
+  }
+
+  @Test
+  void anActionOutsideTheCallersRolesIs403NamingTheRolesAndChangesNothing() {
+    JsonObject problem = assertProblem(call(processEvent(leadId).claim("name", "Sam Sales").roles("sales")
+        .json("{\"action\": \"mark-telemarketing-ready\"}").build()), 403);
+
+    assertThat(problem.getString("type")).isEqualTo("urn:leadcycle:problem:forbidden");
+    assertThat(problem.getJsonArray("requiredRoles").getList()).containsExactly("marketing", "admin");
+    assertThat(problem.getString("detail")).contains("mark-telemarketing-ready").contains("you have the role sales");
+    assertThat(outboxRows()).isZero();
+    assertThat(ok(getLead(leadId)).getString("stage")).isEqualTo("inquiry");
+  }
+
+  @Test
+  void eachRoleMayItsOwnActions() {
+    ok(call(processEvent(leadId).claim("name", "Maria").roles("marketing")
+        .json("{\"action\": \"mark-telemarketing-ready\"}").build()));
+    assertProblem(call(processEvent(leadId).claim("name", "Maria").roles("marketing")
+        .json("{\"action\": \"accept-telemarketing\"}").build()), 403);
+    JsonObject accepted = ok(call(processEvent(leadId).claim("name", "Tom").roles("telemarketing")
+        .json("{\"action\": \"accept-telemarketing\"}").build()));
+    assertThat(timeline(accepted)).last().asString().contains(" Tom accept-telemarketing");
+    ok(call(processEvent(leadId).claim("name", "Tom").roles("telemarketing")
+        .json("{\"action\": \"ready-for-sales\"}").build()));
+    // A sales manager may do what sales may.
+    ok(call(processEvent(leadId).claim("name", "Sue").roles("sales_manager")
+        .json("{\"action\": \"accept-sales\", \"ownerId\": \"sam\"}").build()));
+    assertProblem(call(processEvent(leadId).claim("name", "Tom").roles("telemarketing")
+        .json("{\"action\": \"convert\"}").build()), 403);
+    JsonObject converted = ok(call(processEvent(leadId).claim("name", "Sam").roles("sales")
+        .json("{\"action\": \"convert\"}").build()));
+    assertThat(converted.getString("status")).isEqualTo("converted");
+  }
+
+  @Test
+  void aTokenWithoutAnyGroupMayNotTouchALead() {
+    JsonObject problem = assertProblem(call(processEvent(leadId).claim("name", "New hire").claim("cognito:groups", "[]")
+        .json("{\"action\": \"disqualify\", \"reason\": \"no\"}").build()), 403);
+    assertThat(problem.getString("detail")).contains("you have no role");
+    assertThat(outboxRows()).isZero();
   }
 
   @Test

@@ -76,10 +76,38 @@ abstract class LeadApiTestBase {
     }
   }
 
+  /** The tokens of the people the tests act as, by name (users persist: the database reset keeps them). */
+  private static final Map<String, String> PEOPLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The token of an admin named {@code name}, made once with {@code POST /v1/users}: timelines name the
+   * signed-in user, so a test that acts "as tom" signs in as Tom.
+   */
+  static String tokenOf(String name) {
+    return PEOPLE.computeIfAbsent(name, person -> {
+      Reply made = call(TOKEN, "POST", "/v1/users", new JsonObject().put("name", person)
+          .put("roles", new JsonArray().add("admin")));
+      assertThat(made.status()).as("made user %s: %s", person, made.body()).isEqualTo(201);
+      return made.body().getString("token");
+    });
+  }
+
+  /**
+   * A request with the first start's admin token; one whose body names an {@code actor} (a plain name) is
+   * sent by that person instead, as the timeline names who signed in (the body's actor is then ignored).
+   */
   static Reply call(String method, String path, JsonObject body) {
+    String token = TOKEN;
+    if (body != null && body.getValue("actor") instanceof String actor && actor.strip().matches("[\\p{L}\\p{N} ._-]+")) {
+      token = tokenOf(actor.strip());
+    }
+    return call(token, method, path, body);
+  }
+
+  static Reply call(String token, String method, String path, JsonObject body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
         .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + TOKEN);
+        .header("Authorization", "Bearer " + token);
     if (body != null) {
       request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(body.encode()));
     } else {

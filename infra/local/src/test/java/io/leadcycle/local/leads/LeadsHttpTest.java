@@ -49,7 +49,7 @@ class LeadsHttpTest extends LeadApiTestBase {
     assertThat(withContact.getString("contactId")).isEqualTo(contactId);
     assertThat(withContact.getString("unscorableReason")).isNull();
     assertThat(withContact.getString("stage")).isEqualTo("inquiry");
-    assertThat(timelineFrom(withContact, 0)).containsExactly("stage:null->inquiry|api|created");
+    assertThat(timelineFrom(withContact, 0)).containsExactly("stage:null->inquiry|admin|created");
     assertThat(withAccount.getString("accountId")).isEqualTo(accountId);
     assertThat(withAccount.getString("unscorableReason")).isNull();
     assertThat(ok(get("/v1/contacts/" + contactId)).getJsonArray("leadIds")).containsExactly(withContact.getString("id"));
@@ -91,7 +91,7 @@ class LeadsHttpTest extends LeadApiTestBase {
     JsonObject unlinked = ok(patch("/v1/leads/" + leadId, new JsonObject().putNull("contactId")));
     assertThat(unlinked.getString("contactId")).isNull();
     assertThat(unlinked.getString("unscorableReason")).isNotNull();
-    assertThat(timelineFrom(unlinked, 2)).containsExactly("contactId:" + contactId + "->null|api|edited");
+    assertThat(timelineFrom(unlinked, 2)).containsExactly("contactId:" + contactId + "->null|admin|edited");
   }
 
   @Test
@@ -131,7 +131,7 @@ class LeadsHttpTest extends LeadApiTestBase {
     JsonObject patched = ok(patch("/v1/leads/" + leadId, new JsonObject().put("topic", "New topic")));
 
     assertThat(patched.getString("topic")).isEqualTo("New topic");
-    assertThat(timelineFrom(patched, 1)).containsExactly("topic:Old topic->New topic|api|edited");
+    assertThat(timelineFrom(patched, 1)).containsExactly("topic:Old topic->New topic|admin|edited");
   }
 
   @Test

@@ -52,7 +52,10 @@ final class FakeHostedSignIn implements AutoCloseable {
     this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
   }
 
-  /** Started on a free loopback port; it hands out {@code accessToken}. */
+  /**
+   * Started on a free loopback port; it hands out {@code accessToken} as the ID token, the one the page
+   * sends (it names the user and their groups), beside an access token the API would not take.
+   */
   static FakeHostedSignIn start(String accessToken) {
     return new FakeHostedSignIn(accessToken);
   }
@@ -156,7 +159,8 @@ final class FakeHostedSignIn implements AutoCloseable {
     }
     tokensIssued.incrementAndGet();
     cors(request).setStatusCode(200).putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
-        .end(new JsonObject().put("access_token", accessToken).put("id_token", "not-used").put("token_type", "Bearer")
+        .end(new JsonObject().put("access_token", "an-access-token-the-page-does-not-send").put("id_token", accessToken)
+            .put("token_type", "Bearer")
             .put("expires_in", 3600).encode());
   }
 

@@ -205,7 +205,10 @@ class WorkbenchBrowserTest {
     submit("qualification-form", By.id("ready-for-sales"));
     waitForResult("qualification", "Qualification saved; the lead is ready for sales.");
     waitForStage("Sales acceptance");
-    assertThat(timelineText()).contains("Telemarketing qualification", "Sales acceptance", "tina");
+    // The timeline names the signed-in user (the first start's token is the "admin" user's), as the header does.
+    assertThat(timelineText()).contains("Telemarketing qualification", "Sales acceptance", "admin");
+    assertThat(browser.findElement(By.id("signed-in")).getText()).isEqualTo("Signed in as admin (admin)");
+    assertThat(browser.findElement(By.id("actor")).isDisplayed()).as("no name box for a named user").isFalse();
     assertThat(api("GET", "/v1/leads/" + seeded.telemarketingLead, null).getJsonObject("qualification"))
         .isEqualTo(new JsonObject().put("budget", "50k EUR").put("need", "replace spreadsheets")
             .put("notes", "Call back on Monday"));
