@@ -251,7 +251,8 @@ public final class Dispatcher implements AutoCloseable {
           return fannedOut.compose(f -> !room ? Future.succeededFuture(new Step(f, List.of(), Map.of()))
               : store.claim(conn, free, now, leaseUntil).compose(c -> c.isEmpty()
                   ? Future.succeededFuture(new Step(f, c, Map.of()))
-                  : leadViews(conn, c).map(v -> new Step(f, c, v))));
+                  : leadViews(leads.findAll(conn, leadIds(c)), scores.scoresOf(conn, leadIds(c)))
+                      .map(v -> new Step(f, c, v))));
         }).await();
         FanOut fanOut = step.fanOut();
         List<Claimed> claimed = step.claimed();
@@ -376,10 +377,13 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /** The claimed deliveries' leads as {@code GET /v1/leads/{id}} shows them without timeline, as they are now. */
-  private Future<Map<UUID, JsonObject>> leadViews(io.vertx.sqlclient.SqlConnection conn, List<Claimed> claimed) {
-    List<UUID> ids = claimed.stream().map(Claimed::leadId).distinct().toList();
-    Future<Map<UUID, Lead>> found = leads.findAll(conn, ids);
-    Future<Map<UUID, List<LeadScore>>> scored = scores.scoresOf(conn, ids);
+  private static List<UUID> leadIds(List<Claimed> claimed) {
+    return claimed.stream().map(Claimed::leadId).distinct().toList();
+  }
+
+  /** The claimed deliveries' leads as webhooks show them, from the leads and their scores read in the claim's transaction. */
+  private static Future<Map<UUID, JsonObject>> leadViews(Future<Map<UUID, Lead>> found,
+      Future<Map<UUID, List<LeadScore>>> scored) {
     return Future.all(found, scored).map(all -> {
       Map<UUID, JsonObject> views = new HashMap<>();
       found.result().forEach((id, lead) -> views.put(id, JsonViews.lead(lead, scored.result().getOrDefault(id, List.of()))));
