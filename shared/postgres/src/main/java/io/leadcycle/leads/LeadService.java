@@ -157,26 +157,98 @@ public final class LeadService {
    * notification (once the transaction has committed, which it has when this completes) and count them.
    */
   public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor) {
+    return actCounting(id, request, actor, null);
+  }
+
+  /**
+   * {@link #actCounting(UUID, ProcessRequest, String)} for a caller who may become the lead's owner:
+   * {@code caller} (null for none) owns the lead once they accept it in telemarketing, when they are a
+   * known, enabled user. For {@code assign}, {@code newOwner} is the user to assign, checked by the caller.
+   */
+  public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor, UUID caller) {
+    return actCounting(id, request, actor, caller, null);
+  }
+
+  /** Assigns {@code newOwner} (an enabled salesperson, checked by the caller) to the lead. */
+  public Future<Acted> assign(UUID id, ProcessRequest request, String actor, Lead.Owner newOwner) {
+    return actCounting(id, request, actor, null, newOwner);
+  }
+
+  private Future<Acted> actCounting(UUID id, ProcessRequest request, String actor, UUID caller, Lead.Owner newOwner) {
     return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
       Transition transition = machine.apply(lead.state(), request);
-      if (!transition.changedAnything()) {
-        Future<List<TimelineEntry>> entries = timeline.list(conn, id);
-        Future<List<LeadScore>> leadScores = scoresOf(conn, id);
-        return Future.all(entries, leadScores)
-            .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+      if (request.action() == ProcessAction.ASSIGN || request.action() == ProcessAction.UNASSIGN) {
+        return changeOwner(conn, lead, request.action() == ProcessAction.ASSIGN ? newOwner : null, actor,
+            request.reason() != null ? request.reason() : request.action().wireName());
       }
-      String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
-      Future<?> opportunity = request.action() == ProcessAction.CONVERT
-          ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
-      return opportunity
-          .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))
-          .compose(updated -> {
-            Future<Void> events = outbox.add(conn, transition.events(), id,
-                LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
-            Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
-            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
-          });
+      if (request.action() == ProcessAction.ACCEPT_TELEMARKETING && caller != null) {
+        return knownUser(conn, caller).compose(owner -> applyTransition(conn, lead, request, transition, actor)
+            .compose(acted -> owner == null || owner.equals(acted.lead().lead().owner()) ? Future.succeededFuture(acted)
+                : changeOwner(conn, acted.lead().lead(), owner, actor, transition.reason())
+                    .map(owned -> new Acted(owned.lead(), concat(acted.events(), owned.events())))));
+      }
+      return applyTransition(conn, lead, request, transition, actor);
     }));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** The enabled user {@code id} as an owner, or null when there is none (a caller the users table does not know). */
+  private static Future<Lead.Owner> knownUser(SqlConnection conn, UUID id) {
+    return conn.preparedQuery("SELECT id, name FROM users WHERE id = $1 AND disabled_at IS NULL")
+        .execute(io.vertx.sqlclient.Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null
+            : new Lead.Owner(rows.iterator().next().getUUID("id"), rows.iterator().next().getString("name")));
+  }
+
+  /**
+   * Makes {@code owner} (null: nobody) the lead's owner: a timeline entry and a {@code lead.assigned} event
+   * naming the owner, the previous owner, who did it and why. Assigning the owner the lead already has is no change.
+   */
+  private Future<Acted> changeOwner(SqlConnection conn, Lead lead, Lead.Owner owner, String actor, String reason) {
+    Lead.Owner previous = lead.owner();
+    if (Objects.equals(previous == null ? null : previous.id(), owner == null ? null : owner.id())) {
+      Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
+      Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
+      return Future.all(entries, leadScores)
+          .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+    }
+    List<Change> changes = List.of(new Change("owner", previous == null ? null : previous.name(),
+        owner == null ? null : owner.name()));
+    return leads.updateOwner(conn, lead.id(), owner).compose(updated -> {
+      io.vertx.core.json.JsonObject payload = LeadEventPayload.of(updated, changes, actor, reason)
+          .put("owner", io.leadcycle.events.JsonViews.owner(owner))
+          .put("previousOwner", io.leadcycle.events.JsonViews.owner(previous));
+      Future<Void> events = outbox.add(conn, List.of(io.leadcycle.domain.EventTypes.ASSIGNED), lead.id(), payload);
+      Future<LeadWithTimeline> read = appendAndRead(conn, updated, changes, actor, reason);
+      return Future.all(events, read).map(all -> new Acted(read.result(), List.of(io.leadcycle.domain.EventTypes.ASSIGNED)));
+    });
+  }
+
+  private Future<Acted> applyTransition(SqlConnection conn, Lead lead, ProcessRequest request, Transition transition,
+      String actor) {
+    UUID id = lead.id();
+    if (!transition.changedAnything()) {
+      Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+      Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+      return Future.all(entries, leadScores)
+          .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+    }
+    String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
+    Future<?> opportunity = request.action() == ProcessAction.CONVERT
+        ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
+    return opportunity
+        .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))
+        .compose(updated -> {
+          Future<Void> events = outbox.add(conn, transition.events(), id,
+              LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
+          Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
+          return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
+        });
   }
 
   /**
