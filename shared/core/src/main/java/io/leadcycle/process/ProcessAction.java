@@ -30,6 +30,11 @@ public enum ProcessAction {
     return wireName;
   }
 
+  /** Whether the action says who works the lead rather than moving it through the process. */
+  public boolean isAssignment() {
+    return this == ASSIGN || this == UNASSIGN;
+  }
+
   /** The actions a client may send; {@link #FIRST_SCORED} is internal. */
   public static Optional<ProcessAction> fromWireName(String name) {
     return Arrays.stream(values()).filter(a -> a != FIRST_SCORED && a.wireName.equals(name)).findFirst();
