@@ -161,7 +161,7 @@ public final class JsonViews {
   }
 
   /** {@code {id, name}} of the user who works a lead, or null when nobody does. */
-  public static JsonObject owner(io.leadcycle.domain.Lead.Owner owner) {
+  public static JsonObject owner(Lead.Owner owner) {
     return owner == null ? null : new JsonObject().put("id", owner.id().toString()).put("name", owner.name());
   }
 }

@@ -1,6 +1,7 @@
 package io.leadcycle.leads;
 
 import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
@@ -9,6 +10,7 @@ import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.TimelineEntry;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.Change;
 import io.leadcycle.process.LeadProcess;
@@ -28,6 +30,7 @@ import io.leadcycle.store.OpportunityStore;
 import io.leadcycle.store.OutboxStore;
 import io.leadcycle.store.TimelineStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,7 +185,7 @@ public final class LeadService {
             request.reason() != null ? request.reason() : request.action().wireName());
       }
       if (request.action() == ProcessAction.ACCEPT_TELEMARKETING && caller != null) {
-        return knownUser(conn, caller).compose(owner -> applyTransition(conn, lead, request, transition, actor)
+        return leads.enabledUserAsOwner(conn, caller).compose(owner -> applyTransition(conn, lead, request, transition, actor)
             .compose(acted -> owner == null || owner.equals(acted.lead().lead().owner()) ? Future.succeededFuture(acted)
                 : changeOwner(conn, acted.lead().lead(), owner, actor, transition.reason())
                     .map(owned -> new Acted(owned.lead(), concat(acted.events(), owned.events())))));
@@ -195,14 +198,6 @@ public final class LeadService {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  /** The enabled user {@code id} as an owner, or null when there is none (a caller the users table does not know). */
-  private static Future<Lead.Owner> knownUser(SqlConnection conn, UUID id) {
-    return conn.preparedQuery("SELECT id, name FROM users WHERE id = $1 AND disabled_at IS NULL")
-        .execute(io.vertx.sqlclient.Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? null
-            : new Lead.Owner(rows.iterator().next().getUUID("id"), rows.iterator().next().getString("name")));
   }
 
   /**
@@ -220,12 +215,12 @@ public final class LeadService {
     List<Change> changes = List.of(new Change("owner", previous == null ? null : previous.name(),
         owner == null ? null : owner.name()));
     return leads.updateOwner(conn, lead.id(), owner).compose(updated -> {
-      io.vertx.core.json.JsonObject payload = LeadEventPayload.of(updated, changes, actor, reason)
-          .put("owner", io.leadcycle.events.JsonViews.owner(owner))
-          .put("previousOwner", io.leadcycle.events.JsonViews.owner(previous));
-      Future<Void> events = outbox.add(conn, List.of(io.leadcycle.domain.EventTypes.ASSIGNED), lead.id(), payload);
+      JsonObject payload = LeadEventPayload.of(updated, changes, actor, reason)
+          .put("owner", JsonViews.owner(owner))
+          .put("previousOwner", JsonViews.owner(previous));
+      Future<Void> events = outbox.add(conn, List.of(EventTypes.ASSIGNED), lead.id(), payload);
       Future<LeadWithTimeline> read = appendAndRead(conn, updated, changes, actor, reason);
-      return Future.all(events, read).map(all -> new Acted(read.result(), List.of(io.leadcycle.domain.EventTypes.ASSIGNED)));
+      return Future.all(events, read).map(all -> new Acted(read.result(), List.of(EventTypes.ASSIGNED)));
     });
   }
 

@@ -482,6 +482,19 @@ public final class LeadStore {
    * Sets (or, with a null owner, clears) the user who works the lead and returns the lead as it now is.
    * The caller holds the lead's row lock.
    */
+  /** The enabled user {@code userId} as a lead's owner, or null when there is none (a caller the users table does not know). */
+  public Future<Lead.Owner> enabledUserAsOwner(SqlClient client, UUID userId) {
+    return client.preparedQuery("SELECT id, name FROM users WHERE id = $1 AND disabled_at IS NULL")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Lead.Owner(row.getUUID("id"), row.getString("name"));
+        });
+  }
+
   public Future<Lead> updateOwner(SqlClient client, UUID id, Lead.Owner owner) {
     return client.preparedQuery("""
             WITH l AS (
