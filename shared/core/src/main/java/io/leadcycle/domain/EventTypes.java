@@ -17,13 +17,15 @@ public final class EventTypes {
   public static final String CONVERTED = "lead.converted";
   public static final String DISQUALIFIED = "lead.disqualified";
   public static final String SCORE_CHANGED = "lead.score_changed";
+  /** A user was made the lead's owner, or it was unassigned. */
+  public static final String ASSIGNED = "lead.assigned";
 
   /** Subscribes to every type, today's and future ones; only ever alone in a subscription. */
   public static final String ALL = "*";
 
   /** Every type the outbox writes, in the order docs/notifications.md lists them. */
   public static final List<String> TYPES = List.of(CREATED, STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
-      DISQUALIFIED, SCORE_CHANGED);
+      DISQUALIFIED, SCORE_CHANGED, ASSIGNED);
 
   private EventTypes() {
   }

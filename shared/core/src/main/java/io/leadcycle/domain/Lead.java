@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * A stored lead: what it is about, whom it belongs to, where it stands in the process, and its best
- * score among the live scoring models (with its grade there; null until a live model scores it).
+ * score among the live scoring models (with its grade there; null until a live model scores it), and who works it.
  */
 public record Lead(
     UUID id,
@@ -21,7 +21,12 @@ public record Lead(
     Integer bestScore,
     String bestGrade,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Owner owner) {
+
+  /** The user who works the lead (null: unassigned), by id and by the name shown when assigned. */
+  public record Owner(UUID id, String name) {
+  }
 
   public static final String UNSCORABLE_WITHOUT_PARENT = "The lead has neither a contact nor an account, so journeys "
       + "cannot reach it and no model can score it. Link one with PATCH /v1/leads/{id}.";

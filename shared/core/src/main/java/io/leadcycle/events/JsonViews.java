@@ -82,6 +82,7 @@ public final class JsonViews {
         .put("unscorableReason", l.unscorableReason())
         .put("disqualificationReason", l.disqualificationReason())
         .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
+        .put("owner", owner(l.owner()))
         .put("createdAt", l.createdAt().toString())
         .put("updatedAt", l.updatedAt().toString());
   }
@@ -157,5 +158,10 @@ public final class JsonViews {
     JsonArray array = new JsonArray();
     items.forEach(item -> array.add(view.apply(item)));
     return new JsonObject().put("items", array).put("next", next);
+  }
+
+  /** {@code {id, name}} of the user who works a lead, or null when nobody does. */
+  public static JsonObject owner(Lead.Owner owner) {
+    return owner == null ? null : new JsonObject().put("id", owner.id().toString()).put("name", owner.name());
   }
 }

@@ -53,6 +53,12 @@ public final class LeadProcessMachine {
       case DISQUALIFY -> disqualify(state, request.reason());
       case MOVE -> move(state, request.stage(), request.reason());
       case FIRST_SCORED -> firstScored(state);
+      // Who works the lead is no part of its process state: LeadService records assignments.
+      case ASSIGN -> state;
+      case UNASSIGN -> {
+        requireReason(request.reason());
+        yield state;
+      }
     };
     if (!isConsistent(after)) {
       throw new IllegalStateException("rule error: " + action + " on " + state + " gave " + after);

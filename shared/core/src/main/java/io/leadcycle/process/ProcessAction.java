@@ -13,6 +13,10 @@ public enum ProcessAction {
   CONVERT("convert"),
   DISQUALIFY("disqualify"),
   MOVE("move"),
+  /** A sales manager makes a user the lead's owner; the process state stays as it is. */
+  ASSIGN("assign"),
+  /** A sales manager takes the owner off the lead, saying why. */
+  UNASSIGN("unassign"),
   /** A model scored the lead for the first time (called by score recalculation, not over HTTP). */
   FIRST_SCORED("first-scored");
 
@@ -24,6 +28,11 @@ public enum ProcessAction {
 
   public String wireName() {
     return wireName;
+  }
+
+  /** Whether the action says who works the lead rather than moving it through the process. */
+  public boolean isAssignment() {
+    return this == ASSIGN || this == UNASSIGN;
   }
 
   /** The actions a client may send; {@link #FIRST_SCORED} is internal. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One action with its arguments: {@code ownerId} for accept-sales, {@code stage} for move, and a
- * {@code reason} (required for move and disqualify, kept on the timeline for every action).
+ * One action with its arguments: {@code ownerId} for accept-sales and assign, {@code stage} for move, and a
+ * {@code reason} (required for move, disqualify and unassign, kept on the timeline for every action).
  */
 public record ProcessRequest(ProcessAction action, String ownerId, String stage, String reason) {
 
@@ -28,7 +28,7 @@ public record ProcessRequest(ProcessAction action, String ownerId, String stage,
     ProcessAction parsed = action instanceof String name ? ProcessAction.fromWireName(name).orElse(null) : null;
     if (parsed == null) {
       throw new InvalidInput("action", "one of: mark-telemarketing-ready, accept-telemarketing, ready-for-sales, "
-          + "mark-sales-ready, accept-sales, move, disqualify, convert");
+          + "mark-sales-ready, accept-sales, move, disqualify, convert, assign, unassign");
     }
     return new ProcessRequest(parsed, text(body, "ownerId"), text(body, "stage"), text(body, "reason"));
   }

@@ -114,11 +114,18 @@ final class ProcessFixtures {
   }
 
   /** A request that carries every argument its action needs, so that only the lead's state decides. */
+  /** The actions that move a lead through the process: assignments leave its state as it is. */
+  static List<ProcessAction> processActions() {
+    return java.util.Arrays.stream(ProcessAction.values()).filter(a -> !a.isAssignment()).toList();
+  }
+
   static ProcessRequest wellFormed(ProcessAction action) {
     return switch (action) {
       case ACCEPT_SALES -> new ProcessRequest(action, OWNER, null, null);
       case DISQUALIFY -> new ProcessRequest(action, null, null, "no budget");
       case MOVE -> new ProcessRequest(action, null, INQUIRY_STAGE, "by hand");
+      case ASSIGN -> new ProcessRequest(action, OWNER, null, null);
+      case UNASSIGN -> new ProcessRequest(action, null, null, "on leave");
       default -> ProcessRequest.of(action);
     };
   }

@@ -12,6 +12,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.leadcycle.domain.EventTypes;
+import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.leads.LeadService;
@@ -285,11 +286,38 @@ class WebhookEventSchemaTest {
   }
 
   @Test
+  void assignedNamesTheOwnerBeforeAndAfterWhoAssignedAndWhy() {
+    UUID leadId = newLead(contact("ada@example.com", "CTO", null));
+    UUID sam = TestDatabase.database().read(conn -> conn
+            .preparedQuery("INSERT INTO users (name, roles) VALUES ($1, ARRAY['sales']) RETURNING id")
+            .execute(Tuple.of("Sam Sales")))
+        .await().iterator().next().getUUID("id");
+    deliveredSoFar();
+
+    leads.assign(leadId, request(ProcessAction.ASSIGN, sam.toString(), null, null), "Sue Manager",
+        new Lead.Owner(sam, "Sam Sales")).await();
+    JsonObject assigned = deliveredOf(EventTypes.ASSIGNED);
+
+    assertThat(assigned.getJsonArray("changes")).containsExactly(change("owner", null, "Sam Sales"));
+    assertThat(assigned.getString("actor")).isEqualTo("Sue Manager");
+    assertThat(assigned.getJsonObject("lead").getJsonObject("owner"))
+        .isEqualTo(new JsonObject().put("id", sam.toString()).put("name", "Sam Sales"));
+    receiver.requests().clear();
+
+    act(leadId, request(ProcessAction.UNASSIGN, null, null, "Sam is on leave"), "Sue Manager");
+    JsonObject unassigned = deliveredOf(EventTypes.ASSIGNED);
+
+    assertThat(unassigned.getJsonArray("changes")).containsExactly(change("owner", "Sam Sales", null));
+    assertThat(unassigned.getString("reason")).isEqualTo("Sam is on leave");
+    assertThat(unassigned.getJsonObject("lead").getValue("owner")).isNull();
+  }
+
+  @Test
   void everyTypeTheOutboxWritesIsCoveredHere() {
     // A new type in EventTypes needs its own test above (and a line in docs/events.md).
     assertThat(EventTypes.TYPES).containsExactlyInAnyOrder(EventTypes.CREATED, EventTypes.STAGE_CHANGED,
         EventTypes.TELEMARKETING_READY, EventTypes.SALES_READY, EventTypes.CONVERTED, EventTypes.DISQUALIFIED,
-        EventTypes.SCORE_CHANGED);
+        EventTypes.SCORE_CHANGED, EventTypes.ASSIGNED);
   }
 
   @Test

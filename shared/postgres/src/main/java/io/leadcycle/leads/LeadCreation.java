@@ -60,7 +60,7 @@ public final class LeadCreation {
     List<OutboxStore.Event> events = new java.util.ArrayList<>();
     for (Creation c : creations) {
       Lead lead = new Lead(c.id(), c.lead().topic(), c.lead().contactId(), c.lead().accountId(), c.lead().context(),
-          LeadState.newLead(FIRST_STAGE), Map.of(), null, null, null, null, now, now);
+          LeadState.newLead(FIRST_STAGE), Map.of(), null, null, null, null, now, now, null);
       created.add(lead);
       rows.add(new LeadStore.NewLeadWithId(c.id(), c.lead()));
       entries.add(new TimelineStore.Entries(c.id(), CREATED, actor, c.reason()));

@@ -1,6 +1,7 @@
 package io.leadcycle.leads;
 
 import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
@@ -9,6 +10,7 @@ import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.TimelineEntry;
+import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.Change;
 import io.leadcycle.process.LeadProcess;
@@ -28,6 +30,7 @@ import io.leadcycle.store.OpportunityStore;
 import io.leadcycle.store.OutboxStore;
 import io.leadcycle.store.TimelineStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,26 +160,90 @@ public final class LeadService {
    * notification (once the transaction has committed, which it has when this completes) and count them.
    */
   public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor) {
+    return actCounting(id, request, actor, null);
+  }
+
+  /**
+   * {@link #actCounting(UUID, ProcessRequest, String)} for a caller who may become the lead's owner:
+   * {@code caller} (null for none) owns the lead once they accept it in telemarketing, when they are a
+   * known, enabled user. For {@code assign}, {@code newOwner} is the user to assign, checked by the caller.
+   */
+  public Future<Acted> actCounting(UUID id, ProcessRequest request, String actor, UUID caller) {
+    return actCounting(id, request, actor, caller, null);
+  }
+
+  /** Assigns {@code newOwner} (an enabled salesperson, checked by the caller) to the lead. */
+  public Future<Acted> assign(UUID id, ProcessRequest request, String actor, Lead.Owner newOwner) {
+    return actCounting(id, request, actor, null, newOwner);
+  }
+
+  private Future<Acted> actCounting(UUID id, ProcessRequest request, String actor, UUID caller, Lead.Owner newOwner) {
     return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
       Transition transition = machine.apply(lead.state(), request);
-      if (!transition.changedAnything()) {
-        Future<List<TimelineEntry>> entries = timeline.list(conn, id);
-        Future<List<LeadScore>> leadScores = scoresOf(conn, id);
-        return Future.all(entries, leadScores)
-            .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+      if (request.action() == ProcessAction.ASSIGN || request.action() == ProcessAction.UNASSIGN) {
+        return changeOwner(conn, lead, request.action() == ProcessAction.ASSIGN ? newOwner : null, actor,
+            request.reason() != null ? request.reason() : request.action().wireName());
       }
-      String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
-      Future<?> opportunity = request.action() == ProcessAction.CONVERT
-          ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
-      return opportunity
-          .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))
-          .compose(updated -> {
-            Future<Void> events = outbox.add(conn, transition.events(), id,
-                LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
-            Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
-            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
-          });
+      if (request.action() == ProcessAction.ACCEPT_TELEMARKETING && caller != null) {
+        return leads.enabledUserAsOwner(conn, caller).compose(owner -> applyTransition(conn, lead, request, transition, actor)
+            .compose(acted -> owner == null || owner.equals(acted.lead().lead().owner()) ? Future.succeededFuture(acted)
+                : changeOwner(conn, acted.lead().lead(), owner, actor, transition.reason())
+                    .map(owned -> new Acted(owned.lead(), concat(acted.events(), owned.events())))));
+      }
+      return applyTransition(conn, lead, request, transition, actor);
     }));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /**
+   * Makes {@code owner} (null: nobody) the lead's owner: a timeline entry and a {@code lead.assigned} event
+   * naming the owner, the previous owner, who did it and why. Assigning the owner the lead already has is no change.
+   */
+  private Future<Acted> changeOwner(SqlConnection conn, Lead lead, Lead.Owner owner, String actor, String reason) {
+    Lead.Owner previous = lead.owner();
+    if (Objects.equals(previous == null ? null : previous.id(), owner == null ? null : owner.id())) {
+      Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
+      Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
+      return Future.all(entries, leadScores)
+          .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+    }
+    List<Change> changes = List.of(new Change("owner", previous == null ? null : previous.name(),
+        owner == null ? null : owner.name()));
+    return leads.updateOwner(conn, lead.id(), owner).compose(updated -> {
+      JsonObject payload = LeadEventPayload.of(updated, changes, actor, reason)
+          .put("owner", JsonViews.owner(owner))
+          .put("previousOwner", JsonViews.owner(previous));
+      Future<Void> events = outbox.add(conn, List.of(EventTypes.ASSIGNED), lead.id(), payload);
+      Future<LeadWithTimeline> read = appendAndRead(conn, updated, changes, actor, reason);
+      return Future.all(events, read).map(all -> new Acted(read.result(), List.of(EventTypes.ASSIGNED)));
+    });
+  }
+
+  private Future<Acted> applyTransition(SqlConnection conn, Lead lead, ProcessRequest request, Transition transition,
+      String actor) {
+    UUID id = lead.id();
+    if (!transition.changedAnything()) {
+      Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+      Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+      return Future.all(entries, leadScores)
+          .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+    }
+    String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
+    Future<?> opportunity = request.action() == ProcessAction.CONVERT
+        ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
+    return opportunity
+        .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))
+        .compose(updated -> {
+          Future<Void> events = outbox.add(conn, transition.events(), id,
+              LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
+          Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor, transition.reason());
+          return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
+        });
   }
 
   /**

@@ -269,12 +269,29 @@ public final class LeadStore {
     TELEMARKETING("l.status = 'open' AND l.telemarketing_ready AND NOT l.telemarketing_accepted AND NOT l.sales_ready"),
     /** Sales-ready leads only: salespeople never see leads that are not. */
     SALES("l.status = 'open' AND l.sales_ready"),
+    /** The caller's open leads, whatever the stage. */
+    MINE("l.status = 'open' AND l.owner_user_id = $1", true),
+    /** Open leads nobody works yet. */
+    UNASSIGNED("l.status = 'open' AND l.owner_user_id IS NULL"),
+    /** The caller's leads in telemarketing qualification: the calls they took on. */
+    MY_CALLS("l.status = 'open' AND l.owner_user_id = $1 AND l.telemarketing_accepted AND NOT l.sales_ready", true),
     ALL("TRUE");
 
     private final String condition;
+    /** Whether the condition takes the caller's user id, as parameter $1. */
+    private final boolean byCaller;
 
     View(String condition) {
+      this(condition, false);
+    }
+
+    View(String condition, boolean byCaller) {
       this.condition = condition;
+      this.byCaller = byCaller;
+    }
+
+    public boolean byCaller() {
+      return byCaller;
     }
   }
 
@@ -286,7 +303,8 @@ public final class LeadStore {
       l.id, l.topic, l.contact_id, l.account_id, l.context_kind, l.context_id, l.context_name, l.context_tile_id,
       l.context_details, l.stage, l.status,
       l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
-      l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id""";
+      l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id,
+      l.owner_user_id, l.owner_name""";
 
   public Future<Lead> find(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT " + LEAD_COLUMNS
@@ -365,7 +383,12 @@ public final class LeadStore {
    * (by the order) and {@code afterId}; all null on the first page.
    */
   public record ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
-      Integer afterScore, UUID afterId, int limit) {
+      Integer afterScore, UUID afterId, int limit, UUID caller) {
+
+    public ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
+        Integer afterScore, UUID afterId, int limit) {
+      this(view, stage, grade, byScore, afterCreated, afterScore, afterId, limit, null);
+    }
   }
 
   /** Leads without a score sort last when sorting by score: as if scored the lowest integer. */
@@ -374,6 +397,9 @@ public final class LeadStore {
   /** One page of a list view. */
   public Future<Page> list(SqlClient client, ListQuery query) {
     Tuple params = Tuple.tuple();
+    if (query.view().byCaller()) {
+      params.addUUID(query.caller());
+    }
     if (query.stage() != null) {
       params.addString(query.stage());
     }
@@ -405,11 +431,11 @@ public final class LeadStore {
     return viewQuery(view, byStage, false, false, afterCursor);
   }
 
-  /** The SQL of one view page; parameters in order: stage?, grade?, cursor (time or score) and id?, limit. */
+  /** The SQL of one view page; parameters in order: caller?, stage?, grade?, cursor (time or score) and id?, limit. */
   static String viewQuery(View view, boolean byStage, boolean byGrade, boolean byScore, boolean afterCursor) {
     StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
         + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
-    int parameter = 0;
+    int parameter = view.byCaller ? 1 : 0;
     if (byStage) {
       sql.append(" AND l.stage = $").append(++parameter);
     }
@@ -447,6 +473,36 @@ public final class LeadStore {
         row.getInteger("score"),
         row.getString("grade"),
         Rows.instant(row, "created_at"),
-        Rows.instant(row, "updated_at"));
+        Rows.instant(row, "updated_at"),
+        row.getUUID("owner_user_id") == null ? null
+            : new Lead.Owner(row.getUUID("owner_user_id"), row.getString("owner_name")));
+  }
+
+  /**
+   * Sets (or, with a null owner, clears) the user who works the lead and returns the lead as it now is.
+   * The caller holds the lead's row lock.
+   */
+  /** The enabled user {@code userId} as a lead's owner, or null when there is none (a caller the users table does not know). */
+  public Future<Lead.Owner> enabledUserAsOwner(SqlClient client, UUID userId) {
+    return client.preparedQuery("SELECT id, name FROM users WHERE id = $1 AND disabled_at IS NULL")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Lead.Owner(row.getUUID("id"), row.getString("name"));
+        });
+  }
+
+  public Future<Lead> updateOwner(SqlClient client, UUID id, Lead.Owner owner) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET owner_user_id = $2, owner_name = $3, version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
+        .execute(Tuple.tuple().addUUID(id).addUUID(owner == null ? null : owner.id())
+            .addString(owner == null ? null : owner.name()))
+        .map(rows -> toLead(rows.iterator().next()));
   }
 }

@@ -64,6 +64,11 @@ public final class UserService {
   }
 
   /** The user, disabled or not; 404 when there is none. */
+  /** The user {@code id}, enabled or not; null when there is none. */
+  public Future<User> find(UUID id) {
+    return database.read(conn -> find(conn, id));
+  }
+
   public Future<User> get(UUID id) {
     return database.read(conn -> find(conn, id)).map(user -> {
       if (user == null) {

@@ -9,7 +9,9 @@ import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactInput;
 import io.leadcycle.domain.ContactPatch;
 import io.leadcycle.domain.EventTypes;
+import io.leadcycle.domain.FieldError;
 import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadPatch;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.NotFound;
@@ -18,6 +20,7 @@ import io.leadcycle.domain.UserInput;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.Caller;
 import io.leadcycle.http.Permissions;
+import io.leadcycle.http.Problem;
 import io.leadcycle.http.Role;
 import io.leadcycle.users.User;
 import io.leadcycle.users.UserService;
@@ -32,10 +35,12 @@ import io.leadcycle.http.Route;
 import io.leadcycle.leads.LeadService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
 import io.leadcycle.runtime.Nudge;
+import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.leadcycle.store.LeadStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -241,7 +246,9 @@ public final class LeadManagementHandler extends HttpFunction {
     ProcessRequest processRequest = ProcessRequest.parse(body);
     // The route is open to every role; the table decides the action (before anything is read or written).
     Permissions.requireAction(processRequest.action().wireName(), request.caller());
-    LeadService.Acted acted = leads().actCounting(id, processRequest, request.actor(body)).await();
+    LeadService.Acted acted = processRequest.action() == ProcessAction.ASSIGN
+        ? leads().assign(id, processRequest, request.actor(body), salesOwner(processRequest.ownerId())).await()
+        : leads().actCounting(id, processRequest, request.actor(body), callerUser(request)).await();
     if (!acted.events().isEmpty()) {
       nudge.get().send("lead-process");
     }
@@ -251,6 +258,52 @@ public final class LeadManagementHandler extends HttpFunction {
     return leadResponse(200, acted.lead());
   }
 
+  /** The roles a lead's assigned owner must hold one of. */
+  private static final List<String> OWNER_ROLES = List.of("sales", "sales_manager");
+
+  /**
+   * The user {@code ownerId} names, when they may own a sales lead: an existing, enabled user holding the
+   * sales or sales manager role. 422 otherwise, with one error per fault.
+   */
+  private Lead.Owner salesOwner(String ownerId) {
+    UUID id = null;
+    try {
+      id = ownerId == null ? null : UUID.fromString(ownerId);
+    } catch (IllegalArgumentException e) {
+      // Not a user id: answered below as no such user.
+    }
+    User user = id == null ? null : users().find(id).await();
+    List<FieldError> faults = new ArrayList<>();
+    if (ownerId == null) {
+      faults.add(new FieldError("ownerId", "required: the id of the salesperson to assign (GET /v1/users)"));
+    } else if (user == null) {
+      faults.add(new FieldError("ownerId", "no user with id " + ownerId));
+    } else {
+      if (user.disabledAt() != null) {
+        faults.add(new FieldError("ownerId", "the user " + user.name() + " is disabled"));
+      }
+      if (user.roles().stream().noneMatch(OWNER_ROLES::contains)) {
+        faults.add(new FieldError("ownerId", "the user " + user.name() + " holds neither the sales nor the sales_manager role"));
+      }
+    }
+    if (!faults.isEmpty()) {
+      throw new Problem(422, "invalid-owner", "The lead cannot be assigned to this user",
+          faults.size() == 1 ? faults.get(0).message() : faults.size() + " faults, the first: " + faults.get(0).message(),
+          faults);
+    }
+    return new Lead.Owner(user.id(), user.name());
+  }
+
+  /** The caller's user id, or null when their token's subject is no user id (then accepting records no owner). */
+  private static UUID callerUser(HttpRequest request) {
+    String id = request.caller().id();
+    try {
+      return id == null ? null : UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** {@code ?view=telemarketing|sales|all&stage=&grade=&sort=created|score&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
@@ -258,7 +311,11 @@ public final class LeadManagementHandler extends HttpFunction {
     try {
       view = viewName == null ? LeadStore.View.ALL : LeadStore.View.valueOf(viewName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidInput("view", "one of: telemarketing, sales, all");
+      throw new InvalidInput("view", "one of: telemarketing, sales, mine, unassigned, my_calls, all");
+    }
+    UUID caller = view.byCaller() ? callerUser(request) : null;
+    if (view.byCaller() && caller == null) {
+      throw new InvalidInput("view", viewName + " lists the caller's own leads; this request names no user");
     }
     String sort = request.queryParameter("sort");
     if (sort != null && !sort.equals("created") && !sort.equals("score")) {
@@ -275,7 +332,7 @@ public final class LeadManagementHandler extends HttpFunction {
     UUID afterId = afterCreated != null ? afterCreated.id() : afterScore != null ? afterScore.id() : null;
     LeadService.ScoredPage scored = leads().list(new LeadStore.ListQuery(view, request.queryParameter("stage"), grade,
         byScore, afterCreated == null ? null : afterCreated.created(), afterScore == null ? null : afterScore.score(),
-        afterId, limit)).await();
+        afterId, limit, caller)).await();
     LeadStore.Page page = scored.page();
     String next = !page.more() ? null
         : byScore ? Paging.next(page.last().bestScore() == null ? Integer.MIN_VALUE : page.last().bestScore(), page.last().id())
