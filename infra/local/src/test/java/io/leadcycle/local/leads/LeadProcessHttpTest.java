@@ -88,18 +88,20 @@ class LeadProcessHttpTest extends LeadApiTestBase {
     assertFlags(accepted, "telemarketing_qualification", true, true, false, false, null, "open");
     assertThat(timelineFrom(accepted, 3)).containsExactly(
         "stage:telemarketing_acceptance->telemarketing_qualification|tom|meets the call criteria",
-        "telemarketingAccepted:false->true|tom|meets the call criteria");
+        "telemarketingAccepted:false->true|tom|meets the call criteria",
+        // accepting makes the telemarketer the lead's owner (a user of the local server)
+        "owner:null->tom|tom|meets the call criteria");
 
     JsonObject forSales = ok(process(id, new JsonObject().put("action", "ready-for-sales").put("actor", "tom")));
     assertFlags(forSales, "sales_acceptance", true, true, true, false, null, "open");
-    assertThat(timelineFrom(forSales, 5)).containsExactly(
+    assertThat(timelineFrom(forSales, 6)).containsExactly(
         "stage:telemarketing_qualification->sales_acceptance|tom|ready-for-sales",
         "salesReady:false->true|tom|ready-for-sales");
 
     JsonObject owned = ok(process(id, new JsonObject().put("action", "accept-sales").put("ownerId", " sam ")
         .put("actor", "manager")));
     assertFlags(owned, "sales_acceptance", true, true, true, true, "sam", "open");
-    assertThat(timelineFrom(owned, 7)).containsExactly(
+    assertThat(timelineFrom(owned, 8)).containsExactly(
         "salesAccepted:false->true|manager|accept-sales",
         "ownerId:null->sam|manager|accept-sales");
     assertThat(owned.getString("opportunityId")).isNull();
@@ -107,7 +109,7 @@ class LeadProcessHttpTest extends LeadApiTestBase {
 
     JsonObject converted = ok(process(id, new JsonObject().put("action", "convert").put("actor", "sam")));
     assertFlags(converted, "sales_acceptance", true, true, true, true, "sam", "converted");
-    assertThat(timelineFrom(converted, 9)).containsExactly("status:open->converted|sam|convert");
+    assertThat(timelineFrom(converted, 10)).containsExactly("status:open->converted|sam|convert");
     List<Row> opportunities = rows("SELECT id, lead_id, topic, contact_id, owner_id, status FROM opportunities");
     assertThat(opportunities).hasSize(1);
     Row opportunity = opportunities.get(0);
@@ -123,7 +125,7 @@ class LeadProcessHttpTest extends LeadApiTestBase {
 
     assertThat(outbox(id)).containsExactlyInAnyOrder(
         "lead.stage_changed telemarketing_acceptance", "lead.telemarketing_ready telemarketing_acceptance",
-        "lead.stage_changed telemarketing_qualification",
+        "lead.stage_changed telemarketing_qualification", "lead.assigned telemarketing_qualification",
         "lead.stage_changed sales_acceptance", "lead.sales_ready sales_acceptance",
         "lead.converted sales_acceptance");
   }
