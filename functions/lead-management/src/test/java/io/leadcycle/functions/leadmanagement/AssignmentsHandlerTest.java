@@ -73,7 +73,7 @@ class AssignmentsHandlerTest extends LeadManagementHarness {
     assertThat(unassigned.getValue("owner")).isNull();
     assertThat(timeline(unassigned)).contains("owner Sam Seller->null Sue Manager on leave");
 
-    List<Row> events = rows("SELECT type, payload FROM outbox ORDER BY id");
+    List<Row> events = rows("SELECT type, payload FROM outbox ORDER BY created_at");
     assertThat(events).extracting(r -> r.getString("type")).containsExactly("lead.assigned", "lead.assigned");
     JsonObject first = events.get(0).getJsonObject("payload");
     assertThat(first.getJsonObject("owner").getString("id")).isEqualTo(sam);
