@@ -207,10 +207,7 @@ public final class LeadService {
   private Future<Acted> changeOwner(SqlConnection conn, Lead lead, Lead.Owner owner, String actor, String reason) {
     Lead.Owner previous = lead.owner();
     if (Objects.equals(previous == null ? null : previous.id(), owner == null ? null : owner.id())) {
-      Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
-      Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
-      return Future.all(entries, leadScores)
-          .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+      return unchanged(conn, lead);
     }
     List<Change> changes = List.of(new Change("owner", previous == null ? null : previous.name(),
         owner == null ? null : owner.name()));
@@ -224,14 +221,19 @@ public final class LeadService {
     });
   }
 
+  /** An action that changed nothing: the lead as it is, with its timeline and scores, and no events. */
+  private Future<Acted> unchanged(SqlConnection conn, Lead lead) {
+    Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
+    Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
+    return Future.all(entries, leadScores)
+        .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+  }
+
   private Future<Acted> applyTransition(SqlConnection conn, Lead lead, ProcessRequest request, Transition transition,
       String actor) {
     UUID id = lead.id();
     if (!transition.changedAnything()) {
-      Future<List<TimelineEntry>> entries = timeline.list(conn, id);
-      Future<List<LeadScore>> leadScores = scoresOf(conn, id);
-      return Future.all(entries, leadScores)
-          .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
+      return unchanged(conn, lead);
     }
     String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
     Future<?> opportunity = request.action() == ProcessAction.CONVERT
