@@ -118,6 +118,38 @@ public final class Paging {
     return next("s" + score + "|" + id);
   }
 
+  /**
+   * The {@code next} of a page in an order named {@code tag} whose last item stands at {@code parts} (its sort
+   * keys, then its id): a cursor of one order is refused by another ({@link #afterTagged}).
+   */
+  public static String nextTagged(String tag, String... parts) {
+    return next(tag + ":" + String.join("|", parts));
+  }
+
+  /**
+   * The {@code after} query parameter of a list in the order {@code tag}: the {@code parts} parts
+   * {@link #nextTagged} wrote, or null on the first page; 400 naming {@code after} unless such a cursor.
+   */
+  public static String[] afterTagged(HttpRequest request, String tag, int parts) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+      if (!text.startsWith(tag + ":")) {
+        throw notOurCursor();
+      }
+      String[] split = text.substring(tag.length() + 1).split("\\|", -1);
+      if (split.length != parts) {
+        throw notOurCursor();
+      }
+      return split;
+    } catch (IllegalArgumentException e) {
+      throw notOurCursor();
+    }
+  }
+
   private static InvalidInput notOurCursor() {
     return new InvalidInput("after", "not a cursor from a previous page's \"next\"");
   }

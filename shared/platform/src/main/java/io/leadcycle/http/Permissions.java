@@ -75,6 +75,7 @@ public final class Permissions {
     route("GET /v1/contacts/{contactId}", ANY_ROLE);
     route("POST /v1/contacts", PEOPLE_WORK);
     route("PATCH /v1/contacts/{contactId}", PEOPLE_WORK);
+    route("GET /v1/accounts", ANY_ROLE);
     route("GET /v1/accounts/{accountId}", ANY_ROLE);
     route("POST /v1/accounts", PEOPLE_WORK);
     // Forms and matching strategies (form-intake)

@@ -57,6 +57,18 @@ public final class ContactService {
     return database.read(conn -> contacts.findById(conn, id));
   }
 
+  /** A page of contacts, newest first, matching {@code search} when given (null: all of them). */
+  public Future<io.leadcycle.store.ContactStore.Page<Contact>> list(io.leadcycle.domain.SearchQuery search,
+      java.time.Instant afterCreated, UUID afterId, int limit) {
+    return database.read(conn -> contacts.list(conn, search, afterCreated, afterId, limit));
+  }
+
+  /** A page of accounts, newest first, matching {@code search} when given (null: all of them). */
+  public Future<io.leadcycle.store.ContactStore.Page<Account>> listAccounts(io.leadcycle.domain.SearchQuery search,
+      java.time.Instant afterCreated, UUID afterId, int limit) {
+    return database.read(conn -> accounts.list(conn, search, afterCreated, afterId, limit));
+  }
+
   /** The contacts whose normalized email equals {@code email}'s, oldest first. */
   public Future<java.util.List<Contact>> findByEmail(String email) {
     return database.read(conn -> contacts.findByEmail(conn, email));

@@ -6,6 +6,10 @@ import io.leadcycle.domain.Account;
 import io.leadcycle.domain.AccountDetails;
 import io.leadcycle.domain.AccountLinking.AccountKey;
 import io.leadcycle.domain.Normalize;
+import io.leadcycle.domain.SearchQuery;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -106,6 +110,43 @@ public final class AccountStore {
 
   public Future<Boolean> exists(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT 1 FROM accounts WHERE id = $1").execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * Accounts newest first; only those whose name or domain has a word beginning with every word of
+   * {@code search} when given; from after ({@code afterCreated}, {@code afterId}) when given.
+   */
+  public Future<ContactStore.Page<Account>> list(SqlClient client, SearchQuery search, Instant afterCreated,
+      UUID afterId, int limit) {
+    Tuple params = Tuple.tuple();
+    if (search != null) {
+      search.words().forEach(word -> params.addString(SearchQuery.likeLiteral(word)));
+    }
+    if (afterId != null) {
+      params.addOffsetDateTime(afterCreated.atOffset(ZoneOffset.UTC)).addUUID(afterId);
+    }
+    params.addInteger(limit + 1);
+    return client.preparedQuery(listQuery(search, afterId != null)).execute(params).map(rows -> {
+      List<Account> accounts = new ArrayList<>();
+      rows.forEach(row -> accounts.add(toAccount(row)));
+      boolean more = accounts.size() > limit;
+      return new ContactStore.Page<>(more ? accounts.subList(0, limit) : accounts, more);
+    });
+  }
+
+  /** The statement {@link #list} runs; parameters: the search words if searching, the cursor's time and id?, the limit. */
+  static String listQuery(SearchQuery search, boolean afterCursor) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM accounts a WHERE TRUE");
+    int parameter = 0;
+    if (search != null) {
+      for (int i = 0; i < search.words().size(); i++) {
+        sql.append(" AND ").append(SearchSql.matches(SearchSql.accountText("a"), "$" + ++parameter));
+      }
+    }
+    if (afterCursor) {
+      sql.append(" AND (a.created_at, a.id) < ($").append(++parameter).append(", $").append(++parameter).append(')');
+    }
+    return sql.append(" ORDER BY a.created_at DESC, a.id DESC LIMIT $").append(++parameter).toString();
   }
 
   private static Account toAccount(Row row) {

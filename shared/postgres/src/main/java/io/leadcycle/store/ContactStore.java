@@ -5,6 +5,9 @@ import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.Normalize;
+import io.leadcycle.domain.SearchQuery;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -147,6 +150,63 @@ public final class ContactStore {
           rows.forEach(row -> contacts.add(toContact(row)));
           return contacts;
         });
+  }
+
+  /** A page of contacts, newest first; {@code more} when another page follows. */
+  public record Page<T>(List<T> items, boolean more) {
+  }
+
+  private static final String QUALIFIED_COLUMNS = """
+      c.id, c.account_id, c.email, c.first_name, c.last_name, c.phone, c.company_name, c.job_title, c.country,
+      c.attributes, c.consent, c.created_at, c.updated_at""";
+
+  /**
+   * Contacts newest first, each with its open lead ids; only those matching {@code search} (by their own
+   * words or their account's) when given; from after ({@code afterCreated}, {@code afterId}) when given.
+   */
+  public Future<Page<Contact>> list(SqlClient client, SearchQuery search, Instant afterCreated, UUID afterId,
+      int limit) {
+    Tuple params = Tuple.tuple();
+    if (search != null) {
+      search.words().forEach(word -> params.addString(SearchQuery.likeLiteral(word)));
+    }
+    if (afterId != null) {
+      params.addOffsetDateTime(afterCreated.atOffset(ZoneOffset.UTC)).addUUID(afterId);
+    }
+    params.addInteger(limit + 1);
+    return client.preparedQuery(listQuery(search, afterId != null)).execute(params).map(rows -> {
+      List<Contact> contacts = new ArrayList<>();
+      rows.forEach(row -> contacts.add(toContact(row)));
+      boolean more = contacts.size() > limit;
+      return new Page<>(more ? contacts.subList(0, limit) : contacts, more);
+    });
+  }
+
+  /**
+   * The statement {@link #list} runs; parameters: the search words (LIKE literals) if searching, the cursor's
+   * time and id?, the limit. The longest word finds the candidates through the trigram indexes (the contact's
+   * words, or its account's); every word must then match the contact's words or its account's.
+   */
+  static String listQuery(SearchQuery search, boolean afterCursor) {
+    StringBuilder sql = new StringBuilder("SELECT " + QUALIFIED_COLUMNS + ", " + OPEN_LEAD_IDS + " FROM contacts c");
+    int parameter = 0;
+    if (search != null) {
+      String leading = "$" + (1 + search.words().indexOf(search.leadingWord()));
+      sql.append(" LEFT JOIN accounts sa ON sa.id = c.account_id WHERE c.id IN (SELECT m.id FROM contacts m WHERE ")
+          .append(SearchSql.matches(SearchSql.contactText("m"), leading))
+          .append(" UNION SELECT m.id FROM contacts m WHERE m.account_id IN (SELECT a.id FROM accounts a WHERE ")
+          .append(SearchSql.matches(SearchSql.accountText("a"), leading)).append("))");
+      String whole = "(" + SearchSql.contactText("c") + " || coalesce(" + SearchSql.accountText("sa") + ", ''))";
+      for (int i = 0; i < search.words().size(); i++) {
+        sql.append(" AND ").append(SearchSql.matches(whole, "$" + ++parameter));
+      }
+    } else {
+      sql.append(" WHERE TRUE");
+    }
+    if (afterCursor) {
+      sql.append(" AND (c.created_at, c.id) < ($").append(++parameter).append(", $").append(++parameter).append(')');
+    }
+    return sql.append(" ORDER BY c.created_at DESC, c.id DESC LIMIT $").append(++parameter).toString();
   }
 
   /** Which of {@code ids} name a contact (one statement for a whole batch). */

@@ -5,6 +5,7 @@ import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.NewLead;
+import io.leadcycle.domain.SearchQuery;
 import io.leadcycle.domain.LeadState;
 import io.leadcycle.domain.LeadStatus;
 import io.vertx.core.json.JsonObject;
@@ -295,8 +296,12 @@ public final class LeadStore {
     }
   }
 
-  /** A page of a view, in (created, id) order, starting after {@code afterCreated}/{@code afterId}. */
-  public record Page(List<Lead> items, Lead last, boolean more) {
+  /** A page of a view in the query's order; {@code last} and {@code lastPosition} name its last lead. */
+  public record Page(List<Lead> items, Lead last, Position lastPosition, boolean more) {
+
+    public Page(List<Lead> items, Lead last, boolean more) {
+      this(items, last, null, more);
+    }
   }
 
   private static final String LEAD_COLUMNS = """
@@ -312,7 +317,6 @@ public final class LeadStore {
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toLead(rows.iterator().next()));
   }
-
   /** These leads as they are now (those that still exist), by id: one statement for a batch. */
   public Future<Map<UUID, Lead>> findAll(SqlClient client, List<UUID> ids) {
     if (ids.isEmpty()) {
@@ -377,22 +381,82 @@ public final class LeadStore {
   private static final String FROM_UPDATED = " SELECT " + LEAD_COLUMNS + " FROM l LEFT JOIN opportunities o ON o.lead_id = l.id";
 
   /**
-   * What a list view shows: the view, optionally only leads in {@code stage} and/or of best grade
-   * {@code grade}, newest-created last ({@code byScore} false) or best score first ({@code byScore}).
-   * The page starts after the last lead of the previous page: {@code afterCreated}/{@code afterScore}
-   * (by the order) and {@code afterId}; all null on the first page.
+   * The orders a list can be read in. Each is total (the lead id breaks ties), so a cursor naming the last lead's
+   * position continues exactly after it, whatever was written meanwhile. A new order adds a constant here: its
+   * ORDER BY, the condition "after a position" and which parts of {@link Position} it uses.
    */
-  public record ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
-      Integer afterScore, UUID afterId, int limit, UUID caller) {
+  public enum Sort {
+    /** Oldest first: the queues' first-come, first-served order (the default). */
+    CREATED("l.created_at, l.id"),
+    /** Newest first. */
+    NEWEST("l.created_at DESC, l.id DESC"),
+    /** Best score first, unscored last. */
+    SCORE(SCORE_KEY + " DESC, l.id"),
+    /** Best grade first in its model's grade order (the top band first), then best score; ungraded last. */
+    GRADE(GRADE_KEY + ", " + SCORE_KEY + " DESC, l.id");
 
-    public ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
-        Integer afterScore, UUID afterId, int limit) {
-      this(view, stage, grade, byScore, afterCreated, afterScore, afterId, limit, null);
+    private final String orderBy;
+
+    Sort(String orderBy) {
+      this.orderBy = orderBy;
+    }
+
+    /** The condition "after {@code position}", its values from parameter {@code first} on; how many it takes. */
+    String after(int first) {
+      return switch (this) {
+        case CREATED -> "(l.created_at, l.id) > ($" + first + ", $" + (first + 1) + ")";
+        case NEWEST -> "(l.created_at, l.id) < ($" + first + ", $" + (first + 1) + ")";
+        case SCORE -> "(" + SCORE_KEY + " < $" + first + " OR (" + SCORE_KEY + " = $" + first + " AND l.id > $"
+            + (first + 1) + "))";
+        case GRADE -> "(" + GRADE_KEY + " > $" + first + " OR (" + GRADE_KEY + " = $" + first + " AND ("
+            + SCORE_KEY + " < $" + (first + 1) + " OR (" + SCORE_KEY + " = $" + (first + 1) + " AND l.id > $"
+            + (first + 2) + "))))";
+      };
+    }
+
+    void addPosition(Tuple params, Position p) {
+      switch (this) {
+        case CREATED, NEWEST -> params.addOffsetDateTime(p.created().atOffset(ZoneOffset.UTC));
+        case SCORE -> params.addInteger(p.score());
+        case GRADE -> params.addInteger(p.gradeRank()).addInteger(p.score());
+      }
+      params.addUUID(p.id());
+    }
+
+    Position positionOf(Row row) {
+      Instant created = Rows.instant(row, "created_at");
+      return switch (this) {
+        case CREATED, NEWEST -> new Position(created, 0, 0, row.getUUID("id"));
+        case SCORE -> new Position(null, row.getInteger("sort_score"), 0, row.getUUID("id"));
+        case GRADE -> new Position(null, row.getInteger("sort_score"), row.getInteger("sort_grade"), row.getUUID("id"));
+      };
+    }
+  }
+
+  /**
+   * Where a lead stands in a {@link Sort}: creation time for the time orders, the score key for
+   * {@code SCORE}, the grade and score keys for {@code GRADE} (see {@link #SCORE_KEY}, {@link #GRADE_KEY});
+   * the parts an order does not use are ignored.
+   */
+  public record Position(Instant created, int score, int gradeRank, UUID id) {
+  }
+
+  /**
+   * What a list view shows: the view, optionally only leads in {@code stage}, of best grade {@code grade}
+   * and matching {@code search}, in {@code sort} order, from after {@code after} (null: the first page).
+   */
+  public record ListQuery(View view, String stage, String grade, Sort sort, SearchQuery search, Position after,
+      int limit, UUID caller) {
+
+    public ListQuery {
+      sort = sort == null ? Sort.CREATED : sort;
     }
   }
 
   /** Leads without a score sort last when sorting by score: as if scored the lowest integer. */
   static final String SCORE_KEY = "coalesce(l.score, -2147483648)";
+  /** Leads without a grade sort last when sorting by grade (0 is the best band). */
+  static final String GRADE_KEY = "coalesce(l.grade_rank, 2147483647)";
 
   /** One page of a list view. */
   public Future<Page> list(SqlClient client, ListQuery query) {
@@ -406,35 +470,54 @@ public final class LeadStore {
     if (query.grade() != null) {
       params.addString(query.grade());
     }
-    if (query.afterId() != null) {
-      if (query.byScore()) {
-        params.addInteger(query.afterScore());
-      } else {
-        params.addOffsetDateTime(query.afterCreated().atOffset(ZoneOffset.UTC));
-      }
-      params.addUUID(query.afterId());
+    if (query.search() != null) {
+      query.search().words().forEach(word -> params.addString(SearchQuery.likeLiteral(word)));
+    }
+    if (query.after() != null) {
+      query.sort().addPosition(params, query.after());
     }
     params.addInteger(query.limit() + 1);
-    String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.byScore(),
-        query.afterId() != null);
+    String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.sort(), query.search(),
+        query.after() != null);
     return client.preparedQuery(sql).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
-      rows.forEach(row -> leads.add(toLead(row)));
+      List<Position> positions = new ArrayList<>();
+      rows.forEach(row -> {
+        leads.add(toLead(row));
+        positions.add(query.sort().positionOf(row));
+      });
       boolean more = leads.size() > query.limit();
       List<Lead> page = more ? leads.subList(0, query.limit()) : leads;
-      return new Page(page, page.isEmpty() ? null : page.get(page.size() - 1), more);
+      return new Page(page, page.isEmpty() ? null : page.get(page.size() - 1),
+          page.isEmpty() ? null : positions.get(page.size() - 1), more);
     });
   }
 
   /** The SQL of one view page by creation; parameters in order: stage?, cursor time and id?, limit. */
   static String viewQuery(View view, boolean byStage, boolean afterCursor) {
-    return viewQuery(view, byStage, false, false, afterCursor);
+    return viewQuery(view, byStage, false, Sort.CREATED, null, afterCursor);
   }
 
-  /** The SQL of one view page; parameters in order: caller?, stage?, grade?, cursor (time or score) and id?, limit. */
   static String viewQuery(View view, boolean byStage, boolean byGrade, boolean byScore, boolean afterCursor) {
-    StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
-        + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
+    return viewQuery(view, byStage, byGrade, byScore ? Sort.SCORE : Sort.CREATED, null, afterCursor);
+  }
+
+  /**
+   * The SQL of one view page; parameters in order: caller?, stage?, grade?, the search words (as
+   * {@link SearchQuery#likeLiteral}) if searching, the cursor's position (as the sort takes it) and id?, limit.
+   *
+   * <p>A search finds its candidates through the trigram indexes with its longest word (leads whose contact,
+   * account or, without a contact, submitted fields match), then keeps the leads whose whole text (contact or
+   * submitted fields, and account: the lead's own, else the contact's) matches every word.
+   */
+  static String viewQuery(View view, boolean byStage, boolean byGrade, Sort sort, SearchQuery search,
+      boolean afterCursor) {
+    StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS + ", " + SCORE_KEY + " AS sort_score, " + GRADE_KEY
+        + " AS sort_grade FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id");
+    if (search != null) {
+      sql.append(" LEFT JOIN contacts sc ON sc.id = l.contact_id LEFT JOIN accounts sa ON sa.id = coalesce(l.account_id, sc.account_id)");
+    }
+    sql.append(" WHERE ").append(view.condition);
     int parameter = view.byCaller ? 1 : 0;
     if (byStage) {
       sql.append(" AND l.stage = $").append(++parameter);
@@ -442,15 +525,30 @@ public final class LeadStore {
     if (byGrade) {
       sql.append(" AND l.grade = $").append(++parameter);
     }
-    if (afterCursor && byScore) {
-      int score = ++parameter;
-      int id = ++parameter;
-      sql.append(" AND (" + SCORE_KEY + " < $").append(score).append(" OR (" + SCORE_KEY + " = $").append(score)
-          .append(" AND l.id > $").append(id).append("))");
-    } else if (afterCursor) {
-      sql.append(" AND (l.created_at, l.id) > ($").append(++parameter).append(", $").append(++parameter).append(')');
+    if (search != null) {
+      int firstWord = parameter + 1;
+      String leading = "$" + (firstWord + search.words().indexOf(search.leadingWord()));
+      sql.append(" AND l.id IN (SELECT x.id FROM leads x WHERE x.contact_id IN (SELECT c.id FROM contacts c WHERE ")
+          .append(SearchSql.matches(SearchSql.contactText("c"), leading)).append(")")
+          .append(" UNION SELECT x.id FROM leads x WHERE x.account_id IN (SELECT a.id FROM accounts a WHERE ")
+          .append(SearchSql.matches(SearchSql.accountText("a"), leading)).append(")")
+          .append(" UNION SELECT x.id FROM leads x WHERE x.account_id IS NULL AND x.contact_id IN (SELECT c.id FROM contacts c")
+          .append(" WHERE c.account_id IN (SELECT a.id FROM accounts a WHERE ")
+          .append(SearchSql.matches(SearchSql.accountText("a"), leading)).append("))")
+          .append(" UNION SELECT x.id FROM leads x WHERE x.contact_id IS NULL AND ")
+          .append(SearchSql.matches(SearchSql.submittedText("x"), leading)).append(")");
+      String whole = "(CASE WHEN l.contact_id IS NULL THEN " + SearchSql.submittedText("l")
+          + " ELSE " + SearchSql.contactText("sc") + " END || coalesce("
+          + SearchSql.accountText("sa") + ", ''))";
+      for (int i = 0; i < search.words().size(); i++) {
+        sql.append(" AND ").append(SearchSql.matches(whole, "$" + ++parameter));
+      }
     }
-    sql.append(byScore ? " ORDER BY " + SCORE_KEY + " DESC, l.id" : " ORDER BY l.created_at, l.id");
+    if (afterCursor) {
+      sql.append(" AND ").append(sort.after(parameter + 1));
+      parameter += sort == Sort.GRADE ? 3 : 2;
+    }
+    sql.append(" ORDER BY ").append(sort.orderBy);
     return sql.append(" LIMIT $").append(++parameter).toString();
   }
 

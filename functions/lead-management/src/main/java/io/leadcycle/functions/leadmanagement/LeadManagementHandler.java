@@ -16,6 +16,7 @@ import io.leadcycle.domain.LeadPatch;
 import io.leadcycle.domain.NewLeadInput;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.SearchQuery;
 import io.leadcycle.domain.UserInput;
 import io.leadcycle.http.Access;
 import io.leadcycle.http.Caller;
@@ -39,7 +40,9 @@ import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
+import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.LeadStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,6 +98,7 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("GET", "/v1/contacts/{contactId}", Access.MANAGEMENT, this::getContact),
         new Route("PATCH", "/v1/contacts/{contactId}", Access.MANAGEMENT, this::patchContact),
         new Route("POST", "/v1/accounts", Access.MANAGEMENT, this::createAccount),
+        new Route("GET", "/v1/accounts", Access.MANAGEMENT, this::listAccounts),
         new Route("GET", "/v1/accounts/{accountId}", Access.MANAGEMENT, this::getAccount),
         new Route("POST", "/v1/leads", Access.MANAGEMENT, this::createLead),
         new Route("GET", "/v1/leads", Access.MANAGEMENT, this::listLeads),
@@ -180,13 +184,42 @@ public final class LeadManagementHandler extends HttpFunction {
     return HttpResponse.json(200, JsonViews.contact(contact));
   }
 
-  /** {@code ?email=}: the contacts with that normalized email (normally one). */
+  /**
+   * {@code ?email=}: the contacts with that normalized email (normally one). Else every contact, newest first,
+   * cursor-paged ({@code limit}, {@code after}), or those matching {@code q}.
+   */
   private HttpResponse findContacts(HttpRequest request) {
     String email = request.queryParameter("email");
-    if (email == null || email.isBlank()) {
-      throw new InvalidInput("email", "required: the email address to look up");
+    if (email != null) {
+      if (email.isBlank()) {
+        throw new InvalidInput("email", "the email address to look up (leave it out to browse or search with q)");
+      }
+      if (request.queryParameter("q") != null || request.queryParameter("after") != null) {
+        throw new InvalidInput(request.queryParameter("q") != null ? "q" : "after",
+            "email looks up one address; leave it out to browse or search");
+      }
+      return HttpResponse.json(200, JsonViews.page(contacts().findByEmail(email).await(), JsonViews::contact, null));
     }
-    return HttpResponse.json(200, JsonViews.page(contacts().findByEmail(email).await(), JsonViews::contact, null));
+    SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
+    int limit = Paging.limit(request);
+    Paging.Cursor after = Paging.after(request);
+    ContactStore.Page<Contact> page = contacts().list(search, after == null ? null : after.created(),
+        after == null ? null : after.id(), limit).await();
+    Contact last = page.items().isEmpty() ? null : page.items().get(page.items().size() - 1);
+    return HttpResponse.json(200, JsonViews.page(page.items(), JsonViews::contact,
+        page.more() ? Paging.next(last.createdAt(), last.id()) : null));
+  }
+
+  /** Every account, newest first, cursor-paged ({@code limit}, {@code after}), or those matching {@code q}. */
+  private HttpResponse listAccounts(HttpRequest request) {
+    SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
+    int limit = Paging.limit(request);
+    Paging.Cursor after = Paging.after(request);
+    ContactStore.Page<Account> page = contacts().listAccounts(search, after == null ? null : after.created(),
+        after == null ? null : after.id(), limit).await();
+    Account last = page.items().isEmpty() ? null : page.items().get(page.items().size() - 1);
+    return HttpResponse.json(200, JsonViews.page(page.items(), JsonViews::account,
+        page.more() ? Paging.next(last.createdAt(), last.id()) : null));
   }
 
   private HttpResponse patchContact(HttpRequest request) {
@@ -304,7 +337,18 @@ public final class LeadManagementHandler extends HttpFunction {
     }
   }
 
-  /** {@code ?view=telemarketing|sales|all&stage=&grade=&sort=created|score&limit=&after=}. */
+  /**
+   * The {@code sort} values of {@code GET /v1/leads}: each a {@link LeadStore.Sort}. {@code created} (the default)
+   * is the oldest first, as before there was a choice.
+   */
+  private static final Map<String, LeadStore.Sort> LEAD_SORTS = Map.of(
+      "created", LeadStore.Sort.CREATED, "newest", LeadStore.Sort.NEWEST,
+      "score", LeadStore.Sort.SCORE, "grade", LeadStore.Sort.GRADE);
+
+  private static final String LEAD_SORT_NAMES = "created (oldest first, the default), newest (newest first), "
+      + "score (best score first), grade (best grade first, in the model's grade order)";
+
+  /** {@code ?view=&stage=&grade=&q=&sort=created|newest|score|grade&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
@@ -317,28 +361,65 @@ public final class LeadManagementHandler extends HttpFunction {
     if (view.byCaller() && caller == null) {
       throw new InvalidInput("view", viewName + " lists the caller's own leads; this request names no user");
     }
-    String sort = request.queryParameter("sort");
-    if (sort != null && !sort.equals("created") && !sort.equals("score")) {
-      throw new InvalidInput("sort", "one of: created (oldest first, the default), score (best first)");
+    String sortName = request.queryParameter("sort");
+    LeadStore.Sort sort = sortName == null ? LeadStore.Sort.CREATED : LEAD_SORTS.get(sortName);
+    if (sort == null) {
+      throw new InvalidInput("sort", "one of: " + LEAD_SORT_NAMES);
     }
-    boolean byScore = "score".equals(sort);
     String grade = request.queryParameter("grade");
     if (grade != null && (grade.isBlank() || grade.length() > 50)) {
       throw new InvalidInput("grade", "a grade name of a scoring model (1 to 50 characters)");
     }
+    SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
     int limit = Paging.limit(request);
-    Paging.Cursor afterCreated = byScore ? null : Paging.after(request);
-    Paging.ScoreCursor afterScore = byScore ? Paging.afterScore(request) : null;
-    UUID afterId = afterCreated != null ? afterCreated.id() : afterScore != null ? afterScore.id() : null;
     LeadService.ScoredPage scored = leads().list(new LeadStore.ListQuery(view, request.queryParameter("stage"), grade,
-        byScore, afterCreated == null ? null : afterCreated.created(), afterScore == null ? null : afterScore.score(),
-        afterId, limit, caller)).await();
+        sort, search, leadCursor(request, sort), limit, caller)).await();
     LeadStore.Page page = scored.page();
-    String next = !page.more() ? null
-        : byScore ? Paging.next(page.last().bestScore() == null ? Integer.MIN_VALUE : page.last().bestScore(), page.last().id())
-        : Paging.next(page.last().createdAt(), page.last().id());
+    String next = page.more() ? leadCursor(sort, page.lastPosition()) : null;
     return HttpResponse.json(200, JsonViews.page(page.items(),
         lead -> JsonViews.lead(lead, scored.scores().getOrDefault(lead.id(), List.of())), next));
+  }
+
+  /** The position {@code after} names in {@code sort}, or null on the first page; 400 for another order's cursor. */
+  private static LeadStore.Position leadCursor(HttpRequest request, LeadStore.Sort sort) {
+    try {
+      return switch (sort) {
+        case CREATED -> {
+          Paging.Cursor c = Paging.after(request);
+          yield c == null ? null : new LeadStore.Position(c.created(), 0, 0, c.id());
+        }
+        case SCORE -> {
+          Paging.ScoreCursor c = Paging.afterScore(request);
+          yield c == null ? null : new LeadStore.Position(null, c.score(), 0, c.id());
+        }
+        case NEWEST -> {
+          String[] p = Paging.afterTagged(request, "n", 2);
+          Instant created = p == null ? null : Instant.parse(p[0]);
+          if (created != null) {
+            created.atOffset(java.time.ZoneOffset.UTC); // the database's range is narrower than Instant's
+          }
+          yield p == null ? null : new LeadStore.Position(created, 0, 0, UUID.fromString(p[1]));
+        }
+        case GRADE -> {
+          String[] p = Paging.afterTagged(request, "g", 3);
+          yield p == null ? null
+              : new LeadStore.Position(null, Integer.parseInt(p[1]), Integer.parseInt(p[0]), UUID.fromString(p[2]));
+        }
+      };
+    } catch (java.time.DateTimeException | IllegalArgumentException e) {
+      throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
+    }
+  }
+
+  /** The {@code next} cursor after {@code last} in {@code sort}: its sort keys and id. */
+  private static String leadCursor(LeadStore.Sort sort, LeadStore.Position last) {
+    return switch (sort) {
+      case CREATED -> Paging.next(last.created(), last.id());
+      case SCORE -> Paging.next(last.score(), last.id());
+      case NEWEST -> Paging.nextTagged("n", last.created().toString(), last.id().toString());
+      case GRADE -> Paging.nextTagged("g", Integer.toString(last.gradeRank()), Integer.toString(last.score()),
+          last.id().toString());
+    };
   }
 
   private ContactService contacts() {
