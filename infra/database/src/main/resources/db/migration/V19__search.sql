@@ -16,17 +16,19 @@ CREATE FUNCTION search_fold(value text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$;
 
+-- Index builds run with search_path pg_catalog (PostgreSQL 17): the functions below name their schema.
+
 -- A person's searchable words: first and last name, email, the email's domain, company name.
 CREATE FUNCTION contact_search_text(first_name text, last_name text, email text, company_name text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT ' ' || coalesce(search_fold(
+  AS $$ SELECT ' ' || coalesce(public.search_fold(
            coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' '
            || coalesce(split_part(email, '@', 2), '') || ' ' || coalesce(company_name, '')), '') $$;
 
 -- A company's searchable words: name and domain.
 CREATE FUNCTION account_search_text(name text, domain text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT ' ' || coalesce(search_fold(coalesce(name, '') || ' ' || coalesce(domain, '')), '') $$;
+  AS $$ SELECT ' ' || coalesce(public.search_fold(coalesce(name, '') || ' ' || coalesce(domain, '')), '') $$;
 
 CREATE INDEX contacts_search ON contacts
   USING gin (contact_search_text(first_name, last_name, email, company_name) gin_trgm_ops);
