@@ -94,9 +94,14 @@ class ContactsHandlerTest extends LeadManagementHarness {
   }
 
   @Test
-  void findingContactsWithoutAnEmailIs400NamingEmail() {
-    APIGatewayV2HTTPResponse response = call(request("GET /v1/contacts", "/v1/contacts").build());
-    assertThat(errorFields(assertProblem(response, 400))).containsExactly("email");
+  void findingContactsByABlankEmailIs400NamingEmailAndWithoutOneListsThemAll() {
+    JsonObject ada = createContact("{\"email\": \"ada@example.com\"}");
+
+    APIGatewayV2HTTPResponse blank = call(request("GET /v1/contacts", "/v1/contacts").query("email", " ").build());
+    JsonObject all = ok(call(request("GET /v1/contacts", "/v1/contacts").build()));
+
+    assertThat(errorFields(assertProblem(blank, 400))).containsExactly("email");
+    assertThat(ids(all)).containsExactly(ada.getString("id"));
   }
 
   @Test
