@@ -199,6 +199,27 @@ class RecalculationServiceTest {
   }
 
   @Test
+  void eachLeadsBestGradeIsRankedInItsModelsGradeOrderForSortingByGrade() {
+    ScoringModel model = live(FIT); // grades written C, B, A: A is the top band
+    UUID a = contact("ada@example.com", "CTO", null);
+    UUID b = contact("grace@example.com", "CTO", null);
+    UUID c = contact("linus@example.com", "Engineer", null);
+    UUID leadA = lead(a, null);
+    UUID leadB = lead(b, null);
+    UUID leadC = lead(c, null);
+    visits(a, 3);
+
+    run();
+
+    assertThat(row("SELECT grade, grade_rank FROM leads WHERE id = $1", leadA).getInteger("grade_rank")).isZero();
+    assertThat(row("SELECT grade, grade_rank FROM leads WHERE id = $1", leadB).getInteger("grade_rank")).isEqualTo(1);
+    assertThat(row("SELECT grade, grade_rank FROM leads WHERE id = $1", leadC).getInteger("grade_rank")).isEqualTo(2);
+    // Retired, the model gives no best grade any more: nothing to rank.
+    new io.leadcycle.scoringmodels.ScoringModelService(TestDatabase.database()).retire(model.id()).await();
+    assertThat(row("SELECT grade_rank FROM leads WHERE id = $1", leadA).getValue("grade_rank")).isNull();
+  }
+
+  @Test
   void aRetiredModelNoLongerScoresButItsScoresStay() {
     ScoringModel model = live(FIT);
     UUID cto = contact("ada@example.com", "CTO", null);

@@ -9,6 +9,34 @@ import org.junit.jupiter.api.Test;
 /** {@code /v1/contacts} and {@code /v1/accounts} by hand, through the local server. */
 class ContactsAndAccountsHttpTest extends LeadApiTestBase {
 
+  // ---- browsing and search ----------------------------------------------------------------------------
+
+  @Test
+  void contactsAccountsAndLeadsAreSearchedOverHttpByWordBeginningsIgnoringCaseAndAccents() {
+    String acme = createAccount("Acme GmbH").getString("id");
+    String juergen = created(post("/v1/contacts", new JsonObject().put("email", "j.mueller@bau.example")
+        .put("firstName", "Jürgen").put("lastName", "Müller").put("accountId", acme))).getString("id");
+    String grace = created(post("/v1/contacts", new JsonObject().put("email", "grace@example.com")
+        .put("firstName", "Grace").put("lastName", "Hopper"))).getString("id");
+    String lead = created(post("/v1/leads", new JsonObject().put("topic", "Fleet").put("contactId", juergen)
+        .put("context", new JsonObject().put("kind", "manual")))).getString("id");
+
+    assertThat(ok(get("/v1/contacts?q=MULLER")).getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(juergen);
+    assertThat(ok(get("/v1/contacts?q=grace%40exa")).getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(grace);
+    assertThat(ok(get("/v1/contacts?limit=1")).getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(grace);
+    assertThat(ok(get("/v1/accounts?q=acme")).getJsonArray("items").getJsonObject(0).getString("id"))
+        .isEqualTo(acme);
+    assertThat(ok(get("/v1/accounts")).getJsonArray("items")).hasSize(1);
+    JsonObject leads = ok(get("/v1/leads?q=acme%20m%C3%BCl&sort=grade"));
+    assertThat(leads.getJsonArray("items")).hasSize(1);
+    assertThat(leads.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(lead);
+    assertInvalid(get("/v1/accounts?q=a"), "q");
+    assertInvalid(get("/v1/leads?sort=alphabet"), "sort");
+  }
+
   // ---- contacts ---------------------------------------------------------------------------------------
 
   @Test
