@@ -234,7 +234,8 @@ class WorkbenchBrowserTest {
     waiting.until(d -> timelineText().contains("sam"));
     assertThat(timelineText()).contains("Owner", "Sales accepted", "Inquiry", "Automated marketing qualification");
 
-    // Accepting again does not fit: the API's 409 is said in words next to the action.
+    // Accepting again does not fit (so it is behind "More actions" now): the API's 409 is said in words next to it.
+    browser.findElement(By.cssSelector("#more-actions > summary")).click();
     submit("accept-sales-form", null);
     WebElement refused = waiting.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#accept-sales-result.error")));
     assertThat(refused.getText()).startsWith("Not possible now: ").doesNotContain("{", "409", "problem");
@@ -364,8 +365,10 @@ class WorkbenchBrowserTest {
     (button == null ? form.findElement(By.cssSelector("button[type='submit']")) : form.findElement(button)).click();
   }
 
+  /** After an action the lead is read again; the answer shows above its actions (the action itself may have moved). */
   private static void waitForResult(String actionId, String text) {
-    waiting.until(ExpectedConditions.textToBe(By.id(actionId + "-result"), text));
+    waiting.until(ExpectedConditions.textToBe(By.id("action-said"), text));
+    assertThat(browser.findElement(By.id(actionId + "-result")).getDomProperty("textContent")).isEqualTo(text);
   }
 
   private static void waitForStage(String stage) {
