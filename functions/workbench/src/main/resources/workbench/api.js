@@ -117,6 +117,8 @@ export function inWords(error, what = 'do this') {
       }
       return problem.detail || 'The input was not accepted.';
     }
+    case 422:
+      return problem.detail ? `Not accepted: ${problem.detail}.` : 'The input was not accepted.';
     case 429:
     case 503:
       return 'Leadcycle is busy right now. Try again in a few seconds.';
