@@ -83,8 +83,9 @@ export function renderQueue(main, name, roles) {
       }
       const signature = items.map((lead) => `${lead.id}:${lead.stage}:${lead.status}:${lead.score}:${lead.grade}:`
         + `${lead.owner ? lead.owner.id : ''}:${lead.followUpAt || ''}:${lead.lastActivity ? lead.lastActivity.at : ''}`).join('|');
-      const fresh = state.known === null ? new Set() : new Set(items.map((l) => l.id).filter((id) => !state.known.has(id)));
-      const changed = state.known !== null && signature !== state.signature;
+      // What the user asked for (a filter, "Load more", a bulk action) is no news; what the poll finds is.
+      const fresh = force || state.known === null ? new Set() : new Set(items.map((l) => l.id).filter((id) => !state.known.has(id)));
+      const changed = !force && state.known !== null && signature !== state.signature;
       state.next = next;
       rememberQueue({hash: `#/${name}`, title, ids: items.map((lead) => lead.id),
         nextPath: next ? pathOf(queue, state, next) : null, pathFor: (cursor) => pathOf(queue, state, cursor)});

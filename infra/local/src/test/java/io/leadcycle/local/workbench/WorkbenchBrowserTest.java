@@ -632,8 +632,8 @@ class WorkbenchBrowserTest {
     return "http://localhost:" + server.port();
   }
 
-  private static Object script(String code) {
-    return ((JavascriptExecutor) browser).executeScript(code);
+  private static Object script(String code, Object... arguments) {
+    return ((JavascriptExecutor) browser).executeScript(code, arguments);
   }
 
   /** Signs in with a user's token by the link, in a fresh tab state, with queue pages of {@code pageSize} leads. */
