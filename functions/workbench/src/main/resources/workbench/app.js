@@ -105,7 +105,8 @@ async function route() {
   }
   offerSignOut = false;
   const me = await whoAmI();
-  if (generation !== routing) {
+  // A newer route, or a token just handed over in the address bar (its hashchange takes it), wins.
+  if (generation !== routing || window.location.hash.startsWith('#token=')) {
     return;
   }
   showWhoIsSignedIn(me);
