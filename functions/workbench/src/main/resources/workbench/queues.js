@@ -152,7 +152,7 @@ function queueFailure(error, title) {
   const fields = error instanceof ApiError && error.status === 400 && error.problem && Array.isArray(error.problem.errors)
     ? error.problem.errors.map((e) => e.field) : [];
   if (fields.includes('view')) {
-    return `The ${title.toLowerCase()} is not available on this server yet.`;
+    return `“${title}” is not available on this server yet.`;
   }
   return inWords(error, 'see this queue');
 }
