@@ -109,8 +109,8 @@ export function renderQueue(main, name, roles) {
       more.disabled = false;
       more.textContent = `Load more (next ${pageSize()})`;
       const time = new Date().toLocaleTimeString();
-      const count = `${items.length} ${items.length === 1 ? 'lead' : 'leads'}${next ? ' so far; more to load' : ''}`;
       const matching = state.q ? ` matching “${state.q}”` : '';
+      const count = `${items.length} ${items.length === 1 ? 'lead' : 'leads'}${matching}${next ? ' so far; more to load' : ''}`;
       if (changed) {
         const words = fresh.size > 0
           ? `${fresh.size} new ${fresh.size === 1 ? 'lead' : 'leads'} in the ${title.toLowerCase()}.`
@@ -120,7 +120,7 @@ export function renderQueue(main, name, roles) {
         announce(words);
       } else if (force || !status.classList.contains('changed')) {
         status.classList.remove('changed');
-        status.textContent = `${count}${matching}.${sortNote ? ` ${sortNote}` : ''} Checked at ${time}; updates by itself.`;
+        status.textContent = `${count}.${sortNote ? ` ${sortNote}` : ''} Checked at ${time}; updates by itself.`;
       }
       state.known = new Set(items.map((l) => l.id));
       state.signature = signature;

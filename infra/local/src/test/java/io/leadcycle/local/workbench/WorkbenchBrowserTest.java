@@ -424,7 +424,23 @@ class WorkbenchBrowserTest {
     assertThat(queueRows().stream().map(r -> r.getDomAttribute("data-lead-id")).toList())
         .containsExactlyInAnyOrderElementsOf(forSales.subList(0, 3));
     assertThat(row(forSales.get(0)).getText()).contains("Sam Seller", "Sales acceptance");
+
+    // "/" goes to the search, which asks the API with q= once the typing pauses; the sort asks with sort=.
+    keys("/");
+    assertThat(script("return document.activeElement.id")).isEqualTo("mine-q");
+    keys("Buyer");
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mine-status"), "3 leads matching “Buyer”."));
+    assertThat(requested()).anyMatch(url -> url.contains("view=mine") && url.contains("q=Buyer"));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("mine-sort"))).selectByVisibleText("Best score first");
+    waiting.until(d -> requested().stream().anyMatch(url -> url.contains("q=Buyer") && url.contains("sort=score")));
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("mine-status"), "3 leads matching “Buyer”. Checked"));
+    // Esc leaves the field; "j" goes to the first lead of the queue, Enter would open it.
+    keys(org.openqa.selenium.Keys.ESCAPE);
+    keys("j");
+    assertThat(script("return document.activeElement.closest('tr').dataset.leadId"))
+        .isEqualTo(queueRows().get(0).getDomAttribute("data-lead-id"));
     browser.get(base() + "/workbench/#/leads/" + forSales.get(0));
+    waiting.until(ExpectedConditions.textToBe(By.id("lead-title"), "Buy 1"));
     waitForStage("Sales acceptance");
     assertThat(firstActions()).containsExactly("accept-sales", "disqualify");
     assertThat(browser.findElement(By.id("owner")).getDomProperty("value")).isEqualTo("Sam Seller");
@@ -437,8 +453,8 @@ class WorkbenchBrowserTest {
 
     // Assigning is the sales manager's: behind "More actions" for a salesperson, and refused in words.
     browser.get(base() + "/workbench/#/leads/" + forSales.get(1));
-    waitForStage("Sales acceptance");
-    browser.findElement(By.cssSelector("#more-actions > summary")).click();
+    waiting.until(ExpectedConditions.textToBe(By.id("lead-title"), "Buy 2"));
+    waiting.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#more-actions > summary"))).click();
     WebElement assign = browser.findElement(By.id("assign"));
     assertThat(assign.getText()).contains("Needs sales manager or admin.");
     waiting.until(d -> assign.findElements(By.cssSelector("option")).size() > 1);
@@ -656,6 +672,12 @@ class WorkbenchBrowserTest {
   private static List<String> firstActions() {
     return browser.findElements(By.cssSelector("#lead-actions-first [data-action]")).stream()
         .map(e -> e.getDomAttribute("data-action")).toList();
+  }
+
+  /** The addresses the page has fetched so far (the browser's resource timing). */
+  @SuppressWarnings("unchecked")
+  private static List<String> requested() {
+    return (List<String>) script("return performance.getEntriesByType('resource').map((e) => e.name)");
   }
 
   /** Keys typed where the focus is (not in a field: the page's shortcuts). */
