@@ -471,6 +471,14 @@ class WorkbenchBrowserTest {
     assertThat(browser.findElement(By.id("contact-leads")).getText()).contains("Buy 2", "Sales acceptance", "Sam Seller");
     assertThat(browser.findElement(By.cssSelector("#contact-facts a.email")).getDomAttribute("href"))
         .isEqualTo("mailto:buyer2@example.com");
+
+    // Someone with no role yet: signed in, and each queue says in words who may see it.
+    signInAs(api("POST", "/v1/users", new JsonObject().put("name", "Nora New").put("roles", new io.vertx.core.json.JsonArray()))
+        .getString("token"), 200);
+    waiting.until(ExpectedConditions.textToBe(By.id("signed-in"), "Signed in as Nora New (no role yet)"));
+    waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sales-status"),
+        "Your role may not see this queue: it needs marketing, telemarketing, sales, sales manager or admin."));
+    assertThat(navigation()).isEmpty();
   }
 
   /**
