@@ -44,7 +44,7 @@ export function takeTokenFromFragment() {
   }
   const params = new URLSearchParams(fragment);
   setToken(params.get('token'));
-  history.replaceState(null, '', window.location.pathname + window.location.search + '#/sales');
+  history.replaceState(null, '', window.location.pathname + window.location.search + '#/start');
   return true;
 }
 
@@ -91,7 +91,7 @@ export async function api(method, path, body) {
 }
 
 /** A failure in words, for the place where it happened; never the raw answer. */
-export function inWords(error) {
+export function inWords(error, what = 'do this') {
   if (!(error instanceof ApiError)) {
     return 'Something went wrong in the page. Reload it and try again.';
   }
@@ -103,8 +103,8 @@ export function inWords(error) {
       return 'The API did not accept your token. Forget it and sign in again.';
     case 403: {
       const roles = Array.isArray(problem.requiredRoles) ? problem.requiredRoles.map((r) => r.replace('_', ' ')) : [];
-      return roles.length > 0 ? `Your role may not do this: it needs ${roles.length > 1
-        ? `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}` : roles[0]}.` : 'You may not do this.';
+      return roles.length > 0 ? `Your role may not ${what}: it needs ${roles.length > 1
+        ? `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}` : roles[0]}.` : `You may not ${what}.`;
     }
     case 404:
       return problem.detail || 'It is not there (any more).';
@@ -117,12 +117,42 @@ export function inWords(error) {
       }
       return problem.detail || 'The input was not accepted.';
     }
+    case 422:
+      return problem.detail ? `Not accepted: ${problem.detail}.` : 'The input was not accepted.';
     case 429:
     case 503:
       return 'Leadcycle is busy right now. Try again in a few seconds.';
     default:
       return problem.detail || `The API answered ${error.status}. Try again later.`;
   }
+}
+
+/** The signed-in user (GET /v1/me: {id, name, email, roles}), asked once per token; null when it fails. */
+let me = {token: null, answer: null};
+export function whoAmI() {
+  const current = token();
+  if (me.token !== current || !me.answer) {
+    me = {token: current, answer: api('GET', '/v1/me').catch(() => {
+      me = {token: null, answer: null};
+      return null;
+    })};
+  }
+  return me.answer;
+}
+
+/** The people a lead can be assigned to: enabled users holding sales or sales_manager (GET /v1/users). */
+export async function salespeople() {
+  const users = await cached('/v1/users');
+  return (Array.isArray(users) ? users : []).filter((user) => (user.roles || []).some((r) => r === 'sales' || r === 'sales_manager'));
+}
+
+/**
+ * Leads per queue page: 200 (the API's most), or fewer when this tab says so
+ * (`sessionStorage['leadcycle.workbench.pageSize']`, 1–200; the browser test pages with small pages).
+ */
+export function pageSize() {
+  const wanted = Number.parseInt(sessionStorage.getItem('leadcycle.workbench.pageSize') || '', 10);
+  return Number.isInteger(wanted) && wanted >= 1 && wanted <= 200 ? wanted : 200;
 }
 
 /** Every item of a list, following `next` up to `maxPages` pages. */

@@ -1,12 +1,16 @@
 // The workbench: signs in (through the stack's hosted sign-in pages where it offers them, a token from the
 // local server's link, or a pasted bearer JWT), then shows the view the address bar's fragment names:
-// #/telemarketing, #/sales, #/leads/<id>, #/configuration.
-import {actor, api, forgetToken, setActor, setToken, takeTokenFromFragment, token} from './api.js';
+// a queue (#/mine, #/unassigned, #/my_calls, #/due, #/telemarketing, #/sales), #/leads/<id>,
+// #/contacts/<id>, #/accounts/<id>, #/configuration; #/start is the signed-in role's first queue.
+import {actor, forgetToken, setActor, setToken, takeTokenFromFragment, token, whoAmI} from './api.js';
 import {el, show} from './dom.js';
 import {SignInError, beginSignIn, completeSignIn, loadSignIn, signOut, takeAuthorizationResponse} from './signin.js';
 import {renderQueue} from './queues.js';
 import {renderLead} from './detail.js';
 import {renderConfiguration} from './config.js';
+import {renderAccount, renderContact} from './people.js';
+import {OTHER_VIEWS, QUEUES, offers, startView} from './shift.js';
+import {installShortcuts, setViewKeys} from './keys.js';
 
 const main = document.getElementById('main');
 let leaveView = () => {};
@@ -73,80 +77,101 @@ function signIn() {
   (hosted ? hosted.querySelector('button') : input).focus();
 }
 
-function markNavigation(view) {
-  for (const link of document.querySelectorAll('[data-view]')) {
-    if (link.dataset.view === view) {
-      link.setAttribute('aria-current', 'page');
-    } else {
-      link.removeAttribute('aria-current');
-    }
-  }
+/** The navigation: the queues the signed-in user's roles work (all while the roles are unknown). */
+function showNavigation(roles, current) {
+  const list = document.getElementById('nav-list');
+  const names = [...Object.keys(QUEUES), ...Object.keys(OTHER_VIEWS)].filter((name) => offers(name, roles));
+  show(list, names.map((name) => {
+    const view = QUEUES[name] || OTHER_VIEWS[name];
+    return el('li', {}, el('a', {href: `#/${name}`, dataset: {view: name}, 'aria-current': name === current ? 'page' : null},
+      view.nav || view.title));
+  }));
 }
 
+/** Which route generation is current: a slower /v1/me answer for an older route renders nothing. */
+let routing = 0;
+
 /** Shows the view of the current fragment; the previous view stops polling first. */
-function route() {
+async function route() {
   leaveView();
   leaveView = () => {};
+  setViewKeys({});
+  const generation = ++routing;
   if (!token()) {
-    markNavigation(null);
+    showNavigation([], null);
+    showWhoIsSignedIn(null);
     signIn();
     return;
   }
   offerSignOut = false;
-  showWhoIsSignedIn();
-  const hash = window.location.hash || '#/sales';
+  const me = await whoAmI();
+  // A newer route, or a token just handed over in the address bar (its hashchange takes it), wins.
+  if (generation !== routing || window.location.hash.startsWith('#token=')) {
+    return;
+  }
+  showWhoIsSignedIn(me);
+  const roles = me && Array.isArray(me.roles) ? me.roles : null;
+  const hash = window.location.hash;
   const lead = hash.match(/^#\/leads\/([0-9a-fA-F-]{36})$/);
+  const contact = hash.match(/^#\/contacts\/([0-9a-fA-F-]{36})$/);
+  const account = hash.match(/^#\/accounts\/([0-9a-fA-F-]{36})$/);
+  const name = hash.replace(/^#\//, '');
   if (lead) {
-    markNavigation(null);
-    leaveView = renderLead(main, lead[1]);
-  } else if (hash === '#/telemarketing') {
-    markNavigation('telemarketing');
-    leaveView = renderQueue(main, 'telemarketing');
-  } else if (hash === '#/configuration') {
-    markNavigation('configuration');
+    showNavigation(roles, null);
+    const shown = renderLead(main, lead[1], me);
+    leaveView = shown.leave;
+    setViewKeys(shown.keys);
+  } else if (contact) {
+    showNavigation(roles, null);
+    leaveView = renderContact(main, contact[1]);
+  } else if (account) {
+    showNavigation(roles, null);
+    leaveView = renderAccount(main, account[1]);
+  } else if (name === 'configuration') {
+    showNavigation(roles, 'configuration');
     leaveView = renderConfiguration(main);
+  } else if (Object.hasOwn(QUEUES, name)) {
+    // A queue outside the role's navigation still opens (the API decides): a 403 is said in words there.
+    showNavigation(roles, name);
+    leaveView = renderQueue(main, name, roles);
+    setViewKeys(queueKeys());
   } else {
-    markNavigation('sales');
-    leaveView = renderQueue(main, 'sales');
+    // #/start, an empty or unknown fragment: the role's first queue.
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/${startView(roles)}`);
+    route();
   }
 }
 
-/** The token whose user the header shows, so that /v1/me is asked once per token. */
-let shownFor = null;
+/** j/k (or n/p) move through the queue's leads, Enter opens one; / goes to the search (keys.js). */
+function queueKeys() {
+  const step = (by) => () => {
+    const links = [...main.querySelectorAll('a.lead-link')];
+    if (links.length === 0) return;
+    const at = links.indexOf(document.activeElement);
+    const next = links[Math.min(links.length - 1, Math.max(0, at < 0 ? (by > 0 ? 0 : links.length - 1) : at + by))];
+    next.focus();
+    next.closest('tr').scrollIntoView({block: 'nearest'});
+  };
+  return {j: step(1), n: step(1), k: step(-1), p: step(-1)};
+}
 
 /**
  * Shows who is signed in and their roles (GET /v1/me) in the header. The timeline takes the signed-in
  * user's name, so the "Your name" box shows only for a token that names nobody.
  */
-async function showWhoIsSignedIn() {
+function showWhoIsSignedIn(me) {
   const signedIn = document.getElementById('signed-in');
   const actorField = document.getElementById('actor-field');
-  const current = token();
-  if (!current) {
-    shownFor = null;
+  if (!me) {
     signedIn.hidden = true;
     actorField.hidden = false;
     return;
   }
-  if (shownFor === current) {
-    return;
-  }
-  shownFor = current;
-  try {
-    const me = await api('GET', '/v1/me');
-    if (shownFor !== current) {
-      return;
-    }
-    const roles = Array.isArray(me.roles) && me.roles.length > 0 ? me.roles.map((r) => r.replace('_', ' ')).join(', ')
-      : 'no role yet';
-    show(signedIn, 'Signed in as ', el('strong', {}, me.name || 'an unnamed user'), ` (${roles})`);
-    signedIn.hidden = false;
-    actorField.hidden = Boolean(me.name);
-  } catch (failure) {
-    shownFor = null;
-    signedIn.hidden = true;
-    actorField.hidden = false;
-  }
+  const roles = Array.isArray(me.roles) && me.roles.length > 0 ? me.roles.map((r) => r.replace('_', ' ')).join(', ')
+    : 'no role yet';
+  show(signedIn, 'Signed in as ', el('strong', {}, me.name || 'an unnamed user'), ` (${roles})`);
+  signedIn.hidden = false;
+  actorField.hidden = Boolean(me.name);
 }
 
 async function start() {
@@ -162,6 +187,7 @@ async function start() {
     offerSignOut = true;
     route();
   });
+  installShortcuts();
   window.addEventListener('hashchange', () => {
     if (takeTokenFromFragment()) {
       route();

@@ -31,7 +31,7 @@ async function fill(view, target, loader) {
     const content = await loader();
     if (!view.stopped) show(target, content);
   } catch (error) {
-    if (!view.stopped) show(target, el('p', {class: 'error-box', role: 'alert'}, inWords(error)));
+    if (!view.stopped) show(target, el('p', {class: 'error-box', role: 'alert'}, inWords(error, 'see this')));
   }
 }
 

@@ -1,24 +1,79 @@
-// One lead: its stage bar, flags, contact and account, marketing context, scores with their explanation,
-// qualification, timeline, and the process actions (a 409 is said in words next to the action).
-import {actor, api, forget, inWords} from './api.js';
-import {contextText, dateTime, fieldName, personName, points, STAGES, stageName, timelineValue, yesNo} from './format.js';
+// One lead: its stage bar, flags, contact (phone and email as links) and account, marketing context, scores
+// with their explanation, timeline; logging a call or a note; the process actions its stage allows (the
+// rest behind "More actions"; a 409 or 403 is said in words next to the action); the next lead of the queue.
+import {ApiError, actor, api, forget, inWords, salespeople} from './api.js';
+import {activityText, contextText, dateTime, fieldName, OUTCOMES, ownerName, personName, points, STAGES, stageName,
+  timelineValue, yesNo} from './format.js';
 import {announce, el, field, show} from './dom.js';
+import {arrange} from './rules.js';
+import {QUEUES, neighbour, rememberedQueue, startView} from './shift.js';
 
-/** Renders lead `id` into main; answers a function that leaves the view. */
-export function renderLead(main, id) {
-  const view = {stopped: false};
-  load(main, id, view, null);
-  return () => { view.stopped = true; };
+/**
+ * Renders lead `id` into main for `me` (GET /v1/me, or null: unknown, every action offered); answers
+ * {leave, keys}: a function that leaves the view and the view's keyboard shortcuts.
+ */
+export function renderLead(main, id, me) {
+  const view = {stopped: false, lead: null};
+  const go = async (step) => {
+    const other = await neighbour(id, step).catch(() => null);
+    if (other) {
+      window.location.hash = `#/leads/${other}`;
+    } else {
+      announce(step > 0 ? 'This is the last lead of the queue.' : 'This is the first lead of the queue.');
+      const said = document.getElementById('lead-position');
+      if (said) said.textContent = step > 0 ? 'This is the last lead of the queue.' : 'This is the first lead of the queue.';
+    }
+  };
+  view.go = go;
+  load(main, id, view, me, null);
+  const click = (selector) => () => {
+    const target = main.querySelector(selector);
+    if (target && !target.disabled) target.click();
+  };
+  const keys = {
+    j: () => go(1), n: () => go(1), k: () => go(-1), p: () => go(-1),
+    c: () => openCall(main),
+    a: () => {
+      const form = main.querySelector('#lead-actions-first #accept-telemarketing-form, #lead-actions-first #accept-sales-form');
+      if (form) form.requestSubmit();
+    },
+  };
+  OUTCOMES.forEach(([wire], index) => {
+    keys[String(index + 1)] = () => {
+      openCall(main);
+      click(`#log-call [data-outcome='${wire}']`)();
+    };
+  });
+  return {leave: () => { view.stopped = true; }, keys};
 }
 
-async function load(main, id, view, after) {
+/** Brings the "Log a call" outcomes into view and focus. */
+function openCall(main) {
+  const first = main.querySelector('#log-call [data-outcome]');
+  if (first) {
+    first.scrollIntoView({block: 'center'});
+    first.focus();
+  }
+}
+
+function backLink(me) {
+  const queue = rememberedQueue();
+  if (queue) {
+    return [queue.hash, `← ${queue.title}`];
+  }
+  const start = startView(me ? me.roles : null);
+  return [`#/${start}`, `← ${QUEUES[start].title}`];
+}
+
+async function load(main, id, view, me, after) {
   let lead;
   try {
     lead = await api('GET', `/v1/leads/${id}`);
   } catch (error) {
     if (!view.stopped) {
-      show(main, el('p', {}, el('a', {href: '#/sales'}, '← Sales queue')),
-        el('div', {class: 'error-box', role: 'alert'}, inWords(error)));
+      const back = backLink(me);
+      show(main, el('p', {}, el('a', {href: back[0]}, back[1])),
+        el('div', {class: 'error-box', role: 'alert', id: 'lead-problem'}, inWords(error, 'see this lead')));
     }
     return;
   }
@@ -30,11 +85,21 @@ async function load(main, id, view, after) {
   if (view.stopped) {
     return;
   }
-  const rerender = (actionId, message) => load(main, id, view, {actionId, message});
-  const back = lead.salesReady ? ['#/sales', '← Sales queue'] : ['#/telemarketing', '← Telemarketing queue'];
+  view.lead = lead;
+  const rerender = (actionId, message) => load(main, id, view, me, {actionId, message});
+  const back = backLink(me);
+  const queue = rememberedQueue();
+  const index = queue ? queue.ids.indexOf(id) : -1;
   const heading = el('h1', {id: 'lead-title', tabindex: '-1'}, lead.topic || 'Lead');
+  const walk = (step) => () => view.go(step);
   show(main,
-    el('p', {}, el('a', {href: back[0]}, back[1])),
+    el('div', {class: 'lead-nav'},
+      el('a', {href: back[0], id: 'back-to-queue'}, back[1]),
+      index >= 0 ? el('span', {class: 'position', id: 'lead-position', role: 'status'},
+        `Lead ${index + 1} of ${queue.ids.length}${queue.nextPath ? '+' : ''} in ${queue.title.toLowerCase()}`) : null,
+      index >= 0 ? el('button', {type: 'button', class: 'secondary', id: 'previous-lead', disabled: index === 0,
+        on: {click: walk(-1)}}, '← Previous lead') : null,
+      index >= 0 ? el('button', {type: 'button', id: 'next-lead', on: {click: walk(1)}}, 'Next lead →') : null),
     heading,
     stageBar(lead),
     el('div', {class: 'grid'},
@@ -44,16 +109,21 @@ async function load(main, id, view, after) {
       section('Marketing context', 'context', facts([
         ['Kind', lead.context ? lead.context.kind : null], ['Name', lead.context ? lead.context.name : null],
         ['Id', lead.context ? lead.context.id : null], ['Created', dateTime(lead.createdAt)]]))),
+    section('Work this lead', 'work', el('p', {id: 'action-said', class: 'result', role: 'status', tabindex: '-1'}),
+      actions(lead, me, rerender)),
+    section('Calls and notes', 'activities', activities(lead, rerender)),
     section('Scores', 'scores', scores(lead)),
-    section('Actions', 'actions', actions(lead, rerender)),
     section('Timeline', 'timeline', timeline(lead)));
   if (after) {
+    const said = document.getElementById('action-said');
+    said.textContent = after.message;
+    said.className = 'result ok';
     const result = document.getElementById(`${after.actionId}-result`);
     if (result) {
       result.textContent = after.message;
       result.className = 'result ok';
-      result.focus();
     }
+    said.focus();
     announce(after.message);
   } else {
     heading.focus();
@@ -94,7 +164,9 @@ function flags(lead) {
     ['Telemarketing-ready', badge(lead.telemarketingReady)],
     ['Telemarketing accepted', badge(lead.telemarketingAccepted)],
     ['Sales accepted', badge(lead.salesAccepted)],
-    ['Owner', lead.ownerId || '—'],
+    ['Owner', ownerName(lead)],
+    ['Last activity', lead.lastActivity ? activityText(lead.lastActivity) : null],
+    ['Follow-up', lead.followUpAt ? dateTime(lead.followUpAt) : null],
     ['Opportunity', lead.opportunityId],
     ['Disqualified because', lead.disqualificationReason],
     ['Not scorable because', lead.unscorableReason],
@@ -106,8 +178,25 @@ function contactFacts(contact) {
     return el('p', {}, 'No contact is linked to this lead.');
   }
   return facts([
-    ['Name', personName(contact)], ['Email', contact.email], ['Phone', contact.phone], ['Job title', contact.jobTitle],
-    ['Company', contact.companyName], ['Country', contact.country]]);
+    ['Name', el('a', {href: `#/contacts/${contact.id}`, id: 'contact-link'}, personName(contact) || contact.email || 'Contact')],
+    ['Email', contact.email ? mailLink(contact.email) : null], ['Phone', contact.phone ? phoneLink(contact.phone) : null],
+    ['Job title', contact.jobTitle], ['Company', contact.companyName], ['Country', contact.country]]);
+}
+
+/** A phone number as a link that dials: `tel:` with the digits and a leading plus only. */
+export function phoneLink(phone) {
+  const dial = String(phone).replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+  return dial ? el('a', {href: `tel:${dial}`, class: 'phone'}, phone) : phone;
+}
+
+/** An email address as a link that writes to it; its parts encoded so it can add no headers (`?cc=`). */
+export function mailLink(email) {
+  const at = email.lastIndexOf('@');
+  if (at < 1) {
+    return email;
+  }
+  return el('a', {href: `mailto:${encodeURIComponent(email.slice(0, at))}@${encodeURIComponent(email.slice(at + 1))}`,
+    class: 'email'}, email);
 }
 
 function accountFacts(account, contact) {
@@ -116,7 +205,7 @@ function accountFacts(account, contact) {
       ? `No account is linked; the contact names the company ${contact.companyName}.` : 'No account is linked to this lead.');
   }
   return facts([
-    ['Name', account.name], ['Domain', account.domain], ['Industry', account.industry],
+    ['Name', el('a', {href: `#/accounts/${account.id}`, id: 'account-link'}, account.name || 'Account')], ['Domain', account.domain], ['Industry', account.industry],
     ['Employees', account.employeeCount], ['Annual revenue', account.annualRevenue], ['Country', account.country]]);
 }
 
@@ -183,59 +272,54 @@ function action(id, title, explain, controls, work, rerender) {
       result.textContent = inWords(error);
       result.className = 'result error';
       buttons.forEach((b) => { b.disabled = false; });
+      result.focus();
     }
   }}}, el('h3', {}, title), explain ? el('p', {class: 'explain'}, explain) : null, controls);
-  return el('div', {class: 'action', id}, form, result);
+  return el('div', {class: 'action', id, dataset: {action: id}}, form, result);
 }
 
 function processAction(leadId, body) {
   return api('POST', `/v1/leads/${leadId}/process`, withActor(body));
 }
 
-function simple(lead, id, title, explain, label, actionName, done, rerender, danger) {
+function simple(lead, id, title, explain, label, done, rerender, danger) {
   return action(id, title, explain, el('div', {class: 'row'},
     el('button', {type: 'submit', class: danger ? 'danger' : null}, label)),
-  async () => { await processAction(lead.id, {action: actionName}); return done; }, rerender);
+  async () => { await processAction(lead.id, {action: id}); return done; }, rerender);
 }
 
 function input(name, attributes = {}) {
   return el('input', {type: 'text', name, autocomplete: 'off', ...attributes});
 }
 
-function actions(lead, rerender) {
-  const q = lead.qualification || {};
-  const qualificationInputs = {
-    budget: input('budget', {maxlength: 2000}), authority: input('authority', {maxlength: 2000}),
-    need: input('need', {maxlength: 2000}), timeframe: input('timeframe', {maxlength: 2000}),
-    notes: el('textarea', {name: 'notes', maxlength: 2000}),
-  };
-  for (const [name, control] of Object.entries(qualificationInputs)) {
-    control.value = q[name] || '';
-  }
-  const owner = input('ownerId', {maxlength: 200, required: true});
-  owner.value = lead.ownerId || '';
-  const disqualifyReason = input('reason', {maxlength: 500, required: true});
-  const moveStage = el('select', {name: 'stage'}, STAGES.map(([wire, name]) => el('option', {value: wire}, name)));
-  moveStage.value = lead.stage;
-  const moveReason = input('reason', {maxlength: 500, required: true});
-
-  return el('div', {class: 'actions'},
-    simple(lead, 'mark-telemarketing-ready', 'Mark telemarketing-ready',
-      'Puts the lead in the telemarketing queue (not for sales-ready leads).',
-      'Mark telemarketing-ready', 'mark-telemarketing-ready', 'Marked telemarketing-ready.', rerender),
-    simple(lead, 'accept-telemarketing', 'Accept (telemarketing)',
-      'A telemarketer takes the lead from the queue to call it.',
-      'Accept for telemarketing', 'accept-telemarketing', 'Accepted by telemarketing.', rerender),
-    action('qualification', 'Record the qualification', 'What the call revealed; then, if promising, ready for sales.',
-      [field('q-budget', 'Budget', qualificationInputs.budget), field('q-authority', 'Authority', qualificationInputs.authority),
-        field('q-need', 'Need', qualificationInputs.need), field('q-timeframe', 'Timeframe', qualificationInputs.timeframe),
-        field('q-notes', 'Notes', qualificationInputs.notes),
+/** The form of each action, by the action's name (`qualify`: the findings, with "ready for sales"). */
+const FORMS = {
+  'mark-telemarketing-ready': (lead, me, rerender) => simple(lead, 'mark-telemarketing-ready', 'Mark telemarketing-ready',
+    'Puts the lead in the telemarketing queue (not for sales-ready leads).', 'Mark telemarketing-ready',
+    'Marked telemarketing-ready.', rerender),
+  'accept-telemarketing': (lead, me, rerender) => simple(lead, 'accept-telemarketing', 'Accept (telemarketing)',
+    'Take the lead from the queue to call it: it becomes yours, in your calls.', 'Accept for telemarketing',
+    'Accepted by telemarketing.', rerender),
+  qualify: (lead, me, rerender) => {
+    const q = lead.qualification || {};
+    const inputs = {
+      budget: input('budget', {maxlength: 2000}), authority: input('authority', {maxlength: 2000}),
+      need: input('need', {maxlength: 2000}), timeframe: input('timeframe', {maxlength: 2000}),
+      notes: el('textarea', {name: 'notes', maxlength: 2000}),
+    };
+    for (const [name, control] of Object.entries(inputs)) {
+      control.value = q[name] || '';
+    }
+    return action('qualification', 'Record the qualification', 'What the call revealed; then, if promising, ready for sales.',
+      [field('q-budget', 'Budget', inputs.budget), field('q-authority', 'Authority', inputs.authority),
+        field('q-need', 'Need', inputs.need), field('q-timeframe', 'Timeframe', inputs.timeframe),
+        field('q-notes', 'Notes', inputs.notes),
         el('div', {class: 'row'},
           el('button', {type: 'submit', name: 'save', value: 'save', class: 'secondary', id: 'save-qualification'}, 'Save'),
           el('button', {type: 'submit', name: 'ready', value: 'ready', id: 'ready-for-sales'}, 'Save and mark ready for sales'))],
       async (submitter) => {
         const qualification = {};
-        for (const [name, control] of Object.entries(qualificationInputs)) {
+        for (const [name, control] of Object.entries(inputs)) {
           qualification[name] = control.value.trim() || null;
         }
         await api('PATCH', `/v1/leads/${lead.id}`, withActor({qualification}));
@@ -244,30 +328,182 @@ function actions(lead, rerender) {
           return 'Qualification saved; the lead is ready for sales.';
         }
         return 'Qualification saved.';
-      }, rerender),
-    simple(lead, 'mark-sales-ready', 'Mark sales-ready',
-      'Sends the lead straight to sales acceptance, skipping telemarketing.',
-      'Mark sales-ready', 'mark-sales-ready', 'Marked sales-ready.', rerender),
-    action('accept-sales', 'Accept for sales', 'A sales manager assigns a salesperson as owner.',
+      }, rerender);
+  },
+  'mark-sales-ready': (lead, me, rerender) => simple(lead, 'mark-sales-ready', 'Mark sales-ready',
+    'Sends the lead straight to sales acceptance, skipping telemarketing.', 'Mark sales-ready', 'Marked sales-ready.', rerender),
+  'accept-sales': (lead, me, rerender) => {
+    // The owner sales records: the assigned salesperson, or the signed-in salesperson themself.
+    const owner = input('ownerId', {maxlength: 200, required: true});
+    const mine = me && (me.roles || []).some((r) => r === 'sales' || r === 'sales_manager') ? me.name : null;
+    owner.value = (lead.owner && lead.owner.name) || lead.ownerId || mine || '';
+    return action('accept-sales', 'Accept for sales', 'Sales takes the lead on, with its owner (the salesperson).',
       [field('owner', 'Owner (salesperson)', owner), el('div', {class: 'row'}, el('button', {type: 'submit'}, 'Accept with this owner'))],
       async () => {
         await processAction(lead.id, {action: 'accept-sales', ownerId: owner.value.trim()});
         return `Accepted by sales; owner ${owner.value.trim()}.`;
-      }, rerender),
-    simple(lead, 'convert', 'Convert', 'Turns an accepted lead into an opportunity.', 'Convert to an opportunity', 'convert',
-      'Converted into an opportunity.', rerender),
-    action('disqualify', 'Disqualify', 'Closes the lead; the reason is kept.',
-      [field('disqualify-reason', 'Reason', disqualifyReason),
+      }, rerender);
+  },
+  convert: (lead, me, rerender) => simple(lead, 'convert', 'Convert', 'Turns an accepted lead into an opportunity.',
+    'Convert to an opportunity', 'Converted into an opportunity.', rerender),
+  assign: (lead, me, rerender) => {
+    const owner = el('select', {name: 'ownerId', required: true}, el('option', {value: ''}, 'Choose a salesperson…'));
+    salespeople().then((people) => {
+      for (const person of people) {
+        owner.appendChild(el('option', {value: person.id}, person.name));
+      }
+      owner.value = lead.owner ? lead.owner.id : '';
+    }).catch(() => {});
+    return action('assign', lead.owner ? 'Reassign' : 'Assign', 'A sales manager gives the lead to a salesperson.',
+      [field('assign-owner', 'Salesperson', owner), el('div', {class: 'row'}, el('button', {type: 'submit'}, 'Assign'))],
+      async () => {
+        const name = owner.value ? owner.options[owner.selectedIndex].textContent : '';
+        await processAction(lead.id, {action: 'assign', ownerId: owner.value});
+        return `Assigned to ${name}.`;
+      }, rerender);
+  },
+  unassign: (lead, me, rerender) => {
+    const reason = input('reason', {maxlength: 500, required: true});
+    return action('unassign', 'Unassign', 'Nobody owns the lead any more; it is back among the unassigned.',
+      [field('unassign-reason', 'Reason', reason), el('div', {class: 'row'}, el('button', {type: 'submit', class: 'secondary'}, 'Unassign'))],
+      async () => {
+        await processAction(lead.id, {action: 'unassign', reason: reason.value.trim()});
+        return 'Unassigned.';
+      }, rerender);
+  },
+  disqualify: (lead, me, rerender) => {
+    const reason = input('reason', {maxlength: 500, required: true});
+    return action('disqualify', 'Disqualify', 'Closes the lead; the reason is kept.',
+      [field('disqualify-reason', 'Reason', reason),
         el('div', {class: 'row'}, el('button', {type: 'submit', class: 'danger'}, 'Disqualify'))],
       async () => {
-        await processAction(lead.id, {action: 'disqualify', reason: disqualifyReason.value.trim()});
+        await processAction(lead.id, {action: 'disqualify', reason: reason.value.trim()});
         return 'Disqualified.';
-      }, rerender),
-    action('move', 'Move to a stage', 'Sets the stage by hand; the flags follow the stage.',
-      [field('move-stage', 'Stage', moveStage), field('move-reason', 'Reason', moveReason),
+      }, rerender);
+  },
+  move: (lead, me, rerender) => {
+    const stage = el('select', {name: 'stage'}, STAGES.map(([wire, name]) => el('option', {value: wire}, name)));
+    stage.value = lead.stage;
+    const reason = input('reason', {maxlength: 500, required: true});
+    return action('move', 'Move to a stage', 'Sets the stage by hand; the flags follow the stage.',
+      [field('move-stage', 'Stage', stage), field('move-reason', 'Reason', reason),
         el('div', {class: 'row'}, el('button', {type: 'submit', class: 'secondary'}, 'Move'))],
       async () => {
-        await processAction(lead.id, {action: 'move', stage: moveStage.value, reason: moveReason.value.trim()});
-        return `Moved to ${stageName(moveStage.value)}.`;
-      }, rerender));
+        await processAction(lead.id, {action: 'move', stage: stage.value, reason: reason.value.trim()});
+        return `Moved to ${stageName(stage.value)}.`;
+      }, rerender);
+  },
+};
+
+/**
+ * The steps of the lead's stage that the signed-in user may take first; every other action behind
+ * "More actions", each saying why it is there (not a step of this stage, or which roles may).
+ */
+function actions(lead, me, rerender) {
+  const {first, more} = arrange(lead, me ? me.roles || [] : null);
+  if (lead.status !== 'open') {
+    return el('p', {id: 'lead-actions-first'}, `The lead is ${lead.status}: it takes no more actions.`);
+  }
+  return [
+    first.length > 0 ? el('div', {class: 'actions', id: 'lead-actions-first'}, first.map((name) => FORMS[name](lead, me, rerender)))
+      : el('p', {id: 'lead-actions-first'}, 'Nothing for you to do on this lead in its stage.'),
+    el('details', {class: 'more-actions', id: 'more-actions'},
+      el('summary', {}, `More actions (${more.length})`),
+      el('div', {class: 'actions'}, more.map(({action: name, why}) => {
+        const form = FORMS[name](lead, me, rerender);
+        form.insertBefore(el('p', {class: 'why'}, why), form.firstChild);
+        return form;
+      })))];
+}
+
+// ---- calls and notes --------------------------------------------------------------------------------
+
+/** Tomorrow at 09:00 local time, as a datetime-local field shows it. */
+export function tomorrowMorning(now = new Date()) {
+  const at = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9, 0);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T09:00`;
+}
+
+function activityFailure(error) {
+  // The lead was just read: a 404 or 405 here means this server does not record activities yet.
+  if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+    return 'Recording calls and notes is not available on this server yet.';
+  }
+  return inWords(error);
+}
+
+function followUpValue(control) {
+  if (!control.value) {
+    return undefined;
+  }
+  const at = new Date(control.value);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/**
+ * "Log a call" in two clicks: an outcome (one of five buttons, keys 1–5), then Save; "call back" fills in
+ * a callback time (tomorrow 09:00, changeable). "Add note" with an optional follow-up.
+ */
+function activities(lead, rerender) {
+  let outcome = null;
+  const result = el('p', {class: 'result', id: 'log-call-result', role: 'status', tabindex: '-1'});
+  const note = el('textarea', {name: 'note', maxlength: 2000});
+  const followUp = el('input', {type: 'datetime-local', name: 'followUpAt'});
+  const save = el('button', {type: 'submit', id: 'save-call', disabled: true}, 'Save the call');
+  const details = el('div', {class: 'call-details', hidden: true},
+    field('call-note', 'Note (optional)', note), field('call-follow-up', 'Call back at', followUp), el('div', {class: 'row'}, save));
+  const buttons = OUTCOMES.map(([wire, words], index) => el('button', {type: 'button', class: 'secondary outcome',
+    'aria-pressed': 'false', dataset: {outcome: wire}, on: {click: () => pick(wire)}},
+  el('kbd', {}, String(index + 1)), ` ${words}`));
+  function pick(wire) {
+    outcome = wire;
+    for (const button of buttons) {
+      button.setAttribute('aria-pressed', String(button.dataset.outcome === wire));
+    }
+    details.hidden = false;
+    followUp.value = wire === 'call_back' ? (followUp.value || tomorrowMorning()) : '';
+    const words = OUTCOMES.find(([w]) => w === wire)[1].toLowerCase();
+    save.textContent = `Save the call: ${words}`;
+    save.disabled = false;
+    save.focus();
+  }
+  const callForm = el('form', {id: 'log-call-form', on: {submit: async (event) => {
+    event.preventDefault();
+    if (!outcome) {
+      return;
+    }
+    save.disabled = true;
+    try {
+      await api('POST', `/v1/leads/${lead.id}/activities`, {kind: 'call', outcome, note: note.value.trim() || undefined,
+        followUpAt: followUpValue(followUp)});
+      rerender('log-call', 'Call saved.');
+    } catch (error) {
+      result.textContent = activityFailure(error);
+      result.className = 'result error';
+      save.disabled = false;
+      result.focus();
+    }
+  }}}, el('div', {class: 'row outcomes', role: 'group', 'aria-label': 'How the call went'}, buttons), details);
+
+  const noteText = el('textarea', {name: 'note', maxlength: 2000, required: true});
+  const noteFollowUp = el('input', {type: 'datetime-local', name: 'followUpAt'});
+  const noteResult = el('p', {class: 'result', id: 'add-note-result', role: 'status', tabindex: '-1'});
+  const noteForm = el('form', {id: 'add-note-form', on: {submit: async (event) => {
+    event.preventDefault();
+    try {
+      await api('POST', `/v1/leads/${lead.id}/activities`, {kind: 'note', note: noteText.value.trim(),
+        followUpAt: followUpValue(noteFollowUp)});
+      rerender('add-note', 'Note saved.');
+    } catch (error) {
+      noteResult.textContent = activityFailure(error);
+      noteResult.className = 'result error';
+      noteResult.focus();
+    }
+  }}}, field('note-text', 'Note', noteText), field('note-follow-up', 'Follow up at (optional)', noteFollowUp),
+  el('div', {class: 'row'}, el('button', {type: 'submit', class: 'secondary'}, 'Add note')));
+
+  return el('div', {class: 'actions'},
+    el('div', {class: 'action', id: 'log-call'}, el('h3', {}, 'Log a call'), callForm, result),
+    el('div', {class: 'action', id: 'add-note'}, el('h3', {}, 'Add note'), noteForm, noteResult));
 }

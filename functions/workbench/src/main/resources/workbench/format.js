@@ -85,3 +85,36 @@ export function fieldName(field) {
 export function points(value) {
   return value > 0 ? `+${value}` : String(value);
 }
+
+/** Call outcomes as the API names them, in the order the "Log a call" buttons offer them (keys 1–5). */
+export const OUTCOMES = [
+  ['reached', 'Reached'],
+  ['no_answer', 'No answer'],
+  ['voicemail', 'Voicemail'],
+  ['wrong_number', 'Wrong number'],
+  ['call_back', 'Call back'],
+];
+
+const ACTIVITY_KINDS = {call: 'Call', note: 'Note', email: 'Email sent'};
+
+/** "Call: no answer, 2 h ago, Tina Caller" from a lead's `lastActivity` (absent: "—"). */
+export function activityText(activity, now = Date.now()) {
+  if (!activity || typeof activity !== 'object') {
+    return '—';
+  }
+  const kind = ACTIVITY_KINDS[activity.kind] ?? activity.kind ?? 'Activity';
+  const outcome = OUTCOMES.find(([wire]) => wire === activity.outcome);
+  const when = activity.at ? `${age(activity.at, now)} ago` : null;
+  return [outcome ? `${kind}: ${outcome[1].toLowerCase()}` : kind, when, activity.actor].filter(Boolean).join(', ');
+}
+
+/** Whether a follow-up time has come. */
+export function isDue(isoTime, now = Date.now()) {
+  const then = Date.parse(isoTime);
+  return !Number.isNaN(then) && then <= now;
+}
+
+/** The owner's name: the assigned user, else the free text `accept-sales` recorded, else "—". */
+export function ownerName(lead) {
+  return (lead.owner && lead.owner.name) || lead.ownerId || '—';
+}

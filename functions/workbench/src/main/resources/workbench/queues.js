@@ -1,63 +1,116 @@
-// The telemarketing and sales queues: a table of leads, filters, and a poll that notices new leads.
-import {all, api, cached, inWords} from './api.js';
-import {age, contextText, personName, STAGES, stageName} from './format.js';
+// The queues (mine, unassigned, my calls, due follow-ups, telemarketing, sales): a table of leads with
+// filters, a search, a sort, paging to the end by the API's cursors, bulk actions for sales managers, and
+// a poll that notices new leads.
+import {ApiError, api, cached, inWords, pageSize, salespeople} from './api.js';
+import {activityText, age, contextText, dateTime, isDue, ownerName, personName, STAGES, stageName} from './format.js';
 import {announce, el, field, show} from './dom.js';
+import {roleMay} from './rules.js';
+import {QUEUES, rememberQueue} from './shift.js';
 
 /** How often a queue looks for changes. */
 export const POLL_MILLIS = 4000;
+/** How long the search waits after the last key before it asks. */
+const SEARCH_DELAY_MILLIS = 350;
 
-const TITLES = {
-  telemarketing: ['Telemarketing queue', 'Telemarketing-ready leads that no telemarketer has accepted yet, newest first.'],
-  sales: ['Sales queue', 'Sales-ready leads only, newest first.'],
-};
+/** The API's `sort=` values, as the sort selector offers them. */
+export const SORTS = [['newest', 'Newest first'], ['score', 'Best score first'], ['grade', 'Best grade first'],
+  ['due', 'Follow-up due first']];
 
-/** Renders the queue of `view` into main; answers a function that stops its polling. */
-export function renderQueue(main, view) {
-  const [title, explanation] = TITLES[view];
-  const state = {stage: '', grade: '', email: '', known: null, stopped: false, timer: null};
+/** Renders queue `name` (a key of QUEUES) into main for someone holding `roles`; answers a function that stops its polling. */
+export function renderQueue(main, name, roles) {
+  const queue = QUEUES[name];
+  const title = queue.title;
+  const bulk = roles === null || roleMay('assign', roles);
+  const state = {stage: queue.stage || '', grade: '', q: '', sort: queue.sort || 'newest', pages: 1, known: null,
+    signature: null, stopped: false, timer: null, searchTimer: null, selected: new Set(), labels: new Map(),
+    unsupportedSorts: new Set(), next: null, count: 0};
 
   const stageSelect = el('select', {name: 'stage'}, el('option', {value: ''}, 'Any stage'),
-    STAGES.map(([wire, name]) => el('option', {value: wire}, name)));
+    STAGES.map(([wire, stage]) => el('option', {value: wire}, stage)));
+  stageSelect.value = state.stage;
   const gradeSelect = el('select', {name: 'grade'}, el('option', {value: ''}, 'Any grade'));
-  const emailInput = el('input', {type: 'search', name: 'email', autocomplete: 'off', placeholder: 'name@example.com'});
-  const status = el('p', {class: 'status-line', id: `${view}-status`});
-  const table = el('div', {class: 'table-wrap'});
+  const sortSelect = el('select', {name: 'sort'}, SORTS.map(([wire, words]) => el('option', {value: wire}, words)));
+  sortSelect.value = state.sort;
+  const searchInput = el('input', {type: 'search', name: 'q', autocomplete: 'off', placeholder: 'Name, company, email or domain',
+    'data-search': 'queue'});
+  const status = el('p', {class: 'status-line', id: `${name}-status`});
+  const table = el('div', {class: 'table-wrap', id: `${name}-table`});
+  const more = el('button', {type: 'button', class: 'secondary', id: `${name}-more`, hidden: true}, 'Load more');
   const filters = el('form', {class: 'filters', role: 'search', 'aria-label': `Filter the ${title.toLowerCase()}`,
     on: {submit: (event) => { event.preventDefault(); apply(); }}},
-  field(`${view}-stage`, 'Stage', stageSelect),
-  field(`${view}-grade`, 'Grade', gradeSelect),
-  field(`${view}-email`, 'Contact email', emailInput),
+  field(`${name}-q`, 'Search', searchInput),
+  field(`${name}-stage`, 'Stage', stageSelect),
+  field(`${name}-grade`, 'Grade', gradeSelect),
+  field(`${name}-sort`, 'Sort', sortSelect),
   el('button', {type: 'submit'}, 'Search'));
-  stageSelect.addEventListener('change', apply);
-  gradeSelect.addEventListener('change', apply);
+  for (const select of [stageSelect, gradeSelect, sortSelect]) {
+    select.addEventListener('change', apply);
+  }
+  // Searching as one types, once the typing pauses.
+  searchInput.addEventListener('input', () => {
+    clearTimeout(state.searchTimer);
+    state.searchTimer = setTimeout(apply, SEARCH_DELAY_MILLIS);
+  });
+  more.addEventListener('click', () => {
+    state.pages += 1;
+    more.disabled = true;
+    refresh(true);
+  });
 
-  show(main, el('h1', {}, title), el('p', {}, explanation), filters, status, table);
+  const bulkBar = bulk ? bulkActions(name, state, () => refresh(true)) : null;
+  show(main, el('h1', {}, title), el('p', {}, queue.explain), filters, bulkBar, status, table,
+    el('p', {class: 'more-line'}, more));
   fillGrades(gradeSelect);
 
   function apply() {
+    clearTimeout(state.searchTimer);
     state.stage = stageSelect.value;
     state.grade = gradeSelect.value;
-    state.email = emailInput.value.trim();
+    state.q = searchInput.value.trim();
+    state.sort = sortSelect.value;
+    state.pages = 1;
     state.known = null;
-    refresh();
+    state.selected.clear();
+    refresh(true);
   }
 
-  async function refresh() {
+  async function refresh(force) {
     clearTimeout(state.timer);
     try {
-      const leads = await load(view, state);
+      const {items, next, sortNote} = await load(queue, state);
       if (state.stopped) {
         return;
       }
-      const ids = leads.map((lead) => `${lead.id}:${lead.stage}:${lead.score}:${lead.grade}`);
-      const fresh = state.known === null ? new Set() : new Set(leads.map((l) => l.id).filter((id) => !state.known.has(id)));
-      const changed = state.known !== null && ids.join('|') !== state.signature;
-      const rows = await Promise.all(leads.map(row));
-      if (state.stopped) {
-        return;
+      const signature = items.map((lead) => `${lead.id}:${lead.stage}:${lead.status}:${lead.score}:${lead.grade}:`
+        + `${lead.owner ? lead.owner.id : ''}:${lead.followUpAt || ''}:${lead.lastActivity ? lead.lastActivity.at : ''}`).join('|');
+      // What the user asked for (a filter, "Load more", a bulk action) is no news; what the poll finds is.
+      const fresh = force || state.known === null ? new Set() : new Set(items.map((l) => l.id).filter((id) => !state.known.has(id)));
+      const changed = !force && state.known !== null && signature !== state.signature;
+      state.next = next;
+      rememberQueue({hash: `#/${name}`, title, ids: items.map((lead) => lead.id),
+        nextPath: next ? pathOf(queue, state, next) : null, pathFor: (cursor) => pathOf(queue, state, cursor)});
+      if (force || changed || state.known === null) {
+        const rows = await Promise.all(items.map(row));
+        if (state.stopped) {
+          return;
+        }
+        const present = new Set(items.map((lead) => lead.id));
+        for (const id of [...state.selected]) {
+          if (!present.has(id)) state.selected.delete(id);
+        }
+        for (const {lead, contact, account} of rows) {
+          state.labels.set(lead.id, leadLabel(lead, contact, account));
+        }
+        show(table, rows.length === 0 ? el('p', {class: 'empty'}, state.q ? `No leads here match “${state.q}”.`
+          : 'No leads here right now.') : tableOf(rows, fresh, bulk ? state : null));
+        if (bulkBar) bulkBar.update();
       }
-      show(table, rows.length === 0 ? el('p', {class: 'empty'}, 'No leads here right now.') : tableOf(rows, fresh));
+      more.hidden = !next;
+      more.disabled = false;
+      more.textContent = `Load more (next ${pageSize()})`;
       const time = new Date().toLocaleTimeString();
+      const matching = state.q ? ` matching “${state.q}”` : '';
+      const count = `${items.length} ${items.length === 1 ? 'lead' : 'leads'}${matching}${next ? ' so far; more to load' : ''}`;
       if (changed) {
         const words = fresh.size > 0
           ? `${fresh.size} new ${fresh.size === 1 ? 'lead' : 'leads'} in the ${title.toLowerCase()}.`
@@ -65,42 +118,86 @@ export function renderQueue(main, view) {
         status.textContent = `${words} Updated at ${time}.`;
         status.classList.add('changed');
         announce(words);
-      } else if (!status.classList.contains('changed')) {
-        status.textContent = `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'}. Checked at ${time}; updates by itself.`;
+      } else if (force || !status.classList.contains('changed')) {
+        status.classList.remove('changed');
+        status.textContent = `${count}.${sortNote ? ` ${sortNote}` : ''} Checked at ${time}; updates by itself.`;
       }
-      state.known = new Set(leads.map((l) => l.id));
-      state.signature = ids.join('|');
+      state.known = new Set(items.map((l) => l.id));
+      state.signature = signature;
     } catch (error) {
       if (!state.stopped) {
-        status.textContent = inWords(error);
+        status.textContent = queueFailure(error, title);
         status.classList.add('changed');
+        more.disabled = false;
+        if (state.known === null) {
+          show(table, el('p', {class: 'empty'}, 'Nothing to show.'));
+        }
       }
     }
     if (!state.stopped) {
-      state.timer = setTimeout(refresh, POLL_MILLIS);
+      state.timer = setTimeout(() => refresh(false), POLL_MILLIS);
     }
   }
 
-  refresh();
+  refresh(true);
   return () => {
     state.stopped = true;
     clearTimeout(state.timer);
+    clearTimeout(state.searchTimer);
   };
 }
 
-/** The queue's leads, filtered, newest first. */
-async function load(view, state) {
-  const query = new URLSearchParams({view, limit: '200'});
+/** A queue that fails says why in words: a view this server does not have yet, a role that may not, ... */
+function queueFailure(error, title) {
+  const fields = error instanceof ApiError && error.status === 400 && error.problem && Array.isArray(error.problem.errors)
+    ? error.problem.errors.map((e) => e.field) : [];
+  if (fields.includes('view')) {
+    return `“${title}” is not available on this server yet.`;
+  }
+  return inWords(error, 'see this queue');
+}
+
+function pathOf(queue, state, after, withoutSort) {
+  const query = new URLSearchParams({view: queue.view, limit: String(pageSize())});
   if (state.stage) query.set('stage', state.stage);
   if (state.grade) query.set('grade', state.grade);
-  const {items} = await all(`/v1/leads?${query}`);
-  let leads = items;
-  if (state.email) {
-    const contacts = await api('GET', `/v1/contacts?${new URLSearchParams({email: state.email})}`);
-    const wanted = new Set((contacts.items || []).flatMap((c) => c.leadIds || []));
-    leads = leads.filter((lead) => wanted.has(lead.id));
+  if (state.q) query.set('q', state.q);
+  if (!withoutSort && !state.unsupportedSorts.has(state.sort)) query.set('sort', state.sort);
+  if (after) query.set('after', after);
+  return `/v1/leads?${query}`;
+}
+
+/**
+ * The queue's leads, page by page following `next`, as many pages as the user asked for ("Load more").
+ * A sort this server does not know yet (a 400 naming `sort`) falls back to the API's own order, said in words.
+ */
+async function load(queue, state) {
+  const items = [];
+  let next = null;
+  for (let page = 0; page < state.pages; page++) {
+    let answer;
+    try {
+      answer = await api('GET', pathOf(queue, state, next));
+    } catch (error) {
+      const sortRefused = error instanceof ApiError && error.status === 400 && error.problem
+        && Array.isArray(error.problem.errors) && error.problem.errors.some((e) => e.field === 'sort');
+      if (!sortRefused || state.unsupportedSorts.has(state.sort)) {
+        throw error;
+      }
+      state.unsupportedSorts.add(state.sort);
+      return load(queue, state);
+    }
+    const known = new Set(items.map((lead) => lead.id));
+    items.push(...(answer.items || []).filter((lead) => !known.has(lead.id)));
+    next = answer.next;
+    if (!next) {
+      break;
+    }
   }
-  return leads.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const sortNote = state.unsupportedSorts.has(state.sort)
+    ? `Sorting “${SORTS.find(([wire]) => wire === state.sort)[1].toLowerCase()}” is not available on this server yet: oldest first.`
+    : null;
+  return {items, next, sortNote};
 }
 
 async function row(lead) {
@@ -111,34 +208,156 @@ async function row(lead) {
   return {lead, contact, account};
 }
 
-function tableOf(rows, fresh) {
+function leadLabel(lead, contact, account) {
+  const who = personName(contact) || (contact ? contact.email : null) || (account ? account.name : null);
+  return who ? `${lead.topic || 'Lead'} (${who})` : (lead.topic || 'Lead');
+}
+
+function tableOf(rows, fresh, bulk) {
+  const headers = ['Contact', 'Account', 'Topic and context', 'Owner', 'Grade', 'Score', 'Stage', 'Last activity', 'Follow-up', 'Age'];
+  const all = bulk ? el('input', {type: 'checkbox', id: 'select-all', 'aria-label': 'Select every lead shown'}) : null;
+  if (all) {
+    all.checked = rows.length > 0 && rows.every(({lead}) => bulk.selected.has(lead.id));
+    all.addEventListener('change', () => {
+      for (const box of all.closest('table').querySelectorAll('tbody input[type=checkbox]')) {
+        box.checked = all.checked;
+        box.dispatchEvent(new Event('change'));
+      }
+    });
+  }
   return el('table', {},
     el('caption', {class: 'visually-hidden'}, 'Leads'),
-    el('thead', {}, el('tr', {},
-      ['Contact', 'Account', 'Topic', 'Marketing context', 'Grade', 'Score', 'Stage', 'Age']
-        .map((name) => el('th', {scope: 'col'}, name)))),
+    el('thead', {}, el('tr', {}, all ? el('th', {scope: 'col'}, all) : null,
+      headers.map((header) => el('th', {scope: 'col'}, header)))),
     el('tbody', {}, rows.map(({lead, contact, account}) => {
       const name = personName(contact) || (contact ? contact.email : null) || (account ? account.name : null) || 'No contact';
+      let box = null;
+      if (bulk) {
+        box = el('input', {type: 'checkbox', name: 'lead', value: lead.id, class: 'select-lead', 'aria-label': `Select ${name}`});
+        box.checked = bulk.selected.has(lead.id);
+        box.addEventListener('change', () => {
+          if (box.checked) bulk.selected.add(lead.id); else bulk.selected.delete(lead.id);
+          bulk.onSelect();
+        });
+      }
+      const due = lead.followUpAt && isDue(lead.followUpAt);
       return el('tr', {class: fresh.has(lead.id) ? 'new' : null, dataset: {leadId: lead.id}},
+        box ? el('td', {}, box) : null,
         el('td', {}, el('a', {href: `#/leads/${lead.id}`, class: 'lead-link'}, name),
           contact && contact.email && name !== contact.email ? el('span', {class: 'sub'}, contact.email) : null),
-        el('td', {}, account ? account.name : (contact && contact.companyName) || '—'),
-        el('td', {}, lead.topic || '—'),
-        el('td', {}, contextText(lead.context)),
+        el('td', {}, account ? el('a', {href: `#/accounts/${account.id}`}, account.name || 'Account')
+          : (contact && contact.companyName) || '—'),
+        el('td', {}, lead.topic || '—', el('span', {class: 'sub'}, contextText(lead.context))),
+        el('td', {class: 'owner'}, ownerName(lead)),
         el('td', {}, lead.grade ? el('span', {class: 'grade'}, lead.grade) : '—'),
         el('td', {class: 'number'}, lead.score ?? '—'),
         el('td', {}, stageName(lead.stage)),
+        el('td', {class: 'activity'}, activityText(lead.lastActivity)),
+        el('td', {class: due ? 'follow-up due' : 'follow-up'}, lead.followUpAt
+          ? el('time', {datetime: lead.followUpAt}, `${dateTime(lead.followUpAt)}${due ? ' (due)' : ''}`) : '—'),
         el('td', {class: 'number'}, el('time', {datetime: lead.createdAt, title: lead.createdAt}, age(lead.createdAt))));
     })));
+}
+
+/**
+ * Bulk actions for sales managers: assign the selected leads to a salesperson, or disqualify them with a
+ * reason. Each lead is its own process action; the summary says how many worked and why the others did not.
+ */
+function bulkActions(name, state, refresh) {
+  const count = el('p', {class: 'bulk-count', id: 'bulk-count'}, 'No leads selected.');
+  const owner = el('select', {name: 'ownerId', required: true}, el('option', {value: ''}, 'Choose a salesperson…'));
+  const reason = el('input', {type: 'text', name: 'reason', maxlength: 500, autocomplete: 'off'});
+  const result = el('p', {class: 'result', id: 'bulk-result', role: 'status', 'aria-live': 'polite', tabindex: '-1'});
+  const assign = el('button', {type: 'submit', id: 'bulk-assign'}, 'Assign');
+  const disqualify = el('button', {type: 'button', id: 'bulk-disqualify', class: 'danger'}, 'Disqualify');
+  const assignForm = el('form', {class: 'row', on: {submit: (event) => {
+    event.preventDefault();
+    if (!owner.value) {
+      say('Choose the salesperson to assign the leads to.', true);
+      return;
+    }
+    const ownerName = owner.options[owner.selectedIndex].textContent;
+    run({action: 'assign', ownerId: owner.value}, `assigned to ${ownerName}`);
+  }}}, field('bulk-owner', 'Assign to…', owner), assign);
+  disqualify.addEventListener('click', () => {
+    if (!reason.value.trim()) {
+      say('Say why the leads are disqualified (the reason is kept on each lead).', true);
+      reason.focus();
+      return;
+    }
+    run({action: 'disqualify', reason: reason.value.trim()}, 'disqualified');
+  });
+  const bar = el('section', {class: 'panel bulk', id: 'bulk-actions', 'aria-label': 'Bulk actions'},
+    count,
+    el('div', {class: 'bulk-row'}, assignForm,
+      el('div', {class: 'row'}, field('bulk-reason', 'Disqualify… (reason)', reason), disqualify)),
+    result);
+  salespeople().then((people) => {
+    for (const person of people) {
+      owner.appendChild(el('option', {value: person.id}, person.name));
+    }
+  }).catch((error) => say(`The list of salespeople could not be loaded: ${inWords(error)}`, true));
+
+  function say(text, error) {
+    result.textContent = text;
+    result.className = error ? 'result error' : 'result ok';
+    result.focus();
+    announce(text);
+  }
+
+  async function run(body, done) {
+    const ids = [...state.selected];
+    if (ids.length === 0) {
+      say('Select the leads first (the boxes in the first column).', true);
+      return;
+    }
+    assign.disabled = true;
+    disqualify.disabled = true;
+    result.className = 'result';
+    result.textContent = `Working on ${ids.length} ${ids.length === 1 ? 'lead' : 'leads'}…`;
+    const failures = [];
+    let succeeded = 0;
+    // A few at a time: each lead is its own action and its own answer.
+    const queue = [...ids];
+    await Promise.all([0, 1, 2, 3].map(async () => {
+      while (queue.length > 0) {
+        const id = queue.shift();
+        try {
+          await api('POST', `/v1/leads/${id}/process`, body);
+          succeeded += 1;
+          state.selected.delete(id);
+        } catch (error) {
+          failures.push(`${state.labels.get(id) || id}: ${inWords(error)}`);
+        }
+      }
+    }));
+    assign.disabled = false;
+    disqualify.disabled = false;
+    const words = succeeded > 0 ? `${succeeded} ${succeeded === 1 ? 'lead' : 'leads'} ${done}.`
+      : `No lead was ${done}.`;
+    say(failures.length === 0 ? words
+      : `${words} ${failures.length} could not be: ${failures.join(' ')}`, failures.length > 0);
+    if (succeeded > 0 && body.action === 'disqualify') {
+      reason.value = '';
+    }
+    refresh();
+  }
+
+  bar.update = () => {
+    const n = state.selected.size;
+    count.textContent = n === 0 ? 'No leads selected.' : `${n} ${n === 1 ? 'lead' : 'leads'} selected.`;
+  };
+  state.onSelect = bar.update;
+  return bar;
 }
 
 /** The grade filter offers the grades of the live models. */
 async function fillGrades(select) {
   try {
-    const {items} = await all('/v1/scoring-models?status=live&limit=200', 2);
-    const names = [...new Set(items.flatMap((model) => (model.grades || []).map((g) => g.name)))];
-    for (const name of names) {
-      select.appendChild(el('option', {value: name}, name));
+    const answer = await api('GET', '/v1/scoring-models?status=live&limit=200');
+    const names = [...new Set((answer.items || []).flatMap((model) => (model.grades || []).map((g) => g.name)))];
+    for (const grade of names) {
+      select.appendChild(el('option', {value: grade}, grade));
     }
   } catch (ignored) {
     // The filter still offers "Any grade"; the queue itself says what failed.

@@ -55,7 +55,7 @@ export async function beginSignIn(signIn) {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  const returnTo = /^#\/[\w/-]+$/.test(window.location.hash) ? window.location.hash : '#/sales';
+  const returnTo = /^#\/[\w/-]+$/.test(window.location.hash) ? window.location.hash : '#/start';
   sessionStorage.setItem(PENDING_KEY, JSON.stringify({state, verifier, redirectUri: redirectUri(), returnTo}));
   const url = new URL(signIn.authorizeUrl);
   const parameters = {response_type: 'code', client_id: signIn.clientId, redirect_uri: redirectUri(), scope: SCOPE,

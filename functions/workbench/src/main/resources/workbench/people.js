@@ -1,0 +1,105 @@
+// A contact's page and an account's page: their facts, and the leads the API links them to, each with its
+// stage, scores, owner and last activity; links between contact, account and leads.
+import {api, inWords} from './api.js';
+import {activityText, dateTime, ownerName, personName, stageName} from './format.js';
+import {el, show} from './dom.js';
+import {mailLink, phoneLink} from './detail.js';
+
+function facts(pairs) {
+  return el('dl', {class: 'facts'}, pairs.filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .map(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
+}
+
+function panel(title, id, ...content) {
+  return el('section', {class: 'panel', id, 'aria-labelledby': `${id}-title`}, el('h2', {id: `${id}-title`}, title), content);
+}
+
+function problem(main, error, what) {
+  show(main, el('div', {class: 'error-box', role: 'alert', id: 'page-problem'}, inWords(error, what)));
+}
+
+/** The leads as a table: topic (to the lead), stage, status, every score with its grade, owner, last activity. */
+function leadsTable(leads) {
+  if (leads.length === 0) {
+    return el('p', {class: 'empty'}, 'No open leads.');
+  }
+  return el('div', {class: 'table-wrap'}, el('table', {},
+    el('caption', {class: 'visually-hidden'}, 'Leads'),
+    el('thead', {}, el('tr', {}, ['Lead', 'Stage', 'Status', 'Scores', 'Owner', 'Last activity', 'Follow-up', 'Created']
+      .map((name) => el('th', {scope: 'col'}, name)))),
+    el('tbody', {}, leads.map((lead) => el('tr', {dataset: {leadId: lead.id}},
+      el('td', {}, el('a', {href: `#/leads/${lead.id}`, class: 'lead-link'}, lead.topic || 'Lead')),
+      el('td', {}, stageName(lead.stage)),
+      el('td', {}, lead.status),
+      el('td', {}, (lead.scores || []).length === 0 ? '—' : (lead.scores || []).map((score) => el('span', {class: 'sub'},
+        `${score.modelName || 'Model'}: ${score.score}${score.grade ? ` (${score.grade})` : ''}`))),
+      el('td', {}, ownerName(lead)),
+      el('td', {}, activityText(lead.lastActivity)),
+      el('td', {}, lead.followUpAt ? dateTime(lead.followUpAt) : '—'),
+      el('td', {}, dateTime(lead.createdAt)))))));
+}
+
+/** Renders contact `id`: its facts, its account (a link) and its open leads (`leadIds`). */
+export function renderContact(main, id) {
+  const view = {stopped: false};
+  (async () => {
+    let contact;
+    try {
+      contact = await api('GET', `/v1/contacts/${id}`);
+    } catch (error) {
+      if (!view.stopped) problem(main, error, 'see this contact');
+      return;
+    }
+    const [account, leads] = await Promise.all([
+      contact.accountId ? api('GET', `/v1/accounts/${contact.accountId}`).catch(() => null) : null,
+      Promise.all((contact.leadIds || []).map((leadId) => api('GET', `/v1/leads/${leadId}`).catch(() => null))),
+    ]);
+    if (view.stopped) {
+      return;
+    }
+    show(main,
+      el('h1', {id: 'contact-title', tabindex: '-1'}, personName(contact) || contact.email || 'Contact'),
+      el('div', {class: 'grid'},
+        panel('Contact', 'contact-facts', facts([
+          ['Email', contact.email ? mailLink(contact.email) : null], ['Phone', contact.phone ? phoneLink(contact.phone) : null],
+          ['Job title', contact.jobTitle], ['Company', contact.companyName], ['Country', contact.country],
+          ['Created', dateTime(contact.createdAt)]])),
+        panel('Account', 'contact-account', account
+          ? facts([['Name', el('a', {href: `#/accounts/${account.id}`, id: 'account-link'}, account.name || 'Account')],
+            ['Domain', account.domain], ['Industry', account.industry]])
+          : el('p', {}, contact.companyName ? `No account is linked; the contact names the company ${contact.companyName}.`
+            : 'No account is linked to this contact.'))),
+      panel('Open leads', 'contact-leads', leadsTable(leads.filter(Boolean))));
+    document.getElementById('contact-title').focus();
+  })();
+  return () => { view.stopped = true; };
+}
+
+/**
+ * Renders account `id`: its facts. No API route lists an account's leads or contacts yet (the contacts
+ * search does not filter by account), so the page says so rather than guessing.
+ */
+export function renderAccount(main, id) {
+  const view = {stopped: false};
+  (async () => {
+    let account;
+    try {
+      account = await api('GET', `/v1/accounts/${id}`);
+    } catch (error) {
+      if (!view.stopped) problem(main, error, 'see this account');
+      return;
+    }
+    if (view.stopped) {
+      return;
+    }
+    show(main,
+      el('h1', {id: 'account-title', tabindex: '-1'}, account.name || 'Account'),
+      panel('Account', 'account-facts', facts([
+        ['Domain', account.domain], ['Industry', account.industry], ['Employees', account.employeeCount],
+        ['Annual revenue', account.annualRevenue], ['Country', account.country], ['Created', dateTime(account.createdAt)]])),
+      panel('Leads and contacts', 'account-leads', el('p', {}, 'The API does not list an account\'s leads or contacts yet: ',
+        'open them from a lead or a contact of this account.')));
+    document.getElementById('account-title').focus();
+  })();
+  return () => { view.stopped = true; };
+}
