@@ -118,6 +118,37 @@ public final class Paging {
     return next("s" + score + "|" + id);
   }
 
+  /** A position in a list ordered by follow-up time (soonest first, leads without one last), then id. */
+  public record DueCursor(Instant at, UUID id) {
+  }
+
+  /** The {@code after} query parameter of a list ordered by follow-up time, or null on the first page. */
+  public static DueCursor afterDue(HttpRequest request) {
+    String after = request.queryParameter("after");
+    if (after == null) {
+      return null;
+    }
+    try {
+      String[] parts = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split("\\|", 2);
+      if (!parts[0].startsWith("d")) {
+        throw new IllegalArgumentException("not a follow-up cursor");
+      }
+      String at = parts[0].substring(1);
+      Instant time = at.isEmpty() ? null : Instant.parse(at);
+      if (time != null) {
+        time.atOffset(java.time.ZoneOffset.UTC); // the database's timestamps have a narrower range than Instant's
+      }
+      return new DueCursor(time, UUID.fromString(parts[1]));
+    } catch (RuntimeException e) {
+      throw notOurCursor();
+    }
+  }
+
+  /** The {@code next} of a page ordered by follow-up time whose last item has {@code at} (null: none) and {@code id}. */
+  public static String nextDue(Instant at, UUID id) {
+    return next("d" + (at == null ? "" : at.toString()) + "|" + id);
+  }
+
   private static InvalidInput notOurCursor() {
     return new InvalidInput("after", "not a cursor from a previous page's \"next\"");
   }

@@ -1,5 +1,6 @@
 package io.leadcycle.store;
 
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchField;
@@ -275,6 +276,8 @@ public final class LeadStore {
     UNASSIGNED("l.status = 'open' AND l.owner_user_id IS NULL"),
     /** The caller's leads in telemarketing qualification: the calls they took on. */
     MY_CALLS("l.status = 'open' AND l.owner_user_id = $1 AND l.telemarketing_accepted AND NOT l.sales_ready", true),
+    /** The caller's follow-ups whose time has come (V18's leads_follow_ups_by_user). */
+    DUE("l.status = 'open' AND l.follow_up_user_id = $1 AND l.follow_up_at <= now()", true),
     ALL("TRUE");
 
     private final String condition;
@@ -304,7 +307,8 @@ public final class LeadStore {
       l.context_details, l.stage, l.status,
       l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
       l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id,
-      l.owner_user_id, l.owner_name""";
+      l.owner_user_id, l.owner_name, l.last_activity_kind, l.last_activity_outcome, l.last_activity_at,
+      l.last_activity_actor, l.follow_up_at, l.follow_up_user_id, l.follow_up_user_name, l.follow_up_activity_id""";
 
   public Future<Lead> find(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT " + LEAD_COLUMNS
@@ -349,6 +353,11 @@ public final class LeadStore {
               UPDATE leads SET stage = $2, status = $3, telemarketing_ready = $4, telemarketing_accepted = $5,
                      sales_ready = $6, sales_accepted = $7, owner_id = $8,
                      disqualification_reason = coalesce($9, disqualification_reason),
+                     -- A converted or disqualified lead has nothing left to follow up.
+                     follow_up_at = CASE WHEN $3 = 'open' THEN follow_up_at END,
+                     follow_up_user_id = CASE WHEN $3 = 'open' THEN follow_up_user_id END,
+                     follow_up_user_name = CASE WHEN $3 = 'open' THEN follow_up_user_name END,
+                     follow_up_activity_id = CASE WHEN $3 = 'open' THEN follow_up_activity_id END,
                      version = version + 1, updated_at = now()
                WHERE id = $1
               RETURNING *)""" + FROM_UPDATED)
@@ -383,7 +392,13 @@ public final class LeadStore {
    * (by the order) and {@code afterId}; all null on the first page.
    */
   public record ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
-      Integer afterScore, UUID afterId, int limit, UUID caller) {
+      Integer afterScore, UUID afterId, int limit, UUID caller, boolean byDue, Instant afterDue) {
+
+    /** By creation or by score. */
+    public ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
+        Integer afterScore, UUID afterId, int limit, UUID caller) {
+      this(view, stage, grade, byScore, afterCreated, afterScore, afterId, limit, caller, false, null);
+    }
 
     public ListQuery(View view, String stage, String grade, boolean byScore, Instant afterCreated,
         Integer afterScore, UUID afterId, int limit) {
@@ -407,7 +422,11 @@ public final class LeadStore {
       params.addString(query.grade());
     }
     if (query.afterId() != null) {
-      if (query.byScore()) {
+      if (query.byDue()) {
+        if (query.afterDue() != null) {
+          params.addOffsetDateTime(query.afterDue().atOffset(ZoneOffset.UTC));
+        }
+      } else if (query.byScore()) {
         params.addInteger(query.afterScore());
       } else {
         params.addOffsetDateTime(query.afterCreated().atOffset(ZoneOffset.UTC));
@@ -415,8 +434,11 @@ public final class LeadStore {
       params.addUUID(query.afterId());
     }
     params.addInteger(query.limit() + 1);
-    String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.byScore(),
-        query.afterId() != null);
+    String sql = query.byDue()
+        ? dueQuery(query.view(), query.stage() != null, query.grade() != null, query.afterId() != null,
+            query.afterDue() != null)
+        : viewQuery(query.view(), query.stage() != null, query.grade() != null, query.byScore(),
+            query.afterId() != null);
     return client.preparedQuery(sql).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
       rows.forEach(row -> leads.add(toLead(row)));
@@ -454,6 +476,97 @@ public final class LeadStore {
     return sql.append(" LIMIT $").append(++parameter).toString();
   }
 
+  /**
+   * The SQL of one view page by follow-up (sort=due): leads with a follow-up first, soonest first, then those
+   * without, by id. Parameters: caller?, stage?, grade?, cursor (the follow-up time, when the last lead had one,
+   * and the id)?, limit.
+   */
+  static String dueQuery(View view, boolean byStage, boolean byGrade, boolean afterCursor, boolean cursorHasTime) {
+    StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS
+        + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id WHERE " + view.condition);
+    int parameter = view.byCaller ? 1 : 0;
+    if (byStage) {
+      sql.append(" AND l.stage = $").append(++parameter);
+    }
+    if (byGrade) {
+      sql.append(" AND l.grade = $").append(++parameter);
+    }
+    if (afterCursor && cursorHasTime) {
+      int at = ++parameter;
+      int id = ++parameter;
+      sql.append(" AND ((l.follow_up_at, l.id) > ($").append(at).append(", $").append(id)
+          .append(") OR l.follow_up_at IS NULL)");
+    } else if (afterCursor) {
+      sql.append(" AND l.follow_up_at IS NULL AND l.id > $").append(++parameter);
+    }
+    return sql.append(" ORDER BY l.follow_up_at NULLS LAST, l.id LIMIT $").append(++parameter).toString();
+  }
+
+  /**
+   * Records an activity on the lead: its last activity, and its open follow-up as the activity leaves it
+   * ({@code followUp}, null for none). A new follow-up is announced afresh when it comes due. The caller holds
+   * the lead's row lock. Returns the lead as it now is.
+   */
+  public Future<Lead> recordActivity(SqlClient client, UUID id, Activity.Logged activity, Activity.FollowUp followUp) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET last_activity_kind = $2, last_activity_outcome = $3, last_activity_at = $4,
+                     last_activity_actor = $5, follow_up_at = $6, follow_up_user_id = $7, follow_up_user_name = $8,
+                     follow_up_due_notified_at = CASE WHEN follow_up_activity_id IS NOT DISTINCT FROM $9
+                                                      THEN follow_up_due_notified_at END,
+                     follow_up_activity_id = $9, version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
+        .execute(Tuple.tuple().addUUID(id).addString(activity.kind().wireName())
+            .addString(activity.outcome() == null ? null : activity.outcome().wireName())
+            .addOffsetDateTime(activity.at().atOffset(ZoneOffset.UTC)).addString(activity.actor())
+            .addOffsetDateTime(followUp == null ? null : followUp.at().atOffset(ZoneOffset.UTC))
+            .addUUID(followUp == null ? null : followUp.userId())
+            .addString(followUp == null ? null : followUp.userName())
+            .addUUID(followUp == null ? null : followUp.activityId()))
+        .map(rows -> toLead(rows.iterator().next()));
+  }
+
+  /** A follow-up whose time came, claimed for its one announcement: the lead, and the activity that set it. */
+  public record DueFollowUp(Lead lead, Activity.Logged activity) {
+  }
+
+  /**
+   * Claims up to {@code limit} follow-ups whose time has come and that were not yet announced, soonest first,
+   * marking them announced: one statement, so of two runs at once each claims a follow-up at most once (rows
+   * another transaction holds are skipped, the next run takes them).
+   */
+  public Future<List<DueFollowUp>> claimDueFollowUps(SqlClient client, int limit) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET follow_up_due_notified_at = now()
+               WHERE id IN (SELECT id FROM leads
+                             WHERE follow_up_due_notified_at IS NULL AND follow_up_at <= now() AND status = 'open'
+                             ORDER BY follow_up_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED)
+                 AND follow_up_due_notified_at IS NULL
+              RETURNING *)
+            SELECT """ + LEAD_COLUMNS + ", " + """
+                   a.id AS a_id, a.kind AS a_kind, a.outcome AS a_outcome, a.note AS a_note,
+                   a.follow_up_at AS a_follow_up_at, a.actor_user_id AS a_actor_user_id, a.actor_name AS a_actor_name,
+                   a.created_at AS a_created_at
+              FROM l LEFT JOIN opportunities o ON o.lead_id = l.id
+                     LEFT JOIN lead_activities a ON a.id = l.follow_up_activity_id
+             ORDER BY l.follow_up_at, l.id""")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<DueFollowUp> due = new ArrayList<>();
+          rows.forEach(row -> {
+            Lead lead = toLead(row);
+            Activity.Logged activity = row.getUUID("a_id") == null ? null : new Activity.Logged(row.getUUID("a_id"),
+                lead.id(), Activity.Kind.fromWireName(row.getString("a_kind")).orElseThrow(),
+                outcome(row.getString("a_outcome")), row.getString("a_note"), Rows.instant(row, "a_follow_up_at"),
+                row.getUUID("a_actor_user_id"), row.getString("a_actor_name"), Rows.instant(row, "a_created_at"));
+            due.add(new DueFollowUp(lead, activity));
+          });
+          return due;
+        });
+  }
+
   private static Lead toLead(Row row) {
     JsonObject qualification = row.getJsonObject("qualification");
     JsonObject details = row.getJsonObject("context_details");
@@ -475,7 +588,17 @@ public final class LeadStore {
         Rows.instant(row, "created_at"),
         Rows.instant(row, "updated_at"),
         row.getUUID("owner_user_id") == null ? null
-            : new Lead.Owner(row.getUUID("owner_user_id"), row.getString("owner_name")));
+            : new Lead.Owner(row.getUUID("owner_user_id"), row.getString("owner_name")),
+        row.getString("last_activity_kind") == null ? null : new Activity.Last(
+            Activity.Kind.fromWireName(row.getString("last_activity_kind")).orElseThrow(),
+            outcome(row.getString("last_activity_outcome")), Rows.instant(row, "last_activity_at"),
+            row.getString("last_activity_actor")),
+        row.getValue("follow_up_at") == null ? null : new Activity.FollowUp(Rows.instant(row, "follow_up_at"),
+            row.getUUID("follow_up_user_id"), row.getString("follow_up_user_name"), row.getUUID("follow_up_activity_id")));
+  }
+
+  static Activity.Outcome outcome(String wireName) {
+    return wireName == null ? null : Activity.Outcome.fromWireName(wireName).orElseThrow();
   }
 
   /**

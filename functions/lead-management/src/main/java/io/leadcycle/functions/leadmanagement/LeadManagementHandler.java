@@ -4,6 +4,7 @@ import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.domain.Account;
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.AccountDetails;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactInput;
@@ -40,6 +41,7 @@ import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.leadcycle.store.LeadStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -101,6 +103,7 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("GET", "/v1/leads/{leadId}", Access.MANAGEMENT, this::getLead),
         new Route("PATCH", "/v1/leads/{leadId}", Access.MANAGEMENT, this::patchLead),
         new Route("POST", "/v1/leads/{leadId}/process", Access.MANAGEMENT, this::process),
+        new Route("POST", "/v1/leads/{leadId}/activities", Access.MANAGEMENT, this::logActivity),
         new Route("GET", "/v1/me", Access.MANAGEMENT, this::me),
         new Route("GET", "/v1/users", Access.MANAGEMENT, this::listUsers),
         new Route("POST", "/v1/users", Access.MANAGEMENT, this::createUser),
@@ -258,6 +261,21 @@ public final class LeadManagementHandler extends HttpFunction {
     return leadResponse(200, acted.lead());
   }
 
+  /**
+   * {@code {kind, outcome?, note?, followUpAt?, actor?}} → 201 {@code {id, leadId, kind, outcome, note, followUpAt,
+   * actor, at, lead}}: the activity, and the lead as {@code GET /v1/leads/{id}} shows it now. The caller (their
+   * user id) is whom a follow-up is for.
+   */
+  private HttpResponse logActivity(HttpRequest request) {
+    UUID id = request.uuidPathParameter("leadId", "lead");
+    Map<String, Object> body = request.jsonMap();
+    Activity activity = Activity.parse(withoutActor(body), Instant.now());
+    LeadService.LoggedActivity logged = leads().logActivity(id, activity, callerUser(request), request.actor(body)).await();
+    LeadWithTimeline lead = logged.lead();
+    return HttpResponse.json(201, JsonViews.activity(logged.activity()).put("leadId", id.toString())
+        .put("lead", JsonViews.lead(lead.lead(), lead.timeline(), lead.scores())));
+  }
+
   /** The roles a lead's assigned owner must hold one of. */
   private static final List<String> OWNER_ROLES = List.of("sales", "sales_manager");
 
@@ -304,37 +322,42 @@ public final class LeadManagementHandler extends HttpFunction {
     }
   }
 
-  /** {@code ?view=telemarketing|sales|all&stage=&grade=&sort=created|score&limit=&after=}. */
+  /** {@code ?view=telemarketing|sales|mine|unassigned|my_calls|due|all&stage=&grade=&sort=created|score|due&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
     try {
       view = viewName == null ? LeadStore.View.ALL : LeadStore.View.valueOf(viewName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidInput("view", "one of: telemarketing, sales, mine, unassigned, my_calls, all");
+      throw new InvalidInput("view", "one of: telemarketing, sales, mine, unassigned, my_calls, due, all");
     }
     UUID caller = view.byCaller() ? callerUser(request) : null;
     if (view.byCaller() && caller == null) {
       throw new InvalidInput("view", viewName + " lists the caller's own leads; this request names no user");
     }
     String sort = request.queryParameter("sort");
-    if (sort != null && !sort.equals("created") && !sort.equals("score")) {
-      throw new InvalidInput("sort", "one of: created (oldest first, the default), score (best first)");
+    if (sort != null && !sort.equals("created") && !sort.equals("score") && !sort.equals("due")) {
+      throw new InvalidInput("sort", "one of: created (oldest first, the default), score (best first), "
+          + "due (follow-ups first, soonest first; the default of view=due)");
     }
     boolean byScore = "score".equals(sort);
+    boolean byDue = "due".equals(sort) || sort == null && view == LeadStore.View.DUE;
     String grade = request.queryParameter("grade");
     if (grade != null && (grade.isBlank() || grade.length() > 50)) {
       throw new InvalidInput("grade", "a grade name of a scoring model (1 to 50 characters)");
     }
     int limit = Paging.limit(request);
-    Paging.Cursor afterCreated = byScore ? null : Paging.after(request);
+    Paging.Cursor afterCreated = byScore || byDue ? null : Paging.after(request);
     Paging.ScoreCursor afterScore = byScore ? Paging.afterScore(request) : null;
-    UUID afterId = afterCreated != null ? afterCreated.id() : afterScore != null ? afterScore.id() : null;
+    Paging.DueCursor afterDue = byDue ? Paging.afterDue(request) : null;
+    UUID afterId = afterCreated != null ? afterCreated.id() : afterScore != null ? afterScore.id()
+        : afterDue != null ? afterDue.id() : null;
     LeadService.ScoredPage scored = leads().list(new LeadStore.ListQuery(view, request.queryParameter("stage"), grade,
         byScore, afterCreated == null ? null : afterCreated.created(), afterScore == null ? null : afterScore.score(),
-        afterId, limit, caller)).await();
+        afterId, limit, caller, byDue, afterDue == null ? null : afterDue.at())).await();
     LeadStore.Page page = scored.page();
     String next = !page.more() ? null
+        : byDue ? Paging.nextDue(page.last().followUp() == null ? null : page.last().followUp().at(), page.last().id())
         : byScore ? Paging.next(page.last().bestScore() == null ? Integer.MIN_VALUE : page.last().bestScore(), page.last().id())
         : Paging.next(page.last().createdAt(), page.last().id());
     return HttpResponse.json(200, JsonViews.page(page.items(),
