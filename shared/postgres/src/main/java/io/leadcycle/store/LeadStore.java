@@ -544,8 +544,7 @@ public final class LeadStore {
                              WHERE follow_up_due_notified_at IS NULL AND follow_up_at <= now() AND status = 'open'
                              ORDER BY follow_up_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED)
                  AND follow_up_due_notified_at IS NULL
-              RETURNING *)
-            SELECT """ + LEAD_COLUMNS + ", " + """
+              RETURNING *)""" + " SELECT " + LEAD_COLUMNS + ", " + """
                    a.id AS a_id, a.kind AS a_kind, a.outcome AS a_outcome, a.note AS a_note,
                    a.follow_up_at AS a_follow_up_at, a.actor_user_id AS a_actor_user_id, a.actor_name AS a_actor_name,
                    a.created_at AS a_created_at
