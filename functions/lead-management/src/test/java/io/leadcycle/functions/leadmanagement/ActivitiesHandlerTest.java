@@ -253,4 +253,43 @@ class ActivitiesHandlerTest extends LeadManagementHarness {
     assertThat(errorFields(assertProblem(listLeads("sort", "due", "after", "bm90LWEtY3Vyc29y"), 400)))
         .containsExactly("after");
   }
+
+  @Test
+  void activitiesLoggedAtOnceOnOneLeadAllLandAndTheLastOneCommittedSetsTheFollowUp() throws Exception {
+    String leadId = createLead("Busy").getString("id");
+    int callers = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(callers);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+    try {
+      List<java.util.concurrent.Future<APIGatewayV2HTTPResponse>> answers = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        String at = in(10 + i);
+        String who = i % 2 == 0 ? tom : sam;
+        String name = i % 2 == 0 ? "Tom Caller" : "Sam Seller";
+        String role = i % 2 == 0 ? "telemarketing" : "sales";
+        answers.add(pool.submit(() -> {
+          start.await();
+          return logAs(leadId, "{\"kind\": \"call\", \"outcome\": \"call_back\", \"followUpAt\": \"" + at + "\"}",
+              who, name, role);
+        }));
+      }
+      for (java.util.concurrent.Future<APIGatewayV2HTTPResponse> answer : answers) {
+        assertThat(answer.get().getStatusCode()).as(answer.get().getBody()).isEqualTo(201);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(count("SELECT count(*) FROM lead_activities WHERE lead_id = '" + leadId + "'")).isEqualTo(callers);
+    JsonObject lead = body(getLead(leadId));
+    assertThat(timeline(lead).stream().filter(line -> line.startsWith("activity"))).hasSize(callers);
+    // The lead's row lock queued them: the follow-up and last activity are those of the last one written.
+    io.vertx.sqlclient.Row last = rows("SELECT id, follow_up_at, created_at FROM lead_activities WHERE lead_id = '"
+        + leadId + "' ORDER BY created_at DESC LIMIT 1").get(0);
+    assertThat(lead.getString("followUpAt")).isEqualTo(last.getOffsetDateTime("follow_up_at").toInstant().toString());
+    assertThat(lead.getJsonObject("lastActivity").getString("at"))
+        .isEqualTo(last.getOffsetDateTime("created_at").toInstant().toString());
+    assertThat(rows("SELECT follow_up_activity_id FROM leads WHERE id = '" + leadId + "'").get(0).getUUID(0))
+        .isEqualTo(last.getUUID("id"));
+  }
 }
