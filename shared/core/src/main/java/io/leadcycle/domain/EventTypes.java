@@ -19,13 +19,15 @@ public final class EventTypes {
   public static final String SCORE_CHANGED = "lead.score_changed";
   /** A user was made the lead's owner, or it was unassigned. */
   public static final String ASSIGNED = "lead.assigned";
+  /** A follow-up's time came (threshold notification writes it once per follow-up). */
+  public static final String FOLLOW_UP_DUE = "lead.follow_up_due";
 
   /** Subscribes to every type, today's and future ones; only ever alone in a subscription. */
   public static final String ALL = "*";
 
   /** Every type the outbox writes, in the order docs/notifications.md lists them. */
   public static final List<String> TYPES = List.of(CREATED, STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
-      DISQUALIFIED, SCORE_CHANGED, ASSIGNED);
+      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE);
 
   private EventTypes() {
   }

@@ -8,7 +8,16 @@ import java.util.Set;
  * are kept as text (the database column is text for every field); {@link #value} is the one place
  * that knows each field's kind and gives a value its JSON type back.
  */
-public record TimelineEntry(String field, String from, String to, Instant at, String actor, String reason) {
+public record TimelineEntry(String field, String from, String to, Instant at, String actor, String reason,
+    Activity.Logged activity) {
+
+  /** The field of an activity's entry: {@code to} is its kind, {@link #activity} the whole of it. */
+  public static final String ACTIVITY_FIELD = "activity";
+
+  /** An entry of a change (not an activity). */
+  public TimelineEntry(String field, String from, String to, Instant at, String actor, String reason) {
+    this(field, from, to, at, actor, reason, null);
+  }
 
   /** The fields whose values are flags: {@code true}/{@code false} on the wire, never text. */
   public static final Set<String> FLAG_FIELDS =

@@ -1,6 +1,7 @@
 package io.leadcycle.events;
 
 import io.leadcycle.domain.Account;
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
@@ -83,6 +84,8 @@ public final class JsonViews {
         .put("disqualificationReason", l.disqualificationReason())
         .put("opportunityId", l.opportunityId() == null ? null : l.opportunityId().toString())
         .put("owner", owner(l.owner()))
+        .put("lastActivity", lastActivity(l.lastActivity()))
+        .put("followUpAt", l.followUp() == null ? null : l.followUp().at().toString())
         .put("createdAt", l.createdAt().toString())
         .put("updatedAt", l.updatedAt().toString());
   }
@@ -131,8 +134,28 @@ public final class JsonViews {
         .put("to", e.toValue())
         .put("at", e.at().toString())
         .put("actor", e.actor())
-        .put("reason", e.reason())));
+        .put("reason", e.reason())
+        .put("activity", e.activity() == null ? null : activity(e.activity()))));
     return lead(l, scores).put("timeline", entries);
+  }
+
+  /** {@code {kind, outcome, at, actor}} of the last activity logged on a lead, or null when none was. */
+  public static JsonObject lastActivity(Activity.Last last) {
+    return last == null ? null : new JsonObject().put("kind", last.kind().wireName())
+        .put("outcome", last.outcome() == null ? null : last.outcome().wireName())
+        .put("at", last.at().toString()).put("actor", last.actor());
+  }
+
+  /** An activity as its timeline entry and a follow-up event show it. */
+  public static JsonObject activity(Activity.Logged a) {
+    return new JsonObject()
+        .put("id", a.id().toString())
+        .put("kind", a.kind().wireName())
+        .put("outcome", a.outcome() == null ? null : a.outcome().wireName())
+        .put("note", a.note())
+        .put("followUpAt", a.followUpAt() == null ? null : a.followUpAt().toString())
+        .put("actor", a.actor())
+        .put("at", a.at().toString());
   }
 
   /** A form as the management API shows it: never with its signing secret. */

@@ -1,5 +1,6 @@
 package io.leadcycle.events;
 
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.process.Change;
@@ -19,7 +20,8 @@ import java.util.UUID;
  * <p>Version 2: a flag's {@code from}/{@code to} in {@code changes} are JSON booleans, as in the
  * lead's timeline. Version 1 (rows written before) had every value as text ({@code "false"}).
  * Added within version 2: {@code model} (the scoring model whose result caused the event) and, in
- * {@code lead.score_changed}, the {@code score} change with numbers.
+ * {@code lead.score_changed}, the {@code score} change with numbers; in {@code lead.follow_up_due},
+ * {@code followUp} ({@code {at, user, activity}}).
  */
 public final class LeadEventPayload {
 
@@ -65,6 +67,21 @@ public final class LeadEventPayload {
     return payload(lead, changed, actor, reason, model);
   }
 
+  /** The reason of every {@code lead.follow_up_due} event. */
+  public static final String FOLLOW_UP_DUE = "follow-up due";
+
+  /**
+   * {@code lead.follow_up_due}: the follow-up's time has come. No changes; the actor is the person the
+   * follow-up is for (who asked to be reminded); {@code followUp} says when, for whom and which activity set it.
+   */
+  public static JsonObject followUpDue(Lead lead, Activity.FollowUp followUp, Activity.Logged activity) {
+    JsonObject user = followUp.userId() == null ? null
+        : new JsonObject().put("id", followUp.userId().toString()).put("name", followUp.userName());
+    return payload(lead, new JsonArray(), followUp.userName(), FOLLOW_UP_DUE, null)
+        .put("followUp", new JsonObject().put("at", followUp.at().toString()).put("user", user)
+            .put("activity", activity == null ? null : JsonViews.activity(activity)));
+  }
+
   private static JsonObject payload(Lead lead, JsonArray changes, String actor, String reason, Model model) {
     JsonObject payload = new JsonObject()
         .put("schemaVersion", SCHEMA_VERSION)
@@ -107,12 +124,14 @@ public final class LeadEventPayload {
         }
       }
     }
-    return new JsonObject()
+    JsonObject happened = new JsonObject()
         .put("schemaVersion", SCHEMA_VERSION)
         .put("changes", changes)
         .put("actor", payload.getValue("actor") instanceof String actor ? actor : null)
         .put("reason", payload.getValue("reason") instanceof String reason ? reason : null)
         .put("model", payload.getValue("model") instanceof JsonObject model ? model : null);
+    // Only a follow-up's event has one (lead.follow_up_due): the reminder is what it is about.
+    return payload.getValue("followUp") instanceof JsonObject followUp ? happened.put("followUp", followUp) : happened;
   }
 
   /** A version-1 value (text) as version 2 has it: a flag's {@code "true"}/{@code "false"} as a boolean. */

@@ -11,7 +11,9 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.EventTypes;
+import io.leadcycle.leads.FollowUps;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.NewLeadInput;
@@ -317,7 +319,34 @@ class WebhookEventSchemaTest {
     // A new type in EventTypes needs its own test above (and a line in docs/events.md).
     assertThat(EventTypes.TYPES).containsExactlyInAnyOrder(EventTypes.CREATED, EventTypes.STAGE_CHANGED,
         EventTypes.TELEMARKETING_READY, EventTypes.SALES_READY, EventTypes.CONVERTED, EventTypes.DISQUALIFIED,
-        EventTypes.SCORE_CHANGED, EventTypes.ASSIGNED);
+        EventTypes.SCORE_CHANGED, EventTypes.ASSIGNED, EventTypes.FOLLOW_UP_DUE);
+  }
+
+  @Test
+  void followUpDueCarriesTheFollowUpItsUserAndTheActivityThatSetIt() {
+    UUID leadId = newLead(contact("ada@example.com", "CTO", null));
+    UUID tom = TestDatabase.database().read(conn -> conn
+            .preparedQuery("INSERT INTO users (name, roles) VALUES ($1, ARRAY['telemarketing']) RETURNING id")
+            .execute(Tuple.of("Tom Caller")))
+        .await().iterator().next().getUUID("id");
+    Instant at = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Activity.Logged call = leads.logActivity(leadId, new Activity(Activity.Kind.CALL, Activity.Outcome.CALL_BACK,
+        "call back after the demo", at), tom, "Tom Caller").await().activity();
+    deliveredSoFar();
+
+    assertThat(new FollowUps(TestDatabase.database()).announceDue().await()).isEqualTo(1);
+    JsonObject due = deliveredOf(EventTypes.FOLLOW_UP_DUE);
+
+    assertThat(due.getJsonArray("changes")).isEmpty();
+    assertThat(due.getString("actor")).isEqualTo("Tom Caller");
+    assertThat(due.getString("reason")).isEqualTo("follow-up due");
+    assertThat(due.getJsonObject("lead").getString("followUpAt")).isEqualTo(at.toString());
+    assertThat(due.getJsonObject("lead").getJsonObject("lastActivity").getString("outcome")).isEqualTo("call_back");
+    JsonObject followUp = due.getJsonObject("followUp");
+    assertThat(followUp.getString("at")).isEqualTo(at.toString());
+    assertThat(followUp.getJsonObject("user").getString("id")).isEqualTo(tom.toString());
+    assertThat(followUp.getJsonObject("activity").getString("id")).isEqualTo(call.id().toString());
+    assertThat(followUp.getJsonObject("activity").getString("note")).isEqualTo("call back after the demo");
   }
 
   @Test

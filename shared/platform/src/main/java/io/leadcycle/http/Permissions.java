@@ -71,6 +71,8 @@ public final class Permissions {
     route("POST /v1/leads", PEOPLE_WORK);
     route("PATCH /v1/leads/{leadId}", PEOPLE_WORK);
     route("POST /v1/leads/{leadId}/process", ANY_ROLE);
+    // Activities and follow-ups: the people on the phone and in sales log their calls, notes and emails
+    route("POST /v1/leads/{leadId}/activities", rule(Role.TELEMARKETING, Role.SALES));
     route("GET /v1/contacts", ANY_ROLE);
     route("GET /v1/contacts/{contactId}", ANY_ROLE);
     route("POST /v1/contacts", PEOPLE_WORK);

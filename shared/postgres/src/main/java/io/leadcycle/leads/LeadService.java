@@ -1,5 +1,6 @@
 package io.leadcycle.leads;
 
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.Conflict;
 import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.InvalidInput;
@@ -21,6 +22,7 @@ import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.process.Transition;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.store.AccountStore;
+import io.leadcycle.store.ActivityStore;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.ContactStore.MatchedContact;
 import io.leadcycle.store.LeadScoreStore;
@@ -59,6 +61,10 @@ public final class LeadService {
     }
   }
 
+  /** An activity as logged, and the lead as it is now (its timeline ending with the activity). */
+  public record LoggedActivity(Activity.Logged activity, LeadWithTimeline lead) {
+  }
+
   /** A page of a list view, with the scores of its leads. */
   public record ScoredPage(LeadStore.Page page, Map<UUID, List<LeadScore>> scores) {
   }
@@ -74,6 +80,7 @@ public final class LeadService {
   private final LeadScoreStore scores = new LeadScoreStore();
   private final RescoringMarks rescoring = new RescoringMarks();
   private final LeadCreation creation = new LeadCreation();
+  private final ActivityStore activities = new ActivityStore();
 
   public LeadService(Database database) {
     this.database = database;
@@ -105,6 +112,29 @@ public final class LeadService {
     return database.read(conn -> leads.list(conn, query)
         .compose(page -> scores.scoresOf(conn, page.items().stream().map(Lead::id).toList())
             .map(byLead -> new ScoredPage(page, byLead))));
+  }
+
+  /**
+   * Logs a call, note or email on an open lead ({@link Conflict} on a converted or disqualified one; not found
+   * when there is no such lead): the activity, its timeline entry, and the lead's last activity and open
+   * follow-up ({@link Activity#followUpAfter}), in one transaction holding the lead's row lock, so that an
+   * activity and the claim of the follow-up it replaces queue instead of racing.
+   */
+  public Future<LoggedActivity> logActivity(UUID id, Activity activity, UUID actorUserId, String actor) {
+    return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
+      if (lead.state().status() != LeadStatus.OPEN) {
+        throw new Conflict("The lead is " + lead.state().status().wireName()
+            + "; activities are logged on open leads only.");
+      }
+      return activities.log(conn, id, activity, actorUserId, actor)
+          .compose(logged -> leads.recordActivity(conn, id, logged, Activity.followUpAfter(lead.followUp(), logged))
+              .compose(updated -> {
+                Future<List<TimelineEntry>> entries = timeline.list(conn, id);
+                Future<List<LeadScore>> leadScores = scoresOf(conn, id);
+                return Future.all(entries, leadScores).map(all -> new LoggedActivity(logged,
+                    new LeadWithTimeline(updated, entries.result(), leadScores.result())));
+              }));
+    }));
   }
 
   /** The timeline reason of an account a lead took from the contact it was linked to. */

@@ -471,7 +471,7 @@ public final class RecalculationService {
     entries.add(new TimelineStore.Entries(lead.id(), transition.changes(), ACTOR, reason));
     Lead after = new Lead(lead.id(), lead.topic(), lead.contactId(), lead.accountId(), lead.context(),
         transition.after(), lead.qualification(), lead.disqualificationReason(), lead.opportunityId(), lead.bestScore(),
-        lead.bestGrade(), lead.createdAt(), lead.updatedAt(), lead.owner());
+        lead.bestGrade(), lead.createdAt(), lead.updatedAt(), lead.owner(), lead.lastActivity(), lead.followUp());
     JsonObject payload = LeadEventPayload.of(after, transition.changes(), ACTOR, reason, model);
     transition.events().forEach(type -> events.add(new OutboxStore.Event(type, lead.id(), payload)));
     return transition.after();

@@ -1,5 +1,6 @@
 package io.leadcycle.store;
 
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchField;
@@ -276,6 +277,8 @@ public final class LeadStore {
     UNASSIGNED("l.status = 'open' AND l.owner_user_id IS NULL"),
     /** The caller's leads in telemarketing qualification: the calls they took on. */
     MY_CALLS("l.status = 'open' AND l.owner_user_id = $1 AND l.telemarketing_accepted AND NOT l.sales_ready", true),
+    /** The caller's follow-ups whose time has come (V18's leads_follow_ups_by_user). */
+    DUE("l.status = 'open' AND l.follow_up_user_id = $1 AND l.follow_up_at <= now()", true),
     ALL("TRUE");
 
     private final String condition;
@@ -309,7 +312,8 @@ public final class LeadStore {
       l.context_details, l.stage, l.status,
       l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
       l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id,
-      l.owner_user_id, l.owner_name""";
+      l.owner_user_id, l.owner_name, l.last_activity_kind, l.last_activity_outcome, l.last_activity_at,
+      l.last_activity_actor, l.follow_up_at, l.follow_up_user_id, l.follow_up_user_name, l.follow_up_activity_id""";
 
   public Future<Lead> find(SqlClient client, UUID id) {
     return client.preparedQuery("SELECT " + LEAD_COLUMNS
@@ -353,6 +357,11 @@ public final class LeadStore {
               UPDATE leads SET stage = $2, status = $3, telemarketing_ready = $4, telemarketing_accepted = $5,
                      sales_ready = $6, sales_accepted = $7, owner_id = $8,
                      disqualification_reason = coalesce($9, disqualification_reason),
+                     -- A converted or disqualified lead has nothing left to follow up.
+                     follow_up_at = CASE WHEN $3 = 'open' THEN follow_up_at END,
+                     follow_up_user_id = CASE WHEN $3 = 'open' THEN follow_up_user_id END,
+                     follow_up_user_name = CASE WHEN $3 = 'open' THEN follow_up_user_name END,
+                     follow_up_activity_id = CASE WHEN $3 = 'open' THEN follow_up_activity_id END,
                      version = version + 1, updated_at = now()
                WHERE id = $1
               RETURNING *)""" + FROM_UPDATED)
@@ -393,7 +402,9 @@ public final class LeadStore {
     /** Best score first, unscored last. */
     SCORE(SCORE_KEY + " DESC, l.id"),
     /** Best grade first in its model's grade order (the top band first), then best score; ungraded last. */
-    GRADE(GRADE_KEY + ", " + SCORE_KEY + " DESC, l.id");
+    GRADE(GRADE_KEY + ", " + SCORE_KEY + " DESC, l.id"),
+    /** Follow-up time, soonest first; leads without a follow-up last (the default of {@code view=due}). */
+    DUE("l.follow_up_at NULLS LAST, l.id");
 
     private final String orderBy;
 
@@ -401,8 +412,11 @@ public final class LeadStore {
       this.orderBy = orderBy;
     }
 
-    /** The condition "after {@code position}", its values from parameter {@code first} on; how many it takes. */
-    String after(int first) {
+    /**
+     * The condition "after {@code position}", its values from parameter {@code first} on (how many:
+     * {@link #parameters}).
+     */
+    String after(int first, Position position) {
       return switch (this) {
         case CREATED -> "(l.created_at, l.id) > ($" + first + ", $" + (first + 1) + ")";
         case NEWEST -> "(l.created_at, l.id) < ($" + first + ", $" + (first + 1) + ")";
@@ -411,6 +425,18 @@ public final class LeadStore {
         case GRADE -> "(" + GRADE_KEY + " > $" + first + " OR (" + GRADE_KEY + " = $" + first + " AND ("
             + SCORE_KEY + " < $" + (first + 1) + " OR (" + SCORE_KEY + " = $" + (first + 1) + " AND l.id > $"
             + (first + 2) + "))))";
+        // Two shapes rather than one with a NULL test, so each can read leads_by_follow_up in order.
+        case DUE -> position.followUp() != null
+            ? "((l.follow_up_at, l.id) > ($" + first + ", $" + (first + 1) + ") OR l.follow_up_at IS NULL)"
+            : "(l.follow_up_at IS NULL AND l.id > $" + first + ")";
+      };
+    }
+
+    int parameters(Position position) {
+      return switch (this) {
+        case GRADE -> 3;
+        case DUE -> position.followUp() != null ? 2 : 1;
+        default -> 2;
       };
     }
 
@@ -419,6 +445,11 @@ public final class LeadStore {
         case CREATED, NEWEST -> params.addOffsetDateTime(p.created().atOffset(ZoneOffset.UTC));
         case SCORE -> params.addInteger(p.score());
         case GRADE -> params.addInteger(p.gradeRank()).addInteger(p.score());
+        case DUE -> {
+          if (p.followUp() != null) {
+            params.addOffsetDateTime(p.followUp().atOffset(ZoneOffset.UTC));
+          }
+        }
       }
       params.addUUID(p.id());
     }
@@ -426,19 +457,21 @@ public final class LeadStore {
     Position positionOf(Row row) {
       Instant created = Rows.instant(row, "created_at");
       return switch (this) {
-        case CREATED, NEWEST -> new Position(created, 0, 0, row.getUUID("id"));
-        case SCORE -> new Position(null, row.getInteger("sort_score"), 0, row.getUUID("id"));
-        case GRADE -> new Position(null, row.getInteger("sort_score"), row.getInteger("sort_grade"), row.getUUID("id"));
+        case CREATED, NEWEST -> new Position(created, 0, 0, row.getUUID("id"), null);
+        case SCORE -> new Position(null, row.getInteger("sort_score"), 0, row.getUUID("id"), null);
+        case GRADE -> new Position(null, row.getInteger("sort_score"), row.getInteger("sort_grade"), row.getUUID("id"),
+            null);
+        case DUE -> new Position(null, 0, 0, row.getUUID("id"), Rows.instant(row, "follow_up_at"));
       };
     }
   }
 
   /**
    * Where a lead stands in a {@link Sort}: creation time for the time orders, the score key for
-   * {@code SCORE}, the grade and score keys for {@code GRADE} (see {@link #SCORE_KEY}, {@link #GRADE_KEY});
-   * the parts an order does not use are ignored.
+   * {@code SCORE}, the grade and score keys for {@code GRADE} (see {@link #SCORE_KEY}, {@link #GRADE_KEY}),
+   * the follow-up time (null: none) for {@code DUE}; the parts an order does not use are ignored.
    */
-  public record Position(Instant created, int score, int gradeRank, UUID id) {
+  public record Position(Instant created, int score, int gradeRank, UUID id, Instant followUp) {
   }
 
   /**
@@ -478,7 +511,7 @@ public final class LeadStore {
     }
     params.addInteger(query.limit() + 1);
     String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.sort(), query.search(),
-        query.after() != null);
+        query.after());
     return client.preparedQuery(sql).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
       List<Position> positions = new ArrayList<>();
@@ -495,12 +528,16 @@ public final class LeadStore {
 
   /** The SQL of one view page by creation; parameters in order: stage?, cursor time and id?, limit. */
   static String viewQuery(View view, boolean byStage, boolean afterCursor) {
-    return viewQuery(view, byStage, false, Sort.CREATED, null, afterCursor);
+    return viewQuery(view, byStage, false, Sort.CREATED, null, afterCursor ? SOME_POSITION : null);
   }
 
   static String viewQuery(View view, boolean byStage, boolean byGrade, boolean byScore, boolean afterCursor) {
-    return viewQuery(view, byStage, byGrade, byScore ? Sort.SCORE : Sort.CREATED, null, afterCursor);
+    return viewQuery(view, byStage, byGrade, byScore ? Sort.SCORE : Sort.CREATED, null,
+        afterCursor ? SOME_POSITION : null);
   }
+
+  /** A position for tests that read a later page's plan. */
+  static final Position SOME_POSITION = new Position(Instant.EPOCH, 0, 0, new UUID(0, 0), Instant.EPOCH);
 
   /**
    * The SQL of one view page; parameters in order: caller?, stage?, grade?, the search words (as
@@ -511,7 +548,7 @@ public final class LeadStore {
    * submitted fields, and account: the lead's own, else the contact's) matches every word.
    */
   static String viewQuery(View view, boolean byStage, boolean byGrade, Sort sort, SearchQuery search,
-      boolean afterCursor) {
+      Position after) {
     StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS + ", " + SCORE_KEY + " AS sort_score, " + GRADE_KEY
         + " AS sort_grade FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id");
     if (search != null) {
@@ -544,12 +581,78 @@ public final class LeadStore {
         sql.append(" AND ").append(SearchSql.matches(whole, "$" + ++parameter));
       }
     }
-    if (afterCursor) {
-      sql.append(" AND ").append(sort.after(parameter + 1));
-      parameter += sort == Sort.GRADE ? 3 : 2;
+    if (after != null) {
+      sql.append(" AND ").append(sort.after(parameter + 1, after));
+      parameter += sort.parameters(after);
     }
     sql.append(" ORDER BY ").append(sort.orderBy);
     return sql.append(" LIMIT $").append(++parameter).toString();
+  }
+
+
+
+  /**
+   * Records an activity on the lead: its last activity, and its open follow-up as the activity leaves it
+   * ({@code followUp}, null for none). A new follow-up is announced afresh when it comes due. The caller holds
+   * the lead's row lock. Returns the lead as it now is.
+   */
+  public Future<Lead> recordActivity(SqlClient client, UUID id, Activity.Logged activity, Activity.FollowUp followUp) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET last_activity_kind = $2, last_activity_outcome = $3, last_activity_at = $4,
+                     last_activity_actor = $5, follow_up_at = $6, follow_up_user_id = $7, follow_up_user_name = $8,
+                     follow_up_due_notified_at = CASE WHEN follow_up_activity_id IS NOT DISTINCT FROM $9
+                                                      THEN follow_up_due_notified_at END,
+                     follow_up_activity_id = $9, version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
+        .execute(Tuple.tuple().addUUID(id).addString(activity.kind().wireName())
+            .addString(activity.outcome() == null ? null : activity.outcome().wireName())
+            .addOffsetDateTime(activity.at().atOffset(ZoneOffset.UTC)).addString(activity.actor())
+            .addOffsetDateTime(followUp == null ? null : followUp.at().atOffset(ZoneOffset.UTC))
+            .addUUID(followUp == null ? null : followUp.userId())
+            .addString(followUp == null ? null : followUp.userName())
+            .addUUID(followUp == null ? null : followUp.activityId()))
+        .map(rows -> toLead(rows.iterator().next()));
+  }
+
+  /** A follow-up whose time came, claimed for its one announcement: the lead, and the activity that set it. */
+  public record DueFollowUp(Lead lead, Activity.Logged activity) {
+  }
+
+  /**
+   * Claims up to {@code limit} follow-ups whose time has come and that were not yet announced, soonest first,
+   * marking them announced: one statement, so of two runs at once each claims a follow-up at most once (rows
+   * another transaction holds are skipped, the next run takes them).
+   */
+  public Future<List<DueFollowUp>> claimDueFollowUps(SqlClient client, int limit) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET follow_up_due_notified_at = now()
+               WHERE id IN (SELECT id FROM leads
+                             WHERE follow_up_due_notified_at IS NULL AND follow_up_at <= now() AND status = 'open'
+                             ORDER BY follow_up_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED)
+                 AND follow_up_due_notified_at IS NULL
+              RETURNING *)""" + " SELECT " + LEAD_COLUMNS + ", " + """
+                   a.id AS a_id, a.kind AS a_kind, a.outcome AS a_outcome, a.note AS a_note,
+                   a.follow_up_at AS a_follow_up_at, a.actor_user_id AS a_actor_user_id, a.actor_name AS a_actor_name,
+                   a.created_at AS a_created_at
+              FROM l LEFT JOIN opportunities o ON o.lead_id = l.id
+                     LEFT JOIN lead_activities a ON a.id = l.follow_up_activity_id
+             ORDER BY l.follow_up_at, l.id""")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<DueFollowUp> due = new ArrayList<>();
+          rows.forEach(row -> {
+            Lead lead = toLead(row);
+            Activity.Logged activity = row.getUUID("a_id") == null ? null : new Activity.Logged(row.getUUID("a_id"),
+                lead.id(), Activity.Kind.fromWireName(row.getString("a_kind")).orElseThrow(),
+                outcome(row.getString("a_outcome")), row.getString("a_note"), Rows.instant(row, "a_follow_up_at"),
+                row.getUUID("a_actor_user_id"), row.getString("a_actor_name"), Rows.instant(row, "a_created_at"));
+            due.add(new DueFollowUp(lead, activity));
+          });
+          return due;
+        });
   }
 
   private static Lead toLead(Row row) {
@@ -573,7 +676,17 @@ public final class LeadStore {
         Rows.instant(row, "created_at"),
         Rows.instant(row, "updated_at"),
         row.getUUID("owner_user_id") == null ? null
-            : new Lead.Owner(row.getUUID("owner_user_id"), row.getString("owner_name")));
+            : new Lead.Owner(row.getUUID("owner_user_id"), row.getString("owner_name")),
+        row.getString("last_activity_kind") == null ? null : new Activity.Last(
+            Activity.Kind.fromWireName(row.getString("last_activity_kind")).orElseThrow(),
+            outcome(row.getString("last_activity_outcome")), Rows.instant(row, "last_activity_at"),
+            row.getString("last_activity_actor")),
+        row.getValue("follow_up_at") == null ? null : new Activity.FollowUp(Rows.instant(row, "follow_up_at"),
+            row.getUUID("follow_up_user_id"), row.getString("follow_up_user_name"), row.getUUID("follow_up_activity_id")));
+  }
+
+  static Activity.Outcome outcome(String wireName) {
+    return wireName == null ? null : Activity.Outcome.fromWireName(wireName).orElseThrow();
   }
 
   /**

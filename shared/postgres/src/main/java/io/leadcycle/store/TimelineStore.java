@@ -1,5 +1,6 @@
 package io.leadcycle.store;
 
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.process.Change;
 import io.vertx.core.Future;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Each lead's timeline: every stage, flag, owner, status and link change, oldest first. */
+/** Each lead's timeline: every stage, flag, owner, status and link change, and every activity, oldest first. */
 public final class TimelineStore {
 
   public Future<Void> append(SqlClient client, UUID leadId, List<Change> changes, String actor, String reason) {
@@ -90,14 +91,22 @@ public final class TimelineStore {
         .mapEmpty();
   }
 
+  /** One lead's timeline, oldest first; an activity's entry with the activity. */
   public Future<List<TimelineEntry>> list(SqlClient client, UUID leadId) {
-    return client.preparedQuery(
-            "SELECT field, from_value, to_value, at, actor, reason FROM lead_timeline WHERE lead_id = $1 ORDER BY id")
+    return client.preparedQuery("""
+            SELECT t.field, t.from_value, t.to_value, t.at, t.actor, t.reason, a.id AS a_id, a.kind, a.outcome, a.note,
+                   a.follow_up_at, a.actor_user_id, a.actor_name, a.created_at
+              FROM lead_timeline t LEFT JOIN lead_activities a ON a.id = t.activity_id
+             WHERE t.lead_id = $1 ORDER BY t.id""")
         .execute(Tuple.of(leadId))
         .map(rows -> {
           List<TimelineEntry> entries = new ArrayList<>();
           rows.forEach(row -> entries.add(new TimelineEntry(row.getString("field"), row.getString("from_value"),
-              row.getString("to_value"), Rows.instant(row, "at"), row.getString("actor"), row.getString("reason"))));
+              row.getString("to_value"), Rows.instant(row, "at"), row.getString("actor"), row.getString("reason"),
+              row.getUUID("a_id") == null ? null : new Activity.Logged(row.getUUID("a_id"), leadId,
+                  Activity.Kind.fromWireName(row.getString("kind")).orElseThrow(), LeadStore.outcome(row.getString("outcome")),
+                  row.getString("note"), Rows.instant(row, "follow_up_at"), row.getUUID("actor_user_id"),
+                  row.getString("actor_name"), Rows.instant(row, "created_at")))));
           return entries;
         });
   }

@@ -34,7 +34,8 @@ class LeadViewsTest {
       // A realistic mix: most leads early in the process, few in the telemarketing and sales queues.
       TestDatabase.database().pool().preparedQuery("""
           INSERT INTO leads (topic, context_kind, context_id, stage, status, telemarketing_ready,
-                             telemarketing_accepted, sales_ready, sales_accepted, owner_id, created_at)
+                             telemarketing_accepted, sales_ready, sales_accepted, owner_id, created_at,
+                             follow_up_at, follow_up_user_id)
           SELECT 'seeded', 'campaign', 'c' || (n % 50),
                  CASE WHEN n % 100 = 1 THEN 'telemarketing_acceptance'
                       WHEN n % 100 = 2 THEN 'telemarketing_qualification'
@@ -43,7 +44,10 @@ class LeadViewsTest {
                  CASE WHEN n % 1000 = 4 THEN 'converted' ELSE 'open' END,
                  n % 100 IN (1, 2), n % 100 = 2, n % 100 IN (3, 4), n % 1000 = 4,
                  CASE WHEN n % 1000 = 4 THEN 'sam' END,
-                 timestamptz '2026-01-01' + n * interval '1 second'
+                 timestamptz '2026-01-01' + n * interval '1 second',
+                 -- Every 50th lead has a follow-up, for one of 20 users.
+                 CASE WHEN n % 50 = 0 THEN timestamptz '2026-06-01' + n * interval '1 minute' END,
+                 CASE WHEN n % 50 = 0 THEN ('00000000-0000-4000-8000-0000000000' || lpad((n / 50 % 20)::text, 2, '0'))::uuid END
             FROM generate_series($1::int, $2::int) AS n
           """).execute(Tuple.of(first, Math.min(first + BATCH - 1, LEADS))).await();
     }
@@ -99,6 +103,29 @@ class LeadViewsTest {
     String plan = plan(LeadStore.viewQuery(LeadStore.View.ALL, false, true), cursor().addInteger(51));
 
     assertThat(plan).contains("leads_view_all").doesNotContain("Seq Scan on leads").doesNotContain("Sort");
+  }
+
+  private static final UUID FOLLOWING_UP = UUID.fromString("00000000-0000-4000-8000-000000000007");
+
+  @Test
+  void theDueViewScansTheFollowUpIndexOfItsUser() {
+    String first = plan(LeadStore.viewQuery(LeadStore.View.DUE, false, false, LeadStore.Sort.DUE, null, null),
+        Tuple.of(FOLLOWING_UP, 51));
+    String later = plan(LeadStore.viewQuery(LeadStore.View.DUE, false, false, LeadStore.Sort.DUE, null,
+        LeadStore.SOME_POSITION),
+        Tuple.of(FOLLOWING_UP).addOffsetDateTime(OffsetDateTime.of(2026, 6, 2, 0, 0, 0, 0, ZoneOffset.UTC))
+            .addUUID(UUID.randomUUID()).addInteger(51));
+
+    // Only that user's follow-ups are read (the planner may sort those few rather than walk them in order).
+    assertThat(first).contains("leads_follow_ups_by_user").doesNotContain("Seq Scan on leads");
+    assertThat(later).contains("leads_follow_ups_by_user").doesNotContain("Seq Scan on leads");
+  }
+
+  @Test
+  void sortingAllLeadsByFollowUpWalksTheFollowUpIndex() {
+    String plan = plan(LeadStore.viewQuery(LeadStore.View.ALL, false, false, LeadStore.Sort.DUE, null, null), Tuple.of(51));
+
+    assertThat(plan).contains("leads_by_follow_up").doesNotContain("Seq Scan on leads").doesNotContain("Sort");
   }
 
   @Test

@@ -96,7 +96,7 @@ class SearchPlanTest {
   @Test
   void leadSearchInAViewSortedByScoreReadsTheTrigramIndexes() {
     SearchQuery q = SearchQuery.parse("grace hop");
-    JsonArray plan = plan(LeadStore.viewQuery(LeadStore.View.ALL, false, false, LeadStore.Sort.SCORE, q, false),
+    JsonArray plan = plan(LeadStore.viewQuery(LeadStore.View.ALL, false, false, LeadStore.Sort.SCORE, q, null),
         words(q).addInteger(51));
 
     assertThat(indexesRead(plan)).contains("contacts_search", "accounts_search", "leads_contactless_search");
@@ -108,7 +108,8 @@ class SearchPlanTest {
     SearchQuery q = SearchQuery.parse("last4242");
     Tuple params = words(q).addOffsetDateTime(java.time.OffsetDateTime.parse("2026-01-02T00:00:00Z"))
         .addUUID(java.util.UUID.randomUUID()).addInteger(51);
-    JsonArray plan = plan(LeadStore.viewQuery(LeadStore.View.SALES, false, false, LeadStore.Sort.NEWEST, q, true),
+    JsonArray plan = plan(LeadStore.viewQuery(LeadStore.View.SALES, false, false, LeadStore.Sort.NEWEST, q,
+        LeadStore.SOME_POSITION),
         params);
 
     assertThat(indexesRead(plan)).contains("contacts_search");

@@ -4,6 +4,7 @@ import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.domain.Account;
+import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.AccountDetails;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactInput;
@@ -105,6 +106,7 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("GET", "/v1/leads/{leadId}", Access.MANAGEMENT, this::getLead),
         new Route("PATCH", "/v1/leads/{leadId}", Access.MANAGEMENT, this::patchLead),
         new Route("POST", "/v1/leads/{leadId}/process", Access.MANAGEMENT, this::process),
+        new Route("POST", "/v1/leads/{leadId}/activities", Access.MANAGEMENT, this::logActivity),
         new Route("GET", "/v1/me", Access.MANAGEMENT, this::me),
         new Route("GET", "/v1/users", Access.MANAGEMENT, this::listUsers),
         new Route("POST", "/v1/users", Access.MANAGEMENT, this::createUser),
@@ -291,6 +293,21 @@ public final class LeadManagementHandler extends HttpFunction {
     return leadResponse(200, acted.lead());
   }
 
+  /**
+   * {@code {kind, outcome?, note?, followUpAt?, actor?}} → 201 {@code {id, leadId, kind, outcome, note, followUpAt,
+   * actor, at, lead}}: the activity, and the lead as {@code GET /v1/leads/{id}} shows it now. The caller (their
+   * user id) is whom a follow-up is for.
+   */
+  private HttpResponse logActivity(HttpRequest request) {
+    UUID id = request.uuidPathParameter("leadId", "lead");
+    Map<String, Object> body = request.jsonMap();
+    Activity activity = Activity.parse(withoutActor(body), Instant.now());
+    LeadService.LoggedActivity logged = leads().logActivity(id, activity, callerUser(request), request.actor(body)).await();
+    LeadWithTimeline lead = logged.lead();
+    return HttpResponse.json(201, JsonViews.activity(logged.activity()).put("leadId", id.toString())
+        .put("lead", JsonViews.lead(lead.lead(), lead.timeline(), lead.scores())));
+  }
+
   /** The roles a lead's assigned owner must hold one of. */
   private static final List<String> OWNER_ROLES = List.of("sales", "sales_manager");
 
@@ -343,26 +360,28 @@ public final class LeadManagementHandler extends HttpFunction {
    */
   private static final Map<String, LeadStore.Sort> LEAD_SORTS = Map.of(
       "created", LeadStore.Sort.CREATED, "newest", LeadStore.Sort.NEWEST,
-      "score", LeadStore.Sort.SCORE, "grade", LeadStore.Sort.GRADE);
+      "score", LeadStore.Sort.SCORE, "grade", LeadStore.Sort.GRADE, "due", LeadStore.Sort.DUE);
 
   private static final String LEAD_SORT_NAMES = "created (oldest first, the default), newest (newest first), "
-      + "score (best score first), grade (best grade first, in the model's grade order)";
+      + "score (best score first), grade (best grade first, in the model's grade order), "
+      + "due (follow-ups first, soonest first; the default of view=due)";
 
-  /** {@code ?view=&stage=&grade=&q=&sort=created|newest|score|grade&limit=&after=}. */
+  /** {@code ?view=&stage=&grade=&q=&sort=created|newest|score|grade|due&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
     try {
       view = viewName == null ? LeadStore.View.ALL : LeadStore.View.valueOf(viewName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidInput("view", "one of: telemarketing, sales, mine, unassigned, my_calls, all");
+      throw new InvalidInput("view", "one of: telemarketing, sales, mine, unassigned, my_calls, due, all");
     }
     UUID caller = view.byCaller() ? callerUser(request) : null;
     if (view.byCaller() && caller == null) {
       throw new InvalidInput("view", viewName + " lists the caller's own leads; this request names no user");
     }
     String sortName = request.queryParameter("sort");
-    LeadStore.Sort sort = sortName == null ? LeadStore.Sort.CREATED : LEAD_SORTS.get(sortName);
+    LeadStore.Sort sort = sortName != null ? LEAD_SORTS.get(sortName)
+        : view == LeadStore.View.DUE ? LeadStore.Sort.DUE : LeadStore.Sort.CREATED;
     if (sort == null) {
       throw new InvalidInput("sort", "one of: " + LEAD_SORT_NAMES);
     }
@@ -386,11 +405,11 @@ public final class LeadManagementHandler extends HttpFunction {
       return switch (sort) {
         case CREATED -> {
           Paging.Cursor c = Paging.after(request);
-          yield c == null ? null : new LeadStore.Position(c.created(), 0, 0, c.id());
+          yield c == null ? null : new LeadStore.Position(c.created(), 0, 0, c.id(), null);
         }
         case SCORE -> {
           Paging.ScoreCursor c = Paging.afterScore(request);
-          yield c == null ? null : new LeadStore.Position(null, c.score(), 0, c.id());
+          yield c == null ? null : new LeadStore.Position(null, c.score(), 0, c.id(), null);
         }
         case NEWEST -> {
           String[] p = Paging.afterTagged(request, "n", 2);
@@ -398,12 +417,20 @@ public final class LeadManagementHandler extends HttpFunction {
           if (created != null) {
             created.atOffset(java.time.ZoneOffset.UTC); // the database's range is narrower than Instant's
           }
-          yield p == null ? null : new LeadStore.Position(created, 0, 0, UUID.fromString(p[1]));
+          yield p == null ? null : new LeadStore.Position(created, 0, 0, UUID.fromString(p[1]), null);
         }
         case GRADE -> {
           String[] p = Paging.afterTagged(request, "g", 3);
           yield p == null ? null
-              : new LeadStore.Position(null, Integer.parseInt(p[1]), Integer.parseInt(p[0]), UUID.fromString(p[2]));
+              : new LeadStore.Position(null, Integer.parseInt(p[1]), Integer.parseInt(p[0]), UUID.fromString(p[2]), null);
+        }
+        case DUE -> {
+          String[] p = Paging.afterTagged(request, "d", 2);
+          Instant at = p == null || p[0].isEmpty() ? null : Instant.parse(p[0]);
+          if (at != null) {
+            at.atOffset(java.time.ZoneOffset.UTC); // the database's range is narrower than Instant's
+          }
+          yield p == null ? null : new LeadStore.Position(null, 0, 0, UUID.fromString(p[1]), at);
         }
       };
     } catch (java.time.DateTimeException | IllegalArgumentException e) {
@@ -418,6 +445,8 @@ public final class LeadManagementHandler extends HttpFunction {
       case SCORE -> Paging.next(last.score(), last.id());
       case NEWEST -> Paging.nextTagged("n", last.created().toString(), last.id().toString());
       case GRADE -> Paging.nextTagged("g", Integer.toString(last.gradeRank()), Integer.toString(last.score()),
+          last.id().toString());
+      case DUE -> Paging.nextTagged("d", last.followUp() == null ? "" : last.followUp().toString(),
           last.id().toString());
     };
   }

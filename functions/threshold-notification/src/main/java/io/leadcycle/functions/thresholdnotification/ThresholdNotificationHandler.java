@@ -3,6 +3,7 @@ package io.leadcycle.functions.thresholdnotification;
 import io.leadcycle.runtime.Lazy;
 import io.leadcycle.postgres.SharedDatabase;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.leadcycle.leads.FollowUps;
 import io.leadcycle.notifications.Dispatcher;
 import io.leadcycle.notifications.TargetPolicy;
 import io.leadcycle.platform.BudgetedRun;
@@ -19,6 +20,10 @@ import java.util.function.Supplier;
  * the outbox out to the subscribers of each event's type and sends the due deliveries as signed
  * webhooks ({@link Dispatcher}), for at most {@code NOTIFICATION_RUN_SECONDS} (50); the next run
  * continues where it stopped.
+ *
+ * <p>Each run (and each poll of a polling run) first turns the follow-ups whose time has come into
+ * {@code lead.follow_up_due} events ({@link FollowUps}), which the same run then delivers: a reminder
+ * reaches its subscribers within a minute of its time in AWS (seconds with keep-polling), about a second locally.
  *
  * <p>With {@code NOTIFICATION_KEEP_POLLING=true} a run does not end when it runs out of work: it looks
  * for new events every second until its budget is spent, so that in AWS, where a schedule fires at
@@ -77,10 +82,13 @@ public final class ThresholdNotificationHandler extends ScheduledFunction {
   @Override
   protected Map<String, Object> run(ScheduledEvent event, Invocation invocation) {
     Dispatcher service = dispatcher();
+    FollowUps followUps = new FollowUps(database());
     return BudgetedRun.run(clock, budget, keepPolling, left -> {
+      // Follow-ups whose time came become events first, so that this same run delivers them.
+      int announced = followUps.announceDue().await();
       Dispatcher.RunSummary run = service.run(left);
       run.countIn(invocation.metrics());
-      return run.toJson();
+      return run.toJson().put("followUpsDue", announced);
     });
   }
 
