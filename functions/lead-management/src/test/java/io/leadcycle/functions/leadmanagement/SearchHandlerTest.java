@@ -251,13 +251,14 @@ class SearchHandlerTest extends LeadManagementHarness {
     String gradeCursor = ok(listLeads("sort", "grade", "limit", "1")).getString("next");
 
     assertThat(invalidFields(listLeads("sort", "name"))).containsExactly("sort");
-    assertThat(invalidFields(listLeads("sort", "due"))).containsExactly("sort");
+    assertThat(invalidFields(listLeads("sort", "soonest"))).containsExactly("sort");
     assertThat(invalidFields(listLeads("q", "g"))).containsExactly("q");
     assertThat(invalidFields(listLeads("q", "a b c d e f g h ij"))).containsExactly("q");
     assertThat(invalidFields(listLeads("sort", "grade", "after", newestCursor))).containsExactly("after");
     assertThat(invalidFields(listLeads("sort", "newest", "after", gradeCursor))).containsExactly("after");
     assertThat(invalidFields(listLeads("sort", "created", "after", newestCursor))).containsExactly("after");
     assertThat(invalidFields(listLeads("sort", "score", "after", gradeCursor))).containsExactly("after");
+    assertThat(invalidFields(listLeads("sort", "due", "after", newestCursor))).containsExactly("after");
     // One-letter words beside a longer one only narrow the search.
     assertThat(ids(ok(listLeads("q", "g hopper")))).hasSize(2);
   }
