@@ -60,7 +60,13 @@ public final class ContactService {
   /** A page of contacts, newest first, matching {@code search} when given (null: all of them). */
   public Future<io.leadcycle.store.ContactStore.Page<Contact>> list(io.leadcycle.domain.SearchQuery search,
       java.time.Instant afterCreated, UUID afterId, int limit) {
-    return database.read(conn -> contacts.list(conn, search, afterCreated, afterId, limit));
+    return list(search, null, afterCreated, afterId, limit);
+  }
+
+  /** As above, only the contacts of {@code account} when given. */
+  public Future<io.leadcycle.store.ContactStore.Page<Contact>> list(io.leadcycle.domain.SearchQuery search,
+      UUID account, java.time.Instant afterCreated, UUID afterId, int limit) {
+    return database.read(conn -> contacts.list(conn, search, account, afterCreated, afterId, limit));
   }
 
   /** A page of accounts, newest first, matching {@code search} when given (null: all of them). */

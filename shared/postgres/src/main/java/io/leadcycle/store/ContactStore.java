@@ -166,7 +166,16 @@ public final class ContactStore {
    */
   public Future<Page<Contact>> list(SqlClient client, SearchQuery search, Instant afterCreated, UUID afterId,
       int limit) {
+    return list(client, search, null, afterCreated, afterId, limit);
+  }
+
+  /** As above, only the contacts of {@code account} when given (contacts_account). */
+  public Future<Page<Contact>> list(SqlClient client, SearchQuery search, UUID account, Instant afterCreated,
+      UUID afterId, int limit) {
     Tuple params = Tuple.tuple();
+    if (account != null) {
+      params.addUUID(account);
+    }
     if (search != null) {
       search.words().forEach(word -> params.addString(SearchQuery.likeLiteral(word)));
     }
@@ -174,7 +183,7 @@ public final class ContactStore {
       params.addOffsetDateTime(afterCreated.atOffset(ZoneOffset.UTC)).addUUID(afterId);
     }
     params.addInteger(limit + 1);
-    return client.preparedQuery(listQuery(search, afterId != null)).execute(params).map(rows -> {
+    return client.preparedQuery(listQuery(search, account != null, afterId != null)).execute(params).map(rows -> {
       List<Contact> contacts = new ArrayList<>();
       rows.forEach(row -> contacts.add(toContact(row)));
       boolean more = contacts.size() > limit;
@@ -188,10 +197,15 @@ public final class ContactStore {
    * words, or its account's); every word must then match the contact's words or its account's.
    */
   static String listQuery(SearchQuery search, boolean afterCursor) {
+    return listQuery(search, false, afterCursor);
+  }
+
+  /** As above; {@code byAccount}: only one account's contacts, its id the first parameter. */
+  static String listQuery(SearchQuery search, boolean byAccount, boolean afterCursor) {
     StringBuilder sql = new StringBuilder("SELECT " + QUALIFIED_COLUMNS + ", " + OPEN_LEAD_IDS + " FROM contacts c");
-    int parameter = 0;
+    int parameter = byAccount ? 1 : 0;
     if (search != null) {
-      String leading = "$" + (1 + search.words().indexOf(search.leadingWord()));
+      String leading = "$" + (parameter + 1 + search.words().indexOf(search.leadingWord()));
       sql.append(" LEFT JOIN accounts sa ON sa.id = c.account_id WHERE c.id IN (SELECT m.id FROM contacts m WHERE ")
           .append(SearchSql.matches(SearchSql.contactText("m"), leading))
           .append(" UNION SELECT m.id FROM contacts m WHERE m.account_id IN (SELECT a.id FROM accounts a WHERE ")
@@ -202,6 +216,9 @@ public final class ContactStore {
       }
     } else {
       sql.append(" WHERE TRUE");
+    }
+    if (byAccount) {
+      sql.append(" AND c.account_id = $1");
     }
     if (afterCursor) {
       sql.append(" AND (c.created_at, c.id) < ($").append(++parameter).append(", $").append(++parameter).append(')');

@@ -479,10 +479,15 @@ public final class LeadStore {
    * and matching {@code search}, in {@code sort} order, from after {@code after} (null: the first page).
    */
   public record ListQuery(View view, String stage, String grade, Sort sort, SearchQuery search, Position after,
-      int limit, UUID caller) {
+      int limit, UUID caller, UUID account, UUID contact) {
 
     public ListQuery {
       sort = sort == null ? Sort.CREATED : sort;
+    }
+
+    public ListQuery(View view, String stage, String grade, Sort sort, SearchQuery search, Position after, int limit,
+        UUID caller) {
+      this(view, stage, grade, sort, search, after, limit, caller, null, null);
     }
   }
 
@@ -503,6 +508,12 @@ public final class LeadStore {
     if (query.grade() != null) {
       params.addString(query.grade());
     }
+    if (query.account() != null) {
+      params.addUUID(query.account());
+    }
+    if (query.contact() != null) {
+      params.addUUID(query.contact());
+    }
     if (query.search() != null) {
       query.search().words().forEach(word -> params.addString(SearchQuery.likeLiteral(word)));
     }
@@ -510,8 +521,8 @@ public final class LeadStore {
       query.sort().addPosition(params, query.after());
     }
     params.addInteger(query.limit() + 1);
-    String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.sort(), query.search(),
-        query.after());
+    String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.account() != null,
+        query.contact() != null, query.sort(), query.search(), query.after());
     return client.preparedQuery(sql).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
       List<Position> positions = new ArrayList<>();
@@ -549,6 +560,16 @@ public final class LeadStore {
    */
   static String viewQuery(View view, boolean byStage, boolean byGrade, Sort sort, SearchQuery search,
       Position after) {
+    return viewQuery(view, byStage, byGrade, false, false, sort, search, after);
+  }
+
+  /**
+   * As above, optionally only the leads of an account ({@code byAccount}: its own account is it, or, with no
+   * account of its own, its contact's is: the rule search uses) or of a contact ({@code byContact}); their ids
+   * come after grade's, before the search words. Each reads leads_account, contacts_account or leads_contact.
+   */
+  static String viewQuery(View view, boolean byStage, boolean byGrade, boolean byAccount, boolean byContact,
+      Sort sort, SearchQuery search, Position after) {
     StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS + ", " + SCORE_KEY + " AS sort_score, " + GRADE_KEY
         + " AS sort_grade FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id");
     if (search != null) {
@@ -561,6 +582,14 @@ public final class LeadStore {
     }
     if (byGrade) {
       sql.append(" AND l.grade = $").append(++parameter);
+    }
+    if (byAccount) {
+      String account = "$" + ++parameter;
+      sql.append(" AND (l.account_id = ").append(account).append(" OR (l.account_id IS NULL AND l.contact_id IN")
+          .append(" (SELECT ac.id FROM contacts ac WHERE ac.account_id = ").append(account).append(")))");
+    }
+    if (byContact) {
+      sql.append(" AND l.contact_id = $").append(++parameter);
     }
     if (search != null) {
       int firstWord = parameter + 1;

@@ -188,7 +188,7 @@ public final class LeadManagementHandler extends HttpFunction {
 
   /**
    * {@code ?email=}: the contacts with that normalized email (normally one). Else every contact, newest first,
-   * cursor-paged ({@code limit}, {@code after}), or those matching {@code q}.
+   * cursor-paged ({@code limit}, {@code after}), or those matching {@code q}, or of account {@code accountId}.
    */
   private HttpResponse findContacts(HttpRequest request) {
     String email = request.queryParameter("email");
@@ -196,16 +196,18 @@ public final class LeadManagementHandler extends HttpFunction {
       if (email.isBlank()) {
         throw new InvalidInput("email", "the email address to look up (leave it out to browse or search with q)");
       }
-      if (request.queryParameter("q") != null || request.queryParameter("after") != null) {
-        throw new InvalidInput(request.queryParameter("q") != null ? "q" : "after",
-            "email looks up one address; leave it out to browse or search");
+      for (String other : List.of("q", "after", "accountId")) {
+        if (request.queryParameter(other) != null) {
+          throw new InvalidInput(other, "email looks up one address; leave it out to browse or search");
+        }
       }
       return HttpResponse.json(200, JsonViews.page(contacts().findByEmail(email).await(), JsonViews::contact, null));
     }
+    UUID account = uuidQuery(request, "accountId", "an account id (a UUID)");
     SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
     int limit = Paging.limit(request);
     Paging.Cursor after = Paging.after(request);
-    ContactStore.Page<Contact> page = contacts().list(search, after == null ? null : after.created(),
+    ContactStore.Page<Contact> page = contacts().list(search, account, after == null ? null : after.created(),
         after == null ? null : after.id(), limit).await();
     Contact last = page.items().isEmpty() ? null : page.items().get(page.items().size() - 1);
     return HttpResponse.json(200, JsonViews.page(page.items(), JsonViews::contact,
@@ -366,7 +368,24 @@ public final class LeadManagementHandler extends HttpFunction {
       + "score (best score first), grade (best grade first, in the model's grade order), "
       + "due (follow-ups first, soonest first; the default of view=due)";
 
-  /** {@code ?view=&stage=&grade=&q=&sort=created|newest|score|grade|due&limit=&after=}. */
+  /** Query parameter {@code name} as a UUID, null when absent; 400 naming it when it is not one. */
+  private static UUID uuidQuery(HttpRequest request, String name, String what) {
+    String value = request.queryParameter(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      // UUID.fromString takes short forms such as "1-2-3-4-5": only the canonical 36 characters count.
+      if (value.length() != 36) {
+        throw new IllegalArgumentException();
+      }
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInput(name, what);
+    }
+  }
+
+  /** {@code ?view=&stage=&grade=&accountId=&contactId=&q=&sort=created|newest|score|grade|due&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
@@ -389,10 +408,12 @@ public final class LeadManagementHandler extends HttpFunction {
     if (grade != null && (grade.isBlank() || grade.length() > 50)) {
       throw new InvalidInput("grade", "a grade name of a scoring model (1 to 50 characters)");
     }
+    UUID account = uuidQuery(request, "accountId", "an account id (a UUID)");
+    UUID contact = uuidQuery(request, "contactId", "a contact id (a UUID)");
     SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
     int limit = Paging.limit(request);
     LeadService.ScoredPage scored = leads().list(new LeadStore.ListQuery(view, request.queryParameter("stage"), grade,
-        sort, search, leadCursor(request, sort), limit, caller)).await();
+        sort, search, leadCursor(request, sort), limit, caller, account, contact)).await();
     LeadStore.Page page = scored.page();
     String next = page.more() ? leadCursor(sort, page.lastPosition()) : null;
     return HttpResponse.json(200, JsonViews.page(page.items(),
