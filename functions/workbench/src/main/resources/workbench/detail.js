@@ -1,7 +1,7 @@
 // One lead: its stage bar, flags, contact (phone and email as links) and account, marketing context, scores
 // with their explanation, timeline; logging a call or a note; the process actions its stage allows (the
 // rest behind "More actions"; a 409 or 403 is said in words next to the action); the next lead of the queue.
-import {ApiError, actor, api, forget, inWords, salespeople} from './api.js';
+import {actor, api, forget, inWords, salespeople} from './api.js';
 import {activityText, contextText, dateTime, fieldName, OUTCOMES, ownerName, personName, points, STAGES, stageName,
   timelineValue, yesNo} from './format.js';
 import {announce, el, field, show} from './dom.js';
@@ -111,7 +111,8 @@ async function load(main, id, view, me, after) {
         ['Id', lead.context ? lead.context.id : null], ['Created', dateTime(lead.createdAt)]]))),
     section('Work this lead', 'work', el('p', {id: 'action-said', class: 'result', role: 'status', tabindex: '-1'}),
       actions(lead, me, rerender)),
-    section('Calls and notes', 'activities', activities(lead, rerender)),
+    section('Calls and notes', 'activities', lead.status === 'open' ? activities(lead, rerender)
+      : el('p', {}, `The lead is ${lead.status}: its calls and notes are on the timeline.`)),
     section('Scores', 'scores', scores(lead)),
     section('Timeline', 'timeline', timeline(lead)));
   if (after) {
@@ -231,19 +232,31 @@ function scores(lead) {
         el('td', {class: 'number'}, rule.occurrences ?? '—')))))));
 }
 
-/** Oldest first, as the lead walked: who moved it where, when and why. */
+/** Oldest first, as the lead walked: who moved it where, when and why; calls and notes in between. */
 function timeline(lead) {
   const entries = lead.timeline || [];
   return el('table', {id: 'timeline-table'},
     el('caption', {class: 'visually-hidden'}, 'Timeline'),
     el('thead', {}, el('tr', {}, ['When', 'What', 'From', 'To', 'Who', 'Why'].map((name) => el('th', {scope: 'col'}, name)))),
-    el('tbody', {}, entries.map((entry) => el('tr', {},
+    el('tbody', {}, entries.map((entry) => (entry.activity ? activityRow(entry) : el('tr', {},
       el('td', {}, el('time', {datetime: entry.at}, dateTime(entry.at))),
       el('td', {}, fieldName(entry.field)),
       el('td', {}, timelineValue(entry.field, entry.from)),
       el('td', {}, timelineValue(entry.field, entry.to)),
       el('td', {}, entry.actor || '—'),
-      el('td', {}, entry.reason || '—')))));
+      el('td', {}, entry.reason || '—'))))));
+}
+
+/** A call, note or email on the timeline: what it was (and how the call went), its note and follow-up. */
+function activityRow(entry) {
+  const activity = entry.activity;
+  const said = [activity.note, activity.followUpAt ? `Follow-up: ${dateTime(activity.followUpAt)}` : null].filter(Boolean);
+  return el('tr', {class: 'activity', dataset: {activityId: activity.id}},
+    el('td', {}, el('time', {datetime: entry.at}, dateTime(entry.at))),
+    el('td', {}, activityText({kind: activity.kind, outcome: activity.outcome})),
+    el('td', {colspan: '2'}, said.length > 0 ? said.join(' · ') : '—'),
+    el('td', {}, entry.actor || activity.actor || '—'),
+    el('td', {}, '—'));
 }
 
 // ---- actions ----------------------------------------------------------------------------------------
@@ -425,14 +438,6 @@ export function tomorrowMorning(now = new Date()) {
   return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T09:00`;
 }
 
-function activityFailure(error) {
-  // The lead was just read: a 404 or 405 here means this server does not record activities yet.
-  if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
-    return 'Recording calls and notes is not available on this server yet.';
-  }
-  return inWords(error);
-}
-
 function followUpValue(control) {
   if (!control.value) {
     return undefined;
@@ -479,7 +484,7 @@ function activities(lead, rerender) {
         followUpAt: followUpValue(followUp)});
       rerender('log-call', 'Call saved.');
     } catch (error) {
-      result.textContent = activityFailure(error);
+      result.textContent = inWords(error);
       result.className = 'result error';
       save.disabled = false;
       result.focus();
@@ -496,7 +501,7 @@ function activities(lead, rerender) {
         followUpAt: followUpValue(noteFollowUp)});
       rerender('add-note', 'Note saved.');
     } catch (error) {
-      noteResult.textContent = activityFailure(error);
+      noteResult.textContent = inWords(error);
       noteResult.className = 'result error';
       noteResult.focus();
     }

@@ -1,6 +1,6 @@
-// A contact's page and an account's page: their facts, and the leads the API links them to, each with its
-// stage, scores, owner and last activity; links between contact, account and leads.
-import {api, inWords} from './api.js';
+// A contact's page and an account's page: their facts, their leads (each with its stage, scores, owner and
+// last activity) and an account's contacts; links between contact, account and leads.
+import {all, api, inWords} from './api.js';
 import {activityText, dateTime, ownerName, personName, stageName} from './format.js';
 import {el, show} from './dom.js';
 import {mailLink, phoneLink} from './detail.js';
@@ -19,11 +19,11 @@ function problem(main, error, what) {
 }
 
 /** The leads as a table: topic (to the lead), stage, status, every score with its grade, owner, last activity. */
-function leadsTable(leads) {
+function leadsTable(leads, complete) {
   if (leads.length === 0) {
-    return el('p', {class: 'empty'}, 'No open leads.');
+    return el('p', {class: 'empty'}, 'No leads.');
   }
-  return el('div', {class: 'table-wrap'}, el('table', {},
+  return [el('div', {class: 'table-wrap'}, el('table', {},
     el('caption', {class: 'visually-hidden'}, 'Leads'),
     el('thead', {}, el('tr', {}, ['Lead', 'Stage', 'Status', 'Scores', 'Owner', 'Last activity', 'Follow-up', 'Created']
       .map((name) => el('th', {scope: 'col'}, name)))),
@@ -36,10 +36,34 @@ function leadsTable(leads) {
       el('td', {}, ownerName(lead)),
       el('td', {}, activityText(lead.lastActivity)),
       el('td', {}, lead.followUpAt ? dateTime(lead.followUpAt) : '—'),
-      el('td', {}, dateTime(lead.createdAt)))))));
+      el('td', {}, dateTime(lead.createdAt))))))),
+  el('p', {class: 'status-line'}, `${leads.length} ${leads.length === 1 ? 'lead' : 'leads'}${complete ? '' : ' shown (the first ones; more exist)'}.`)];
 }
 
-/** Renders contact `id`: its facts, its account (a link) and its open leads (`leadIds`). */
+/** The contacts of an account: name (to its page), email, phone, job title, number of open leads. */
+function contactsTable(contacts, complete) {
+  if (contacts.length === 0) {
+    return el('p', {class: 'empty'}, 'No contacts.');
+  }
+  return [el('div', {class: 'table-wrap'}, el('table', {},
+    el('caption', {class: 'visually-hidden'}, 'Contacts'),
+    el('thead', {}, el('tr', {}, ['Contact', 'Email', 'Phone', 'Job title', 'Open leads']
+      .map((name) => el('th', {scope: 'col'}, name)))),
+    el('tbody', {}, contacts.map((contact) => el('tr', {dataset: {contactId: contact.id}},
+      el('td', {}, el('a', {href: `#/contacts/${contact.id}`, class: 'contact-link'}, personName(contact) || contact.email || 'Contact')),
+      el('td', {}, contact.email ? mailLink(contact.email) : '—'),
+      el('td', {}, contact.phone ? phoneLink(contact.phone) : '—'),
+      el('td', {}, contact.jobTitle || '—'),
+      el('td', {class: 'number'}, String((contact.leadIds || []).length))))))),
+  el('p', {class: 'status-line'}, `${contacts.length} ${contacts.length === 1 ? 'contact' : 'contacts'}${complete ? '' : ' shown (the first ones; more exist)'}.`)];
+}
+
+/** Every lead of a contact or account (GET /v1/leads?contactId= or ?accountId=), newest first, up to 1,000. */
+function leadsOf(parameter, id) {
+  return all(`/v1/leads?${parameter}=${encodeURIComponent(id)}&sort=newest&limit=200`);
+}
+
+/** Renders contact `id`: its facts, its account (a link) and its leads, open and closed. */
 export function renderContact(main, id) {
   const view = {stopped: false};
   (async () => {
@@ -52,7 +76,7 @@ export function renderContact(main, id) {
     }
     const [account, leads] = await Promise.all([
       contact.accountId ? api('GET', `/v1/accounts/${contact.accountId}`).catch(() => null) : null,
-      Promise.all((contact.leadIds || []).map((leadId) => api('GET', `/v1/leads/${leadId}`).catch(() => null))),
+      leadsOf('contactId', id).catch((error) => error),
     ]);
     if (view.stopped) {
       return;
@@ -69,15 +93,16 @@ export function renderContact(main, id) {
             ['Domain', account.domain], ['Industry', account.industry]])
           : el('p', {}, contact.companyName ? `No account is linked; the contact names the company ${contact.companyName}.`
             : 'No account is linked to this contact.'))),
-      panel('Open leads', 'contact-leads', leadsTable(leads.filter(Boolean))));
+      panel('Leads', 'contact-leads', leads instanceof Error ? el('p', {class: 'error-box'}, inWords(leads, 'see these leads'))
+        : leadsTable(leads.items, leads.complete)));
     document.getElementById('contact-title').focus();
   })();
   return () => { view.stopped = true; };
 }
 
 /**
- * Renders account `id`: its facts. No API route lists an account's leads or contacts yet (the contacts
- * search does not filter by account), so the page says so rather than guessing.
+ * Renders account `id`: its facts, its leads (its own, and those of its contacts that have no account of
+ * their own, as search counts them) and its contacts.
  */
 export function renderAccount(main, id) {
   const view = {stopped: false};
@@ -89,6 +114,10 @@ export function renderAccount(main, id) {
       if (!view.stopped) problem(main, error, 'see this account');
       return;
     }
+    const [leads, contacts] = await Promise.all([
+      leadsOf('accountId', id).catch((error) => error),
+      all(`/v1/contacts?accountId=${encodeURIComponent(id)}&limit=200`).catch((error) => error),
+    ]);
     if (view.stopped) {
       return;
     }
@@ -97,8 +126,10 @@ export function renderAccount(main, id) {
       panel('Account', 'account-facts', facts([
         ['Domain', account.domain], ['Industry', account.industry], ['Employees', account.employeeCount],
         ['Annual revenue', account.annualRevenue], ['Country', account.country], ['Created', dateTime(account.createdAt)]])),
-      panel('Leads and contacts', 'account-leads', el('p', {}, 'The API does not list an account\'s leads or contacts yet: ',
-        'open them from a lead or a contact of this account.')));
+      panel('Leads', 'account-leads', leads instanceof Error ? el('p', {class: 'error-box'}, inWords(leads, 'see these leads'))
+        : leadsTable(leads.items, leads.complete)),
+      panel('Contacts', 'account-contacts', contacts instanceof Error
+        ? el('p', {class: 'error-box'}, inWords(contacts, 'see these contacts')) : contactsTable(contacts.items, contacts.complete)));
     document.getElementById('account-title').focus();
   })();
   return () => { view.stopped = true; };

@@ -21,9 +21,11 @@ export function renderQueue(main, name, roles) {
   const queue = QUEUES[name];
   const title = queue.title;
   const bulk = roles === null || roleMay('assign', roles);
-  const state = {stage: queue.stage || '', grade: '', q: '', sort: queue.sort || 'newest', pages: 1, known: null,
-    signature: null, stopped: false, timer: null, searchTimer: null, selected: new Set(), labels: new Map(),
-    unsupportedSorts: new Set(), next: null, count: 0};
+  // items: the leads loaded so far, in the queue's order; firstIds: the ids of its first page as last read,
+  // which is all the poll reads again (a 2,000-lead queue is polled one page at a time, not ten).
+  const state = {stage: queue.stage || '', grade: '', q: '', sort: queue.sort || 'newest', items: [], firstIds: [],
+    next: null, known: null, signature: null, stopped: false, timer: null, searchTimer: null, selected: new Set(),
+    labels: new Map(), generation: 0, busy: false};
 
   const stageSelect = el('select', {name: 'stage'}, el('option', {value: ''}, 'Any stage'),
     STAGES.map(([wire, stage]) => el('option', {value: wire}, stage)));
@@ -52,12 +54,11 @@ export function renderQueue(main, name, roles) {
     state.searchTimer = setTimeout(apply, SEARCH_DELAY_MILLIS);
   });
   more.addEventListener('click', () => {
-    state.pages += 1;
     more.disabled = true;
-    refresh(true);
+    update('more');
   });
 
-  const bulkBar = bulk ? bulkActions(name, state, () => refresh(true)) : null;
+  const bulkBar = bulk ? bulkActions(name, state, () => update('again')) : null;
   show(main, el('h1', {}, title), el('p', {}, queue.explain), filters, bulkBar, status, table,
     el('p', {class: 'more-line'}, more));
   fillGrades(gradeSelect);
@@ -68,64 +69,66 @@ export function renderQueue(main, name, roles) {
     state.grade = gradeSelect.value;
     state.q = searchInput.value.trim();
     state.sort = sortSelect.value;
-    state.pages = 1;
-    state.known = null;
     state.selected.clear();
-    refresh(true);
+    update('first');
   }
 
-  async function refresh(force) {
+  // A hidden tab does not poll; it looks at once when it is shown again.
+  const onVisible = () => {
+    if (document.visibilityState === 'visible' && !state.stopped && !state.busy) update('poll');
+  };
+  document.addEventListener('visibilitychange', onVisible);
+
+  /**
+   * Reads the queue: `first` its first page (a new filter, search or sort), `more` the next page by the cursor,
+   * `again` as many leads as are loaded (after a bulk action), `poll` the first page only, merged in front of
+   * the pages loaded after it.
+   */
+  async function update(how) {
     clearTimeout(state.timer);
+    const generation = how === 'poll' ? state.generation : ++state.generation;
+    state.busy = true;
     try {
-      const {items, next, sortNote} = await load(queue, state);
-      if (state.stopped) {
+      let items;
+      let next = state.next;
+      let firstIds = state.firstIds;
+      if (how === 'more') {
+        const page = await api('GET', pathOf(queue, state, state.next));
+        const known = new Set(state.items.map((lead) => lead.id));
+        items = [...state.items, ...(page.items || []).filter((lead) => !known.has(lead.id))];
+        next = page.next;
+      } else if (how === 'poll' && state.known !== null) {
+        const page = await api('GET', pathOf(queue, state, null));
+        const fresh = page.items || [];
+        const freshIds = new Set(fresh.map((lead) => lead.id));
+        firstIds = fresh.map((lead) => lead.id);
+        if (!page.next || state.items.length <= state.firstIds.length) {
+          // The queue is one page now, or only its first page was loaded: the page is the queue as shown.
+          items = fresh;
+          next = page.next;
+        } else {
+          // The pages loaded after the first stay as they were read, without what the first page now holds;
+          // a lead that left the first page may only have moved down, so it stays until the queue is read again.
+          items = [...fresh, ...state.items.filter((lead) => !freshIds.has(lead.id))];
+        }
+      } else {
+        const wanted = how === 'again' ? Math.max(state.items.length, 1) : 1;
+        items = [];
+        next = null;
+        do {
+          const page = await api('GET', pathOf(queue, state, next));
+          const known = new Set(items.map((lead) => lead.id));
+          if (items.length === 0) firstIds = (page.items || []).map((lead) => lead.id);
+          items.push(...(page.items || []).filter((lead) => !known.has(lead.id)));
+          next = page.next;
+        } while (next && items.length < wanted);
+      }
+      if (state.stopped || generation !== state.generation) {
         return;
       }
-      const signature = items.map((lead) => `${lead.id}:${lead.stage}:${lead.status}:${lead.score}:${lead.grade}:`
-        + `${lead.owner ? lead.owner.id : ''}:${lead.followUpAt || ''}:${lead.lastActivity ? lead.lastActivity.at : ''}`).join('|');
-      // What the user asked for (a filter, "Load more", a bulk action) is no news; what the poll finds is.
-      const fresh = force || state.known === null ? new Set() : new Set(items.map((l) => l.id).filter((id) => !state.known.has(id)));
-      const changed = !force && state.known !== null && signature !== state.signature;
-      state.next = next;
-      rememberQueue({hash: `#/${name}`, title, ids: items.map((lead) => lead.id),
-        nextPath: next ? pathOf(queue, state, next) : null, pathFor: (cursor) => pathOf(queue, state, cursor)});
-      if (force || changed || state.known === null) {
-        const rows = await Promise.all(items.map(row));
-        if (state.stopped) {
-          return;
-        }
-        const present = new Set(items.map((lead) => lead.id));
-        for (const id of [...state.selected]) {
-          if (!present.has(id)) state.selected.delete(id);
-        }
-        for (const {lead, contact, account} of rows) {
-          state.labels.set(lead.id, leadLabel(lead, contact, account));
-        }
-        show(table, rows.length === 0 ? el('p', {class: 'empty'}, state.q ? `No leads here match “${state.q}”.`
-          : 'No leads here right now.') : tableOf(rows, fresh, bulk ? state : null));
-        if (bulkBar) bulkBar.update();
-      }
-      more.hidden = !next;
-      more.disabled = false;
-      more.textContent = `Load more (next ${pageSize()})`;
-      const time = new Date().toLocaleTimeString();
-      const matching = state.q ? ` matching “${state.q}”` : '';
-      const count = `${items.length} ${items.length === 1 ? 'lead' : 'leads'}${matching}${next ? ' so far; more to load' : ''}`;
-      if (changed) {
-        const words = fresh.size > 0
-          ? `${fresh.size} new ${fresh.size === 1 ? 'lead' : 'leads'} in the ${title.toLowerCase()}.`
-          : `The ${title.toLowerCase()} changed.`;
-        status.textContent = `${words} Updated at ${time}.`;
-        status.classList.add('changed');
-        announce(words);
-      } else if (force || !status.classList.contains('changed')) {
-        status.classList.remove('changed');
-        status.textContent = `${count}.${sortNote ? ` ${sortNote}` : ''} Checked at ${time}; updates by itself.`;
-      }
-      state.known = new Set(items.map((l) => l.id));
-      state.signature = signature;
+      await show_(items, next, firstIds, how);
     } catch (error) {
-      if (!state.stopped) {
+      if (!state.stopped && generation === state.generation) {
         status.textContent = queueFailure(error, title);
         status.classList.add('changed');
         more.disabled = false;
@@ -133,71 +136,124 @@ export function renderQueue(main, name, roles) {
           show(table, el('p', {class: 'empty'}, 'Nothing to show.'));
         }
       }
+    } finally {
+      state.busy = false;
     }
-    if (!state.stopped) {
-      state.timer = setTimeout(() => refresh(false), POLL_MILLIS);
+    if (!state.stopped && generation === state.generation) {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(() => {
+        if (document.visibilityState === 'visible') update('poll'); else state.timer = null;
+      }, POLL_MILLIS);
     }
   }
 
-  refresh(true);
+  async function show_(items, next, firstIds, how) {
+    const polled = how === 'poll';
+    const signature = items.map((lead) => `${lead.id}:${lead.stage}:${lead.status}:${lead.score}:${lead.grade}:`
+      + `${lead.owner ? lead.owner.id : ''}:${lead.followUpAt || ''}:${lead.lastActivity ? lead.lastActivity.at : ''}`).join('|');
+    // What the user asked for (a filter, "Load more", a bulk action) is no news; what the poll finds is.
+    const fresh = !polled || state.known === null ? new Set() : new Set(items.map((l) => l.id).filter((id) => !state.known.has(id)));
+    const changed = polled && state.known !== null && signature !== state.signature;
+    const before = state.items;
+    state.items = items;
+    state.next = next;
+    state.firstIds = firstIds;
+    rememberQueue({hash: `#/${name}`, title, ids: items.map((lead) => lead.id),
+      nextPath: next ? pathOf(queue, state, next) : null, pathFor: (cursor) => pathOf(queue, state, cursor)});
+    const shown = table.querySelector('tbody');
+    if (how === 'more' && shown && before.length > 0 && items.length >= before.length) {
+      // "Load more" adds the next page's rows under those shown: a 2,000-lead queue is not rebuilt ten times.
+      const rows = await Promise.all(items.slice(before.length).map(row));
+      if (state.stopped) {
+        return;
+      }
+      for (const r of rows) {
+        state.labels.set(r.lead.id, leadLabel(r.lead, r.contact, r.account));
+        shown.appendChild(rowOf(r, new Set(), bulk ? state : null));
+      }
+      const all = table.querySelector('#select-all');
+      if (all) all.checked = false;
+    } else if (!polled || changed || state.known === null) {
+      const rows = await Promise.all(items.map(row));
+      if (state.stopped) {
+        return;
+      }
+      const present = new Set(items.map((lead) => lead.id));
+      for (const id of [...state.selected]) {
+        if (!present.has(id)) state.selected.delete(id);
+      }
+      for (const {lead, contact, account} of rows) {
+        state.labels.set(lead.id, leadLabel(lead, contact, account));
+      }
+      // The row one walked to with j/k keeps the focus when the table is rebuilt.
+      const focused = table.contains(document.activeElement) && document.activeElement.closest('tr')
+        ? document.activeElement.closest('tr').dataset.leadId : null;
+      show(table, rows.length === 0 ? el('p', {class: 'empty'}, state.q ? `No leads here match “${state.q}”.`
+        : 'No leads here right now.') : tableOf(rows, fresh, bulk ? state : null));
+      if (focused) {
+        const again = table.querySelector(`tr[data-lead-id="${CSS.escape(focused)}"] a.lead-link`);
+        if (again) again.focus({preventScroll: true});
+      }
+      if (bulkBar) bulkBar.update();
+    }
+    more.hidden = !next;
+    more.disabled = false;
+    more.textContent = `Load more (next ${pageSize()})`;
+    const time = new Date().toLocaleTimeString();
+    const matching = state.q ? ` matching “${state.q}”` : '';
+    const count = `${items.length.toLocaleString('en')} ${items.length === 1 ? 'lead' : 'leads'}${matching}${next ? ' so far; more to load' : ''}`;
+    if (changed) {
+      const words = fresh.size > 0
+        ? `${fresh.size} new ${fresh.size === 1 ? 'lead' : 'leads'} in the ${title.toLowerCase()}.`
+        : `The ${title.toLowerCase()} changed.`;
+      status.textContent = `${words} ${count}. Updated at ${time}.`;
+      status.classList.add('changed');
+      announce(words);
+    } else if (!polled || !status.classList.contains('changed')) {
+      status.classList.remove('changed');
+      status.textContent = `${count}. ${sortWords(state.sort)} Checked at ${time}; updates by itself.`;
+    }
+    state.known = new Set(items.map((l) => l.id));
+    state.signature = signature;
+  }
+
+  update('first');
   return () => {
     state.stopped = true;
     clearTimeout(state.timer);
     clearTimeout(state.searchTimer);
+    document.removeEventListener('visibilitychange', onVisible);
   };
 }
 
-/** A queue that fails says why in words: a view this server does not have yet, a role that may not, ... */
+function sortWords(sort) {
+  const known = SORTS.find(([wire]) => wire === sort);
+  return known ? `${known[1]}.` : '';
+}
+
+/** The names of the queue's parameters as the filter form labels them, for a 400 that names one. */
+const PARAMETER_NAMES = {q: 'Search', sort: 'Sort', stage: 'Stage', grade: 'Grade', view: 'View', after: 'Paging',
+  limit: 'Page size'};
+
+/** A queue that fails says why in words: a search the API refuses names the box, a role that may not, ... */
 function queueFailure(error, title) {
-  const fields = error instanceof ApiError && error.status === 400 && error.problem && Array.isArray(error.problem.errors)
-    ? error.problem.errors.map((e) => e.field) : [];
-  if (fields.includes('view')) {
-    return `“${title}” is not available on this server yet.`;
+  const errors = error instanceof ApiError && error.status === 400 && error.problem && Array.isArray(error.problem.errors)
+    ? error.problem.errors : [];
+  if (errors.length > 0) {
+    return `The ${title.toLowerCase()} cannot be listed so: ${errors.map((e) => `${PARAMETER_NAMES[e.field] || e.field}: ${e.message}`)
+      .join('; ')}.`;
   }
   return inWords(error, 'see this queue');
 }
 
-function pathOf(queue, state, after, withoutSort) {
+function pathOf(queue, state, after) {
   const query = new URLSearchParams({view: queue.view, limit: String(pageSize())});
   if (state.stage) query.set('stage', state.stage);
   if (state.grade) query.set('grade', state.grade);
   if (state.q) query.set('q', state.q);
-  if (!withoutSort && !state.unsupportedSorts.has(state.sort)) query.set('sort', state.sort);
+  query.set('sort', state.sort);
   if (after) query.set('after', after);
   return `/v1/leads?${query}`;
-}
-
-/**
- * The queue's leads, page by page following `next`, as many pages as the user asked for ("Load more").
- * A sort this server does not know yet (a 400 naming `sort`) falls back to the API's own order, said in words.
- */
-async function load(queue, state) {
-  const items = [];
-  let next = null;
-  for (let page = 0; page < state.pages; page++) {
-    let answer;
-    try {
-      answer = await api('GET', pathOf(queue, state, next));
-    } catch (error) {
-      const sortRefused = error instanceof ApiError && error.status === 400 && error.problem
-        && Array.isArray(error.problem.errors) && error.problem.errors.some((e) => e.field === 'sort');
-      if (!sortRefused || state.unsupportedSorts.has(state.sort)) {
-        throw error;
-      }
-      state.unsupportedSorts.add(state.sort);
-      return load(queue, state);
-    }
-    const known = new Set(items.map((lead) => lead.id));
-    items.push(...(answer.items || []).filter((lead) => !known.has(lead.id)));
-    next = answer.next;
-    if (!next) {
-      break;
-    }
-  }
-  const sortNote = state.unsupportedSorts.has(state.sort)
-    ? `Sorting “${SORTS.find(([wire]) => wire === state.sort)[1].toLowerCase()}” is not available on this server yet: oldest first.`
-    : null;
-  return {items, next, sortNote};
 }
 
 async function row(lead) {
@@ -229,34 +285,37 @@ function tableOf(rows, fresh, bulk) {
     el('caption', {class: 'visually-hidden'}, 'Leads'),
     el('thead', {}, el('tr', {}, all ? el('th', {scope: 'col'}, all) : null,
       headers.map((header) => el('th', {scope: 'col'}, header)))),
-    el('tbody', {}, rows.map(({lead, contact, account}) => {
-      const name = personName(contact) || (contact ? contact.email : null) || (account ? account.name : null) || 'No contact';
-      let box = null;
-      if (bulk) {
-        box = el('input', {type: 'checkbox', name: 'lead', value: lead.id, class: 'select-lead', 'aria-label': `Select ${name}`});
-        box.checked = bulk.selected.has(lead.id);
-        box.addEventListener('change', () => {
-          if (box.checked) bulk.selected.add(lead.id); else bulk.selected.delete(lead.id);
-          bulk.onSelect();
-        });
-      }
-      const due = lead.followUpAt && isDue(lead.followUpAt);
-      return el('tr', {class: fresh.has(lead.id) ? 'new' : null, dataset: {leadId: lead.id}},
-        box ? el('td', {}, box) : null,
-        el('td', {}, el('a', {href: `#/leads/${lead.id}`, class: 'lead-link'}, name),
-          contact && contact.email && name !== contact.email ? el('span', {class: 'sub'}, contact.email) : null),
-        el('td', {}, account ? el('a', {href: `#/accounts/${account.id}`}, account.name || 'Account')
-          : (contact && contact.companyName) || '—'),
-        el('td', {}, lead.topic || '—', el('span', {class: 'sub'}, contextText(lead.context))),
-        el('td', {class: 'owner'}, ownerName(lead)),
-        el('td', {}, lead.grade ? el('span', {class: 'grade'}, lead.grade) : '—'),
-        el('td', {class: 'number'}, lead.score ?? '—'),
-        el('td', {}, stageName(lead.stage)),
-        el('td', {class: 'activity'}, activityText(lead.lastActivity)),
-        el('td', {class: due ? 'follow-up due' : 'follow-up'}, lead.followUpAt
-          ? el('time', {datetime: lead.followUpAt}, `${dateTime(lead.followUpAt)}${due ? ' (due)' : ''}`) : '—'),
-        el('td', {class: 'number'}, el('time', {datetime: lead.createdAt, title: lead.createdAt}, age(lead.createdAt))));
-    })));
+    el('tbody', {}, rows.map((r) => rowOf(r, fresh, bulk))));
+}
+
+/** One lead's row in a queue (with its selection box for bulk actions). */
+function rowOf({lead, contact, account}, fresh, bulk) {
+  const name = personName(contact) || (contact ? contact.email : null) || (account ? account.name : null) || 'No contact';
+  let box = null;
+  if (bulk) {
+    box = el('input', {type: 'checkbox', name: 'lead', value: lead.id, class: 'select-lead', 'aria-label': `Select ${name}`});
+    box.checked = bulk.selected.has(lead.id);
+    box.addEventListener('change', () => {
+      if (box.checked) bulk.selected.add(lead.id); else bulk.selected.delete(lead.id);
+      bulk.onSelect();
+    });
+  }
+  const due = lead.followUpAt && isDue(lead.followUpAt);
+  return el('tr', {class: fresh.has(lead.id) ? 'new' : null, dataset: {leadId: lead.id}},
+    box ? el('td', {}, box) : null,
+    el('td', {}, el('a', {href: `#/leads/${lead.id}`, class: 'lead-link'}, name),
+      contact && contact.email && name !== contact.email ? el('span', {class: 'sub'}, contact.email) : null),
+    el('td', {}, account ? el('a', {href: `#/accounts/${account.id}`}, account.name || 'Account')
+      : (contact && contact.companyName) || '—'),
+    el('td', {}, lead.topic || '—', el('span', {class: 'sub'}, contextText(lead.context))),
+    el('td', {class: 'owner'}, ownerName(lead)),
+    el('td', {}, lead.grade ? el('span', {class: 'grade'}, lead.grade) : '—'),
+    el('td', {class: 'number'}, lead.score ?? '—'),
+    el('td', {}, stageName(lead.stage)),
+    el('td', {class: 'activity'}, activityText(lead.lastActivity)),
+    el('td', {class: due ? 'follow-up due' : 'follow-up'}, lead.followUpAt
+      ? el('time', {datetime: lead.followUpAt}, `${dateTime(lead.followUpAt)}${due ? ' (due)' : ''}`) : '—'),
+    el('td', {class: 'number'}, el('time', {datetime: lead.createdAt, title: lead.createdAt}, age(lead.createdAt))));
 }
 
 /**
