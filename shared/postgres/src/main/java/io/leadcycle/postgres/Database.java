@@ -163,8 +163,10 @@ public final class Database implements AutoCloseable {
    *
    * <p>PostgreSQL runs a connection's statements in the order they were sent; once one of them fails, every
    * later one fails too ("current transaction is aborted") and {@code COMMIT} rolls back. So a {@code COMMIT}
-   * sent behind the last statements commits exactly when all of them succeeded, and the work's future (which
-   * waits for every statement it sent) tells which it was.
+   * sent behind the last statements commits exactly when all of them succeeded, and the work's future tells
+   * which it was, as long as it waits for every statement it sent and lets their failures through (none of
+   * intake's is recovered). The answer's command tag ({@code COMMIT} or {@code ROLLBACK}) is not needed, and
+   * the client does not expose it.
    */
   public static final class Commit {
 
