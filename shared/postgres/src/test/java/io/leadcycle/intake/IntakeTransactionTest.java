@@ -11,6 +11,7 @@ import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.Failures;
 import io.leadcycle.store.FormStore;
 import io.leadcycle.testing.TestDatabase;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -193,5 +194,52 @@ class IntakeTransactionTest {
     assertThat(TestDatabase.count("SELECT count(*) FROM contacts WHERE first_name = 'Ada'")).isEqualTo(1);
     assertThat(intake.submit(form, submission("s-2", "Augusta"), null).await().contact().updated()).isTrue();
     assertThat(TestDatabase.count("SELECT count(*) FROM intake_receipts")).isEqualTo(2);
+  }
+
+  @Test
+  void racingDeliveriesOfOneSubmissionWhoseFirstFailsLastMakeOneOfEachAndReplayIt() throws Exception {
+    // The first transaction to reach the mark fails there (not a retryable failure): it is answered with its
+    // failure, and the deliveries that waited for its receipt claim the key after its rollback: one of them
+    // creates, the others replay that one's answer.
+    sql("CREATE SEQUENCE test_attempts");
+    sql("CREATE FUNCTION test_abort_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF nextval('test_attempts') = 1 THEN PERFORM pg_sleep(0.2); "
+        + "RAISE EXCEPTION 'refused once' USING ERRCODE = 'P0001'; END IF; RETURN NEW; END $$");
+    sql("CREATE TRIGGER test_refuse BEFORE INSERT ON contacts_to_rescore FOR EACH ROW "
+        + "EXECUTE FUNCTION test_abort_once()");
+    IntakeService shared = new IntakeService(TestDatabase.database()); // 16 connections: a real race
+    int deliveries = 8;
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(deliveries);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<IntakeResult>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < deliveries; i++) {
+      answers.add(threads.submit(() -> {
+        start.await();
+        return shared.submit(form, submission("s-1", "Ada"), null).await();
+      }));
+    }
+    start.countDown();
+    int failed = 0;
+    List<IntakeResult> results = new java.util.ArrayList<>();
+    for (java.util.concurrent.Future<IntakeResult> answer : answers) {
+      try {
+        results.add(answer.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(Failures.sqlState(e.getCause())).isEqualTo("P0001");
+        failed++;
+      }
+    }
+    threads.shutdown();
+
+    assertThat(failed).isEqualTo(1);
+    assertThat(results).filteredOn(r -> !r.replayed()).hasSize(1);
+    IntakeResult first = results.stream().filter(r -> !r.replayed()).findFirst().orElseThrow();
+    assertThat(first.contact().created()).isTrue();
+    assertThat(results).filteredOn(IntakeResult::replayed).hasSize(deliveries - 2)
+        .allSatisfy(r -> assertThat(r.contact()).isEqualTo(first.contact()));
+    for (String table : new String[] {"contacts", "leads", "interactions", "contacts_to_rescore", "intake_receipts"}) {
+      assertThat(TestDatabase.count("SELECT count(*) FROM " + table)).as(table).isEqualTo(1);
+    }
+    assertNoTransactionLeftOpen();
   }
 }
