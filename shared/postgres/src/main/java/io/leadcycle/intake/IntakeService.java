@@ -358,8 +358,8 @@ public final class IntakeService {
    * Every path of a submission ends here, after its other statements were sent. Without a contact there
    * is nothing to record an interaction on or to rescore.
    */
-  private Future<IntakeResult> finish(SqlConnection conn, Commit commit, Form form, Submission submission, String key,
-      IntakeLedger ledger, RecordOutcome contact, RecordOutcome lead) {
+  private Future<IntakeResult> finish(SqlConnection conn, Commit commit, Form form, Submission submission,
+      String key, IntakeLedger ledger, RecordOutcome contact, RecordOutcome lead) {
     UUID interactionId = contact == null ? null : UUID.randomUUID();
     List<String> warnings = new ArrayList<>(submission.warnings());
     if (form.updateMode() == UpdateMode.ONLY_LEADS && contact == null) {
