@@ -13,7 +13,12 @@ public record HttpResponse(int status, Map<String, String> headers, String body)
   public static final int RETRY_AFTER_SECONDS = 5;
 
   public static HttpResponse json(int status, JsonObject body) {
-    return new HttpResponse(status, Map.of("content-type", "application/json"), body.encode());
+    return json(status, body.encode());
+  }
+
+  /** A JSON answer already encoded (e.g. the text intake also stored with its receipt). */
+  public static HttpResponse json(int status, String encodedBody) {
+    return new HttpResponse(status, Map.of("content-type", "application/json"), encodedBody);
   }
 
   /** An answer without a body, e.g. 204 to a CORS preflight. */

@@ -65,7 +65,8 @@ public interface IntakeLedger {
       @Override
       public Future<Void> complete(SqlConnection conn, String key, IntakeResult result, JsonObject received,
           String outcome) {
-        return receipts.complete(conn, formId, key, result.createdSomething(), result.toJson(), received, outcome);
+        return receipts.complete(conn, formId, key, result.createdSomething(), result.encodedJson(), received,
+            outcome);
       }
     };
   }

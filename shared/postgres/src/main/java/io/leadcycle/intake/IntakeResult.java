@@ -5,18 +5,90 @@ import io.leadcycle.runtime.Metrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * What one submission did: the contact and lead it created or updated and the interaction it recorded,
  * or, for a replay, what its first delivery did. Stored with the receipt, so a replay answers exactly
  * the same. Each source decides what this means for its caller (HTTP: 201 when something was created).
+ *
+ * <p>A class rather than a record only to keep its encoded JSON ({@link #encodedJson}): the receipt stores
+ * the same text the HTTP answer sends, encoded once.
  */
-public record IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId,
-    boolean replayed, List<String> warnings) {
+public final class IntakeResult {
 
-  public IntakeResult {
-    warnings = List.copyOf(warnings);
+  private final String submissionId;
+  private final RecordOutcome contact;
+  private final RecordOutcome lead;
+  private final UUID interactionId;
+  private final boolean replayed;
+  private final List<String> warnings;
+  private String encodedJson;
+
+  public IntakeResult(String submissionId, RecordOutcome contact, RecordOutcome lead, UUID interactionId,
+      boolean replayed, List<String> warnings) {
+    this.submissionId = submissionId;
+    this.contact = contact;
+    this.lead = lead;
+    this.interactionId = interactionId;
+    this.replayed = replayed;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  public String submissionId() {
+    return submissionId;
+  }
+
+  public RecordOutcome contact() {
+    return contact;
+  }
+
+  public RecordOutcome lead() {
+    return lead;
+  }
+
+  public UUID interactionId() {
+    return interactionId;
+  }
+
+  public boolean replayed() {
+    return replayed;
+  }
+
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * {@link #toJson()} as text, encoded on first use and kept (the result never changes; two threads racing
+   * here both encode the same text, and a String is safe to share).
+   */
+  public String encodedJson() {
+    String encoded = encodedJson;
+    if (encoded == null) {
+      encoded = toJson().encode();
+      encodedJson = encoded;
+    }
+    return encoded;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof IntakeResult that && replayed == that.replayed
+        && Objects.equals(submissionId, that.submissionId) && Objects.equals(contact, that.contact)
+        && Objects.equals(lead, that.lead) && Objects.equals(interactionId, that.interactionId)
+        && warnings.equals(that.warnings);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(submissionId, contact, lead, interactionId, replayed, warnings);
+  }
+
+  @Override
+  public String toString() {
+    return "IntakeResult" + toJson().encode();
   }
 
   /** One record touched by intake. */

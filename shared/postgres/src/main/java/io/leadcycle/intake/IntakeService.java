@@ -11,6 +11,7 @@ import io.leadcycle.domain.Submission;
 import io.leadcycle.domain.UpdateMode;
 import io.leadcycle.intake.IntakeResult.RecordOutcome;
 import io.leadcycle.postgres.Database;
+import io.leadcycle.postgres.Database.Commit;
 import io.leadcycle.leads.LeadCreation;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
@@ -122,20 +123,20 @@ public final class IntakeService {
   private Future<IntakeResult> submit(Form form, Submission submission, String key, IntakeLedger ledger,
       boolean matchContact, Sender sender) {
     if (!form.updateMode().touchesContacts()) {
-      return database.inIdempotentTransaction(conn -> ledger.claim(conn, key)
+      return database.inIdempotentTransaction((conn, commit) -> ledger.claim(conn, key)
           .compose(claimed -> claimed
-              ? finish(conn, form, submission, key, ledger, null, null)
+              ? finish(conn, commit, form, submission, key, ledger, null, null)
               : ledger.response(conn, key).map(IntakeResult::replayOf)));
     }
     if (!matchContact) {
-      return database.inIdempotentTransaction(conn -> ledger.claim(conn, key)
+      return database.inIdempotentTransaction((conn, commit) -> ledger.claim(conn, key)
           .compose(claimed -> claimed
-              ? process(conn, form, submission, sender, key, ledger, null)
+              ? process(conn, commit, form, submission, sender, key, ledger, null)
               : ledger.response(conn, key).map(IntakeResult::replayOf)));
     }
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
-    return database.inIdempotentTransaction(conn -> {
+    return database.inIdempotentTransaction((conn, commit) -> {
       // Sent together (pipelined): PostgreSQL runs them in this order, so the match query starts only
       // once the lock is held and sees whatever the previous holder committed. A replay pays for a lock
       // it does not need, which is cheaper than a round trip for every first delivery.
@@ -143,16 +144,16 @@ public final class IntakeService {
       Future<Void> locked = locks.lock(conn, contactKey.lockName());
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
       return Future.all(claimed, locked, match).compose(all -> claimed.result()
-          ? process(conn, form, submission, sender, key, ledger, match.result())
+          ? process(conn, commit, form, submission, sender, key, ledger, match.result())
           : ledger.response(conn, key).map(IntakeResult::replayOf));
     });
   }
 
-  private Future<IntakeResult> process(SqlConnection conn, Form form, Submission submission, Sender sender,
-      String key, IntakeLedger ledger, MatchedContact match) {
+  private Future<IntakeResult> process(SqlConnection conn, Commit commit, Form form, Submission submission,
+      Sender sender, String key, IntakeLedger ledger, MatchedContact match) {
     boolean writesContacts = form.updateMode().writesContacts();
     if (match == null && writesContacts && form.accountLinking().keyOf(submission.contact()).isEmpty()) {
-      return newPerson(conn, form, submission, key, ledger);
+      return newPerson(conn, commit, form, submission, key, ledger);
     }
     // A contact keeps the account it has (never moved silently); only without one is the account linked.
     Future<UUID> linkedAccount = match != null && match.accountId() != null
@@ -165,7 +166,7 @@ public final class IntakeService {
         Future<RecordOutcome> lead = match == null
             ? contactlessLead(conn, form, sender, submission.contact(), accountId)
             : upsertLead(conn, form, sender, submission.contact(), match.id(), accountId);
-        return lead.compose(l -> finish(conn, form, submission, key, ledger, contact, l));
+        return lead.compose(l -> finish(conn, commit, form, submission, key, ledger, contact, l));
       }
       Future<RecordOutcome> contact = match == null
           ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId)
@@ -176,13 +177,13 @@ public final class IntakeService {
       return contact.compose(c -> {
         if (!form.updateMode().touchesLeads()) {
           return recordConsent(conn, form, c.id(), consentChanges)
-              .compose(recorded -> finish(conn, form, submission, key, ledger, c, null));
+              .compose(recorded -> finish(conn, commit, form, submission, key, ledger, c, null));
         }
         // A contact created just now has no lead to match.
         Future<RecordOutcome> lead = c.created() ? createLead(conn, form, submission.contact(), c.id(), accountId)
             : upsertLead(conn, form, sender, submission.contact(), c.id(), accountId);
         return lead.compose(l -> recordConsent(conn, form, c.id(), consentChanges)
-            .compose(recorded -> finish(conn, form, submission, key, ledger, c, l)));
+            .compose(recorded -> finish(conn, commit, form, submission, key, ledger, c, l)));
       });
     });
   }
@@ -192,15 +193,15 @@ public final class IntakeService {
    * there is no lead to match (leads are matched within their contact) and nothing to wait for: every
    * write goes out at once.
    */
-  private Future<IntakeResult> newPerson(SqlConnection conn, Form form, Submission submission, String key,
-      IntakeLedger ledger) {
+  private Future<IntakeResult> newPerson(SqlConnection conn, Commit commit, Form form, Submission submission,
+      String key, IntakeLedger ledger) {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
     RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
     Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
     Future<?> leadInserted = lead == null ? Future.succeededFuture()
         : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), ACTOR,
             reason(form));
-    Future<IntakeResult> finished = finish(conn, form, submission, key, ledger, contact, lead);
+    Future<IntakeResult> finished = finish(conn, commit, form, submission, key, ledger, contact, lead);
     return Future.all(contactInserted, leadInserted, finished).map(all -> finished.result());
   }
 
@@ -353,11 +354,12 @@ public final class IntakeService {
 
   /**
    * The last writes depend on nothing but what is known now, so they are sent together (pipelined on
-   * the connection) instead of one round trip after another. Without a contact there is nothing to
-   * record an interaction on or to rescore.
+   * the connection) instead of one round trip after another, and the transaction's COMMIT with them.
+   * Every path of a submission ends here, after its other statements were sent. Without a contact there
+   * is nothing to record an interaction on or to rescore.
    */
-  private Future<IntakeResult> finish(SqlConnection conn, Form form, Submission submission, String key,
-      IntakeLedger ledger, RecordOutcome contact, RecordOutcome lead) {
+  private Future<IntakeResult> finish(SqlConnection conn, Commit commit, Form form, Submission submission,
+      String key, IntakeLedger ledger, RecordOutcome contact, RecordOutcome lead) {
     UUID interactionId = contact == null ? null : UUID.randomUUID();
     List<String> warnings = new ArrayList<>(submission.warnings());
     if (form.updateMode() == UpdateMode.ONLY_LEADS && contact == null) {
@@ -367,13 +369,15 @@ public final class IntakeService {
     Future<Void> completed = ledger.complete(conn, key, result, received(submission),
         outcome(form.updateMode(), contact, lead));
     if (contact == null) {
+      commit.now();
       return completed.map(done -> result);
     }
-    return Future.all(
-            recordInteraction(conn, form, submission, interactionId, contact.id(), ledger.interactionSourceKey(key)),
-            rescoring.mark(conn, contact.id()),
-            completed)
-        .map(done -> result);
+    Future<UUID> recorded =
+        recordInteraction(conn, form, submission, interactionId, contact.id(), ledger.interactionSourceKey(key));
+    Future<Void> marked = rescoring.mark(conn, contact.id());
+    // These are the transaction's last statements: COMMIT goes out with them, not a round trip later.
+    commit.now();
+    return Future.all(recorded, marked, completed).map(done -> result);
   }
 
   /** The submission as it arrived, for the form's submission log. */

@@ -17,9 +17,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
-/** The connection pool and the one way to run a transaction. */
+/** The connection pool and the ways to run a transaction. */
 public final class Database implements AutoCloseable {
 
   private final Pool pool;
@@ -145,11 +146,80 @@ public final class Database implements AutoCloseable {
    * As {@link #inTransaction}, and also once more when the connection closed under it (a frozen Lambda):
    * then nobody knows whether the commit happened, so only work that is idempotent by itself (intake,
    * with its receipts) may use this.
+   *
+   * <p>The transaction is written by hand, so that it costs two round trips fewer than the client's own:
+   * {@code BEGIN} goes out with the first statements instead of being waited for, and the work may send
+   * {@code COMMIT} with its last statements ({@link Commit#now}) instead of after their answers. In AWS
+   * the database is a network hop away, and a submission holds its connection across every round trip.
    */
-  public <T> Future<T> inIdempotentTransaction(Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(work)
+  public <T> Future<T> inIdempotentTransaction(BiFunction<SqlConnection, Commit, Future<T>> work) {
+    return pool.withConnection(conn -> pipelined(conn, work))
         .recover(failure -> Failures.isAbortedByServer(failure) || Failures.isClosedConnection(failure)
-            ? pool.withTransaction(work) : Future.failedFuture(failure));
+            ? pool.withConnection(conn -> pipelined(conn, work)) : Future.failedFuture(failure));
+  }
+
+  /**
+   * The {@code COMMIT} of a transaction run by {@link #inIdempotentTransaction}, sent early on request.
+   *
+   * <p>PostgreSQL runs a connection's statements in the order they were sent; once one of them fails, every
+   * later one fails too ("current transaction is aborted") and {@code COMMIT} rolls back. So a {@code COMMIT}
+   * sent behind the last statements commits exactly when all of them succeeded, and the work's future tells
+   * which it was, as long as it waits for every statement it sent and lets their failures through (none of
+   * intake's is recovered). The answer's command tag ({@code COMMIT} or {@code ROLLBACK}) is not needed, and
+   * the client does not expose it.
+   */
+  public static final class Commit {
+
+    private final SqlConnection conn;
+    /** The answer to the transaction's end, COMMIT or ROLLBACK, once sent. */
+    private Future<Void> answer;
+
+    private Commit(SqlConnection conn) {
+      this.conn = conn;
+    }
+
+    /**
+     * Sends {@code COMMIT} now, behind the statements already sent, without waiting for their answers. Only
+     * once the work has sent every statement of the transaction, and when nothing but those statements'
+     * answers can fail its future any more: after this, a failure of the work's own code would be reported
+     * although the writes were committed.
+     */
+    public void now() {
+      if (answer == null) {
+        answer = conn.query("COMMIT").execute().mapEmpty();
+      }
+    }
+  }
+
+  private static <T> Future<T> pipelined(SqlConnection conn, BiFunction<SqlConnection, Commit, Future<T>> work) {
+    // Not waited for: PostgreSQL answers BEGIN before it runs the next statement, and a BEGIN that failed
+    // (a broken connection) fails every statement sent behind it.
+    Future<Void> begun = conn.query("BEGIN").execute().mapEmpty();
+    Commit commit = new Commit(conn);
+    Future<T> done = start(work, conn, commit);
+    Future<T> worked = begun.compose(b -> done, failure -> done.transform(ignored -> Future.failedFuture(failure)));
+    return worked.transform(outcome -> {
+      if (outcome.succeeded()) {
+        commit.now();
+        // An error on COMMIT itself (a deferred constraint) fails the transaction, as with the client's own.
+        return commit.answer.map(committed -> outcome.result());
+      }
+      // Failed: every statement sent after the failure failed too, so an early COMMIT rolled back. Otherwise
+      // roll back here. The connection goes back to the pool only once the transaction has ended.
+      if (commit.answer == null) {
+        commit.answer = conn.query("ROLLBACK").execute().mapEmpty(); // and a late now() sends nothing
+      }
+      return commit.answer.transform(ignored -> Future.failedFuture(outcome.cause()));
+    });
+  }
+
+  private static <T> Future<T> start(BiFunction<SqlConnection, Commit, Future<T>> work, SqlConnection conn,
+      Commit commit) {
+    try {
+      return work.apply(conn, commit);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** Runs read-only work, retried once on a closed connection. */

@@ -59,12 +59,13 @@ public final class IntakeReceiptStore {
   /**
    * Stores what the submission carried and did: the answer replays get, the submission as received
    * and the outcome in words. {@code status} is kept for support queries: 201 when the submission
-   * created a contact or lead, else 200 (what an HTTP source answered).
+   * created a contact or lead, else 200 (what an HTTP source answered). {@code response} is JSON text, the
+   * one the HTTP answer sends, so it is encoded once.
    */
   public Future<Void> complete(SqlClient client, String formId, String submissionKey, boolean createdSomething,
-      JsonObject response, JsonObject received, String outcome) {
+      String response, JsonObject received, String outcome) {
     return client.preparedQuery("""
-            UPDATE intake_receipts SET status = $3, response = $4, received = $5, outcome = $6
+            UPDATE intake_receipts SET status = $3, response = $4::text::jsonb, received = $5, outcome = $6
              WHERE form_id = $1 AND submission_key = $2""")
         .execute(Tuple.of(formId, submissionKey, createdSomething ? 201 : 200, response, received, outcome))
         .mapEmpty();

@@ -74,13 +74,23 @@ public final class RescoringMarks {
   }
 
   /**
-   * Claims up to {@code limit} unclaimed (or expired) marks, oldest first; marks another run is
-   * claiming right now are skipped. Run it in a transaction of its own, committed before scoring.
+   * Claims up to {@code limit} marks: those whose lease ran out (a run that died) first, then the unclaimed
+   * ones, oldest first; marks another run is claiming right now are skipped. Run it in a transaction of its
+   * own, committed before scoring.
+   *
+   * <p>Each kind is read from its own partial index (V20), so a claim never walks the marks running batches
+   * hold, and the rows are updated by {@code ctid} (a TID scan) instead of joining the ids back to the
+   * table. A mark changed between the statement's start and its lock (marked again by intake) is not
+   * updated, as its new version is not the statement's to see: it stays free for the next claim.
    */
   public Future<List<Claimed>> claim(SqlClient client, int limit, Instant now) {
     return client.preparedQuery("UPDATE contacts_to_rescore m SET claimed_until = $2::timestamptz + interval '" + LEASE + "'"
-            + " WHERE m.contact_id IN (SELECT contact_id FROM contacts_to_rescore"
-            + " WHERE claimed_until IS NULL OR claimed_until < $2 ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            + " WHERE m.ctid = ANY (ARRAY("
+            + "SELECT ctid FROM (SELECT ctid FROM contacts_to_rescore WHERE claimed_until < $2"
+            + " ORDER BY claimed_until LIMIT $1 FOR UPDATE SKIP LOCKED) expired"
+            + " UNION ALL SELECT ctid FROM (SELECT ctid FROM contacts_to_rescore WHERE claimed_until IS NULL"
+            + " ORDER BY marked_at LIMIT $1 FOR UPDATE SKIP LOCKED) free"
+            + " LIMIT $1))"
             + " RETURNING m.contact_id, m.marked_at")
         .execute(Tuple.of(limit, now.atOffset(java.time.ZoneOffset.UTC)))
         .map(rows -> {

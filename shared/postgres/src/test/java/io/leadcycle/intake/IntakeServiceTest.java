@@ -71,4 +71,19 @@ class IntakeServiceTest {
     assertThat(bodies).extracting(b -> b.getJsonObject("contact").getString("id")).containsOnly(
         bodies.get(0).getJsonObject("contact").getString("id"));
   }
+
+  @Test
+  void theReceiptKeepsTheAnswersTextAndAReplayAnswersTheSame() {
+    Form form = form("launch", Map.of("name", "Launch page", "kind", "marketing_page"));
+    IntakeResult first = intake.submit(form, submission(form, "s-1", Map.of("email", "ada@example.com")), null).await();
+
+    // Encoded once: the receipt stored the text the HTTP answer sends.
+    JsonObject stored = database.pool().query("SELECT response FROM intake_receipts").execute().await()
+        .iterator().next().getJsonObject("response");
+    assertThat(stored).isEqualTo(new JsonObject(first.encodedJson())).isEqualTo(first.toJson());
+    IntakeResult replay = intake.submit(form, submission(form, "s-1", Map.of("email", "ada@example.com")), null)
+        .await();
+    assertThat(replay.replayed()).isTrue();
+    assertThat(replay.encodedJson()).isEqualTo(first.toJson().put("replayed", true).encode());
+  }
 }

@@ -75,4 +75,64 @@ class RescoringMarksTest {
     assertThat(TestDatabase.count("SELECT count(*) FROM contacts_to_rescore")).isEqualTo(1);
     assertThat(claim(10)).extracting(Claimed::contactId).containsExactly(b);
   }
+
+  @Test
+  void runsDiedLeasesComeFirstThenTheOldestFreeMarksWithinTheLimit() {
+    TestDatabase.database().pool().query("""
+        INSERT INTO contacts (id) SELECT gen_random_uuid() FROM generate_series(1, 8);
+        INSERT INTO contacts_to_rescore (contact_id, marked_at)
+          SELECT id, now() - make_interval(mins => row_number() OVER (ORDER BY id)::int) FROM contacts;
+        -- three held by a run whose lease ran out, one still held
+        UPDATE contacts_to_rescore SET claimed_until = now() - interval '1 minute'
+         WHERE contact_id IN (SELECT contact_id FROM contacts_to_rescore ORDER BY marked_at DESC LIMIT 3);
+        UPDATE contacts_to_rescore SET claimed_until = now() + interval '1 minute'
+         WHERE contact_id = (SELECT contact_id FROM contacts_to_rescore ORDER BY marked_at LIMIT 1)""")
+        .execute().await();
+    List<UUID> expired = ids("SELECT contact_id FROM contacts_to_rescore WHERE claimed_until < now()");
+    List<UUID> oldestFree = ids("SELECT contact_id FROM contacts_to_rescore WHERE claimed_until IS NULL"
+        + " ORDER BY marked_at LIMIT 2");
+
+    List<Claimed> claimed = claim(5);
+
+    assertThat(claimed).extracting(Claimed::contactId).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.Stream.concat(expired.stream(), oldestFree.stream()).toList());
+    assertThat(claim(10)).hasSize(2); // the rest of the free ones; the one still held stays held
+    assertThat(claim(10)).isEmpty();
+  }
+
+  @Test
+  void concurrentRunsClaimEveryMarkExactlyOnce() throws Exception {
+    int markCount = 2_000;
+    TestDatabase.database().pool().query("INSERT INTO contacts (id) SELECT gen_random_uuid() FROM generate_series(1, "
+        + markCount + "); INSERT INTO contacts_to_rescore (contact_id) SELECT id FROM contacts").execute().await();
+    int runs = 8;
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(runs);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<List<UUID>>> claimedByRun = new java.util.ArrayList<>();
+    for (int r = 0; r < runs; r++) {
+      claimedByRun.add(threads.submit(() -> {
+        start.await();
+        List<UUID> mine = new java.util.ArrayList<>();
+        for (List<Claimed> batch = claim(37); !batch.isEmpty(); batch = claim(37)) {
+          batch.forEach(c -> mine.add(c.contactId()));
+        }
+        return mine;
+      }));
+    }
+    start.countDown();
+    List<UUID> all = new java.util.ArrayList<>();
+    for (java.util.concurrent.Future<List<UUID>> run : claimedByRun) {
+      all.addAll(run.get());
+    }
+    threads.shutdown();
+
+    assertThat(all).hasSize(markCount).doesNotHaveDuplicates();
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts_to_rescore WHERE claimed_until IS NULL")).isZero();
+  }
+
+  private static List<UUID> ids(String sql) {
+    List<UUID> ids = new java.util.ArrayList<>();
+    TestDatabase.database().pool().query(sql).execute().await().forEach(row -> ids.add(row.getUUID(0)));
+    return ids;
+  }
 }

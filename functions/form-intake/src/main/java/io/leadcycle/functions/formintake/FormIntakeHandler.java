@@ -127,7 +127,9 @@ public final class FormIntakeHandler extends HttpFunction {
       IntakeResult result = accepted.result();
       HttpResponse answer = redirects ? BrowserPosts.redirect(form, null)
           // Signed: 201 when this delivery created a contact or lead; a replay or an update is 200.
-          : accepted.sender() == Sender.SIGNED ? HttpResponse.json(result.createdSomething() ? 201 : 200, result.toJson())
+          // (The text its receipt stored: encoded once.)
+          : accepted.sender() == Sender.SIGNED
+              ? HttpResponse.json(result.createdSomething() ? 201 : 200, result.encodedJson())
           // Anonymous: neither the body nor the status may tell what exists, so every first delivery is 201.
           : HttpResponse.json(result.replayed() ? 200 : 201, result.anonymousJson());
       return BrowserPosts.withCors(form, request, answer);
