@@ -37,8 +37,9 @@ ALTER TABLE leads
 -- The view "due": one user's open follow-ups, soonest first.
 CREATE INDEX leads_follow_ups_by_user ON leads (follow_up_user_id, follow_up_at, id)
   WHERE status = 'open' AND follow_up_at IS NOT NULL;
--- sort=due on any view (all included): leads with a follow-up first, by its time.
-CREATE INDEX leads_by_follow_up ON leads (follow_up_at, id);
+-- sort=due on other views has no index of its own: it sorts the view's rows (read through the view's index).
+-- An index over every lead would cost each intake insert (measured: docs/performance.md) for an order that
+-- queues rarely use.
 -- The claim of follow-ups coming due: only those not yet announced.
 CREATE INDEX leads_follow_ups_to_announce ON leads (follow_up_at)
   WHERE follow_up_due_notified_at IS NULL AND follow_up_at IS NOT NULL;

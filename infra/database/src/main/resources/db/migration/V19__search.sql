@@ -68,8 +68,10 @@ CREATE FUNCTION leads_keep_grade_rank() RETURNS trigger
     RETURN NEW;
   END $$;
 
+-- WHEN: a new lead has no grade yet, so intake's inserts do not call the function at all.
 CREATE TRIGGER leads_grade_rank BEFORE INSERT OR UPDATE OF score, grade ON leads
-  FOR EACH ROW EXECUTE FUNCTION leads_keep_grade_rank();
+  FOR EACH ROW WHEN (NEW.grade IS NOT NULL OR NEW.grade_rank IS NOT NULL)
+  EXECUTE FUNCTION leads_keep_grade_rank();
 
 UPDATE leads SET grade_rank = lead_grade_rank(id, score, grade) WHERE grade IS NOT NULL AND score IS NOT NULL;
 

@@ -425,7 +425,7 @@ public final class LeadStore {
         case GRADE -> "(" + GRADE_KEY + " > $" + first + " OR (" + GRADE_KEY + " = $" + first + " AND ("
             + SCORE_KEY + " < $" + (first + 1) + " OR (" + SCORE_KEY + " = $" + (first + 1) + " AND l.id > $"
             + (first + 2) + "))))";
-        // Two shapes rather than one with a NULL test, so each can read leads_by_follow_up in order.
+        // Two shapes rather than one with a NULL test: a page without a follow-up time skips all that have one.
         case DUE -> position.followUp() != null
             ? "((l.follow_up_at, l.id) > ($" + first + ", $" + (first + 1) + ") OR l.follow_up_at IS NULL)"
             : "(l.follow_up_at IS NULL AND l.id > $" + first + ")";
