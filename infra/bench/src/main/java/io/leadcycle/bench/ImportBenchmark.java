@@ -404,6 +404,9 @@ public final class ImportBenchmark {
     for (String timer : List.of("SCORE_RECALCULATION", "THRESHOLD_NOTIFICATION", "MAINTENANCE")) {
       env.put("LEADCYCLE_SCHEDULE_SECONDS_" + timer, "0");
     }
+    // Since imports nudge score recalculation through its queue, the queues wait too (a day), or the nudged runs
+    // would drain the marks the comparison counts and share the cores with the import.
+    env.put("LEADCYCLE_QUEUE_DELIVERY_MILLIS", Integer.toString(24 * 3600 * 1000));
     progress("product: starting the local server (-Xmx" + o.heap() + ") on port " + port + " (log: " + log + ")" + of);
     Process server = builder.start();
     resources.server = server;
