@@ -52,6 +52,16 @@ public final class ContactService {
     return database.read(conn -> accounts.find(conn, id));
   }
 
+  /** The accounts of {@code ids} that exist, in their order (unknown ids are left out). */
+  public Future<java.util.List<Account>> findAccounts(java.util.List<UUID> ids) {
+    return database.read(conn -> accounts.findAll(conn, ids));
+  }
+
+  /** The contacts of {@code ids} that exist, with their open lead ids, in their order (unknown ids are left out). */
+  public Future<java.util.List<Contact>> findAll(java.util.List<UUID> ids) {
+    return database.read(conn -> contacts.findAll(conn, ids));
+  }
+
   /** The contact with its open lead ids, or null. */
   public Future<Contact> find(UUID id) {
     return database.read(conn -> contacts.findById(conn, id));

@@ -11,6 +11,7 @@ import io.leadcycle.domain.ContactInput;
 import io.leadcycle.domain.ContactPatch;
 import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.IdList;
 import io.leadcycle.domain.InvalidInput;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadPatch;
@@ -187,10 +188,16 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   /**
-   * {@code ?email=}: the contacts with that normalized email (normally one). Else every contact, newest first,
+   * {@code ?ids=}: the contacts of those ids that exist, in their order, on one page. {@code ?email=}: the
+   * contacts with that normalized email (normally one). Else every contact, newest first,
    * cursor-paged ({@code limit}, {@code after}), or those matching {@code q}, or of account {@code accountId}.
    */
   private HttpResponse findContacts(HttpRequest request) {
+    IdList ids = IdList.parse(request.queryParameter("ids"));
+    if (ids != null) {
+      requireAlone(request, "ids", "email", "q", "after", "accountId", "limit");
+      return HttpResponse.json(200, JsonViews.page(contacts().findAll(ids.ids()).await(), JsonViews::contact, null));
+    }
     String email = request.queryParameter("email");
     if (email != null) {
       if (email.isBlank()) {
@@ -214,8 +221,17 @@ public final class LeadManagementHandler extends HttpFunction {
         page.more() ? Paging.next(last.createdAt(), last.id()) : null));
   }
 
-  /** Every account, newest first, cursor-paged ({@code limit}, {@code after}), or those matching {@code q}. */
+  /**
+   * {@code ?ids=}: the accounts of those ids that exist, in their order, on one page. Else every account, newest
+   * first, cursor-paged ({@code limit}, {@code after}), or those matching {@code q}.
+   */
   private HttpResponse listAccounts(HttpRequest request) {
+    IdList ids = IdList.parse(request.queryParameter("ids"));
+    if (ids != null) {
+      requireAlone(request, "ids", "q", "after", "limit");
+      return HttpResponse.json(200, JsonViews.page(contacts().findAccounts(ids.ids()).await(), JsonViews::account,
+          null));
+    }
     SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
     int limit = Paging.limit(request);
     Paging.Cursor after = Paging.after(request);
@@ -369,6 +385,19 @@ public final class LeadManagementHandler extends HttpFunction {
       + "due (follow-ups first, soonest first; the default of view=due)";
 
   /** Query parameter {@code name} as a UUID, null when absent; 400 naming it when it is not one. */
+  /**
+   * 400 naming the first of {@code others} sent beside {@code ids}: a lookup by ids answers every record asked
+   * for on one page, so a search, a cursor or a page size beside it would mean nothing.
+   */
+  private static void requireAlone(HttpRequest request, String ids, String... others) {
+    for (String other : others) {
+      if (request.queryParameter(other) != null) {
+        throw new InvalidInput(other, ids + " looks up the records it names, all on one page; leave " + other
+            + " out, or leave out ids to browse or search");
+      }
+    }
+  }
+
   private static UUID uuidQuery(HttpRequest request, String name, String what) {
     String value = request.queryParameter(name);
     if (value == null) {
