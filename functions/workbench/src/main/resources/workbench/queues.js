@@ -1,7 +1,7 @@
 // The queues (mine, unassigned, my calls, due follow-ups, telemarketing, sales): a table of leads with
 // filters, a search, a sort, paging to the end by the API's cursors, bulk actions for sales managers, and
 // a poll that notices new leads.
-import {ApiError, api, cached, inWords, pageSize, salespeople} from './api.js';
+import {ApiError, api, cachedMany, inWords, pageSize, salespeople} from './api.js';
 import {activityText, age, contextText, dateTime, isDue, ownerName, personName, STAGES, stageName} from './format.js';
 import {announce, el, field, show} from './dom.js';
 import {roleMay} from './rules.js';
@@ -163,7 +163,7 @@ export function renderQueue(main, name, roles) {
     const shown = table.querySelector('tbody');
     if (how === 'more' && shown && before.length > 0 && items.length >= before.length) {
       // "Load more" adds the next page's rows under those shown: a 2,000-lead queue is not rebuilt ten times.
-      const rows = await Promise.all(items.slice(before.length).map(row));
+      const rows = await rowsOf(items.slice(before.length));
       if (state.stopped) {
         return;
       }
@@ -174,7 +174,7 @@ export function renderQueue(main, name, roles) {
       const all = table.querySelector('#select-all');
       if (all) all.checked = false;
     } else if (!polled || changed || state.known === null) {
-      const rows = await Promise.all(items.map(row));
+      const rows = await rowsOf(items);
       if (state.stopped) {
         return;
       }
@@ -256,12 +256,14 @@ function pathOf(queue, state, after) {
   return `/v1/leads?${query}`;
 }
 
-async function row(lead) {
-  const [contact, account] = await Promise.all([
-    lead.contactId ? cached(`/v1/contacts/${lead.contactId}`).catch(() => null) : null,
-    lead.accountId ? cached(`/v1/accounts/${lead.accountId}`).catch(() => null) : null,
+/** The rows of `leads`: each lead with its contact and account, all of them looked up in one request per kind. */
+async function rowsOf(leads) {
+  const [contacts, accounts] = await Promise.all([
+    cachedMany('contacts', leads.map((lead) => lead.contactId)),
+    cachedMany('accounts', leads.map((lead) => lead.accountId)),
   ]);
-  return {lead, contact, account};
+  return leads.map((lead) => ({lead, contact: (lead.contactId && contacts.get(lead.contactId)) || null,
+    account: (lead.accountId && accounts.get(lead.accountId)) || null}));
 }
 
 function leadLabel(lead, contact, account) {
