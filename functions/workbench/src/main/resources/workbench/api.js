@@ -201,8 +201,9 @@ const IDS_PER_LOOKUP = 100;
 /**
  * The contacts (`kind` 'contacts') or accounts ('accounts') of `ids`, as a Map by id, null for those that do
  * not exist or could not be read. Those not yet known on this page load are asked for together, one
- * `GET /v1/{kind}?ids=` per 200: a page of leads costs one request for its contacts and one for its accounts,
- * not one per row. Each record lands in the same cache as `cached('/v1/{kind}/{id}')`, so `forget` still works.
+ * `GET /v1/{kind}?ids=` per 100: a page of leads costs a request or two for its contacts and as many for its
+ * accounts, not one per row. Each record lands in the same cache as `cached('/v1/{kind}/{id}')`, so `forget`
+ * still works.
  */
 export async function cachedMany(kind, ids) {
   const wanted = [...new Set(ids.filter(Boolean))];
