@@ -595,6 +595,15 @@ class WorkbenchBrowserTest {
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("telemarketing-status"), "2,000 leads."));
     assertThat(rowIds()).containsExactlyInAnyOrderElementsOf(calls);
     System.out.printf("paged to the end of 2,000 leads in %d ms%n", (System.nanoTime() - paging) / 1_000_000);
+    // Each page's contacts and accounts come in a request or two per kind (ids=, 100 at a time), not one per row:
+    // 2,000 rows with 2,000 contacts make 20 contact look-ups at most, not 2,000.
+    List<String> contactLookups = requested().stream().filter(url -> url.contains("/v1/contacts")).toList();
+    List<String> accountLookups = requested().stream().filter(url -> url.contains("/v1/accounts")).toList();
+    assertThat(contactLookups).isNotEmpty().hasSizeLessThanOrEqualTo(20).allMatch(url -> url.contains("/v1/contacts?ids="));
+    assertThat(accountLookups).hasSizeLessThanOrEqualTo(20).allMatch(url -> url.contains("/v1/accounts?ids="));
+    // ... and every row still shows its contact's name.
+    assertThat(script("return [...document.querySelectorAll('#telemarketing-table tbody a.lead-link')]"
+        + ".filter((a) => !a.textContent.startsWith('Caller ')).length")).isEqualTo(0L);
 
     // With 2,000 leads loaded the poll reads the first page only, not ten.
     script("performance.clearResourceTimings()");
