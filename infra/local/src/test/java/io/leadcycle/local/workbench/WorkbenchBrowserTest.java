@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -419,7 +421,7 @@ class WorkbenchBrowserTest {
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/leads/" + order.get(1)));
     waitForStage("Telemarketing acceptance");
     assertThat(browser.findElement(By.id("lead-position")).getText()).isEqualTo("Lead 2 of 5 in telemarketing queue");
-    browser.findElement(By.id("next-lead")).click();
+    clickFresh("next-lead");
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/leads/" + order.get(2)));
 
     // The accepted lead is in "my calls" and in "mine", its last activity (the note) and follow-up (the call's) shown.
@@ -566,6 +568,8 @@ class WorkbenchBrowserTest {
    * sales manager assigns 350 leads in two bulk actions to two salespeople and disqualifies 50 in one; each
    * salesperson finds theirs in "mine" and works through several with "next lead", converting and disqualifying.
    */
+  private final List<JsonObject> leaving = new ArrayList<>();
+
   @Test
   void aTwoThousandLeadDayIsWorkedByEachRole() throws Exception {
     TestDatabase.reset();
@@ -573,6 +577,7 @@ class WorkbenchBrowserTest {
     JsonObject max = user("Max Manager", "sales_manager");
     JsonObject sue = user("Sue Closer", "sales");
     JsonObject sven = user("Sven Seller", "sales");
+    leaving.addAll(List.of(tara, max, sue, sven));
     long seeding = System.nanoTime();
     List<String> calls = importLeads("fair-2026", "caller", 2000);
     List<String> sales = importLeads("webinar-2026", "buyer", 400);
@@ -704,18 +709,31 @@ class WorkbenchBrowserTest {
           submit("convert-form", null);
           waitForResult("convert", "Converted into an opportunity.");
         }
-        browser.findElement(By.id("next-lead")).click();
+        clickFresh("next-lead");
       }
       waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/leads/" + mine.get(4)));
       assertThat(api("GET", "/v1/leads/" + mine.get(0), null).getString("status")).isEqualTo("converted");
       assertThat(api("GET", "/v1/leads/" + mine.get(2), null).getString("status")).isEqualTo("disqualified");
-      browser.findElement(By.id("back-to-queue")).click();
+      clickFresh("back-to-queue");
       waiting.until(d -> rowCount() == theirs.size() - 4);
     }
-    // Users outlive the database reset between tests: these leave, so other tests' owner pickers stay theirs.
-    for (JsonObject user : List.of(tara, max, sue, sven)) {
+  }
+
+  /** Users outlive the database reset between tests: this test's leave, so other tests' owner pickers stay theirs. */
+  @AfterEach
+  void theDaysUsersLeave() throws Exception {
+    for (JsonObject user : leaving) {
       api("DELETE", "/v1/users/" + user.getString("id"), null);
     }
+    leaving.clear();
+  }
+
+  /** Clicks the element with {@code id} as it is now: the page re-renders after actions, so it finds it again. */
+  private void clickFresh(String id) {
+    waiting.until(d -> {
+      d.findElement(By.id(id)).click();
+      return true;
+    });
   }
 
   /**
