@@ -219,6 +219,32 @@ class ProcessesHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void twoPublishesAtOnceMakeTheDraftLiveOnce() throws Exception {
+    String id = create(ENTERPRISE).getString("id");
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<APIGatewayV2HTTPResponse>> publishes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      publishes.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return step(id, "publish");
+      }));
+    }
+    start.countDown();
+
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<APIGatewayV2HTTPResponse> publish : publishes) {
+      statuses.add(publish.get().getStatusCode());
+    }
+
+    assertThat(statuses).containsExactlyInAnyOrder(200, 409);
+    assertThat(ok(get(id)).getJsonArray("versions")).containsExactly(1);
+  }
+
+  @Test
   void aLiveProcessIsRetiredOnceAndARetiredOneIsNotEdited() {
     String id = create(ENTERPRISE).getString("id");
     assertThat(assertProblem(step(id, "retire"), 409).getString("detail")).contains("draft");
