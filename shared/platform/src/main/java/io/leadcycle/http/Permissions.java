@@ -17,7 +17,7 @@ import java.util.Set;
  * every function's routes and fails on one without an entry). docs/api.md shows this table; a test
  * checks that it does.
  *
- * <p>Reading is open to every role (leads, contacts, accounts, scoring models, the user list): who works a
+ * <p>Reading is open to every role (leads, contacts, accounts, scoring models, processes, the user list): who works a
  * lead needs its context; what a role changes is what this table narrows.
  */
 public final class Permissions {
@@ -80,6 +80,14 @@ public final class Permissions {
     route("GET /v1/accounts", ANY_ROLE);
     route("GET /v1/accounts/{accountId}", ANY_ROLE);
     route("POST /v1/accounts", PEOPLE_WORK);
+    // Process definitions (lead-management): read by everyone who works leads, shaped by marketing
+    route("GET /v1/processes", ANY_ROLE);
+    route("GET /v1/processes/{processId}", ANY_ROLE);
+    route("GET /v1/processes/{processId}/versions/{version}", ANY_ROLE);
+    route("POST /v1/processes", MARKETING);
+    route("PUT /v1/processes/{processId}", MARKETING);
+    route("POST /v1/processes/{processId}/publish", MARKETING);
+    route("POST /v1/processes/{processId}/retire", MARKETING);
     // Forms and matching strategies (form-intake)
     route("GET /v1/forms", MARKETING);
     route("GET /v1/forms/{formId}", MARKETING);

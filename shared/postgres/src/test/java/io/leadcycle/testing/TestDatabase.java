@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * One real PostgreSQL per test JVM (embedded, migrated once). Tests isolate themselves by calling
- * {@link #reset()}, which empties every table but keeps the built-in matching strategies.
+ * {@link #reset()}, which empties every table but keeps the built-in matching strategies and process.
  */
 public final class TestDatabase {
 
@@ -81,6 +81,7 @@ public final class TestDatabase {
           last_poll_outcome = NULL, last_poll_responses = NULL, last_successful_poll_at = NULL, last_error = NULL,
           last_error_at = NULL, counts_since = now(), poll_lease_until = NULL;
         DELETE FROM matching_strategies WHERE id NOT IN ('default-contact', 'default-lead');
+        DELETE FROM processes WHERE id <> 'default';
         """;
 
   /** A single number from a query (e.g. {@code SELECT count(*) FROM contacts}). */

@@ -39,6 +39,10 @@ import io.leadcycle.leads.LeadService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
 import io.leadcycle.runtime.Nudge;
 import io.leadcycle.process.ProcessAction;
+import io.leadcycle.process.ProcessDefinition;
+import io.leadcycle.process.ProcessStatus;
+import io.leadcycle.processes.ProcessService;
+import io.leadcycle.store.ProcessStore;
 import io.leadcycle.process.ProcessRequest;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
@@ -55,7 +59,8 @@ import java.util.function.Supplier;
 /**
  * Lead management: contacts (every {@code /v1/contacts} route), accounts and leads by hand, the
  * five-stage process actions (each allowed to the roles {@link Permissions} names), the telemarketing and
- * sales views, each lead's timeline, and the people who work them ({@code /v1/me}, {@code /v1/users}).
+ * sales views, each lead's timeline, the people who work them ({@code /v1/me}, {@code /v1/users}), and the
+ * process definitions ({@code /v1/processes}: drafted, published, versioned, retired; the shipped one read-only).
  * Every route is a management route.
  *
  * <p>A process action that wrote lead events nudges threshold notification once its transaction has
@@ -112,7 +117,80 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("GET", "/v1/users", Access.MANAGEMENT, this::listUsers),
         new Route("POST", "/v1/users", Access.MANAGEMENT, this::createUser),
         new Route("PATCH", "/v1/users/{userId}", Access.MANAGEMENT, this::patchUser),
-        new Route("DELETE", "/v1/users/{userId}", Access.MANAGEMENT, this::disableUser));
+        new Route("DELETE", "/v1/users/{userId}", Access.MANAGEMENT, this::disableUser),
+        new Route("POST", "/v1/processes", Access.MANAGEMENT, this::createProcess),
+        new Route("GET", "/v1/processes", Access.MANAGEMENT, this::listProcesses),
+        new Route("GET", "/v1/processes/{processId}", Access.MANAGEMENT, this::getProcess),
+        new Route("PUT", "/v1/processes/{processId}", Access.MANAGEMENT, this::replaceProcess),
+        new Route("POST", "/v1/processes/{processId}/publish", Access.MANAGEMENT, this::publishProcess),
+        new Route("POST", "/v1/processes/{processId}/retire", Access.MANAGEMENT, this::retireProcess),
+        new Route("GET", "/v1/processes/{processId}/versions/{version}", Access.MANAGEMENT, this::processVersion));
+  }
+
+  // ---- process definitions ----
+
+  private HttpResponse createProcess(HttpRequest request) {
+    ProcessDefinition definition = ProcessDefinition.parse(request.jsonMap());
+    return HttpResponse.json(201, ProcessViews.process(processes().create(definition).await()));
+  }
+
+  /** {@code ?status=draft|live|retired&limit=&after=}: processes in creation order, the shipped one first. */
+  private HttpResponse listProcesses(HttpRequest request) {
+    String statusName = request.queryParameter("status");
+    ProcessStatus status = statusName == null ? null : ProcessStatus.fromWireName(statusName)
+        .orElseThrow(() -> new InvalidInput("status", "one of: draft, live, retired"));
+    int limit = Paging.limit(request);
+    Paging.KeyCursor after = Paging.afterTimeAndKey(request);
+    ProcessStore.Page page = processes().list(status, after == null ? null : after.at(),
+        after == null ? null : after.key(), limit).await();
+    String next = page.more() ? Paging.next(page.last().createdAt(), page.last().id()) : null;
+    return HttpResponse.json(200, JsonViews.page(page.items(), ProcessViews::process, next));
+  }
+
+  private HttpResponse getProcess(HttpRequest request) {
+    return HttpResponse.json(200, ProcessViews.process(processes().get(processId(request)).await()));
+  }
+
+  /** A draft is replaced in place; a live process gets a new version, live at once. */
+  private HttpResponse replaceProcess(HttpRequest request) {
+    String id = processId(request);
+    ProcessDefinition definition = ProcessDefinition.parse(request.jsonMap());
+    return HttpResponse.json(200, ProcessViews.process(processes().replace(id, definition).await()));
+  }
+
+  /** No body: one that is sent is not read. */
+  private HttpResponse publishProcess(HttpRequest request) {
+    return HttpResponse.json(200, ProcessViews.process(processes().publish(processId(request)).await()));
+  }
+
+  /** No body: one that is sent is not read. */
+  private HttpResponse retireProcess(HttpRequest request) {
+    return HttpResponse.json(200, ProcessViews.process(processes().retire(processId(request)).await()));
+  }
+
+  private HttpResponse processVersion(HttpRequest request) {
+    String id = processId(request);
+    String raw = request.pathParameter("version");
+    int version;
+    try {
+      version = Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      version = 0;
+    }
+    if (version < 1) {
+      throw new NotFound("Process " + id + " has no version " + raw + ": versions are numbered from 1.");
+    }
+    return HttpResponse.json(200, ProcessViews.version(processes().version(id, version).await()));
+  }
+
+  /** The shipped process's id, or a UUID: anything else names no process (404, like an unknown id). */
+  private static String processId(HttpRequest request) {
+    String raw = request.pathParameter("processId");
+    return ProcessDefinition.DEFAULT_ID.equals(raw) ? raw : request.uuidPathParameter("processId", "process").toString();
+  }
+
+  private ProcessService processes() {
+    return new ProcessService(database.get());
   }
 
   /**
