@@ -130,10 +130,10 @@ class WorkbenchBrowserTest {
     assertThat(row(lead).getText()).contains("Paula Kay", "Signed in by code");
 
     // "Forget token" forgets it and offers to sign out of the hosted pages, which send the browser back.
-    browser.findElement(By.id("forget-token")).click();
+    clickFresh(By.id("forget-token"));
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-notice"), "forgotten"));
     assertThat(script("return sessionStorage.getItem('leadcycle.workbench.token')")).isNull();
-    browser.findElement(By.id("sign-out-button")).click();
+    clickFresh(By.id("sign-out-button"));
     waiting.until(d -> hosted.logouts() == 1);
     waiting.until(ExpectedConditions.elementToBeClickable(By.id("sign-in-button")));
     assertThat(browser.getCurrentUrl()).isEqualTo(base() + "/workbench/");
@@ -141,7 +141,7 @@ class WorkbenchBrowserTest {
     // An answer with a state this tab did not send is refused in words, and its code is never exchanged.
     hosted.forgeState(true);
     try {
-      browser.findElement(By.id("sign-in-button")).click();
+      clickFresh(By.id("sign-in-button"));
       waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-notice"), "state does not match"));
     } finally {
       hosted.forgeState(false);
@@ -215,7 +215,7 @@ class WorkbenchBrowserTest {
         .isEqualTo(api("GET", "/v1/leads/" + seeded.byHand, null).getString("followUpAt"));
 
     // The telemarketing queue: the telemarketing-ready leads; the contact named like markup is text.
-    browser.findElement(By.cssSelector("[data-view='telemarketing']")).click();
+    clickFresh(By.cssSelector("[data-view='telemarketing']"));
     waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-lead-id='" + seeded.xssLead + "']")));
     assertThat(row(seeded.telemarketingLead).getText()).contains("Tom Baker", "Telemarketing acceptance", "Q4 push");
     assertThat(row(seeded.xssLead).findElement(By.cssSelector("a.lead-link")).getText()).isEqualTo(XSS_NAME + " Eve");
@@ -250,7 +250,7 @@ class WorkbenchBrowserTest {
             .put("notes", "Call back on Monday"));
 
     // The sales lead: stage bar, scores with the points of each rule, timeline; accept with an owner.
-    browser.findElement(By.cssSelector("[data-view='sales']")).click();
+    clickFresh(By.cssSelector("[data-view='sales']"));
     waiting.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-lead-id='" + seeded.salesLead + "'] a.lead-link")))
         .click();
     waitForStage("Sales acceptance");
@@ -271,18 +271,18 @@ class WorkbenchBrowserTest {
     assertThat(timelineText()).contains("Owner", "Sales accepted", "Inquiry", "Automated marketing qualification");
 
     // The account's page lists its leads (with score, grade and owner) and its contacts.
-    browser.findElement(By.id("account-link")).click();
+    clickFresh(By.id("account-link"));
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/accounts/" + seeded.account));
     waiting.until(ExpectedConditions.textToBe(By.id("account-title"), "Acme GmbH"));
     assertThat(browser.findElement(By.id("account-leads")).getText()).contains("Pricing request", "Sales acceptance",
         "Inbound B2B: 35 (A)", "sam", "1 lead.");
     assertThat(browser.findElement(By.id("account-contacts")).getText()).contains("Ada Lovelace", "ada@acme.example",
         "CTO", "1 contact.");
-    browser.findElement(By.cssSelector("#account-leads a.lead-link")).click();
+    clickFresh(By.cssSelector("#account-leads a.lead-link"));
     waitForStage("Sales acceptance");
 
     // Accepting again does not fit (so it is behind "More actions" now): the API's 409 is said in words next to it.
-    browser.findElement(By.cssSelector("#more-actions > summary")).click();
+    clickFresh(By.cssSelector("#more-actions > summary"));
     submit("accept-sales-form", null);
     WebElement refused = waiting.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#accept-sales-result.error")));
     assertThat(refused.getText()).startsWith("Not possible now: ").doesNotContain("{", "409", "problem");
@@ -296,7 +296,7 @@ class WorkbenchBrowserTest {
     assertThat(browser.findElements(By.cssSelector("main img, main script"))).isEmpty();
 
     // Configuration at a glance.
-    browser.findElement(By.cssSelector("[data-view='configuration']")).click();
+    clickFresh(By.cssSelector("[data-view='configuration']"));
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("config-models"), "Inbound B2B"));
     assertThat(browser.findElement(By.id("config-forms")).getText()).contains("demo", "Book a demo", "contacts and leads",
         "not required");
@@ -304,7 +304,7 @@ class WorkbenchBrowserTest {
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("config-subscribers"), "No subscribers yet."));
 
     // Forgetting the token signs out.
-    browser.findElement(By.id("forget-token")).click();
+    clickFresh(By.id("forget-token"));
     waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("token-input")));
     assertThat(script("return sessionStorage.getItem('leadcycle.workbench.token')")).isNull();
   }
@@ -341,9 +341,9 @@ class WorkbenchBrowserTest {
     waiting.until(ExpectedConditions.textToBe(By.id("signed-in"), "Signed in as Tina Caller (telemarketing)"));
     assertThat(navigation()).containsExactly("mine", "my_calls", "due", "telemarketing");
     waiting.until(d -> queueRows().size() == 2);
-    browser.findElement(By.id("telemarketing-more")).click();
+    clickFresh(By.id("telemarketing-more"));
     waiting.until(d -> queueRows().size() == 4);
-    browser.findElement(By.id("telemarketing-more")).click();
+    clickFresh(By.id("telemarketing-more"));
     waiting.until(d -> queueRows().size() == 5);
     waiting.until(ExpectedConditions.invisibilityOfElementLocated(By.id("telemarketing-more")));
     assertThat(browser.findElement(By.id("telemarketing-status")).getText()).startsWith("5 leads.");
@@ -389,7 +389,7 @@ class WorkbenchBrowserTest {
     assertThat(browser.findElement(By.id("call-follow-up")).getDomProperty("value"))
         .isEqualTo(java.time.LocalDate.now().plusDays(1) + "T09:00");
     assertThat(browser.findElement(By.id("save-call")).getText()).isEqualTo("Save the call: call back");
-    browser.findElement(By.id("save-call")).click();
+    clickFresh(By.id("save-call"));
     waitForResult("log-call", "Call saved.");
     JsonObject called = api("GET", "/v1/leads/" + first, null);
     assertThat(called.getJsonObject("lastActivity").getString("outcome")).isEqualTo("call_back");
@@ -421,11 +421,11 @@ class WorkbenchBrowserTest {
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/leads/" + order.get(1)));
     waitForStage("Telemarketing acceptance");
     assertThat(browser.findElement(By.id("lead-position")).getText()).isEqualTo("Lead 2 of 5 in telemarketing queue");
-    clickFresh("next-lead");
+    clickFresh(By.id("next-lead"));
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/leads/" + order.get(2)));
 
     // The accepted lead is in "my calls" and in "mine", its last activity (the note) and follow-up (the call's) shown.
-    browser.findElement(By.cssSelector("[data-view='my_calls']")).click();
+    clickFresh(By.cssSelector("[data-view='my_calls']"));
     waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-lead-id='" + first + "']")));
     assertThat(queueRows()).hasSize(1);
     assertThat(row(first).getText()).contains(firstTopic, "Tina Caller", "Telemarketing qualification");
@@ -439,12 +439,12 @@ class WorkbenchBrowserTest {
         .put("note", "Promised a call back").put("followUpAt", java.time.Instant.now().minusSeconds(60).toString()));
     apiAs(tina.getString("token"), "POST", "/v1/leads/" + order.get(2) + "/activities", new JsonObject().put("kind", "call")
         .put("outcome", "call_back").put("followUpAt", java.time.Instant.now().plusSeconds(5).toString()));
-    browser.findElement(By.cssSelector("[data-view='due']")).click();
+    clickFresh(By.cssSelector("[data-view='due']"));
     waiting.until(d -> rowIds().equals(List.of(order.get(1))));
     assertThat(row(order.get(1)).findElement(By.cssSelector("td.follow-up")).getText()).endsWith("(due)");
     waiting.until(d -> rowIds().equals(List.of(order.get(1), order.get(2))));
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("due-status"), "1 new lead in the due follow-ups."));
-    browser.findElement(By.cssSelector("[data-view='mine']")).click();
+    clickFresh(By.cssSelector("[data-view='mine']"));
     waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-lead-id='" + first + "']")));
 
     // A page the role may not see is refused in words, naming the roles that may.
@@ -469,7 +469,7 @@ class WorkbenchBrowserTest {
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-count"), "3 leads selected."));
     new org.openqa.selenium.support.ui.Select(owners).selectByVisibleText("Sam Seller");
     screenshot("workbench-bulk-assign.png", false);
-    browser.findElement(By.id("bulk-assign")).click();
+    clickFresh(By.id("bulk-assign"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-result"), "3 leads assigned to Sam Seller."));
     waiting.until(d -> queueRows().size() == 2);
     for (String lead : forSales.subList(0, 3)) {
@@ -480,7 +480,7 @@ class WorkbenchBrowserTest {
     api("DELETE", "/v1/users/" + sid.getString("id"), null);
     row(forSales.get(3)).findElement(By.cssSelector("input.select-lead")).click();
     new org.openqa.selenium.support.ui.Select(owners).selectByVisibleText("Sid Leaving");
-    browser.findElement(By.id("bulk-assign")).click();
+    clickFresh(By.id("bulk-assign"));
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bulk-result"), "could not be"));
     assertThat(browser.findElement(By.id("bulk-result")).getText())
         .isEqualTo("No lead was assigned to Sid Leaving. 1 could not be: Buy 4 (Buyer Number4): Not accepted: the user Sid Leaving is disabled.");
@@ -488,7 +488,7 @@ class WorkbenchBrowserTest {
 
     // Disqualify in bulk, with the reason kept on the lead.
     browser.findElement(By.id("bulk-reason")).sendKeys("Duplicate of an existing deal");
-    browser.findElement(By.id("bulk-disqualify")).click();
+    clickFresh(By.id("bulk-disqualify"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-result"), "1 lead disqualified."));
     waiting.until(d -> queueRows().size() == 1);
     JsonObject disqualified = api("GET", "/v1/leads/" + forSales.get(3), null);
@@ -545,7 +545,7 @@ class WorkbenchBrowserTest {
 
     // The contact's page: its facts and its open leads with their owner; the lead links back.
     String buyer = api("GET", "/v1/leads/" + forSales.get(1), null).getString("contactId");
-    browser.findElement(By.id("contact-link")).click();
+    clickFresh(By.id("contact-link"));
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/contacts/" + buyer));
     waiting.until(ExpectedConditions.textToBe(By.id("contact-title"), "Buyer Number2"));
     assertThat(browser.findElement(By.id("contact-leads")).getText()).contains("Buy 2", "Sales acceptance", "Sam Seller");
@@ -643,7 +643,7 @@ class WorkbenchBrowserTest {
       assertThat(worked.getJsonObject("owner").getString("name")).isEqualTo("Tara Dialer");
       assertThat(worked.getJsonObject("lastActivity").getString("outcome")).isEqualTo("no_answer");
     }
-    browser.findElement(By.cssSelector("[data-view='my_calls']")).click();
+    clickFresh(By.cssSelector("[data-view='my_calls']"));
     waiting.until(d -> rowIds().size() == 6);
     assertThat(rowIds()).containsExactlyInAnyOrderElementsOf(order.subList(0, 6));
 
@@ -654,16 +654,16 @@ class WorkbenchBrowserTest {
     WebElement owners = browser.findElement(By.id("bulk-owner"));
     // Users of other tests may be listed too (users outlive a test's reset).
     waiting.until(d -> owners.getText().contains("Sue Closer") && owners.getText().contains("Sven Seller"));
-    browser.findElement(By.id("select-all")).click();
+    clickFresh(By.id("select-all"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-count"), "200 leads selected."));
     List<String> toSue = rowIds();
     new org.openqa.selenium.support.ui.Select(owners).selectByVisibleText("Sue Closer");
-    browser.findElement(By.id("bulk-assign")).click();
+    clickFresh(By.id("bulk-assign"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-result"), "200 leads assigned to Sue Closer."));
     waiting.until(d -> rowCount() == 200 && java.util.Collections.disjoint(rowIds(), toSue));
     List<String> rest = rowIds();
     assertThat(rest).containsExactlyInAnyOrderElementsOf(sales.stream().filter(id -> !toSue.contains(id)).toList());
-    browser.findElement(By.id("select-all")).click();
+    clickFresh(By.id("select-all"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-count"), "200 leads selected."));
     List<String> toDisqualify = rest.subList(150, 200);
     for (String lead : toDisqualify) {
@@ -671,12 +671,12 @@ class WorkbenchBrowserTest {
     }
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-count"), "150 leads selected."));
     new org.openqa.selenium.support.ui.Select(owners).selectByVisibleText("Sven Seller");
-    browser.findElement(By.id("bulk-assign")).click();
+    clickFresh(By.id("bulk-assign"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-result"), "150 leads assigned to Sven Seller."));
     waiting.until(d -> rowIds().size() == 50);
-    browser.findElement(By.id("select-all")).click();
+    clickFresh(By.id("select-all"));
     browser.findElement(By.id("bulk-reason")).sendKeys("Students, not buyers");
-    browser.findElement(By.id("bulk-disqualify")).click();
+    clickFresh(By.id("bulk-disqualify"));
     waiting.until(ExpectedConditions.textToBe(By.id("bulk-result"), "50 leads disqualified."));
     waiting.until(ExpectedConditions.textToBe(By.id("unassigned-table"), "No leads here right now."));
     assertThat(api("GET", "/v1/leads/" + toDisqualify.get(0), null).getString("disqualificationReason"))
@@ -709,12 +709,12 @@ class WorkbenchBrowserTest {
           submit("convert-form", null);
           waitForResult("convert", "Converted into an opportunity.");
         }
-        clickFresh("next-lead");
+        clickFresh(By.id("next-lead"));
       }
       waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/leads/" + mine.get(4)));
       assertThat(api("GET", "/v1/leads/" + mine.get(0), null).getString("status")).isEqualTo("converted");
       assertThat(api("GET", "/v1/leads/" + mine.get(2), null).getString("status")).isEqualTo("disqualified");
-      clickFresh("back-to-queue");
+      clickFresh(By.id("back-to-queue"));
       waiting.until(d -> rowCount() == theirs.size() - 4);
     }
   }
@@ -729,10 +729,13 @@ class WorkbenchBrowserTest {
     leaving.clear();
   }
 
-  /** Clicks the element with {@code id} as it is now: the page re-renders after actions, so it finds it again. */
-  private void clickFresh(String id) {
+  /**
+   * Clicks the element {@code by} finds as it is now: the page re-renders as it polls and after actions, so an
+   * element found a moment ago may be gone (a stale element was not clicked, so finding it again is safe).
+   */
+  private void clickFresh(By by) {
     waiting.until(d -> {
-      d.findElement(By.id(id)).click();
+      d.findElement(by).click();
       return true;
     });
   }
