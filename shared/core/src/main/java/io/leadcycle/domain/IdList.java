@@ -36,7 +36,7 @@ public record IdList(List<UUID> ids) {
     }
     Set<UUID> distinct = new LinkedHashSet<>();
     for (int i = 0; i < pieces.length; i++) {
-      distinct.add(uuid(pieces[i], what + "; id " + (i + 1) + " is not one"));
+      distinct.add(uuid(pieces[i], "ids", what + "; id " + (i + 1) + " is not one"));
     }
     if (distinct.size() > MAX) {
       throw new InvalidInput("ids", what + "; " + distinct.size() + " given");
@@ -44,15 +44,16 @@ public record IdList(List<UUID> ids) {
     return new IdList(new ArrayList<>(distinct));
   }
 
-  private static UUID uuid(String piece, String message) {
+  /** {@code value} as a UUID, written in full; 400 naming {@code field} with {@code message} otherwise. */
+  public static UUID uuid(String value, String field, String message) {
     // UUID.fromString takes short forms such as "1-2-3-4-5": only the canonical 36 characters count.
-    if (piece.length() != 36) {
-      throw new InvalidInput("ids", message);
+    if (value.length() != 36) {
+      throw new InvalidInput(field, message);
     }
     try {
-      return UUID.fromString(piece);
+      return UUID.fromString(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidInput("ids", message);
+      throw new InvalidInput(field, message);
     }
   }
 }

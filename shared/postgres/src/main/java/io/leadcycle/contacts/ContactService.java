@@ -12,6 +12,7 @@ import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.Normalize;
 import io.leadcycle.domain.NotFound;
+import io.leadcycle.domain.SearchQuery;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.store.AccountStore;
 import io.leadcycle.store.AdvisoryLocks;
@@ -20,6 +21,8 @@ import io.leadcycle.store.MatchingStrategyStore;
 import io.leadcycle.store.RescoringMarks;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -53,12 +56,12 @@ public final class ContactService {
   }
 
   /** The accounts of {@code ids} that exist, in their order (unknown ids are left out). */
-  public Future<java.util.List<Account>> findAccounts(java.util.List<UUID> ids) {
+  public Future<List<Account>> findAccounts(List<UUID> ids) {
     return database.read(conn -> accounts.findAll(conn, ids));
   }
 
   /** The contacts of {@code ids} that exist, with their open lead ids, in their order (unknown ids are left out). */
-  public Future<java.util.List<Contact>> findAll(java.util.List<UUID> ids) {
+  public Future<List<Contact>> findAll(List<UUID> ids) {
     return database.read(conn -> contacts.findAll(conn, ids));
   }
 
@@ -67,21 +70,18 @@ public final class ContactService {
     return database.read(conn -> contacts.findById(conn, id));
   }
 
-  /** A page of contacts, newest first, matching {@code search} when given (null: all of them). */
-  public Future<io.leadcycle.store.ContactStore.Page<Contact>> list(io.leadcycle.domain.SearchQuery search,
-      java.time.Instant afterCreated, UUID afterId, int limit) {
-    return list(search, null, afterCreated, afterId, limit);
-  }
-
-  /** As above, only the contacts of {@code account} when given. */
-  public Future<io.leadcycle.store.ContactStore.Page<Contact>> list(io.leadcycle.domain.SearchQuery search,
-      UUID account, java.time.Instant afterCreated, UUID afterId, int limit) {
+  /**
+   * A page of contacts, newest first, matching {@code search} and of {@code account} when given (null: all of
+   * them).
+   */
+  public Future<ContactStore.Page<Contact>> list(SearchQuery search, UUID account, Instant afterCreated,
+      UUID afterId, int limit) {
     return database.read(conn -> contacts.list(conn, search, account, afterCreated, afterId, limit));
   }
 
   /** A page of accounts, newest first, matching {@code search} when given (null: all of them). */
-  public Future<io.leadcycle.store.ContactStore.Page<Account>> listAccounts(io.leadcycle.domain.SearchQuery search,
-      java.time.Instant afterCreated, UUID afterId, int limit) {
+  public Future<ContactStore.Page<Account>> listAccounts(SearchQuery search, Instant afterCreated, UUID afterId,
+      int limit) {
     return database.read(conn -> accounts.list(conn, search, afterCreated, afterId, limit));
   }
 

@@ -180,14 +180,9 @@ public final class ContactStore {
 
   /**
    * Contacts newest first, each with its open lead ids; only those matching {@code search} (by their own
-   * words or their account's) when given; from after ({@code afterCreated}, {@code afterId}) when given.
+   * words or their account's) and of {@code account} (contacts_account) when given; from after
+   * ({@code afterCreated}, {@code afterId}) when given.
    */
-  public Future<Page<Contact>> list(SqlClient client, SearchQuery search, Instant afterCreated, UUID afterId,
-      int limit) {
-    return list(client, search, null, afterCreated, afterId, limit);
-  }
-
-  /** As above, only the contacts of {@code account} when given (contacts_account). */
   public Future<Page<Contact>> list(SqlClient client, SearchQuery search, UUID account, Instant afterCreated,
       UUID afterId, int limit) {
     Tuple params = Tuple.tuple();
@@ -210,15 +205,11 @@ public final class ContactStore {
   }
 
   /**
-   * The statement {@link #list} runs; parameters: the search words (LIKE literals) if searching, the cursor's
-   * time and id?, the limit. The longest word finds the candidates through the trigram indexes (the contact's
-   * words, or its account's); every word must then match the contact's words or its account's.
+   * The statement {@link #list} runs; parameters: the account's id if {@code byAccount}, the search words (LIKE
+   * literals) if searching, the cursor's time and id?, the limit. The longest word finds the candidates through
+   * the trigram indexes (the contact's words, or its account's); every word must then match the contact's words
+   * or its account's.
    */
-  static String listQuery(SearchQuery search, boolean afterCursor) {
-    return listQuery(search, false, afterCursor);
-  }
-
-  /** As above; {@code byAccount}: only one account's contacts, its id the first parameter. */
   static String listQuery(SearchQuery search, boolean byAccount, boolean afterCursor) {
     StringBuilder sql = new StringBuilder("SELECT " + QUALIFIED_COLUMNS + ", " + OPEN_LEAD_IDS + " FROM contacts c");
     int parameter = byAccount ? 1 : 0;

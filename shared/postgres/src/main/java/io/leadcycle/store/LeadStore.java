@@ -299,12 +299,8 @@ public final class LeadStore {
     }
   }
 
-  /** A page of a view in the query's order; {@code last} and {@code lastPosition} name its last lead. */
-  public record Page(List<Lead> items, Lead last, Position lastPosition, boolean more) {
-
-    public Page(List<Lead> items, Lead last, boolean more) {
-      this(items, last, null, more);
-    }
+  /** A page of a view in the query's order; {@code lastPosition} is where its last lead stands in that order. */
+  public record Page(List<Lead> items, Position lastPosition, boolean more) {
   }
 
   private static final String LEAD_COLUMNS = """
@@ -532,8 +528,7 @@ public final class LeadStore {
       });
       boolean more = leads.size() > query.limit();
       List<Lead> page = more ? leads.subList(0, query.limit()) : leads;
-      return new Page(page, page.isEmpty() ? null : page.get(page.size() - 1),
-          page.isEmpty() ? null : positions.get(page.size() - 1), more);
+      return new Page(page, page.isEmpty() ? null : positions.get(page.size() - 1), more);
     });
   }
 

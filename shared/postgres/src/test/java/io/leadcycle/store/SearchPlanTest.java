@@ -78,7 +78,7 @@ class SearchPlanTest {
   @Test
   void contactSearchReadsTheContactAndAccountTrigramIndexes() {
     SearchQuery q = SearchQuery.parse("hopper");
-    JsonArray plan = plan(ContactStore.listQuery(q, false), words(q).addInteger(51));
+    JsonArray plan = plan(ContactStore.listQuery(q, false, false), words(q).addInteger(51));
 
     assertThat(indexesRead(plan)).contains("contacts_search", "accounts_search");
     assertThat(sequentialScans(plan)).doesNotContain("contacts", "accounts");

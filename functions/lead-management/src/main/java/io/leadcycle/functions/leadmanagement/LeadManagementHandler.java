@@ -273,7 +273,7 @@ public final class LeadManagementHandler extends HttpFunction {
   private HttpResponse findContacts(HttpRequest request) {
     IdList ids = IdList.parse(request.queryParameter("ids"));
     if (ids != null) {
-      requireAlone(request, "ids", "email", "q", "after", "accountId", "limit");
+      refuseBeside(request, IDS_ALONE, "email", "q", "after", "accountId", "limit");
       return HttpResponse.json(200, JsonViews.page(contacts().findAll(ids.ids()).await(), JsonViews::contact, null));
     }
     String email = request.queryParameter("email");
@@ -281,11 +281,8 @@ public final class LeadManagementHandler extends HttpFunction {
       if (email.isBlank()) {
         throw new InvalidInput("email", "the email address to look up (leave it out to browse or search with q)");
       }
-      for (String other : List.of("q", "after", "accountId")) {
-        if (request.queryParameter(other) != null) {
-          throw new InvalidInput(other, "email looks up one address; leave it out to browse or search");
-        }
-      }
+      refuseBeside(request, "email looks up one address; leave it out to browse or search", "q", "after",
+          "accountId");
       return HttpResponse.json(200, JsonViews.page(contacts().findByEmail(email).await(), JsonViews::contact, null));
     }
     UUID account = uuidQuery(request, "accountId", "an account id (a UUID)");
@@ -306,7 +303,7 @@ public final class LeadManagementHandler extends HttpFunction {
   private HttpResponse listAccounts(HttpRequest request) {
     IdList ids = IdList.parse(request.queryParameter("ids"));
     if (ids != null) {
-      requireAlone(request, "ids", "q", "after", "limit");
+      refuseBeside(request, IDS_ALONE, "q", "after", "limit");
       return HttpResponse.json(200, JsonViews.page(contacts().findAccounts(ids.ids()).await(), JsonViews::account,
           null));
     }
@@ -462,34 +459,26 @@ public final class LeadManagementHandler extends HttpFunction {
       + "score (best score first), grade (best grade first, in the model's grade order), "
       + "due (follow-ups first, soonest first; the default of view=due)";
 
-  /** Query parameter {@code name} as a UUID, null when absent; 400 naming it when it is not one. */
   /**
-   * 400 naming the first of {@code others} sent beside {@code ids}: a lookup by ids answers every record asked
-   * for on one page, so a search, a cursor or a page size beside it would mean nothing.
+   * Why a lookup by ids takes no other parameter: it answers every record asked for on one page, so a search,
+   * a cursor or a page size beside it would mean nothing.
    */
-  private static void requireAlone(HttpRequest request, String ids, String... others) {
+  private static final String IDS_ALONE = "ids looks up the records it names, all on one page; leave this out, "
+      + "or leave out ids to browse or search";
+
+  /** 400 naming the first of {@code others} that was sent, with {@code why}. */
+  private static void refuseBeside(HttpRequest request, String why, String... others) {
     for (String other : others) {
       if (request.queryParameter(other) != null) {
-        throw new InvalidInput(other, ids + " looks up the records it names, all on one page; leave " + other
-            + " out, or leave out ids to browse or search");
+        throw new InvalidInput(other, why);
       }
     }
   }
 
+  /** Query parameter {@code name} as a UUID, null when absent; 400 naming it when it is not one. */
   private static UUID uuidQuery(HttpRequest request, String name, String what) {
     String value = request.queryParameter(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      // UUID.fromString takes short forms such as "1-2-3-4-5": only the canonical 36 characters count.
-      if (value.length() != 36) {
-        throw new IllegalArgumentException();
-      }
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInput(name, what);
-    }
+    return value == null ? null : IdList.uuid(value, name, what);
   }
 
   /** {@code ?view=&stage=&grade=&accountId=&contactId=&q=&sort=created|newest|score|grade|due&limit=&after=}. */
@@ -541,11 +530,7 @@ public final class LeadManagementHandler extends HttpFunction {
         }
         case NEWEST -> {
           String[] p = Paging.afterTagged(request, "n", 2);
-          Instant created = p == null ? null : Instant.parse(p[0]);
-          if (created != null) {
-            created.atOffset(java.time.ZoneOffset.UTC); // the database's range is narrower than Instant's
-          }
-          yield p == null ? null : new LeadStore.Position(created, 0, 0, UUID.fromString(p[1]), null);
+          yield p == null ? null : new LeadStore.Position(cursorTime(p[0]), 0, 0, UUID.fromString(p[1]), null);
         }
         case GRADE -> {
           String[] p = Paging.afterTagged(request, "g", 3);
@@ -554,16 +539,20 @@ public final class LeadManagementHandler extends HttpFunction {
         }
         case DUE -> {
           String[] p = Paging.afterTagged(request, "d", 2);
-          Instant at = p == null || p[0].isEmpty() ? null : Instant.parse(p[0]);
-          if (at != null) {
-            at.atOffset(java.time.ZoneOffset.UTC); // the database's range is narrower than Instant's
-          }
-          yield p == null ? null : new LeadStore.Position(null, 0, 0, UUID.fromString(p[1]), at);
+          yield p == null ? null
+              : new LeadStore.Position(null, 0, 0, UUID.fromString(p[1]), p[0].isEmpty() ? null : cursorTime(p[0]));
         }
       };
     } catch (java.time.DateTimeException | IllegalArgumentException e) {
       throw new InvalidInput("after", "not a cursor from a previous page's \"next\"");
     }
+  }
+
+  /** A time from a cursor; the database's range is narrower than Instant's, so one beyond it is refused too. */
+  private static Instant cursorTime(String text) {
+    Instant time = Instant.parse(text);
+    time.atOffset(java.time.ZoneOffset.UTC);
+    return time;
   }
 
   /** The {@code next} cursor after {@code last} in {@code sort}: its sort keys and id. */
