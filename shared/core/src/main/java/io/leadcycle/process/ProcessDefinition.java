@@ -37,13 +37,17 @@ public record ProcessDefinition(String name, List<StageDefinition> stages) {
       StageRole.SALES_ACCEPTANCE, "sales_acceptance"));
 
   /**
-   * The shipped process as a definition: the stages of {@link LeadProcess#DEFAULT}, and on its
+   * The shipped process as a definition: the five stages of the product description, and on its
    * telemarketing-qualification stage the qualification findings {@code PATCH /v1/leads/{id}} records
-   * (free text; notes the long one). None is required: today a lead moves on without them.
+   * (free text; notes the long one). None is required: a lead moves on without them.
    */
-  public static final ProcessDefinition DEFAULT = new ProcessDefinition("Default lead process",
-      LeadProcess.DEFAULT.stages().stream().map(stage -> new StageDefinition(stage.name(), stage.role(),
-          stage.role() == StageRole.TELEMARKETING_QUALIFICATION ? qualificationFields() : List.of())).toList());
+  public static final ProcessDefinition DEFAULT = new ProcessDefinition("Default lead process", List.of(
+      new StageDefinition("inquiry", StageRole.INQUIRY, List.of()),
+      new StageDefinition("automated_marketing_qualification", StageRole.AUTOMATED_QUALIFICATION, List.of()),
+      new StageDefinition("telemarketing_acceptance", StageRole.TELEMARKETING_ACCEPTANCE, List.of()),
+      new StageDefinition("telemarketing_qualification", StageRole.TELEMARKETING_QUALIFICATION,
+          qualificationFields()),
+      new StageDefinition("sales_acceptance", StageRole.SALES_ACCEPTANCE, List.of())));
 
   public ProcessDefinition {
     stages = List.copyOf(stages);

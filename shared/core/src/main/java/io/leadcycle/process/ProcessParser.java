@@ -113,8 +113,37 @@ final class ProcessParser {
         errors.add(new FieldError("stages[" + inquiry + "].role", "the inquiry stage comes first: new leads "
             + "enter the process there"));
       }
+      lifecycleOrder(roles);
+      if (roles.containsKey(StageRole.TELEMARKETING_ACCEPTANCE)
+          && !roles.containsKey(StageRole.TELEMARKETING_QUALIFICATION)) {
+        errors.add(new FieldError("stages[" + roles.get(StageRole.TELEMARKETING_ACCEPTANCE) + "].role",
+            "a telemarketing_acceptance stage needs a telemarketing_qualification stage: accepting a lead moves "
+                + "it there"));
+      }
     }
     return stages;
+  }
+
+  /**
+   * The built-in roles keep the lifecycle's order (custom stages go anywhere after inquiry): the rules and
+   * "complete stage" move a lead forward through the list, never back into an earlier role. One error for the
+   * first role found out of order (inquiry's place has its own).
+   */
+  private void lifecycleOrder(Map<StageRole, Integer> roles) {
+    StageRole latest = null;
+    for (StageRole role : StageRole.values()) {
+      Integer index = roles.get(role);
+      if (index == null || role == StageRole.INQUIRY) {
+        continue;
+      }
+      if (latest != null && index < roles.get(latest)) {
+        errors.add(new FieldError("stages[" + index + "].role", ProcessDefinition.roleName(role) + " comes after "
+            + ProcessDefinition.roleName(latest) + " (stages[" + roles.get(latest) + "]): the built-in roles keep the "
+            + "lifecycle order " + String.join(", ", ProcessDefinition.roleNames().subList(0, 5))));
+        return;
+      }
+      latest = role;
+    }
   }
 
   private List<StageField> fields(String stagePath, Object raw) {

@@ -56,6 +56,9 @@ public class Problem extends RuntimeException implements Failure.Classified {
       case NOT_FOUND -> notFound(failure.message());
       case CONFLICT -> {
         Problem conflict = conflict(failure.message());
+        if (failure.cause() instanceof io.leadcycle.process.ProcessConflict p && !p.missingFields().isEmpty()) {
+          yield conflict.with("missingFields", new io.vertx.core.json.JsonArray(p.missingFields()));
+        }
         yield failure.cause() instanceof io.leadcycle.domain.Conflict c && c.existingId() != null
             ? conflict.with("existingId", c.existingId().toString()) : conflict;
       }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
+ * The reference machine's process ({@link LeadProcessMachine}; test code since processes are definitions).
  * A business process for leads: an ordered list of stages, each with a role. The default process has
  * the five stages of the product description; a custom process may name and order them differently,
  * as long as every role has exactly one stage.

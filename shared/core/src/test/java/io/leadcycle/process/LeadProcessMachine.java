@@ -9,7 +9,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The rules of the lead business process, as a pure function from (state, action) to a transition.
+ * The five-stage machine as it ran before processes became data ({@link ProcessMachine} runs them now), kept
+ * unchanged as the reference: {@code ProcessMachineEquivalenceTest} requires the definition-driven machine on
+ * the {@code default} definition to reach the same states, and the process tests written for this machine
+ * still pin its behaviour.
+ *
+ * <p>The rules of the lead business process, as a pure function from (state, action) to a transition.
  *
  * <p>The stage always agrees with the flags (see {@link #isConsistent}): a sales-ready lead is in sales
  * acceptance, a telemarketing-accepted one in telemarketing qualification, a telemarketing-ready one
