@@ -181,7 +181,10 @@ final class ScoringBaseline {
           'context', jsonb_build_object('kind', l.context_kind, 'id', l.context_id, 'name', l.context_name),
           'stage', %s, 'status', l.status, 'salesReady', %s, 'telemarketingReady', l.telemarketing_ready,
           'telemarketingAccepted', l.telemarketing_accepted, 'salesAccepted', l.sales_accepted, 'ownerId', l.owner_id,
-          'qualification', coalesce(l.qualification, '{}'::jsonb), 'scores', '[]'::jsonb, 'unscorableReason', null,
+          'processId', l.process_id, 'processVersion', l.process_version,
+          'stageFields', coalesce(l.stage_fields, '{}'::jsonb),
+          'qualification', coalesce(l.stage_fields -> 'telemarketing_qualification', '{}'::jsonb),
+          'scores', '[]'::jsonb, 'unscorableReason', null,
           'disqualificationReason', l.disqualification_reason, 'opportunityId', o.id,
           'createdAt', l.created_at, 'updatedAt', l.updated_at)""".formatted(stage, salesReady);
   }

@@ -10,9 +10,16 @@ import java.util.UUID;
  * Each error message says the exact shape that would have been accepted, so a user can fix the
  * request without the documentation.
  */
-public record NewLeadInput(String topic, UUID contactId, UUID accountId, MarketingContext context) {
+public record NewLeadInput(String topic, UUID contactId, UUID accountId, MarketingContext context, String processId) {
 
-  public static final List<String> FIELDS = List.of("topic", "contactId", "accountId", "context");
+  public static final List<String> FIELDS = List.of("topic", "contactId", "accountId", "context", "processId");
+  /** A lead on the shipped process. */
+  public NewLeadInput(String topic, UUID contactId, UUID accountId, MarketingContext context) {
+    this(topic, contactId, accountId, context, null);
+  }
+
+  /** The longest process id a request may name (ids are UUIDs, or {@code default}). */
+  public static final int MAX_PROCESS_ID_LENGTH = 100;
   public static final List<String> CONTEXT_FIELDS = List.of("kind", "id", "name");
   /** The longest context id or name (as long as any other text of a lead). */
   public static final int MAX_CONTEXT_TEXT_LENGTH = Submission.MAX_TEXT_LENGTH;
@@ -34,10 +41,12 @@ public record NewLeadInput(String topic, UUID contactId, UUID accountId, Marketi
     UUID contactId = Fields.optionalUuid(body, "contactId", errors);
     UUID accountId = Fields.optionalUuid(body, "accountId", errors);
     MarketingContext context = context(body.get("context"), errors);
+    // Which process the lead runs on (the shipped one unless named); the service checks it is live.
+    String processId = Fields.optionalText(body, "processId", MAX_PROCESS_ID_LENGTH, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }
-    return new NewLeadInput(topic, contactId, accountId, context);
+    return new NewLeadInput(topic, contactId, accountId, context, processId);
   }
 
   /** {@code {kind, id?, name?}}; null (with errors) when it is not such an object. */

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** How domain records look on the wire (API.md): camelCase, ISO-8601 UTC times. */
@@ -76,6 +77,9 @@ public final class JsonViews {
         .put("telemarketingAccepted", l.state().telemarketingAccepted())
         .put("salesAccepted", l.state().salesAccepted())
         .put("ownerId", l.state().ownerId())
+        .put("processId", l.processId())
+        .put("processVersion", l.processVersion())
+        .put("stageFields", stageFields(l.stageFields()))
         .put("qualification", new JsonObject(new LinkedHashMap<>(l.qualification())))
         .put("scores", scored)
         .put("score", l.bestScore())
@@ -88,6 +92,13 @@ public final class JsonViews {
         .put("followUpAt", l.followUp() == null ? null : l.followUp().at().toString())
         .put("createdAt", l.createdAt().toString())
         .put("updatedAt", l.updatedAt().toString());
+  }
+
+  /** A lead's stage field values: stage name → field name → value, in the order recorded. */
+  private static JsonObject stageFields(Map<String, Map<String, Object>> values) {
+    JsonObject stages = new JsonObject();
+    values.forEach((stage, fields) -> stages.put(stage, new JsonObject(new LinkedHashMap<>(fields))));
+    return stages;
   }
 
   /** One score of a lead: the model, score, grade, whether it reached the threshold, and why. */

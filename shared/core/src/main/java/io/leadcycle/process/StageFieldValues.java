@@ -128,9 +128,11 @@ public final class StageFieldValues {
     }
     switch (field.type()) {
       case TEXT, LONG_TEXT -> {
+        if (raw instanceof String blank && blank.isBlank()) {
+          return null; // an emptied box clears the field
+        }
         int max = field.type() == FieldType.TEXT ? MAX_TEXT_LENGTH : MAX_LONG_TEXT_LENGTH;
-        String text = Fields.text(path, raw, max, errors);
-        return text == null || text.isBlank() ? null : text;
+        return Fields.text(path, raw, max, errors);
       }
       case NUMBER -> {
         if (raw instanceof Number n && Double.isFinite(n.doubleValue())) {

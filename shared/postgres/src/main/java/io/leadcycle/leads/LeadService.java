@@ -14,8 +14,14 @@ import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.Change;
-import io.leadcycle.process.LeadProcess;
-import io.leadcycle.process.LeadProcessMachine;
+import io.leadcycle.process.ProcessMachine;
+import io.leadcycle.process.ProcessVersion;
+import io.leadcycle.process.StageDefinition;
+import io.leadcycle.process.StageField;
+import io.leadcycle.process.FieldType;
+import io.leadcycle.process.StageFieldValues;
+import io.leadcycle.processes.ProcessCatalog;
+import io.leadcycle.domain.FieldError;
 import io.leadcycle.domain.LeadStatus;
 import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessRequest;
@@ -70,7 +76,8 @@ public final class LeadService {
   }
 
   private final Database database;
-  private final LeadProcessMachine machine = new LeadProcessMachine(LeadProcess.DEFAULT);
+  private final ProcessCatalog catalog = new ProcessCatalog();
+  private final io.leadcycle.store.ProcessStore processes = new io.leadcycle.store.ProcessStore();
   private final LeadStore leads = new LeadStore();
   private final ContactStore contacts = new ContactStore();
   private final AccountStore accounts = new AccountStore();
@@ -92,10 +99,11 @@ public final class LeadService {
    * ({@link Lead#unscorableReason()}).
    */
   public Future<LeadWithTimeline> create(NewLeadInput input, String actor) {
-    return database.inTransaction(conn -> requireParents(conn, input.contactId(), input.accountId())
-        .compose(contactsAccount -> creation.create(conn, new NewLead(input.topic(), input.contactId(),
+    return database.inTransaction(conn -> catalog.live(conn, input.processId(), "processId")
+        .compose(process -> requireParents(conn, input.contactId(), input.accountId())
+        .compose(contactsAccount -> creation.create(conn, UUID.randomUUID(), new NewLead(input.topic(), input.contactId(),
             input.accountId() != null ? input.accountId() : contactsAccount,
-            input.context().kind(), input.context().id(), input.context().name(), Map.of()), actor, "created"))
+            input.context().kind(), input.context().id(), input.context().name(), Map.of()), process, actor, "created")))
         .compose(lead -> rescoring.markFactsOf(conn, lead.contactId(), lead.accountId())
             .compose(marked -> withTimeline(conn, lead.id()))));
   }
@@ -104,14 +112,30 @@ public final class LeadService {
     return database.read(conn -> withTimeline(conn, id));
   }
 
-  /** One page of a list view, each lead with its scores; a stage that the process does not have is 400. */
+  /**
+   * One page of a list view, each lead with its scores; a process that does not exist, or a stage that no process
+   * (or not the process named) has, is 400.
+   */
   public Future<ScoredPage> list(LeadStore.ListQuery query) {
-    if (query.stage() != null && !machine.process().stageNames().contains(query.stage())) {
-      throw new InvalidInput("stage", "one of: " + String.join(", ", machine.process().stageNames()));
-    }
-    return database.read(conn -> leads.list(conn, query)
+    return database.read(conn -> requireProcessAndStage(conn, query.process(), query.stage())
+        .compose(known -> leads.list(conn, query))
         .compose(page -> scores.scoresOf(conn, page.items().stream().map(Lead::id).toList())
             .map(byLead -> new ScoredPage(page, byLead))));
+  }
+
+  private Future<Void> requireProcessAndStage(SqlConnection conn, String processId, String stage) {
+    Future<Boolean> process = processId == null ? Future.succeededFuture(true) : processes.exists(conn, processId);
+    return process.compose(exists -> {
+      if (!exists) {
+        throw new InvalidInput("processId", "no process with id " + processId + " (GET /v1/processes lists them)");
+      }
+      return stage == null ? Future.succeededFuture() : processes.stageNames(conn, processId).map(names -> {
+        if (!names.contains(stage)) {
+          throw new InvalidInput("stage", "one of: " + String.join(", ", names));
+        }
+        return null;
+      });
+    });
   }
 
   /**
@@ -159,8 +183,9 @@ public final class LeadService {
             diff(edited, "topic", lead.topic(), topic);
             List<Change> takenAccount =
                 taken == null ? List.of() : List.of(new Change("accountId", null, taken.toString()));
-            return leads.updateDetails(conn, id, topic, contactId, taken != null ? taken : accountId,
-                    patch.qualificationAfter(lead.qualification()))
+            return qualificationAfter(conn, lead, patch)
+                .compose(stageFields -> leads.updateDetails(conn, id, topic, contactId,
+                    taken != null ? taken : accountId, stageFields))
                 .compose(updated -> {
                   // A new contact or account means new facts to score the lead from.
                   boolean relinked = !Objects.equals(lead.contactId(), updated.contactId())
@@ -174,6 +199,117 @@ public final class LeadService {
                 });
           });
     }));
+  }
+
+  /**
+   * The lead's stage field values with the patch's qualification findings merged into its
+   * {@value Lead#QUALIFICATION_STAGE} stage. A lead whose process has no such stage with those text fields records
+   * findings with set-fields: 400 naming each finding.
+   */
+  private Future<Map<String, Map<String, Object>>> qualificationAfter(SqlConnection conn, Lead lead, LeadPatch patch) {
+    if (patch.qualification().isEmpty()) {
+      return Future.succeededFuture(lead.stageFields());
+    }
+    return catalog.version(conn, lead.processId(), lead.processVersion()).map(process -> {
+      StageDefinition stage = process.stage(Lead.QUALIFICATION_STAGE).orElse(null);
+      List<FieldError> errors = new ArrayList<>();
+      for (String finding : patch.qualification().keySet()) {
+        boolean textField = stage != null && stage.fields().stream().anyMatch(f -> f.name().equals(finding)
+            && (f.type() == FieldType.TEXT || f.type() == FieldType.LONG_TEXT));
+        if (!textField) {
+          errors.add(new FieldError("qualification." + finding, "the lead runs on process " + process.label()
+              + ", which has no text field " + finding + " on a stage " + Lead.QUALIFICATION_STAGE
+              + ": record its stage fields with the set-fields action (POST /v1/leads/{id}/process)"));
+        }
+      }
+      if (!errors.isEmpty()) {
+        throw new InvalidInput(errors);
+      }
+      Map<String, Object> findings = new java.util.LinkedHashMap<>(
+          lead.stageFields().getOrDefault(Lead.QUALIFICATION_STAGE, Map.of()));
+      patch.qualificationAfter(lead.qualification()).forEach(findings::put);
+      patch.qualification().forEach((name, value) -> {
+        if (value == null) {
+          findings.remove(name);
+        }
+      });
+      Map<String, Map<String, Object>> all = new java.util.LinkedHashMap<>(lead.stageFields());
+      if (findings.isEmpty()) {
+        all.remove(Lead.QUALIFICATION_STAGE);
+      } else {
+        all.put(Lead.QUALIFICATION_STAGE, findings);
+      }
+      return all;
+    });
+  }
+
+  /**
+   * "Complete stage": the lead's stage is done, the next one of its process becomes its stage (409 naming the
+   * required fields still empty). As {@link #actCounting}, the outbox events it wrote included.
+   */
+  public Future<Acted> completeStage(UUID id, String reason, String actor) {
+    return database.inTransaction(conn -> lock(conn, id).compose(lead -> machineOf(conn, lead).compose(machine ->
+        applyTransition(conn, lead, null, machine.completeStage(lead.state(), lead.stageFields(), reason), actor))));
+  }
+
+  /**
+   * Records values on the fields of the lead's stage or an earlier one (null clears a value): each change a
+   * timeline entry; a user field names an existing user. No event: subscribers hear of stage changes.
+   */
+  public Future<LeadWithTimeline> setFields(UUID id, String stage, Object fields, String actor) {
+    return database.inTransaction(conn -> lock(conn, id).compose(lead -> catalog.version(conn, lead.processId(),
+        lead.processVersion()).compose(process -> {
+          StageFieldValues.Update update = StageFieldValues.set(process, lead.state(), lead.stageFields(), stage, fields);
+          return requireUsers(conn, update).compose(known -> {
+            if (update.changes().isEmpty()) {
+              return unchanged(conn, lead).map(Acted::lead);
+            }
+            return leads.updateStageFields(conn, id, update.stageFields())
+                .compose(updated -> appendAndRead(conn, updated, update.changes(), actor, "set-fields"));
+          });
+        })));
+  }
+
+  /**
+   * Moves an open lead onto another live process (or its own process's latest version), landing in the stage with
+   * the same role or the first stage; the reason is required. Its stage field values stay (they are kept by stage
+   * name, so a switch back finds them).
+   */
+  public Future<Acted> switchProcess(UUID id, String processId, String reason, String actor) {
+    if (processId == null || processId.isBlank()) {
+      throw new InvalidInput("processId", "required: the live process to move the lead to (GET /v1/processes)");
+    }
+    return database.inTransaction(conn -> lock(conn, id).compose(lead -> machineOf(conn, lead)
+        .compose(machine -> catalog.live(conn, processId, "processId").compose(target -> {
+          Transition transition = machine.switchProcess(lead.state(), target, reason);
+          return leads.updateProcess(conn, id, target, transition.after()).compose(updated -> {
+            Future<Void> events = outbox.add(conn, transition.events(), id,
+                LeadEventPayload.of(updated, transition.changes(), actor, transition.reason()));
+            Future<LeadWithTimeline> read = appendAndRead(conn, updated, transition.changes(), actor,
+                transition.reason());
+            return Future.all(events, read).map(all -> new Acted(read.result(), transition.events()));
+          });
+        }))));
+  }
+
+  private Future<ProcessMachine> machineOf(SqlConnection conn, Lead lead) {
+    return catalog.version(conn, lead.processId(), lead.processVersion()).map(ProcessMachine::new);
+  }
+
+  /** A user field names a user of Leadcycle (enabled or not: a disabled user's past work stays recorded). */
+  private Future<Void> requireUsers(SqlConnection conn, StageFieldValues.Update update) {
+    if (update.users().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return leads.existingUsers(conn, List.copyOf(update.users())).map(existing -> {
+      List<FieldError> errors = new ArrayList<>();
+      update.users().stream().filter(user -> !existing.contains(user)).forEach(user ->
+          errors.add(new FieldError("fields", "no user with id " + user + " (GET /v1/users)")));
+      if (!errors.isEmpty()) {
+        throw new InvalidInput(errors);
+      }
+      return null;
+    });
   }
 
   /**
@@ -208,20 +344,20 @@ public final class LeadService {
   }
 
   private Future<Acted> actCounting(UUID id, ProcessRequest request, String actor, UUID caller, Lead.Owner newOwner) {
-    return database.inTransaction(conn -> lock(conn, id).compose(lead -> {
+    return database.inTransaction(conn -> lock(conn, id).compose(lead -> machineOf(conn, lead).compose(machine -> {
       Transition transition = machine.apply(lead.state(), request);
       if (request.action() == ProcessAction.ASSIGN || request.action() == ProcessAction.UNASSIGN) {
         return changeOwner(conn, lead, request.action() == ProcessAction.ASSIGN ? newOwner : null, actor,
             request.reason() != null ? request.reason() : request.action().wireName());
       }
       if (request.action() == ProcessAction.ACCEPT_TELEMARKETING && caller != null) {
-        return leads.enabledUserAsOwner(conn, caller).compose(owner -> applyTransition(conn, lead, request, transition, actor)
+        return leads.enabledUserAsOwner(conn, caller).compose(owner -> applyTransition(conn, lead, request.action(), transition, actor)
             .compose(acted -> owner == null || owner.equals(acted.lead().lead().owner()) ? Future.succeededFuture(acted)
                 : changeOwner(conn, acted.lead().lead(), owner, actor, transition.reason())
                     .map(owned -> new Acted(owned.lead(), concat(acted.events(), owned.events())))));
       }
-      return applyTransition(conn, lead, request, transition, actor);
-    }));
+      return applyTransition(conn, lead, request.action(), transition, actor);
+    })));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {
@@ -259,14 +395,15 @@ public final class LeadService {
         .map(all -> new Acted(new LeadWithTimeline(lead, entries.result(), leadScores.result()), List.of()));
   }
 
-  private Future<Acted> applyTransition(SqlConnection conn, Lead lead, ProcessRequest request, Transition transition,
+  /** Writes a transition of {@code action} (null: complete-stage) with its timeline entries and outbox events. */
+  private Future<Acted> applyTransition(SqlConnection conn, Lead lead, ProcessAction action, Transition transition,
       String actor) {
     UUID id = lead.id();
     if (!transition.changedAnything()) {
       return unchanged(conn, lead);
     }
-    String disqualification = request.action() == ProcessAction.DISQUALIFY ? transition.reason() : null;
-    Future<?> opportunity = request.action() == ProcessAction.CONVERT
+    String disqualification = action == ProcessAction.DISQUALIFY ? transition.reason() : null;
+    Future<?> opportunity = action == ProcessAction.CONVERT
         ? opportunities.create(conn, lead, transition.after().ownerId()) : Future.succeededFuture();
     return opportunity
         .compose(v -> leads.updateState(conn, id, transition.after(), disqualification))

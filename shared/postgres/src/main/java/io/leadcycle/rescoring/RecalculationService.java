@@ -7,8 +7,8 @@ import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.LeadState;
 import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
-import io.leadcycle.process.LeadProcess;
-import io.leadcycle.process.LeadProcessMachine;
+import io.leadcycle.process.ProcessMachine;
+import io.leadcycle.processes.ProcessCatalog;
 import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessConflict;
 import io.leadcycle.process.ProcessRequest;
@@ -113,7 +113,7 @@ public final class RecalculationService {
   private final int batchSize;
   private final int partSize;
   private final int workers;
-  private final LeadProcessMachine machine = new LeadProcessMachine(LeadProcess.DEFAULT);
+  private final ProcessCatalog catalog = new ProcessCatalog();
   private final RescoringMarks marks = new RescoringMarks();
   private final ScoringModelStore models = new ScoringModelStore();
   private final LeadStore leads = new LeadStore();
@@ -300,16 +300,35 @@ public final class RecalculationService {
       Future<Map<UUID, Map<Integer, BehaviorFacts>>> accountBehavior =
           facts.behaviorOfAccounts(conn, accountRules, accountLeadAccounts, now);
       Future<Map<UUID, List<LeadScore>>> before = scores.scoresOf(conn, locked.stream().map(Lead::id).toList());
-      return Future.all(contactFacts, contactBehavior, accountBehavior, before).compose(all -> {
+      Future<Map<String, ProcessMachine>> machines = machinesOf(conn, locked);
+      return Future.all(contactFacts, contactBehavior, accountBehavior, before, machines).compose(all -> {
         // A contact-based lead is scored with its contact's account; an account-based lead with its own.
         List<UUID> accountIds = new ArrayList<>(accountLeadAccounts);
         contactFacts.result().values().stream().map(ContactFacts::accountId).filter(Objects::nonNull)
             .forEach(accountIds::add);
         return facts.accounts(conn, accountIds.stream().distinct().toList()).compose(accounts -> write(conn, locked,
             scoringModels, new Gathered(contactFacts.result(), accounts, contactBehavior.result(), accountBehavior.result(),
-                contactRules, accountRules), before.result(), announceGrades, now, counters));
+                contactRules, accountRules), before.result(), machines.result(), announceGrades, now, counters));
       });
     });
+  }
+
+  /** The rules of each process version the batch's leads run on, by {@link #versionKey}. */
+  private Future<Map<String, ProcessMachine>> machinesOf(SqlConnection conn, List<Lead> locked) {
+    Map<String, Future<ProcessMachine>> byVersion = new HashMap<>();
+    for (Lead lead : locked) {
+      byVersion.computeIfAbsent(versionKey(lead), key -> catalog.version(conn, lead.processId(), lead.processVersion())
+          .map(ProcessMachine::new));
+    }
+    return Future.all(List.copyOf(byVersion.values())).map(all -> {
+      Map<String, ProcessMachine> machines = new HashMap<>();
+      byVersion.forEach((key, machine) -> machines.put(key, machine.result()));
+      return machines;
+    });
+  }
+
+  private static String versionKey(Lead lead) {
+    return lead.processId() + "/" + lead.processVersion();
   }
 
   /** The facts of one batch, as gathered. */
@@ -359,7 +378,8 @@ public final class RecalculationService {
   }
 
   private Future<Void> write(SqlConnection conn, List<Lead> locked, List<ScoringModel> scoringModels, Gathered gathered,
-      Map<UUID, List<LeadScore>> before, boolean announceGrades, Instant now, Counters counters) {
+      Map<UUID, List<LeadScore>> before, Map<String, ProcessMachine> machines, boolean announceGrades, Instant now,
+      Counters counters) {
     List<NewScore> newScores = new ArrayList<>();
     List<TimelineStore.Entries> entries = new ArrayList<>();
     List<OutboxStore.Event> events = new ArrayList<>();
@@ -399,14 +419,14 @@ public final class RecalculationService {
       newScores.addAll(leadScores);
       LeadState state = lead.state();
       if (earlier.isEmpty()) {
-        Transition first = apply(state, ProcessAction.FIRST_SCORED);
+        Transition first = apply(machines.get(versionKey(lead)), state, ProcessAction.FIRST_SCORED);
         if (first != null && first.changedAnything()) {
           counters.firstScored++;
           state = record(lead, first, "first scored", null, entries, events);
         }
       }
       if (reached != null && !state.salesReady()) {
-        Transition ready = apply(state, ProcessAction.MARK_SALES_READY);
+        Transition ready = apply(machines.get(versionKey(lead)), state, ProcessAction.MARK_SALES_READY);
         if (ready != null && ready.changedAnything()) {
           counters.salesReady++;
           state = record(lead, ready, "score " + reachedScore.score() + " in model " + reached.definition().name()
@@ -450,7 +470,7 @@ public final class RecalculationService {
   }
 
   /** The transition of a scoring action, or null when the lead's state does not allow it (left as it is). */
-  private Transition apply(LeadState state, ProcessAction action) {
+  private static Transition apply(ProcessMachine machine, LeadState state, ProcessAction action) {
     try {
       return machine.apply(state, ProcessRequest.of(action));
     } catch (ProcessConflict notNow) {
@@ -471,9 +491,7 @@ public final class RecalculationService {
   private static LeadState record(Lead lead, Transition transition, String reason, LeadEventPayload.Model model,
       List<TimelineStore.Entries> entries, List<OutboxStore.Event> events) {
     entries.add(new TimelineStore.Entries(lead.id(), transition.changes(), ACTOR, reason));
-    Lead after = new Lead(lead.id(), lead.topic(), lead.contactId(), lead.accountId(), lead.context(),
-        transition.after(), lead.qualification(), lead.disqualificationReason(), lead.opportunityId(), lead.bestScore(),
-        lead.bestGrade(), lead.createdAt(), lead.updatedAt(), lead.owner(), lead.lastActivity(), lead.followUp());
+    Lead after = lead.withState(transition.after());
     JsonObject payload = LeadEventPayload.of(after, transition.changes(), ACTOR, reason, model);
     transition.events().forEach(type -> events.add(new OutboxStore.Event(type, lead.id(), payload)));
     return transition.after();

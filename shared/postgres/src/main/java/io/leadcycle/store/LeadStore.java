@@ -6,6 +6,7 @@ import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchField;
 import io.leadcycle.domain.MatchKey;
 import io.leadcycle.domain.NewLead;
+import io.leadcycle.process.ProcessVersion;
 import io.leadcycle.domain.SearchQuery;
 import io.leadcycle.domain.LeadState;
 import io.leadcycle.domain.LeadStatus;
@@ -66,7 +67,7 @@ public final class LeadStore {
   }
 
   /** One lead of a batch insert: the id chosen by the caller, and the lead. */
-  public record NewLeadWithId(UUID id, NewLead lead) {
+  public record NewLeadWithId(UUID id, NewLead lead, ProcessVersion process) {
   }
 
   /** Inserts a batch of leads created at {@code createdAt}, in one statement. */
@@ -78,10 +79,13 @@ public final class LeadStore {
     UUID[] ids = new UUID[n];
     UUID[] contacts = new UUID[n];
     UUID[] accounts = new UUID[n];
-    String[][] text = new String[12][n];
+    String[][] text = new String[14][n];
+    Integer[] versions = new Integer[n];
     for (int i = 0; i < n; i++) {
       NewLead lead = leads.get(i).lead();
+      ProcessVersion process = leads.get(i).process();
       ids[i] = leads.get(i).id();
+      versions[i] = process.version();
       contacts[i] = lead.contactId();
       accounts[i] = lead.accountId();
       Map<String, Object> details = lead.context().details();
@@ -89,7 +93,8 @@ public final class LeadStore {
       String[] row = {lead.topic(), lead.context().kind(), lead.context().id(), lead.context().name(),
           lead.context().tileId(), details == null ? null : new JsonObject(new java.util.LinkedHashMap<>(details)).encode(),
           new JsonObject(new java.util.LinkedHashMap<>(lead.submittedFields())).encode(),
-          norms.getString(0), norms.getString(1), norms.getString(2), norms.getString(3), norms.getString(4)};
+          norms.getString(0), norms.getString(1), norms.getString(2), norms.getString(3), norms.getString(4),
+          process.processId(), process.firstStage()};
       for (int column = 0; column < row.length; column++) {
         text[column][i] = row[column];
       }
@@ -101,16 +106,17 @@ public final class LeadStore {
     return client.preparedQuery("""
             INSERT INTO leads (id, contact_id, account_id, topic, context_kind, context_id, context_name, context_tile_id,
                                context_details, submitted_fields, email_norm, first_name_norm, last_name_norm,
-                               phone_norm, company_name_norm, created_at, updated_at)
+                               phone_norm, company_name_norm, process_id, stage, process_version, created_at, updated_at)
             SELECT id, contact_id, account_id, topic, context_kind, context_id, context_name, context_tile_id,
                    context_details::jsonb, submitted_fields::jsonb, email_norm, first_name_norm, last_name_norm,
-                   phone_norm, company_name_norm, $16, $16
+                   phone_norm, company_name_norm, process_id, stage, process_version, $19, $19
               FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                          $16::text[], $17::text[], $18::int[])
                 AS l (id, contact_id, account_id, topic, context_kind, context_id, context_name, context_tile_id,
                       context_details, submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm,
-                      company_name_norm)""")
-        .execute(tuple.addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)))
+                      company_name_norm, process_id, stage, process_version)""")
+        .execute(tuple.addArrayOfInteger(versions).addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)))
         .mapEmpty();
   }
 
@@ -306,7 +312,8 @@ public final class LeadStore {
   private static final String LEAD_COLUMNS = """
       l.id, l.topic, l.contact_id, l.account_id, l.context_kind, l.context_id, l.context_name, l.context_tile_id,
       l.context_details, l.stage, l.status,
-      l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.qualification,
+      l.telemarketing_ready, l.telemarketing_accepted, l.sales_ready, l.sales_accepted, l.owner_id, l.process_id,
+      l.process_version, l.stage_fields,
       l.disqualification_reason, l.score, l.grade, l.created_at, l.updated_at, o.id AS opportunity_id,
       l.owner_user_id, l.owner_name, l.last_activity_kind, l.last_activity_outcome, l.last_activity_at,
       l.last_activity_actor, l.follow_up_at, l.follow_up_user_id, l.follow_up_user_name, l.follow_up_activity_id""";
@@ -368,18 +375,64 @@ public final class LeadStore {
         .map(rows -> toLead(rows.iterator().next()));
   }
 
-  /** Writes topic, links and qualification findings and returns the lead as it now is. */
+  /** Writes topic, links and stage field values (the qualification findings among them); the lead as it now is. */
   public Future<Lead> updateDetails(SqlClient client, UUID id, String topic, UUID contactId, UUID accountId,
-      Map<String, String> qualification) {
+      Map<String, Map<String, Object>> stageFields) {
     return client.preparedQuery("""
             WITH l AS (
-              UPDATE leads SET topic = $2, contact_id = $3, account_id = $4, qualification = $5,
+              UPDATE leads SET topic = $2, contact_id = $3, account_id = $4, stage_fields = $5,
                      version = version + 1, updated_at = now()
                WHERE id = $1
               RETURNING *)""" + FROM_UPDATED)
         .execute(Tuple.tuple().addUUID(id).addString(topic).addUUID(contactId).addUUID(accountId)
-            .addValue(qualification.isEmpty() ? null : Rows.json(qualification)))
+            .addValue(stageFieldsJson(stageFields)))
         .map(rows -> toLead(rows.iterator().next()));
+  }
+
+  /** Writes the values recorded on the lead's stage fields; the lead as it now is. */
+  public Future<Lead> updateStageFields(SqlClient client, UUID id, Map<String, Map<String, Object>> stageFields) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET stage_fields = $2, version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
+        .execute(Tuple.tuple().addUUID(id).addValue(stageFieldsJson(stageFields)))
+        .map(rows -> toLead(rows.iterator().next()));
+  }
+
+  /** Moves the lead onto another process version, in the state switching gave it; the lead as it now is. */
+  public Future<Lead> updateProcess(SqlClient client, UUID id, ProcessVersion process, LeadState state) {
+    return client.preparedQuery("""
+            WITH l AS (
+              UPDATE leads SET process_id = $2, process_version = $3, stage = $4, telemarketing_ready = $5,
+                     telemarketing_accepted = $6, sales_ready = $7, sales_accepted = $8, owner_id = $9,
+                     version = version + 1, updated_at = now()
+               WHERE id = $1
+              RETURNING *)""" + FROM_UPDATED)
+        .execute(Tuple.tuple().addUUID(id).addString(process.processId()).addInteger(process.version())
+            .addString(state.stage()).addBoolean(state.telemarketingReady()).addBoolean(state.telemarketingAccepted())
+            .addBoolean(state.salesReady()).addBoolean(state.salesAccepted()).addString(state.ownerId()))
+        .map(rows -> toLead(rows.iterator().next()));
+  }
+
+  private static JsonObject stageFieldsJson(Map<String, Map<String, Object>> stageFields) {
+    if (stageFields.isEmpty()) {
+      return null;
+    }
+    JsonObject json = new JsonObject();
+    stageFields.forEach((stage, values) -> json.put(stage, new JsonObject(new java.util.LinkedHashMap<>(values))));
+    return json;
+  }
+
+  private static Map<String, Map<String, Object>> stageFields(JsonObject json) {
+    if (json == null) {
+      return Map.of();
+    }
+    Map<String, Map<String, Object>> stages = new java.util.LinkedHashMap<>();
+    for (String stage : json.fieldNames()) {
+      stages.put(stage, json.getValue(stage) instanceof JsonObject values ? Rows.plainMap(values) : Map.of());
+    }
+    return stages;
   }
 
   /** Reads back the rows of a {@code WITH l AS (... RETURNING *)} in the shape {@link #toLead} takes. */
@@ -475,7 +528,7 @@ public final class LeadStore {
    * and matching {@code search}, in {@code sort} order, from after {@code after} (null: the first page).
    */
   public record ListQuery(View view, String stage, String grade, Sort sort, SearchQuery search, Position after,
-      int limit, UUID caller, UUID account, UUID contact) {
+      int limit, UUID caller, UUID account, UUID contact, String process) {
 
     public ListQuery {
       sort = sort == null ? Sort.CREATED : sort;
@@ -483,7 +536,7 @@ public final class LeadStore {
 
     public ListQuery(View view, String stage, String grade, Sort sort, SearchQuery search, Position after, int limit,
         UUID caller) {
-      this(view, stage, grade, sort, search, after, limit, caller, null, null);
+      this(view, stage, grade, sort, search, after, limit, caller, null, null, null);
     }
   }
 
@@ -510,6 +563,9 @@ public final class LeadStore {
     if (query.contact() != null) {
       params.addUUID(query.contact());
     }
+    if (query.process() != null) {
+      params.addString(query.process());
+    }
     if (query.search() != null) {
       query.search().words().forEach(word -> params.addString(SearchQuery.likeLiteral(word)));
     }
@@ -518,7 +574,7 @@ public final class LeadStore {
     }
     params.addInteger(query.limit() + 1);
     String sql = viewQuery(query.view(), query.stage() != null, query.grade() != null, query.account() != null,
-        query.contact() != null, query.sort(), query.search(), query.after());
+        query.contact() != null, query.process() != null, query.sort(), query.search(), query.after());
     return client.preparedQuery(sql).execute(params).map(rows -> {
       List<Lead> leads = new ArrayList<>();
       List<Position> positions = new ArrayList<>();
@@ -555,16 +611,17 @@ public final class LeadStore {
    */
   static String viewQuery(View view, boolean byStage, boolean byGrade, Sort sort, SearchQuery search,
       Position after) {
-    return viewQuery(view, byStage, byGrade, false, false, sort, search, after);
+    return viewQuery(view, byStage, byGrade, false, false, false, sort, search, after);
   }
 
   /**
    * As above, optionally only the leads of an account ({@code byAccount}: its own account is it, or, with no
    * account of its own, its contact's is: the rule search uses) or of a contact ({@code byContact}); their ids
    * come after grade's, before the search words. Each reads leads_account, contacts_account or leads_contact.
+   * {@code byProcess}: only the leads running on one process (its id after the contact's).
    */
   static String viewQuery(View view, boolean byStage, boolean byGrade, boolean byAccount, boolean byContact,
-      Sort sort, SearchQuery search, Position after) {
+      boolean byProcess, Sort sort, SearchQuery search, Position after) {
     StringBuilder sql = new StringBuilder("SELECT " + LEAD_COLUMNS + ", " + SCORE_KEY + " AS sort_score, " + GRADE_KEY
         + " AS sort_grade FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id");
     if (search != null) {
@@ -585,6 +642,9 @@ public final class LeadStore {
     }
     if (byContact) {
       sql.append(" AND l.contact_id = $").append(++parameter);
+    }
+    if (byProcess) {
+      sql.append(" AND l.process_id = $").append(++parameter);
     }
     if (search != null) {
       int firstWord = parameter + 1;
@@ -680,7 +740,6 @@ public final class LeadStore {
   }
 
   private static Lead toLead(Row row) {
-    JsonObject qualification = row.getJsonObject("qualification");
     JsonObject details = row.getJsonObject("context_details");
     return new Lead(
         row.getUUID("id"),
@@ -692,7 +751,9 @@ public final class LeadStore {
         new LeadState(row.getString("stage"), LeadStatus.fromWireName(row.getString("status")).orElseThrow(),
             row.getBoolean("telemarketing_ready"), row.getBoolean("telemarketing_accepted"),
             row.getBoolean("sales_ready"), row.getBoolean("sales_accepted"), row.getString("owner_id")),
-        qualification == null ? Map.of() : Rows.stringMap(qualification),
+        row.getString("process_id"),
+        row.getInteger("process_version"),
+        stageFields(row.getJsonObject("stage_fields")),
         row.getString("disqualification_reason"),
         row.getUUID("opportunity_id"),
         row.getInteger("score"),
@@ -727,6 +788,17 @@ public final class LeadStore {
           }
           Row row = rows.iterator().next();
           return new Lead.Owner(row.getUUID("id"), row.getString("name"));
+        });
+  }
+
+  /** Which of these user ids are users of Leadcycle (enabled or not). */
+  public Future<java.util.Set<UUID>> existingUsers(SqlClient client, List<UUID> ids) {
+    return client.preparedQuery("SELECT id FROM users WHERE id = ANY($1)")
+        .execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .map(rows -> {
+          java.util.Set<UUID> found = new java.util.HashSet<>();
+          rows.forEach(row -> found.add(row.getUUID("id")));
+          return found;
         });
   }
 

@@ -153,4 +153,28 @@ public final class ProcessStore {
   private static JsonObject json(ProcessDefinition definition) {
     return new JsonObject(new LinkedHashMap<>(definition.toBody()));
   }
+
+  public Future<Boolean> exists(SqlClient client, String id) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM processes WHERE id = $1)")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /**
+   * The stage names of every version of {@code processId}, or of every process when it is null (what a view may
+   * filter leads by): sorted, without repeats.
+   */
+  public Future<List<String>> stageNames(SqlClient client, String processId) {
+    return client.preparedQuery("""
+            SELECT DISTINCT s.stage ->> 'name' AS name
+              FROM process_versions v CROSS JOIN jsonb_array_elements(v.definition -> 'stages') AS s (stage)
+             WHERE v.published_at IS NOT NULL AND ($1::text IS NULL OR v.process_id = $1)
+             ORDER BY 1""")
+        .execute(Tuple.of(processId))
+        .map(rows -> {
+          List<String> names = new java.util.ArrayList<>();
+          rows.forEach(row -> names.add(row.getString("name")));
+          return names;
+        });
+  }
 }
