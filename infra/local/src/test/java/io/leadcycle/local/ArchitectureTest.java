@@ -194,7 +194,7 @@ class ArchitectureTest {
   @Test
   void theImportSeesEveryLayer() {
     // Guards the rules above against passing vacuously on an empty import.
-    for (String name : new String[] {"io.leadcycle.domain.Lead", "io.leadcycle.process.LeadProcessMachine",
+    for (String name : new String[] {"io.leadcycle.domain.Lead", "io.leadcycle.process.ProcessMachine",
         "io.leadcycle.events.LeadEventPayload", "io.leadcycle.runtime.LeadcycleRuntime", "io.leadcycle.aws.AwsResources",
         "io.leadcycle.store.LeadStore", "io.leadcycle.postgres.Database", "io.leadcycle.http.HttpFunction",
         "io.leadcycle.notifications.Dispatcher", "io.leadcycle.linkedin.LinkedInSync",

@@ -28,7 +28,8 @@ public record ProcessRequest(ProcessAction action, String ownerId, String stage,
     ProcessAction parsed = action instanceof String name ? ProcessAction.fromWireName(name).orElse(null) : null;
     if (parsed == null) {
       throw new InvalidInput("action", "one of: mark-telemarketing-ready, accept-telemarketing, ready-for-sales, "
-          + "mark-sales-ready, accept-sales, move, disqualify, convert, assign, unassign");
+          + "mark-sales-ready, accept-sales, move, disqualify, convert, assign, unassign, complete-stage, set-fields, "
+          + "switch-process");
     }
     return new ProcessRequest(parsed, text(body, "ownerId"), text(body, "stage"), text(body, "reason"));
   }

@@ -146,6 +146,11 @@ public final class Permissions {
     action("move", rule(Role.SALES_MANAGER));
     action("assign", rule(Role.SALES_MANAGER));
     action("unassign", rule(Role.SALES_MANAGER));
+    // The lead's own process: whoever works a stage records its fields and completes it; changing process is
+    // deciding how the lead is worked.
+    action("complete-stage", rule(Role.TELEMARKETING, Role.SALES, Role.SALES_MANAGER));
+    action("set-fields", rule(Role.TELEMARKETING, Role.SALES, Role.SALES_MANAGER));
+    action("switch-process", rule(Role.SALES_MANAGER, Role.MARKETING));
   }
 
   private Permissions() {

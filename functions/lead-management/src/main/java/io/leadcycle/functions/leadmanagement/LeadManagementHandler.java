@@ -44,6 +44,7 @@ import io.leadcycle.process.ProcessStatus;
 import io.leadcycle.processes.ProcessService;
 import io.leadcycle.store.ProcessStore;
 import io.leadcycle.process.ProcessRequest;
+import io.leadcycle.process.StageAction;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.leadcycle.store.ContactStore;
@@ -367,16 +368,41 @@ public final class LeadManagementHandler extends HttpFunction {
     return leadResponse(200, patched);
   }
 
-  /** {@code {"action": ..., "ownerId"?, "stage"?, "reason"?, "actor"?}}. */
+  /**
+   * {@code {"action": ..., "ownerId"?, "stage"?, "reason"?, "actor"?}}; the stage actions
+   * ({@link StageAction}) take their own members.
+   */
   private HttpResponse process(HttpRequest request) {
     UUID id = request.uuidPathParameter("leadId", "lead");
     Map<String, Object> body = request.jsonMap();
+    if (StageAction.isStageAction(body.get("action"))) {
+      return stageAction(request, id, body);
+    }
     ProcessRequest processRequest = ProcessRequest.parse(body);
     // The route is open to every role; the table decides the action (before anything is read or written).
     Permissions.requireAction(processRequest.action().wireName(), request.caller());
     LeadService.Acted acted = processRequest.action() == ProcessAction.ASSIGN
         ? leads().assign(id, processRequest, request.actor(body), salesOwner(processRequest.ownerId())).await()
         : leads().actCounting(id, processRequest, request.actor(body), callerUser(request)).await();
+    if (!acted.events().isEmpty()) {
+      nudge.get().send("lead-process");
+    }
+    if (acted.events().contains(EventTypes.SALES_READY)) {
+      request.metrics().count(Metric.LEADS_BECAME_SALES_READY);
+    }
+    return leadResponse(200, acted.lead());
+  }
+
+  /** complete-stage, set-fields or switch-process: permitted by the table like every action, then applied. */
+  private HttpResponse stageAction(HttpRequest request, UUID id, Map<String, Object> body) {
+    StageAction action = StageAction.parse(body);
+    Permissions.requireAction(action.name(), request.caller());
+    String actor = request.actor(body);
+    LeadService.Acted acted = switch (action.name()) {
+      case StageAction.COMPLETE_STAGE -> leads().completeStage(id, action.reason(), actor).await();
+      case StageAction.SWITCH_PROCESS -> leads().switchProcess(id, action.processId(), action.reason(), actor).await();
+      default -> new LeadService.Acted(leads().setFields(id, action.stage(), action.fields(), actor).await(), List.of());
+    };
     if (!acted.events().isEmpty()) {
       nudge.get().send("lead-process");
     }
@@ -481,7 +507,7 @@ public final class LeadManagementHandler extends HttpFunction {
     return value == null ? null : IdList.uuid(value, name, what);
   }
 
-  /** {@code ?view=&stage=&grade=&accountId=&contactId=&q=&sort=created|newest|score|grade|due&limit=&after=}. */
+  /** {@code ?view=&processId=&stage=&grade=&accountId=&contactId=&q=&sort=created|newest|score|grade|due&limit=&after=}. */
   private HttpResponse listLeads(HttpRequest request) {
     String viewName = request.queryParameter("view");
     LeadStore.View view;
@@ -506,10 +532,15 @@ public final class LeadManagementHandler extends HttpFunction {
     }
     UUID account = uuidQuery(request, "accountId", "an account id (a UUID)");
     UUID contact = uuidQuery(request, "contactId", "a contact id (a UUID)");
+    String process = request.queryParameter("processId");
+    if (process != null && (process.isBlank() || process.length() > NewLeadInput.MAX_PROCESS_ID_LENGTH)) {
+      throw new InvalidInput("processId", "a process id (GET /v1/processes), 1 to "
+          + NewLeadInput.MAX_PROCESS_ID_LENGTH + " characters");
+    }
     SearchQuery search = SearchQuery.parse(request.queryParameter("q"));
     int limit = Paging.limit(request);
     LeadService.ScoredPage scored = leads().list(new LeadStore.ListQuery(view, request.queryParameter("stage"), grade,
-        sort, search, leadCursor(request, sort), limit, caller, account, contact)).await();
+        sort, search, leadCursor(request, sort), limit, caller, account, contact, process)).await();
     LeadStore.Page page = scored.page();
     String next = page.more() ? leadCursor(sort, page.lastPosition()) : null;
     return HttpResponse.json(200, JsonViews.page(page.items(),

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.leadcycle.domain.LeadPatch;
-import io.leadcycle.process.LeadProcess;
 import io.leadcycle.process.ProcessDefinition;
-import io.leadcycle.process.Stage;
 import io.leadcycle.testing.HttpEvents;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -271,12 +269,13 @@ class ProcessesHandlerTest extends LeadManagementHarness {
     assertThat(shipped.getString("name")).isEqualTo(ProcessDefinition.DEFAULT.name());
     assertThat(shipped.getJsonArray("stages")).isEqualTo(
         new JsonObject(new JsonObject(ProcessDefinition.DEFAULT.toBody()).encode()).getJsonArray("stages"));
-    // ...and its stages and roles are the machine's default process, so they cannot drift.
+    // ...and its stages and roles are the five of the product description, each its own role.
     List<String> roles = new ArrayList<>();
     shipped.getJsonArray("stages").forEach(s -> roles.add(((JsonObject) s).getString("role")));
-    assertThat(stageNames(shipped)).containsExactlyElementsOf(LeadProcess.DEFAULT.stageNames());
-    assertThat(roles).containsExactlyElementsOf(LeadProcess.DEFAULT.stages().stream()
-        .map(Stage::role).map(ProcessDefinition::roleName).toList());
+    List<String> five = List.of("inquiry", "automated_marketing_qualification", "telemarketing_acceptance",
+        "telemarketing_qualification", "sales_acceptance");
+    assertThat(stageNames(shipped)).containsExactlyElementsOf(five);
+    assertThat(roles).containsExactlyElementsOf(five);
     JsonArray qualification = shipped.getJsonArray("stages").getJsonObject(3).getJsonArray("fields");
     List<String> fields = new ArrayList<>();
     qualification.forEach(f -> fields.add(((JsonObject) f).getString("name")));

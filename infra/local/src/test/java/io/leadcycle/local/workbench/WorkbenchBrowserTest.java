@@ -743,16 +743,16 @@ class WorkbenchBrowserTest {
   /**
    * The workbench's action rules (rules.js) are the process machine's and the permission table's: for every
    * consistent state of a lead in the default process and every action, the module allows what
-   * LeadProcessMachine allows, and names the roles Permissions grants.
+   * ProcessMachine allows on the default process, and names the roles Permissions grants.
    */
   @Test
   @SuppressWarnings("unchecked")
   void theWorkbenchsActionRulesAreTheProcessMachinesAndThePermissionTables() {
     browser.get(base() + "/workbench/");
     String rules = ((String) script("return document.querySelector('script[type=module]').src")).replace("app.js", "rules.js");
-    io.leadcycle.process.LeadProcessMachine machine =
-        new io.leadcycle.process.LeadProcessMachine(io.leadcycle.process.LeadProcess.DEFAULT);
-    List<String> stages = io.leadcycle.process.LeadProcess.DEFAULT.stageNames();
+    io.leadcycle.process.ProcessMachine machine =
+        new io.leadcycle.process.ProcessMachine(io.leadcycle.process.ProcessVersion.DEFAULT);
+    List<String> stages = io.leadcycle.process.ProcessVersion.DEFAULT.stageNames();
     List<Map<String, Object>> cases = new java.util.ArrayList<>();
     List<Boolean> expected = new java.util.ArrayList<>();
     for (String stage : stages) {
