@@ -263,4 +263,33 @@ class ProcessDefinitionTest {
     assertThat(paths(Map.of("name", "Odd", "stages", List.of("inquiry", Map.of("name", "s", "role",
         "sales_acceptance", "fields", "none"))))).containsExactly("stages[0]", "stages[1].fields");
   }
+
+  @Test
+  void theBuiltInRolesKeepTheLifecycleOrderCustomStagesGoAnywhereAfterInquiry() {
+    Map<String, Object> body = withTechnicalEvaluation();
+    List<Map<String, Object>> stages = stages(body);
+    Map<String, Object> call = stages.remove(3);
+    stages.add(2, call); // the qualification call before the call queue
+
+    List<FieldError> errors = errors(body);
+
+    assertThat(errors).extracting(FieldError::field).containsExactly("stages[2].role");
+    assertThat(errors.get(0).message()).contains("telemarketing_qualification comes after telemarketing_acceptance");
+
+    Map<String, Object> customFirst = withTechnicalEvaluation();
+    stages(customFirst).add(1, stage("Research", "custom"));
+    stages(customFirst).add(stage("Contract", "custom"));
+    assertThat(ProcessDefinition.parse(customFirst).stages()).hasSize(8);
+  }
+
+  @Test
+  void aTelemarketingAcceptanceStageNeedsAQualificationStageToAcceptInto() {
+    Map<String, Object> body = withTechnicalEvaluation();
+    stages(body).remove(3);
+
+    List<FieldError> errors = errors(body);
+
+    assertThat(errors).extracting(FieldError::field).containsExactly("stages[2].role");
+    assertThat(errors.get(0).message()).contains("needs a telemarketing_qualification stage");
+  }
 }

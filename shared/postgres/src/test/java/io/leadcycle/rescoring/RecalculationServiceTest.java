@@ -412,4 +412,58 @@ class RecalculationServiceTest {
     assertThat(row("SELECT score FROM leads WHERE id = $1", created).getInteger("score")).isEqualTo(20);
     assertThat(row("SELECT score FROM leads WHERE id = $1", linked).getInteger("score")).isEqualTo(20);
   }
+
+  /** A published process of the organisation's own; its id. */
+  private static String publishedProcess(String json) {
+    io.leadcycle.processes.ProcessService processes = new io.leadcycle.processes.ProcessService(TestDatabase.database());
+    String id = processes.create(io.leadcycle.process.ProcessDefinition.parse(new JsonObject(json).getMap())).await()
+        .id();
+    processes.publish(id).await();
+    return id;
+  }
+
+  @Test
+  void scoringActsOnAnyProcessThroughItsStagesRoles() {
+    String technical = publishedProcess("""
+        {"name": "Technical", "stages": [{"name": "New", "role": "inquiry"},
+          {"name": "Scoring", "role": "automated_marketing_qualification"},
+          {"name": "Technical evaluation", "role": "custom"}, {"name": "Sales", "role": "sales_acceptance"}]}""");
+    String noScoringStage = publishedProcess("""
+        {"name": "Short", "stages": [{"name": "New", "role": "inquiry"}, {"name": "Sales", "role": "sales_acceptance"}]}""");
+    live(FIT);
+    run();
+    UUID cto = contact("ada@example.com", "CTO", null);
+    LeadService leadService = new LeadService(TestDatabase.database());
+    MarketingContext desk = new MarketingContext("manual", "desk", "Desk");
+    UUID onTechnical = leadService.create(new NewLeadInput("Rollout", cto, null, desk, technical), "tester").await()
+        .lead().id();
+    UUID onShort = leadService.create(new NewLeadInput("Pilot", cto, null, desk, noScoringStage), "tester").await()
+        .lead().id();
+    visits(cto, 1);
+    mark(cto);
+
+    run();
+
+    assertThat(row("SELECT stage FROM leads WHERE id = $1", onTechnical).getString("stage"))
+        .as("a first score moves the inquiry-role stage on").isEqualTo("Scoring");
+    assertThat(row("SELECT stage FROM leads WHERE id = $1", onShort).getString("stage"))
+        .as("no automated-qualification stage to move on to").isEqualTo("New");
+
+    leadService.act(onTechnical, new io.leadcycle.process.ProcessRequest(io.leadcycle.process.ProcessAction.MOVE, null,
+        "Technical evaluation", "needs a demo"), "tester").await();
+    visits(cto, 2);
+    mark(cto);
+    run();
+
+    Row reached = row("SELECT stage, sales_ready FROM leads WHERE id = $1", onTechnical);
+    assertThat(reached.getString("stage")).as("sales-ready jumps from a custom stage to sales acceptance's")
+        .isEqualTo("Sales");
+    assertThat(reached.getBoolean("sales_ready")).isTrue();
+    JsonObject payload = row("SELECT payload FROM outbox WHERE lead_id = $1 AND type = 'lead.sales_ready'", onTechnical)
+        .getJsonObject("payload");
+    assertThat(payload.getJsonObject("lead").getString("processId")).isEqualTo(technical);
+    assertThat(payload.getJsonArray("changes").getJsonObject(0).getMap())
+        .containsEntry("from", "Technical evaluation").containsEntry("to", "Sales");
+    assertThat(row("SELECT stage, sales_ready FROM leads WHERE id = $1", onShort).getString("stage")).isEqualTo("Sales");
+  }
 }
