@@ -8,19 +8,11 @@ import java.util.List;
  */
 public class ProcessConflict extends io.leadcycle.domain.Conflict {
 
-  private final List<String> missingFields;
-
   public ProcessConflict(String message) {
-    this(message, List.of());
+    super(message);
   }
 
   public ProcessConflict(String message, List<String> missingFields) {
-    super(message);
-    this.missingFields = List.copyOf(missingFields);
-  }
-
-  /** The fields the stage requires to complete that are empty; empty for every other conflict. */
-  public List<String> missingFields() {
-    return missingFields;
+    super(message, missingFields);
   }
 }

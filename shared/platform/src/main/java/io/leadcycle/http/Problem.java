@@ -56,8 +56,8 @@ public class Problem extends RuntimeException implements Failure.Classified {
       case NOT_FOUND -> notFound(failure.message());
       case CONFLICT -> {
         Problem conflict = conflict(failure.message());
-        if (failure.cause() instanceof io.leadcycle.process.ProcessConflict p && !p.missingFields().isEmpty()) {
-          yield conflict.with("missingFields", new io.vertx.core.json.JsonArray(p.missingFields()));
+        if (failure.cause() instanceof io.leadcycle.domain.Conflict c && !c.missingFields().isEmpty()) {
+          yield conflict.with("missingFields", new JsonArray(c.missingFields()));
         }
         yield failure.cause() instanceof io.leadcycle.domain.Conflict c && c.existingId() != null
             ? conflict.with("existingId", c.existingId().toString()) : conflict;
