@@ -334,7 +334,9 @@ class LeadSourcesOnProcessesHttpTest {
     }
     request.method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
     try {
-      return ContractHttp.send(HTTP, request.build(), body);
+      // The tile-events route is the local server's stand-in for the queue, not part of the API document.
+      return path.startsWith("/v1/journeys/") ? HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString())
+          : ContractHttp.send(HTTP, request.build(), body);
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
     }
