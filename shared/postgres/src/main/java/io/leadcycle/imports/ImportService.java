@@ -15,6 +15,7 @@ import io.leadcycle.domain.StrategyEntity;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.Failures;
+import io.leadcycle.process.ProcessDefinition;
 import io.leadcycle.process.ProcessVersion;
 import io.leadcycle.processes.ProcessCatalog;
 import io.leadcycle.runtime.Nudge;
@@ -284,8 +285,9 @@ public final class ImportService {
     }
     // Read once a run: the import's leads go on its process's latest version, even if it was retired since the
     // import was created (the file is not lost for it).
-    ProcessVersion process = request.entity() == ImportEntity.LEADS
-        ? database.read(conn -> catalog.latest(conn, request.processId())).await() : ProcessVersion.DEFAULT;
+    ProcessVersion process = request.entity() != ImportEntity.LEADS || ProcessDefinition.DEFAULT_ID.equals(
+        request.processId()) ? ProcessVersion.DEFAULT
+        : database.read(conn -> catalog.latest(conn, request.processId())).await();
     // A first pass over the whole file tells its encoding: a file in none fails here, before any row is
     // written, naming the row of its first bad byte (a second read streams it again, never holding it).
     FileEncoding.Detected encoding = CsvRows.encodingOf(file.get());

@@ -231,6 +231,29 @@ class LeadSourcesOnProcessesHttpTest {
   }
 
   @Test
+  void anImportsFileThatArrivesAfterItsProcessWasEditedAndRetiredIsImportedOnTheLastVersion() throws Exception {
+    String process = liveProcess();
+    JsonObject job = expect(201, send("POST", "/v1/imports", new JsonObject().put("entity", "leads")
+        .put("fileName", "late.csv").put("processId", process)));
+    JsonObject edited = TWO_STAGES.copy();
+    edited.getJsonArray("stages").getJsonObject(0).put("name", "Brand new");
+    expect(200, send("PUT", "/v1/processes/" + process, edited));
+    expect(200, send("POST", "/v1/processes/" + process + "/retire", null));
+
+    HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(job.getString("uploadUrl")))
+        .PUT(BodyPublishers.ofString("Email,Topic\nada@example.com,Pricing\n")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    JsonObject done = poll(job.getString("id"));
+
+    assertThat(done.getString("status")).as(done.encode()).isEqualTo("completed");
+    JsonObject lead = lead(leadOf(contactOf("ada@example.com")));
+    assertThat(lead.getString("processId")).isEqualTo(process);
+    assertThat(lead.getInteger("processVersion")).isEqualTo(2);
+    assertThat(lead.getString("stage")).isEqualTo("Brand new");
+  }
+
+  @Test
   void anImportOnAnUnknownOrDraftProcessOrOfContactsWithAProcessIsA400AndCreatesNoJob() {
     String draft = expect(201, send("POST", "/v1/processes", TWO_STAGES)).getString("id");
 
