@@ -15,12 +15,21 @@ public record Form(
     boolean requireSignature,
     String signingSecret,
     AccountLinking accountLinking,
-    BrowserSettings browser) {
+    BrowserSettings browser,
+    String processId) {
+
+  /** A form whose leads run on the shipped process (LinkedIn forms, tests). */
+  public Form(String id, String name, FormKind kind, MatchingStrategy contactStrategy, MatchingStrategy leadStrategy,
+      UpdateMode updateMode, boolean generateLeadsWithoutMatching, boolean requireSignature, String signingSecret,
+      AccountLinking accountLinking, BrowserSettings browser) {
+    this(id, name, kind, contactStrategy, leadStrategy, updateMode, generateLeadsWithoutMatching, requireSignature,
+        signingSecret, accountLinking, browser, FormDefinition.DEFAULT_PROCESS_ID);
+  }
 
   /** The settings a user gave this form, as {@code PUT} takes them and {@code PATCH} changes them. */
   public FormDefinition definition() {
     return new FormDefinition(id, name, kind, contactStrategy.id(), leadStrategy.id(), updateMode,
-        generateLeadsWithoutMatching, requireSignature, accountLinking, browser);
+        generateLeadsWithoutMatching, requireSignature, accountLinking, browser, processId);
   }
 
   /**

@@ -21,12 +21,24 @@ public record FormDefinition(
     boolean generateLeadsWithoutMatching,
     boolean requireSignature,
     AccountLinking accountLinking,
-    BrowserSettings browser) {
+    BrowserSettings browser,
+    String processId) {
+
+  /** A definition whose leads run on the shipped process. */
+  public FormDefinition(String id, String name, FormKind kind, String contactStrategyId, String leadStrategyId,
+      UpdateMode updateMode, boolean generateLeadsWithoutMatching, boolean requireSignature,
+      AccountLinking accountLinking, BrowserSettings browser) {
+    this(id, name, kind, contactStrategyId, leadStrategyId, updateMode, generateLeadsWithoutMatching,
+        requireSignature, accountLinking, browser, DEFAULT_PROCESS_ID);
+  }
+
+  /** The process a form's leads run on unless it names one: the shipped process. */
+  public static final String DEFAULT_PROCESS_ID = io.leadcycle.process.ProcessDefinition.DEFAULT_ID;
 
   /** Every setting a form body may carry, in the order the API shows them. */
   public static final List<String> SETTINGS = List.of("name", "kind", "contactStrategyId", "leadStrategyId",
       "updateMode", "generateLeadsWithoutMatching", "requireSignature", "accountMatching", "createAccounts",
-      "allowedOrigins", "redirectUrl", "honeypotField", "unsignedUpdates");
+      "allowedOrigins", "redirectUrl", "honeypotField", "unsignedUpdates", "processId");
 
   private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$");
 
@@ -55,13 +67,16 @@ public record FormDefinition(
         : Fields.requiredEnum(body, "accountMatching", AccountMatching::fromWireName, AccountMatching.WIRE_NAMES, errors);
     boolean createAccounts = Fields.optionalBoolean(body, "createAccounts", false, errors);
     BrowserSettings browser = BrowserSettings.parse(body, errors);
+    // Whether it names a live process is the caller's check (it needs the database).
+    String processId = Fields.optionalText(body, "processId", 100, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }
     return new FormDefinition(id, name, kind,
         contactStrategyId == null ? MatchingStrategy.DEFAULT_CONTACT : contactStrategyId,
         leadStrategyId == null ? MatchingStrategy.DEFAULT_LEAD : leadStrategyId,
-        updateMode, generate, requireSignature, new AccountLinking(accountMatching, createAccounts), browser);
+        updateMode, generate, requireSignature, new AccountLinking(accountMatching, createAccounts), browser,
+        processId == null ? DEFAULT_PROCESS_ID : processId);
   }
 
   /**
@@ -99,6 +114,7 @@ public record FormDefinition(
     body.put("redirectUrl", browser.redirectUrl());
     body.put("honeypotField", browser.honeypotField());
     body.put("unsignedUpdates", browser.unsignedUpdates().wireName());
+    body.put("processId", processId);
     return body;
   }
 

@@ -24,10 +24,10 @@ import java.util.Map;
  */
 public record ImportRequest(ImportEntity entity, String fileName, Map<String, ImportTarget> mapping,
     String contactStrategyId, String contextId, String contextName, boolean attributesForUnknownColumns,
-    AccountMatching accountMatching, String sourceChoice) {
+    AccountMatching accountMatching, String sourceChoice, String processId) {
 
   public static final List<String> FIELDS = List.of("entity", "fileName", "mapping", "contactStrategyId", "context",
-      "unknownColumns", "accountMatching", "source");
+      "unknownColumns", "accountMatching", "source", "processId");
   public static final List<String> CONTEXT_FIELDS = List.of("id", "name");
   public static final List<String> UNKNOWN_COLUMNS = List.of("attributes", "ignore");
   public static final int MAX_FILE_NAME_LENGTH = 200;
@@ -36,6 +36,7 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
   public ImportRequest {
     mapping = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
     sourceChoice = sourceChoice == null ? ImportSource.AUTO : sourceChoice;
+    processId = processId == null ? io.leadcycle.process.ProcessDefinition.DEFAULT_ID : processId;
   }
 
   /** The source the request names; null when it is to be recognised, or for none. */
@@ -62,6 +63,7 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
       context.put("id", contextId);
       context.put("name", contextName);
       options.put("context", context);
+      options.put("processId", processId);
     }
     return options;
   }
@@ -108,6 +110,11 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
     if (source != null && !ImportSource.CHOICES.contains(source)) {
       errors.add(new FieldError("source", "must be one of: " + String.join(", ", ImportSource.CHOICES)));
     }
+    // Whether it names a live process is the caller's check (it needs the database).
+    String processId = Fields.optionalText(body, "processId", 100, errors);
+    if (processId != null && entity == ImportEntity.CONTACTS) {
+      errors.add(new FieldError("processId", "only for entity leads: the process the imported leads run on"));
+    }
     if (fileName != null && fileName.length() > MAX_FILE_NAME_LENGTH) {
       errors.add(new FieldError("fileName", "longer than " + MAX_FILE_NAME_LENGTH + " characters"));
     }
@@ -115,7 +122,7 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
       throw new InvalidInput(errors);
     }
     return new ImportRequest(entity, fileName, mapping, strategy, contextId, contextName, !"ignore".equals(unknown),
-        accountMatching, (String) source);
+        accountMatching, (String) source, processId);
   }
 
   /** Reads a stored request back ({@link #options()}). */
@@ -130,7 +137,9 @@ public record ImportRequest(ImportEntity entity, String fileName, Map<String, Im
     return new ImportRequest(entity, fileName, mapping, contactStrategyId, (String) context.get("id"),
         (String) context.get("name"), !"ignore".equals(options.get("unknownColumns")),
         AccountMatching.fromWireName(String.valueOf(options.get("accountMatching"))).orElse(AccountMatching.OFF),
-        options.get("source") instanceof String source ? source : ImportSource.AUTO);
+        options.get("source") instanceof String source ? source : ImportSource.AUTO,
+        // A job stored before imports chose a process: the shipped one.
+        options.get("processId") instanceof String processId ? processId : null);
   }
 
   @SuppressWarnings("unchecked")

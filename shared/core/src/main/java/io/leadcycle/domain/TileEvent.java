@@ -17,13 +17,15 @@ import java.util.UUID;
  * member it knows is checked, and all faults are reported at once.
  *
  * <pre>{@code {"journeyId", "tileId", "contactId", "createFor": "contact"|"account",
- *  "lead": {"topic", "context"?: {flat object}}, "occurredAt"}}</pre>
+ *  "lead": {"topic", "context"?: {flat object}}, "occurredAt", "processId"?}}</pre>
  *
  * @param details what the journey told about the lead ({@code lead.context}): a flat object of text,
  *     numbers and booleans, kept on the lead's marketing context; empty when none was sent
+ * @param processId the process the tile's lead runs on (the tile's configuration); the shipped one when none was
+ *     sent. Whether it is live is checked when the lead is created (it needs the database).
  */
 public record TileEvent(String journeyId, String tileId, UUID contactId, CreateFor createFor, String topic,
-    Map<String, Object> details, Instant occurredAt) {
+    Map<String, Object> details, Instant occurredAt, String processId) {
 
   /** Whom the tile creates the lead for: one per contact, or one per account (of the contact). */
   public enum CreateFor {
@@ -51,6 +53,7 @@ public record TileEvent(String journeyId, String tileId, UUID contactId, CreateF
 
   public TileEvent {
     details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    processId = processId == null ? io.leadcycle.process.ProcessDefinition.DEFAULT_ID : processId;
   }
 
   /** Reads a message body (already decoded from JSON); throws {@link InvalidInput} naming every fault. */
@@ -79,10 +82,11 @@ public record TileEvent(String journeyId, String tileId, UUID contactId, CreateF
       leadErrors.forEach(e -> errors.add(new FieldError("lead." + e.field(), e.message())));
     }
     Instant occurredAt = occurredAt(body.get("occurredAt"), now, errors);
+    String processId = Fields.optionalText(body, "processId", MAX_ID_LENGTH, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInput(errors);
     }
-    return new TileEvent(journeyId, tileId, contactId, createFor, topic, details, occurredAt);
+    return new TileEvent(journeyId, tileId, contactId, createFor, topic, details, occurredAt, processId);
   }
 
   /** {@code lead.context}: absent, or a flat object of at most 20 members (text, numbers, booleans, null). */

@@ -177,4 +177,24 @@ class FormDefinitionTest {
     assertThat(FormDefinition.isValidId("a b")).isFalse();
     assertThat(FormDefinition.isValidId(null)).isFalse();
   }
+
+  @Test
+  void aFormRunsItsLeadsOnTheShippedProcessUnlessItNamesOne() {
+    assertThat(FormDefinition.parse("f", body()).processId()).isEqualTo("default");
+    FormDefinition chosen = FormDefinition.parse("f", body("processId", "6c1d4b7e-9a24-4d8c-8e2f-3a403f0e8a52"));
+    assertThat(chosen.processId()).isEqualTo("6c1d4b7e-9a24-4d8c-8e2f-3a403f0e8a52");
+    assertThat(chosen.toBody()).containsEntry("processId", "6c1d4b7e-9a24-4d8c-8e2f-3a403f0e8a52");
+    // A PATCH keeps it unless named; null resets it to the shipped process.
+    assertThat(chosen.patched(Map.of("name", "Renamed")).processId()).isEqualTo(chosen.processId());
+    Map<String, Object> reset = new java.util.HashMap<>();
+    reset.put("processId", null);
+    assertThat(chosen.patched(reset).processId()).isEqualTo("default");
+  }
+
+  @Test
+  void aProcessIdIsShortText() {
+    assertThat(errorFields("f", body("processId", 7))).containsExactly("processId");
+    assertThat(errorFields("f", body("processId", " "))).containsExactly("processId");
+    assertThat(errorFields("f", body("processId", "p".repeat(101)))).containsExactly("processId");
+  }
 }

@@ -90,4 +90,24 @@ class ImportRowTest {
     assertThat(ImportRequest.ofStored(ImportEntity.LEADS, "fair.csv", null, leads.options()))
         .isEqualTo(leads);
   }
+
+  @Test
+  void aLeadsImportNamesTheProcessOfItsLeadsAndKeepsItInItsOptions() {
+    ImportRequest chosen = request(Map.of("entity", "leads", "fileName", "fair.csv", "processId", "partner-deals"));
+    assertThat(chosen.processId()).isEqualTo("partner-deals");
+    assertThat(chosen.options()).containsEntry("processId", "partner-deals");
+    assertThat(ImportRequest.ofStored(ImportEntity.LEADS, "fair.csv", null, chosen.options())).isEqualTo(chosen);
+    ImportRequest plain = request(Map.of("entity", "leads", "fileName", "fair.csv"));
+    assertThat(plain.processId()).isEqualTo("default");
+    // A job stored before imports chose a process has none in its options: the shipped one.
+    Map<String, Object> before = new java.util.LinkedHashMap<>(plain.options());
+    before.remove("processId");
+    assertThat(ImportRequest.ofStored(ImportEntity.LEADS, "fair.csv", null, before).processId()).isEqualTo("default");
+    InvalidInput contacts = catchThrowableOfType(InvalidInput.class,
+        () -> request(Map.of("entity", "contacts", "fileName", "people.csv", "processId", "partner-deals")));
+    assertThat(contacts.errors()).extracting(FieldError::field).containsExactly("processId");
+    InvalidInput notText = catchThrowableOfType(InvalidInput.class,
+        () -> request(Map.of("entity", "leads", "fileName", "fair.csv", "processId", 3)));
+    assertThat(notText.errors()).extracting(FieldError::field).containsExactly("processId");
+  }
 }

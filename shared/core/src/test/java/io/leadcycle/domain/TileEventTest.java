@@ -90,4 +90,14 @@ class TileEventTest {
     list.getJsonObject("lead").put("context", new io.vertx.core.json.JsonArray().add(1));
     assertThat(refused(list).errors()).extracting(FieldError::field).containsExactly("lead.context");
   }
+
+  @Test
+  void theTilesProcessIsOptionalAndShortText() {
+    assertThat(parse(valid()).processId()).isEqualTo("default");
+    assertThat(parse(valid().put("processId", "partner-deals")).processId()).isEqualTo("partner-deals");
+    assertThat(refused(valid().put("processId", 12)).errors()).extracting(FieldError::field)
+        .containsExactly("processId");
+    assertThat(refused(valid().put("processId", "p".repeat(201))).errors()).extracting(FieldError::field)
+        .containsExactly("processId");
+  }
 }

@@ -6,6 +6,13 @@ import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.NotFound;
 import io.leadcycle.domain.StrategyDefinition;
 import io.leadcycle.postgres.Database;
+import io.leadcycle.domain.FieldError;
+import io.leadcycle.domain.InvalidInput;
+import io.leadcycle.process.ProcessDefinition;
+import io.leadcycle.process.ProcessVersion;
+import io.leadcycle.store.ProcessStore;
+import java.util.ArrayList;
+import io.leadcycle.processes.ProcessCatalog;
 import io.leadcycle.store.FormStore;
 import io.leadcycle.store.IntakeReceiptStore;
 import io.leadcycle.store.IntakeReceiptStore.LoggedSubmission;
@@ -27,6 +34,8 @@ public final class FormService {
   private final FormStore forms = new FormStore();
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
   private final IntakeReceiptStore receipts = new IntakeReceiptStore();
+  private final ProcessCatalog catalog = new ProcessCatalog();
+  private final ProcessStore processes = new ProcessStore();
 
   public FormService(Database database) {
     this.database = database;
@@ -60,9 +69,28 @@ public final class FormService {
   private Future<Saved> save(SqlConnection conn, FormDefinition definition, String newSecret) {
     Future<MatchingStrategy> contactStrategy = strategies.find(conn, definition.contactStrategyId());
     Future<MatchingStrategy> leadStrategy = strategies.find(conn, definition.leadStrategyId());
-    return Future.all(contactStrategy, leadStrategy)
-        .compose(found -> {
-          definition.checkStrategies(contactStrategy.result(), leadStrategy.result());
+    // The process row is share-locked before it is read: a concurrent retire (which takes it FOR UPDATE and then
+    // looks for forms on it) either sees this form or makes this save find the process retired.
+    Future<Void> shared = ProcessDefinition.DEFAULT_ID.equals(definition.processId()) ? Future.succeededFuture()
+        : processes.share(conn, definition.processId());
+    Future<ProcessVersion> process = catalog.live(conn, definition.processId(), "processId");
+    return Future.join(contactStrategy, leadStrategy, shared, process)
+        .transform(done -> {
+          List<FieldError> errors = new ArrayList<>();
+          try {
+            definition.checkStrategies(contactStrategy.result(), leadStrategy.result());
+          } catch (InvalidInput e) {
+            errors.addAll(e.errors());
+          }
+          if (process.failed() && process.cause() instanceof InvalidInput e) {
+            errors.addAll(e.errors());
+          }
+          if (done.failed() && errors.isEmpty()) {
+            return Future.<Boolean>failedFuture(done.cause());
+          }
+          if (!errors.isEmpty()) {
+            return Future.<Boolean>failedFuture(new InvalidInput(errors));
+          }
           return forms.put(conn, definition, newSecret);
         })
         .compose(created -> forms.find(conn, definition.id()).map(form -> new Saved(form, created)));

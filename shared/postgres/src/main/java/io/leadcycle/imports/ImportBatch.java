@@ -18,6 +18,7 @@ import io.leadcycle.domain.MatchingStrategy;
 import io.leadcycle.domain.NewLead;
 import io.leadcycle.domain.Normalize;
 import io.leadcycle.leads.LeadCreation;
+import io.leadcycle.process.ProcessVersion;
 import io.leadcycle.runtime.Metric;
 import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.AccountStore;
@@ -102,6 +103,7 @@ final class ImportBatch {
   private final int run;
   private final ImportRequest request;
   private final MatchingStrategy strategy;
+  private final ProcessVersion process;
   private final Duration lease;
   private final List<ImportRow.Read> reads;
   private final long committedBefore;
@@ -121,8 +123,9 @@ final class ImportBatch {
    * @param committedBefore the records of the file committed before this batch (where it starts)
    * @param rowsRead the records of the file read once this batch is written (where a later run resumes)
    */
-  ImportBatch(UUID jobId, int run, ImportRequest request, MatchingStrategy strategy, Duration lease,
-      List<ImportRow.Read> reads, long committedBefore, long rowsRead) {
+  ImportBatch(UUID jobId, int run, ImportRequest request, MatchingStrategy strategy, ProcessVersion process,
+      Duration lease, List<ImportRow.Read> reads, long committedBefore, long rowsRead) {
+    this.process = process;
     this.jobId = jobId;
     this.run = run;
     this.request = request;
@@ -388,7 +391,7 @@ final class ImportBatch {
         String topic = row.topic() != null ? row.topic() : context.name();
         creations.add(new LeadCreation.Creation(UUID.randomUUID(),
             new NewLead(topic, contactId, accountId, context, row.contact().asFieldMap()),
-            "imported from " + request.fileName() + ", row " + row.row()));
+            "imported from " + request.fileName() + ", row " + row.row(), process));
         if (contactId != null) {
           contactsToMark.add(contactId);
         } else {

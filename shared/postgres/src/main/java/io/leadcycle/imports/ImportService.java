@@ -15,6 +15,9 @@ import io.leadcycle.domain.StrategyEntity;
 import io.leadcycle.domain.Unavailable;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.Failures;
+import io.leadcycle.process.ProcessDefinition;
+import io.leadcycle.process.ProcessVersion;
+import io.leadcycle.processes.ProcessCatalog;
 import io.leadcycle.runtime.Nudge;
 import io.leadcycle.runtime.ImportFiles;
 import io.leadcycle.runtime.JsonLog;
@@ -105,6 +108,7 @@ public final class ImportService {
   private final Nudge scoringNudge;
   private final ImportStore imports = new ImportStore();
   private final MatchingStrategyStore strategies = new MatchingStrategyStore();
+  private final ProcessCatalog catalog = new ProcessCatalog();
 
   public ImportService(Database database, ImportFiles files) {
     this(database, files, DEFAULT_BATCH_ROWS);
@@ -145,8 +149,9 @@ public final class ImportService {
     String strategyId = request.contactStrategyId() != null ? request.contactStrategyId() : MatchingStrategy.DEFAULT_CONTACT;
     return database.inTransaction(conn -> strategies.find(conn, strategyId).compose(strategy -> {
       checkStrategy(strategy, strategyId);
-      return imports.create(conn, UUID.randomUUID(), request, strategyId, status);
-    })).await();
+      // The leads' process must be live when the import is created; the run puts them on its latest version.
+      return catalog.live(conn, request.processId(), "processId");
+    }).compose(process -> imports.create(conn, UUID.randomUUID(), request, strategyId, status))).await();
   }
 
   private static void checkStrategy(MatchingStrategy strategy, String id) {
@@ -278,6 +283,11 @@ public final class ImportService {
     if (strategy == null) {
       throw new UnreadableFile("the contact strategy " + job.contactStrategyId() + " no longer exists");
     }
+    // Read once a run: the import's leads go on its process's latest version, even if it was retired since the
+    // import was created (the file is not lost for it).
+    ProcessVersion process = request.entity() != ImportEntity.LEADS || ProcessDefinition.DEFAULT_ID.equals(
+        request.processId()) ? ProcessVersion.DEFAULT
+        : database.read(conn -> catalog.latest(conn, request.processId())).await();
     // A first pass over the whole file tells its encoding: a file in none fails here, before any row is
     // written, naming the row of its first bad byte (a second read streams it again, never holding it).
     FileEncoding.Detected encoding = CsvRows.encodingOf(file.get());
@@ -312,7 +322,7 @@ public final class ImportService {
         if (batch.isEmpty()) {
           break;
         }
-        pending = database.inTransaction(new ImportBatch(job.id(), run, request, strategy, LEASE, batch, committed,
+        pending = database.inTransaction(new ImportBatch(job.id(), run, request, strategy, process, LEASE, batch, committed,
             records.row() - 1)::write);
         committed = records.row() - 1;
       }

@@ -24,6 +24,8 @@ import io.leadcycle.store.LeadStore.MatchedLead;
 import io.leadcycle.store.RescoringMarks;
 import io.leadcycle.store.TimelineStore;
 import io.leadcycle.process.Change;
+import io.leadcycle.process.ProcessVersion;
+import io.leadcycle.processes.ProcessCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -63,6 +65,7 @@ public final class IntakeService {
   private final RescoringMarks rescoring = new RescoringMarks();
   private final TimelineStore timeline = new TimelineStore();
   private final LeadCreation creation = new LeadCreation();
+  private final ProcessCatalog catalog = new ProcessCatalog();
 
   public IntakeService(Database database) {
     this.database = database;
@@ -129,10 +132,13 @@ public final class IntakeService {
               : ledger.response(conn, key).map(IntakeResult::replayOf)));
     }
     if (!matchContact) {
-      return database.inIdempotentTransaction((conn, commit) -> ledger.claim(conn, key)
-          .compose(claimed -> claimed
-              ? process(conn, commit, form, submission, sender, key, ledger, null)
-              : ledger.response(conn, key).map(IntakeResult::replayOf)));
+      return database.inIdempotentTransaction((conn, commit) -> {
+        Future<Boolean> claimed = ledger.claim(conn, key);
+        Future<ProcessVersion> process = processOf(conn, form);
+        return Future.all(claimed, process).compose(all -> claimed.result()
+            ? process(conn, commit, form, process.result(), submission, sender, key, ledger, null)
+            : ledger.response(conn, key).map(IntakeResult::replayOf));
+      });
     }
     MatchKey contactKey = MatchKey.of(form.contactStrategy(), submission.contact(), form.id())
         .orElseThrow(() -> new IllegalStateException("submission was validated against the contact strategy"));
@@ -143,17 +149,28 @@ public final class IntakeService {
       Future<Boolean> claimed = ledger.claim(conn, key);
       Future<Void> locked = locks.lock(conn, contactKey.lockName());
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
-      return Future.all(claimed, locked, match).compose(all -> claimed.result()
-          ? process(conn, commit, form, submission, sender, key, ledger, match.result())
+      Future<ProcessVersion> process = processOf(conn, form);
+      return Future.all(claimed, locked, match, process).compose(all -> claimed.result()
+          ? process(conn, commit, form, process.result(), submission, sender, key, ledger, match.result())
           : ledger.response(conn, key).map(IntakeResult::replayOf));
     });
   }
 
-  private Future<IntakeResult> process(SqlConnection conn, Commit commit, Form form, Submission submission,
-      Sender sender, String key, IntakeLedger ledger, MatchedContact match) {
+  /**
+   * The process version the form's new leads run on: its process's latest, even if that was retired since (a
+   * submission is never lost for it). The shipped process costs nothing; another is one read, sent with the
+   * transaction's first statements (pipelined), so it adds no round trip.
+   */
+  private Future<ProcessVersion> processOf(SqlConnection conn, Form form) {
+    return form.updateMode().touchesLeads() ? catalog.latest(conn, form.processId())
+        : Future.succeededFuture(ProcessVersion.DEFAULT);
+  }
+
+  private Future<IntakeResult> process(SqlConnection conn, Commit commit, Form form, ProcessVersion process,
+      Submission submission, Sender sender, String key, IntakeLedger ledger, MatchedContact match) {
     boolean writesContacts = form.updateMode().writesContacts();
     if (match == null && writesContacts && form.accountLinking().keyOf(submission.contact()).isEmpty()) {
-      return newPerson(conn, commit, form, submission, key, ledger);
+      return newPerson(conn, commit, form, process, submission, key, ledger);
     }
     // A contact keeps the account it has (never moved silently); only without one is the account linked.
     Future<UUID> linkedAccount = match != null && match.accountId() != null
@@ -164,8 +181,8 @@ public final class IntakeService {
         // only_leads: the contact is matched but never created or updated.
         RecordOutcome contact = match == null ? null : new RecordOutcome(match.id(), false, false);
         Future<RecordOutcome> lead = match == null
-            ? contactlessLead(conn, form, sender, submission.contact(), accountId)
-            : upsertLead(conn, form, sender, submission.contact(), match.id(), accountId);
+            ? contactlessLead(conn, form, process, sender, submission.contact(), accountId)
+            : upsertLead(conn, form, process, sender, submission.contact(), match.id(), accountId);
         return lead.compose(l -> finish(conn, commit, form, submission, key, ledger, contact, l));
       }
       Future<RecordOutcome> contact = match == null
@@ -180,8 +197,9 @@ public final class IntakeService {
               .compose(recorded -> finish(conn, commit, form, submission, key, ledger, c, null));
         }
         // A contact created just now has no lead to match.
-        Future<RecordOutcome> lead = c.created() ? createLead(conn, form, submission.contact(), c.id(), accountId)
-            : upsertLead(conn, form, sender, submission.contact(), c.id(), accountId);
+        Future<RecordOutcome> lead = c.created()
+            ? createLead(conn, form, process, submission.contact(), c.id(), accountId)
+            : upsertLead(conn, form, process, sender, submission.contact(), c.id(), accountId);
         return lead.compose(l -> recordConsent(conn, form, c.id(), consentChanges)
             .compose(recorded -> finish(conn, commit, form, submission, key, ledger, c, l)));
       });
@@ -193,13 +211,13 @@ public final class IntakeService {
    * there is no lead to match (leads are matched within their contact) and nothing to wait for: every
    * write goes out at once.
    */
-  private Future<IntakeResult> newPerson(SqlConnection conn, Commit commit, Form form, Submission submission,
-      String key, IntakeLedger ledger) {
+  private Future<IntakeResult> newPerson(SqlConnection conn, Commit commit, Form form, ProcessVersion process,
+      Submission submission, String key, IntakeLedger ledger) {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
     RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
     Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
     Future<?> leadInserted = lead == null ? Future.succeededFuture()
-        : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), ACTOR,
+        : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), process, ACTOR,
             reason(form));
     Future<IntakeResult> finished = finish(conn, commit, form, submission, key, ledger, contact, lead);
     return Future.all(contactInserted, leadInserted, finished).map(all -> finished.result());
@@ -294,15 +312,15 @@ public final class IntakeService {
             + form.id());
   }
 
-  private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, Sender sender, ContactDetails incoming,
-      UUID contactId, UUID accountId) {
+  private Future<RecordOutcome> upsertLead(SqlConnection conn, Form form, ProcessVersion process, Sender sender,
+      ContactDetails incoming, UUID contactId, UUID accountId) {
     if (form.generateLeadsWithoutMatching()) {
-      return createLead(conn, form, incoming, contactId, accountId);
+      return createLead(conn, form, process, incoming, contactId, accountId);
     }
     // No lock of its own: leads are matched within their contact, whose row this transaction holds,
     // so two submissions for one contact already run one after the other.
     return leads.findOpenMatch(conn, contactId, leadKey(form, incoming))
-        .compose(match -> match == null ? createLead(conn, form, incoming, contactId, accountId)
+        .compose(match -> match == null ? createLead(conn, form, process, incoming, contactId, accountId)
             : updateLead(conn, form, sender, incoming, match));
   }
 
@@ -311,15 +329,15 @@ public final class IntakeService {
    * fields among the leads without a contact, under the lead key's lock, so the same unknown person
    * submitting twice gets one lead.
    */
-  private Future<RecordOutcome> contactlessLead(SqlConnection conn, Form form, Sender sender,
+  private Future<RecordOutcome> contactlessLead(SqlConnection conn, Form form, ProcessVersion process, Sender sender,
       ContactDetails incoming, UUID accountId) {
     if (form.generateLeadsWithoutMatching()) {
-      return createLead(conn, form, incoming, null, accountId);
+      return createLead(conn, form, process, incoming, null, accountId);
     }
     MatchKey key = leadKey(form, incoming);
     return locks.lock(conn, key.lockName())
         .compose(locked -> leads.findOpenContactlessMatch(conn, key))
-        .compose(match -> match == null ? createLead(conn, form, incoming, null, accountId)
+        .compose(match -> match == null ? createLead(conn, form, process, incoming, null, accountId)
             : updateLead(conn, form, sender, incoming, match));
   }
 
@@ -328,9 +346,10 @@ public final class IntakeService {
         .orElseThrow(() -> new IllegalStateException("submission was validated against the lead strategy"));
   }
 
-  private Future<RecordOutcome> createLead(SqlConnection conn, Form form, ContactDetails incoming, UUID contactId,
-      UUID accountId) {
-    return creation.create(conn, newLead(form, incoming, contactId, accountId), ACTOR, reason(form))
+  private Future<RecordOutcome> createLead(SqlConnection conn, Form form, ProcessVersion process,
+      ContactDetails incoming, UUID contactId, UUID accountId) {
+    return creation.create(conn, UUID.randomUUID(), newLead(form, incoming, contactId, accountId), process, ACTOR,
+            reason(form))
         .map(lead -> new RecordOutcome(lead.id(), true, false));
   }
 

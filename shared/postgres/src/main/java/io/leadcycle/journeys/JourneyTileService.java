@@ -8,6 +8,8 @@ import io.leadcycle.domain.TileEvent;
 import io.leadcycle.domain.TileEvent.CreateFor;
 import io.leadcycle.leads.LeadCreation;
 import io.leadcycle.postgres.Database;
+import io.leadcycle.process.ProcessVersion;
+import io.leadcycle.processes.ProcessCatalog;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.store.ContactStore.MatchedContact;
 import io.leadcycle.store.JourneyTileStore;
@@ -37,6 +39,7 @@ public final class JourneyTileService {
   private final JourneyTileStore tiles = new JourneyTileStore();
   private final LeadCreation creation = new LeadCreation();
   private final RescoringMarks rescoring = new RescoringMarks();
+  private final ProcessCatalog catalog = new ProcessCatalog();
 
   public JourneyTileService(Database database) {
     this.database = database;
@@ -57,13 +60,17 @@ public final class JourneyTileService {
       }
       UUID target = event.createFor() == CreateFor.ACCOUNT ? contact.accountId() : contact.id();
       UUID leadId = UUID.randomUUID();
+      // The process is checked only for a first delivery: a redelivery answers with the lead created before,
+      // even if its process was retired since. A process that is not live is bad input (400, parked at once).
       return tiles.claim(conn, event, target, leadId).compose(claim -> claim.claimed()
-          ? create(conn, event, contact, leadId)
+          ? catalog.live(conn, event.processId(), "processId")
+              .compose(process -> create(conn, event, contact, leadId, process))
           : Future.succeededFuture(new Outcome(false, claim.leadId())));
     }));
   }
 
-  private Future<Outcome> create(SqlConnection conn, TileEvent event, MatchedContact contact, UUID leadId) {
+  private Future<Outcome> create(SqlConnection conn, TileEvent event, MatchedContact contact, UUID leadId,
+      ProcessVersion process) {
     // Contact mode: the contact's lead, which takes the contact's account as every new lead does.
     // Account mode: the account's lead; no contact, so that another contact's pass adds nothing.
     UUID contactId = event.createFor() == CreateFor.CONTACT ? contact.id() : null;
@@ -72,7 +79,7 @@ public final class JourneyTileService {
         event.details());
     NewLead lead = new NewLead(event.topic(), contactId, accountId, context, Map.of());
     String reason = "passed tile " + event.tileId() + " of journey " + event.journeyId();
-    return creation.create(conn, leadId, lead, ACTOR, reason)
+    return creation.create(conn, leadId, lead, process, ACTOR, reason)
         .compose(created -> rescoring.markFactsOf(conn, contactId, accountId))
         .map(marked -> new Outcome(true, leadId));
   }

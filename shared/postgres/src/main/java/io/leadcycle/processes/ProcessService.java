@@ -6,10 +6,14 @@ import io.leadcycle.postgres.Database;
 import io.leadcycle.process.BusinessProcess;
 import io.leadcycle.process.ProcessDefinition;
 import io.leadcycle.process.ProcessStatus;
+import io.leadcycle.store.FormStore;
 import io.leadcycle.store.ProcessStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Process definitions through their life: a draft is written and rewritten in place, publishing makes it
@@ -22,6 +26,7 @@ public final class ProcessService {
 
   private final Database database;
   private final ProcessStore processes = new ProcessStore();
+  private final FormStore forms = new FormStore();
 
   public ProcessService(Database database) {
     this.database = database;
@@ -80,15 +85,35 @@ public final class ProcessService {
     }));
   }
 
-  /** Live to retired: it takes no new leads (once leads choose a process). */
+  /**
+   * Live to retired: it takes no new leads. Refused while a form still creates its leads on it (the form would
+   * go on doing so); saving a form share-locks the process, so a form saved concurrently is seen here.
+   */
   public Future<BusinessProcess> retire(String id) {
     return database.inTransaction(conn -> locked(conn, id).compose(process -> {
       refuseReadOnly(process, "retired");
       if (process.status() != ProcessStatus.LIVE) {
         throw new Conflict("Only a live process is retired; this process is " + process.status().wireName() + ".");
       }
-      return processes.retire(conn, id);
+      return forms.usingProcess(conn, id, FORMS_NAMED + 1).compose(using -> {
+        if (!using.isEmpty()) {
+          throw new Conflict(formsInUse(id, using));
+        }
+        return processes.retire(conn, id);
+      });
     }));
+  }
+
+  /** How many of the forms that still use a process a refused retire names. */
+  static final int FORMS_NAMED = 10;
+
+  private static String formsInUse(String id, List<Map.Entry<String, String>> using) {
+    String named = using.stream().limit(FORMS_NAMED)
+        .map(form -> form.getKey() + " (\"" + form.getValue() + "\")")
+        .collect(Collectors.joining(", "));
+    return "Process " + id + " is still used by " + (using.size() > FORMS_NAMED ? "more than " + FORMS_NAMED
+        + " forms, among them " : using.size() == 1 ? "form " : "forms ") + named
+        + ": move them to another process first (PATCH /v1/forms/{formId} with processId).";
   }
 
   private static void refuseReadOnly(BusinessProcess process, String what) {

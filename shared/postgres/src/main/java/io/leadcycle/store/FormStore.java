@@ -21,7 +21,7 @@ public final class FormStore {
   private static final String SELECT = """
       SELECT f.id, f.name, f.kind, f.update_mode, f.generate_leads_without_matching, f.require_signature,
              f.signing_secret, f.account_matching, f.create_accounts, f.allowed_origins, f.redirect_url,
-             f.honeypot_field, f.unsigned_updates,
+             f.honeypot_field, f.unsigned_updates, f.process_id,
              cs.id AS c_id, cs.name AS c_name, cs.entity AS c_entity, cs.fields AS c_fields,
              ls.id AS l_id, ls.name AS l_name, ls.entity AS l_entity, ls.fields AS l_fields
         FROM forms f
@@ -34,8 +34,8 @@ public final class FormStore {
       INSERT INTO forms (id, name, kind, contact_strategy_id, lead_strategy_id, update_mode,
                          generate_leads_without_matching, require_signature, signing_secret,
                          account_matching, create_accounts, allowed_origins, redirect_url, honeypot_field,
-                         unsigned_updates)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                         unsigned_updates, process_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, kind = excluded.kind,
         contact_strategy_id = excluded.contact_strategy_id, lead_strategy_id = excluded.lead_strategy_id,
@@ -44,7 +44,8 @@ public final class FormStore {
         require_signature = excluded.require_signature,
         account_matching = excluded.account_matching, create_accounts = excluded.create_accounts,
         allowed_origins = excluded.allowed_origins, redirect_url = excluded.redirect_url,
-        honeypot_field = excluded.honeypot_field, unsigned_updates = excluded.unsigned_updates, updated_at = now()
+        honeypot_field = excluded.honeypot_field, unsigned_updates = excluded.unsigned_updates,
+        process_id = excluded.process_id, updated_at = now()
       RETURNING (xmax = 0) AS created
       """;
 
@@ -70,6 +71,17 @@ public final class FormStore {
         });
   }
 
+  /** Up to {@code limit} forms whose leads run on {@code processId}, as {@code {id, name}}, in id order. */
+  public Future<List<java.util.Map.Entry<String, String>>> usingProcess(SqlClient client, String processId, int limit) {
+    return client.preparedQuery("SELECT id, name FROM forms WHERE process_id = $1 ORDER BY id LIMIT $2")
+        .execute(Tuple.of(processId, limit))
+        .map(rows -> {
+          List<java.util.Map.Entry<String, String>> found = new ArrayList<>();
+          rows.forEach(row -> found.add(java.util.Map.entry(row.getString("id"), row.getString("name"))));
+          return found;
+        });
+  }
+
   /** Creates or replaces a form; true when it was created (and so took {@code newSecret}). */
   public Future<Boolean> put(SqlClient client, FormDefinition definition, String newSecret) {
     return client.preparedQuery(UPSERT)
@@ -88,7 +100,8 @@ public final class FormStore {
             .addArrayOfString(definition.browser().allowedOrigins().toArray(String[]::new))
             .addString(definition.browser().redirectUrl())
             .addString(definition.browser().honeypotField())
-            .addString(definition.browser().unsignedUpdates().wireName()))
+            .addString(definition.browser().unsignedUpdates().wireName())
+            .addString(definition.processId()))
         .map(rows -> rows.iterator().next().getBoolean("created"));
   }
 
@@ -107,6 +120,7 @@ public final class FormStore {
             row.getBoolean("create_accounts")),
         new BrowserSettings(List.of(row.getArrayOfStrings("allowed_origins")), row.getString("redirect_url"),
             row.getString("honeypot_field"),
-            UnsignedUpdates.fromWireName(row.getString("unsigned_updates")).orElseThrow()));
+            UnsignedUpdates.fromWireName(row.getString("unsigned_updates")).orElseThrow()),
+        row.getString("process_id"));
   }
 }

@@ -60,6 +60,14 @@ public final class ProcessStore {
   }
 
   /**
+   * Share-locks the process's row (if any) for the rest of the transaction: what chooses it for later leads (a
+   * form) holds it, so a retire, which takes the row FOR UPDATE, waits for that choice to commit.
+   */
+  public Future<Void> share(SqlClient client, String id) {
+    return client.preparedQuery("SELECT id FROM processes WHERE id = $1 FOR SHARE").execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /**
    * Up to {@code limit} processes in creation order after the position (created, id) (null: from the first),
    * only those in {@code status} unless it is null.
    */

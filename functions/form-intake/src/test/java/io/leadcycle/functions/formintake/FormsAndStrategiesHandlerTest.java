@@ -96,8 +96,9 @@ class FormsAndStrategiesHandlerTest extends FormIntakeHarness {
     JsonObject form = body(response);
     assertThat(form.getMap()).containsOnlyKeys("id", "name", "kind", "contactStrategyId", "leadStrategyId",
         "updateMode", "generateLeadsWithoutMatching", "requireSignature", "accountMatching", "createAccounts",
-        "allowedOrigins", "redirectUrl", "honeypotField", "unsignedUpdates");
+        "allowedOrigins", "redirectUrl", "honeypotField", "unsignedUpdates", "processId");
     assertThat(form.getString("id")).isEqualTo("expo-2026");
+    assertThat(form.getString("processId")).isEqualTo("default");
     assertThat(form.getString("name")).isEqualTo("Expo 2026");
     assertThat(form.getString("kind")).isEqualTo("event");
     assertThat(form.getString("updateMode")).isEqualTo("no_update");
