@@ -240,7 +240,7 @@ function fieldControl(definition, value, id) {
       users().then((people) => {
         const chosen = control.value;
         // GET /v1/users leaves disabled users out: one recorded before is kept, by its id.
-        control.replaceChildren(el('option', {value: ''}, 'Choose a person…'),
+        show(control, el('option', {value: ''}, 'Choose a person…'),
           people.map((person) => el('option', {value: person.id}, person.name)),
           chosen && !people.some((person) => person.id === chosen) ? el('option', {value: chosen}, chosen) : null);
         control.value = chosen;
