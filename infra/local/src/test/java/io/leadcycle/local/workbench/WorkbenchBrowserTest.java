@@ -824,6 +824,25 @@ class WorkbenchBrowserTest {
     // The sales manager: "Move to a stage" lists this process's stages; "Switch process" to the default one.
     signInAs(mia.getString("token"), 200);
     waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/unassigned"));
+    // The queues filter by process: the stage filter then offers its stages, keeping the chosen stage's role
+    // (the unassigned queue's sales acceptance is "Sales" there); the stage column shows the process's names.
+    waiting.until(d -> d.findElements(By.cssSelector("#unassigned-process option")).stream()
+        .anyMatch(option -> option.getText().equals("Enterprise deals")));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("unassigned-process"))).selectByVisibleText("Enterprise deals");
+    waiting.until(d -> requested().stream().anyMatch(url -> url.contains("view=unassigned") && url.contains("processId=" + process)
+        && url.contains("stage=Sales")));
+    assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("unassigned-stage"))).getOptions())
+        .extracting(WebElement::getText).containsExactly("Any stage", "New inquiry", "Scoring", "Call queue", "Qualification call",
+            "Technical evaluation", "Sales");
+    assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("unassigned-stage"))).getFirstSelectedOption()
+        .getText()).isEqualTo("Sales");
+    clickFresh(By.cssSelector("[data-view='sales']"));
+    waiting.until(d -> d.findElements(By.cssSelector("#sales-process option")).stream()
+        .anyMatch(option -> option.getText().equals("Enterprise deals")));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sales-process"))).selectByVisibleText("Enterprise deals");
+    waiting.until(d -> requested().stream().anyMatch(url -> url.contains("view=sales") && url.contains("processId=" + process)));
+    waiting.until(d -> rowIds().equals(List.of(lead)));
+    assertThat(row(lead).getText()).contains("Plant rollout", "Sales");
     browser.get(base() + "/workbench/#/leads/" + lead);
     waitForStage("Sales");
     clickFresh(By.cssSelector("#more-actions > summary"));
