@@ -1,11 +1,11 @@
 // One lead: its stage bar, flags, contact (phone and email as links) and account, marketing context, scores
 // with their explanation, timeline; logging a call or a note; the process actions its stage allows (the
 // rest behind "More actions"; a 409 or 403 is said in words next to the action); the next lead of the queue.
-import {actor, api, forget, inWords, salespeople} from './api.js';
+import {actor, all, api, ApiError, cached, forget, inWords, salespeople} from './api.js';
 import {activityText, contextText, dateTime, fieldName, OUTCOMES, ownerName, personName, points, STAGES, stageName,
   timelineValue, yesNo} from './format.js';
 import {announce, el, field, show} from './dom.js';
-import {arrange} from './rules.js';
+import {ACTION_ROLES, arrange, currentStage, editableUpTo, processAllows, roleMay, rolesInWords} from './rules.js';
 import {QUEUES, neighbour, rememberedQueue, startView} from './shift.js';
 
 /**
@@ -78,15 +78,32 @@ async function load(main, id, view, me, after) {
     return;
   }
   forget(`/v1/contacts/${lead.contactId}`);
-  const [contact, account] = await Promise.all([
+  const [contact, account, process] = await Promise.all([
     lead.contactId ? api('GET', `/v1/contacts/${lead.contactId}`).catch(() => null) : null,
     lead.accountId ? api('GET', `/v1/accounts/${lead.accountId}`).catch(() => null) : null,
+    processVersion(lead),
   ]);
   if (view.stopped) {
     return;
   }
+  if (view.lead && view.lead.stage !== lead.stage) {
+    view.selectedStage = null; // the lead moved on: show its new stage's fields
+  }
   view.lead = lead;
   const rerender = (actionId, message) => load(main, id, view, me, {actionId, message});
+  const stages = process ? process.stages : null;
+  const selected = (stages || []).find((stage) => stage.name === view.selectedStage) || (process ? currentStage(lead, process) : null);
+  const select = (name) => {
+    view.selectedStage = name;
+    const panel = document.getElementById('lead-stage-fields');
+    if (panel) {
+      panel.replaceWith(stageFields(lead, process, (process.stages || []).find((stage) => stage.name === name), me, rerender));
+      document.getElementById('stage-fields-title').focus();
+    }
+    for (const button of document.querySelectorAll('#stage-bar button')) {
+      button.setAttribute('aria-pressed', String(button.dataset.stage === name));
+    }
+  };
   const back = backLink(me);
   const queue = rememberedQueue();
   const index = queue ? queue.ids.indexOf(id) : -1;
@@ -101,7 +118,9 @@ async function load(main, id, view, me, after) {
         on: {click: walk(-1)}}, '← Previous lead') : null,
       index >= 0 ? el('button', {type: 'button', id: 'next-lead', on: {click: walk(1)}}, 'Next lead →') : null),
     heading,
-    stageBar(lead),
+    stageBar(lead, stages, selected ? selected.name : null, process ? select : null),
+    process ? stageFields(lead, process, selected, me, rerender)
+      : el('p', {class: 'error-box', id: 'process-problem'}, `The stages of process ${lead.processId || 'default'} could not be read; reload the page to see them.`),
     el('div', {class: 'grid'},
       section('Flags', 'flags', flags(lead)),
       section('Contact', 'contact', contactFacts(contact)),
@@ -110,7 +129,7 @@ async function load(main, id, view, me, after) {
         ['Kind', lead.context ? lead.context.kind : null], ['Name', lead.context ? lead.context.name : null],
         ['Id', lead.context ? lead.context.id : null], ['Created', dateTime(lead.createdAt)]]))),
     section('Work this lead', 'work', el('p', {id: 'action-said', class: 'result', role: 'status', tabindex: '-1'}),
-      actions(lead, me, rerender)),
+      actions(lead, me, rerender, process)),
     section('Calls and notes', 'activities', lead.status === 'open' ? activities(lead, rerender)
       : el('p', {}, `The lead is ${lead.status}: its calls and notes are on the timeline.`)),
     section('Scores', 'scores', scores(lead)),
@@ -141,17 +160,261 @@ function facts(pairs) {
     .map(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
 }
 
-/** The five stages in order, the current one highlighted and marked aria-current. */
-function stageBar(lead) {
-  const current = STAGES.findIndex(([wire]) => wire === lead.stage);
+/**
+ * The lead's process version (GET /v1/processes/{id}/versions/{n}), read once per page load for all leads on
+ * it; null when it cannot be read (the page then says so instead of guessing the stages).
+ */
+function processVersion(lead) {
+  return cached(`/v1/processes/${encodeURIComponent(lead.processId || 'default')}/versions/${lead.processVersion || 1}`)
+    .catch(() => null);
+}
+
+/**
+ * The stages of the lead's process in order, the current one highlighted and marked aria-current; each stage a
+ * button that shows its fields below the bar. Without the process (it could not be read), the default five.
+ */
+function stageBar(lead, stages, selected, onSelect) {
+  const names = stages ? stages.map((stage) => stage.name) : STAGES.map(([wire]) => wire);
+  const current = names.indexOf(lead.stage);
   const closed = lead.status && lead.status !== 'open';
   return el('nav', {'aria-label': 'Stage'},
     el('ol', {class: closed ? 'stage-bar closed' : 'stage-bar', id: 'stage-bar'},
-      STAGES.map(([wire, name], index) => el('li', {
+      names.map((name, index) => el('li', {
         class: index < current ? 'passed' : null,
         'aria-current': index === current ? 'step' : null,
-        dataset: {stage: wire},
-      }, name, index === current ? el('span', {class: 'visually-hidden'}, ' (current stage)') : null))));
+        dataset: {stage: name},
+      }, onSelect ? el('button', {type: 'button', class: 'stage', dataset: {stage: name}, 'aria-pressed': String(name === selected),
+        'aria-controls': 'lead-stage-fields', on: {click: () => onSelect(name)}}, stageName(name),
+      index === current ? el('span', {class: 'visually-hidden'}, ' (current stage)') : null)
+        : [stageName(name), index === current ? el('span', {class: 'visually-hidden'}, ' (current stage)') : null]))));
+}
+
+// ---- stage fields -----------------------------------------------------------------------------------
+
+const FIELD_TYPES = {text: 'text', long_text: 'long text', number: 'number', boolean: 'yes/no', choice: 'choice',
+  date: 'date', user: 'user'};
+
+/** The people a user field can name: every user (GET /v1/users), by name. */
+async function users() {
+  const answer = await cached('/v1/users');
+  return Array.isArray(answer) ? answer : [];
+}
+
+/** A control for one stage field, by its type, holding `value`; `read()` gives the value as set-fields takes it. */
+function fieldControl(definition, value, id) {
+  const options = (values) => values.map(([wire, words]) => el('option', {value: wire}, words));
+  let control;
+  let read;
+  switch (definition.type) {
+    case 'long_text':
+      control = el('textarea', {maxlength: 20000});
+      control.value = value ?? '';
+      read = () => control.value.trim() || null;
+      break;
+    case 'number':
+      control = el('input', {type: 'number', step: 'any', autocomplete: 'off'});
+      control.value = value ?? '';
+      read = () => (control.value === '' ? null : Number(control.value));
+      break;
+    case 'boolean':
+      control = el('select', {}, options([['', '—'], ['yes', 'yes'], ['no', 'no']]));
+      control.value = value === true ? 'yes' : value === false ? 'no' : '';
+      read = () => (control.value === '' ? null : control.value === 'yes');
+      break;
+    case 'choice':
+      control = el('select', {}, options([['', '—'], ...(definition.options || []).map((o) => [o, o])]));
+      control.value = value ?? '';
+      read = () => control.value || null;
+      break;
+    case 'date':
+      control = el('input', {type: 'date'});
+      control.value = value ?? '';
+      read = () => control.value || null;
+      break;
+    case 'user':
+      control = el('select', {}, el('option', {value: ''}, 'Choose a person…'));
+      if (value) {
+        control.appendChild(el('option', {value}, value)); // named once the users are read
+      }
+      control.value = value ?? '';
+      users().then((people) => {
+        const chosen = control.value;
+        // GET /v1/users leaves disabled users out: one recorded before is kept, by its id.
+        show(control, el('option', {value: ''}, 'Choose a person…'),
+          people.map((person) => el('option', {value: person.id}, person.name)),
+          chosen && !people.some((person) => person.id === chosen) ? el('option', {value: chosen}, chosen) : null);
+        control.value = chosen;
+      }).catch(() => {});
+      read = () => control.value || null;
+      break;
+    default:
+      control = el('input', {type: 'text', autocomplete: 'off', maxlength: 2000});
+      control.value = value ?? '';
+      read = () => control.value.trim() || null;
+  }
+  control.id = id;
+  control.name = definition.name;
+  control.dataset.field = definition.name;
+  return {control, read};
+}
+
+/** A recorded value as words, for a stage whose fields this user cannot set (a user field by the user's name). */
+function fieldText(definition, value) {
+  if (value === null || value === undefined || value === '') {
+    return '—';
+  }
+  if (definition.type === 'boolean') {
+    return yesNo(value);
+  }
+  if (definition.type === 'user') {
+    const text = el('span', {}, String(value));
+    users().then((people) => {
+      const person = people.find((p) => p.id === value);
+      if (person) text.textContent = person.name;
+    }).catch(() => {});
+    return text;
+  }
+  return String(value);
+}
+
+/**
+ * The fields of `stage` (a stage of the lead's process): the values recorded, editable when the lead is open, the
+ * stage is its current one or an earlier one, and the user's roles may set fields; read-only otherwise (a later
+ * stage's fields are set once the lead gets there). Required-to-complete fields are marked. On the current stage,
+ * "Complete stage" saves what changed and completes it; a 409 naming missing fields marks them.
+ */
+function stageFields(lead, process, stage, me, rerender) {
+  const roles = me ? me.roles || [] : null;
+  const stages = process.stages || [];
+  const index = stages.indexOf(stage);
+  const current = stages.findIndex((s) => s.name === lead.stage);
+  const recorded = (lead.stageFields || {})[stage ? stage.name : ''] || {};
+  const definitions = stage ? stage.fields || [] : [];
+  const editable = lead.status === 'open' && index >= 0 && index <= editableUpTo(lead, process) && processAllows('set-fields', lead, process)
+    && (roles === null || roleMay('set-fields', roles));
+  const isCurrent = index >= 0 && index === current;
+  const mayComplete = isCurrent && processAllows('complete-stage', lead, process) && (roles === null || roleMay('complete-stage', roles));
+  const where = !stage ? '' : isCurrent ? 'the current stage' : index < current ? 'a passed stage' : 'a later stage';
+  const title = el('h2', {id: 'stage-fields-title', tabindex: '-1'}, stage ? `${stageName(stage.name)}: ${where}` : 'Stage');
+  const result = el('p', {class: 'result', id: 'stage-fields-result', role: 'status', 'aria-live': 'polite', tabindex: '-1'});
+  const completeResult = el('p', {class: 'result', id: 'complete-stage-result', role: 'status', 'aria-live': 'polite', tabindex: '-1'});
+  const panel = (...content) => el('section', {class: 'panel', id: 'lead-stage-fields', 'aria-labelledby': 'stage-fields-title',
+    dataset: {stage: stage ? stage.name : ''}}, title, content);
+  if (!stage) {
+    return panel(el('p', {}, `The lead's stage ${lead.stage} is not a stage of its process.`));
+  }
+  const why = editable ? null : lead.status !== 'open' ? `The lead is ${lead.status}: its fields are kept as they were.`
+    : index > current ? 'A later stage: its fields are set once the lead gets there.'
+      : `Your role may not set fields: it needs ${rolesInWords(ACTION_ROLES['set-fields'])}.`;
+
+  const controls = definitions.map((definition, i) => {
+    const id = `sf-${i}`;
+    const {control, read} = editable ? fieldControl(definition, recorded[definition.name], id) : {control: null, read: null};
+    const error = el('p', {class: 'field-error', id: `${id}-error`, hidden: true});
+    const label = [definition.name, definition.requiredToComplete
+      ? el('span', {class: 'required', title: 'Required to complete the stage'}, ' (required to complete)') : null];
+    const box = editable
+      ? el('div', {class: 'field stage-field', dataset: {field: definition.name}}, el('label', {for: id}, label), control, error)
+      : el('div', {class: 'field stage-field', dataset: {field: definition.name}}, el('span', {class: 'label'}, label),
+        el('span', {class: 'value', id}, fieldText(definition, recorded[definition.name])));
+    if (control) control.setAttribute('aria-describedby', `${id}-error`);
+    return {definition, control, read, error, box};
+  });
+  const clearMarks = () => controls.forEach(({control, error, box}) => {
+    error.hidden = true;
+    error.textContent = '';
+    box.classList.remove('missing');
+    if (control) control.removeAttribute('aria-invalid');
+  });
+  const mark = (name, message) => {
+    const found = controls.find(({definition}) => definition.name === name);
+    if (!found) return false;
+    found.box.classList.add('missing');
+    found.error.textContent = message;
+    found.error.hidden = false;
+    if (found.control) found.control.setAttribute('aria-invalid', 'true');
+    return true;
+  };
+  const changed = () => {
+    const fields = {};
+    for (const {definition, read} of controls) {
+      const before = recorded[definition.name] ?? null;
+      const now = read();
+      if (now !== before) fields[definition.name] = now;
+    }
+    return fields;
+  };
+  // A 400 names each field as fields.<name>: said on the field; anything else above the buttons.
+  const refused = (error, said) => {
+    const problem = error instanceof ApiError ? error.problem || {} : {};
+    const errors = error instanceof ApiError && error.status === 400 && Array.isArray(problem.errors) ? problem.errors : [];
+    const rest = errors.filter((e) => !(typeof e.field === 'string' && e.field.startsWith('fields.')
+      && mark(e.field.slice('fields.'.length), e.message)));
+    said.textContent = errors.length > 0 ? (rest.length > 0 ? rest.map((e) => `${e.field}: ${e.message}`).join('; ')
+      : 'Some fields were not accepted: see each.') : inWords(error, 'set these fields');
+    said.className = 'result error';
+    said.focus();
+  };
+  const save = async () => {
+    const fields = changed();
+    if (Object.keys(fields).length === 0) {
+      return false;
+    }
+    await processAction(lead.id, {action: 'set-fields', stage: stage.name, fields});
+    return true;
+  };
+
+  const buttons = [];
+  if (editable && definitions.length > 0) {
+    buttons.push(el('button', {type: 'submit', class: 'secondary', id: 'save-stage-fields'}, 'Save fields'));
+  }
+  const complete = mayComplete ? el('button', {type: 'button', id: 'complete-stage', on: {click: async () => {
+    clearMarks();
+    completeResult.textContent = '';
+    complete.disabled = true;
+    try {
+      if (editable) await save();
+    } catch (error) {
+      refused(error, result);
+      complete.disabled = false;
+      return;
+    }
+    try {
+      const after = await processAction(lead.id, {action: 'complete-stage'});
+      rerender('complete-stage', `${stageName(stage.name)} completed: the lead is in ${stageName(after.stage)}.`);
+    } catch (error) {
+      const missing = error instanceof ApiError && error.status === 409 && Array.isArray((error.problem || {}).missingFields)
+        ? error.problem.missingFields : [];
+      missing.forEach((name) => mark(name, 'Required to complete the stage.'));
+      completeResult.textContent = missing.length > 0
+        ? `${stageName(stage.name)} cannot be completed yet: fill in ${missing.join(', ')}.` : inWords(error, 'complete this stage');
+      completeResult.className = 'result error';
+      complete.disabled = false;
+      completeResult.focus();
+    }
+  }}}, 'Complete stage') : null;
+
+  const form = el('form', {id: 'stage-fields-form', on: {submit: async (event) => {
+    event.preventDefault();
+    clearMarks();
+    result.textContent = '';
+    result.className = 'result';
+    try {
+      if (await save()) {
+        rerender('stage-fields', `Fields of ${stageName(stage.name)} saved.`);
+      } else {
+        result.textContent = 'Nothing changed.';
+        result.focus();
+      }
+    } catch (error) {
+      refused(error, result);
+    }
+  }}},
+  definitions.length === 0 ? el('p', {class: 'explain'}, 'This stage has no fields.') : null,
+  why && definitions.length > 0 ? el('p', {class: 'explain', id: 'stage-fields-why'}, why) : null,
+  el('div', {class: 'stage-field-list'}, controls.map(({box}) => box)),
+  el('div', {class: 'row'}, buttons, complete));
+  return panel(form, result, completeResult);
 }
 
 function badge(flag) {
@@ -394,8 +657,12 @@ const FORMS = {
         return 'Disqualified.';
       }, rerender);
   },
-  move: (lead, me, rerender) => {
-    const stage = el('select', {name: 'stage'}, STAGES.map(([wire, name]) => el('option', {value: wire}, name)));
+  'ready-for-sales': (lead, me, rerender) => simple(lead, 'ready-for-sales', 'Ready for sales',
+    'The call went well: the lead goes on to sales acceptance.', 'Mark ready for sales', 'The lead is ready for sales.', rerender),
+  move: (lead, me, rerender, process) => {
+    // The stages of the lead's own process (the default five when its process could not be read).
+    const names = process ? process.stages.map((s) => s.name) : STAGES.map(([wire]) => wire);
+    const stage = el('select', {name: 'stage'}, names.map((name) => el('option', {value: name}, stageName(name))));
     stage.value = lead.stage;
     const reason = input('reason', {maxlength: 500, required: true});
     return action('move', 'Move to a stage', 'Sets the stage by hand; the flags follow the stage.',
@@ -406,24 +673,44 @@ const FORMS = {
         return `Moved to ${stageName(stage.value)}.`;
       }, rerender);
   },
+  'switch-process': (lead, me, rerender, process) => {
+    const target = el('select', {name: 'processId', required: true}, el('option', {value: ''}, 'Choose a process…'));
+    // The live processes; the lead's own only when a newer version of it is live (switching moves it there).
+    all('/v1/processes?status=live&limit=200').then(({items}) => {
+      for (const other of items) {
+        const own = other.id === lead.processId;
+        if (own && other.version === lead.processVersion) continue;
+        target.appendChild(el('option', {value: other.id}, own ? `${other.name} (version ${other.version}, this process's latest)` : other.name));
+      }
+    }).catch(() => {});
+    const reason = input('reason', {maxlength: 500, required: true});
+    return action('switch-process', 'Switch process', `Puts the lead on another live process${process ? ` (now ${process.name}, version ${process.version})` : ''}: it lands in the stage with the same role, or the first.`,
+      [field('switch-process-target', 'Process', target), field('switch-process-reason', 'Reason', reason),
+        el('div', {class: 'row'}, el('button', {type: 'submit', class: 'secondary'}, 'Switch process'))],
+      async () => {
+        const name = target.value ? target.options[target.selectedIndex].textContent : '';
+        const after = await processAction(lead.id, {action: 'switch-process', processId: target.value, reason: reason.value.trim()});
+        return `Switched to ${name}: the lead is in ${stageName(after.stage)}.`;
+      }, rerender);
+  },
 };
 
 /**
  * The steps of the lead's stage that the signed-in user may take first; every other action behind
  * "More actions", each saying why it is there (not a step of this stage, or which roles may).
  */
-function actions(lead, me, rerender) {
-  const {first, more} = arrange(lead, me ? me.roles || [] : null);
+function actions(lead, me, rerender, process) {
+  const {first, more} = arrange(lead, me ? me.roles || [] : null, process);
   if (lead.status !== 'open') {
     return el('p', {id: 'lead-actions-first'}, `The lead is ${lead.status}: it takes no more actions.`);
   }
   return [
-    first.length > 0 ? el('div', {class: 'actions', id: 'lead-actions-first'}, first.map((name) => FORMS[name](lead, me, rerender)))
+    first.length > 0 ? el('div', {class: 'actions', id: 'lead-actions-first'}, first.map((name) => FORMS[name](lead, me, rerender, process)))
       : el('p', {id: 'lead-actions-first'}, 'Nothing for you to do on this lead in its stage.'),
     el('details', {class: 'more-actions', id: 'more-actions'},
       el('summary', {}, `More actions (${more.length})`),
       el('div', {class: 'actions'}, more.map(({action: name, why}) => {
-        const form = FORMS[name](lead, me, rerender);
+        const form = FORMS[name](lead, me, rerender, process);
         form.insertBefore(el('p', {class: 'why'}, why), form.firstChild);
         return form;
       })))];

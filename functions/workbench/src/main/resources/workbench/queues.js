@@ -1,7 +1,7 @@
 // The queues (mine, unassigned, my calls, due follow-ups, telemarketing, sales): a table of leads with
 // filters, a search, a sort, paging to the end by the API's cursors, bulk actions for sales managers, and
 // a poll that notices new leads.
-import {ApiError, api, cachedMany, inWords, pageSize, salespeople} from './api.js';
+import {ApiError, all, api, cachedMany, inWords, pageSize, salespeople} from './api.js';
 import {activityText, age, contextText, dateTime, isDue, ownerName, personName, STAGES, stageName} from './format.js';
 import {announce, el, field, show} from './dom.js';
 import {roleMay} from './rules.js';
@@ -23,13 +23,14 @@ export function renderQueue(main, name, roles) {
   const bulk = roles === null || roleMay('assign', roles);
   // items: the leads loaded so far, in the queue's order; firstIds: the ids of its first page as last read,
   // which is all the poll reads again (a 2,000-lead queue is polled one page at a time, not ten).
-  const state = {stage: queue.stage || '', grade: '', q: '', sort: queue.sort || 'newest', items: [], firstIds: [],
+  const state = {processId: '', stage: queue.stage || '', grade: '', q: '', sort: queue.sort || 'newest', items: [], firstIds: [],
     next: null, known: null, signature: null, stopped: false, timer: null, searchTimer: null, selected: new Set(),
     labels: new Map(), generation: 0, busy: false};
 
-  const stageSelect = el('select', {name: 'stage'}, el('option', {value: ''}, 'Any stage'),
-    STAGES.map(([wire, stage]) => el('option', {value: wire}, stage)));
-  stageSelect.value = state.stage;
+  const processSelect = el('select', {name: 'processId'}, el('option', {value: ''}, 'Any process'));
+  const stageSelect = el('select', {name: 'stage'});
+  const processes = new Map();
+  fillStages(stageSelect, null, state.stage);
   const gradeSelect = el('select', {name: 'grade'}, el('option', {value: ''}, 'Any grade'));
   const sortSelect = el('select', {name: 'sort'}, SORTS.map(([wire, words]) => el('option', {value: wire}, words)));
   sortSelect.value = state.sort;
@@ -41,6 +42,7 @@ export function renderQueue(main, name, roles) {
   const filters = el('form', {class: 'filters', role: 'search', 'aria-label': `Filter the ${title.toLowerCase()}`,
     on: {submit: (event) => { event.preventDefault(); apply(); }}},
   field(`${name}-q`, 'Search', searchInput),
+  field(`${name}-process`, 'Process', processSelect),
   field(`${name}-stage`, 'Stage', stageSelect),
   field(`${name}-grade`, 'Grade', gradeSelect),
   field(`${name}-sort`, 'Sort', sortSelect),
@@ -48,6 +50,11 @@ export function renderQueue(main, name, roles) {
   for (const select of [stageSelect, gradeSelect, sortSelect]) {
     select.addEventListener('change', apply);
   }
+  // Another process has other stages: the stage filter offers its stages, keeping the chosen stage's role.
+  processSelect.addEventListener('change', () => {
+    fillStages(stageSelect, processes.get(processSelect.value) || null, stageSelect.value, processes.get(state.processId) || null);
+    apply();
+  });
   // Searching as one types, once the typing pauses.
   searchInput.addEventListener('input', () => {
     clearTimeout(state.searchTimer);
@@ -62,9 +69,11 @@ export function renderQueue(main, name, roles) {
   show(main, el('h1', {}, title), el('p', {}, queue.explain), filters, bulkBar, status, table,
     el('p', {class: 'more-line'}, more));
   fillGrades(gradeSelect);
+  fillProcesses(processSelect, processes);
 
   function apply() {
     clearTimeout(state.searchTimer);
+    state.processId = processSelect.value;
     state.stage = stageSelect.value;
     state.grade = gradeSelect.value;
     state.q = searchInput.value.trim();
@@ -232,7 +241,7 @@ function sortWords(sort) {
 }
 
 /** The names of the queue's parameters as the filter form labels them, for a 400 that names one. */
-const PARAMETER_NAMES = {q: 'Search', sort: 'Sort', stage: 'Stage', grade: 'Grade', view: 'View', after: 'Paging',
+const PARAMETER_NAMES = {processId: 'Process', q: 'Search', sort: 'Sort', stage: 'Stage', grade: 'Grade', view: 'View', after: 'Paging',
   limit: 'Page size'};
 
 /** A queue that fails says why in words: a search the API refuses names the box, a role that may not, ... */
@@ -248,6 +257,7 @@ function queueFailure(error, title) {
 
 function pathOf(queue, state, after) {
   const query = new URLSearchParams({view: queue.view, limit: String(pageSize())});
+  if (state.processId) query.set('processId', state.processId);
   if (state.stage) query.set('stage', state.stage);
   if (state.grade) query.set('grade', state.grade);
   if (state.q) query.set('q', state.q);
@@ -413,6 +423,37 @@ function bulkActions(name, state, refresh) {
 }
 
 /** The grade filter offers the grades of the live models. */
+/**
+ * The stage filter's options: the stages of `process` (its latest version, GET /v1/processes; the API takes a
+ * stage name of any version), or without one the default process's. The stage chosen before (in the `previous`
+ * process) stays when the process has it; else the stage with the same built-in role (the unassigned queue's
+ * sales acceptance is "Sales" in the docs' example).
+ */
+function stagesOf(process) {
+  return process ? process.stages || [] : STAGES.map(([wire]) => ({name: wire, role: wire}));
+}
+
+function fillStages(select, process, before, previous) {
+  const stages = stagesOf(process);
+  const role = (stagesOf(previous).find((stage) => stage.name === before) || {}).role;
+  show(select, el('option', {value: ''}, 'Any stage'), stages.map((stage) => el('option', {value: stage.name}, stageName(stage.name))));
+  const kept = stages.find((stage) => stage.name === before) || (role && role !== 'custom' ? stages.find((stage) => stage.role === role) : null);
+  select.value = kept ? kept.name : '';
+}
+
+/** Every process (live and retired: leads keep running on a retired one) for the process filter, by name. */
+async function fillProcesses(select, processes) {
+  try {
+    const {items} = await all('/v1/processes?limit=200');
+    for (const process of items.filter((p) => p.status !== 'draft')) {
+      processes.set(process.id, process);
+      select.appendChild(el('option', {value: process.id}, process.status === 'retired' ? `${process.name} (retired)` : process.name));
+    }
+  } catch (ignored) {
+    // The filter then offers "Any process" only; the queue works without it.
+  }
+}
+
 async function fillGrades(select) {
   try {
     const answer = await api('GET', '/v1/scoring-models?status=live&limit=200');

@@ -360,7 +360,7 @@ class WorkbenchBrowserTest {
     assertThat(browser.findElement(By.id("more-actions")).getDomProperty("open")).isEqualTo("false");
     assertThat(browser.findElements(By.cssSelector("#more-actions [data-action]"))).extracting(e -> e.getDomAttribute("data-action"))
         .containsExactly("qualification", "accept-sales", "convert", "assign", "unassign", "mark-telemarketing-ready",
-            "mark-sales-ready", "move");
+            "mark-sales-ready", "move", "switch-process");
     int n = calls.indexOf(first) + 1;
     WebElement phone = browser.findElement(By.cssSelector("#lead-contact a.phone"));
     assertThat(phone.getDomAttribute("href")).isEqualTo("tel:+4930123456" + n);
@@ -719,6 +719,165 @@ class WorkbenchBrowserTest {
     }
   }
 
+  /**
+   * A lead on its own process, the worked example of docs/lead-process.md, defined and published through the API:
+   * its stage bar shows the process's stages; the telemarketer accepts it in "Call queue", is told "budget" is
+   * missing when completing "Qualification call", records it (a value the API refuses is said on its field),
+   * completes into "Technical evaluation", fills its required user and yes/no fields and completes into "Sales".
+   * A later stage's fields are read-only. The sales manager's "Move to a stage" lists the process's stages and
+   * "Switch process" puts the lead on the default process; a default-process lead shows its five stages and its
+   * qualification findings as the fields of telemarketing qualification.
+   */
+  @Test
+  void aLeadOnItsOwnProcessIsWalkedThroughItsStagesAndFields() throws Exception {
+    TestDatabase.reset();
+    JsonObject tina = user("Tina Caller", "telemarketing");
+    JsonObject mia = user("Mia Manager", "sales_manager");
+    String process = api("POST", "/v1/processes", enterpriseDeals()).getString("id");
+    api("POST", "/v1/processes/" + process + "/publish", null);
+    String contact = api("POST", "/v1/contacts", new JsonObject().put("email", "pat@plant.example").put("firstName", "Pat")
+        .put("lastName", "Plant")).getString("id");
+    String lead = api("POST", "/v1/leads", new JsonObject().put("topic", "Plant rollout").put("contactId", contact)
+        .put("processId", process).put("context", new JsonObject().put("kind", "campaign").put("id", "q1"))).getString("id");
+    api("POST", "/v1/leads/" + lead + "/process", new JsonObject().put("action", "mark-telemarketing-ready"));
+
+    // The telemarketer: the stage bar is the process's; the telemarketing step acts on "Call queue".
+    signInAs(tina.getString("token"), 200);
+    waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/telemarketing"));
+    browser.get(base() + "/workbench/#/leads/" + lead);
+    waitForStage("Call queue");
+    assertThat(browser.findElements(By.cssSelector("#stage-bar li"))).extracting(li -> li.getDomProperty("textContent"))
+        .containsExactly("New inquiry", "Scoring", "Call queue (current stage)", "Qualification call", "Technical evaluation",
+            "Sales");
+    assertThat(firstActions()).containsExactly("accept-telemarketing", "disqualify");
+    // A later stage's fields are shown, not editable.
+    clickFresh(By.cssSelector("#stage-bar button[data-stage='Technical evaluation']"));
+    waiting.until(ExpectedConditions.textToBe(By.id("stage-fields-title"), "Technical evaluation: a later stage"));
+    assertThat(browser.findElement(By.id("lead-stage-fields")).getText()).contains("evaluation owner (required to complete)",
+        "security review passed (required to complete)", "findings", "decision date",
+        "A later stage: its fields are set once the lead gets there.");
+    assertThat(browser.findElements(By.cssSelector("#lead-stage-fields input, #lead-stage-fields select, #complete-stage"))).isEmpty();
+
+    submit("accept-telemarketing-form", null);
+    waitForResult("accept-telemarketing", "Accepted by telemarketing.");
+    waitForStage("Qualification call");
+    waiting.until(ExpectedConditions.textToBe(By.id("stage-fields-title"), "Qualification call: the current stage"));
+    assertThat(firstActions()).containsExactly("ready-for-sales", "disqualify");
+
+    // Complete stage with budget empty: the API's 409 names it, and the field is marked.
+    clickFresh(By.id("complete-stage"));
+    waiting.until(ExpectedConditions.textToBe(By.id("complete-stage-result"),
+        "Qualification call cannot be completed yet: fill in budget."));
+    assertThat(stageField("budget").getDomAttribute("class")).contains("missing");
+    assertThat(stageField("budget").getText()).contains("Required to complete the stage.");
+
+    // A value the API refuses is said on its field (the page offers only the options; one is forged here).
+    WebElement budget = stageField("budget").findElement(By.cssSelector("input"));
+    budget.sendKeys("120000");
+    script("const s = document.querySelector(\"#lead-stage-fields [data-field='timeframe'] select\");"
+        + "s.appendChild(new Option('someday', 'someday')); s.value = 'someday';");
+    clickFresh(By.id("save-stage-fields"));
+    waiting.until(ExpectedConditions.textToBe(By.id("stage-fields-result"), "Some fields were not accepted: see each."));
+    assertThat(stageField("timeframe").findElement(By.cssSelector(".field-error")).getText()).isNotBlank();
+    assertThat(stageField("timeframe").getDomAttribute("class")).contains("missing");
+    assertThat(api("GET", "/v1/leads/" + lead, null).getJsonObject("stageFields").getJsonObject("Qualification call"))
+        .as("nothing saved").isNull();
+    new org.openqa.selenium.support.ui.Select(stageField("timeframe").findElement(By.cssSelector("select")))
+        .selectByVisibleText("this quarter");
+    clickFresh(By.id("save-stage-fields"));
+    waitForResult("stage-fields", "Fields of Qualification call saved.");
+    assertThat(api("GET", "/v1/leads/" + lead, null).getJsonObject("stageFields").getJsonObject("Qualification call"))
+        .isEqualTo(new JsonObject().put("budget", 120000).put("timeframe", "this quarter"));
+    assertThat(timelineText()).contains("stageFields.Qualification call.budget", "120000");
+
+    clickFresh(By.id("complete-stage"));
+    waitForResult("complete-stage", "Qualification call completed: the lead is in Technical evaluation.");
+    waitForStage("Technical evaluation");
+    waiting.until(ExpectedConditions.textToBe(By.id("stage-fields-title"), "Technical evaluation: the current stage"));
+    // A custom stage: no built-in step moves it on; complete stage does.
+    assertThat(firstActions()).containsExactly("disqualify");
+
+    // Its required fields: a person (from GET /v1/users) and a yes/no; Complete stage saves them first.
+    waiting.until(d -> stageField("evaluation owner").findElements(By.cssSelector("select option")).stream()
+        .anyMatch(option -> option.getText().equals("Mia Manager")));
+    new org.openqa.selenium.support.ui.Select(stageField("evaluation owner").findElement(By.cssSelector("select")))
+        .selectByVisibleText("Mia Manager");
+    new org.openqa.selenium.support.ui.Select(stageField("security review passed").findElement(By.cssSelector("select")))
+        .selectByVisibleText("yes");
+    // A date box types by the browser's locale; its value is the ISO date the page sends.
+    script("arguments[0].value = '2027-03-15'", stageField("decision date").findElement(By.cssSelector("input")));
+    screenshot("workbench-stage-fields.png", false);
+    clickFresh(By.id("complete-stage"));
+    waitForResult("complete-stage", "Technical evaluation completed: the lead is in Sales.");
+    waitForStage("Sales");
+    JsonObject walked = api("GET", "/v1/leads/" + lead, null);
+    assertThat(walked.getBoolean("salesReady")).isTrue();
+    assertThat(walked.getJsonObject("stageFields").getJsonObject("Technical evaluation")).isEqualTo(new JsonObject()
+        .put("evaluation owner", mia.getString("id")).put("security review passed", true).put("decision date", "2027-03-15"));
+    // An earlier stage stays editable; its values are shown, the user by name.
+    clickFresh(By.cssSelector("#stage-bar button[data-stage='Technical evaluation']"));
+    waiting.until(ExpectedConditions.textToBe(By.id("stage-fields-title"), "Technical evaluation: a passed stage"));
+    waiting.until(d -> "Mia Manager".equals(new org.openqa.selenium.support.ui.Select(stageField("evaluation owner")
+        .findElement(By.cssSelector("select"))).getFirstSelectedOption().getText()));
+    assertThat(browser.findElements(By.id("complete-stage"))).as("only the current stage completes").isEmpty();
+
+    // The sales manager: "Move to a stage" lists this process's stages; "Switch process" to the default one.
+    signInAs(mia.getString("token"), 200);
+    waiting.until(ExpectedConditions.urlToBe(base() + "/workbench/#/unassigned"));
+    // The queues filter by process: the stage filter then offers its stages, keeping the chosen stage's role
+    // (the unassigned queue's sales acceptance is "Sales" there); the stage column shows the process's names.
+    waiting.until(d -> d.findElements(By.cssSelector("#unassigned-process option")).stream()
+        .anyMatch(option -> option.getText().equals("Enterprise deals")));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("unassigned-process"))).selectByVisibleText("Enterprise deals");
+    waiting.until(d -> requested().stream().anyMatch(url -> url.contains("view=unassigned") && url.contains("processId=" + process)
+        && url.contains("stage=Sales")));
+    assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("unassigned-stage"))).getOptions())
+        .extracting(WebElement::getText).containsExactly("Any stage", "New inquiry", "Scoring", "Call queue", "Qualification call",
+            "Technical evaluation", "Sales");
+    assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("unassigned-stage"))).getFirstSelectedOption()
+        .getText()).isEqualTo("Sales");
+    clickFresh(By.cssSelector("[data-view='sales']"));
+    waiting.until(d -> d.findElements(By.cssSelector("#sales-process option")).stream()
+        .anyMatch(option -> option.getText().equals("Enterprise deals")));
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sales-process"))).selectByVisibleText("Enterprise deals");
+    waiting.until(d -> requested().stream().anyMatch(url -> url.contains("view=sales") && url.contains("processId=" + process)));
+    waiting.until(d -> rowIds().equals(List.of(lead)));
+    assertThat(row(lead).getText()).contains("Plant rollout", "Sales");
+    browser.get(base() + "/workbench/#/leads/" + lead);
+    waitForStage("Sales");
+    clickFresh(By.cssSelector("#more-actions > summary"));
+    assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("move-stage"))).getOptions())
+        .extracting(WebElement::getText).containsExactly("New inquiry", "Scoring", "Call queue", "Qualification call",
+            "Technical evaluation", "Sales");
+    WebElement target = browser.findElement(By.id("switch-process-target"));
+    waiting.until(d -> target.findElements(By.cssSelector("option")).size() == 2);
+    new org.openqa.selenium.support.ui.Select(target).selectByVisibleText("Default lead process");
+    browser.findElement(By.id("switch-process-reason")).sendKeys("standard deal after all");
+    submit("switch-process-form", null);
+    waitForResult("switch-process", "Switched to Default lead process: the lead is in Sales acceptance.");
+    waitForStage("Sales acceptance");
+    assertThat(browser.findElements(By.cssSelector("#stage-bar li"))).hasSize(5);
+    assertThat(api("GET", "/v1/leads/" + lead, null).getString("processId")).isEqualTo("default");
+
+    // A default-process lead: the five stages, and the qualification findings as telemarketing qualification's fields.
+    String standard = telemarketingReadyLead("dora@example.com", "Dora", "Default", "Standard deal");
+    api("PATCH", "/v1/leads/" + standard, new JsonObject().put("qualification", new JsonObject().put("budget", "50k EUR")));
+    browser.get(base() + "/workbench/#/leads/" + standard);
+    waitForStage("Telemarketing acceptance");
+    assertThat(browser.findElements(By.cssSelector("#stage-bar li"))).extracting(li -> li.getDomProperty("textContent"))
+        .containsExactly("Inquiry", "Automated marketing qualification", "Telemarketing acceptance (current stage)",
+            "Telemarketing qualification", "Sales acceptance");
+    clickFresh(By.cssSelector("#stage-bar button[data-stage='telemarketing_qualification']"));
+    waiting.until(ExpectedConditions.textToBe(By.id("stage-fields-title"), "Telemarketing qualification: a later stage"));
+    assertThat(browser.findElement(By.id("lead-stage-fields")).getText()).contains("budget", "50k EUR", "authority", "need",
+        "timeframe", "notes");
+  }
+
+  /** A field of the stage fields panel, by name: its label, control (or value) and error. */
+  private static WebElement stageField(String name) {
+    return browser.findElement(By.cssSelector("#lead-stage-fields .stage-field[data-field='" + name + "']"));
+  }
+
   /** The users a test made leave (one may have left already), so other tests' owner pickers list only theirs. */
   @AfterEach
   void theTestsUsersLeave() throws Exception {
@@ -742,19 +901,43 @@ class WorkbenchBrowserTest {
 
   /**
    * The workbench's action rules (rules.js) are the process machine's and the permission table's: for every
-   * consistent state of a lead in the default process and every action, the module allows what
-   * ProcessMachine allows on the default process, and names the roles Permissions grants.
+   * consistent state of a lead in the default process, and in the docs' worked example (custom "Technical
+   * evaluation" stage, telemarketing stages under other names), and every action, the module allows what
+   * ProcessMachine allows on that process version (complete-stage with every field filled: missing fields are the
+   * API's to name), and names the roles Permissions grants.
    */
   @Test
   @SuppressWarnings("unchecked")
   void theWorkbenchsActionRulesAreTheProcessMachinesAndThePermissionTables() {
     browser.get(base() + "/workbench/");
     String rules = ((String) script("return document.querySelector('script[type=module]').src")).replace("app.js", "rules.js");
-    io.leadcycle.process.ProcessMachine machine =
-        new io.leadcycle.process.ProcessMachine(io.leadcycle.process.ProcessVersion.DEFAULT);
-    List<String> stages = io.leadcycle.process.ProcessVersion.DEFAULT.stageNames();
+    io.leadcycle.process.ProcessVersion example = new io.leadcycle.process.ProcessVersion(
+        "00000000-0000-4000-8000-000000000001", 1, io.leadcycle.process.ProcessDefinition.parse(io.leadcycle.store.Rows.plainMap(enterpriseDeals())));
+    for (io.leadcycle.process.ProcessVersion version : List.of(io.leadcycle.process.ProcessVersion.DEFAULT, example)) {
+      rulesAgreeWithTheMachine(rules, version);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void rulesAgreeWithTheMachine(String rules, io.leadcycle.process.ProcessVersion version) {
+    io.leadcycle.process.ProcessMachine machine = new io.leadcycle.process.ProcessMachine(version);
+    List<String> stages = version.stageNames();
+    // Every required field filled, so complete-stage is refused only for the rules rules.js knows.
+    Map<String, Map<String, Object>> filled = new java.util.HashMap<>();
+    version.definition().stages().forEach(stage -> {
+      Map<String, Object> values = new java.util.HashMap<>();
+      stage.fields().forEach(field -> values.put(field.name(), "filled"));
+      filled.put(stage.name(), values);
+    });
     List<Map<String, Object>> cases = new java.util.ArrayList<>();
     List<Boolean> expected = new java.util.ArrayList<>();
+    List<String> actions = new java.util.ArrayList<>();
+    for (io.leadcycle.process.ProcessAction action : io.leadcycle.process.ProcessAction.values()) {
+      if (action != io.leadcycle.process.ProcessAction.FIRST_SCORED) {
+        actions.add(action.wireName());
+      }
+    }
+    actions.add(io.leadcycle.process.ProcessMachine.COMPLETE_STAGE);
     for (String stage : stages) {
       for (io.leadcycle.domain.LeadStatus status : io.leadcycle.domain.LeadStatus.values()) {
         for (int flags = 0; flags < 32; flags++) {
@@ -766,14 +949,16 @@ class WorkbenchBrowserTest {
           if (!machine.isConsistent(state)) {
             continue;
           }
-          for (io.leadcycle.process.ProcessAction action : io.leadcycle.process.ProcessAction.values()) {
-            if (action == io.leadcycle.process.ProcessAction.FIRST_SCORED) {
-              continue;
-            }
+          for (String action : actions) {
             String other = stages.stream().filter(s -> !s.equals(stage)).findFirst().orElseThrow();
             boolean allowed;
             try {
-              machine.apply(state, new io.leadcycle.process.ProcessRequest(action, "sam", other, "why"));
+              if (action.equals(io.leadcycle.process.ProcessMachine.COMPLETE_STAGE)) {
+                machine.completeStage(state, filled, null);
+              } else {
+                machine.apply(state, new io.leadcycle.process.ProcessRequest(
+                    io.leadcycle.process.ProcessAction.fromWireName(action).orElseThrow(), "sam", other, "why"));
+              }
               allowed = true;
             } catch (io.leadcycle.process.ProcessConflict conflict) {
               allowed = false;
@@ -786,24 +971,29 @@ class WorkbenchBrowserTest {
             lead.put("salesReady", salesReady);
             lead.put("salesAccepted", salesAccepted);
             lead.put("ownerId", ownerId);
-            cases.add(Map.of("action", action.wireName(), "lead", lead));
+            cases.add(Map.of("action", action, "lead", lead));
             expected.add(allowed);
           }
         }
       }
     }
     assertThat(cases).hasSizeGreaterThan(50);
+    // The process as GET /v1/processes/{id}/versions/{n} answers it.
+    Map<String, Object> process = new java.util.HashMap<>(version.definition().toBody());
+    process.put("processId", version.processId());
+    process.put("version", version.version());
     Map<String, Object> answer = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript("""
-        const [url, cases, done] = arguments;
+        const [url, cases, process, done] = arguments;
         import(url).then((rules) => done({
-          allows: cases.map((c) => rules.processAllows(c.action, c.lead)),
-          firstImpliesAllowed: cases.every((c) => !rules.fitsStage(c.action, c.lead) || rules.processAllows(c.action, c.lead)),
+          allows: cases.map((c) => rules.processAllows(c.action, c.lead, process)),
+          firstImpliesAllowed: cases.every((c) => !rules.fitsStage(c.action, c.lead, process)
+            || rules.processAllows(c.action, c.lead, process)),
           roles: rules.ACTION_ROLES,
-        })).catch((error) => done({error: String(error)}));""", rules, cases);
+        })).catch((error) => done({error: String(error)}));""", rules, cases, process);
     assertThat(answer).doesNotContainKey("error");
     List<Boolean> allows = (List<Boolean>) answer.get("allows");
     for (int i = 0; i < cases.size(); i++) {
-      assertThat(allows.get(i)).as("rules.js on %s", cases.get(i)).isEqualTo(expected.get(i));
+      assertThat(allows.get(i)).as("rules.js on %s in %s", cases.get(i), version.label()).isEqualTo(expected.get(i));
     }
     assertThat(answer.get("firstImpliesAllowed")).isEqualTo(true);
     Map<String, List<String>> roles = (Map<String, List<String>>) answer.get("roles");
@@ -813,6 +1003,25 @@ class WorkbenchBrowserTest {
     table.put("qualify", io.leadcycle.http.Permissions.route("PATCH /v1/leads/{leadId}").granted().stream()
         .map(io.leadcycle.http.Role::wireName).toList());
     assertThat(roles).isEqualTo(table);
+  }
+
+  /** The worked example of docs/lead-process.md: a technical evaluation between telemarketing and sales. */
+  private static JsonObject enterpriseDeals() {
+    return new JsonObject("""
+        {"name": "Enterprise deals",
+         "stages": [
+           {"name": "New inquiry", "role": "inquiry"},
+           {"name": "Scoring", "role": "automated_marketing_qualification"},
+           {"name": "Call queue", "role": "telemarketing_acceptance"},
+           {"name": "Qualification call", "role": "telemarketing_qualification", "fields": [
+             {"name": "budget", "type": "number", "requiredToComplete": true},
+             {"name": "timeframe", "type": "choice", "options": ["this quarter", "this year", "later"]}]},
+           {"name": "Technical evaluation", "role": "custom", "fields": [
+             {"name": "evaluation owner", "type": "user", "requiredToComplete": true},
+             {"name": "security review passed", "type": "boolean", "requiredToComplete": true},
+             {"name": "findings", "type": "long_text"},
+             {"name": "decision date", "type": "date"}]},
+           {"name": "Sales", "role": "sales_acceptance"}]}""");
   }
 
   // ---- seeding through the API ----------------------------------------------------------------------------
