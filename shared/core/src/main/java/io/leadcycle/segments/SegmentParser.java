@@ -92,6 +92,36 @@ public final class SegmentParser {
     return new SegmentInput.Draft(consent, definition);
   }
 
+  /** How many contacts one call adds to a static segment. */
+  public static final int MAX_MEMBERS_PER_CALL = 1000;
+
+  /** {@code {"contactIds": [...]}}: the contacts to add to a static segment, each a full UUID. */
+  public static List<UUID> contactIds(Map<String, ?> body) {
+    if (body == null) {
+      throw InvalidInput.ofBody("Send {\"contactIds\": [\"<contact id>\", ...]}.");
+    }
+    SegmentParser parser = new SegmentParser();
+    parser.rejectUnknown(body, List.of("contactIds"), "");
+    List<UUID> ids = new ArrayList<>();
+    if (!(body.get("contactIds") instanceof List<?> list) || list.isEmpty() || list.size() > MAX_MEMBERS_PER_CALL) {
+      parser.errors.add(new FieldError("contactIds", "a list of 1 to " + MAX_MEMBERS_PER_CALL + " contact ids"));
+    } else {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) instanceof String text && text.length() == 36) {
+          try {
+            ids.add(UUID.fromString(text));
+            continue;
+          } catch (IllegalArgumentException e) {
+            // reported below
+          }
+        }
+        parser.errors.add(new FieldError("contactIds[" + i + "]", "a contact id (a UUID)"));
+      }
+    }
+    parser.throwIfAny();
+    return ids;
+  }
+
   /** A stored definition read back (it was validated when written). */
   public static Group definition(Map<String, ?> stored) {
     SegmentParser parser = new SegmentParser();
