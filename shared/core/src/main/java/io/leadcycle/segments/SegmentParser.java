@@ -71,7 +71,8 @@ public final class SegmentParser {
     if (kind == SegmentInput.Kind.STATIC && rawDefinition != null) {
       parser.errors.add(new FieldError("definition", "a static segment has no definition: its members are added "
           + "and removed by id (POST /v1/segments/{id}/members)"));
-    } else if (kind == SegmentInput.Kind.DYNAMIC) {
+    } else if (kind == SegmentInput.Kind.DYNAMIC || rawDefinition != null) {
+      // Checked even when the kind is wrong: every fault of the body is reported at once.
       definition = parser.root(rawDefinition);
       definitionBody = plainCopy(rawDefinition);
     }
