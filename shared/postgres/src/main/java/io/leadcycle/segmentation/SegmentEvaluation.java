@@ -21,7 +21,7 @@ import java.util.UUID;
 public final class SegmentEvaluation {
 
   /** Where the segment's own parameters end and the definition's begin in the evaluation statement. */
-  private static final int FIRST_DEFINITION_PARAMETER = 4;
+  private static final int FIRST_DEFINITION_PARAMETER = 5;
 
   private final Database database;
   private final Clock clock;

@@ -29,13 +29,16 @@ public final class SegmentStore {
       id, name, kind, requires_consent, definition, evaluation_status, evaluated_at, member_count, created_at,
       updated_at""";
 
-  /** The event payload of one change (schemaVersion 1, docs/events.md): the segment, the contact as it is, when. */
+  /**
+   * The event payload of one change (schemaVersion 1, docs/events.md): the segment, the contact as it is, when
+   * ({@code $4}, ISO-8601 UTC as Java writes it, whatever the session's time zone).
+   */
   private static final String PAYLOAD = """
       jsonb_build_object('schemaVersion', 1,
         'segment', jsonb_build_object('id', $1::uuid, 'name', $3::text),
         'contact', jsonb_build_object('id', c.id, 'email', c.email, 'firstName', c.first_name,
                                       'lastName', c.last_name, 'accountId', c.account_id),
-        'at', $2::timestamptz)""";
+        'at', $4::text)""";
 
   public record Page(List<Segment> items, boolean more) {
     public Segment last() {
@@ -113,12 +116,12 @@ public final class SegmentStore {
   }
 
   /**
-   * Makes the segment's members exactly the contacts {@code compiled} selects (its parameters numbered from 4):
+   * Makes the segment's members exactly the contacts {@code compiled} selects (its parameters numbered from 5):
    * inserts those that joined, deletes those that left, writes their events and the count, in one statement.
    * The caller holds the segment's lock.
    */
   public Future<Changes> evaluate(SqlClient client, Segment segment, SegmentSql.Compiled compiled, Instant now) {
-    Tuple tuple = Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name());
+    Tuple tuple = Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(), now.toString());
     compiled.parameters().forEach(tuple::addValue);
     return client.preparedQuery("""
             WITH target AS MATERIALIZED (%s),
@@ -170,7 +173,7 @@ public final class SegmentStore {
     return client.preparedQuery("""
             WITH joined AS (
               INSERT INTO segment_members (segment_id, contact_id, joined_at)
-              SELECT $1, x.id, $2 FROM unnest($4::uuid[]) AS x(id)
+              SELECT $1, x.id, $2 FROM unnest($5::uuid[]) AS x(id)
               ON CONFLICT (segment_id, contact_id) DO NOTHING
               RETURNING contact_id
             ), events AS (
@@ -182,7 +185,7 @@ public final class SegmentStore {
             )
             SELECT (SELECT count(*) FROM joined) AS joined, 0::bigint AS gone,
                    (SELECT member_count FROM counted) AS members""".formatted(EventTypes.SEGMENT_JOINED, PAYLOAD))
-        .execute(Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(),
+        .execute(Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(), now.toString(),
             contactIds.toArray(UUID[]::new)))
         .map(SegmentStore::changes);
   }
@@ -191,7 +194,7 @@ public final class SegmentStore {
   public Future<Changes> removeMember(SqlClient client, Segment segment, UUID contactId, Instant now) {
     return client.preparedQuery("""
             WITH gone AS (
-              DELETE FROM segment_members WHERE segment_id = $1 AND contact_id = $4 RETURNING contact_id
+              DELETE FROM segment_members WHERE segment_id = $1 AND contact_id = $5 RETURNING contact_id
             ), events AS (
               INSERT INTO outbox (type, contact_id, payload)
               SELECT '%s', g.contact_id, %s FROM gone g JOIN contacts c ON c.id = g.contact_id
@@ -201,7 +204,7 @@ public final class SegmentStore {
             )
             SELECT 0::bigint AS joined, (SELECT count(*) FROM gone) AS gone,
                    (SELECT member_count FROM counted) AS members""".formatted(EventTypes.SEGMENT_LEFT, PAYLOAD))
-        .execute(Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(), contactId))
+        .execute(Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(), now.toString(), contactId))
         .map(SegmentStore::changes);
   }
 
