@@ -194,7 +194,7 @@ public final class SegmentStore {
   public Future<Changes> removeMember(SqlClient client, Segment segment, UUID contactId, Instant now) {
     return client.preparedQuery("""
             WITH gone AS (
-              DELETE FROM segment_members WHERE segment_id = $1 AND contact_id = $5 RETURNING contact_id
+              DELETE FROM segment_members WHERE segment_id = $1 AND contact_id = $2 RETURNING contact_id
             ), events AS (
               INSERT INTO outbox (type, contact_id, payload)
               SELECT '%s', g.contact_id, %s FROM gone g JOIN contacts c ON c.id = g.contact_id
@@ -204,7 +204,7 @@ public final class SegmentStore {
             )
             SELECT 0::bigint AS joined, (SELECT count(*) FROM gone) AS gone,
                    (SELECT member_count FROM counted) AS members""".formatted(EventTypes.SEGMENT_LEFT, PAYLOAD))
-        .execute(Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(), now.toString(), contactId))
+        .execute(Tuple.of(segment.id(), contactId, segment.name(), now.toString()))
         .map(SegmentStore::changes);
   }
 
