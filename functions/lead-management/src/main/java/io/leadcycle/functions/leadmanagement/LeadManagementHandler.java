@@ -3,6 +3,7 @@ package io.leadcycle.functions.leadmanagement;
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.contacts.ContactService;
+import io.leadcycle.segmentation.SegmentService;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.AccountDetails;
@@ -253,7 +254,8 @@ public final class LeadManagementHandler extends HttpFunction {
     ContactInput input = ContactInput.parse(request.jsonMap());
     Contact contact = contacts().create(input).await();
     request.metrics().count(Metric.CONTACTS_CREATED);
-    return HttpResponse.json(201, JsonViews.contact(contact));
+    // A new contact is in no segment yet: segments are evaluated after it is written.
+    return HttpResponse.json(201, JsonViews.contact(contact).put("segments", new JsonArray()));
   }
 
   private HttpResponse getContact(HttpRequest request) {
@@ -262,7 +264,18 @@ public final class LeadManagementHandler extends HttpFunction {
     if (contact == null) {
       throw new NotFound("No contact with id " + id + ".");
     }
-    return HttpResponse.json(200, JsonViews.contact(contact));
+    return HttpResponse.json(200, withSegments(contact));
+  }
+
+  /**
+   * The contact with the segments it is in ({@code segments: [{id, name}]}): the answers about one contact show
+   * them; lists do not (they would pay a join per row for it).
+   */
+  private JsonObject withSegments(Contact contact) {
+    JsonArray segments = new JsonArray();
+    new SegmentService(database(), java.time.Clock.systemUTC()).segmentsOf(contact.id()).await().forEach(s ->
+        segments.add(new JsonObject().put("id", s.id().toString()).put("name", s.name())));
+    return JsonViews.contact(contact).put("segments", segments);
   }
 
   /**
@@ -322,7 +335,7 @@ public final class LeadManagementHandler extends HttpFunction {
     ContactPatch patch = ContactPatch.parse(request.jsonMap());
     Contact patched = contacts().patch(id, patch).await();
     scoringNudge.get().send("contact-edited"); // a patch marks the contact, committed by now
-    return HttpResponse.json(200, JsonViews.contact(patched));
+    return HttpResponse.json(200, withSegments(patched));
   }
 
   private HttpResponse createAccount(HttpRequest request) {
