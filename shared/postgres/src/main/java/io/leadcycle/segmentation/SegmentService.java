@@ -126,9 +126,9 @@ public final class SegmentService {
     return database.read(conn -> segments.preview(conn, compiled, PREVIEW_MEMBERS));
   }
 
-  /** The segments a contact is in. */
-  public Future<List<SegmentStore.Membership>> segmentsOf(UUID contactId) {
-    return database.read(conn -> segments.segmentsOf(conn, contactId));
+  /** The segments each of the contacts is in, by name; one statement for all of them. */
+  public Future<java.util.Map<UUID, List<SegmentStore.Membership>>> segmentsOf(List<UUID> contactIds) {
+    return database.read(conn -> segments.segmentsOf(conn, contactIds));
   }
 
   private static void requireStatic(Segment segment, UUID id) {

@@ -257,17 +257,18 @@ public final class SegmentStore {
   public record Preview(long count, List<Member> members) {
   }
 
-  /** The segments a contact is in, by name. */
-  public Future<List<Membership>> segmentsOf(SqlClient client, UUID contactId) {
+  /** The segments each of the contacts is in, by name (every contact asked for has an entry). */
+  public Future<java.util.Map<UUID, List<Membership>>> segmentsOf(SqlClient client, List<UUID> contactIds) {
     return client.preparedQuery("""
-            SELECT s.id, s.name, m.joined_at FROM segment_members m JOIN segments s ON s.id = m.segment_id
-             WHERE m.contact_id = $1 ORDER BY s.name, s.id""")
-        .execute(Tuple.of(contactId))
+            SELECT m.contact_id, s.id, s.name, m.joined_at FROM segment_members m JOIN segments s ON s.id = m.segment_id
+             WHERE m.contact_id = ANY ($1::uuid[]) ORDER BY s.name, s.id""")
+        .execute(Tuple.of(contactIds.toArray(UUID[]::new)))
         .map(rows -> {
-          List<Membership> list = new ArrayList<>();
-          rows.forEach(row -> list.add(new Membership(row.getUUID("id"), row.getString("name"),
-              Rows.instant(row, "joined_at"))));
-          return list;
+          java.util.Map<UUID, List<Membership>> of = new java.util.HashMap<>();
+          contactIds.forEach(id -> of.put(id, new ArrayList<>()));
+          rows.forEach(row -> of.get(row.getUUID("contact_id")).add(new Membership(row.getUUID("id"),
+              row.getString("name"), Rows.instant(row, "joined_at"))));
+          return of;
         });
   }
 

@@ -4,6 +4,7 @@ import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.contacts.ContactService;
 import io.leadcycle.segmentation.SegmentService;
+import io.leadcycle.store.SegmentStore;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.AccountDetails;
@@ -268,14 +269,22 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   /**
-   * The contact with the segments it is in ({@code segments: [{id, name}]}): the answers about one contact show
-   * them; lists do not (they would pay a join per row for it).
+   * The contact with the segments it is in ({@code segments: [{id, name}]}): the answers about one contact and the
+   * lookup by ids (which answers each as GET does) show them; lists and searches do not (a join per row).
    */
   private JsonObject withSegments(Contact contact) {
+    return withSegments(contact, segmentsOf(List.of(contact.id())).get(contact.id()));
+  }
+
+  private static JsonObject withSegments(Contact contact, List<SegmentStore.Membership> memberships) {
     JsonArray segments = new JsonArray();
-    new SegmentService(database(), java.time.Clock.systemUTC()).segmentsOf(contact.id()).await().forEach(s ->
-        segments.add(new JsonObject().put("id", s.id().toString()).put("name", s.name())));
+    memberships.forEach(s -> segments.add(new JsonObject().put("id", s.id().toString()).put("name", s.name())));
     return JsonViews.contact(contact).put("segments", segments);
+  }
+
+  private Map<UUID, List<SegmentStore.Membership>> segmentsOf(List<UUID> contactIds) {
+    return contactIds.isEmpty() ? Map.of()
+        : new SegmentService(database(), java.time.Clock.systemUTC()).segmentsOf(contactIds).await();
   }
 
   /**
@@ -287,7 +296,9 @@ public final class LeadManagementHandler extends HttpFunction {
     IdList ids = IdList.parse(request.queryParameter("ids"));
     if (ids != null) {
       refuseBeside(request, IDS_ALONE, "email", "q", "after", "accountId", "limit");
-      return HttpResponse.json(200, JsonViews.page(contacts().findAll(ids.ids()).await(), JsonViews::contact, null));
+      List<Contact> found = contacts().findAll(ids.ids()).await();
+      Map<UUID, List<SegmentStore.Membership>> segments = segmentsOf(found.stream().map(Contact::id).toList());
+      return HttpResponse.json(200, JsonViews.page(found, c -> withSegments(c, segments.get(c.id())), null));
     }
     String email = request.queryParameter("email");
     if (email != null) {

@@ -12,6 +12,9 @@ import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.SharedDatabase;
+import io.leadcycle.aws.AwsResources;
+import io.leadcycle.runtime.Nudge;
+import io.leadcycle.segments.Segment;
 import io.leadcycle.segmentation.SegmentService;
 import io.leadcycle.segments.SegmentParser;
 import io.leadcycle.store.SegmentStore;
@@ -26,6 +29,10 @@ import java.util.function.Supplier;
  * conditions and evaluated when created or changed (in the request's transaction); static ones keep the members
  * added by id. Members are read as JSON or CSV, a draft definition is previewed without saving. Every route is a
  * management route; read by every role, changed by marketing.
+ *
+ * <p>A call whose contacts joined or left nudges threshold notification once its transaction has committed
+ * ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it the schedule delivers the events), so a journey engine hears
+ * within seconds.
  */
 public final class SegmentsHandler extends HttpFunction {
 
@@ -37,15 +44,19 @@ public final class SegmentsHandler extends HttpFunction {
 
   private final Supplier<Database> database;
   private final Clock clock;
+  private final Supplier<Nudge> nudge;
 
-  /** The constructor Lambda calls: the database comes from the environment, on first use. */
+  /** The constructor Lambda calls: the database and the nudge come from the environment, on first use. */
   public SegmentsHandler() {
-    this(SharedDatabase.warmingUp(), Clock.systemUTC());
+    this.database = SharedDatabase.warmingUp();
+    this.clock = Clock.systemUTC();
+    this.nudge = AwsResources.NOTIFICATION_NUDGE;
   }
 
-  public SegmentsHandler(Supplier<Database> database, Clock clock) {
+  public SegmentsHandler(Supplier<Database> database, Clock clock, Nudge notificationNudge) {
     this.database = database;
     this.clock = clock;
+    this.nudge = () -> notificationNudge;
   }
 
   @Override
@@ -64,7 +75,9 @@ public final class SegmentsHandler extends HttpFunction {
 
   /** → 201 the segment; a dynamic one already evaluated (memberCount, evaluation). */
   private HttpResponse create(HttpRequest request) {
-    return HttpResponse.json(201, SegmentViews.segment(service().create(SegmentParser.segment(request.jsonMap())).await()));
+    Segment segment = service().create(SegmentParser.segment(request.jsonMap())).await();
+    nudgeIf(segment.memberCount() > 0);
+    return HttpResponse.json(201, SegmentViews.segment(segment));
   }
 
   /** {@code ?limit=&after=}: segments in creation order, with their member counts and evaluation state. */
@@ -84,8 +97,9 @@ public final class SegmentsHandler extends HttpFunction {
   /** Replaces the whole segment (PUT semantics); a dynamic one is evaluated again. */
   private HttpResponse replace(HttpRequest request) {
     UUID id = segmentId(request);
-    return HttpResponse.json(200,
-        SegmentViews.segment(service().replace(id, SegmentParser.segment(request.jsonMap())).await()));
+    Segment segment = service().replace(id, SegmentParser.segment(request.jsonMap())).await();
+    nudgeIf(segment.dynamic()); // its evaluation may have changed members
+    return HttpResponse.json(200, SegmentViews.segment(segment));
   }
 
   private HttpResponse delete(HttpRequest request) {
@@ -141,14 +155,25 @@ public final class SegmentsHandler extends HttpFunction {
   private HttpResponse addMembers(HttpRequest request) {
     UUID id = segmentId(request);
     List<UUID> contactIds = SegmentParser.contactIds(request.jsonMap());
-    return HttpResponse.json(200, SegmentViews.changes(service().addMembers(id, contactIds).await()));
+    SegmentStore.Changes changes = service().addMembers(id, contactIds).await();
+    nudgeIf(changes.joined() > 0);
+    return HttpResponse.json(200, SegmentViews.changes(changes));
   }
 
   /** → 200 {@code {joined, left, memberCount}}; 404 when the contact is no member. */
   private HttpResponse removeMember(HttpRequest request) {
     UUID id = segmentId(request);
     UUID contactId = request.uuidPathParameter("contactId", "contact");
-    return HttpResponse.json(200, SegmentViews.changes(service().removeMember(id, contactId).await()));
+    SegmentStore.Changes changes = service().removeMember(id, contactId).await();
+    nudgeIf(true);
+    return HttpResponse.json(200, SegmentViews.changes(changes));
+  }
+
+  /** Nudges threshold notification when the committed change wrote events (a spare nudge costs one empty run). */
+  private void nudgeIf(boolean wroteEvents) {
+    if (wroteEvents) {
+      nudge.get().send("segments");
+    }
   }
 
   private static HttpResponse withNext(HttpResponse response, HttpRequest request, String next) {

@@ -26,7 +26,14 @@ import org.junit.jupiter.api.Test;
 class SegmentsHandlerTest extends HandlerCalls {
 
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
-  final SegmentsHandler handler = new SegmentsHandler(TestDatabase::database, Clock.fixed(NOW, ZoneOffset.UTC));
+  final List<String> nudges = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final SegmentsHandler handler = new SegmentsHandler(TestDatabase::database, Clock.fixed(NOW, ZoneOffset.UTC),
+      new io.leadcycle.runtime.Nudge() {
+        @Override
+        public void send(String reason) {
+          nudges.add(reason);
+        }
+      });
 
   static final String GERMANY = """
       {"name": "Germany", "kind": "dynamic", "definition": {"all": [
@@ -118,9 +125,11 @@ class SegmentsHandlerTest extends HandlerCalls {
     JsonObject added = ok(call(segment("POST", id, "/members")
         .json(new JsonObject().put("contactIds", new JsonArray(new ArrayList<>(contacts))).encode())));
     assertThat(added).isEqualTo(new JsonObject().put("joined", 6).put("left", 0).put("memberCount", 6));
-    // Again: already members, nothing new.
+    assertThat(nudges).as("joins committed: threshold notification is nudged").containsExactly("segments");
+    // Again: already members, nothing new, no nudge.
     assertThat(ok(call(segment("POST", id, "/members").json("{\"contactIds\": [\"" + mallory + "\"]}")))
         .getLong("joined")).isZero();
+    assertThat(nudges).hasSize(1);
     // An unknown contact: 400 naming it, nothing added.
     assertThat(invalidFields(call(segment("POST", id, "/members")
         .json("{\"contactIds\": [\"" + contacts.get(0) + "\", \"" + UUID.randomUUID() + "\"]}"))))
