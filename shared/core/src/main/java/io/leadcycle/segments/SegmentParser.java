@@ -44,6 +44,7 @@ public final class SegmentParser {
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_KEY_LENGTH + "}");
 
   private final List<FieldError> errors = new ArrayList<>();
+  private final Map<String, UUID> models = new LinkedHashMap<>();
   private int conditions;
 
   private SegmentParser() {
@@ -77,7 +78,7 @@ public final class SegmentParser {
       definitionBody = plainCopy(rawDefinition);
     }
     parser.throwIfAny();
-    return new SegmentInput(name, kind, consent, definition, definitionBody);
+    return new SegmentInput(name, kind, consent, definition, definitionBody, parser.models);
   }
 
   /** A draft to preview: {@code {definition, requiresConsent?}}. */
@@ -90,7 +91,7 @@ public final class SegmentParser {
     String consent = parser.consent(body);
     Group definition = parser.root(body.get("definition"));
     parser.throwIfAny();
-    return new SegmentInput.Draft(consent, definition);
+    return new SegmentInput.Draft(consent, definition, parser.models);
   }
 
   /** How many contacts one call adds to a static segment. */
@@ -338,7 +339,9 @@ public final class SegmentParser {
       return null;
     }
     try {
-      return UUID.fromString((String) raw);
+      UUID model = UUID.fromString((String) raw);
+      models.put(path + ".model", model);
+      return model;
     } catch (RuntimeException e) {
       errors.add(new FieldError(path + ".model", "a scoring model's id (a UUID)"));
       return null;

@@ -39,7 +39,7 @@ public final class SegmentService {
   }
 
   public Future<Segment> create(SegmentInput input) {
-    return database.inTransaction(conn -> segments.create(conn, input)
+    return database.inTransaction(conn -> requireModels(conn, input.models()).compose(checked -> segments.create(conn, input))
         .compose(created -> evaluation.evaluate(conn, created.id()).compose(c -> segments.find(conn, created.id()))));
   }
 
@@ -48,7 +48,7 @@ public final class SegmentService {
       if (locked == null) {
         throw notFound(id);
       }
-      return segments.replace(conn, id, input)
+      return requireModels(conn, input.models()).compose(checked -> segments.replace(conn, id, input))
           .compose(replaced -> evaluation.evaluate(conn, id))
           .compose(c -> segments.find(conn, id));
     }));
@@ -123,7 +123,30 @@ public final class SegmentService {
   /** How many contacts a draft finds and the first of them; writes nothing. */
   public Future<SegmentStore.Preview> preview(SegmentInput.Draft draft) {
     SegmentSql.Compiled compiled = SegmentSql.contactIds(draft.definition(), draft.requiresConsent(), clock.instant(), 2);
-    return database.read(conn -> segments.preview(conn, compiled, PREVIEW_MEMBERS));
+    return database.read(conn -> requireModels(conn, draft.models())
+        .compose(checked -> segments.preview(conn, compiled, PREVIEW_MEMBERS)));
+  }
+
+  /**
+   * 400 naming each {@code model} member (by its path) whose scoring model does not exist: a condition on an
+   * unknown model would silently match nothing. A retired model's scores stay, so it may still be named.
+   */
+  private Future<Void> requireModels(io.vertx.sqlclient.SqlConnection conn, java.util.Map<String, UUID> models) {
+    if (models.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return segments.unknownModels(conn, models.values()).map(unknown -> {
+      List<FieldError> errors = new ArrayList<>();
+      models.forEach((path, model) -> {
+        if (unknown.contains(model)) {
+          errors.add(new FieldError(path, "no scoring model with this id"));
+        }
+      });
+      if (!errors.isEmpty()) {
+        throw new InvalidInput(errors);
+      }
+      return null;
+    });
   }
 
   /** The segments each of the contacts is in, by name; one statement for all of them. */

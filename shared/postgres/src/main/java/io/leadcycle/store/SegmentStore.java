@@ -155,6 +155,18 @@ public final class SegmentStore {
         .map(SegmentStore::changes);
   }
 
+  /** The ids among {@code modelIds} that are no scoring model's. */
+  public Future<java.util.Set<UUID>> unknownModels(SqlClient client, java.util.Collection<UUID> modelIds) {
+    return client.preparedQuery("""
+            SELECT x.id FROM unnest($1::uuid[]) AS x(id) WHERE NOT EXISTS (SELECT 1 FROM scoring_models m WHERE m.id = x.id)""")
+        .execute(Tuple.of(modelIds.stream().distinct().toArray(UUID[]::new)))
+        .map(rows -> {
+          java.util.Set<UUID> unknown = new java.util.HashSet<>();
+          rows.forEach(row -> unknown.add(row.getUUID("id")));
+          return unknown;
+        });
+  }
+
   /** The ids among {@code contactIds} that are no contact's. */
   public Future<List<UUID>> unknownContacts(SqlClient client, List<UUID> contactIds) {
     return client.preparedQuery("""

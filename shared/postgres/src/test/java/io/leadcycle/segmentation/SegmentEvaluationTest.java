@@ -122,7 +122,7 @@ class SegmentEvaluationTest {
 
   @Test
   void concurrentAdditionsToAStaticSegmentAnnounceEachContactOnce() {
-    Segment segment = service.create(new SegmentInput("Fair visitors", SegmentInput.Kind.STATIC, null, null, null)).await();
+    Segment segment = service.create(SegmentInput.manual("Fair visitors")).await();
     assertThat(segment.evaluationStatus()).isEqualTo(Segment.EVALUATED);
     List<UUID> contacts = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -156,7 +156,7 @@ class SegmentEvaluationTest {
     assertThat(members(segment.id())).containsExactly(cy);
     // Made static, it keeps its members as they are.
     Segment frozen = service.replace(segment.id(),
-        new SegmentInput("France, frozen", SegmentInput.Kind.STATIC, null, null, null)).await();
+        SegmentInput.manual("France, frozen")).await();
     assertThat(frozen.definition()).isNull();
     assertThat(frozen.memberCount()).isEqualTo(1);
     query("UPDATE contacts SET country = 'DE' WHERE id = $1", cy);

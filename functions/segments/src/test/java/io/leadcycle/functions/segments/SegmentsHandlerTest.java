@@ -85,6 +85,13 @@ class SegmentsHandlerTest extends HandlerCalls {
     assertThat(invalidFields(call(request("POST /v1/segments/preview", "/v1/segments/preview")
         .json("{\"definition\": {\"all\": [{\"field\": \"account.size\", \"op\": \"gt\", \"value\": 1}]}}"))))
         .containsExactly("definition.all[0].field");
+    // A scoring model nobody has: named at its path, not silently matching nothing.
+    assertThat(invalidFields(call(request("POST /v1/segments", "/v1/segments").json("""
+        {"name": "Hot", "kind": "dynamic", "definition": {"any": [
+          {"field": "contact.email", "op": "exists"},
+          {"leads": "any", "where": [{"field": "grade", "model": "%s", "op": "equals", "value": "A"}]}]}}"""
+        .formatted(UUID.randomUUID()))))).containsExactly("definition.any[1].where[0].model");
+    assertThat(count("SELECT count(*) FROM segments")).isZero();
   }
 
   @Test
