@@ -43,7 +43,7 @@ class ArchitectureTest {
 
   /** leadcycle-core: plain Java, no I/O. */
   private static final String[] CORE = {"io.leadcycle.domain..", "io.leadcycle.process..", "io.leadcycle.scoring..",
-      "io.leadcycle.events.."};
+      "io.leadcycle.events..", "io.leadcycle.segments.."};
   /** leadcycle-runtime: logs, metrics, SnapStart hooks, the ports to the environment's resources. */
   private static final String RUNTIME = "io.leadcycle.runtime..";
   /** leadcycle-aws: the AWS adapters. */
@@ -54,7 +54,7 @@ class ArchitectureTest {
   private static final String[] POSTGRES = {"io.leadcycle.postgres..", "io.leadcycle.store..", "io.leadcycle.contacts..",
       "io.leadcycle.forms..", "io.leadcycle.imports..", "io.leadcycle.intake..", "io.leadcycle.interactions..",
       "io.leadcycle.journeys..", "io.leadcycle.leads..", "io.leadcycle.processes..", "io.leadcycle.rescoring..",
-      "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.users.."};
+      "io.leadcycle.scoringmodels..", "io.leadcycle.segmentation..", "io.leadcycle.subscribers..", "io.leadcycle.users.."};
   private static final String NOTIFICATIONS = "io.leadcycle.notifications..";
   private static final String LINKEDIN = "io.leadcycle.linkedin..";
   /** The deployables: one package per function module. */
@@ -67,6 +67,14 @@ class ArchitectureTest {
   void theDomainIsPlainJavaAndDependsOnNothingOfOurs() {
     classes().that().resideInAPackage("io.leadcycle.domain..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.domain..", JAVA)
+        .check(LEADCYCLE);
+  }
+
+  @Test
+  void segmentDefinitionsArePlainJavaOnTheDomain() {
+    classes().that().resideInAPackage("io.leadcycle.segments..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("io.leadcycle.segments..", "io.leadcycle.domain..", JAVA)
+        .because("a segment definition is parsed and checked without I/O; the SQL it compiles to is the store's")
         .check(LEADCYCLE);
   }
 

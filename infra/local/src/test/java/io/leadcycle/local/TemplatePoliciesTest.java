@@ -36,6 +36,7 @@ class TemplatePoliciesTest {
       Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue")),
       Map.entry("ScoringFunction", Set.of("ScoringNudgeQueue")),
       Map.entry("SubscribersFunction", Set.of()),
+      Map.entry("SegmentsFunction", Set.of("NotificationNudgeQueue")),
       Map.entry("LinkedInWebhookFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue")),
       Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue")),
       // The bucket's name is computed from ImportBucketPrefix (see ImportBucket); its DLQ is the function's own.

@@ -21,13 +21,17 @@ public final class EventTypes {
   public static final String ASSIGNED = "lead.assigned";
   /** A follow-up's time came (threshold notification writes it once per follow-up). */
   public static final String FOLLOW_UP_DUE = "lead.follow_up_due";
+  /** A contact became a member of a segment (docs/segments.md); about a contact, not a lead. */
+  public static final String SEGMENT_JOINED = "contact.segment_joined";
+  /** A contact stopped being a member of a segment. */
+  public static final String SEGMENT_LEFT = "contact.segment_left";
 
   /** Subscribes to every type, today's and future ones; only ever alone in a subscription. */
   public static final String ALL = "*";
 
   /** Every type the outbox writes, in the order docs/notifications.md lists them. */
   public static final List<String> TYPES = List.of(CREATED, STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
-      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE);
+      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE, SEGMENT_JOINED, SEGMENT_LEFT);
 
   private EventTypes() {
   }

@@ -378,7 +378,7 @@ public final class Dispatcher implements AutoCloseable {
 
   /** The claimed deliveries' leads as {@code GET /v1/leads/{id}} shows them without timeline, as they are now. */
   private static List<UUID> leadIds(List<Claimed> claimed) {
-    return claimed.stream().map(Claimed::leadId).distinct().toList();
+    return claimed.stream().map(Claimed::leadId).filter(java.util.Objects::nonNull).distinct().toList();
   }
 
   /** The claimed deliveries' leads as webhooks show them, from the leads and their scores read in the claim's transaction. */
@@ -396,6 +396,12 @@ public final class Dispatcher implements AutoCloseable {
    * time; in {@code data} the lead now and what happened, as the event was written.
    */
   static Buffer body(Claimed delivery, JsonObject lead) {
+    if (delivery.leadId() == null) {
+      // An event about a contact (contact.segment_joined/left): its data is the event as written.
+      return new JsonObject().put("id", delivery.outboxId().toString()).put("type", delivery.type())
+          .put("occurredAt", delivery.occurredAt().toString())
+          .put("data", delivery.payload() == null ? new JsonObject() : delivery.payload()).toBuffer();
+    }
     JsonObject data = new JsonObject().put("lead", lead);
     LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> data.put(member.getKey(), member.getValue()));
     return new JsonObject()
@@ -423,7 +429,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     int attempts = delivery.attempts() + 1;
     JsonObject lead = queued.lead();
-    if (lead == null) {
+    if (lead == null && delivery.leadId() != null) {
       // Deleting a lead deletes its events and their deliveries (cascade): only a race gets here.
       counted(new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,
           "failed", null, null), delivery, state);

@@ -131,6 +131,12 @@ class WebhookEventSchemaTest {
     // The schema lets receivers ignore members added later; the docs must still name every member sent.
     JsonObject defs = schemaJson.getJsonObject("$defs");
     assertOnlyDocumented(body, schemaJson, "body");
+    if (body.getString("type").startsWith("contact.")) {
+      assertOnlyDocumented(body.getJsonObject("data"), defs.getJsonObject("contactData"), "data");
+      assertOnlyDocumented(body.getJsonObject("data").getJsonObject("contact"), defs.getJsonObject("contact"),
+          "data.contact");
+      return;
+    }
     assertOnlyDocumented(body.getJsonObject("data"), defs.getJsonObject("data"), "data");
     assertOnlyDocumented(body.getJsonObject("data").getJsonObject("lead"), defs.getJsonObject("lead"), "data.lead");
   }
@@ -319,7 +325,29 @@ class WebhookEventSchemaTest {
     // A new type in EventTypes needs its own test above (and a line in docs/events.md).
     assertThat(EventTypes.TYPES).containsExactlyInAnyOrder(EventTypes.CREATED, EventTypes.STAGE_CHANGED,
         EventTypes.TELEMARKETING_READY, EventTypes.SALES_READY, EventTypes.CONVERTED, EventTypes.DISQUALIFIED,
-        EventTypes.SCORE_CHANGED, EventTypes.ASSIGNED, EventTypes.FOLLOW_UP_DUE);
+        EventTypes.SCORE_CHANGED, EventTypes.ASSIGNED, EventTypes.FOLLOW_UP_DUE, EventTypes.SEGMENT_JOINED,
+        EventTypes.SEGMENT_LEFT);
+  }
+
+  @Test
+  void segmentJoinedAndLeftNameTheSegmentAndTheContact() {
+    UUID ada = contact("ada@example.com", "CTO", null);
+    io.leadcycle.segmentation.SegmentService segments =
+        new io.leadcycle.segmentation.SegmentService(TestDatabase.database(), Clock.systemUTC());
+    io.leadcycle.segments.Segment segment = segments.create(io.leadcycle.segments.SegmentParser.segment(
+        new JsonObject("{\"name\": \"CTOs\", \"kind\": \"static\"}").getMap())).await();
+    segments.addMembers(segment.id(), List.of(ada)).await();
+    JsonObject joined = deliveredOf(EventTypes.SEGMENT_JOINED);
+    assertThat(joined.getInteger("schemaVersion")).isEqualTo(1);
+    assertThat(joined.getJsonObject("segment"))
+        .isEqualTo(new JsonObject().put("id", segment.id().toString()).put("name", "CTOs"));
+    assertThat(joined.getJsonObject("contact").getString("id")).isEqualTo(ada.toString());
+    assertThat(joined.getJsonObject("contact").getString("email")).isEqualTo("ada@example.com");
+    receiver.requests().clear();
+    segments.removeMember(segment.id(), ada).await();
+    JsonObject left = deliveredOf(EventTypes.SEGMENT_LEFT);
+    assertThat(left.getJsonObject("contact").getString("id")).isEqualTo(ada.toString());
+    assertThat(left.getString("at")).isNotNull();
   }
 
   @Test

@@ -116,6 +116,16 @@ public final class Permissions {
     route("POST /v1/subscribers/{subscriberId}/rotate-secret", MARKETING);
     route("GET /v1/subscribers/{subscriberId}/deliveries", MARKETING);
     route("POST /v1/subscribers/{subscriberId}/deliveries/{deliveryId}/redeliver", MARKETING);
+    // Segments: the contact lists journeys reach, read by everyone, shaped by marketing
+    route("GET /v1/segments", ANY_ROLE);
+    route("GET /v1/segments/{segmentId}", ANY_ROLE);
+    route("GET /v1/segments/{segmentId}/members", ANY_ROLE);
+    route("POST /v1/segments", MARKETING);
+    route("PUT /v1/segments/{segmentId}", MARKETING);
+    route("DELETE /v1/segments/{segmentId}", MARKETING);
+    route("POST /v1/segments/preview", MARKETING);
+    route("POST /v1/segments/{segmentId}/members", MARKETING);
+    route("DELETE /v1/segments/{segmentId}/members/{contactId}", MARKETING);
     // Imports
     route("GET /v1/imports", MARKETING);
     route("POST /v1/imports", MARKETING);

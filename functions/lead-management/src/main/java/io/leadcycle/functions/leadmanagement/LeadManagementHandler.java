@@ -3,6 +3,8 @@ package io.leadcycle.functions.leadmanagement;
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.contacts.ContactService;
+import io.leadcycle.segmentation.SegmentService;
+import io.leadcycle.store.SegmentStore;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.AccountDetails;
@@ -254,7 +256,8 @@ public final class LeadManagementHandler extends HttpFunction {
     ContactInput input = ContactInput.parse(request.jsonMap());
     Contact contact = contacts().create(input).await();
     request.metrics().count(Metric.CONTACTS_CREATED);
-    return HttpResponse.json(201, JsonViews.contact(contact));
+    // A new contact is in no segment yet: segments are evaluated after it is written.
+    return HttpResponse.json(201, JsonViews.contact(contact).put("segments", new JsonArray()));
   }
 
   private HttpResponse getContact(HttpRequest request) {
@@ -263,7 +266,26 @@ public final class LeadManagementHandler extends HttpFunction {
     if (contact == null) {
       throw new NotFound("No contact with id " + id + ".");
     }
-    return HttpResponse.json(200, JsonViews.contact(contact));
+    return HttpResponse.json(200, withSegments(contact));
+  }
+
+  /**
+   * The contact with the segments it is in ({@code segments: [{id, name}]}): the answers about one contact and the
+   * lookup by ids (which answers each as GET does) show them; lists and searches do not (a join per row).
+   */
+  private JsonObject withSegments(Contact contact) {
+    return withSegments(contact, segmentsOf(List.of(contact.id())).get(contact.id()));
+  }
+
+  private static JsonObject withSegments(Contact contact, List<SegmentStore.Membership> memberships) {
+    JsonArray segments = new JsonArray();
+    memberships.forEach(s -> segments.add(new JsonObject().put("id", s.id().toString()).put("name", s.name())));
+    return JsonViews.contact(contact).put("segments", segments);
+  }
+
+  private Map<UUID, List<SegmentStore.Membership>> segmentsOf(List<UUID> contactIds) {
+    return contactIds.isEmpty() ? Map.of()
+        : new SegmentService(database(), java.time.Clock.systemUTC()).segmentsOf(contactIds).await();
   }
 
   /**
@@ -275,7 +297,9 @@ public final class LeadManagementHandler extends HttpFunction {
     IdList ids = IdList.parse(request.queryParameter("ids"));
     if (ids != null) {
       refuseBeside(request, IDS_ALONE, "email", "q", "after", "accountId", "limit");
-      return HttpResponse.json(200, JsonViews.page(contacts().findAll(ids.ids()).await(), JsonViews::contact, null));
+      List<Contact> found = contacts().findAll(ids.ids()).await();
+      Map<UUID, List<SegmentStore.Membership>> segments = segmentsOf(found.stream().map(Contact::id).toList());
+      return HttpResponse.json(200, JsonViews.page(found, c -> withSegments(c, segments.get(c.id())), null));
     }
     String email = request.queryParameter("email");
     if (email != null) {
@@ -323,7 +347,7 @@ public final class LeadManagementHandler extends HttpFunction {
     ContactPatch patch = ContactPatch.parse(request.jsonMap());
     Contact patched = contacts().patch(id, patch).await();
     scoringNudge.get().send("contact-edited"); // a patch marks the contact, committed by now
-    return HttpResponse.json(200, JsonViews.contact(patched));
+    return HttpResponse.json(200, withSegments(patched));
   }
 
   private HttpResponse createAccount(HttpRequest request) {

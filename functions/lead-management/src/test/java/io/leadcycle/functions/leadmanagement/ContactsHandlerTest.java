@@ -45,6 +45,19 @@ class ContactsHandlerTest extends LeadManagementHarness {
   }
 
   @Test
+  void aContactShowsTheSegmentsItIsIn() {
+    JsonObject contact = createContact("{\"email\": \"ada@example.com\", \"firstName\": \"Ada\"}");
+    assertThat(contact.getJsonArray("segments")).isEmpty();
+    String id = contact.getString("id");
+    var segments = new io.leadcycle.segmentation.SegmentService(TestDatabase.database(), java.time.Clock.systemUTC());
+    var fair = segments.create(io.leadcycle.segments.SegmentParser.segment(
+        Map.of("name", "Fair visitors", "kind", "static"))).await();
+    segments.addMembers(fair.id(), java.util.List.of(UUID.fromString(id))).await();
+    assertThat(ok(getContact(id)).getJsonArray("segments")).containsExactly(
+        new JsonObject().put("id", fair.id().toString()).put("name", "Fair visitors"));
+  }
+
+  @Test
   void aSecondContactWithTheSameEmailIs409NamingTheExistingOne() {
     JsonObject first = createContact("{\"email\": \"ada@example.com\", \"firstName\": \"Ada\"}");
 
