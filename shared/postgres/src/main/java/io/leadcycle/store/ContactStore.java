@@ -103,8 +103,9 @@ public final class ContactStore {
 
   /**
    * As {@link #update(SqlClient, UUID, ContactDetails, Map)}; each purpose whose value the merge changes goes into
-   * the consent history, from {@code source}, in the same statement. The stored consent is read under the row's lock
-   * in that statement, so the history sees exactly the change the merge makes.
+   * the consent history, from {@code source}, in the same statement. The caller holds the row's lock (intake's
+   * {@link #findMatch} or {@link #lock} took it), so the value the statement reads before its update is the one the
+   * merge changes, and the history records exactly that change.
    */
   public Future<Void> update(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent,
       ConsentSource source) {
@@ -118,7 +119,8 @@ public final class ContactStore {
     Tuple params = withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(id);
     String sql = update;
     if (consent != null) {
-      sql = "WITH before AS (SELECT consent FROM contacts WHERE id = $15 FOR NO KEY UPDATE),\n"
+      // Every part of the statement reads its snapshot: before sees the consent as it was, whenever it runs.
+      sql = "WITH before AS (SELECT consent FROM contacts WHERE id = $15),\n"
           + "     contact AS (" + update + " RETURNING id)\n" + HISTORY_INSERT
           + " SELECT contact.id, e.key, e.value, $16, $17, $18, $19 FROM contact, before, jsonb_each($9::jsonb) e"
           + " WHERE (before.consent -> e.key) IS DISTINCT FROM e.value";

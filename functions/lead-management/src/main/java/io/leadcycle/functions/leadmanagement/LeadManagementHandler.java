@@ -257,13 +257,16 @@ public final class LeadManagementHandler extends HttpFunction {
     return HttpResponse.json(201, JsonViews.contact(contact));
   }
 
+  /** The contact and, here only (lists and writes answer without it), its consent history, newest first. */
   private HttpResponse getContact(HttpRequest request) {
     UUID id = request.uuidPathParameter("contactId", "contact");
-    Contact contact = contacts().find(id).await();
-    if (contact == null) {
+    ContactService.ContactWithConsentHistory found = contacts().findWithConsentHistory(id).await();
+    if (found == null) {
       throw new NotFound("No contact with id " + id + ".");
     }
-    return HttpResponse.json(200, JsonViews.contact(contact));
+    JsonArray history = new JsonArray();
+    found.consentHistory().forEach(change -> history.add(JsonViews.consentChange(change)));
+    return HttpResponse.json(200, JsonViews.contact(found.contact()).put("consentHistory", history));
   }
 
   /**
