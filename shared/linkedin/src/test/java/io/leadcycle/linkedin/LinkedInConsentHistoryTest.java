@@ -9,6 +9,9 @@ import io.leadcycle.domain.StrategyEntity;
 import io.leadcycle.intake.IntakeService;
 import io.leadcycle.linkedin.LinkedInFormMapping.Decision;
 import io.leadcycle.postgres.Database;
+import io.leadcycle.privacy.PrivacyService;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.leadcycle.store.ContactStore;
 import io.leadcycle.testing.TestDatabase;
 import java.time.Instant;
@@ -70,5 +73,18 @@ class LinkedInConsentHistoryTest {
             "linkedin:0=true linkedin_form " + FORM + " urn:li:leadGenFormResponse:r-1 intake");
     Map<String, Object> stored = database.read(conn -> contacts.findById(conn, ada)).await().consent();
     assertThat(ConsentChange.fold(newestFirst)).isEqualTo(stored).isEqualTo(Map.of("linkedin:0", false));
+
+    // The person's export holds each response as the ledger keeps it, with the answers as mapped.
+    JsonObject export = new PrivacyService(database).export(ada).await();
+    JsonArray responses = export.getJsonArray("linkedInResponses");
+    assertThat(responses).hasSize(3);
+    JsonObject first = responses.getJsonObject(0);
+    assertThat(first.getString("formUrn")).isEqualTo(FORM);
+    assertThat(first.getString("submittedAt")).isEqualTo("2026-11-20T09:30:00Z");
+    assertThat(List.of(responses.getJsonObject(0).getString("responseUrn"), responses.getJsonObject(1)
+        .getString("responseUrn"), responses.getJsonObject(2).getString("responseUrn"))).containsExactlyInAnyOrder(
+        "urn:li:leadGenFormResponse:r-1", "urn:li:leadGenFormResponse:r-2", "urn:li:leadGenFormResponse:r-3");
+    assertThat(first.getJsonObject("received").encode()).contains("ada@example.com");
+    assertThat(export.getJsonArray("consentHistory")).hasSize(2);
   }
 }
