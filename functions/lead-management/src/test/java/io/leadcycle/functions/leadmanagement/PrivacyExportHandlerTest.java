@@ -149,6 +149,11 @@ class PrivacyExportHandlerTest extends LeadManagementHarness {
         .json("{\"kind\": \"call\", \"outcome\": \"reached\", \"note\": \"Ada wants a demo on Friday\"}").build());
     assertThat(logged.getStatusCode()).as(logged.getBody()).isEqualTo(201);
 
+    // Her webinar lead is converted: sales works it as an opportunity.
+    act(webinarLead, "mark-sales-ready");
+    ok(process(webinarLead, "{\"action\": \"accept-sales\", \"ownerId\": \"sam\"}"));
+    String opportunityId = act(webinarLead, "convert").getString("opportunityId");
+
     // A live model scores her leads.
     ScoringFixtures.live("""
         {"name": "Inbound", "target": "contact", "salesReadyThreshold": 1000,
@@ -272,12 +277,18 @@ class PrivacyExportHandlerTest extends LeadManagementHarness {
     assertThat(claim.getString("tileId")).isEqualTo("welcome");
     assertThat(claim.getString("leadId")).isEqualTo(tile.leadId().toString());
     assertThat(doc.getJsonArray("linkedInResponses")).isEmpty();
-    assertThat(doc.getJsonArray("opportunities")).isEmpty();
+    JsonArray opportunities = doc.getJsonArray("opportunities");
+    assertThat(opportunities).hasSize(1);
+    assertThat(opportunities.getJsonObject(0).getString("id")).isEqualTo(opportunityId);
+    assertThat(opportunities.getJsonObject(0).getString("leadId")).isEqualTo(webinarLead);
+    assertThat(opportunities.getJsonObject(0).getString("ownerId")).isEqualTo("sam");
+    assertThat(byKey(leads, "id", webinarLead).getString("status")).isEqualTo("converted");
   }
 
   @Test
   void anUnknownContactIsNotFoundAndOnlyAdminsMayExport() {
     assertProblem(export(UUID.randomUUID().toString()), 404);
+    assertProblem(export("not-a-contact-id"), 404);
     createPage("spring");
     String ada = contactId(submit("spring", "{\"fields\": {\"email\": \"ada@example.com\"}}"));
     for (String role : List.of("marketing", "telemarketing", "sales", "sales_manager")) {
