@@ -18,7 +18,8 @@ import java.util.Set;
  * checks that it does.
  *
  * <p>Reading is open to every role (leads, contacts, accounts, scoring models, processes, the user list): who works a
- * lead needs its context; what a role changes is what this table narrows.
+ * lead needs its context; what a role changes is what this table narrows. A person's whole data (the privacy export)
+ * is the exception: admins only.
  */
 public final class Permissions {
 
