@@ -3,6 +3,7 @@ package io.leadcycle.intake;
 import io.leadcycle.domain.AccountLinking;
 
 import io.leadcycle.domain.AccountLinking.AccountKey;
+import io.leadcycle.domain.ConsentSource;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchKey;
@@ -186,9 +187,10 @@ public final class IntakeService {
         return lead.compose(l -> finish(conn, commit, form, submission, key, ledger, contact, l));
       }
       Future<RecordOutcome> contact = match == null
-          ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId)
+          ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId,
+                  ledger.consentSource(key))
               .map(id -> new RecordOutcome(id, true, false))
-          : updateContact(conn, form, sender, submission, match, accountId);
+          : updateContact(conn, form, sender, submission, match, accountId, ledger.consentSource(key));
       // Consent is the person's own to give or withdraw, whoever posted; each change goes on the timeline.
       List<Change> consentChanges = match == null ? List.of() : consentChanges(match.consent(), submission.consent());
       return contact.compose(c -> {
@@ -215,7 +217,8 @@ public final class IntakeService {
       Submission submission, String key, IntakeLedger ledger) {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
     RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
-    Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
+    Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null,
+        ledger.consentSource(key));
     Future<?> leadInserted = lead == null ? Future.succeededFuture()
         : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), process, ACTOR,
             reason(form));
@@ -256,12 +259,13 @@ public final class IntakeService {
    * only as the form's {@code unsignedUpdates} allows — and sets the linked account if it has none.
    */
   private Future<RecordOutcome> updateContact(SqlConnection conn, Form form, Sender sender, Submission submission,
-      MatchedContact match, UUID accountId) {
+      MatchedContact match, UUID accountId, ConsentSource consentSource) {
     ContactDetails updated = sender == Sender.SIGNED ? match.details().updatedWith(submission.contact())
         : form.browser().unsignedUpdates().apply(match.details(), submission.contact());
     boolean changes = !updated.equals(match.details()) || consentChanged(match.consent(), submission.consent());
     boolean linksAccount = match.accountId() == null && accountId != null;
-    Future<Void> written = changes ? contacts.update(conn, match.id(), updated, submission.consent())
+    // The consent history rides in the update's own statement: no statement more, only when consent changes.
+    Future<Void> written = changes ? contacts.update(conn, match.id(), updated, submission.consent(), consentSource)
         : Future.succeededFuture();
     Future<Void> linked = linksAccount ? contacts.setAccount(conn, match.id(), accountId) : Future.succeededFuture();
     return Future.all(written, linked).map(done -> new RecordOutcome(match.id(), false, changes || linksAccount));

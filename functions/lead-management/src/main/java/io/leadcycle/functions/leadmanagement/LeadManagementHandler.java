@@ -38,6 +38,7 @@ import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.leads.LeadService;
+import io.leadcycle.privacy.PrivacyService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
 import io.leadcycle.runtime.Nudge;
 import io.leadcycle.process.ProcessAction;
@@ -127,7 +128,25 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("PUT", "/v1/processes/{processId}", Access.MANAGEMENT, this::replaceProcess),
         new Route("POST", "/v1/processes/{processId}/publish", Access.MANAGEMENT, this::publishProcess),
         new Route("POST", "/v1/processes/{processId}/retire", Access.MANAGEMENT, this::retireProcess),
-        new Route("GET", "/v1/processes/{processId}/versions/{version}", Access.MANAGEMENT, this::processVersion));
+        new Route("GET", "/v1/processes/{processId}/versions/{version}", Access.MANAGEMENT, this::processVersion),
+        new Route("GET", "/v1/privacy/contacts/{contactId}/export", Access.MANAGEMENT, this::exportPersonalData));
+  }
+
+  // ---- privacy ----
+
+  /**
+   * Everything held about the person as one JSON document, offered as a download (docs/privacy.md); never cached: it
+   * is the person's data.
+   */
+  private HttpResponse exportPersonalData(HttpRequest request) {
+    UUID id = request.uuidPathParameter("contactId", "contact");
+    JsonObject document = new PrivacyService(database.get()).export(id).await();
+    if (document == null) {
+      throw new NotFound("No contact with id " + id + ".");
+    }
+    return HttpResponse.json(200, document).withHeaders(Map.of(
+        "content-disposition", "attachment; filename=\"contact-" + id + ".json\"",
+        "cache-control", "no-store"));
   }
 
   // ---- process definitions ----
@@ -260,13 +279,16 @@ public final class LeadManagementHandler extends HttpFunction {
     return HttpResponse.json(201, JsonViews.contact(contact).put("segments", new JsonArray()));
   }
 
+  /** The contact and, here only (lists and writes answer without it), its consent history, newest first. */
   private HttpResponse getContact(HttpRequest request) {
     UUID id = request.uuidPathParameter("contactId", "contact");
-    Contact contact = contacts().find(id).await();
-    if (contact == null) {
+    ContactService.ContactWithConsentHistory found = contacts().findWithConsentHistory(id).await();
+    if (found == null) {
       throw new NotFound("No contact with id " + id + ".");
     }
-    return HttpResponse.json(200, withSegments(contact));
+    JsonArray history = new JsonArray();
+    found.consentHistory().forEach(change -> history.add(JsonViews.consentChange(change)));
+    return HttpResponse.json(200, withSegments(found.contact()).put("consentHistory", history));
   }
 
   /**
