@@ -54,7 +54,7 @@ class ArchitectureTest {
   private static final String[] POSTGRES = {"io.leadcycle.postgres..", "io.leadcycle.store..", "io.leadcycle.contacts..",
       "io.leadcycle.forms..", "io.leadcycle.imports..", "io.leadcycle.intake..", "io.leadcycle.interactions..",
       "io.leadcycle.journeys..", "io.leadcycle.leads..", "io.leadcycle.processes..", "io.leadcycle.rescoring..",
-      "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.users.."};
+      "io.leadcycle.scoringmodels..", "io.leadcycle.subscribers..", "io.leadcycle.users..", "io.leadcycle.privacy.."};
   private static final String NOTIFICATIONS = "io.leadcycle.notifications..";
   private static final String LINKEDIN = "io.leadcycle.linkedin..";
   /** The deployables: one package per function module. */
@@ -127,7 +127,7 @@ class ArchitectureTest {
     classes().that().resideInAnyPackage(POSTGRES)
         .should().onlyDependOnClassesThat().resideInAnyPackage(join(POSTGRES, join(CORE, RUNTIME, AWS, JAVA,
             "io.vertx.core..", "io.vertx.sqlclient..", "io.vertx.pgclient..", "io.netty.channel..",
-            "org.apache.commons.csv..", "javax.net.ssl..")))
+            "org.apache.commons.csv..", "javax.net.ssl..", "javax.crypto..")))
         .check(LEADCYCLE);
   }
 
