@@ -21,13 +21,15 @@ public final class EventTypes {
   public static final String ASSIGNED = "lead.assigned";
   /** A follow-up's time came (threshold notification writes it once per follow-up). */
   public static final String FOLLOW_UP_DUE = "lead.follow_up_due";
+  /** A person was erased on request (docs/privacy.md): names only the contact's id, no lead. */
+  public static final String CONTACT_ERASED = "contact.erased";
 
   /** Subscribes to every type, today's and future ones; only ever alone in a subscription. */
   public static final String ALL = "*";
 
   /** Every type the outbox writes, in the order docs/notifications.md lists them. */
   public static final List<String> TYPES = List.of(CREATED, STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
-      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE);
+      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE, CONTACT_ERASED);
 
   private EventTypes() {
   }

@@ -294,7 +294,8 @@ public final class Dispatcher implements AutoCloseable {
         }
         for (Claimed delivery : claimed) {
           claims.acquireUninterruptibly(); // never waits: claimed no more than there were permits
-          state.queue.add(new Queued(delivery, views.get(delivery.leadId()), bodies, targets.get(delivery.url()),
+          JsonObject lead = delivery.leadId() == null ? null : views.get(delivery.leadId()); // a contact event has none
+          state.queue.add(new Queued(delivery, lead, bodies, targets.get(delivery.url()),
               leaseUntil));
         }
         sendQueued(state);
@@ -378,7 +379,7 @@ public final class Dispatcher implements AutoCloseable {
 
   /** The claimed deliveries' leads as {@code GET /v1/leads/{id}} shows them without timeline, as they are now. */
   private static List<UUID> leadIds(List<Claimed> claimed) {
-    return claimed.stream().map(Claimed::leadId).distinct().toList();
+    return claimed.stream().map(Claimed::leadId).filter(java.util.Objects::nonNull).distinct().toList();
   }
 
   /** The claimed deliveries' leads as webhooks show them, from the leads and their scores read in the claim's transaction. */
@@ -396,8 +397,15 @@ public final class Dispatcher implements AutoCloseable {
    * time; in {@code data} the lead now and what happened, as the event was written.
    */
   static Buffer body(Claimed delivery, JsonObject lead) {
-    JsonObject data = new JsonObject().put("lead", lead);
-    LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> data.put(member.getKey(), member.getValue()));
+    JsonObject data;
+    if (delivery.leadId() == null) {
+      // A contact event: {contactId} as written, nothing else (the contact is gone; its id is all subscribers need).
+      data = delivery.payload() == null ? new JsonObject() : delivery.payload().copy();
+    } else {
+      JsonObject leadData = new JsonObject().put("lead", lead);
+      LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> leadData.put(member.getKey(), member.getValue()));
+      data = leadData;
+    }
     return new JsonObject()
         .put("id", delivery.outboxId().toString())
         .put("type", delivery.type())
@@ -423,7 +431,8 @@ public final class Dispatcher implements AutoCloseable {
     }
     int attempts = delivery.attempts() + 1;
     JsonObject lead = queued.lead();
-    if (lead == null) {
+    // A contact event (contact.erased) names no lead: its body is its payload alone.
+    if (lead == null && delivery.leadId() != null) {
       // Deleting a lead deletes its events and their deliveries (cascade): only a race gets here.
       counted(new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,
           "failed", null, null), delivery, state);

@@ -38,7 +38,7 @@ public final class ErasureStore {
         .execute(Tuple.of(leadId))
         .compose(deleted -> deleted.rowCount() == 1 ? Future.succeededFuture(LeadErasure.DELETED)
             : client.preparedQuery(ANONYMISE_LEADS)
-                .execute(Tuple.of(new UUID[] {leadId}))
+                .execute(ids(new UUID[] {leadId}))
                 .map(updated -> updated.rowCount() == 1 ? LeadErasure.ANONYMISED : LeadErasure.GONE));
   }
 
@@ -49,7 +49,7 @@ public final class ErasureStore {
    */
   static final String ANONYMISE_LEADS = """
       UPDATE leads SET submitted_fields = '{}'::jsonb, email_norm = NULL, first_name_norm = NULL,
-             last_name_norm = NULL, phone_norm = NULL, company_name_norm = NULL, qualification = NULL,
+             last_name_norm = NULL, phone_norm = NULL, company_name_norm = NULL,
              stage_fields = NULL, context_details = NULL, disqualification_reason = NULL,
              last_activity_kind = NULL, last_activity_outcome = NULL, last_activity_actor = NULL,
              last_activity_at = NULL, follow_up_at = NULL, follow_up_activity_id = NULL, follow_up_user_id = NULL,
@@ -148,32 +148,32 @@ public final class ErasureStore {
         Tuple.of(byPerson.getValue(0), byPerson.getValue(1), byPerson.getValue(2), byPerson.getValue(3)), counts));
     steps.add(count(client, "linkedinResponses",
         "DELETE FROM linkedin_responses WHERE contact_id = ANY ($1) OR lead_id = ANY ($2)",
-        Tuple.of(contacts, leads), counts));
+        Tuple.tuple().addArrayOfUUID(contacts).addArrayOfUUID(leads), counts));
     steps.add(count(client, "journeyTileClaims", """
         DELETE FROM journey_tile_leads WHERE lead_id = ANY ($1) OR created_for = 'contact' AND target_id = ANY ($2)""",
-        Tuple.of(leads, contacts), counts));
+        Tuple.tuple().addArrayOfUUID(leads).addArrayOfUUID(contacts), counts));
     steps.add(count(client, "importErrors", "DELETE FROM import_errors WHERE " + namesPerson("value"),
-        Tuple.of(values, person.phones().toArray(String[]::new), person.emails().toArray(String[]::new)), counts));
+        Tuple.tuple().addArrayOfString(values).addArrayOfString(person.phones().toArray(String[]::new)).addArrayOfString(person.emails().toArray(String[]::new)), counts));
     steps.add(count(client, "importWarnings", "DELETE FROM import_warnings WHERE " + namesPerson("example_value"),
-        Tuple.of(values, person.phones().toArray(String[]::new), person.emails().toArray(String[]::new)), counts));
+        Tuple.tuple().addArrayOfString(values).addArrayOfString(person.phones().toArray(String[]::new)).addArrayOfString(person.emails().toArray(String[]::new)), counts));
     // The events of the person's leads, with their deliveries and attempts (cascade): payloads name them.
-    steps.add(count(client, "events", "DELETE FROM outbox WHERE lead_id = ANY ($1)", Tuple.of(leads), counts));
-    steps.add(count(client, "timelineEntries", "DELETE FROM lead_timeline WHERE lead_id = ANY ($1)", Tuple.of(leads),
+    steps.add(count(client, "events", "DELETE FROM outbox WHERE lead_id = ANY ($1)", ids(leads), counts));
+    steps.add(count(client, "timelineEntries", "DELETE FROM lead_timeline WHERE lead_id = ANY ($1)", ids(leads),
         counts));
-    steps.add(count(client, "activities", "DELETE FROM lead_activities WHERE lead_id = ANY ($1)", Tuple.of(leads),
+    steps.add(count(client, "activities", "DELETE FROM lead_activities WHERE lead_id = ANY ($1)", ids(leads),
         counts));
-    steps.add(count(client, "scores", "DELETE FROM lead_scores WHERE lead_id = ANY ($1)", Tuple.of(leads), counts));
+    steps.add(count(client, "scores", "DELETE FROM lead_scores WHERE lead_id = ANY ($1)", ids(leads), counts));
     steps.add(count(client, "leadsAnonymised", ANONYMISE_LEADS.replace("UPDATE leads SET ",
-        "UPDATE leads SET contact_id = NULL, "), Tuple.of((Object) kept), counts));
+        "UPDATE leads SET contact_id = NULL, "), ids(kept), counts));
     steps.add(count(client, "leads", "DELETE FROM leads WHERE id = ANY ($1)",
-        Tuple.of((Object) deletable.toArray(UUID[]::new)), counts));
+        ids(deletable.toArray(UUID[]::new)), counts));
     steps.add(count(client, "interactions", "DELETE FROM interactions WHERE contact_id = ANY ($1)",
-        Tuple.of((Object) contacts), counts));
+        ids(contacts), counts));
     steps.add(count(client, "opportunitiesAnonymised",
-        "UPDATE opportunities SET contact_id = NULL WHERE contact_id = ANY ($1)", Tuple.of((Object) contacts), counts));
+        "UPDATE opportunities SET contact_id = NULL WHERE contact_id = ANY ($1)", ids(contacts), counts));
     // TODO(V23 segments, merge): DELETE FROM segment_members WHERE contact_id = ANY ($1) -- count as "segmentMemberships"
     // TODO(V25 consent history, merge): DELETE FROM contact_consent_history WHERE contact_id = ANY ($1) -- "consentChanges"
-    steps.add(count(client, "contacts", "DELETE FROM contacts WHERE id = ANY ($1)", Tuple.of((Object) contacts),
+    steps.add(count(client, "contacts", "DELETE FROM contacts WHERE id = ANY ($1)", ids(contacts),
         counts));
     return Future.all(steps).map(done -> {
       JsonObject json = new JsonObject();
@@ -204,6 +204,10 @@ public final class ErasureStore {
         + " OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS e WHERE strpos(lower(" + column + "), e) > 0))";
   }
 
+  private static Tuple ids(UUID[] ids) {
+    return Tuple.tuple().addArrayOfUUID(ids);
+  }
+
   private static Future<Void> count(SqlClient client, String kind, String sql, Tuple params, Map<String, Integer> counts) {
     return client.preparedQuery(sql).execute(params).map(rows -> {
       synchronized (counts) {
@@ -222,7 +226,7 @@ public final class ErasureStore {
             INSERT INTO outbox (type, contact_id, payload)
             SELECT 'contact.erased', c, jsonb_build_object('contactId', c) FROM unnest($1::uuid[]) WITH ORDINALITY AS x(c, n)
              ORDER BY n""")
-        .execute(Tuple.of((Object) contactIds.toArray(UUID[]::new)))
+        .execute(ids(contactIds.toArray(UUID[]::new)))
         .mapEmpty();
   }
 

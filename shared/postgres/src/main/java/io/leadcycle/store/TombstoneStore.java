@@ -63,7 +63,7 @@ public final class TombstoneStore {
     return client.preparedQuery("""
             SELECT encode(hash, 'hex') AS hash, erasure_id FROM erasure_hashes
              WHERE hash = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)""")
-        .execute(Tuple.of(hashes))
+        .execute(Tuple.tuple().addArrayOfString(hashes))
         .map(rows -> {
           Map<String, UUID> found = new HashMap<>();
           rows.forEach(row -> found.put(row.getString("hash"), row.getUUID("erasure_id")));
