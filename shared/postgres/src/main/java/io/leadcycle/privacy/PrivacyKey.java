@@ -84,6 +84,31 @@ public final class PrivacyKey {
     return null;
   }
 
+  /**
+   * The key kept in {@code file}, generated there (32 random bytes, base64, readable by the owner only) when
+   * there is none: the local server keeps it beside its data directory, not in the database.
+   */
+  public static PrivacyKey keptIn(java.nio.file.Path file) {
+    try {
+      if (!java.nio.file.Files.exists(file)) {
+        byte[] fresh = new byte[MIN_BYTES];
+        new java.security.SecureRandom().nextBytes(fresh);
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+        java.nio.file.Path written = java.nio.file.Files.writeString(file.resolveSibling(file.getFileName() + ".new"),
+            Base64.getEncoder().encodeToString(fresh) + "\n");
+        try {
+          java.nio.file.Files.setPosixFilePermissions(written, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // Windows: the directory's own permissions apply
+        }
+        java.nio.file.Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      return ofBase64(java.nio.file.Files.readString(file));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("The privacy hash key file " + file + " cannot be read or written: " + e.getMessage(), e);
+    }
+  }
+
   /** The key, or a 503 for a request that needs it. */
   public static PrivacyKey required() {
     PrivacyKey key = shared();
