@@ -119,6 +119,7 @@ final class ImportBatch {
   private final RescoringMarks marks = new RescoringMarks();
   private final ImportStore imports = new ImportStore();
   private final TombstoneStore tombstones = new TombstoneStore();
+  private static final java.util.regex.Pattern EMAIL_IN_TEXT = java.util.regex.Pattern.compile("[^\\s<>\"'(),;:]+@[^\\s<>\"'(),;:]+");
 
   /**
    * @param run the run writing it (ImportStore.Claimed#run): only while that run still holds the job
@@ -150,9 +151,16 @@ final class ImportBatch {
         if (read.row() != null) {
           hashes.addAll(privacy.hashesOf(read.row().contact().email(), read.row().contact().phone()));
         } else {
+          // A failed row keeps only its bad cells: their values, and any address inside one ("Ada <ada@x.org>").
           read.errors().forEach(e -> {
             hashes.addAll(privacy.hashesOf(e.value(), null));
             hashes.addAll(privacy.hashesOf(null, e.value()));
+            if (e.value() != null) {
+              java.util.regex.Matcher address = EMAIL_IN_TEXT.matcher(e.value());
+              while (address.find()) {
+                hashes.addAll(privacy.hashesOf(address.group(), null));
+              }
+            }
           });
         }
       }
