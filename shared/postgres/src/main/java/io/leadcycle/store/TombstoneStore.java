@@ -48,7 +48,7 @@ public final class TombstoneStore {
             SELECT (SELECT erasure_id FROM erasure_keys WHERE source_key = $2) AS replay_of,
                    (SELECT erasure_id FROM erasure_hashes
                      WHERE hash = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) LIMIT 1) AS erased_as""")
-        .execute(Tuple.of(hex(hashes), sourceKey))
+        .execute(Tuple.tuple().addArrayOfString(hex(hashes)).addString(sourceKey))
         .map(rows -> {
           Row row = rows.iterator().next();
           return new Found(row.getUUID("replay_of"), row.getUUID("erased_as"));
@@ -89,7 +89,7 @@ public final class TombstoneStore {
               DELETE FROM erasure_hashes WHERE hash = ANY (SELECT decode(h, 'hex') FROM unnest($2::text[]) AS h)
             )
             UPDATE erasures SET recreated_at = now() WHERE id = $1""")
-        .execute(Tuple.of(erasureId, hex(hashes)))
+        .execute(Tuple.tuple().addUUID(erasureId).addArrayOfString(hex(hashes)))
         .mapEmpty();
   }
 
