@@ -54,13 +54,15 @@ public final class LinkedInSync {
     /**
      * What a response that arrived did, in metrics, as a submission: taken in (accepted), seen before
      * (replayed), or not taken in (refused: no mapping, a skipped test lead, an ignored partial match, gone
-     * from LinkedIn). A deletion is no submission and counts nothing.
+     * from LinkedIn, a person erased on request). A deletion is no submission and counts nothing.
      */
     public void countIn(Metrics metrics) {
       if (intake != null) {
         intake.countIn(metrics);
       } else if (!outcome.equals("deleted")) {
-        IntakeResult.countSubmission(metrics, replayed ? Metric.SUBMISSIONS_REPLAYED : Metric.SUBMISSIONS_REFUSED);
+        // A response of an erased person is refused every time it comes, never a harmless replay.
+        IntakeResult.countSubmission(metrics, replayed && !outcome.equals("erased") ? Metric.SUBMISSIONS_REPLAYED
+            : Metric.SUBMISSIONS_REFUSED);
       }
     }
 

@@ -148,7 +148,7 @@ public final class IntakeService {
         Future<Boolean> claimed = ledger.claim(conn, key);
         Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
         return Future.all(claimed, tombstone).compose(all -> claimed.result()
-            ? afterTombstone(conn, submission, hashes, tombstone.result())
+            ? afterTombstone(conn, submission, tombstone.result())
                 .compose(v -> finish(conn, commit, form, submission, key, ledger, null, null))
             : ledger.response(conn, key).map(IntakeResult::replayOf));
       });
@@ -158,7 +158,7 @@ public final class IntakeService {
         Future<Boolean> claimed = ledger.claim(conn, key);
         Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
         return Future.all(claimed, tombstone).compose(all -> claimed.result()
-            ? afterTombstone(conn, submission, hashes, tombstone.result())
+            ? afterTombstone(conn, submission, tombstone.result())
                 .compose(v -> process(conn, commit, form, submission, sender, key, ledger, null))
             : ledger.response(conn, key).map(IntakeResult::replayOf));
       });
@@ -176,7 +176,7 @@ public final class IntakeService {
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
       Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
       return Future.all(claimed, locked, match, tombstone).compose(all -> claimed.result()
-          ? afterTombstone(conn, submission, hashes, tombstone.result())
+          ? afterTombstone(conn, submission, tombstone.result())
               .compose(v -> process(conn, commit, form, submission, sender, key, ledger, match.result()))
           : ledger.response(conn, key).map(IntakeResult::replayOf));
     });
@@ -187,7 +187,7 @@ public final class IntakeService {
    * erasure, or the erased person without a fresh consent, is refused ({@link Erased}: the transaction rolls
    * back); the erased person with a fresh consent is created afresh, and their hashes stop refusing.
    */
-  private Future<Void> afterTombstone(SqlConnection conn, Submission submission, List<byte[]> hashes, Found found) {
+  private Future<Void> afterTombstone(SqlConnection conn, Submission submission, Found found) {
     if (found.replayOf() == null && found.erasedAs() == null) {
       return Future.succeededFuture();
     }
@@ -195,7 +195,7 @@ public final class IntakeService {
     if (refusal != null) {
       return Future.failedFuture(refusal);
     }
-    return tombstones.recreated(conn, found.erasedAs(), hashes);
+    return tombstones.recreated(conn, found.erasedAs());
   }
 
   private Future<IntakeResult> process(SqlConnection conn, Commit commit, Form form, Submission submission,

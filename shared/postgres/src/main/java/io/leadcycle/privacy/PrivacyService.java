@@ -20,14 +20,11 @@ import io.leadcycle.store.MatchingStrategyStore;
 import io.leadcycle.store.TombstoneStore;
 import io.leadcycle.store.TombstoneStore.Erasure;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -160,10 +157,4 @@ public final class PrivacyService {
     }
   }
 
-  /** Counts as the API shows them, in a fixed order. */
-  static Map<String, Integer> counts(JsonObject counts) {
-    Map<String, Integer> map = new LinkedHashMap<>();
-    counts.forEach(e -> map.put(e.getKey(), ((Number) e.getValue()).intValue()));
-    return map;
-  }
 }

@@ -80,16 +80,17 @@ public final class TombstoneStore {
   }
 
   /**
-   * The person came back with a fresh consent and was created again: their hashes stop refusing (their later
-   * submissions need no consent each), the ids seen before the erasure still refuse replays.
+   * The person came back with a fresh consent and was created again: all the erasure's hashes (email and
+   * phone) stop refusing (their later submissions and imports need no consent each), the ids seen before the
+   * erasure still refuse replays.
    */
-  public Future<Void> recreated(SqlClient client, UUID erasureId, List<byte[]> hashes) {
+  public Future<Void> recreated(SqlClient client, UUID erasureId) {
     return client.preparedQuery("""
             WITH gone AS (
-              DELETE FROM erasure_hashes WHERE hash = ANY (SELECT decode(h, 'hex') FROM unnest($2::text[]) AS h)
+              DELETE FROM erasure_hashes WHERE erasure_id = $1
             )
             UPDATE erasures SET recreated_at = now() WHERE id = $1""")
-        .execute(Tuple.tuple().addUUID(erasureId).addArrayOfString(hex(hashes)))
+        .execute(Tuple.of(erasureId))
         .mapEmpty();
   }
 
