@@ -144,6 +144,17 @@ public final class ErasureStore {
     String[] values = valuesOf(person);
     // Sent one after another without waiting (pipelined): each statement runs in this order.
     List<Future<?>> steps = new ArrayList<>();
+    // The person's accounts stay, scored without them: their other contacts (which account leads are scored
+    // from) are marked for rescoring, read before the person's contacts and leads go.
+    steps.add(client.preparedQuery("""
+            INSERT INTO contacts_to_rescore (contact_id)
+            SELECT c.id FROM contacts c
+             WHERE c.account_id IN (SELECT account_id FROM contacts WHERE id = ANY ($1)
+                                    UNION SELECT account_id FROM leads WHERE id = ANY ($2))
+               AND c.id <> ALL ($1)
+             ORDER BY c.id
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+        .execute(Tuple.tuple().addArrayOfUUID(contacts).addArrayOfUUID(leads)));
     steps.add(count(client, "submissions", "DELETE FROM intake_receipts r WHERE " + RECEIPT_NAMES_PERSON,
         Tuple.of(byPerson.getValue(0), byPerson.getValue(1), byPerson.getValue(2), byPerson.getValue(3)), counts));
     steps.add(count(client, "linkedinResponses",

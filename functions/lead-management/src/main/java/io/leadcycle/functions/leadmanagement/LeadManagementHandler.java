@@ -144,6 +144,7 @@ public final class LeadManagementHandler extends HttpFunction {
     ErasureRequest erasure = ErasureRequest.parse(request.jsonMap());
     Erasure done = privacy().erase(erasure, request.actor(Map.of())).await();
     nudge.get().send("contact-erased"); // contact.erased is in the outbox, committed by now
+    scoringNudge.get().send("contact-erased"); // the person's accounts' other contacts were marked for rescoring
     return HttpResponse.json(201, erasure(done)).withHeaders(Map.of("cache-control", "no-store"));
   }
 
