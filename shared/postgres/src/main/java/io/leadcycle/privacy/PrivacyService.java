@@ -71,6 +71,10 @@ public final class PrivacyService {
 
   private Future<Erasure> eraseLocked(SqlConnection conn, ErasureRequest request, String actor,
       List<MatchedContact> people) {
+    if (request.contactId() != null && people.isEmpty()) {
+      // Erased (or deleted) by someone else while this request waited for the locks.
+      throw new NotFound("No contact " + request.contactId() + " (already erased, or never known).");
+    }
     Person person = person(request, people);
     if (ErasureRequest.namesThePerson(request.reason(), personalValues(request, people))) {
       throw new InvalidInput(List.of(new FieldError("reason", "must not name the person (their email, phone or name): "

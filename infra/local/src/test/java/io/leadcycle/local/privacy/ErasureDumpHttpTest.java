@@ -273,6 +273,32 @@ class ErasureDumpHttpTest {
   }
 
   @Test
+  void twoErasuresOfOneContactAtOnceEraseItOnce() throws Exception {
+    created(send("PUT", "/v1/forms/launch", new JsonObject().put("name", "Launch").put("kind", "marketing_page")
+        .put("requireSignature", false)));
+    created(submit("/v1/forms/launch/submissions", "aug-1", EMAIL, FIRST, LAST, PHONE, true));
+    String augusta = contactIdOf(EMAIL);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      answers.add(threads.submit(() -> {
+        go.await();
+        return send("POST", "/v1/privacy/erasures", new JsonObject().put("contactId", augusta).put("reason", "ticket 7"));
+      }));
+    }
+    go.countDown();
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<HttpResponse<String>> answer : answers) {
+      statuses.add(answer.get().statusCode());
+    }
+    threads.shutdown();
+    assertThat(statuses).containsExactlyInAnyOrder(201, 404);
+    assertThat(TestDatabase.count("SELECT count(*) FROM erasures")).isEqualTo(1);
+    assertThat(tablesHolding(TRACES)).isEmpty();
+  }
+
+  @Test
   void onlyAdminsEraseAndBadRequestsChangeNothing() throws Exception {
     created(send("PUT", "/v1/forms/launch", new JsonObject().put("name", "Launch").put("kind", "marketing_page")
         .put("requireSignature", false)));
