@@ -135,7 +135,7 @@ class ArchitectureTest {
     classes().that().resideInAnyPackage(POSTGRES)
         .should().onlyDependOnClassesThat().resideInAnyPackage(join(POSTGRES, join(CORE, RUNTIME, AWS, JAVA,
             "io.vertx.core..", "io.vertx.sqlclient..", "io.vertx.pgclient..", "io.netty.channel..",
-            "org.apache.commons.csv..", "javax.net.ssl..")))
+            "org.apache.commons.csv..", "javax.net.ssl..", "javax.crypto..")))
         .check(LEADCYCLE);
   }
 
