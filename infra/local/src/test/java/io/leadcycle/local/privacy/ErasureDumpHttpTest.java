@@ -150,6 +150,11 @@ class ErasureDumpHttpTest {
     ok(send("POST", "/v1/leads/" + formLead + "/process", new JsonObject().put("action", "accept-sales")
         .put("ownerId", "sam")));
     ok(send("POST", "/v1/leads/" + formLead + "/process", new JsonObject().put("action", "convert")));
+    // Both in a static segment: the membership, and joined events whose payloads name them.
+    String segment = created(send("POST", "/v1/segments", new JsonObject().put("name", "Webinar guests")
+        .put("kind", "static"))).getString("id");
+    ok(send("POST", "/v1/segments/" + segment + "/members", new JsonObject().put("contactIds",
+        new JsonArray().add(augusta).add(grace))));
     Waiting.until("every event delivered to the subscriber", () -> !RECEIVED.isEmpty()
         && TestDatabase.count("SELECT count(*) FROM outbox WHERE fanned_out_at IS NULL") == 0
         && TestDatabase.count("SELECT count(*) FROM deliveries WHERE status <> 'delivered'") == 0);
@@ -178,6 +183,10 @@ class ErasureDumpHttpTest {
     assertThat(counts.getInteger("importErrors")).isEqualTo(1);
     assertThat(counts.getInteger("journeyTileClaims")).isEqualTo(1);
     assertThat(counts.getInteger("events")).isGreaterThan(0);
+    assertThat(counts.getInteger("segmentMemberships")).isEqualTo(1);
+    assertThat(counts.getInteger("contactEvents")).isEqualTo(1); // contact.segment_joined
+    assertThat(counts.getInteger("consentChanges")).isGreaterThan(0);
+    assertThat(ok(send("GET", "/v1/segments/" + segment, null)).getInteger("memberCount")).isEqualTo(1);
 
     // ---- the dump: nothing names them; Grace is as she was ----
     assertThat(tablesHolding(TRACES)).as("rows still naming the erased person").isEmpty();
