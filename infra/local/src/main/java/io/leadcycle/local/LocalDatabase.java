@@ -4,6 +4,8 @@ import io.leadcycle.database.EmbeddedDatabase;
 import io.leadcycle.postgres.SharedDatabase;
 import io.leadcycle.postgres.Database;
 import io.leadcycle.postgres.DatabaseSettings;
+import io.leadcycle.privacy.PrivacyKey;
+import io.leadcycle.aws.SecretsManagerSecrets;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -45,6 +47,9 @@ final class LocalDatabase implements AutoCloseable {
       settings = settings.withPoolSize(LocalSettings.positive(env, "DB_POOL_SIZE", 16));
       database = Database.connect(settings, LocalSettings.positive(env, "LEADCYCLE_EVENT_LOOPS", 1));
       SharedDatabase.install(settings, database);
+      // The tombstones' hash key: the environment's, else one kept beside the data directory (not in the database).
+      PrivacyKey key = PrivacyKey.fromEnvironment(env, id -> SecretsManagerSecrets.fromEnvironment(env).apply(id));
+      PrivacyKey.install(key != null ? key : PrivacyKey.keptIn(dataDirectory.resolve("privacy-hash.key")));
       return new LocalDatabase(database, embedded);
     } catch (RuntimeException | Error e) {
       new LocalDatabase(database, embedded).close(); // a failed start leaves no PostgreSQL running

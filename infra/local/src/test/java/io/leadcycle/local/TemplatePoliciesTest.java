@@ -23,10 +23,13 @@ class TemplatePoliciesTest {
 
   private static final Path TEMPLATE = Path.of("../../template.yaml");
 
-  /** What each function may name in its policies besides its database login. */
+  /**
+   * What each function may name in its policies besides its database login. The privacy hash key: whoever erases,
+   * takes in or imports people (docs/privacy.md).
+   */
   private static final Map<String, Set<String>> USES = Map.ofEntries(
       Map.entry("DbMigrateFunction", Set.of("DatabaseCluster")),   // the owner's secret (a created cluster's)
-      Map.entry("FormIntakeFunction", Set.of("ScoringNudgeQueue")),
+      Map.entry("FormIntakeFunction", Set.of("ScoringNudgeQueue", "PrivacyHashKeySecret")),
       Map.entry("MaintenanceFunction", Set.of()),
       Map.entry("ScoreRecalculationFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue", "SegmentNudgeQueue")),
       Map.entry("ThresholdNotificationFunction", Set.of()),
@@ -34,17 +37,19 @@ class TemplatePoliciesTest {
       Map.entry("ScoringNudgeFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue", "ScoringNudgeDeadLetterQueue",
           "SegmentNudgeQueue")),
       Map.entry("JourneyCreateLeadFunction", Set.of("JourneyTileDeadLetterQueue", "ScoringNudgeQueue")),
-      Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue", "SegmentNudgeQueue")),
+      Map.entry("LeadManagementFunction", Set.of("NotificationNudgeQueue", "ScoringNudgeQueue", "SegmentNudgeQueue",
+          "PrivacyHashKeySecret")),
       Map.entry("ScoringFunction", Set.of("ScoringNudgeQueue")),
       Map.entry("SubscribersFunction", Set.of()),
       Map.entry("SegmentsFunction", Set.of("NotificationNudgeQueue")),
       Map.entry("SegmentEvaluationFunction", Set.of("NotificationNudgeQueue", "SegmentNudgeQueue")),
       Map.entry("SegmentNudgeFunction", Set.of("NotificationNudgeQueue", "SegmentNudgeQueue", "SegmentNudgeDeadLetterQueue")),
-      Map.entry("LinkedInWebhookFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue")),
-      Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue")),
+      Map.entry("LinkedInWebhookFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue", "PrivacyHashKeySecret")),
+      Map.entry("LinkedInSyncFunction", Set.of("LinkedInSecretArn", "ScoringNudgeQueue", "PrivacyHashKeySecret")),
       // The bucket's name is computed from ImportBucketPrefix (see ImportBucket); its DLQ is the function's own.
-      Map.entry("FileImportFunction", Set.of("ImportBucketPrefix", "FileImportDeadLetterQueue", "ScoringNudgeQueue")),
-      Map.entry("ImportResumeFunction", Set.of("ImportBucketPrefix", "ScoringNudgeQueue")),
+      Map.entry("FileImportFunction", Set.of("ImportBucketPrefix", "FileImportDeadLetterQueue", "ScoringNudgeQueue",
+          "PrivacyHashKeySecret")),
+      Map.entry("ImportResumeFunction", Set.of("ImportBucketPrefix", "ScoringNudgeQueue", "PrivacyHashKeySecret")),
       Map.entry("ImportsFunction", Set.of("ImportBucketPrefix")),
       Map.entry("WorkbenchFunction", Set.of()));
 

@@ -25,13 +25,15 @@ public final class EventTypes {
   public static final String SEGMENT_JOINED = "contact.segment_joined";
   /** A contact stopped being a member of a segment. */
   public static final String SEGMENT_LEFT = "contact.segment_left";
+  /** A person was erased on request (docs/privacy.md): names only the contact's id, no lead. */
+  public static final String CONTACT_ERASED = "contact.erased";
 
   /** Subscribes to every type, today's and future ones; only ever alone in a subscription. */
   public static final String ALL = "*";
 
   /** Every type the outbox writes, in the order docs/notifications.md lists them. */
   public static final List<String> TYPES = List.of(CREATED, STAGE_CHANGED, TELEMARKETING_READY, SALES_READY, CONVERTED,
-      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE, SEGMENT_JOINED, SEGMENT_LEFT);
+      DISQUALIFIED, SCORE_CHANGED, ASSIGNED, FOLLOW_UP_DUE, SEGMENT_JOINED, SEGMENT_LEFT, CONTACT_ERASED);
 
   private EventTypes() {
   }

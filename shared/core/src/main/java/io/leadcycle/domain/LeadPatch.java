@@ -59,17 +59,4 @@ public record LeadPatch(boolean changesContact, UUID contactId, boolean changesA
     return new LeadPatch(body.containsKey("contactId"), contactId, body.containsKey("accountId"), accountId, topic,
         qualification);
   }
-
-  /** {@code current} qualification with this patch's findings merged in (null removes a finding). */
-  public Map<String, String> qualificationAfter(Map<String, String> current) {
-    Map<String, String> merged = new LinkedHashMap<>(current);
-    qualification.forEach((k, v) -> {
-      if (v == null) {
-        merged.remove(k);
-      } else {
-        merged.put(k, v);
-      }
-    });
-    return merged;
-  }
 }

@@ -2,6 +2,7 @@ package io.leadcycle.events;
 
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.Activity;
+import io.leadcycle.domain.ConsentChange;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
@@ -12,6 +13,7 @@ import io.leadcycle.domain.MarketingContext;
 import io.leadcycle.domain.MatchingStrategy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,33 @@ public final class JsonViews {
         .put("leadIds", leadIds)
         .put("createdAt", c.createdAt().toString())
         .put("updatedAt", c.updatedAt().toString());
+  }
+
+  /**
+   * One entry of a contact's consent history: {@code {purpose, granted, value, source: {kind, id}, submissionId,
+   * actor, at}}.
+   */
+  public static JsonObject consentChange(ConsentChange c) {
+    return new JsonObject()
+        .put("purpose", c.purpose())
+        .put("granted", c.granted())
+        .put("value", jsonValue(c.value()))
+        .put("source", new JsonObject().put("kind", c.source().kind()).put("id", c.source().id()))
+        .put("submissionId", c.source().submissionId())
+        .put("actor", c.source().actor())
+        .put("at", c.at().toString());
+  }
+
+  /** A plain JSON value (Maps, Lists, text, numbers, booleans) as Vert.x JSON. */
+  @SuppressWarnings("unchecked")
+  private static Object jsonValue(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return new JsonObject(new LinkedHashMap<>((Map<String, Object>) map));
+    }
+    if (value instanceof List<?> list) {
+      return new JsonArray(new ArrayList<>(list));
+    }
+    return value;
   }
 
   public static JsonObject account(Account a) {

@@ -167,7 +167,7 @@ class WebhookUrlPolicyTest {
   void eventTypesAreTheOnesTheOutboxWrites() {
     assertThat(EventTypes.TYPES).containsExactly("lead.created", "lead.stage_changed", "lead.telemarketing_ready", "lead.sales_ready",
         "lead.converted", "lead.disqualified", "lead.score_changed", "lead.assigned",
-        "lead.follow_up_due", "contact.segment_joined", "contact.segment_left");
+        "lead.follow_up_due", "contact.segment_joined", "contact.segment_left", "contact.erased");
     assertThat(io.leadcycle.process.Transition.SALES_READY).isEqualTo(EventTypes.SALES_READY);
     assertThat(EventTypes.matches(java.util.List.of("*"), "lead.converted")).isTrue();
     assertThat(EventTypes.matches(java.util.List.of("lead.sales_ready"), "lead.converted")).isFalse();

@@ -1,6 +1,8 @@
 package io.leadcycle.linkedin;
 
+import io.leadcycle.domain.ConsentSource;
 import io.leadcycle.intake.IntakeLedger;
+import io.leadcycle.intake.IntakeService;
 import io.leadcycle.intake.IntakeResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +35,11 @@ final class LinkedInResponseLedger implements IntakeLedger {
   @Override
   public String interactionSourceKey(String responseUrn) {
     return "linkedin:" + responseUrn;
+  }
+
+  @Override
+  public ConsentSource consentSource(String responseUrn) {
+    return ConsentSource.linkedInForm(formUrn, responseUrn, IntakeService.ACTOR);
   }
 
   @Override

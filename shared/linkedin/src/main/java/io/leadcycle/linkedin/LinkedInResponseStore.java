@@ -24,7 +24,8 @@ public final class LinkedInResponseStore {
       UUID leadId, boolean leadCreated, UUID interactionId, JsonObject response) {
 
     public boolean isFinal() {
-      return outcome.equals("created") || outcome.equals("matched") || outcome.equals("deleted");
+      return outcome.equals("created") || outcome.equals("matched") || outcome.equals("deleted")
+          || outcome.equals("erased");
     }
   }
 

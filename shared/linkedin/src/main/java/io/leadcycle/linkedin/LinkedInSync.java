@@ -12,6 +12,7 @@ import io.leadcycle.postgres.Database;
 import io.leadcycle.runtime.Metric;
 import io.leadcycle.runtime.Metrics;
 import io.leadcycle.store.ErasureStore;
+import io.leadcycle.domain.Erased;
 import io.leadcycle.linkedin.LinkedInResponseStore.Entry;
 import io.leadcycle.linkedin.LinkedInSyncStateStore.State;
 import io.leadcycle.store.MatchingStrategyStore;
@@ -53,13 +54,15 @@ public final class LinkedInSync {
     /**
      * What a response that arrived did, in metrics, as a submission: taken in (accepted), seen before
      * (replayed), or not taken in (refused: no mapping, a skipped test lead, an ignored partial match, gone
-     * from LinkedIn). A deletion is no submission and counts nothing.
+     * from LinkedIn, a person erased on request). A deletion is no submission and counts nothing.
      */
     public void countIn(Metrics metrics) {
       if (intake != null) {
         intake.countIn(metrics);
       } else if (!outcome.equals("deleted")) {
-        IntakeResult.countSubmission(metrics, replayed ? Metric.SUBMISSIONS_REPLAYED : Metric.SUBMISSIONS_REFUSED);
+        // A response of an erased person is refused every time it comes, never a harmless replay.
+        IntakeResult.countSubmission(metrics, replayed && !outcome.equals("erased") ? Metric.SUBMISSIONS_REPLAYED
+            : Metric.SUBMISSIONS_REFUSED);
       }
     }
 
@@ -238,8 +241,15 @@ public final class LinkedInSync {
       default:
         break;
     }
-    IntakeResult result = intake.submit(decision.form(), decision.submission(), urn,
-        new LinkedInResponseLedger(responses, lead.formUrn(), lead.submittedAt()), decision.matchContact()).await();
+    IntakeResult result;
+    try {
+      result = intake.submit(decision.form(), decision.submission(), urn,
+          new LinkedInResponseLedger(responses, lead.formUrn(), lead.submittedAt()), decision.matchContact()).await();
+    } catch (Erased erased) {
+      // The person was erased (docs/privacy.md): kept as 'erased' without the answers, counted in the sync
+      // status and on the tombstone; a later poll or notification finds it final and takes nothing.
+      return passOver(lead, "erased", "refused: the person was erased (erasure " + erased.erasureId() + ")");
+    }
     if (result.markedForRescoring()) {
       scoringNudge.send("linkedin-sync"); // committed: the nudged run sees the mark
     }

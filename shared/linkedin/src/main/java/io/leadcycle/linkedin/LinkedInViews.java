@@ -26,7 +26,8 @@ public final class LinkedInViews {
         .put("skippedTestLeads", status.counts().getOrDefault("skipped_test_lead", 0L))
         .put("ignoredPartialMatches", status.counts().getOrDefault("ignored_partial_match", 0L))
         .put("deleted", status.counts().getOrDefault("deleted", 0L))
-        .put("unmapped", status.counts().getOrDefault("unmapped", 0L));
+        .put("unmapped", status.counts().getOrDefault("unmapped", 0L))
+        .put("erased", status.counts().getOrDefault("erased", 0L));
     return new JsonObject()
         .put("lastPoll", time(s.lastPollFinishedAt()))
         .put("lastPollStartedAt", time(s.lastPollStartedAt()))

@@ -294,7 +294,8 @@ public final class Dispatcher implements AutoCloseable {
         }
         for (Claimed delivery : claimed) {
           claims.acquireUninterruptibly(); // never waits: claimed no more than there were permits
-          state.queue.add(new Queued(delivery, views.get(delivery.leadId()), bodies, targets.get(delivery.url()),
+          JsonObject lead = delivery.leadId() == null ? null : views.get(delivery.leadId()); // a contact event has none
+          state.queue.add(new Queued(delivery, lead, bodies, targets.get(delivery.url()),
               leaseUntil));
         }
         sendQueued(state);
@@ -396,14 +397,15 @@ public final class Dispatcher implements AutoCloseable {
    * time; in {@code data} the lead now and what happened, as the event was written.
    */
   static Buffer body(Claimed delivery, JsonObject lead) {
+    JsonObject data;
     if (delivery.leadId() == null) {
-      // An event about a contact (contact.segment_joined/left): its data is the event as written.
-      return new JsonObject().put("id", delivery.outboxId().toString()).put("type", delivery.type())
-          .put("occurredAt", delivery.occurredAt().toString())
-          .put("data", delivery.payload() == null ? new JsonObject() : delivery.payload()).toBuffer();
+      // An event about a contact (contact.segment_joined/left, contact.erased): its data is the payload as written.
+      data = delivery.payload() == null ? new JsonObject() : delivery.payload().copy();
+    } else {
+      JsonObject leadData = new JsonObject().put("lead", lead);
+      LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> leadData.put(member.getKey(), member.getValue()));
+      data = leadData;
     }
-    JsonObject data = new JsonObject().put("lead", lead);
-    LeadEventPayload.whatHappened(delivery.payload()).forEach(member -> data.put(member.getKey(), member.getValue()));
     return new JsonObject()
         .put("id", delivery.outboxId().toString())
         .put("type", delivery.type())
@@ -429,6 +431,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     int attempts = delivery.attempts() + 1;
     JsonObject lead = queued.lead();
+    // A contact event (contact.segment_joined/left, contact.erased) names no lead: its body is its payload alone.
     if (lead == null && delivery.leadId() != null) {
       // Deleting a lead deletes its events and their deliveries (cascade): only a race gets here.
       counted(new Outcome(delivery.deliveryId(), delivery.subscriberId(), at, null, "the lead no longer exists", 0,

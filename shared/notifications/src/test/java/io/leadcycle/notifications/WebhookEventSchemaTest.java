@@ -13,6 +13,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.leadcycle.domain.Activity;
 import io.leadcycle.domain.EventTypes;
+import io.leadcycle.domain.ErasureRequest;
+import io.leadcycle.privacy.PrivacyKey;
+import io.leadcycle.privacy.ErasureService;
 import io.leadcycle.leads.FollowUps;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.MarketingContext;
@@ -131,6 +134,10 @@ class WebhookEventSchemaTest {
     // The schema lets receivers ignore members added later; the docs must still name every member sent.
     JsonObject defs = schemaJson.getJsonObject("$defs");
     assertOnlyDocumented(body, schemaJson, "body");
+    if (body.getString("type").equals(EventTypes.CONTACT_ERASED)) {
+      assertOnlyDocumented(body.getJsonObject("data"), defs.getJsonObject("erasedData"), "data");
+      return;
+    }
     if (body.getString("type").startsWith("contact.")) {
       assertOnlyDocumented(body.getJsonObject("data"), defs.getJsonObject("contactData"), "data");
       assertOnlyDocumented(body.getJsonObject("data").getJsonObject("contact"), defs.getJsonObject("contact"),
@@ -326,7 +333,7 @@ class WebhookEventSchemaTest {
     assertThat(EventTypes.TYPES).containsExactlyInAnyOrder(EventTypes.CREATED, EventTypes.STAGE_CHANGED,
         EventTypes.TELEMARKETING_READY, EventTypes.SALES_READY, EventTypes.CONVERTED, EventTypes.DISQUALIFIED,
         EventTypes.SCORE_CHANGED, EventTypes.ASSIGNED, EventTypes.FOLLOW_UP_DUE, EventTypes.SEGMENT_JOINED,
-        EventTypes.SEGMENT_LEFT);
+        EventTypes.SEGMENT_LEFT, EventTypes.CONTACT_ERASED);
   }
 
   @Test
@@ -348,6 +355,21 @@ class WebhookEventSchemaTest {
     JsonObject left = deliveredOf(EventTypes.SEGMENT_LEFT);
     assertThat(left.getJsonObject("contact").getString("id")).isEqualTo(ada.toString());
     assertThat(left.getString("at")).isNotNull();
+  }
+
+  @Test
+  void contactErasedCarriesOnlyTheContactId() {
+    UUID contactId = contact("ada@example.com", "CTO", null);
+    newLead(contactId);
+    deliveredSoFar();
+
+    new ErasureService(TestDatabase.database(), PrivacyKey.ofBase64("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))
+        .erase(new ErasureRequest(contactId, null, "request by email, ticket 4711"), "dpo@example.com").await();
+    JsonObject erased = deliveredOf(EventTypes.CONTACT_ERASED);
+
+    // Only the id: the lead's own events went with the lead, and nothing else names the person.
+    assertThat(erased).isEqualTo(new JsonObject().put("contactId", contactId.toString()));
+    assertThat(delivered()).extracting(b -> b.getString("type")).containsExactly(EventTypes.CONTACT_ERASED);
   }
 
   @Test

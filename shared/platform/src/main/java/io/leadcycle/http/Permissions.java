@@ -18,7 +18,8 @@ import java.util.Set;
  * checks that it does.
  *
  * <p>Reading is open to every role (leads, contacts, accounts, scoring models, processes, the user list): who works a
- * lead needs its context; what a role changes is what this table narrows.
+ * lead needs its context; what a role changes is what this table narrows. A person's whole data (the privacy export)
+ * is the exception: admins only.
  */
 public final class Permissions {
 
@@ -88,6 +89,11 @@ public final class Permissions {
     route("PUT /v1/processes/{processId}", MARKETING);
     route("POST /v1/processes/{processId}/publish", MARKETING);
     route("POST /v1/processes/{processId}/retire", MARKETING);
+    // Privacy requests (lead-management): a person's data leaves only through an admin;
+    route("GET /v1/privacy/contacts/{contactId}/export", ADMIN);
+    // erasing a person is for admins only; the tombstones hold no personal data
+    route("POST /v1/privacy/erasures", ADMIN);
+    route("GET /v1/privacy/erasures", ADMIN);
     // Forms and matching strategies (form-intake)
     route("GET /v1/forms", MARKETING);
     route("GET /v1/forms/{formId}", MARKETING);

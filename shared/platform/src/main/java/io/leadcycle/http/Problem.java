@@ -55,6 +55,9 @@ public class Problem extends RuntimeException implements Failure.Classified {
           : malformed(failure.message());
       case NOT_FOUND -> notFound(failure.message());
       case CONFLICT -> {
+        if (failure.cause() instanceof io.leadcycle.domain.Erased erased) {
+          yield erased(failure.message()).with("erasureId", erased.erasureId().toString());
+        }
         Problem conflict = conflict(failure.message());
         if (failure.cause() instanceof io.leadcycle.domain.Conflict c && !c.missingFields().isEmpty()) {
           yield conflict.with("missingFields", new JsonArray(c.missingFields()));
@@ -72,7 +75,7 @@ public class Problem extends RuntimeException implements Failure.Classified {
   public FailureKind failureKind() {
     return switch (status) {
       case 404 -> FailureKind.NOT_FOUND;
-      case 409 -> FailureKind.CONFLICT;
+      case 409, 410 -> FailureKind.CONFLICT;
       case 503 -> FailureKind.UNAVAILABLE;
       case 500 -> FailureKind.BUG;
       default -> FailureKind.INVALID_INPUT;
@@ -117,6 +120,14 @@ public class Problem extends RuntimeException implements Failure.Classified {
 
   public static Problem conflict(String detail) {
     return new Problem(409, "conflict", "Conflict", detail, List.of());
+  }
+
+  /**
+   * 410: what was sent names a person who was erased (a replay of what was seen before the erasure, or the
+   * person again without a fresh consent); nothing was written (docs/privacy.md).
+   */
+  public static Problem erased(String detail) {
+    return new Problem(410, "erased", "Person erased", detail, List.of());
   }
 
   public static Problem tooLarge(String detail) {

@@ -3,6 +3,7 @@ package io.leadcycle.contacts;
 import io.leadcycle.domain.Account;
 import io.leadcycle.domain.AccountDetails;
 import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.ConsentChange;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.ContactInput;
@@ -68,6 +69,23 @@ public final class ContactService {
   /** The contact with its open lead ids, or null. */
   public Future<Contact> find(UUID id) {
     return database.read(conn -> contacts.findById(conn, id));
+  }
+
+  /** A contact with its consent history, newest first. */
+  public record ContactWithConsentHistory(Contact contact, List<ConsentChange> consentHistory) {
+  }
+
+  /**
+   * The contact with its open lead ids and its consent history (newest first), or null. Both are asked for at once on
+   * one connection: one round trip.
+   */
+  public Future<ContactWithConsentHistory> findWithConsentHistory(UUID id) {
+    return database.read(conn -> {
+      Future<Contact> contact = contacts.findById(conn, id);
+      Future<List<ConsentChange>> history = contacts.consentHistory(conn, id);
+      return Future.all(contact, history).map(both -> contact.result() == null ? null
+          : new ContactWithConsentHistory(contact.result(), history.result()));
+    });
   }
 
   /**

@@ -1,5 +1,9 @@
 package io.leadcycle.imports;
 
+import io.leadcycle.domain.Tombstones;
+import io.leadcycle.privacy.PrivacyKey;
+import io.leadcycle.store.TombstoneStore;
+
 import io.leadcycle.domain.AccountLinking;
 import io.leadcycle.domain.ImportJob;
 
@@ -116,6 +120,8 @@ final class ImportBatch {
   private final LeadCreation creation = new LeadCreation();
   private final RescoringMarks marks = new RescoringMarks();
   private final ImportStore imports = new ImportStore();
+  private final TombstoneStore tombstones = new TombstoneStore();
+  private static final java.util.regex.Pattern EMAIL_IN_TEXT = java.util.regex.Pattern.compile("[^\\s<>\"'(),;:]+@[^\\s<>\"'(),;:]+");
 
   /**
    * @param run the run writing it (ImportStore.Claimed#run): only while that run still holds the job
@@ -137,30 +143,101 @@ final class ImportBatch {
   }
 
   Future<Result> write(SqlConnection conn) {
-    List<RowError> errors = new ArrayList<>();
-    List<ImportWarning> warnings = new ArrayList<>();
-    List<ImportRow> rows = new ArrayList<>();
+    // The keyed hashes of each read's email and phone (a failed read's by the values its errors carry): a
+    // row of an erased person is refused (docs/privacy.md), keeping none of its values.
+    PrivacyKey privacy = PrivacyKey.shared();
+    List<List<String>> readHashes = new ArrayList<>();
+    Set<String> allHashes = new LinkedHashSet<>();
     for (ImportRow.Read read : reads) {
-      warnings.addAll(read.warnings());
-      if (read.row() == null) {
-        errors.addAll(read.errors());
-      } else {
-        rows.add(read.row());
+      List<byte[]> hashes = new ArrayList<>();
+      if (privacy != null) {
+        if (read.row() != null) {
+          hashes.addAll(privacy.hashesOf(read.row().contact().email(), read.row().contact().phone()));
+        } else {
+          // A failed row keeps only its bad cells: their values, and any address inside one ("Ada <ada@x.org>").
+          read.errors().forEach(e -> {
+            hashes.addAll(privacy.hashesOf(e.value(), null));
+            hashes.addAll(privacy.hashesOf(null, e.value()));
+            if (e.value() != null) {
+              java.util.regex.Matcher address = EMAIL_IN_TEXT.matcher(e.value());
+              while (address.find()) {
+                hashes.addAll(privacy.hashesOf(address.group(), null));
+              }
+            }
+          });
+        }
       }
+      List<String> hex = List.of(TombstoneStore.hex(hashes));
+      readHashes.add(hex);
+      allHashes.addAll(hex);
     }
-    long failedRows = reads.stream().filter(r -> r.row() == null).count();
-    Map<String, Person> people = new LinkedHashMap<>();
-    for (ImportRow row : rows) {
-      if (row.contactKey() != null) {
-        people.computeIfAbsent(row.contactKey().lockName(), name -> new Person(row.contactKey())).rows.add(row);
+    Batch batch = Batch.of(reads, Map.of(), readHashes);
+    List<Person> persons = new ArrayList<>(batch.people.values());
+    Future<Void> locked = locks.lockAll(conn, batch.people.keySet());
+    Future<Map<Integer, UUID>> matched = contacts.matchAll(conn, strategy.fields(), persons.stream().map(p -> p.key).toList());
+    // After the locks (pipelined, no round trip of its own): an erasure of one of these people holds the same
+    // locks, so it has committed (and is seen) or not begun.
+    Future<Map<String, UUID>> erased = tombstones.matchAll(conn, allHashes.toArray(String[]::new));
+    return Future.all(locked, matched, erased).compose(done -> {
+      if (erased.result().isEmpty()) {
+        return afterMatch(conn, batch, persons, matched.result());
       }
+      // Rare: rows of erased people. Read again without them, and match the others again (the locks of the
+      // refused people stay held to the end: harmless).
+      Batch kept = Batch.of(reads, erased.result(), readHashes);
+      List<Person> keptPersons = new ArrayList<>(kept.people.values());
+      List<Future<Void>> counted = new ArrayList<>();
+      kept.refusedBy.forEach((erasureId, n) -> counted.add(tombstones.refused(conn, erasureId, n)));
+      Future<Map<Integer, UUID>> rematched = contacts.matchAll(conn, strategy.fields(),
+          keptPersons.stream().map(p -> p.key).toList());
+      return Future.all(counted).compose(c -> rematched).compose(m -> afterMatch(conn, kept, keptPersons, m));
+    });
+  }
+
+  /** The batch's reads as rows to write, errors and warnings; the rows of erased people refused. */
+  private static final class Batch {
+    final List<RowError> errors = new ArrayList<>();
+    final List<ImportWarning> warnings = new ArrayList<>();
+    final List<ImportRow> rows = new ArrayList<>();
+    final Map<String, Person> people = new LinkedHashMap<>();
+    final Map<UUID, Integer> refusedBy = new LinkedHashMap<>();
+    long failedRows;
+
+    static Batch of(List<ImportRow.Read> reads, Map<String, UUID> erased, List<List<String>> readHashes) {
+      Batch batch = new Batch();
+      for (int i = 0; i < reads.size(); i++) {
+        ImportRow.Read read = reads.get(i);
+        UUID erasure = readHashes.get(i).stream().map(erased::get).filter(java.util.Objects::nonNull).findFirst()
+            .orElse(null);
+        if (erasure != null) {
+          // No cell value and no warning of the row is kept: they are the erased person's.
+          long row = read.row() != null ? read.row().row() : read.errors().get(0).row();
+          batch.errors.add(new RowError(row, null, null, Tombstones.importRowRefusal(erasure)));
+          batch.refusedBy.merge(erasure, 1, Integer::sum);
+          batch.failedRows++;
+          continue;
+        }
+        batch.warnings.addAll(read.warnings());
+        if (read.row() == null) {
+          batch.errors.addAll(read.errors());
+          batch.failedRows++;
+        } else {
+          batch.rows.add(read.row());
+        }
+      }
+      for (ImportRow row : batch.rows) {
+        if (row.contactKey() != null) {
+          batch.people.computeIfAbsent(row.contactKey().lockName(), name -> new Person(row.contactKey())).rows.add(row);
+        }
+      }
+      return batch;
     }
-    List<Person> persons = new ArrayList<>(people.values());
-    List<MatchKey> keys = persons.stream().map(p -> p.key).toList();
-    Future<Void> locked = locks.lockAll(conn, people.keySet());
-    Future<Map<Integer, UUID>> matched = contacts.matchAll(conn, strategy.fields(), keys);
-    return Future.all(locked, matched)
-        .compose(done -> lockMatched(conn, persons, matched.result(), new HashMap<>(), new HashMap<>(), new HashSet<>()))
+  }
+
+  private Future<Result> afterMatch(SqlConnection conn, Batch batch, List<Person> persons, Map<Integer, UUID> matched) {
+    List<ImportRow> rows = batch.rows;
+    Map<String, Person> people = batch.people;
+    return lockMatched(conn, persons, matched, new HashMap<>(), new HashMap<>(), new HashSet<>())
         .compose(ids -> {
           Map<UUID, MatchedContact> stored = ids.stored();
           for (int i = 0; i < persons.size(); i++) {
@@ -170,8 +247,8 @@ final class ImportBatch {
             person.id = person.exists ? id : UUID.randomUUID();
             person.accountId = person.exists ? stored.get(id).accountId() : null;
           }
-          return linkAccounts(conn, rows, people)
-              .compose(accountIds -> writeAll(conn, rows, people, stored, accountIds, errors, warnings, failedRows));
+          return linkAccounts(conn, rows, people).compose(accountIds -> writeAll(conn, rows, people, stored,
+              accountIds, batch.errors, batch.warnings, batch.failedRows));
         });
   }
 

@@ -1,6 +1,7 @@
 package io.leadcycle.intake;
 
 import io.leadcycle.domain.Conflict;
+import io.leadcycle.domain.ConsentSource;
 import io.leadcycle.store.IntakeReceiptStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,9 @@ public interface IntakeLedger {
 
   /** The unique source key of the interaction the submission under {@code key} records. */
   String interactionSourceKey(String key);
+
+  /** Where consent sent with the submission under {@code key} came from, for the contact's consent history. */
+  ConsentSource consentSource(String key);
 
   /**
    * The receipts of one marketing page or event: its submission log. A key is bound to the request
@@ -60,6 +64,11 @@ public interface IntakeLedger {
       @Override
       public String interactionSourceKey(String key) {
         return "form:" + formId + ":" + key;
+      }
+
+      @Override
+      public ConsentSource consentSource(String key) {
+        return ConsentSource.form(formId, key, IntakeService.ACTOR);
       }
 
       @Override

@@ -3,6 +3,7 @@ package io.leadcycle.intake;
 import io.leadcycle.domain.AccountLinking;
 
 import io.leadcycle.domain.AccountLinking.AccountKey;
+import io.leadcycle.domain.ConsentSource;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.MatchKey;
@@ -23,6 +24,11 @@ import io.leadcycle.store.LeadStore;
 import io.leadcycle.store.LeadStore.MatchedLead;
 import io.leadcycle.store.RescoringMarks;
 import io.leadcycle.store.TimelineStore;
+import io.leadcycle.store.TombstoneStore;
+import io.leadcycle.store.TombstoneStore.Found;
+import io.leadcycle.privacy.PrivacyKey;
+import io.leadcycle.domain.Erased;
+import io.leadcycle.domain.Tombstones;
 import io.leadcycle.process.Change;
 import io.leadcycle.process.ProcessVersion;
 import io.leadcycle.processes.ProcessCatalog;
@@ -64,6 +70,7 @@ public final class IntakeService {
   private final InteractionStore interactions = new InteractionStore();
   private final RescoringMarks rescoring = new RescoringMarks();
   private final TimelineStore timeline = new TimelineStore();
+  private final TombstoneStore tombstones = new TombstoneStore();
   private final LeadCreation creation = new LeadCreation();
   private final ProcessCatalog catalog = new ProcessCatalog();
 
@@ -125,18 +132,39 @@ public final class IntakeService {
 
   private Future<IntakeResult> submit(Form form, Submission submission, String key, IntakeLedger ledger,
       boolean matchContact, Sender sender) {
+    // Computed here, not in the database: the key stays out of it, and the lookup is by primary key.
+    PrivacyKey privacy = PrivacyKey.shared();
+    List<byte[]> hashes = privacy == null ? List.of()
+        : privacy.hashesOf(submission.contact().email(), submission.contact().phone());
+    String sourceKey = ledger.interactionSourceKey(key);
+    return admit(form, submission, key, ledger, matchContact, sender, hashes, sourceKey)
+        .recover(failure -> failure instanceof Erased erased
+            // Rolled back with the rest: counted on the tombstone in a transaction of its own.
+            ? database.inTransaction(conn -> tombstones.refused(conn, erased.erasureId(), 1))
+                .transform(counted -> Future.<IntakeResult>failedFuture(erased))
+            : Future.failedFuture(failure));
+  }
+
+  private Future<IntakeResult> admit(Form form, Submission submission, String key, IntakeLedger ledger,
+      boolean matchContact, Sender sender, List<byte[]> hashes, String sourceKey) {
     if (!form.updateMode().touchesContacts()) {
-      return database.inIdempotentTransaction((conn, commit) -> ledger.claim(conn, key)
-          .compose(claimed -> claimed
-              ? finish(conn, commit, form, submission, key, ledger, null, null)
-              : ledger.response(conn, key).map(IntakeResult::replayOf)));
+      return database.inIdempotentTransaction((conn, commit) -> {
+        Future<Boolean> claimed = ledger.claim(conn, key);
+        Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
+        return Future.all(claimed, tombstone).compose(all -> claimed.result()
+            ? afterTombstone(conn, submission, tombstone.result())
+                .compose(v -> finish(conn, commit, form, submission, key, ledger, null, null))
+            : ledger.response(conn, key).map(IntakeResult::replayOf));
+      });
     }
     if (!matchContact) {
       return database.inIdempotentTransaction((conn, commit) -> {
         Future<Boolean> claimed = ledger.claim(conn, key);
         Future<ProcessVersion> process = processOf(conn, form);
-        return Future.all(claimed, process).compose(all -> claimed.result()
-            ? process(conn, commit, form, process.result(), submission, sender, key, ledger, null)
+        Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
+        return Future.all(claimed, process, tombstone).compose(all -> claimed.result()
+            ? afterTombstone(conn, submission, tombstone.result())
+                .compose(v -> process(conn, commit, form, process.result(), submission, sender, key, ledger, null))
             : ledger.response(conn, key).map(IntakeResult::replayOf));
       });
     }
@@ -145,13 +173,18 @@ public final class IntakeService {
     return database.inIdempotentTransaction((conn, commit) -> {
       // Sent together (pipelined): PostgreSQL runs them in this order, so the match query starts only
       // once the lock is held and sees whatever the previous holder committed. A replay pays for a lock
-      // it does not need, which is cheaper than a round trip for every first delivery.
+      // it does not need, which is cheaper than a round trip for every first delivery. The tombstone check
+      // (two primary-key lookups) rides along, after the lock: an erasure holds the same lock, so it has
+      // either committed (and is seen) or not begun.
       Future<Boolean> claimed = ledger.claim(conn, key);
       Future<Void> locked = locks.lock(conn, contactKey.lockName());
       Future<MatchedContact> match = contacts.findMatch(conn, contactKey);
       Future<ProcessVersion> process = processOf(conn, form);
-      return Future.all(claimed, locked, match, process).compose(all -> claimed.result()
-          ? process(conn, commit, form, process.result(), submission, sender, key, ledger, match.result())
+      Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
+      return Future.all(claimed, locked, match, process, tombstone).compose(all -> claimed.result()
+          ? afterTombstone(conn, submission, tombstone.result())
+              .compose(v -> process(conn, commit, form, process.result(), submission, sender, key, ledger,
+                  match.result()))
           : ledger.response(conn, key).map(IntakeResult::replayOf));
     });
   }
@@ -164,6 +197,22 @@ public final class IntakeService {
   private Future<ProcessVersion> processOf(SqlConnection conn, Form form) {
     return form.updateMode().touchesLeads() ? catalog.latest(conn, form.processId())
         : Future.succeededFuture(ProcessVersion.DEFAULT);
+  }
+
+  /**
+   * What the tombstones say (docs/privacy.md): nothing found, go on; a replay of what was seen before an
+   * erasure, or the erased person without a fresh consent, is refused ({@link Erased}: the transaction rolls
+   * back); the erased person with a fresh consent is created afresh, and their hashes stop refusing.
+   */
+  private Future<Void> afterTombstone(SqlConnection conn, Submission submission, Found found) {
+    if (found.replayOf() == null && found.erasedAs() == null) {
+      return Future.succeededFuture();
+    }
+    Erased refusal = Tombstones.refusal(found.replayOf(), found.erasedAs(), submission.consent());
+    if (refusal != null) {
+      return Future.failedFuture(refusal);
+    }
+    return tombstones.recreated(conn, found.erasedAs());
   }
 
   private Future<IntakeResult> process(SqlConnection conn, Commit commit, Form form, ProcessVersion process,
@@ -186,9 +235,10 @@ public final class IntakeService {
         return lead.compose(l -> finish(conn, commit, form, submission, key, ledger, contact, l));
       }
       Future<RecordOutcome> contact = match == null
-          ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId)
+          ? contacts.insert(conn, UUID.randomUUID(), submission.contact(), submission.consent(), accountId,
+                  ledger.consentSource(key))
               .map(id -> new RecordOutcome(id, true, false))
-          : updateContact(conn, form, sender, submission, match, accountId);
+          : updateContact(conn, form, sender, submission, match, accountId, ledger.consentSource(key));
       // Consent is the person's own to give or withdraw, whoever posted; each change goes on the timeline.
       List<Change> consentChanges = match == null ? List.of() : consentChanges(match.consent(), submission.consent());
       return contact.compose(c -> {
@@ -215,7 +265,8 @@ public final class IntakeService {
       Submission submission, String key, IntakeLedger ledger) {
     RecordOutcome contact = new RecordOutcome(UUID.randomUUID(), true, false);
     RecordOutcome lead = form.updateMode().touchesLeads() ? new RecordOutcome(UUID.randomUUID(), true, false) : null;
-    Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null);
+    Future<UUID> contactInserted = contacts.insert(conn, contact.id(), submission.contact(), submission.consent(), null,
+        ledger.consentSource(key));
     Future<?> leadInserted = lead == null ? Future.succeededFuture()
         : creation.create(conn, lead.id(), newLead(form, submission.contact(), contact.id(), null), process, ACTOR,
             reason(form));
@@ -256,12 +307,13 @@ public final class IntakeService {
    * only as the form's {@code unsignedUpdates} allows — and sets the linked account if it has none.
    */
   private Future<RecordOutcome> updateContact(SqlConnection conn, Form form, Sender sender, Submission submission,
-      MatchedContact match, UUID accountId) {
+      MatchedContact match, UUID accountId, ConsentSource consentSource) {
     ContactDetails updated = sender == Sender.SIGNED ? match.details().updatedWith(submission.contact())
         : form.browser().unsignedUpdates().apply(match.details(), submission.contact());
     boolean changes = !updated.equals(match.details()) || consentChanged(match.consent(), submission.consent());
     boolean linksAccount = match.accountId() == null && accountId != null;
-    Future<Void> written = changes ? contacts.update(conn, match.id(), updated, submission.consent())
+    // The consent history rides in the update's own statement: no statement more, only when consent changes.
+    Future<Void> written = changes ? contacts.update(conn, match.id(), updated, submission.consent(), consentSource)
         : Future.succeededFuture();
     Future<Void> linked = linksAccount ? contacts.setAccount(conn, match.id(), accountId) : Future.succeededFuture();
     return Future.all(written, linked).map(done -> new RecordOutcome(match.id(), false, changes || linksAccount));

@@ -33,6 +33,15 @@ public final class RetentionService {
   }
 
   /**
+   * Clears the answers of LinkedIn responses taken in before {@code cutoff} (the submission log's retention,
+   * for LinkedIn's log), {@code batch} per transaction, at most {@code maxBatches}.
+   */
+  public Deleted clearLinkedInAnswersBefore(Instant cutoff, int batch, int maxBatches) {
+    return inBatches(batch, maxBatches,
+        () -> database.inTransaction(conn -> receipts.clearLinkedInAnswersBefore(conn, cutoff, batch)).await());
+  }
+
+  /**
    * Deletes lead events older than {@code cutoff} that are done with (fanned out, every delivery ended, or
    * no subscriber), with their deliveries and attempts; {@code batch} events per transaction.
    */

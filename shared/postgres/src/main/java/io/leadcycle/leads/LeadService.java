@@ -14,14 +14,14 @@ import io.leadcycle.domain.TimelineEntry;
 import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.Change;
-import io.leadcycle.process.ProcessMachine;
-import io.leadcycle.process.ProcessVersion;
-import io.leadcycle.process.StageDefinition;
-import io.leadcycle.process.StageField;
 import io.leadcycle.process.FieldType;
+import io.leadcycle.process.ProcessMachine;
+import io.leadcycle.process.StageDefinition;
 import io.leadcycle.process.StageFieldValues;
 import io.leadcycle.processes.ProcessCatalog;
 import io.leadcycle.domain.FieldError;
+import io.leadcycle.store.ProcessStore;
+import java.util.LinkedHashMap;
 import io.leadcycle.domain.LeadStatus;
 import io.leadcycle.process.ProcessAction;
 import io.leadcycle.process.ProcessRequest;
@@ -77,7 +77,7 @@ public final class LeadService {
 
   private final Database database;
   private final ProcessCatalog catalog = new ProcessCatalog();
-  private final io.leadcycle.store.ProcessStore processes = new io.leadcycle.store.ProcessStore();
+  private final ProcessStore processes = new ProcessStore();
   private final LeadStore leads = new LeadStore();
   private final ContactStore contacts = new ContactStore();
   private final AccountStore accounts = new AccountStore();
@@ -227,15 +227,16 @@ public final class LeadService {
       if (!errors.isEmpty()) {
         throw new InvalidInput(errors);
       }
-      Map<String, Object> findings = new java.util.LinkedHashMap<>(
+      Map<String, Object> findings = new LinkedHashMap<>(
           lead.stageFields().getOrDefault(Lead.QUALIFICATION_STAGE, Map.of()));
-      patch.qualificationAfter(lead.qualification()).forEach(findings::put);
       patch.qualification().forEach((name, value) -> {
         if (value == null) {
           findings.remove(name);
+        } else {
+          findings.put(name, value);
         }
       });
-      Map<String, Map<String, Object>> all = new java.util.LinkedHashMap<>(lead.stageFields());
+      Map<String, Map<String, Object>> all = new LinkedHashMap<>(lead.stageFields());
       if (findings.isEmpty()) {
         all.remove(Lead.QUALIFICATION_STAGE);
       } else {

@@ -1,5 +1,7 @@
 package io.leadcycle.store;
 
+import io.leadcycle.domain.ConsentChange;
+import io.leadcycle.domain.ConsentSource;
 import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.MatchField;
@@ -69,29 +71,90 @@ public final class ContactStore {
   /** Inserts with an id chosen by the caller, so that later statements can be sent without waiting. */
   public Future<UUID> insert(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent,
       UUID accountId) {
-    String sql = """
+    return insert(client, id, details, consent, accountId, null);
+  }
+
+  /**
+   * As {@link #insert(SqlClient, UUID, ContactDetails, Map, UUID)}; the consent's purposes go into the consent
+   * history, from {@code source}, in the same statement (so intake sends no statement more for it).
+   */
+  public Future<UUID> insert(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent,
+      UUID accountId, ConsentSource source) {
+    String insert = """
         INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country, attributes,
                               consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,
                               account_id, id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""";
-    return client.preparedQuery(sql)
-        .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(accountId)
-            .addUUID(id))
-        .map(rows -> id);
+    Tuple params = withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(accountId)
+        .addUUID(id);
+    String sql = insert;
+    if (consent != null) {
+      sql = "WITH contact AS (" + insert + " RETURNING id)\n" + HISTORY_INSERT
+          + " SELECT contact.id, e.key, e.value, $17, $18, $19, $20 FROM contact, jsonb_each($9::jsonb) e";
+      addSource(params, source);
+    }
+    return client.preparedQuery(sql).execute(params).map(rows -> id);
   }
 
   /** Replaces the stored fields with {@code details} (already merged by the caller); consent merges in. */
   public Future<Void> update(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent) {
-    String sql = """
+    return update(client, id, details, consent, null);
+  }
+
+  /**
+   * As {@link #update(SqlClient, UUID, ContactDetails, Map)}; each purpose whose value the merge changes goes into
+   * the consent history, from {@code source}, in the same statement. The caller holds the row's lock (intake's
+   * {@link #findMatch} or {@link #lock} took it), so the value the statement reads before its update is the one the
+   * merge changes, and the history records exactly that change.
+   */
+  public Future<Void> update(SqlClient client, UUID id, ContactDetails details, Map<String, Object> consent,
+      ConsentSource source) {
+    String update = """
         UPDATE contacts SET email = $1, first_name = $2, last_name = $3, phone = $4, company_name = $5,
                job_title = $6, country = $7, attributes = $8,
                consent = CASE WHEN $9::jsonb IS NULL THEN consent ELSE coalesce(consent, '{}'::jsonb) || $9::jsonb END,
                email_norm = $10, first_name_norm = $11, last_name_norm = $12, phone_norm = $13,
                company_name_norm = $14, updated_at = now()
          WHERE id = $15""";
-    return client.preparedQuery(sql)
-        .execute(withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(id))
-        .mapEmpty();
+    Tuple params = withNormalized(fieldValues(details).addValue(Rows.json(consent)), details).addUUID(id);
+    String sql = update;
+    if (consent != null) {
+      // Every part of the statement reads its snapshot: before sees the consent as it was, whenever it runs.
+      sql = "WITH before AS (SELECT consent FROM contacts WHERE id = $15),\n"
+          + "     contact AS (" + update + " RETURNING id)\n" + HISTORY_INSERT
+          + " SELECT contact.id, e.key, e.value, $16, $17, $18, $19 FROM contact, before, jsonb_each($9::jsonb) e"
+          + " WHERE (before.consent -> e.key) IS DISTINCT FROM e.value";
+      addSource(params, source);
+    }
+    return client.preparedQuery(sql).execute(params).mapEmpty();
+  }
+
+  private static final String HISTORY_INSERT = """
+      INSERT INTO contact_consent_history (contact_id, purpose, value, source_kind, source_id, submission_id, actor)""";
+
+  /** Every consent written says where it came from: the history is the proof of it. */
+  private static void addSource(Tuple params, ConsentSource source) {
+    if (source == null) {
+      throw new IllegalArgumentException("consent is written with its source, for the consent history");
+    }
+    params.addString(source.kind()).addString(source.id()).addString(source.submissionId()).addString(source.actor());
+  }
+
+  /** A contact's consent history, newest first. */
+  public Future<List<ConsentChange>> consentHistory(SqlClient client, UUID contactId) {
+    return client.preparedQuery("""
+            SELECT id, purpose, value, source_kind, source_id, submission_id, actor, at
+              FROM contact_consent_history WHERE contact_id = $1 ORDER BY id DESC""")
+        .execute(Tuple.of(contactId))
+        .map(rows -> {
+          List<ConsentChange> history = new ArrayList<>();
+          rows.forEach(row -> history.add(new ConsentChange(row.getLong("id"), row.getString("purpose"),
+              Rows.plainValue(row.getValue("value")),
+              new ConsentSource(row.getString("source_kind"), row.getString("source_id"),
+                  row.getString("submission_id"), row.getString("actor")),
+              row.getOffsetDateTime("at").toInstant())));
+          return history;
+        });
   }
 
   public Future<Void> setAccount(SqlClient client, UUID id, UUID accountId) {

@@ -99,6 +99,20 @@ public final class IntakeReceiptStore {
    * Deletes submissions received before {@code before}, at most {@code batch} of them (a retention job
    * calls this until it returns less than a batch, so no statement holds locks for long).
    */
+  /**
+   * Clears the answers (as mapped) of up to {@code batch} LinkedIn responses taken in before {@code before}:
+   * the LinkedIn ledger is intake's other submission log, and its answers are kept as long as a form's. The
+   * entry stays, without personal data, as the response's idempotency record. Returns how many were cleared.
+   */
+  public Future<Integer> clearLinkedInAnswersBefore(SqlClient client, Instant before, int batch) {
+    return client.preparedQuery("""
+            UPDATE linkedin_responses SET received = NULL WHERE response_urn IN (
+              SELECT response_urn FROM linkedin_responses WHERE processed_at < $1 AND received IS NOT NULL
+               ORDER BY processed_at LIMIT $2 FOR UPDATE SKIP LOCKED)""")
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), batch))
+        .map(rows -> rows.rowCount());
+  }
+
   public Future<Integer> deleteReceivedBefore(SqlClient client, Instant before, int batch) {
     return client.preparedQuery("""
             DELETE FROM intake_receipts WHERE ctid IN (

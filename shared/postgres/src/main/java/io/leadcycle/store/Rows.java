@@ -32,6 +32,11 @@ public final class Rows {
     return (Map<String, Object>) plain(object);
   }
 
+  /** A JSON value read from a jsonb column as a plain value (Map, List, text, number, boolean); JSON null as null. */
+  public static Object plainValue(Object value) {
+    return value == io.vertx.sqlclient.Tuple.JSON_NULL ? null : plain(value);
+  }
+
   private static Object plain(Object value) {
     if (value instanceof JsonObject object) {
       Map<String, Object> map = new LinkedHashMap<>();

@@ -12,6 +12,9 @@ import io.leadcycle.domain.Contact;
 import io.leadcycle.domain.ContactInput;
 import io.leadcycle.domain.ContactPatch;
 import io.leadcycle.domain.EventTypes;
+import io.leadcycle.domain.ErasureRequest;
+import io.leadcycle.privacy.PrivacyKey;
+import io.leadcycle.store.TombstoneStore.Erasure;
 import io.leadcycle.domain.FieldError;
 import io.leadcycle.domain.IdList;
 import io.leadcycle.domain.InvalidInput;
@@ -38,6 +41,8 @@ import io.leadcycle.events.JsonViews;
 import io.leadcycle.http.Paging;
 import io.leadcycle.http.Route;
 import io.leadcycle.leads.LeadService;
+import io.leadcycle.privacy.ErasureService;
+import io.leadcycle.privacy.PrivacyService;
 import io.leadcycle.leads.LeadService.LeadWithTimeline;
 import io.leadcycle.runtime.Nudge;
 import io.leadcycle.process.ProcessAction;
@@ -137,7 +142,69 @@ public final class LeadManagementHandler extends HttpFunction {
         new Route("PUT", "/v1/processes/{processId}", Access.MANAGEMENT, this::replaceProcess),
         new Route("POST", "/v1/processes/{processId}/publish", Access.MANAGEMENT, this::publishProcess),
         new Route("POST", "/v1/processes/{processId}/retire", Access.MANAGEMENT, this::retireProcess),
-        new Route("GET", "/v1/processes/{processId}/versions/{version}", Access.MANAGEMENT, this::processVersion));
+        new Route("GET", "/v1/processes/{processId}/versions/{version}", Access.MANAGEMENT, this::processVersion),
+        new Route("GET", "/v1/privacy/contacts/{contactId}/export", Access.MANAGEMENT, this::exportPersonalData),
+        new Route("POST", "/v1/privacy/erasures", Access.MANAGEMENT, this::erase),
+        new Route("GET", "/v1/privacy/erasures", Access.MANAGEMENT, this::listErasures));
+  }
+
+  // ---- privacy requests ----
+
+  /**
+   * Everything held about the person as one JSON document, offered as a download (docs/privacy.md); never cached: it
+   * is the person's data.
+   */
+  private HttpResponse exportPersonalData(HttpRequest request) {
+    UUID id = request.uuidPathParameter("contactId", "contact");
+    JsonObject document = new PrivacyService(database.get()).export(id).await();
+    if (document == null) {
+      throw new NotFound("No contact with id " + id + ".");
+    }
+    return HttpResponse.json(200, document).withHeaders(Map.of(
+        "content-disposition", "attachment; filename=\"contact-" + id + ".json\"",
+        "cache-control", "no-store"));
+  }
+
+  /**
+   * {@code {contactId | email, reason}} → 201 the tombstone: everything that named the person is gone, in one
+   * transaction (docs/privacy.md). The caller is the actor; the reason must not name the person.
+   */
+  private HttpResponse erase(HttpRequest request) {
+    ErasureRequest erasure = ErasureRequest.parse(request.jsonMap());
+    Erasure done = erasures().erase(erasure, request.actor(Map.of())).await();
+    nudge.get().send("contact-erased"); // contact.erased is in the outbox, committed by now
+    scoringNudge.get().send("contact-erased"); // the person's accounts' other contacts were marked for rescoring
+    return HttpResponse.json(201, erasure(done)).withHeaders(Map.of("cache-control", "no-store"));
+  }
+
+  /** The tombstones, newest first, cursor-paged ({@code limit}, {@code after}): no personal data. */
+  private HttpResponse listErasures(HttpRequest request) {
+    int limit = Paging.limit(request);
+    Paging.Cursor after = Paging.after(request);
+    List<Erasure> page = erasures().list(after == null ? null : after.created(), after == null ? null : after.id(),
+        limit + 1).await();
+    boolean more = page.size() > limit;
+    List<Erasure> items = more ? page.subList(0, limit) : page;
+    Erasure last = items.isEmpty() ? null : items.get(items.size() - 1);
+    return HttpResponse.json(200, JsonViews.page(items, LeadManagementHandler::erasure,
+        more ? Paging.next(last.erasedAt(), last.id()) : null));
+  }
+
+  private static JsonObject erasure(Erasure erasure) {
+    return new JsonObject().put("id", erasure.id().toString())
+        .put("contactId", erasure.contactIds().isEmpty() ? null : erasure.contactIds().get(0).toString())
+        .put("contactIds", new JsonArray(erasure.contactIds().stream().map(UUID::toString).toList()))
+        .put("erasedAt", erasure.erasedAt().toString())
+        .put("reason", erasure.reason())
+        .put("actor", erasure.actor())
+        .put("counts", erasure.counts())
+        .put("refusedCount", erasure.refusedCount())
+        .put("lastRefusedAt", erasure.lastRefusedAt() == null ? null : erasure.lastRefusedAt().toString())
+        .put("recreatedAt", erasure.recreatedAt() == null ? null : erasure.recreatedAt().toString());
+  }
+
+  private ErasureService erasures() {
+    return new ErasureService(database(), PrivacyKey.required());
   }
 
   // ---- process definitions ----
@@ -270,13 +337,16 @@ public final class LeadManagementHandler extends HttpFunction {
     return HttpResponse.json(201, JsonViews.contact(contact).put("segments", new JsonArray()));
   }
 
+  /** The contact and, here only (lists and writes answer without it), its consent history, newest first. */
   private HttpResponse getContact(HttpRequest request) {
     UUID id = request.uuidPathParameter("contactId", "contact");
-    Contact contact = contacts().find(id).await();
-    if (contact == null) {
+    ContactService.ContactWithConsentHistory found = contacts().findWithConsentHistory(id).await();
+    if (found == null) {
       throw new NotFound("No contact with id " + id + ".");
     }
-    return HttpResponse.json(200, withSegments(contact));
+    JsonArray history = new JsonArray();
+    found.consentHistory().forEach(change -> history.add(JsonViews.consentChange(change)));
+    return HttpResponse.json(200, withSegments(found.contact()).put("consentHistory", history));
   }
 
   /**

@@ -25,12 +25,12 @@ import java.util.regex.Pattern;
  * {@code submittedAtTimeRange} and {@code start}/{@code count} paging), checking the bearer token, and
  * answering scripted failures (429 with Retry-After, 500, 401) before the real answer.
  */
-final class FakeLinkedIn implements AutoCloseable {
+public final class FakeLinkedIn implements AutoCloseable {
 
-  static final String TOKEN = "AQV-test-access-token";
-  static final String FORM_ID = "7234246";
-  static final String FORM_URN = "urn:li:leadGenForm:" + FORM_ID;
-  static final String OWNER = "urn:li:sponsoredAccount:11223344";
+  public static final String TOKEN = "AQV-test-access-token";
+  public static final String FORM_ID = "7234246";
+  public static final String FORM_URN = "urn:li:leadGenForm:" + FORM_ID;
+  public static final String OWNER = "urn:li:sponsoredAccount:11223344";
 
   /** One request as it arrived. */
   record Seen(String method, String path, MultiMap headers, MultiMap params) {
@@ -50,12 +50,12 @@ final class FakeLinkedIn implements AutoCloseable {
   private final List<Runnable> heldFetches = new ArrayList<>();
   private int holdFetchesUntil;
 
-  FakeLinkedIn() {
+  public FakeLinkedIn() {
     server = TestDatabase.vertx().createHttpServer().requestHandler(this::answer);
     server.listen(0, "127.0.0.1").await();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort() + "/rest";
   }
 
@@ -85,7 +85,7 @@ final class FakeLinkedIn implements AutoCloseable {
     return true;
   }
 
-  void add(JsonObject lead) {
+  public void add(JsonObject lead) {
     leads.add(lead);
   }
 
@@ -224,7 +224,7 @@ final class FakeLinkedIn implements AutoCloseable {
    * A form response in the shape of LinkedIn's documented example, with the form projected
    * ({@code form:(hiddenFields,creationLocale,name,id,content)}); {@code answers} by question id.
    */
-  static JsonObject lead(String id, Instant submittedAt, boolean testLead, Map<Long, String> answers) {
+  public static JsonObject lead(String id, Instant submittedAt, boolean testLead, Map<Long, String> answers) {
     JsonArray answerArray = new JsonArray();
     answers.forEach((questionId, answer) -> answerArray.add(new JsonObject().put("questionId", questionId)
         .put("answerDetails", new JsonObject().put("textQuestionAnswer", new JsonObject().put("answer", answer)))));
@@ -251,7 +251,7 @@ final class FakeLinkedIn implements AutoCloseable {
   }
 
   /** A person's answers: first name, last name, email, job title (question ids of the example form). */
-  static Map<Long, String> person(String first, String last, String email, String jobTitle) {
+  public static Map<Long, String> person(String first, String last, String email, String jobTitle) {
     Map<Long, String> answers = new LinkedHashMap<>();
     if (first != null) {
       answers.put(107234246L, first);
@@ -269,7 +269,7 @@ final class FakeLinkedIn implements AutoCloseable {
   }
 
   /** A lead notification as LinkedIn POSTs it. */
-  static String notification(String responseId, String action) {
+  public static String notification(String responseId, String action) {
     return new JsonObject()
         .put("type", "LEAD_ACTION")
         .put("leadGenFormResponse", "urn:li:leadGenFormResponse:" + responseId)

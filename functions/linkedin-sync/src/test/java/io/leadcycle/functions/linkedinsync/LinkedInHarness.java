@@ -21,14 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** Both LinkedIn handlers on the test database, talking to a fake LinkedIn on loopback. */
-abstract class LinkedInHarness extends HandlerCalls {
+public abstract class LinkedInHarness extends HandlerCalls {
 
-  static final String CLIENT_SECRET = "WPL_AP1.client-secret-for-tests";
+  public static final String CLIENT_SECRET = "WPL_AP1.client-secret-for-tests";
   static final LinkedInApi.Backoff FAST = new LinkedInApi.Backoff(Duration.ofMillis(5), Duration.ofMillis(50));
-  static final String ENCODED_FORM_URN = URLEncoder.encode(FakeLinkedIn.FORM_URN, StandardCharsets.UTF_8);
+  public static final String ENCODED_FORM_URN = URLEncoder.encode(FakeLinkedIn.FORM_URN, StandardCharsets.UTF_8);
 
   /** The example form's questions mapped by predefined field and by question id. */
-  static final String MAPPING = """
+  public static final String MAPPING = """
       {"name": "Spring webinar on LinkedIn",
        "fields": {"FIRST_NAME": "firstName", "LAST_NAME": "lastName", "307234246": "email",
                   "JOB_TITLE": "jobTitle", "707234246": "attributes.favouriteColour"}}""";
@@ -65,7 +65,7 @@ abstract class LinkedInHarness extends HandlerCalls {
     }, Clock.systemUTC());
   }
 
-  static LinkedInWebhookHandler webhookHandler(Map<String, String> env) {
+  public static LinkedInWebhookHandler webhookHandler(Map<String, String> env) {
     return new LinkedInWebhookHandler(TestDatabase::database, Clock.systemUTC(), settings(env), FAST);
   }
 
@@ -97,7 +97,7 @@ abstract class LinkedInHarness extends HandlerCalls {
   }
 
   /** A signed notification to {@code to}: another execution environment of the webhook function. */
-  static APIGatewayV2HTTPResponse notify(LinkedInWebhookHandler to, String body) {
+  public static APIGatewayV2HTTPResponse notify(LinkedInWebhookHandler to, String body) {
     return answer(to, HttpEvents.request("POST /v1/linkedin/webhook", "/v1/linkedin/webhook").json(body)
         .header("x-li-signature", LinkedInSignatures.sign(CLIENT_SECRET, body.getBytes(StandardCharsets.UTF_8)))
         .build());

@@ -113,7 +113,7 @@ class LinkedInMappingsHandlerTest extends LinkedInHarness {
     assertThat(status.getValue("watermark")).isNull();
     assertThat(status.getValue("lastError")).isNull();
     assertThat(status.getJsonObject("counts").getMap()).containsOnlyKeys("created", "matched", "skippedTestLeads",
-        "ignoredPartialMatches", "deleted", "unmapped").allSatisfy((k, v) -> assertThat(v).isEqualTo(0));
+        "ignoredPartialMatches", "deleted", "unmapped", "erased").allSatisfy((k, v) -> assertThat(v).isEqualTo(0));
 
     saved(putMapping(MAPPING));
     linkedIn.add(FakeLinkedIn.lead("s-1", java.time.Instant.now().minusSeconds(30), false,

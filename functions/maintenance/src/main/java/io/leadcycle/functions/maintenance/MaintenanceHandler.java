@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * Scheduled maintenance (daily in AWS): deletes form submissions older than their retention
  * ({@code SUBMISSION_RETENTION_DAYS}, 90 by default). Submissions are personal data; a replay of a
  * submission older than that is no longer recognized, so the retention is also the idempotency window.
+ * The answers LinkedIn responses carried (the LinkedIn ledger's {@code received}) are cleared after the same
+ * period; the ledger entry stays as the response's idempotency record (docs/privacy.md).
  *
  * <p>It also deletes lead events (outbox rows) older than {@code OUTBOX_RETENTION_DAYS} (30 by
  * default) that are done with: fanned out, with every delivery delivered or failed, or with no
@@ -61,6 +63,9 @@ public final class MaintenanceHandler extends ScheduledFunction {
     RetentionService.Deleted submissions = retentionService.deleteSubmissionsBefore(cutoff, BATCH, MAX_BATCHES);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("submissionsDeleted", submissions.rows());
+    // LinkedIn's submission log (the answers in its response ledger) follows the same retention.
+    RetentionService.Deleted linkedInAnswers = retentionService.clearLinkedInAnswersBefore(cutoff, BATCH, MAX_BATCHES);
+    summary.put("linkedinAnswersCleared", linkedInAnswers.rows());
     summary.put("retentionDays", retention.toDays());
     summary.put("deletedBefore", cutoff.toString());
     Instant eventCutoff = clock.instant().minus(outboxRetention);
@@ -68,7 +73,7 @@ public final class MaintenanceHandler extends ScheduledFunction {
         MAX_BATCHES);
     summary.put("eventsDeleted", events.rows());
     summary.put("outboxRetentionDays", outboxRetention.toDays());
-    summary.put("more", submissions.more() || events.more());
+    summary.put("more", submissions.more() || linkedInAnswers.more() || events.more());
     return summary;
   }
 

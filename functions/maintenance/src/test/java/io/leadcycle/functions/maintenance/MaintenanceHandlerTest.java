@@ -67,6 +67,26 @@ class MaintenanceHandlerTest {
   }
 
   @Test
+  void linkedInAnswersAreClearedAfterTheSameRetentionAndTheLedgerEntriesStay() {
+    for (int daysAgo : new int[] {91, 89}) {
+      sql("""
+          INSERT INTO linkedin_responses (response_urn, outcome, response, received, summary, processed_at)
+          VALUES ($1, 'created', '{"submissionId": "x"}'::jsonb, '{"fields": {"email": "ada@example.com"}}'::jsonb,
+                  'contact created, lead created', $2)""",
+          "urn:li:leadGenFormResponse:" + daysAgo, NOW.minusSeconds(daysAgo * 86_400L).atOffset(ZoneOffset.UTC));
+    }
+
+    Map<String, Object> summary = new MaintenanceHandler(TestDatabase::database, CLOCK, Map.of()).handleRequest(event, null);
+
+    assertThat(summary).containsEntry("linkedinAnswersCleared", 1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM linkedin_responses")).isEqualTo(2);
+    assertThat(TestDatabase.count("SELECT count(*) FROM linkedin_responses WHERE received IS NULL"
+        + " AND response_urn LIKE '%:91' AND response IS NOT NULL")).isEqualTo(1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM linkedin_responses WHERE received IS NOT NULL"
+        + " AND response_urn LIKE '%:89'")).isEqualTo(1);
+  }
+
+  @Test
   void theRetentionIsConfigurableAndABacklogIsDeletedInBatches() {
     receivedDaysAgo(40, MaintenanceHandler.BATCH + 7);
     receivedDaysAgo(20, 1);
