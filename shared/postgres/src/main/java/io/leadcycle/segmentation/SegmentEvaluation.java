@@ -21,8 +21,8 @@ import java.util.UUID;
  * members, in one transaction — those that joined inserted, those that left deleted, set-based in one
  * statement, with one outbox event per change. The segment's row lock serialises evaluations and member changes
  * of one segment. Creating or changing a segment calls {@link #evaluate(SqlConnection, UUID)} inside its own
- * transaction; the segment-evaluation function calls {@link #run(Duration)}: pending and stale segments fully,
- * then every dynamic segment for the contacts marked since ({@link SegmentMarks}), batch by batch.
+ * transaction; the segment-evaluation function calls {@link #run(Duration)}: every dynamic segment for the contacts
+ * marked since ({@link SegmentMarks}), batch by batch, then pending and stale segments fully.
  */
 public final class SegmentEvaluation {
 
@@ -39,11 +39,12 @@ public final class SegmentEvaluation {
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
 
   /** What one run did; {@code more}: the budget ran out with work left. */
-  public record RunSummary(int fullEvaluations, int contactsEvaluated, long joined, long left, boolean more,
-      long durationMs) {
+  public record RunSummary(int fullEvaluations, int contactsEvaluated, long joined, long left,
+      int fullEvaluationsFailed, boolean more, long durationMs) {
     public JsonObject toJson() {
       return new JsonObject().put("fullEvaluations", fullEvaluations).put("contactsEvaluated", contactsEvaluated)
-          .put("joined", joined).put("left", left).put("more", more).put("durationMs", durationMs);
+          .put("joined", joined).put("left", left).put("fullEvaluationsFailed", fullEvaluationsFailed)
+          .put("more", more).put("durationMs", durationMs);
     }
 
     /** Whether it wrote outbox events (joins, leaves) for threshold notification to deliver. */
@@ -71,40 +72,17 @@ public final class SegmentEvaluation {
   }
 
   /**
-   * Evaluates the pending and stale segments fully, then the marked contacts in every dynamic segment, until
+   * Evaluates the marked contacts in every dynamic segment, then the pending and stale segments fully, until
    * nothing is left or {@code budget} is spent. Several runs at once share the work: marks are claimed (a run
    * skips what another claims), and each segment's lock makes runs take turns on it, so a join is announced once.
    */
   public RunSummary run(Duration budget) {
     Instant started = clock.instant();
     Instant deadline = started.plus(budget);
-    long[] counts = new long[4]; // full evaluations, contacts, joined, left
+    long[] counts = new long[5]; // full evaluations, contacts, joined, left, full evaluations failed
     boolean more = false;
-    full:
+    // What changed first: a contact waiting to join a journey matters more than an hourly re-evaluation.
     while (true) {
-      List<UUID> due = database.read(conn -> segments.dueForFullEvaluation(conn, staleBefore(), 20)).await();
-      if (due.isEmpty()) {
-        break;
-      }
-      boolean evaluatedAny = false;
-      for (UUID id : due) {
-        if (clock.instant().isAfter(deadline)) {
-          more = true;
-          break full;
-        }
-        SegmentStore.Changes changes = database.inTransaction(conn -> evaluateIfDue(conn, id)).await();
-        if (changes != null) {
-          evaluatedAny = true;
-          counts[0]++;
-          counts[2] += changes.joined();
-          counts[3] += changes.left();
-        }
-      }
-      if (!evaluatedAny) {
-        break; // another run holds or just did them
-      }
-    }
-    while (!more) {
       if (clock.instant().isAfter(deadline)) {
         more = true;
         break;
@@ -122,7 +100,37 @@ public final class SegmentEvaluation {
       counts[2] += changed[0];
       counts[3] += changed[1];
     }
-    return new RunSummary((int) counts[0], (int) counts[1], counts[2], counts[3], more,
+    // A segment whose full evaluation fails (a statement timeout on a heavy definition) is tried once a run and
+    // counted; it does not hold back the others, nor the marked contacts above.
+    java.util.Set<UUID> tried = new java.util.HashSet<>();
+    full:
+    while (!more) {
+      List<UUID> due = database.read(conn -> segments.dueForFullEvaluation(conn, staleBefore(), 20 + tried.size()))
+          .await().stream().filter(id -> !tried.contains(id)).toList();
+      if (due.isEmpty()) {
+        break;
+      }
+      for (UUID id : due) {
+        if (clock.instant().isAfter(deadline)) {
+          more = true;
+          break full;
+        }
+        tried.add(id);
+        try {
+          SegmentStore.Changes changes = database.inTransaction(conn -> evaluateIfDue(conn, id)).await();
+          if (changes != null) {
+            counts[0]++;
+            counts[2] += changes.joined();
+            counts[3] += changes.left();
+          }
+        } catch (RuntimeException e) {
+          counts[4]++;
+          io.leadcycle.runtime.JsonLog.error(null, "full evaluation of segment " + id + " failed; the next run tries again",
+              e, new JsonObject().put("segmentId", id.toString()));
+        }
+      }
+    }
+    return new RunSummary((int) counts[0], (int) counts[1], counts[2], counts[3], (int) counts[4], more,
         Duration.between(started, clock.instant()).toMillis());
   }
 
@@ -150,8 +158,16 @@ public final class SegmentEvaluation {
       if (segment == null || !segment.dynamic() || Segment.PENDING.equals(segment.evaluationStatus())) {
         return Future.succeededFuture(changed);
       }
-      SegmentSql.Compiled compiled = SegmentSql.contactIds(SegmentParser.definition(segment.definition()),
-          segment.requiresConsent(), clock.instant(), FIRST_INCREMENTAL_PARAMETER);
+      SegmentSql.Compiled compiled;
+      try {
+        compiled = SegmentSql.contactIds(SegmentParser.definition(segment.definition()), segment.requiresConsent(),
+            clock.instant(), FIRST_INCREMENTAL_PARAMETER);
+      } catch (RuntimeException e) {
+        // A stored definition the language no longer takes: the others go on; its full evaluation reports it too.
+        io.leadcycle.runtime.JsonLog.error(null, "segment " + segment.id() + " cannot be compiled; skipped", e,
+            new JsonObject().put("segmentId", segment.id().toString()));
+        return Future.succeededFuture(changed);
+      }
       return segments.evaluateContacts(conn, segment, compiled, contactIds, clock.instant()).map(changes -> {
         changed[0] += changes.joined();
         changed[1] += changes.left();

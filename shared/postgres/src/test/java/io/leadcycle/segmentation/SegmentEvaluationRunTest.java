@@ -113,6 +113,28 @@ class SegmentEvaluationRunTest {
   }
 
   @Test
+  void aSegmentThatCannotBeEvaluatedHoldsBackNeitherTheOthersNorTheMarks() {
+    UUID ada = contact("ada@example.com", "FR", null);
+    Segment broken = service.create(dynamic("Broken", null, "contact.country", "DE")).await();
+    Segment france = service.create(dynamic("France", null, "contact.country", "FR")).await();
+    // A definition stored before the language changed (a field since removed), and due for a full evaluation.
+    query("UPDATE segments SET definition = '{\"all\": [{\"field\": \"contact.shoeSize\", \"op\": \"equals\", "
+        + "\"value\": \"42\"}]}'::jsonb, evaluation_status = 'pending' WHERE id = $1", broken.id());
+    query("UPDATE segments SET evaluation_status = 'pending' WHERE id = $1", france.id());
+    query("DELETE FROM segment_members");
+    TestDatabase.database().inTransaction(conn -> new RescoringMarks().mark(conn, ada)).await();
+
+    SegmentEvaluation.RunSummary run = evaluation.run(Duration.ofSeconds(10));
+
+    assertThat(run.fullEvaluationsFailed()).isEqualTo(1);
+    assertThat(run.fullEvaluations()).isEqualTo(1);
+    assertThat(run.more()).isFalse();
+    assertThat(members(france.id())).containsExactly(ada);
+    assertThat(TestDatabase.count("SELECT count(*) FROM contacts_to_resegment")).isZero();
+    assertThat(service.get(broken.id()).await().evaluationStatus()).isEqualTo(Segment.PENDING);
+  }
+
+  @Test
   void leadChangesMarkTheirContactForSegmentsOnly() {
     UUID ada = contact("ada@example.com", "DE", null);
     TestDatabase.database().inTransaction(conn -> new SegmentMarks().markAll(conn, java.util.Arrays.asList(ada, null, ada)))
