@@ -1,7 +1,7 @@
 // The workbench: signs in (through the stack's hosted sign-in pages where it offers them, a token from the
 // local server's link, or a pasted bearer JWT), then shows the view the address bar's fragment names:
 // a queue (#/mine, #/unassigned, #/my_calls, #/due, #/telemarketing, #/sales), #/leads/<id>,
-// #/contacts/<id>, #/accounts/<id>, #/configuration; #/start is the signed-in role's first queue.
+// #/contacts/<id>, #/accounts/<id>, #/segments, #/segments/<id>, #/configuration; #/start is the signed-in role's first queue.
 import {actor, forgetToken, setActor, setToken, takeTokenFromFragment, token, whoAmI} from './api.js';
 import {el, show} from './dom.js';
 import {SignInError, beginSignIn, completeSignIn, loadSignIn, signOut, takeAuthorizationResponse} from './signin.js';
@@ -9,6 +9,7 @@ import {renderQueue} from './queues.js';
 import {renderLead} from './detail.js';
 import {renderConfiguration} from './config.js';
 import {renderAccount, renderContact} from './people.js';
+import {renderSegment, renderSegments} from './segments.js';
 import {OTHER_VIEWS, QUEUES, offers, startView} from './shift.js';
 import {installShortcuts, setViewKeys} from './keys.js';
 
@@ -115,6 +116,7 @@ async function route() {
   const lead = hash.match(/^#\/leads\/([0-9a-fA-F-]{36})$/);
   const contact = hash.match(/^#\/contacts\/([0-9a-fA-F-]{36})$/);
   const account = hash.match(/^#\/accounts\/([0-9a-fA-F-]{36})$/);
+  const segment = hash.match(/^#\/segments\/([0-9a-fA-F-]{36})$/);
   const name = hash.replace(/^#\//, '');
   if (lead) {
     showNavigation(roles, null);
@@ -127,6 +129,12 @@ async function route() {
   } else if (account) {
     showNavigation(roles, null);
     leaveView = renderAccount(main, account[1]);
+  } else if (segment) {
+    showNavigation(roles, 'segments');
+    leaveView = renderSegment(main, segment[1]);
+  } else if (name === 'segments') {
+    showNavigation(roles, 'segments');
+    leaveView = renderSegments(main);
   } else if (name === 'configuration') {
     showNavigation(roles, 'configuration');
     leaveView = renderConfiguration(main);

@@ -47,6 +47,7 @@ class TemplateMatchesLocalServerTest {
       assertThat(consumers).containsKey(target.queueUrlVariable());
     }
     assertThat(consumers).containsEntry("SCORING_NUDGE_QUEUE_URL", "scoring-nudge")
+        .containsEntry("SEGMENT_NUDGE_QUEUE_URL", "segment-nudge")
         .containsEntry("NOTIFICATION_NUDGE_QUEUE_URL", "notification-nudge");
     assertThat(SamTemplate.bundledQueueVariableConsumers()).isEqualTo(consumers);
   }

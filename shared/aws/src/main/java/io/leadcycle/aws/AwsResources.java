@@ -9,7 +9,7 @@ import io.leadcycle.runtime.Nudge;
 /**
  * The AWS resources an execution environment shares, each built from the environment on first use: the
  * dead-letter queue ({@code DEAD_LETTER_QUEUE_URL}), the nudge queues ({@code NOTIFICATION_NUDGE_QUEUE_URL},
- * {@code SCORING_NUDGE_QUEUE_URL}) and the import bucket ({@code IMPORT_BUCKET}); without its
+ * {@code SCORING_NUDGE_QUEUE_URL}, {@code SEGMENT_NUDGE_QUEUE_URL}) and the import bucket ({@code IMPORT_BUCKET}); without its
  * variable each is the port's {@code NONE}. A host with its own (the local server: in-memory queues, a
  * directory) installs them before it creates handlers. In a Lambda execution environment, those that are
  * configured are primed before a SnapStart snapshot (their clients built, nothing sent).
@@ -19,6 +19,7 @@ public final class AwsResources {
   public static final Lazy<DeadLetters> DEAD_LETTERS = Lazy.of(() -> SqsDeadLetters.fromEnvironment(System.getenv()));
   public static final Lazy<Nudge> NOTIFICATION_NUDGE = nudgeFromEnvironment(Nudge.Target.NOTIFICATION);
   public static final Lazy<Nudge> SCORING_NUDGE = nudgeFromEnvironment(Nudge.Target.SCORING);
+  public static final Lazy<Nudge> SEGMENT_NUDGE = nudgeFromEnvironment(Nudge.Target.SEGMENTS);
   public static final Lazy<ImportFiles> IMPORT_FILES = Lazy.of(() -> S3ImportFiles.fromEnvironment(System.getenv()));
 
   static {
@@ -53,6 +54,7 @@ public final class AwsResources {
     return switch (target) {
       case NOTIFICATION -> NOTIFICATION_NUDGE;
       case SCORING -> SCORING_NUDGE;
+      case SEGMENTS -> SEGMENT_NUDGE;
     };
   }
 

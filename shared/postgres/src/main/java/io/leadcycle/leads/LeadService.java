@@ -86,6 +86,7 @@ public final class LeadService {
   private final OpportunityStore opportunities = new OpportunityStore();
   private final LeadScoreStore scores = new LeadScoreStore();
   private final RescoringMarks rescoring = new RescoringMarks();
+  private final io.leadcycle.store.SegmentMarks segmentFacts = new io.leadcycle.store.SegmentMarks();
   private final LeadCreation creation = new LeadCreation();
   private final ActivityStore activities = new ActivityStore();
 
@@ -191,6 +192,7 @@ public final class LeadService {
                   boolean relinked = !Objects.equals(lead.contactId(), updated.contactId())
                       || !Objects.equals(lead.accountId(), updated.accountId());
                   Future<Void> marked = relinked ? rescoring.markFactsOf(conn, updated.contactId(), updated.accountId())
+                      .compose(x -> segmentFacts.markAll(conn, java.util.Collections.singletonList(lead.contactId())))
                       : Future.succeededFuture();
                   // Sent together, in this order: the read sees the entries appended before it.
                   Future<Void> edits = timeline.append(conn, id, edited, actor, "edited");
@@ -423,9 +425,11 @@ public final class LeadService {
   private Future<LeadWithTimeline> appendAndRead(SqlConnection conn, Lead lead, List<Change> changes, String actor,
       String reason) {
     Future<Void> appended = timeline.append(conn, lead.id(), changes, actor, reason);
+    // Every lead change is a change of its contact's segment facts (stage, status, owner, opportunity).
+    Future<Void> marked = segmentFacts.markAll(conn, java.util.Collections.singletonList(lead.contactId()));
     Future<List<TimelineEntry>> entries = timeline.list(conn, lead.id());
     Future<List<LeadScore>> leadScores = scoresOf(conn, lead.id());
-    return Future.all(appended, entries, leadScores)
+    return Future.all(appended, marked, entries, leadScores)
         .map(all -> new LeadWithTimeline(lead, entries.result(), leadScores.result()));
   }
 

@@ -115,6 +115,7 @@ public final class RecalculationService {
   private final int workers;
   private final ProcessCatalog catalog = new ProcessCatalog();
   private final RescoringMarks marks = new RescoringMarks();
+  private final io.leadcycle.store.SegmentMarks segmentFacts = new io.leadcycle.store.SegmentMarks();
   private final ScoringModelStore models = new ScoringModelStore();
   private final LeadStore leads = new LeadStore();
   private final LeadScoreStore scores = new LeadScoreStore();
@@ -195,7 +196,9 @@ public final class RecalculationService {
       inTransaction(conn -> models.live(conn)
           .compose(live -> leads.openLeadsAffectedBy(conn, contactIds)
               .compose(leadIds -> score(conn, leadIds, live, true, counters)))
-          .compose(done -> marks.clear(conn, claimed)));
+          .compose(done -> marks.clear(conn, claimed))
+          // Their scores may have changed: segment evaluation looks at them again, after this commit.
+          .compose(done -> segmentFacts.markAll(conn, contactIds)));
       counters.contacts += claimed.size();
     }
     if (!more) {

@@ -14,6 +14,9 @@ import java.util.UUID;
  * Marks contacts whose facts changed, so score recalculation rescores only what changed. A run claims
  * marks for a while (a lease, in a transaction of its own), scores, then clears the marks it claimed
  * unless they were marked again meanwhile — so no mark is lost and concurrent runs share the work.
+ *
+ * <p>Every mark statement also marks the contact for segment evaluation ({@link SegmentMarks}), in the same
+ * statement: a contact's facts for scoring are facts for segments too, and segments keep marks of their own.
  */
 public final class RescoringMarks {
 
@@ -27,8 +30,10 @@ public final class RescoringMarks {
   /** Marks a contact (again); a new mark also frees it from a running claim, so it is picked up soon. */
   public Future<Void> mark(SqlClient client, UUID contactId) {
     return client.preparedQuery("""
+            WITH segment_facts AS (%s VALUES ($1) %s)
             INSERT INTO contacts_to_rescore (contact_id) VALUES ($1)
-            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""".formatted(
+            SegmentMarks.INSERT, SegmentMarks.ON_CONFLICT))
         .execute(Tuple.of(contactId))
         .mapEmpty();
   }
@@ -42,9 +47,11 @@ public final class RescoringMarks {
       return Future.succeededFuture();
     }
     return client.preparedQuery("""
+            WITH segment_facts AS (%s SELECT DISTINCT id FROM unnest($1::uuid[]) AS marked (id) ORDER BY id %s)
             INSERT INTO contacts_to_rescore (contact_id)
             SELECT DISTINCT id FROM unnest($1::uuid[]) AS marked (id) ORDER BY id
-            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""".formatted(
+            SegmentMarks.INSERT, SegmentMarks.ON_CONFLICT))
         .execute(Tuple.of(contactIds.toArray(UUID[]::new)))
         .mapEmpty();
   }
@@ -66,9 +73,11 @@ public final class RescoringMarks {
       return Future.succeededFuture();
     }
     return client.preparedQuery("""
+            WITH segment_facts AS (%s SELECT id FROM contacts WHERE account_id = ANY($1) ORDER BY id %s)
             INSERT INTO contacts_to_rescore (contact_id)
             SELECT id FROM contacts WHERE account_id = ANY($1) ORDER BY id
-            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""")
+            ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL""".formatted(
+            SegmentMarks.INSERT, SegmentMarks.ON_CONFLICT))
         .execute(Tuple.of(accountIds.toArray(UUID[]::new)))
         .mapEmpty();
   }

@@ -155,6 +155,76 @@ public final class SegmentStore {
         .map(SegmentStore::changes);
   }
 
+  /**
+   * Re-evaluates the segment for {@code contactIds} only (marked contacts): of them, those the definition finds
+   * join, the members it no longer finds leave — with their events and the count moved by the difference, in
+   * one statement. {@code compiled}'s parameters are numbered from 6. The caller holds the segment's lock, so a
+   * join is inserted (and announced) once however many runs look at the same contact.
+   */
+  public Future<Changes> evaluateContacts(SqlClient client, Segment segment, SegmentSql.Compiled compiled,
+      List<UUID> contactIds, Instant now) {
+    Tuple tuple = Tuple.of(segment.id(), now.atOffset(ZoneOffset.UTC), segment.name(), now.toString(),
+        contactIds.toArray(UUID[]::new));
+    compiled.parameters().forEach(tuple::addValue);
+    return client.preparedQuery("""
+            WITH target AS MATERIALIZED (SELECT t.id FROM (%s) t WHERE t.id = ANY ($5::uuid[])),
+            joined AS (
+              INSERT INTO segment_members (segment_id, contact_id, joined_at)
+              SELECT $1, t.id, $2 FROM target t
+              ON CONFLICT (segment_id, contact_id) DO NOTHING
+              RETURNING contact_id
+            ), gone AS (
+              DELETE FROM segment_members m
+               WHERE m.segment_id = $1 AND m.contact_id = ANY ($5::uuid[])
+                 AND NOT EXISTS (SELECT 1 FROM target t WHERE t.id = m.contact_id)
+              RETURNING contact_id
+            ), changes AS (
+              SELECT '%s' AS type, contact_id, 1 AS n FROM joined
+              UNION ALL
+              SELECT '%s', contact_id, 2 FROM gone
+            ), events AS (
+              INSERT INTO outbox (type, contact_id, payload)
+              SELECT ch.type, ch.contact_id, %s
+                FROM changes ch JOIN contacts c ON c.id = ch.contact_id
+               ORDER BY ch.n, ch.contact_id
+            ), counted AS (
+              UPDATE segments SET member_count = member_count + (SELECT count(*) FROM joined) - (SELECT count(*) FROM gone)
+               WHERE id = $1
+              RETURNING member_count
+            )
+            SELECT (SELECT count(*) FROM joined) AS joined, (SELECT count(*) FROM gone) AS gone,
+                   (SELECT member_count FROM counted) AS members"""
+            .formatted(compiled.sql(), EventTypes.SEGMENT_JOINED, EventTypes.SEGMENT_LEFT, PAYLOAD))
+        .execute(tuple)
+        .map(SegmentStore::changes);
+  }
+
+  /**
+   * The dynamic segments to evaluate fully: pending ones (written, not yet evaluated) and those last evaluated
+   * fully before {@code staleBefore} ("within N days" moves with the clock, and a model's full rescoring changes
+   * scores without marking contacts). Oldest evaluation first, pending before all.
+   */
+  public Future<List<UUID>> dueForFullEvaluation(SqlClient client, Instant staleBefore, int limit) {
+    return client.preparedQuery("""
+            SELECT id FROM segments
+             WHERE kind = 'dynamic' AND (evaluation_status = 'pending' OR evaluated_at < $1)
+             ORDER BY evaluation_status = 'evaluated', evaluated_at NULLS FIRST, id LIMIT $2""")
+        .execute(Tuple.of(utc(staleBefore), limit))
+        .map(SegmentStore::ids);
+  }
+
+  /** Every dynamic segment, in id order: the order incremental evaluation locks them in (no deadlocks). */
+  public Future<List<UUID>> dynamicIds(SqlClient client) {
+    return client.preparedQuery("SELECT id FROM segments WHERE kind = 'dynamic' ORDER BY id").execute()
+        .map(SegmentStore::ids);
+  }
+
+  private static List<UUID> ids(RowSet<Row> rows) {
+    List<UUID> ids = new ArrayList<>();
+    rows.forEach(row -> ids.add(row.getUUID("id")));
+    return ids;
+  }
+
   /** The ids among {@code modelIds} that are no scoring model's. */
   public Future<java.util.Set<UUID>> unknownModels(SqlClient client, java.util.Collection<UUID> modelIds) {
     return client.preparedQuery("""

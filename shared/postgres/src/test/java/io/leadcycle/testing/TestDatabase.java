@@ -74,7 +74,7 @@ public final class TestDatabase {
   }
 
   private static final String RESET = """
-        TRUNCATE segment_members, segments, intake_receipts, journey_tile_leads, contact_consent_history, contacts_to_rescore, interactions, lead_timeline, lead_activities, delivery_attempts,
+        TRUNCATE segment_members, segments, intake_receipts, journey_tile_leads, contact_consent_history, contacts_to_rescore, contacts_to_resegment, interactions, lead_timeline, lead_activities, delivery_attempts,
           deliveries, subscribers, outbox, opportunities, lead_scores, rescoring_partitions, scoring_models, leads, contacts, accounts, forms,
           linkedin_form_mappings, linkedin_responses, import_warnings, import_errors, imports, erasure_keys, erasure_hashes, erasures;
         UPDATE linkedin_sync_state SET watermark = NULL, last_poll_started_at = NULL, last_poll_finished_at = NULL,

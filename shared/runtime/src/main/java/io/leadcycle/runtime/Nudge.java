@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * Tells a function that works through a table of its own that there is something to do, so that the
  * work is done within seconds rather than at the next scheduled run: threshold notification (new outbox
- * events) and score recalculation (contacts marked for rescoring). Writers call it after their
+ * events), score recalculation (contacts marked for rescoring) and segment evaluation (contacts marked for segments). Writers call it after their
  * transaction has committed (the nudged function must see the rows) and only when they wrote something.
  *
  * <p>A nudge is a hint, never the only way work gets done: the schedule still runs each function every
@@ -25,7 +25,9 @@ public interface Nudge {
     /** Threshold notification: outbox events to deliver. */
     NOTIFICATION("NOTIFICATION_NUDGE_QUEUE_URL", "leadcycle-notification-nudge", "threshold notification"),
     /** Score recalculation: contacts marked for rescoring, or a full rescoring to continue. */
-    SCORING("SCORING_NUDGE_QUEUE_URL", "leadcycle-scoring-nudge", "score recalculation");
+    SCORING("SCORING_NUDGE_QUEUE_URL", "leadcycle-scoring-nudge", "score recalculation"),
+    /** Segment evaluation: contacts marked for segments, or a segment to evaluate fully. */
+    SEGMENTS("SEGMENT_NUDGE_QUEUE_URL", "leadcycle-segment-nudge", "segment evaluation");
 
     private final String queueUrlVariable;
     private final String messageGroup;

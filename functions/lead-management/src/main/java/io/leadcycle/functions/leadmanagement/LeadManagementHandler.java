@@ -75,7 +75,9 @@ import java.util.function.Supplier;
  * committed ({@code NOTIFICATION_NUDGE_QUEUE_URL}; without it the schedule delivers them). A change that
  * marked contacts for rescoring (a contact edited, a lead created with a contact or account, a lead
  * linked to another contact or account) nudges score recalculation the same way
- * ({@code SCORING_NUDGE_QUEUE_URL}).
+ * ({@code SCORING_NUDGE_QUEUE_URL}). A lead change (an action that wrote events, an edit) marks the lead's contact
+ * for segments and nudges segment evaluation ({@code SEGMENT_NUDGE_QUEUE_URL}); the others reach segment
+ * evaluation through score recalculation, which nudges it after rescoring.
  */
 public final class LeadManagementHandler extends HttpFunction {
 
@@ -83,12 +85,14 @@ public final class LeadManagementHandler extends HttpFunction {
 
   private final Supplier<Nudge> nudge;
   private final Supplier<Nudge> scoringNudge;
+  private final Supplier<Nudge> segmentNudge;
 
   /** The constructor Lambda calls: the database and the nudges come from the environment, on first use. */
   public LeadManagementHandler() {
     this.database = SharedDatabase.warmingUp();
     this.nudge = AwsResources.NOTIFICATION_NUDGE;
     this.scoringNudge = AwsResources.SCORING_NUDGE;
+    this.segmentNudge = AwsResources.SEGMENT_NUDGE;
   }
 
   public LeadManagementHandler(Supplier<Database> database) {
@@ -100,9 +104,15 @@ public final class LeadManagementHandler extends HttpFunction {
   }
 
   public LeadManagementHandler(Supplier<Database> database, Nudge notificationNudge, Nudge scoringNudge) {
+    this(database, notificationNudge, scoringNudge, Nudge.NONE);
+  }
+
+  public LeadManagementHandler(Supplier<Database> database, Nudge notificationNudge, Nudge scoringNudge,
+      Nudge segmentNudge) {
     this.database = database;
     this.nudge = () -> notificationNudge;
     this.scoringNudge = () -> scoringNudge;
+    this.segmentNudge = () -> segmentNudge;
   }
 
   @Override
@@ -459,6 +469,7 @@ public final class LeadManagementHandler extends HttpFunction {
       // Relinked (or named its links again): the lead is rescored from them; a spare nudge costs one empty pass.
       scoringNudge.get().send("lead-relinked");
     }
+    segmentNudge.get().send("lead-edited"); // the edit marked the lead's contact for segments
     return leadResponse(200, patched);
   }
 
@@ -480,6 +491,7 @@ public final class LeadManagementHandler extends HttpFunction {
         : leads().actCounting(id, processRequest, request.actor(body), callerUser(request)).await();
     if (!acted.events().isEmpty()) {
       nudge.get().send("lead-process");
+      segmentNudge.get().send("lead-process"); // the change marked the lead's contact for segments
     }
     if (acted.events().contains(EventTypes.SALES_READY)) {
       request.metrics().count(Metric.LEADS_BECAME_SALES_READY);
@@ -499,6 +511,7 @@ public final class LeadManagementHandler extends HttpFunction {
     };
     if (!acted.events().isEmpty()) {
       nudge.get().send("lead-process");
+      segmentNudge.get().send("lead-process"); // the change marked the lead's contact for segments
     }
     if (acted.events().contains(EventTypes.SALES_READY)) {
       request.metrics().count(Metric.LEADS_BECAME_SALES_READY);

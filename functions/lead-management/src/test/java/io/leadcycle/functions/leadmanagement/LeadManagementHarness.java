@@ -35,7 +35,10 @@ abstract class LeadManagementHarness extends HandlerCalls {
   final List<String> nudges = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The nudges the handler sent score recalculation (their reasons). */
   final List<String> scoringNudges = new java.util.concurrent.CopyOnWriteArrayList<>();
-  final LeadManagementHandler handler = new LeadManagementHandler(TestDatabase::database, nudges::add, scoringNudges::add);
+  /** The nudges the handler sent segment evaluation (their reasons). */
+  final List<String> segmentNudges = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final LeadManagementHandler handler =
+      new LeadManagementHandler(TestDatabase::database, nudges::add, scoringNudges::add, segmentNudges::add);
 
   // ---- calling the handler ----
 

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  *   <li>otherwise (marks left): the writers' group.</li>
  * </ul>
  * A pass that split a rescoring into parts nudges every group too (a publish already did, unless its nudges
- * were lost or the rescoring was started by the schedule). A pass with nothing left nudges nobody.
+ * were lost or the rescoring was started by the schedule). A pass with nothing left nudges nobody, except
+ * segment evaluation after any pass that rescored marked contacts (docs/segments.md, "Marks and nudges").
  */
 final class RescoringPass {
 
@@ -37,8 +38,17 @@ final class RescoringPass {
   private final Supplier<Nudge> scoringNudge;
   private final RescoringGroups groups;
 
+  private final Supplier<Nudge> segmentNudge;
+
+  /** As below, nudging segment evaluation through its queue when configured ({@code SEGMENT_NUDGE_QUEUE_URL}). */
   RescoringPass(Supplier<Database> database, Clock clock, Supplier<Nudge> notificationNudge,
       Supplier<Nudge> scoringNudge, RescoringGroups groups) {
+    this(database, clock, notificationNudge, scoringNudge, groups, io.leadcycle.aws.AwsResources.SEGMENT_NUDGE);
+  }
+
+  RescoringPass(Supplier<Database> database, Clock clock, Supplier<Nudge> notificationNudge,
+      Supplier<Nudge> scoringNudge, RescoringGroups groups, Supplier<Nudge> segmentNudge) {
+    this.segmentNudge = segmentNudge;
     this.database = database;
     this.clock = clock;
     this.notificationNudge = notificationNudge;
@@ -51,6 +61,11 @@ final class RescoringPass {
     RunSummary run = new RecalculationService(database.get(), clock).run(left);
     if (announced(run)) {
       notificationNudge.get().send("score-recalculation");
+    }
+    if (run.contactsRescored() > 0) {
+      // Marked contacts are marked for segments too, and rescored ones again: segment evaluation runs after the
+      // scores it may test are written (every writer that marks nudges score recalculation, so this is theirs).
+      segmentNudge.get().send("score-recalculation");
     }
     continueWith(run, group);
     metrics.count(Metric.LEADS_SCORED, run.leadsScored());

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A journey engine's view through the local server and real HTTP on loopback: a segment is created, its members
  * arrive at the engine's receiver as signed {@code contact.segment_joined} webhooks, a replaced definition sends
- * {@code contact.segment_left} for the contact that no longer fits, and the contact shows its segments.
+ * {@code contact.segment_left} for the contact that no longer fits, the contact shows its segments, and a contact
+ * whose facts change joins within seconds (the segment-evaluation function, nudged, evaluates only him).
  */
 class SegmentWebhookHttpTest {
 
@@ -112,6 +113,22 @@ class SegmentWebhookHttpTest {
     JsonObject members = new JsonObject(send("GET", "/v1/segments/" + segment + "/members", null).body());
     assertThat(members.getJsonArray("items")).hasSize(1);
     assertThat(members.getJsonArray("items").getJsonObject(0).getString("contactId")).isEqualTo(ada);
+
+    // Bob is promoted: the edit marks him, score recalculation (nudged by the edit) nudges segment evaluation,
+    // which evaluates him alone; the join reaches the journey engine within seconds.
+    long written = System.nanoTime();
+    HttpResponse<String> promoted = send("PATCH", "/v1/contacts/" + bob, "{\"jobTitle\": \"CTO\"}");
+    assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+    Waiting.until("Bob's join at the journey engine", () -> RECEIVED.size() >= 4);
+    long millis = (System.nanoTime() - written) / 1_000_000;
+    JsonObject joined = new JsonObject(RECEIVED.get(3).body());
+    assertThat(joined.getString("type")).isEqualTo("contact.segment_joined");
+    assertThat(joined.getJsonObject("data").getJsonObject("contact").getString("id")).isEqualTo(bob);
+    assertThat(millis).as("from the write to the webhook").isLessThan(5_000);
+    JsonObject evaluated = new JsonObject(send("GET", "/v1/segments/" + segment, null).body());
+    assertThat(evaluated.getLong("memberCount")).isEqualTo(2);
+    Thread.sleep(1500); // a few more scheduled runs: nothing is announced twice
+    assertThat(RECEIVED).hasSize(4);
   }
 
   private static String sign(String secret, String id, String timestamp, String body) throws Exception {
