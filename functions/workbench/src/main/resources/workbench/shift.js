@@ -22,7 +22,8 @@ export const QUEUES = {
 };
 
 /** Views besides the queues, with who uses them. */
-export const OTHER_VIEWS = {configuration: {nav: 'Configuration', roles: ['marketing', 'admin']}};
+export const OTHER_VIEWS = {configuration: {nav: 'Configuration', roles: ['marketing', 'admin']},
+  models: {nav: 'Scoring models', roles: ['marketing', 'admin']}};
 
 /** Where a role starts its shift; for several roles the first that matches, in this order. */
 const STARTS = [['admin', 'sales'], ['sales_manager', 'unassigned'], ['sales', 'mine'], ['telemarketing', 'telemarketing'],
