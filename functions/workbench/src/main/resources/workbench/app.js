@@ -1,7 +1,8 @@
 // The workbench: signs in (through the stack's hosted sign-in pages where it offers them, a token from the
 // local server's link, or a pasted bearer JWT), then shows the view the address bar's fragment names:
 // a queue (#/mine, #/unassigned, #/my_calls, #/due, #/telemarketing, #/sales), #/leads/<id>,
-// #/contacts/<id>, #/accounts/<id>, #/segments, #/segments/<id>, #/configuration; #/start is the signed-in role's first queue.
+// #/contacts/<id>, #/accounts/<id>, #/segments, #/segments/<id>, #/configuration, #/models (and a model's designer,
+// #/models/<id>); #/start is the signed-in role's first queue.
 import {actor, forgetToken, setActor, setToken, takeTokenFromFragment, token, whoAmI} from './api.js';
 import {el, show} from './dom.js';
 import {SignInError, beginSignIn, completeSignIn, loadSignIn, signOut, takeAuthorizationResponse} from './signin.js';
@@ -10,6 +11,8 @@ import {renderLead} from './detail.js';
 import {renderConfiguration} from './config.js';
 import {renderAccount, renderContact} from './people.js';
 import {renderSegment, renderSegments} from './segments.js';
+import {renderModels} from './models.js';
+import {renderDesigner} from './designer.js';
 import {OTHER_VIEWS, QUEUES, offers, startView} from './shift.js';
 import {installShortcuts, setViewKeys} from './keys.js';
 
@@ -135,6 +138,9 @@ async function route() {
   } else if (name === 'segments') {
     showNavigation(roles, 'segments');
     leaveView = renderSegments(main);
+  } else if (name === 'models' || /^models\/(new|[0-9a-fA-F-]{36})$/.test(name)) {
+    showNavigation(roles, 'models');
+    leaveView = name === 'models' ? renderModels(main) : renderDesigner(main, name.slice('models/'.length));
   } else if (name === 'configuration') {
     showNavigation(roles, 'configuration');
     leaveView = renderConfiguration(main);

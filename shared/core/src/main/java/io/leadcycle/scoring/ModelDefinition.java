@@ -96,6 +96,16 @@ public record ModelDefinition(String name, ModelTarget target, int salesReadyThr
     }
   }
 
+  /** The contact fields a demographic rule may name besides {@code attributes.<name>}, in order. */
+  public static List<String> demographicFields() {
+    return RuleFields.DEMOGRAPHIC_NAMES;
+  }
+
+  /** The account fields a firmographic rule may name, in order. */
+  public static List<String> firmographicFields() {
+    return RuleFields.FIRMOGRAPHIC_NAMES;
+  }
+
   /** The name of the grade whose band holds {@code score}, or null. */
   public String gradeOf(int score) {
     for (Grade grade : grades) {

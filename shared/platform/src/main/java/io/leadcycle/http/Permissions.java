@@ -111,6 +111,7 @@ public final class Permissions {
     route("POST /v1/scoring-models/{modelId}/publish", MARKETING);
     route("POST /v1/scoring-models/{modelId}/retire", MARKETING);
     route("POST /v1/scoring-models/{modelId}/copy", MARKETING);
+    route("POST /v1/scoring-models/{modelId}/preview", MARKETING);
     route("POST /v1/scoring/recalculate", MARKETING);
     route("POST /v1/interactions", MARKETING);
     // Subscribers (webhooks)

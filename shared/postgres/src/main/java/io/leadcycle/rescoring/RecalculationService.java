@@ -5,6 +5,7 @@ import io.leadcycle.domain.EventTypes;
 import io.leadcycle.domain.Lead;
 import io.leadcycle.domain.LeadScore;
 import io.leadcycle.domain.LeadState;
+import io.leadcycle.domain.LeadStatus;
 import io.leadcycle.events.JsonViews;
 import io.leadcycle.events.LeadEventPayload;
 import io.leadcycle.process.ProcessMachine;
@@ -22,6 +23,7 @@ import io.leadcycle.scoring.RuleResult;
 import io.leadcycle.scoring.ScoreResult;
 import io.leadcycle.scoring.ScoringEngine;
 import io.leadcycle.scoring.ScoringModel;
+import io.leadcycle.scoring.ScoringPreview;
 import io.leadcycle.store.LeadScoreStore;
 import io.leadcycle.store.LeadScoreStore.NewScore;
 import io.leadcycle.store.LeadStore;
@@ -294,26 +296,88 @@ public final class RecalculationService {
     List<BehavioralRule> contactRules = rulesOf(scoringModels, ModelTarget.CONTACT);
     List<BehavioralRule> accountRules = rulesOf(scoringModels, ModelTarget.ACCOUNT);
     return leads.lockOpen(conn, leadIds).compose(locked -> {
-      List<UUID> contactIds = locked.stream().map(Lead::contactId).filter(Objects::nonNull).distinct().toList();
-      List<UUID> accountLeadAccounts = locked.stream().filter(l -> l.contactId() == null && l.accountId() != null)
-          .map(Lead::accountId).distinct().toList();
-      Future<Map<UUID, ContactFacts>> contactFacts = facts.contacts(conn, contactIds);
-      Future<Map<UUID, Map<Integer, BehaviorFacts>>> contactBehavior =
-          facts.behaviorOfContacts(conn, contactRules, contactIds, now);
-      Future<Map<UUID, Map<Integer, BehaviorFacts>>> accountBehavior =
-          facts.behaviorOfAccounts(conn, accountRules, accountLeadAccounts, now);
       Future<Map<UUID, List<LeadScore>>> before = scores.scoresOf(conn, locked.stream().map(Lead::id).toList());
       Future<Map<String, ProcessMachine>> machines = machinesOf(conn, locked);
-      return Future.all(contactFacts, contactBehavior, accountBehavior, before, machines).compose(all -> {
-        // A contact-based lead is scored with its contact's account; an account-based lead with its own.
-        List<UUID> accountIds = new ArrayList<>(accountLeadAccounts);
-        contactFacts.result().values().stream().map(ContactFacts::accountId).filter(Objects::nonNull)
-            .forEach(accountIds::add);
-        return facts.accounts(conn, accountIds.stream().distinct().toList()).compose(accounts -> write(conn, locked,
-            scoringModels, new Gathered(contactFacts.result(), accounts, contactBehavior.result(), accountBehavior.result(),
-                contactRules, accountRules), before.result(), machines.result(), announceGrades, now, counters));
-      });
+      Future<Gathered> gathered = gather(conn, locked, contactRules, accountRules, now);
+      return Future.all(gathered, before, machines).compose(all -> write(conn, locked, scoringModels,
+          gathered.result(), before.result(), machines.result(), announceGrades, now, counters));
     });
+  }
+
+  /** The facts these leads are scored from, by models with these behavioral rules: reads only. */
+  private Future<Gathered> gather(SqlConnection conn, List<Lead> batch, List<BehavioralRule> contactRules,
+      List<BehavioralRule> accountRules, Instant now) {
+    List<UUID> contactIds = batch.stream().map(Lead::contactId).filter(Objects::nonNull).distinct().toList();
+    List<UUID> accountLeadAccounts = batch.stream().filter(l -> l.contactId() == null && l.accountId() != null)
+        .map(Lead::accountId).distinct().toList();
+    Future<Map<UUID, ContactFacts>> contactFacts = facts.contacts(conn, contactIds);
+    Future<Map<UUID, Map<Integer, BehaviorFacts>>> contactBehavior =
+        facts.behaviorOfContacts(conn, contactRules, contactIds, now);
+    Future<Map<UUID, Map<Integer, BehaviorFacts>>> accountBehavior =
+        facts.behaviorOfAccounts(conn, accountRules, accountLeadAccounts, now);
+    return Future.all(contactFacts, contactBehavior, accountBehavior).compose(all -> {
+      // A contact-based lead is scored with its contact's account; an account-based lead with its own.
+      List<UUID> accountIds = new ArrayList<>(accountLeadAccounts);
+      contactFacts.result().values().stream().map(ContactFacts::accountId).filter(Objects::nonNull)
+          .forEach(accountIds::add);
+      return facts.accounts(conn, accountIds.stream().distinct().toList()).map(accounts -> new Gathered(
+          contactFacts.result(), accounts, contactBehavior.result(), accountBehavior.result(), contactRules,
+          accountRules));
+    });
+  }
+
+  // ---- preview ----
+
+  /**
+   * What {@code model} would make of these leads, in its current definition (a draft's too), without
+   * writing anything: one read-only transaction (one snapshot), its leads gathered and scored in batches
+   * exactly as {@link #run} scores them. Named leads that do not exist are a {@link
+   * io.leadcycle.domain.InvalidInput}; closed ones, and leads the model cannot score, are counted as
+   * skipped. Blocks, as {@link #run} does.
+   */
+  public ScoringPreview.Result preview(ScoringModel model, ScoringPreview.Request request) {
+    boolean accountTarget = model.definition().target() == ModelTarget.ACCOUNT;
+    List<BehavioralRule> rules = rulesOf(List.of(model), model.definition().target());
+    List<BehavioralRule> contactRules = accountTarget ? List.of() : rules;
+    List<BehavioralRule> accountRules = accountTarget ? rules : List.of();
+    Instant now = clock.instant();
+    ScoringPreview preview = new ScoringPreview(model.definition());
+    return database.inTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute()
+        .compose(readOnly -> request.named()
+            ? leads.findAll(conn, request.leadIds()).map(found -> {
+              ScoringPreview.requireExisting(request.leadIds(), found.keySet());
+              return request.leadIds().stream().map(found::get).toList();
+            })
+            : leads.newestScoredBy(conn, accountTarget, request.sample()))
+        .compose(chosen -> previewBatches(conn, chosen, 0, model, contactRules, accountRules, now, preview))
+        .map(done -> preview.result())).await();
+  }
+
+  /** Scores the batch starting at {@code from}, then the next, one after the other on the connection. */
+  private Future<Void> previewBatches(SqlConnection conn, List<Lead> chosen, int from, ScoringModel model,
+      List<BehavioralRule> contactRules, List<BehavioralRule> accountRules, Instant now, ScoringPreview preview) {
+    if (from >= chosen.size()) {
+      return Future.succeededFuture();
+    }
+    List<Lead> batch = chosen.subList(from, Math.min(from + batchSize, chosen.size()));
+    List<Lead> open = batch.stream().filter(l -> l.state().status() == LeadStatus.OPEN).toList();
+    return gather(conn, open, contactRules, accountRules, now).compose(gathered -> {
+      for (Lead lead : batch) {
+        Facts leadFacts = lead.state().status() == LeadStatus.OPEN ? gathered.of(lead, model) : null;
+        if (leadFacts == null || ScoringEngine.unscorableReason(model.definition(), leadFacts) != null) {
+          preview.skip();
+        } else {
+          preview.add(lead.id(), ScoringEngine.score(model.definition(), leadFacts));
+        }
+      }
+      return previewBatches(conn, chosen, from + batch.size(), model, contactRules, accountRules, now, preview);
+    });
+  }
+
+  /** A preview's explanation of one lead, as a stored score's. */
+  public static JsonArray explanationOf(ScoreResult result) {
+    return explanation(result);
   }
 
   /** The rules of each process version the batch's leads run on, by {@link #versionKey}. */

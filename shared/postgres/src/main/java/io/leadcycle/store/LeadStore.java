@@ -219,6 +219,23 @@ public final class LeadStore {
   }
 
   /**
+   * The newest open leads a model of {@code target} scores (as {@link #nextScoredBy} chooses them), newest
+   * first, without locking them: a scoring preview reads them in a read-only transaction. Walks
+   * {@code leads_view_all} backwards.
+   */
+  public Future<List<Lead>> newestScoredBy(SqlClient client, boolean accountTarget, int limit) {
+    String which = accountTarget ? "l.contact_id IS NULL AND l.account_id IS NOT NULL" : "l.contact_id IS NOT NULL";
+    return client.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM leads l LEFT JOIN opportunities o ON o.lead_id = l.id"
+            + " WHERE l.status = 'open' AND " + which + " ORDER BY l.created_at DESC, l.id DESC LIMIT $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> {
+          List<Lead> leads = new ArrayList<>();
+          rows.forEach(row -> leads.add(toLead(row)));
+          return leads;
+        });
+  }
+
+  /**
    * The open ones of these leads, their rows locked for the rest of the transaction in id order (so two
    * runs locking overlapping sets never wait for each other in a circle).
    */

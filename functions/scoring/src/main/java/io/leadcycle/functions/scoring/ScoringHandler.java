@@ -19,6 +19,7 @@ import io.leadcycle.postgres.Database;
 import io.leadcycle.scoring.ModelDefinition;
 import io.leadcycle.scoring.ModelStatus;
 import io.leadcycle.scoring.ScoringModel;
+import io.leadcycle.scoring.ScoringPreview;
 import io.leadcycle.scoringmodels.ScoringModelService;
 import io.leadcycle.store.ScoreExportStore;
 import io.leadcycle.store.ScoringModelStore;
@@ -105,6 +106,7 @@ public final class ScoringHandler extends HttpFunction {
         new Route("POST", "/v1/scoring-models/{modelId}/publish", Access.MANAGEMENT, this::publishModel),
         new Route("POST", "/v1/scoring-models/{modelId}/retire", Access.MANAGEMENT, this::retireModel),
         new Route("POST", "/v1/scoring-models/{modelId}/copy", Access.MANAGEMENT, this::copyModel),
+        new Route("POST", "/v1/scoring-models/{modelId}/preview", Access.MANAGEMENT, this::previewModel),
         new Route("GET", "/v1/scoring-models/{modelId}/scores", Access.MANAGEMENT, this::scores),
         new Route("POST", "/v1/interactions", Access.MANAGEMENT, this::recordInteractions),
         new Route("POST", "/v1/scoring/recalculate", Access.MANAGEMENT, this::recalculate));
@@ -174,6 +176,17 @@ public final class ScoringHandler extends HttpFunction {
       }
     }
     return model(201, models().copy(id, name).await());
+  }
+
+  /**
+   * {@code {leadIds?, sample?}} (or no body: the newest 500 open leads): what the model, as it is now
+   * (a draft too), would make of those leads. Reads only: a body in error is a 400 before anything is read.
+   */
+  private HttpResponse previewModel(HttpRequest request) {
+    UUID id = modelId(request);
+    ScoringPreview.Request what = ScoringPreview.Request.parse(request.bodyText().isBlank() ? null : request.jsonMap());
+    ScoringModel model = models().get(id).await();
+    return HttpResponse.json(200, ScoringViews.preview(new RecalculationService(database(), clock).preview(model, what)));
   }
 
   // ---- the score list ----

@@ -5,7 +5,9 @@ import io.leadcycle.http.Csv;
 import io.leadcycle.store.ScoreExportStore;
 
 import io.leadcycle.domain.InteractionBatch.Rejection;
+import io.leadcycle.rescoring.RecalculationService;
 import io.leadcycle.scoring.ScoringModel;
+import io.leadcycle.scoring.ScoringPreview;
 import io.leadcycle.store.ScoreExportStore.ScoreRow;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +30,23 @@ public final class ScoringViews {
       "score", "grade", "salesReady", "leadSalesReady", "scoredAt", "stage");
 
   private ScoringViews() {
+  }
+
+  /**
+   * A scoring preview: {@code {scored, skipped, distribution: [{grade, count}], salesReady, leads: [{id, score,
+   * grade, salesReady, explanation}]}}, the explanation as a stored score's.
+   */
+  public static JsonObject preview(ScoringPreview.Result result) {
+    JsonArray distribution = new JsonArray();
+    result.distribution().forEach(g -> distribution.add(new JsonObject().put("grade", g.grade()).put("count", g.count())));
+    JsonArray leads = new JsonArray();
+    for (ScoringPreview.Scored scored : result.best()) {
+      leads.add(new JsonObject().put("id", scored.leadId().toString()).put("score", scored.result().score())
+          .put("grade", scored.result().grade()).put("salesReady", scored.result().reachesThreshold())
+          .put("explanation", RecalculationService.explanationOf(scored.result())));
+    }
+    return new JsonObject().put("scored", result.scored()).put("skipped", result.skipped())
+        .put("distribution", distribution).put("salesReady", result.salesReady()).put("leads", leads);
   }
 
   /**
