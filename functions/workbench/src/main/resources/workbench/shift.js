@@ -22,7 +22,13 @@ export const QUEUES = {
 };
 
 /** Views besides the queues, with who uses them. */
-export const OTHER_VIEWS = {configuration: {nav: 'Configuration', roles: ['marketing', 'admin']}};
+export const OTHER_VIEWS = {
+  forms: {nav: 'Forms', roles: ['marketing', 'admin']},
+  subscribers: {nav: 'Subscribers', roles: ['marketing', 'admin']},
+  imports: {nav: 'Imports', roles: ['marketing', 'admin']},
+  linkedin: {nav: 'LinkedIn', roles: ['marketing', 'admin']},
+  configuration: {nav: 'Configuration', roles: ['marketing', 'admin']},
+};
 
 /** Where a role starts its shift; for several roles the first that matches, in this order. */
 const STARTS = [['admin', 'sales'], ['sales_manager', 'unassigned'], ['sales', 'mine'], ['telemarketing', 'telemarketing'],
