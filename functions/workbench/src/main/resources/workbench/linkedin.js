@@ -1,11 +1,48 @@
 // LinkedIn Lead Gen mappings, for marketing: which question of a LinkedIn form fills which contact field,
 // a proposal read from LinkedIn, and how the sync is doing (docs/linkedin.md).
-import {all, api, inWords} from './api.js';
+import {ApiError, api, inWords, token} from './api.js';
 import {dateTime} from './format.js';
 import {el, show} from './dom.js';
 import {apiField, clearFieldErrors, fill, sayDone, sayFailure, select, table} from './editing.js';
 
 const CONTACT_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'companyName', 'jobTitle', 'country'];
+
+/**
+ * A mapping's questions keep their order (the first answered of two that fill one field wins), but a
+ * JavaScript object puts keys made of digits (question ids) first. So mappings are read with such keys
+ * marked (`"807": ` becomes `"#807": `, which keeps its place) and written as text in the order shown.
+ * Only a key can be an unescaped quote, digits, an unescaped quote and a colon.
+ */
+async function linkedIn(method, path, bodyText) {
+  let response;
+  try {
+    response = await fetch(path, {method, body: bodyText, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer',
+      headers: {Accept: 'application/json, application/problem+json', Authorization: `Bearer ${token()}`,
+        ...(bodyText ? {'Content-Type': 'application/json'} : {})}});
+  } catch (networkFailure) {
+    throw new ApiError(0, null, 'Leadcycle cannot be reached. Check the connection and try again.');
+  }
+  const text = await response.text();
+  const json = text ? JSON.parse(text.replace(/(?<!\\)"(\d+)":/g, '"#$1":')) : null;
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+/** A mapping's questions, in their order, as [question, target] pairs. */
+function questions(fields) {
+  return Object.entries(fields || {}).map(([key, target]) => [/^#\d+$/.test(key) ? key.slice(1) : key, target]);
+}
+
+async function allMappings() {
+  const items = [];
+  let after = null;
+  do {
+    const page = await linkedIn('GET', `/v1/linkedin/forms?limit=200${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    items.push(...(page.items || []));
+    after = page.next;
+  } while (after && items.length < 1000);
+  return items;
+}
 
 export function renderLinkedIn(main) {
   const view = {stopped: false};
@@ -13,7 +50,7 @@ export function renderLinkedIn(main) {
   const editor = el('div', {id: 'linkedin-editor'});
   const status = el('div', {id: 'linkedin-status'}, 'Loading…');
   const reload = () => fill(view, list, async () => {
-    const {items} = await all('/v1/linkedin/forms?limit=200');
+    const items = await allMappings();
     return table('linkedin-table', ['Form URN', 'Name', 'Questions mapped', 'Partial match', 'Test leads'], items.map((m) => [
       el('button', {type: 'button', class: 'secondary', dataset: {urn: m.formUrn}, on: {click: () => open(view, editor, m, reload)}},
         m.formUrn), m.name, Object.keys(m.fields || {}).length, m.onPartialMatch, m.includeTestLeads ? 'included' : 'skipped']),
@@ -27,7 +64,7 @@ export function renderLinkedIn(main) {
     proposeSaid.className = 'result';
     proposeSaid.textContent = 'Asking LinkedIn…';
     try {
-      const proposal = await api('POST', `/v1/linkedin/forms/${encodeURIComponent(formUrn)}/propose`);
+      const proposal = await linkedIn('POST', `/v1/linkedin/forms/${encodeURIComponent(formUrn)}/propose`);
       sayDone(proposeSaid, 'LinkedIn\'s form read: check the proposal below, map the custom questions, and save.');
       open(view, editor, {...proposal, formUrn}, reload, true);
     } catch (error) {
@@ -89,7 +126,10 @@ function mappingEditor(mapping, strategies, reload, proposed) {
     const keyInput = el('input', {type: 'text', value: key, 'aria-label': 'question', spellcheck: 'false'});
     const t = targetPicker(target || 'email');
     const entry = {key: keyInput, target: t};
-    const row = el('tr', {class: 'linkedin-field'}, el('td', {class: 'field', dataset: {field: `fields.${key}`}}, keyInput),
+    const keyCell = el('td', {class: 'field', dataset: {field: `fields.${key}`}}, keyInput);
+    // The API names a refused entry by its question: the cell follows the key as it is typed.
+    keyInput.addEventListener('input', () => { keyCell.dataset.field = `fields.${keyInput.value.trim()}`; });
+    const row = el('tr', {class: 'linkedin-field'}, keyCell,
       el('td', {}, t.picker, ' ', t.name),
       el('td', {}, el('button', {type: 'button', class: 'secondary', on: {click: () => {
         entries.splice(entries.indexOf(entry), 1);
@@ -98,7 +138,7 @@ function mappingEditor(mapping, strategies, reload, proposed) {
     entries.push(entry);
     rows.append(row);
   };
-  Object.entries(mapping.fields || {}).forEach(([key, target]) => addRow(key, target));
+  questions(mapping.fields).forEach(([key, target]) => addRow(key, target));
   const strategyOptions = (entity) => strategies.filter((s) => s.entity === entity).map((s) => [s.id, `${s.name} (${s.id})`]);
   const name = el('input', {type: 'text', maxlength: 200, value: mapping.name || ''});
   const contactStrategy = select(strategyOptions('contact'), mapping.contactStrategyId || 'default-contact');
@@ -109,12 +149,13 @@ function mappingEditor(mapping, strategies, reload, proposed) {
   const form = el('form', {id: 'linkedin-mapping', novalidate: true, on: {submit: async (event) => {
     event.preventDefault();
     clearFieldErrors(form);
-    const fields = {};
-    entries.forEach((e) => { if (e.key.value.trim()) fields[e.key.value.trim()] = e.target.value(); });
+    const fields = entries.filter((e) => e.key.value.trim())
+      .map((e) => `${JSON.stringify(e.key.value.trim())}:${JSON.stringify(e.target.value())}`).join(',');
+    const settings = JSON.stringify({name: name.value.trim(), contactStrategyId: contactStrategy.value,
+      leadStrategyId: leadStrategy.value, onPartialMatch: partial.value, includeTestLeads: testLeads.checked});
     try {
-      const saved = await api('PUT', `/v1/linkedin/forms/${encodeURIComponent(mapping.formUrn)}`, {name: name.value.trim(), fields,
-        contactStrategyId: contactStrategy.value, leadStrategyId: leadStrategy.value, onPartialMatch: partial.value,
-        includeTestLeads: testLeads.checked});
+      const saved = await linkedIn('PUT', `/v1/linkedin/forms/${encodeURIComponent(mapping.formUrn)}`,
+        `${settings.slice(0, -1)},"fields":{${fields}}}`);
       sayDone(result, `Saved the mapping of ${saved.formUrn}.`);
       reload();
     } catch (error) {
