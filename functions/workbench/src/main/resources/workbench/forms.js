@@ -176,18 +176,23 @@ export function submissionUrl(formId) {
   return `${window.location.origin}/v1/forms/${encodeURIComponent(formId)}/submissions`;
 }
 
+/** A value inside a snippet's double-quoted attribute (a form id or field name could, in principle, hold markup). */
+function attr(value) {
+  return String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
 const FIELDS = [['email', 'Email', 'email', true], ['firstName', 'First name', 'text'], ['lastName', 'Last name', 'text'],
   ['companyName', 'Company', 'text']];
 
 /** A plain HTML form: posts form-encoded, so it needs no CORS; the redirect shows the thank-you page. */
 export function htmlSnippet(form) {
-  const lines = [`<form action="${submissionUrl(form.id)}" method="post" accept-charset="utf-8">`];
+  const lines = [`<form action="${attr(submissionUrl(form.id))}" method="post" accept-charset="utf-8">`];
   for (const [name, label, type, required] of FIELDS) {
     lines.push(`  <label>${label} <input type="${type}" name="${name}"${required ? ' required' : ''}></label>`);
   }
   if (form.honeypotField) {
     lines.push('  <!-- Left empty by people, filled in by bots: keep it out of sight. -->',
-      `  <div style="position:absolute;left:-10000px" aria-hidden="true"><input type="text" name="${form.honeypotField}" tabindex="-1" autocomplete="off"></div>`);
+      `  <div style="position:absolute;left:-10000px" aria-hidden="true"><input type="text" name="${attr(form.honeypotField)}" tabindex="-1" autocomplete="off"></div>`);
   }
   lines.push('  <!-- One id per page load: a double click or a form sent again is one submission. -->',
     '  <input type="hidden" name="submissionId">',
@@ -208,7 +213,7 @@ export function fetchSnippet(form) {
     lines.push(`  <label>${label} <input type="${type}" name="${name}"${required ? ' required' : ''}></label>`);
   }
   if (form.honeypotField) {
-    lines.push(`  <div style="position:absolute;left:-10000px" aria-hidden="true"><input type="text" name="${form.honeypotField}" tabindex="-1" autocomplete="off"></div>`);
+    lines.push(`  <div style="position:absolute;left:-10000px" aria-hidden="true"><input type="text" name="${attr(form.honeypotField)}" tabindex="-1" autocomplete="off"></div>`);
   }
   lines.push('  <button type="submit">Send</button>',
     '</form>',
@@ -222,7 +227,7 @@ export function fetchSnippet(form) {
     '      event.preventDefault();',
     '      var fields = {};',
     '      new FormData(form).forEach(function (value, name) { fields[name] = value; });',
-    `      fetch("${submissionUrl(form.id)}", {`,
+    `      fetch(${JSON.stringify(submissionUrl(form.id)).replace(/</g, '\\u003c')}, {`,
     '        method: "POST", headers: {"Content-Type": "application/json"},',
     '        body: JSON.stringify({submissionId: submissionId, fields: fields})',
     '      }).then(function (answer) {',
