@@ -3,7 +3,9 @@ package io.leadcycle.local.workbench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.leadcycle.domain.ContactDetails;
 import io.leadcycle.domain.EventTypes;
+import io.leadcycle.domain.ImportTarget;
 import io.leadcycle.local.LocalServer;
 import io.leadcycle.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -324,6 +326,12 @@ class MarketingPagesBrowserTest {
     assertThat(browser.findElement(By.id("import-counts")).getText()).isEqualTo("3 rows: 2 importable, 1 refused");
     assertThat(new Select(browser.findElement(By.cssSelector("select[data-column='Where they work']"))).getFirstSelectedOption()
         .getDomAttribute("value")).startsWith("attributes.");
+    // Each picker offers the API's targets (ImportTarget.FIXED) and one attribute the API takes.
+    for (WebElement picker : browser.findElements(By.cssSelector("#import-mapping select"))) {
+      List<String> values = new Select(picker).getOptions().stream().map(o -> o.getDomAttribute("value")).toList();
+      assertThat(values.stream().filter(v -> !v.startsWith("attributes.")).toList()).isEqualTo(ImportTarget.FIXED);
+      assertThat(values).allSatisfy(v -> assertThat(ImportTarget.parse(v)).as(v).isPresent());
+    }
     // "Where they work" is the company: the preview is asked again with the mapping and shows it.
     new Select(browser.findElement(By.cssSelector("select[data-column='Where they work']"))).selectByValue("companyName");
     waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.id("import-rows"), "Umbrella Corp"));
@@ -362,6 +370,10 @@ class MarketingPagesBrowserTest {
     waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("linkedin-mapping")));
     type("linkedin-name", "Spring webinar on LinkedIn");
     addQuestion(0, "EMAIL", "email", null);
+    // What a question may fill: the contact fields (the API's list) or a custom attribute.
+    assertThat(new Select(browser.findElement(By.cssSelector("#linkedin-fields tr select"))).getOptions().stream()
+        .map(o -> o.getDomAttribute("value")).toList())
+        .isEqualTo(java.util.stream.Stream.concat(ContactDetails.STANDARD_FIELDS.stream(), java.util.stream.Stream.of("attribute")).toList());
     addQuestion(1, "FIRST_NAME", "firstName", null);
     addQuestion(2, "807234246", "attribute", "grew up in");
     click(By.id("save-linkedin-mapping"));
