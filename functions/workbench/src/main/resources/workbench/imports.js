@@ -73,7 +73,12 @@ async function sendFile(method, path, blob) {
     throw new ApiError(0, null, 'Leadcycle cannot be reached. Check the connection and try again.');
   }
   const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch (notJson) {
+    json = null; // a gateway's own error page: the status says enough
+  }
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
 }

@@ -23,7 +23,12 @@ async function linkedIn(method, path, bodyText) {
     throw new ApiError(0, null, 'Leadcycle cannot be reached. Check the connection and try again.');
   }
   const text = await response.text();
-  const json = text ? JSON.parse(text.replace(/(?<!\\)"(\d+)":/g, '"#$1":')) : null;
+  let json = null;
+  try {
+    json = text ? JSON.parse(text.replace(/(?<!\\)"(\d+)":/g, '"#$1":')) : null;
+  } catch (notJson) {
+    json = null; // a gateway's own error page: the status says enough
+  }
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
 }
