@@ -2,13 +2,18 @@
 // local server's link, or a pasted bearer JWT), then shows the view the address bar's fragment names:
 // a queue (#/mine, #/unassigned, #/my_calls, #/due, #/telemarketing, #/sales), #/leads/<id>,
 // #/contacts/<id>, #/accounts/<id>, #/segments, #/segments/<id>, #/configuration, #/models (and a model's designer,
-// #/models/<id>); #/start is the signed-in role's first queue.
+// #/models/<id>), the marketing pages (#/forms, #/subscribers, #/imports, #/linkedin); #/start is the signed-in
+// role's first queue.
 import {actor, forgetToken, setActor, setToken, takeTokenFromFragment, token, whoAmI} from './api.js';
 import {el, show} from './dom.js';
 import {SignInError, beginSignIn, completeSignIn, loadSignIn, signOut, takeAuthorizationResponse} from './signin.js';
 import {renderQueue} from './queues.js';
 import {renderLead} from './detail.js';
 import {renderConfiguration} from './config.js';
+import {renderForms} from './forms.js';
+import {renderSubscribers} from './subscribers.js';
+import {renderImports} from './imports.js';
+import {renderLinkedIn} from './linkedin.js';
 import {renderAccount, renderContact} from './people.js';
 import {renderSegment, renderSegments} from './segments.js';
 import {renderModels} from './models.js';
@@ -17,6 +22,8 @@ import {OTHER_VIEWS, QUEUES, offers, startView} from './shift.js';
 import {installShortcuts, setViewKeys} from './keys.js';
 
 const main = document.getElementById('main');
+/** The marketing pages (#/forms, #/subscribers, #/imports, #/linkedin): each renders into main, returns its leave. */
+const MARKETING_PAGES = {forms: renderForms, subscribers: renderSubscribers, imports: renderImports, linkedin: renderLinkedIn};
 let leaveView = () => {};
 // The hosted sign-in the stack offers (null: none), what the sign-in panel says next (a failure in words,
 // or that the token was forgotten), and whether it offers to sign out of the hosted pages too.
@@ -144,6 +151,9 @@ async function route() {
   } else if (name === 'configuration') {
     showNavigation(roles, 'configuration');
     leaveView = renderConfiguration(main);
+  } else if (Object.hasOwn(MARKETING_PAGES, name)) {
+    showNavigation(roles, name);
+    leaveView = MARKETING_PAGES[name](main);
   } else if (Object.hasOwn(QUEUES, name)) {
     // A queue outside the role's navigation still opens (the API decides): a 403 is said in words there.
     showNavigation(roles, name);

@@ -25,8 +25,13 @@ export const QUEUES = {
 export const OTHER_VIEWS = {
   // Marketing builds segments for its journeys; every other role may still open #/segments (the API lets all read).
   segments: {nav: 'Segments', roles: ['marketing', 'admin']},
+  models: {nav: 'Scoring models', roles: ['marketing', 'admin']},
+  forms: {nav: 'Forms', roles: ['marketing', 'admin']},
+  subscribers: {nav: 'Subscribers', roles: ['marketing', 'admin']},
+  imports: {nav: 'Imports', roles: ['marketing', 'admin']},
+  linkedin: {nav: 'LinkedIn', roles: ['marketing', 'admin']},
   configuration: {nav: 'Configuration', roles: ['marketing', 'admin']},
-  models: {nav: 'Scoring models', roles: ['marketing', 'admin']}};
+};
 
 /** Where a role starts its shift; for several roles the first that matches, in this order. */
 const STARTS = [['admin', 'sales'], ['sales_manager', 'unassigned'], ['sales', 'mine'], ['telemarketing', 'telemarketing'],

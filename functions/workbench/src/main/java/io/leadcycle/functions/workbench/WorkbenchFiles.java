@@ -29,7 +29,7 @@ public final class WorkbenchFiles {
   public static final List<String> MANIFEST = List.of(
       "workbench.css", "icon.svg", "app.js", "api.js", "dom.js", "format.js", "queues.js", "detail.js", "config.js",
       "signin.js", "rules.js", "shift.js", "keys.js", "people.js", "segments.js", "models.js",
-      "designer.js", "scoring-lists.js");
+      "designer.js", "scoring-lists.js", "editing.js", "forms.js", "subscribers.js", "imports.js", "linkedin.js");
 
   /**
    * The one generated file, at {@code /workbench/config.json} (unversioned, {@code no-cache}): the sign-in
