@@ -74,6 +74,11 @@ final class PgbenchIntake {
     lines.add("SELECT id, account_id, email, first_name, last_name, phone, company_name, job_title, country,"
         + " attributes, consent, created_at, updated_at FROM contacts c WHERE c.email_norm = " + email
         + " ORDER BY c.created_at, c.id LIMIT 1 FOR UPDATE;");
+    // TombstoneStore.check: the submission's id and the keyed hashes of its email and phone (HMAC in Java;
+    // here a 64-hex-digit stand-in), looked up by primary key among the erasures' tombstones
+    lines.add("SELECT (SELECT erasure_id FROM erasure_keys WHERE source_key = 'form:' || " + form + " || ':' || " + key
+        + ") AS replay_of, (SELECT erasure_id FROM erasure_hashes WHERE hash = ANY (SELECT decode(h, 'hex')"
+        + " FROM unnest(ARRAY[md5(" + email + ") || md5('e' || " + email + ")]) AS h) LIMIT 1) AS erased_as;");
     // No match: IntakeService.newPerson. ContactStore.insert (no account)
     lines.add("INSERT INTO contacts (email, first_name, last_name, phone, company_name, job_title, country,"
         + " attributes, consent, email_norm, first_name_norm, last_name_norm, phone_norm, company_name_norm,"
@@ -83,9 +88,9 @@ final class PgbenchIntake {
     // its lead.created event, sent together
     lines.add("INSERT INTO leads (id, contact_id, account_id, topic, context_kind, context_id, context_name,"
         + " context_tile_id, context_details, submitted_fields, email_norm, first_name_norm, last_name_norm, phone_norm,"
-        + " company_name_norm, created_at, updated_at) VALUES (" + leadId + ", " + contactId + ", NULL, " + name
-        + ", 'marketing_page', " + form + ", " + name + ", NULL, NULL, " + fields + ", " + email
-        + ", 'bench', NULL, NULL, NULL, now(), now());");
+        + " company_name_norm, process_id, stage, process_version, created_at, updated_at) VALUES (" + leadId + ", "
+        + contactId + ", NULL, " + name + ", 'marketing_page', " + form + ", " + name + ", NULL, NULL, " + fields + ", "
+        + email + ", 'bench', NULL, NULL, NULL, 'default', 'inquiry', 1, now(), now());");
     lines.add("INSERT INTO lead_timeline (lead_id, field, from_value, to_value, actor, reason) VALUES (" + leadId
         + ", 'stage', NULL, 'inquiry', 'intake', 'submitted to form ' || " + form + ");");
     lines.add("INSERT INTO outbox (type, lead_id, payload) VALUES ('lead.created', " + leadId
@@ -98,8 +103,10 @@ final class PgbenchIntake {
         + " source_key, payload) VALUES (" + interactionId + ", " + contactId + ", 'form_submitted', now(),"
         + " 'marketing_page', " + form + ", " + name + ", 'form:' || " + form + " || ':' || " + key
         + ", jsonb_build_object('fields', " + fields + ")) RETURNING id;");
-    // RescoringMarks.mark
-    lines.add("INSERT INTO contacts_to_rescore (contact_id) VALUES (" + contactId + ")"
+    // RescoringMarks.mark: the rescoring mark and, in the same statement, the segment-evaluation mark
+    lines.add("WITH segment_facts AS (INSERT INTO contacts_to_resegment (contact_id) VALUES (" + contactId + ")"
+        + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL)"
+        + " INSERT INTO contacts_to_rescore (contact_id) VALUES (" + contactId + ")"
         + " ON CONFLICT (contact_id) DO UPDATE SET marked_at = now(), claimed_until = NULL;");
     // IntakeReceiptStore.complete, with the response IntakeResult.toJson() stores and the submission as received
     lines.add("UPDATE intake_receipts SET status = 201, response = jsonb_build_object('submissionId', " + key
