@@ -49,6 +49,13 @@ public record Form(
         : java.util.List.of(signingSecret);
   }
 
+  /** Without the secrets: a form that reaches a log or an assertion message must not carry them. */
+  @Override
+  public String toString() {
+    return "Form[id=" + id + ", name=" + name + ", kind=" + kind + ", definition=" + definition()
+        + ", previousSecretExpiresAt=" + previousSecretExpiresAt + "]";
+  }
+
   /** The settings a user gave this form, as {@code PUT} takes them and {@code PATCH} changes them. */
   public FormDefinition definition() {
     return new FormDefinition(id, name, kind, contactStrategy.id(), leadStrategy.id(), updateMode,
