@@ -138,16 +138,59 @@ function formEditor(view, editor, form, strategies, processes, reload) {
   apiField('form-honeypot', 'honeypotField', 'Honeypot field', inputs.honeypotField,
     'A hidden field only bots fill in, such as website_url; a filled one is answered as taken and writes nothing.'),
   apiField('form-unsigned-updates', 'unsignedUpdates', 'What a browser post may change on a known contact', inputs.unsignedUpdates),
-  el('p', {class: 'hint'}, 'Rotating the signing secret is not offered: the forms API has no way to do it yet. ',
-    'The secret is shown once, when the form is made.'),
+  el('p', {class: 'hint'}, 'The signing secret is shown once, when the form is made; "Rotate signing secret" gives a new one.'),
   el('button', {type: 'submit', id: 'save-form'}, isNew ? 'Create form' : 'Save form'),
   result);
   const parts = [el('section', {class: 'panel', 'aria-labelledby': 'form-editor-title'},
     el('h2', {id: 'form-editor-title'}, isNew ? 'New form' : `Form ${f.id}`), secret, formNode)];
   if (!isNew) {
-    parts.push(snippetPanel(f), submissionsPanel(view, f.id));
+    parts.push(rotatePanel(f), snippetPanel(f), submissionsPanel(view, f.id));
   }
   return parts;
+}
+
+/**
+ * "Rotate signing secret", asked twice (senders must switch): the new secret is shown once, and when the old
+ * one stops being accepted (POST /v1/forms/{id}/rotate-secret).
+ */
+function rotatePanel(f) {
+  const result = el('p', {id: 'form-rotate-result', class: 'result', role: 'status'});
+  const rotated = el('div', {id: 'form-rotated-secret'});
+  const confirmation = el('div', {id: 'form-rotate-confirm', hidden: true});
+  const ask = el('button', {type: 'button', id: 'rotate-form-secret', class: 'secondary', on: {click: () => {
+    confirmation.hidden = false;
+    ask.disabled = true;
+  }}}, 'Rotate signing secret');
+  const cancel = () => {
+    confirmation.hidden = true;
+    ask.disabled = false;
+  };
+  const yes = el('button', {type: 'button', id: 'rotate-form-secret-confirm', class: 'danger', on: {click: async () => {
+    yes.disabled = true;
+    result.className = 'result';
+    result.textContent = 'Rotating…';
+    try {
+      const answer = await api('POST', `/v1/forms/${encodeURIComponent(f.id)}/rotate-secret`);
+      cancel();
+      sayDone(result, 'Rotated.');
+      show(rotated, secretOnce('form-rotated-secret-value', 'the new signing secret', answer.secret),
+        el('p', {class: 'hint', id: 'form-old-secret-until'},
+          `The old secret is still accepted until ${dateTime(answer.previousSecretExpiresAt)}; after that, submissions `,
+          'signed with it are refused. Switch your senders to the new one a few seconds from now.'));
+    } catch (error) {
+      sayFailure(confirmation, result, error, 'rotate signing secrets');
+    } finally {
+      yes.disabled = false;
+    }
+  }}}, 'Yes, rotate');
+  confirmation.append(
+    el('p', {}, 'A new secret replaces the current one. Senders signing with the current one have 24 hours to switch; ',
+      'a secret replaced by an earlier rotation stops working at once.'),
+    yes, ' ', el('button', {type: 'button', class: 'secondary', id: 'rotate-form-secret-cancel', on: {click: cancel}}, 'Cancel'));
+  return el('section', {class: 'panel', id: 'form-signing', 'aria-labelledby': 'form-signing-title'},
+    el('h3', {id: 'form-signing-title'}, 'Signing secret'),
+    el('p', {class: 'hint'}, 'Servers sign their submissions with it. It was shown once, when the form was made.'),
+    ask, confirmation, result, rotated);
 }
 
 function checkbox(id, name, text, input) {

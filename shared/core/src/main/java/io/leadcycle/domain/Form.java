@@ -16,7 +16,20 @@ public record Form(
     String signingSecret,
     AccountLinking accountLinking,
     BrowserSettings browser,
-    String processId) {
+    String processId,
+    String previousSigningSecret,
+    java.time.Instant previousSecretExpiresAt) {
+
+  /** How long a replaced signing secret keeps being accepted, so senders can switch without losing submissions. */
+  public static final java.time.Duration PREVIOUS_SECRET_OVERLAP = java.time.Duration.ofHours(24);
+
+  /** A form never rotated: one signing secret. */
+  public Form(String id, String name, FormKind kind, MatchingStrategy contactStrategy, MatchingStrategy leadStrategy,
+      UpdateMode updateMode, boolean generateLeadsWithoutMatching, boolean requireSignature, String signingSecret,
+      AccountLinking accountLinking, BrowserSettings browser, String processId) {
+    this(id, name, kind, contactStrategy, leadStrategy, updateMode, generateLeadsWithoutMatching, requireSignature,
+        signingSecret, accountLinking, browser, processId, null, null);
+  }
 
   /** A form whose leads run on the shipped process (LinkedIn forms, tests). */
   public Form(String id, String name, FormKind kind, MatchingStrategy contactStrategy, MatchingStrategy leadStrategy,
@@ -24,6 +37,23 @@ public record Form(
       AccountLinking accountLinking, BrowserSettings browser) {
     this(id, name, kind, contactStrategy, leadStrategy, updateMode, generateLeadsWithoutMatching, requireSignature,
         signingSecret, accountLinking, browser, FormDefinition.DEFAULT_PROCESS_ID);
+  }
+
+  /**
+   * The secrets a signed submission may be signed with at {@code now}: the current one, and the one a
+   * rotation replaced while its overlap lasts.
+   */
+  public java.util.List<String> signingSecretsAt(java.time.Instant now) {
+    return previousSigningSecret != null && previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt)
+        ? java.util.List.of(signingSecret, previousSigningSecret)
+        : java.util.List.of(signingSecret);
+  }
+
+  /** Without the secrets: a form that reaches a log or an assertion message must not carry them. */
+  @Override
+  public String toString() {
+    return "Form[id=" + id + ", name=" + name + ", kind=" + kind + ", definition=" + definition()
+        + ", previousSecretExpiresAt=" + previousSecretExpiresAt + "]";
   }
 
   /** The settings a user gave this form, as {@code PUT} takes them and {@code PATCH} changes them. */

@@ -100,6 +100,7 @@ public final class Permissions {
     route("PUT /v1/forms/{formId}", MARKETING);
     route("PATCH /v1/forms/{formId}", MARKETING);
     route("GET /v1/forms/{formId}/submissions", MARKETING);
+    route("POST /v1/forms/{formId}/rotate-secret", MARKETING);
     route("GET /v1/matching-strategies", MARKETING);
     route("POST /v1/matching-strategies", MARKETING);
     // Scoring: models are read by everyone who sees grades, changed by marketing

@@ -55,6 +55,14 @@ public final class StandardWebhooks {
    *     signature matches
    */
   public static void verify(String secret, HttpRequest request, Instant now) {
+    verify(java.util.List.of(secret), request, now);
+  }
+
+  /**
+   * Like {@link #verify(String, HttpRequest, Instant)}, accepting a signature made with any one of
+   * {@code secrets} (a rotated form: its current secret and, during the overlap, the previous one).
+   */
+  public static void verify(java.util.List<String> secrets, HttpRequest request, Instant now) {
     String id = request.header("webhook-id");
     String timestamp = request.header("webhook-timestamp");
     String signatures = request.header("webhook-signature");
@@ -72,7 +80,10 @@ public final class StandardWebhooks {
     if (seconds < nowSeconds - TOLERANCE.toSeconds() || seconds > nowSeconds + TOLERANCE.toSeconds()) {
       throw Problem.unauthorized("webhook-timestamp is more than 5 minutes off; the delivery is stale or replayed.");
     }
-    byte[] expected = hmac(secret, id, seconds, request.body());
+    byte[][] expected = new byte[secrets.size()][];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = hmac(secrets.get(i), id, seconds, request.body());
+    }
     for (String candidate : SPACES.split(signatures.strip())) {
       int comma = candidate.indexOf(',');
       if (comma < 0 || !candidate.substring(0, comma).equals("v1")) {
@@ -84,8 +95,10 @@ public final class StandardWebhooks {
       } catch (IllegalArgumentException e) {
         continue;
       }
-      if (HmacSha256.matches(expected, given)) {
-        return;
+      for (byte[] mac : expected) {
+        if (HmacSha256.matches(mac, given)) {
+          return;
+        }
       }
     }
     throw Problem.unauthorized("No webhook-signature matches this form's signing secret.");

@@ -83,6 +83,20 @@ class StandardWebhooksTest {
   }
 
   @Test
+  void verifyAcceptsASignatureMadeWithAnyOfTheGivenSecrets() {
+    String other = StandardWebhooks.newSecret();
+    String byOther = StandardWebhooks.sign(other, ID, TIMESTAMP, BODY);
+
+    assertThatCode(() -> StandardWebhooks.verify(java.util.List.of(other, SECRET), signed(SIGNATURE), NOW))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> StandardWebhooks.verify(java.util.List.of(SECRET, other), signed(byOther), NOW))
+        .doesNotThrowAnyException();
+    Problem refused = catchThrowableOfType(Problem.class,
+        () -> StandardWebhooks.verify(java.util.List.of(other), signed(SIGNATURE), NOW));
+    assertThat(refused.status()).isEqualTo(401);
+  }
+
+  @Test
   void verifySkipsMalformedAndOtherVersionCandidates() {
     String v2 = "v2," + SIGNATURE.substring(3);
     assertThatCode(() -> StandardWebhooks.verify(SECRET, signed("nocomma v1,!!!notbase64 " + v2 + " " + SIGNATURE), NOW))

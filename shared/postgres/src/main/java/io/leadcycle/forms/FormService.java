@@ -96,6 +96,27 @@ public final class FormService {
         .compose(created -> forms.find(conn, definition.id()).map(form -> new Saved(form, created)));
   }
 
+  /** A rotated form's new secret, shown once, and until when the secret it replaced is still accepted. */
+  public record Rotated(Form form, String secret, Instant previousSecretExpiresAt) {
+  }
+
+  /**
+   * Gives the form {@code newSecret}; its current secret keeps being accepted beside it for
+   * {@link Form#PREVIOUS_SECRET_OVERLAP} from {@code now} (a previous secret of an earlier rotation stops at once).
+   *
+   * @throws NotFound when there is no such form
+   */
+  public Future<Rotated> rotateSecret(String id, String newSecret, Instant now) {
+    // Truncated as PostgreSQL stores it, so the answer says exactly the moment intake compares with.
+    Instant expires = now.plus(Form.PREVIOUS_SECRET_OVERLAP).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    return database.inTransaction(conn -> forms.rotateSecret(conn, id, newSecret, expires)).map(form -> {
+      if (form == null) {
+        throw new NotFound("No form with id " + id + ".");
+      }
+      return new Rotated(form, newSecret, form.previousSecretExpiresAt());
+    });
+  }
+
   /** The form, or null. */
   public Future<Form> find(String id) {
     return database.read(conn -> forms.find(conn, id));

@@ -22,6 +22,7 @@ public final class FormStore {
       SELECT f.id, f.name, f.kind, f.update_mode, f.generate_leads_without_matching, f.require_signature,
              f.signing_secret, f.account_matching, f.create_accounts, f.allowed_origins, f.redirect_url,
              f.honeypot_field, f.unsigned_updates, f.process_id,
+             f.previous_signing_secret, f.previous_secret_expires_at,
              cs.id AS c_id, cs.name AS c_name, cs.entity AS c_entity, cs.fields AS c_fields,
              ls.id AS l_id, ls.name AS l_name, ls.entity AS l_entity, ls.fields AS l_fields
         FROM forms f
@@ -105,6 +106,24 @@ public final class FormStore {
         .map(rows -> rows.iterator().next().getBoolean("created"));
   }
 
+  /**
+   * Makes {@code secret} the form's signing secret; the current one becomes the previous secret, accepted
+   * until {@code previousExpiresAt} (a previous secret of an earlier rotation is dropped). One UPDATE, so
+   * concurrent rotations queue on the row and each takes the secret the one before it set. Null: no such form.
+   */
+  public Future<Form> rotateSecret(SqlClient client, String id, String secret, java.time.Instant previousExpiresAt) {
+    return client.preparedQuery("""
+            UPDATE forms
+               SET previous_signing_secret = signing_secret,
+                   previous_secret_expires_at = $3,
+                   signing_secret = $2,
+                   updated_at = now()
+             WHERE id = $1
+            """)
+        .execute(Tuple.of(id, secret, previousExpiresAt.atOffset(java.time.ZoneOffset.UTC)))
+        .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(null) : find(client, id));
+  }
+
   private static Form toForm(Row row) {
     return new Form(
         row.getString("id"),
@@ -121,6 +140,8 @@ public final class FormStore {
         new BrowserSettings(List.of(row.getArrayOfStrings("allowed_origins")), row.getString("redirect_url"),
             row.getString("honeypot_field"),
             UnsignedUpdates.fromWireName(row.getString("unsigned_updates")).orElseThrow()),
-        row.getString("process_id"));
+        row.getString("process_id"),
+        row.getString("previous_signing_secret"),
+        Rows.instant(row, "previous_secret_expires_at"));
   }
 }

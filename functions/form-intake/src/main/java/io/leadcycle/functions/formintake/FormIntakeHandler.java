@@ -89,6 +89,7 @@ public final class FormIntakeHandler extends HttpFunction {
         new Route("PATCH", "/v1/forms/{formId}", Access.MANAGEMENT, this::patchForm),
         new Route("GET", "/v1/forms/{formId}", Access.MANAGEMENT, this::getForm),
         new Route("GET", "/v1/forms/{formId}/submissions", Access.MANAGEMENT, this::listSubmissions),
+        new Route("POST", "/v1/forms/{formId}/rotate-secret", Access.MANAGEMENT, this::rotateSecret),
         new Route("POST", "/v1/matching-strategies", Access.MANAGEMENT, this::createStrategy),
         new Route("GET", "/v1/matching-strategies", Access.MANAGEMENT, this::listStrategies));
   }
@@ -155,7 +156,8 @@ public final class FormIntakeHandler extends HttpFunction {
     Sender sender = form.requireSignature() || request.header("webhook-signature") != null ? Sender.SIGNED
         : Sender.UNSIGNED;
     if (sender == Sender.SIGNED) {
-      StandardWebhooks.verify(form.signingSecret(), request, clock.instant());
+      // The form row carries both secrets, so a rotated form costs no extra read here.
+      StandardWebhooks.verify(form.signingSecretsAt(clock.instant()), request, clock.instant());
     }
     String deliveryId = request.header("webhook-id");
     if (deliveryId != null && deliveryId.length() > Submission.MAX_SUBMISSION_ID_LENGTH) {
@@ -213,6 +215,21 @@ public final class FormIntakeHandler extends HttpFunction {
       body.put("signingSecret", saved.form().signingSecret());
     }
     return HttpResponse.json(saved.created() ? 201 : 200, body);
+  }
+
+  /**
+   * No body: one that is sent is not read. → {@code {secret, previousSecretExpiresAt}}, the only time the
+   * new secret leaves the database. This environment forgets its cached form at once; other warm ones
+   * still hold the old secret for up to {@link RecentForms#TIME_TO_LIVE} — harmless, as the old one is
+   * still accepted, but a sender signing with the new secret may be refused there for those seconds.
+   */
+  private HttpResponse rotateSecret(HttpRequest request) {
+    String formId = request.pathParameter("formId");
+    FormService.Rotated rotated = forms().rotateSecret(formId, StandardWebhooks.newSecret(), clock.instant()).await();
+    recentForms.forget(formId);
+    return HttpResponse.json(200, new JsonObject()
+        .put("secret", rotated.secret())
+        .put("previousSecretExpiresAt", rotated.previousSecretExpiresAt().toString()));
   }
 
   /** Changes the named settings and keeps the others ({@code null} resets one to its default). */

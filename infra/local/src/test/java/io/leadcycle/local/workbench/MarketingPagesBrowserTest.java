@@ -177,7 +177,8 @@ class MarketingPagesBrowserTest {
     type("form-allowed-origins", origin);
     click(By.id("save-form"));
     waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("form-signing-secret")));
-    assertThat(browser.findElement(By.id("form-signing-secret")).getDomProperty("value")).isNotBlank();
+    String firstSecret = browser.findElement(By.id("form-signing-secret")).getDomProperty("value");
+    assertThat(firstSecret).startsWith("whsec_");
     assertThat(browser.findElement(By.cssSelector("#form-secret")).getText()).contains("Copy the signing secret now");
     JsonObject saved = api("GET", "/v1/forms/spring-webinar", null);
     assertThat(saved.getJsonArray("allowedOrigins")).containsExactly(origin);
@@ -198,6 +199,30 @@ class MarketingPagesBrowserTest {
     assertThat(html).contains("action=\"" + base() + "/v1/forms/spring-webinar/submissions\"", "name=\"website_url\"",
         "name=\"submissionId\"");
     screenshot("workbench-form-embed.png");
+
+    // The marketer rotates the signing secret: asked first, then the new secret shown once with when the old stops.
+    click(By.id("rotate-form-secret"));
+    waiting.until(ExpectedConditions.visibilityOfElementLocated(By.id("rotate-form-secret-confirm")));
+    assertThat(browser.findElements(By.id("form-rotated-secret-value"))).isEmpty();
+    click(By.id("rotate-form-secret-confirm"));
+    waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("form-rotated-secret-value")));
+    String rotated = browser.findElement(By.id("form-rotated-secret-value")).getDomProperty("value");
+    assertThat(rotated).startsWith("whsec_").isNotEqualTo(firstSecret);
+    assertThat(browser.findElement(By.id("form-signing")).getText())
+        .contains("Copy the new signing secret now", "The old secret is still accepted until");
+    assertThat(browser.findElement(By.id("form-rotate-confirm")).isDisplayed()).isFalse();
+    // Shown once: the form opened again shows it no more, nor does the API's form.
+    click(By.cssSelector("button[data-form='spring-webinar']"));
+    waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("rotate-form-secret")));
+    assertThat(browser.findElements(By.id("form-rotated-secret-value"))).isEmpty();
+    assertThat(browser.getPageSource()).doesNotContain(rotated);
+    assertThat(api("GET", "/v1/forms/spring-webinar", null).encode()).doesNotContain(rotated);
+    // A server signs with the new secret: accepted; the old one still is during the overlap; a made-up one is not.
+    assertThat(signedSubmission("spring-webinar", rotated, "signed-new@example.com")).isEqualTo(201);
+    assertThat(signedSubmission("spring-webinar", firstSecret, "signed-old@example.com")).isEqualTo(201);
+    assertThat(signedSubmission("spring-webinar", io.leadcycle.http.StandardWebhooks.newSecret(), "forged@example.com"))
+        .isEqualTo(401);
+    assertThat(api("GET", "/v1/contacts?email=signed-new%40example.com", null).getJsonArray("items")).hasSize(1);
 
     // A visitor on the landing page (another origin) sends the plain HTML form and lands on the thank-you page.
     PAGES.put("/landing.html", "<!doctype html><html><head><meta charset=utf-8><title>Spring webinar</title></head><body>"
@@ -468,6 +493,19 @@ class MarketingPagesBrowserTest {
   private static int status(String method, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + TOKEN)
         .method(method, BodyPublishers.noBody()).build(), BodyHandlers.discarding()).statusCode();
+  }
+
+  /** A submission a server signs with {@code secret} (Standard Webhooks), as JSON; its status. */
+  private static int signedSubmission(String formId, String secret, String email) throws Exception {
+    byte[] body = new JsonObject().put("fields", new JsonObject().put("email", email)).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    String id = "msg_" + java.util.UUID.randomUUID();
+    long now = java.time.Instant.now().getEpochSecond();
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/v1/forms/" + formId + "/submissions"))
+        .header("Content-Type", "application/json").header("webhook-id", id)
+        .header("webhook-timestamp", Long.toString(now))
+        .header("webhook-signature", io.leadcycle.http.StandardWebhooks.sign(secret, id, now, body))
+        .POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.discarding()).statusCode();
   }
 
   private static JsonObject api(String method, String path, JsonObject body) throws Exception {
