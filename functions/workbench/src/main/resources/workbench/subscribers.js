@@ -11,7 +11,7 @@ import {apiField, clearFieldErrors, fill, sayDone, sayFailure, secretOnce, table
  */
 export const EVENT_TYPES = ['lead.created', 'lead.stage_changed', 'lead.telemarketing_ready', 'lead.sales_ready',
   'lead.converted', 'lead.disqualified', 'lead.score_changed', 'lead.assigned', 'lead.follow_up_due',
-  'contact.segment_joined', 'contact.segment_left'];
+  'contact.segment_joined', 'contact.segment_left', 'contact.erased'];
 
 export function renderSubscribers(main) {
   const view = {stopped: false};
