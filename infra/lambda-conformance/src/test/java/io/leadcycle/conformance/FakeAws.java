@@ -76,7 +76,12 @@ final class FakeAws implements AutoCloseable {
 
   /** Adds a secret (by ARN) whose SecretString is {@code value}. */
   void secret(String arn, JsonObject value) {
-    secrets.put(arn, value.encode());
+    secret(arn, value.encode());
+  }
+
+  /** Adds a secret (by ARN) whose SecretString is the text {@code value}. */
+  void secret(String arn, String value) {
+    secrets.put(arn, value);
   }
 
   void object(String bucket, String key, byte[] content) {

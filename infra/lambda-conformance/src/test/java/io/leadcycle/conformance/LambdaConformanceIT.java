@@ -93,6 +93,9 @@ class LambdaConformanceIT {
           .put("password", OWNER_PASSWORD).put("engine", "postgres").put("port", database.port()));
       aws.secret(DeployedFunction.secretArn("DatabaseAppSecret"), new JsonObject().put("username", FUNCTIONS_ROLE)
           .put("password", FUNCTIONS_PASSWORD));
+      // The erasure tombstones' hash key, as the template generates it: 64 letters and digits (read as base64).
+      aws.secret(DeployedFunction.secretArn("PrivacyHashKeySecret"),
+          "Conf0rmanceKeyConf0rmanceKeyConf0rmanceKeyConf0rmanceKey01234567");
       // Where AWS has an RDS Proxy endpoint and the AWS service endpoints, the suite has its own.
       overrides = new LinkedHashMap<>(aws.credentials());
       // The database's certificate is the suite's own: trusted through its PEM, as the RDS CA bundle would be.
