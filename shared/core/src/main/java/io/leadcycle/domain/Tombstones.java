@@ -12,9 +12,12 @@ import java.util.UUID;
  */
 public final class Tombstones {
 
-  /** Consent values that grant nothing: a withdrawal or no answer. */
-  private static final Set<String> NOT_GRANTED = Set.of("", "false", "no", "0", "withdrawn", "denied", "declined",
-      "revoked", "opt-out", "opted_out", "opt_out");
+  /**
+   * The texts that grant a consent: only these do (an allow-list), so an unforeseen value ("off", "n", "none")
+   * never lifts a tombstone.
+   */
+  private static final Set<String> GRANTED = Set.of("true", "yes", "y", "on", "1", "granted", "given", "accepted",
+      "opt-in", "opt_in", "opted_in", "opted-in");
 
   private Tombstones() {
   }
@@ -58,16 +61,16 @@ public final class Tombstones {
   }
 
   private static boolean grants(Object value) {
-    if (value == null || Boolean.FALSE.equals(value)) {
-      return false;
+    if (value instanceof Boolean b) {
+      return b;
     }
     if (value instanceof Map<?, ?> map) {
       Object granted = map.containsKey("granted") ? map.get("granted") : map.get("value");
       return granted != null && grants(granted);
     }
     if (value instanceof Number number) {
-      return number.doubleValue() != 0;
+      return number.doubleValue() == 1;
     }
-    return !NOT_GRANTED.contains(String.valueOf(value).strip().toLowerCase(Locale.ROOT));
+    return value instanceof String text && GRANTED.contains(text.strip().toLowerCase(Locale.ROOT));
   }
 }

@@ -113,9 +113,16 @@ public final class ProcessMachine {
       throw new ProcessConflict("The lead already runs on process " + process.label() + ".");
     }
     String landing = landing(state.stage(), target);
+    ProcessMachine onTarget = new ProcessMachine(target);
+    // The flags stay when the landing stage holds the ones the lead's stage held here; otherwise they become the
+    // landing stage's (judged by the target's own order: a custom stage may sit elsewhere in another version).
     LeadState after = target.flagsRole(landing) == flagsRoleOrNull(state.stage())
         ? withStage(state, landing)
-        : new ProcessMachine(target).enter(state, landing);
+        : flagsOf(state, landing, target.flagsRole(landing));
+    if (!onTarget.isConsistent(after)) {
+      throw new IllegalStateException("rule error switching " + process.label() + " to " + target.label() + ": "
+          + state + " gave " + after);
+    }
     List<Change> changes = new ArrayList<>();
     diff(changes, "processId", process.processId(), target.processId());
     diff(changes, "processVersion", process.version(), target.version());
@@ -214,6 +221,11 @@ public final class ProcessMachine {
     if (process.indexOf(s.stage()) >= 0 && role == process.flagsRole(s.stage())) {
       return withStage(s, stage);
     }
+    return flagsOf(s, stage, role);
+  }
+
+  /** The lead in {@code stage} with the flags a stage holding {@code role}'s implies (later ones cleared). */
+  private static LeadState flagsOf(LeadState s, String stage, StageRole role) {
     return switch (role) {
       case INQUIRY, AUTOMATED_QUALIFICATION -> new LeadState(stage, s.status(), false, false, false, false, null);
       case TELEMARKETING_ACCEPTANCE -> new LeadState(stage, s.status(), true, false, false, false, null);

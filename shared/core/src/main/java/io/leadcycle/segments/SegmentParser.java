@@ -66,6 +66,11 @@ public final class SegmentParser {
       parser.errors.add(new FieldError("kind", "one of " + String.join(", ", KINDS)));
     }
     String consent = parser.consent(body);
+    if (kind == SegmentInput.Kind.STATIC && consent != null) {
+      // Members are added by hand and never re-checked: a gate could not keep anyone out, or put them out later.
+      parser.errors.add(new FieldError("requiresConsent", "only a dynamic segment requires a consent (its evaluation "
+          + "keeps out, and later removes, contacts without it); a static segment's members are chosen by hand"));
+    }
     Group definition = null;
     Map<String, Object> definitionBody = null;
     Object rawDefinition = body.get("definition");

@@ -68,6 +68,10 @@ class ErasureRequestTest {
     assertThat(Tombstones.refusal(null, erasure, Map.of("newsletter", "yes"))).isNull();
     assertThat(Tombstones.refusal(null, erasure, Map.of("newsletter", Map.of("granted", true)))).isNull();
     assertThat(Tombstones.refusal(null, erasure, Map.of("newsletter", Map.of("granted", false)))).isNotNull();
+    for (Object notAGrant : new Object[] {"off", "n", "none", "null", "unsubscribed", 0, 2, ""}) {
+      assertThat(Tombstones.refusal(null, erasure, Map.of("newsletter", notAGrant))).as("%s", notAGrant).isNotNull();
+    }
+    assertThat(Tombstones.refusal(null, erasure, Map.of("newsletter", " Opt-In "))).isNull();
     assertThat(Tombstones.importRowRefusal(erasure)).contains("erased").contains(erasure.toString());
   }
 }

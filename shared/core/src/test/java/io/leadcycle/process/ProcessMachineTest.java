@@ -206,6 +206,24 @@ class ProcessMachineTest {
     }
 
     @Test
+    void aCustomStageANewerVersionMovesEarlierTakesTheFlagsOfItsNewPlace() {
+      LeadState evaluation = open("Technical evaluation", true, true, false, false, null);
+      ProcessVersion movedEarlier = new ProcessVersion("tech", 3, ProcessDefinition.parse(Map.of(
+          "name", "Technical sale", "stages", List.of(
+              Map.of("name", "New", "role", "inquiry"),
+              Map.of("name", "Technical evaluation", "role", "custom"),
+              Map.of("name", "Call queue", "role", "telemarketing_acceptance"),
+              Map.of("name", "Discovery call", "role", "telemarketing_qualification"),
+              Map.of("name", "Sales", "role", "sales_acceptance")))));
+
+      Transition switched = machine.switchProcess(evaluation, movedEarlier, "evaluation first now");
+
+      assertThat(switched.after()).as("an evaluation after inquiry holds inquiry's flags")
+          .isEqualTo(open("Technical evaluation", false, false, false, false, null));
+      assertThat(new ProcessMachine(movedEarlier).isConsistent(switched.after())).isTrue();
+    }
+
+    @Test
     void needsAReasonAndAnotherProcessOrVersion() {
       LeadState fresh = ProcessVersion.DEFAULT.newLeadState();
 

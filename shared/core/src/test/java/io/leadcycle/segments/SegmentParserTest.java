@@ -62,6 +62,9 @@ class SegmentParserTest {
     assertThat(input.definition()).isNull();
     assertThat(errors("{\"name\": \"x\", \"kind\": \"static\", \"definition\": {\"all\": []}}"))
         .extracting(FieldError::field).containsExactly("definition");
+    assertThat(errors("{\"name\": \"x\", \"kind\": \"static\", \"requiresConsent\": \"marketing\"}"))
+        .as("hand-picked members are never re-checked: a gate would promise what it cannot keep")
+        .extracting(FieldError::field).containsExactly("requiresConsent");
   }
 
   @Test

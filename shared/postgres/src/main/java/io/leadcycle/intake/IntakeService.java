@@ -152,7 +152,7 @@ public final class IntakeService {
         Future<Boolean> claimed = ledger.claim(conn, key);
         Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
         return Future.all(claimed, tombstone).compose(all -> claimed.result()
-            ? afterTombstone(conn, submission, tombstone.result())
+            ? afterTombstone(conn, form, submission, tombstone.result())
                 .compose(v -> finish(conn, commit, form, submission, key, ledger, null, null))
             : ledger.response(conn, key).map(IntakeResult::replayOf));
       });
@@ -163,7 +163,7 @@ public final class IntakeService {
         Future<ProcessVersion> process = processOf(conn, form);
         Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
         return Future.all(claimed, process, tombstone).compose(all -> claimed.result()
-            ? afterTombstone(conn, submission, tombstone.result())
+            ? afterTombstone(conn, form, submission, tombstone.result())
                 .compose(v -> process(conn, commit, form, process.result(), submission, sender, key, ledger, null))
             : ledger.response(conn, key).map(IntakeResult::replayOf));
       });
@@ -182,7 +182,7 @@ public final class IntakeService {
       Future<ProcessVersion> process = processOf(conn, form);
       Future<Found> tombstone = tombstones.check(conn, hashes, sourceKey);
       return Future.all(claimed, locked, match, process, tombstone).compose(all -> claimed.result()
-          ? afterTombstone(conn, submission, tombstone.result())
+          ? afterTombstone(conn, form, submission, tombstone.result())
               .compose(v -> process(conn, commit, form, process.result(), submission, sender, key, ledger,
                   match.result()))
           : ledger.response(conn, key).map(IntakeResult::replayOf));
@@ -202,9 +202,10 @@ public final class IntakeService {
   /**
    * What the tombstones say (docs/privacy.md): nothing found, go on; a replay of what was seen before an
    * erasure, or the erased person without a fresh consent, is refused ({@link Erased}: the transaction rolls
-   * back); the erased person with a fresh consent is created afresh, and their hashes stop refusing.
+   * back); the erased person with a fresh consent is created afresh, and their hashes stop refusing — only when the
+   * form creates people (a log-only form's submission creates nobody, so it lifts nothing).
    */
-  private Future<Void> afterTombstone(SqlConnection conn, Submission submission, Found found) {
+  private Future<Void> afterTombstone(SqlConnection conn, Form form, Submission submission, Found found) {
     if (found.replayOf() == null && found.erasedAs() == null) {
       return Future.succeededFuture();
     }
@@ -212,7 +213,8 @@ public final class IntakeService {
     if (refusal != null) {
       return Future.failedFuture(refusal);
     }
-    return tombstones.recreated(conn, found.erasedAs());
+    boolean createsPeople = form.updateMode().writesContacts() || form.updateMode().touchesLeads();
+    return createsPeople ? tombstones.recreated(conn, found.erasedAs()) : Future.succeededFuture();
   }
 
   private Future<IntakeResult> process(SqlConnection conn, Commit commit, Form form, ProcessVersion process,

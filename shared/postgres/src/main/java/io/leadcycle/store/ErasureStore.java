@@ -182,7 +182,11 @@ public final class ErasureStore {
         ids(contacts), counts));
     steps.add(count(client, "opportunitiesAnonymised",
         "UPDATE opportunities SET contact_id = NULL WHERE contact_id = ANY ($1)", ids(contacts), counts));
-    // Segment memberships: the segments' member counts first (the memberships are read before they go).
+    // Segment memberships: the segments' rows locked in id order first, as segment evaluation locks them (so the
+    // two queue instead of deadlocking), then their member counts, then the memberships.
+    steps.add(count(client, "segmentsLocked", """
+        SELECT id FROM segments WHERE id IN (SELECT segment_id FROM segment_members WHERE contact_id = ANY ($1))
+         ORDER BY id FOR UPDATE""", ids(contacts), counts));
     steps.add(count(client, "segmentsLeft", """
         UPDATE segments s SET member_count = s.member_count - m.n
           FROM (SELECT segment_id, count(*) AS n FROM segment_members WHERE contact_id = ANY ($1) GROUP BY segment_id) m
@@ -256,7 +260,7 @@ public final class ErasureStore {
    * Deletes the contact when nothing refers to it any more (no lead, interaction or opportunity: what the
    * erased delivery made is gone, and no other source has told us about the person since). True when it
    * was deleted. Its events (contact.segment_*: their payloads name the person) go with it; memberships and
-   * consent history follow the contact (cascade).
+   * consent history follow the contact (cascade), and the segments' member counts are lowered.
    */
   public Future<Boolean> deleteContactIfUnreferenced(SqlClient client, UUID contactId) {
     return client.preparedQuery("""
@@ -266,7 +270,13 @@ public final class ErasureStore {
                  AND NOT EXISTS (SELECT 1 FROM interactions WHERE contact_id = c.id)
                  AND NOT EXISTS (SELECT 1 FROM opportunities WHERE contact_id = c.id)
               RETURNING c.id),
-            events AS (DELETE FROM outbox WHERE contact_id IN (SELECT id FROM gone))
+            events AS (DELETE FROM outbox WHERE contact_id IN (SELECT id FROM gone)),
+            -- Its memberships go with it (cascade); the segments' member counts go down with them.
+            counted AS (
+              UPDATE segments s SET member_count = s.member_count - m.n
+                FROM (SELECT segment_id, count(*) AS n FROM segment_members
+                       WHERE contact_id IN (SELECT id FROM gone) GROUP BY segment_id) m
+               WHERE s.id = m.segment_id)
             SELECT id FROM gone""")
         .execute(Tuple.of(contactId))
         .map(rows -> rows.size() == 1);

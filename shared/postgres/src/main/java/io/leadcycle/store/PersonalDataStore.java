@@ -79,11 +79,14 @@ public final class PersonalDataStore {
          WHERE s.lead_id IN""" + LEADS_OF_PERSON + " ORDER BY s.lead_id, m.name, m.id", contactId);
   }
 
-  /** The lead events written about the person's leads (the outbox keeps them until delivered and expired). */
+  /**
+   * The events written about the person: their leads' and, about the contact itself, segment joins and leaves (the
+   * outbox keeps them until delivered and expired).
+   */
   public Future<JsonArray> events(SqlClient client, UUID contactId) {
     return rows(client, """
         SELECT id, lead_id AS "leadId", type, payload, created_at AS "createdAt"
-          FROM outbox WHERE lead_id IN""" + LEADS_OF_PERSON + " ORDER BY created_at, id", contactId);
+          FROM outbox WHERE contact_id = $1 OR lead_id IN""" + LEADS_OF_PERSON + " ORDER BY created_at, id", contactId);
   }
 
   /** Every delivery of those events to a subscriber, with how it went. */
@@ -93,7 +96,7 @@ public final class PersonalDataStore {
                d.attempts, d.last_status AS "lastHttpStatus", d.last_error AS "lastError", d.created_at AS "createdAt",
                d.delivered_at AS "deliveredAt"
           FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-         WHERE d.outbox_id IN (SELECT o.id FROM outbox o WHERE o.lead_id IN""" + LEADS_OF_PERSON + """
+         WHERE d.outbox_id IN (SELECT o.id FROM outbox o WHERE o.contact_id = $1 OR o.lead_id IN""" + LEADS_OF_PERSON + """
         )
          ORDER BY d.created_at, d.id""", contactId);
   }

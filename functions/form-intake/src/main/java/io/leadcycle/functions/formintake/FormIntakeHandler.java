@@ -4,6 +4,7 @@ import io.leadcycle.store.IntakeReceiptStore;
 
 import io.leadcycle.aws.AwsResources;
 import io.leadcycle.postgres.SharedDatabase;
+import io.leadcycle.domain.Erased;
 import io.leadcycle.domain.Form;
 import io.leadcycle.domain.FormDefinition;
 import io.leadcycle.domain.FormKind;
@@ -187,7 +188,19 @@ public final class FormIntakeHandler extends HttpFunction {
       }
       throw invalid;
     }
-    IntakeResult result = intake.submit(form, submission, deliveryId, sender, requestHash).await();
+    IntakeResult result;
+    try {
+      result = intake.submit(form, submission, deliveryId, sender, requestHash).await();
+    } catch (RuntimeException e) {
+      if (sender == Sender.UNSIGNED && Failure.of(e).cause() instanceof Erased) {
+        // Anonymous: answered like an accepted first delivery that created nothing, so that nobody can learn by
+        // posting an address whether its person was erased. Nothing was written; the tombstone counted the refusal.
+        IntakeResult.countSubmission(request.metrics(), Metric.SUBMISSIONS_REFUSED);
+        return new Accepted(new IntakeResult(IntakeService.submissionKey(body.submissionIdText(), deliveryId), null,
+            null, null, false, List.of()), sender);
+      }
+      throw e;
+    }
     if (result.markedForRescoring()) {
       scoringNudge.get().send("form-intake"); // committed: the nudged run sees the mark
     }

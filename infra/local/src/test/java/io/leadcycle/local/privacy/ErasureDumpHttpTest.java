@@ -205,6 +205,14 @@ class ErasureDumpHttpTest {
     JsonObject problem = new JsonObject(replay.body());
     assertThat(problem.getString("type")).isEqualTo("urn:leadcycle:problem:erased");
     assertThat(problem.getString("detail")).contains("seen before the person it names was erased");
+    // Posted anonymously, the same replay is answered as any first delivery: nobody learns by posting an address
+    // that its person was erased. Nothing is written; the tombstone counts it.
+    HttpResponse<String> anonymous = submitUnsigned("/v1/forms/launch/submissions", "aug-1", EMAIL, FIRST, LAST,
+        PHONE, true);
+    assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(201);
+    assertThat(new JsonObject(anonymous.body()).getString("status")).isEqualTo("accepted");
+    assertThat(anonymous.body()).doesNotContain("erase");
+    assertThat(tablesHolding(TRACES)).as("after the anonymous replay").isEmpty();
     // Without a fresh consent the person is not taken in again either, whatever the id.
     HttpResponse<String> noConsent = submit("/v1/events/meetup/registrations", "aug-9", EMAIL, FIRST, LAST, null,
         false);
@@ -230,7 +238,7 @@ class ErasureDumpHttpTest {
     assertThat(tablesHolding(TRACES)).as("after the replays and the re-import").isEmpty();
     JsonObject listed = ok(send("GET", "/v1/privacy/erasures", null)).getJsonArray("items").getJsonObject(0);
     assertThat(listed.getString("id")).isEqualTo(tombstone.getString("id"));
-    assertThat(listed.getInteger("refusedCount")).isEqualTo(5); // the replay, no consent, LinkedIn, two rows
+    assertThat(listed.getInteger("refusedCount")).isEqualTo(6); // the replay (signed, anonymous), no consent, LinkedIn, two rows
     assertThat(listed.getValue("recreatedAt")).isNull();
 
     // A genuinely new submission, with a fresh consent, creates the person afresh.
@@ -344,8 +352,32 @@ class ErasureDumpHttpTest {
 
   // ---- sources ----
 
+  /**
+   * A submission signed with its form's secret, as a server (a landing page's back end, an event platform) sends
+   * it: a signed sender is told why it was refused. Anonymous posts are answered alike whatever happened
+   * ({@link #submitUnsigned}).
+   */
   private static HttpResponse<String> submit(String path, String id, String email, String first, String last,
       String phone, boolean consent) throws Exception {
+    String json = submission(id, email, first, last, phone, consent).encode();
+    String secret = SECRETS.get(path.split("/")[3]);
+    long now = Instant.now().getEpochSecond();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+        .header("webhook-id", "delivery-" + id).header("webhook-timestamp", Long.toString(now))
+        .header("webhook-signature", io.leadcycle.http.StandardWebhooks.sign(secret, "delivery-" + id, now,
+            json.getBytes(StandardCharsets.UTF_8)))
+        .POST(BodyPublishers.ofString(json)).build();
+    return ContractHttp.send(HTTP, request, json);
+  }
+
+  /** The same submission posted anonymously (a browser's form post, no signature). */
+  private static HttpResponse<String> submitUnsigned(String path, String id, String email, String first, String last,
+      String phone, boolean consent) throws Exception {
+    return send(null, "POST", path, submission(id, email, first, last, phone, consent));
+  }
+
+  private static JsonObject submission(String id, String email, String first, String last, String phone,
+      boolean consent) {
     JsonObject fields = new JsonObject().put("email", email).put("firstName", first).put("lastName", last);
     if (phone != null) {
       fields.put("phone", phone);
@@ -354,8 +386,11 @@ class ErasureDumpHttpTest {
     if (consent) {
       body.put("consent", new JsonObject().put("newsletter", true));
     }
-    return send(null, "POST", path, body);
+    return body;
   }
+
+  /** Each form's signing secret, as the 201 that created it showed it once. */
+  private static final Map<String, String> SECRETS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String contactIdOf(String email) throws Exception {
     JsonArray items = ok(send("GET", "/v1/contacts?email=" + java.net.URLEncoder.encode(email, StandardCharsets.UTF_8),
@@ -452,8 +487,12 @@ class ErasureDumpHttpTest {
       request.header("Content-Type", "application/json");
     }
     String json = body == null ? null : body.encode();
-    return ContractHttp.send(HTTP, request.method(method, json == null ? BodyPublishers.noBody()
-        : BodyPublishers.ofString(json)).build(), json);
+    HttpResponse<String> response = ContractHttp.send(HTTP, request.method(method, json == null
+        ? BodyPublishers.noBody() : BodyPublishers.ofString(json)).build(), json);
+    if (method.equals("PUT") && path.startsWith("/v1/forms/") && response.statusCode() == 201) {
+      SECRETS.put(path.substring("/v1/forms/".length()), new JsonObject(response.body()).getString("signingSecret"));
+    }
+    return response;
   }
 
   private static HttpResponse<String> sendLocal(String path, JsonObject body) throws Exception {
