@@ -63,7 +63,9 @@ public final class ErasureService {
         return locks.lockAll(conn, lockNames(found, request, contactStrategies))
             .compose(locked -> people(conn, request))
             .compose(people -> contacts.lockAll(conn, people.stream().map(MatchedContact::id).toList())
-                .map(lockedRows -> people.stream().filter(p -> lockedRows.containsKey(p.id())).toList()))
+                // The rows as locked: an edit that committed meanwhile (a new email or phone) is what is hashed.
+                .map(lockedRows -> people.stream().filter(p -> lockedRows.containsKey(p.id()))
+                    .map(p -> lockedRows.get(p.id())).toList()))
             .compose(people -> eraseLocked(conn, request, actor, people));
       });
     }));
