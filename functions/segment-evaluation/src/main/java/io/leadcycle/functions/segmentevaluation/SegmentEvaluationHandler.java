@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Segment evaluation on a schedule (every minute in AWS, every second on the local server): evaluates new and
- * changed segments fully, segments last evaluated fully an hour ago again (time passing moves "within N days"),
- * then the contacts whose facts changed since the last run, for at most {@code SEGMENT_RUN_SECONDS} (50).
+ * Segment evaluation on a schedule (every minute in AWS, every second on the local server): first the contacts whose
+ * facts changed since the last run (a contact waiting to join a journey goes first), then new and changed segments
+ * fully, and segments last evaluated fully an hour ago again (time passing moves "within N days"), for at most
+ * {@code SEGMENT_RUN_SECONDS} (50).
  *
  * <p>Writers nudge it through its own queue ({@link SegmentNudgeHandler}) so a contact joins within seconds; this
  * schedule is the safety net that picks up what a lost nudge left. A run that wrote joins or leaves nudges

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * One budgeted pass of segment evaluation, as both triggers run it (the schedule and the segment nudge):
- * pending and stale segments fully, then the marked contacts in every dynamic segment. A pass that wrote joins
+ * the marked contacts in every dynamic segment, then pending and stale segments fully. A pass that wrote joins
  * or leaves nudges threshold notification (it delivers them as webhooks; committed by then); one whose budget
  * ran out with work left nudges segment evaluation, so the next invocation goes on within seconds.
  */
